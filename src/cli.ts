@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+/**
+ * mpkv's command line: `mpkv run | check | explore`. Every user error (bad flags, a broken
+ * config, a corrupt history) is one line on stderr and exit status 2 — never a stack trace.
+ */
+import { ConfigError } from './config/load.js';
+import { processIo, UsageError, type Io } from './commands/io.js';
+
+const HELP = `mpkv — watch MultiPaxos run, and check it is correct
+
+Usage:
+  mpkv run <config.toml> [options]        run an emulation, show the trace, print verdicts
+  mpkv check <history> --model M [opts]   check a recorded history for linearizability
+  mpkv explore <config.toml> [options]    hunt for schedules that break the protocol
+
+Run \`mpkv <command> --help\` for a command's options.
+Exit status: 0 ok, 1 a check failed, 2 bad input.`;
+
+type Command = (args: string[], io: Io) => Promise<number>;
+
+/** Commands are imported on use, so `mpkv --help` starts fast. */
+const commands: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./commands/run.js')).runCommand,
+  check: async () => (await import('./commands/check.js')).checkCommand,
+  explore: async () => (await import('./commands/explore.js')).exploreCommand,
+};
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(HELP);
+    return name === undefined ? 2 : 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    io.stderr(`mpkv: unknown command ${JSON.stringify(name)} (expected run, check or explore; see mpkv --help)`);
+    return 2;
+  }
+  try {
+    return await (await load())(rest, io);
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof UsageError) {
+      io.stderr(`mpkv ${name}: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`mpkv ${name}: ${e.message.split('\n')[0]} (see mpkv ${name} --help)`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').slice(-3).join('/'));
+if (isEntry || process.argv[1]?.endsWith('/mpkv') || process.argv[1]?.endsWith('cli.js')) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`mpkv: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      if (process.env.MPKV_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

@@ -1,0 +1,25 @@
+/** What a command may print to; tests pass collectors, the CLI passes the process streams. */
+export interface Io {
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+  /** Is stdout a terminal (the dashboard is drawn only then)? */
+  readonly tty?: boolean;
+}
+
+export const processIo: Io = {
+  stdout: (line) => process.stdout.write(`${line}\n`),
+  stderr: (line) => process.stderr.write(`${line}\n`),
+  tty: Boolean(process.stdout.isTTY),
+};
+
+/** A problem with what the user gave us: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Parses a non-negative integer flag value, or says which flag is wrong. */
+export function intFlag(name: string, value: string | undefined, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${name}: expected an integer >= ${min}, got ${JSON.stringify(value)}`);
+  return Number(value);
+}

@@ -1,0 +1,110 @@
+/**
+ * The config schema: one typed `Config` that maps one-to-one to the TOML file. Every key is
+ * documented here and in the README; every key has a default except where noted; unknown keys
+ * are errors (strict objects). Validation uses valibot; messages say what was expected, and
+ * src/config/load.ts adds the file, line and key path.
+ */
+import * as v from 'valibot';
+import { MUTANT_NAMES } from '../roles/mutants.js';
+
+const count = (min: number) => v.pipe(v.number(`expected an integer >= ${min}`), v.integer(`expected an integer >= ${min}`), v.minValue(min, `expected an integer >= ${min}`));
+const ms = () => count(0);
+const probability = () => v.pipe(v.number('expected a number in [0, 1]'), v.minValue(0, 'expected a number in [0, 1]'), v.maxValue(1, 'expected a number in [0, 1]'));
+const weight = () => v.pipe(v.number('expected a number >= 0'), v.minValue(0, 'expected a number >= 0'));
+const nodeName = () => v.string('expected a node name such as "acceptor 1"');
+
+export const TopologySchema = v.strictObject({
+  /** MultiPaxos: acceptors (a majority of them is a quorum). */
+  acceptors: v.optional(count(1), 3),
+  /** MultiPaxos: leaders (proposers); clients are spread over them. */
+  leaders: v.optional(count(1), 1),
+  /** MultiPaxos: replicas (learners that apply the log to their own store). */
+  replicas: v.optional(count(0), 2),
+  /** kv_store: the single server (exactly 1). */
+  servers: v.optional(count(0), 1),
+  /** Clients, each making `workload.requests` requests one at a time. */
+  clients: v.optional(count(1), 3),
+});
+
+export const WorkloadSchema = v.strictObject({
+  requests: v.optional(count(0), 5),
+  get_weight: v.optional(weight(), 1),
+  put_weight: v.optional(weight(), 1),
+  delete_weight: v.optional(weight(), 1),
+  keys: v.optional(v.pipe(v.array(v.string('expected a string')), v.minLength(1, 'expected at least one key')), ['a', 'b', 'c', 'd', 'e']),
+  values: v.optional(count(1), 100),
+  /** A client re-sends a request that has had no reply for this long. */
+  timeout_ms: v.optional(count(1), 200),
+});
+
+export const NetworkSchema = v.strictObject({
+  delay: v.optional(v.picklist(['fixed', 'uniform', 'exponential'], 'expected "fixed", "uniform" or "exponential"'), 'uniform'),
+  delay_min_ms: v.optional(ms(), 1),
+  delay_max_ms: v.optional(ms(), 10),
+  delay_mean_ms: v.optional(ms(), 5),
+  drop_rate: v.optional(probability(), 0),
+  duplicate_rate: v.optional(probability(), 0),
+});
+
+export const PartitionSchema = v.strictObject({
+  start_ms: ms(),
+  end_ms: ms(),
+  groups: v.pipe(v.array(v.array(nodeName(), 'expected a list of node names'), 'expected a list of groups'), v.minLength(1, 'expected at least one group')),
+});
+
+export const CrashSchema = v.strictObject({
+  node: nodeName(),
+  at_ms: ms(),
+  /** Omit for crash-stop. */
+  restart_ms: v.optional(ms()),
+});
+
+export const PaxosSchema = v.strictObject({
+  /** Slots a leader may have in Phase 2 at once (pipelining). */
+  window: v.optional(count(1), 4),
+  /** A leader re-sends unanswered prepares / accepts this often. */
+  retry_ms: v.optional(count(1), 50),
+  /** A preempted leader waits a random time, doubling from min up to max, before Phase 1. */
+  backoff_min_ms: v.optional(count(1), 20),
+  backoff_max_ms: v.optional(count(1), 640),
+  /** Replicas ask a leader for missed decisions this often. */
+  catch_up_ms: v.optional(count(1), 100),
+});
+
+export const FaultsSchema = v.strictObject({
+  /** Exploration budget: how long the faulty (safety) phase lasts before the network heals. */
+  safety_ms: v.optional(count(0), 1000),
+  /** At most this many nodes down at once (acceptors: never a majority). */
+  max_crashed: v.optional(count(0), 1),
+  /** Crashes, partitions at most per schedule. */
+  crashes: v.optional(count(0), 2),
+  partitions: v.optional(count(0), 1),
+  /** Upper bounds for the per-message drop and duplicate rates a schedule may pick. */
+  drop_rate: v.optional(probability(), 0.2),
+  duplicate_rate: v.optional(probability(), 0.2),
+});
+
+export const MutantsSchema = v.strictObject({
+  enable: v.optional(v.array(v.picklist(MUTANT_NAMES, `expected one of ${MUTANT_NAMES.join(', ')}`)), []),
+});
+
+export const ConfigSchema = v.strictObject({
+  /** Which emulation runs. */
+  emulation: v.optional(v.picklist(['multipaxos', 'kv_store'], 'expected "multipaxos" or "kv_store"'), 'multipaxos'),
+  /** The run's one seed: same config + seed, same trace. */
+  seed: v.optional(v.pipe(v.number('expected an integer'), v.integer('expected an integer'), v.minValue(0, 'expected an integer >= 0'), v.maxValue(2 ** 32 - 1, 'expected an integer < 2^32')), 1),
+  /** The run stops at this virtual time if the clients are not done. */
+  time_limit_ms: v.optional(count(1), 60_000),
+  /** After the last client finishes, learners get this long to catch up. */
+  drain_ms: v.optional(ms(), 500),
+  topology: v.optional(TopologySchema, {}),
+  workload: v.optional(WorkloadSchema, {}),
+  network: v.optional(NetworkSchema, {}),
+  partitions: v.optional(v.array(PartitionSchema), []),
+  crashes: v.optional(v.array(CrashSchema), []),
+  paxos: v.optional(PaxosSchema, {}),
+  faults: v.optional(FaultsSchema, {}),
+  mutants: v.optional(MutantsSchema, {}),
+});
+
+export type Config = v.InferOutput<typeof ConfigSchema>;

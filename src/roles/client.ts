@@ -1,0 +1,141 @@
+/**
+ * Client: makes `requests` random requests, one at a time, to the one node whose address it is
+ * given (the kv server, or its MultiPaxos leader — it cannot tell which; there is no leader
+ * discovery). A request that gets no reply within `timeout_ms` is sent again with the same
+ * (client, request_id), so the store can recognise the retry. The request counter is
+ * persisted before each first send: a client that crashes and restarts never reuses an id.
+ *
+ *   idle --start--> waiting --reply--> waiting ... --last reply--> done (final)
+ */
+import { setup, type MachineContext } from 'xstate';
+import { describeCommand, describeResult, type KvCommand } from '../kv/kv.js';
+import { requestCommand, type Workload } from '../kv/workload.js';
+import type { NodeId } from './messages.js';
+import { step, type Outbox } from './outbox.js';
+import type { Effect, NodeEvent } from '../sim/trace.js';
+
+export interface ClientInput {
+  readonly id: number;
+  readonly server: NodeId;
+  readonly workload: Workload;
+  readonly seed: number;
+  readonly timeout_ms: number;
+  /** What the client persisted before a crash. */
+  readonly disk?: ClientDisk;
+}
+
+export interface ClientDisk {
+  /** Requests started so far (the last one may have been lost in the crash). */
+  readonly started: number;
+}
+
+export interface ClientState extends MachineContext {
+  readonly id: number;
+  readonly server: NodeId;
+  readonly workload: Workload;
+  readonly seed: number;
+  readonly timeout_ms: number;
+  readonly started: number;
+  readonly completed: number;
+  readonly outstanding: { readonly request_id: number; readonly command: KvCommand; readonly sends: number } | undefined;
+}
+
+const RETRY = 'retry';
+
+/** Starts request number `started + 1`: persist the counter, then send it. */
+function issueNext(state: ClientState, out: Outbox): ClientState {
+  const request_id = state.started + 1;
+  const command = requestCommand(state.workload, state.seed, state.id, request_id);
+  out.persist({ started: request_id } satisfies ClientDisk);
+  out.note(`${describeCommand(command)} (request ${request_id}) -> ${state.server}`, {
+    kind: 'invoke',
+    client: state.id,
+    request_id,
+    command,
+  });
+  out.send(state.server, { type: 'request', client: state.id, request_id, command });
+  out.setTimer(RETRY, state.timeout_ms);
+  return { ...state, started: request_id, outstanding: { request_id, command, sends: 1 } };
+}
+
+/** The reply to the outstanding request: record it, and go on if there is more to do. */
+function complete(state: ClientState, event: NodeEvent, out: Outbox): ClientState {
+  if (event.type !== 'reply' || !state.outstanding) return state;
+  const { request_id, command } = state.outstanding;
+  out.cancelTimer(RETRY);
+  out.note(`${describeCommand(command)} -> ${describeResult(event.result)}`, {
+    kind: 'complete',
+    client: state.id,
+    request_id,
+    command,
+    result: event.result,
+  });
+  const next = { ...state, completed: state.completed + 1, outstanding: undefined };
+  return hasMore(next) ? issueNext(next, out) : next;
+}
+
+/** No reply in time: send the same request again. */
+function retry(state: ClientState, _event: NodeEvent, out: Outbox): ClientState {
+  const pending = state.outstanding;
+  if (!pending) return state;
+  out.note(`TIMEOUT request ${pending.request_id}, retry #${pending.sends} -> ${state.server}`);
+  out.send(state.server, { type: 'request', client: state.id, request_id: pending.request_id, command: pending.command });
+  out.setTimer(RETRY, state.timeout_ms);
+  return { ...state, outstanding: { ...pending, sends: pending.sends + 1 } };
+}
+
+const hasMore = (state: ClientState): boolean => state.started < state.workload.requests;
+
+export const clientMachine = setup({
+  types: {
+    context: {} as ClientState,
+    events: {} as NodeEvent,
+    input: {} as ClientInput,
+    emitted: {} as Effect,
+  },
+  guards: {
+    hasMoreRequests: ({ context }) => hasMore(context),
+    isReplyToOutstanding: ({ context, event }) => event.type === 'reply' && event.request_id === context.outstanding?.request_id,
+    isLastReply: ({ context, event }) =>
+      event.type === 'reply' && event.request_id === context.outstanding?.request_id && !hasMore(context),
+    isRetryTimer: ({ event }) => event.type === 'timeout' && event.timer === RETRY,
+  },
+  actions: {
+    issueNext: step<ClientState, NodeEvent>((state, _event, out) => issueNext(state, out)),
+    complete: step(complete),
+    retry: step(retry),
+  },
+}).createMachine({
+  id: 'client',
+  context: ({ input }) => ({
+    id: input.id,
+    server: input.server,
+    workload: input.workload,
+    seed: input.seed,
+    timeout_ms: input.timeout_ms,
+    started: input.disk?.started ?? 0,
+    completed: 0,
+    outstanding: undefined,
+  }),
+  initial: 'idle',
+  states: {
+    idle: {
+      on: {
+        start: [
+          { guard: 'hasMoreRequests', target: 'waiting', actions: 'issueNext' },
+          { target: 'done' },
+        ],
+      },
+    },
+    waiting: {
+      on: {
+        reply: [
+          { guard: 'isLastReply', target: 'done', actions: 'complete' },
+          { guard: 'isReplyToOutstanding', actions: 'complete' },
+        ],
+        timeout: { guard: 'isRetryTimer', actions: 'retry' },
+      },
+    },
+    done: { type: 'final' },
+  },
+});

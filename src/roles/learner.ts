@@ -1,0 +1,153 @@
+/**
+ * The learner half shared by leaders and replicas: a log of decided slots, applied strictly in
+ * slot order to a replicated state machine (early decisions wait in the log for the gap before
+ * them to fill), and gap repair: a learner that may have missed decisions asks another learner
+ * (`catch-up`) and is answered with a `decisions` batch.
+ *
+ * When to ask: when a gap is visible (a decision beyond the next slot to apply), or, after a
+ * quiet period, once to make sure the tail was not lost. An answer with no gap left means
+ * "up to date"; the learner then stays quiet until it hears something new.
+ */
+import { describeCommand, describeResult } from '../kv/kv.js';
+import { applyRequest, emptyRsm, type Rsm } from '../kv/rsm.js';
+import type { Decided, LogCommand, NodeId } from './messages.js';
+import type { Outbox } from './outbox.js';
+import type { Rules } from './rules.js';
+
+export interface LearnerState {
+  /** Decided commands by slot (a slot is decided once, forever). */
+  readonly decided: ReadonlyMap<number, LogCommand>;
+  /** Slots [0, applied) are applied to `rsm`. */
+  readonly applied: number;
+  readonly rsm: Rsm;
+  /** Who to ask for missed decisions, in turn. */
+  readonly peers: readonly NodeId[];
+  readonly nextPeer: number;
+  /** Heard a new decision since the last catch-up tick. */
+  readonly heard: boolean;
+  /** Confirmed up to date by a peer, and heard nothing new since. */
+  readonly synced: boolean;
+  /** Slots applied out of order (only the `replica-applies-out-of-order` mutant uses it). */
+  readonly appliedOutOfOrder: ReadonlySet<number>;
+}
+
+export const CATCH_UP = 'catch-up';
+/** The most decisions one `decisions` batch carries. */
+const BATCH = 64;
+
+export function initialLearner(peers: readonly NodeId[]): LearnerState {
+  return { decided: new Map(), applied: 0, rsm: emptyRsm, peers, nextPeer: 0, heard: false, synced: true, appliedOutOfOrder: new Set() };
+}
+
+/** An applied request's result, for a leader to reply with. */
+export interface AppliedRequest {
+  readonly client: number;
+  readonly request_id: number;
+  readonly result: ReturnType<typeof applyRequest>['result'];
+}
+
+/**
+ * Records that `command` is decided for `slot` and applies what became applicable.
+ * Returns the new state and the requests applied (so a leader can answer its clients).
+ */
+export function learn<S extends LearnerState>(
+  state: S,
+  slot: number,
+  command: LogCommand,
+  rules: Rules,
+  out: Outbox,
+): [S, AppliedRequest[]] {
+  if (state.decided.has(slot) || slot < state.applied) return [state, []];
+  const decided = new Map(state.decided);
+  decided.set(slot, command);
+  const next = { ...state, decided, heard: true, synced: false };
+  return rules.appliesInOrder ? applyReady(next, rules, out) : applyAtOnce(next, slot, rules, out);
+}
+
+/** Applies decided slots in order from `applied` until the first gap. */
+function applyReady<S extends LearnerState>(state: S, rules: Rules, out: Outbox): [S, AppliedRequest[]] {
+  let { rsm, applied } = state;
+  const done: AppliedRequest[] = [];
+  for (let command = state.decided.get(applied); command; command = state.decided.get(applied)) {
+    const [nextRsm, request] = applyOne(rsm, applied, command, rules, out);
+    rsm = nextRsm;
+    if (request) done.push(request);
+    applied++;
+  }
+  return [{ ...state, rsm, applied }, done];
+}
+
+/** The out-of-order mutant: apply a decision the moment it arrives. */
+function applyAtOnce<S extends LearnerState>(state: S, slot: number, rules: Rules, out: Outbox): [S, AppliedRequest[]] {
+  const [rsm, request] = applyOne(state.rsm, slot, state.decided.get(slot)!, rules, out);
+  const appliedOutOfOrder = new Set(state.appliedOutOfOrder).add(slot);
+  let applied = state.applied;
+  while (appliedOutOfOrder.has(applied)) applied++;
+  return [{ ...state, rsm, applied, appliedOutOfOrder }, request ? [request] : []];
+}
+
+function applyOne(rsm: Rsm, slot: number, command: LogCommand, rules: Rules, out: Outbox): [Rsm, AppliedRequest | undefined] {
+  if (command.kind === 'noop') {
+    out.note(`APPLY slot ${slot} NO-OP`, { kind: 'apply', slot, command, fresh: true });
+    return [rsm, undefined];
+  }
+  const { client, request_id } = command;
+  const done = applyRequest(rsm, client, request_id, command.command, rules.dedupRetries);
+  const shown = done.fresh ? describeResult(done.result!) : `already applied (client ${client} request ${request_id}): skipped`;
+  out.note(`APPLY slot ${slot} ${describeCommand(command.command)} -> ${shown}`, {
+    kind: 'apply',
+    slot,
+    command,
+    ...(done.result ? { result: done.result } : {}),
+    fresh: done.fresh,
+  });
+  return [done.rsm, { client, request_id, result: done.result }];
+}
+
+/** Is there a decided slot beyond the next one to apply? */
+export const hasGap = (state: LearnerState): boolean => [...state.decided.keys()].some((slot) => slot > state.applied);
+
+/** The catch-up timer: ask a peer when a gap shows, or once after a quiet spell. */
+export function catchUpTick<S extends LearnerState>(state: S, interval_ms: number, out: Outbox): S {
+  out.setTimer(CATCH_UP, interval_ms);
+  const quietAndUnsure = !state.heard && !state.synced;
+  if (state.peers.length === 0 || (!hasGap(state) && !quietAndUnsure)) return { ...state, heard: false };
+  const peer = state.peers[state.nextPeer % state.peers.length]!;
+  out.note(`CATCH-UP from slot ${state.applied} -> ${peer}${hasGap(state) ? ' (gap)' : ''}`);
+  out.send(peer, { type: 'catch-up', from_slot: state.applied });
+  return { ...state, heard: false, nextPeer: state.nextPeer + 1 };
+}
+
+/** Answers a `catch-up` with the decisions this learner knows from `from_slot` on. */
+export function answerCatchUp(state: LearnerState, from: NodeId, from_slot: number, out: Outbox): void {
+  const entries: Decided[] = [];
+  for (const [slot, command] of [...state.decided].sort((a, b) => a[0] - b[0])) {
+    if (slot >= from_slot && entries.length < BATCH) entries.push({ slot, command });
+  }
+  out.send(from, { type: 'decisions', from_slot, entries });
+}
+
+/** Learns a `decisions` batch; no gap left afterwards means up to date with that peer. */
+export function learnBatch<S extends LearnerState>(
+  state: S,
+  entries: readonly Decided[],
+  rules: Rules,
+  out: Outbox,
+): [S, AppliedRequest[]] {
+  let next = state;
+  const done: AppliedRequest[] = [];
+  for (const { slot, command } of entries) {
+    if (!next.decided.has(slot) && slot >= next.applied) {
+      out.note(`LEARN slot ${slot} ${describeLogCommand(command)} (caught up)`, { kind: 'decide', slot, command });
+    }
+    const [learned, applied] = learn(next, slot, command, rules, out);
+    next = learned;
+    done.push(...applied);
+  }
+  const synced = entries.length < BATCH && !hasGap(next);
+  return [{ ...next, synced }, done];
+}
+
+export function describeLogCommand(command: LogCommand): string {
+  return command.kind === 'noop' ? 'NO-OP' : `${describeCommand(command.command)} (client ${command.client} request ${command.request_id})`;
+}

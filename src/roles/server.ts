@@ -1,0 +1,50 @@
+/**
+ * The single kv server: the baseline every replicated run is judged against. It applies each
+ * request to its store the moment it arrives, and answers a retried request from its client
+ * table instead of applying it twice. It has no durable state: a crash loses the store.
+ */
+import { setup, type MachineContext } from 'xstate';
+import { describeCommand, describeResult } from '../kv/kv.js';
+import { applyRequest, emptyRsm, type Rsm } from '../kv/rsm.js';
+import { step, type Outbox } from './outbox.js';
+import type { Effect, NodeEvent } from '../sim/trace.js';
+
+export interface ServerInput {
+  /** Answer retries from the client table (turned off only by the `no-retry-dedup` mutant). */
+  readonly dedup: boolean;
+}
+
+export interface ServerState extends MachineContext {
+  readonly rsm: Rsm;
+  readonly dedup: boolean;
+  /** Requests applied so far; the kv server's "log position". */
+  readonly applied: number;
+}
+
+function serve(state: ServerState, event: NodeEvent, out: Outbox): ServerState {
+  if (event.type !== 'request') return state;
+  const { client, request_id, command } = event;
+  const done = applyRequest(state.rsm, client, request_id, command, state.dedup);
+  const logCommand = { kind: 'request', client, request_id, command } as const;
+  const applied = done.fresh ? state.applied + 1 : state.applied;
+  const suffix = done.fresh ? '' : ' (retry: answered from the client table)';
+  out.note(`${describeCommand(command)} -> ${done.result ? describeResult(done.result) : 'stale retry'}${suffix}`, {
+    kind: 'apply',
+    slot: done.fresh ? state.applied : -1,
+    command: logCommand,
+    ...(done.result ? { result: done.result } : {}),
+    fresh: done.fresh,
+  });
+  if (done.result) out.send(event.from, { type: 'reply', request_id, result: done.result });
+  return { ...state, rsm: done.rsm, applied };
+}
+
+export const serverMachine = setup({
+  types: { context: {} as ServerState, events: {} as NodeEvent, input: {} as ServerInput, emitted: {} as Effect },
+  actions: { serve: step(serve) },
+}).createMachine({
+  id: 'server',
+  context: ({ input }) => ({ rsm: emptyRsm, dedup: input.dedup, applied: 0 }),
+  initial: 'serving',
+  states: { serving: { on: { request: { actions: 'serve' } } } },
+});

@@ -1,0 +1,43 @@
+/**
+ * The run's only randomness: one seed, split into independent streams (pure-rand's
+ * xoroshiro128+, one `jump` — 2^64 draws — apart), so that the network's choices and each
+ * node's choices never disturb one another: changing the drop rate does not change which
+ * requests the clients make.
+ */
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+
+export interface Rng {
+  /** A uniform integer in [min, max]. */
+  int(min: number, max: number): number;
+  /** A uniform float in [0, 1). */
+  float(): number;
+  /** A uniform 32-bit unsigned integer. */
+  u32(): number;
+}
+
+type Generator = ReturnType<typeof xoroshiro128plus>;
+
+function wrap(gen: Generator): Rng {
+  return {
+    int: (min, max) => uniformInt(gen, min, max),
+    float: () => (gen.next() >>> 0) / 0x1_0000_0000,
+    u32: () => gen.next() >>> 0,
+  };
+}
+
+/** `count` independent streams from one seed. */
+export function rngStreams(seed: number, count: number): Rng[] {
+  const gen = xoroshiro128plus(seed);
+  const streams: Rng[] = [];
+  for (let i = 0; i < count; i++) {
+    streams.push(wrap(gen.clone()));
+    gen.jump();
+  }
+  return streams;
+}
+
+/** A small deterministic generator from one 32-bit entropy value (what a role receives). */
+export function rngFromEntropy(entropy: number): Rng {
+  return wrap(xoroshiro128plus(entropy));
+}

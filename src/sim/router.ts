@@ -1,0 +1,364 @@
+/**
+ * The message router: mpkv's simulated world. It owns everything a role must not touch —
+ * virtual time, randomness, the network, crashes, stable storage — and drives the roles, each
+ * an XState actor, one event at a time:
+ *
+ *   1. take the earliest item off the agenda (a message delivery, a timer, a planned fault);
+ *   2. advance the virtual clock to its time;
+ *   3. hand it to the node as a `NodeEvent`; the node's machine emits `Effect`s synchronously;
+ *   4. turn each effect into agenda items (a send gets its fate from the network model) and
+ *      into `TraceEvent`s.
+ *
+ * Nothing here reads the wall clock or `Math.random`: one seed fixes the whole run, so the same
+ * config and seed give the same trace, byte for byte.
+ */
+import { createActor, type Actor, type AnyStateMachine } from 'xstate';
+import type { Message, NodeId } from '../roles/messages.js';
+import { Agenda } from './queue.js';
+import { randomNetwork, separated, type CrashPlan, type NetworkModel, type NetworkOptions, type PartitionWindow } from './network.js';
+import { rngStreams, type Rng } from './rng.js';
+import type { DropReason, Effect, EndReason, NodeEvent, TraceEvent } from './trace.js';
+
+/** One node of the emulation: its address, its machine, and how to build its input. */
+export interface NodeSpec {
+  readonly id: NodeId;
+  readonly machine: AnyStateMachine;
+  /** The machine's input, given what the node persisted before its last crash (if any). */
+  readonly input: (disk: unknown) => unknown;
+  /** The run is over when every client has finished (or crashed for good). */
+  readonly client?: boolean;
+}
+
+export interface RouterOptions {
+  readonly seed: number;
+  readonly nodes: readonly NodeSpec[];
+  /** The config's network, or a model of one's own (exploration's schedule-driven network). */
+  readonly network: NetworkOptions | NetworkModel;
+  readonly partitions?: readonly PartitionWindow[];
+  readonly crashes?: readonly CrashPlan[];
+  /** The run stops here if the clients are not done by then. */
+  readonly time_limit_ms: number;
+  /** After the last client finishes, learners get this long to catch up before the run ends. */
+  readonly drain_ms: number;
+  /** A safety net against runaway schedules. */
+  readonly max_steps?: number;
+}
+
+export type NodeStatus = 'up' | 'crashed' | 'finished';
+
+/** What a view may read of a node: its status, machine state and context. */
+export interface NodeView {
+  readonly id: NodeId;
+  readonly status: NodeStatus;
+  readonly state: unknown;
+  readonly context: unknown;
+}
+
+type AgendaItem =
+  | { at: number; seq: number; kind: 'deliver'; id: number; from: NodeId; to: NodeId; msg: Message }
+  | { at: number; seq: number; kind: 'timer'; node: NodeId; timer: string; token: number }
+  | { at: number; seq: number; kind: 'crash'; node: NodeId }
+  | { at: number; seq: number; kind: 'restart'; node: NodeId }
+  | { at: number; seq: number; kind: 'partition-start' | 'partition-end'; window: PartitionWindow };
+
+/** Distributes `Omit` over a union, so each trace variant keeps its own fields. */
+type WithoutTime<T> = T extends unknown ? Omit<T, 't'> : never;
+
+interface NodeSlot {
+  readonly spec: NodeSpec;
+  readonly rng: Rng;
+  actor: Actor<AnyStateMachine> | undefined;
+  status: NodeStatus;
+  disk: unknown;
+  /** Restarts still planned: a crashed client with none left counts as finished. */
+  restartsPending: number;
+}
+
+export interface RunSummary {
+  readonly reason: EndReason;
+  readonly time_ms: number;
+  readonly steps: number;
+  readonly sent: number;
+  readonly delivered: number;
+  readonly dropped: number;
+  readonly duplicated: number;
+}
+
+export class Router {
+  private readonly agenda = new Agenda<AgendaItem>();
+  private readonly slots = new Map<NodeId, NodeSlot>();
+  private readonly timers = new Map<string, number>();
+  private readonly network: NetworkModel;
+  private readonly activePartitions: PartitionWindow[] = [];
+  private readonly listeners: Array<(event: TraceEvent) => void> = [];
+  readonly trace: TraceEvent[] = [];
+  private seq = 0;
+  private nextMessageId = 0;
+  private tokens = 0;
+  private now = 0;
+  private steps = 0;
+  private drainUntil: number | undefined;
+  private ended: EndReason | undefined;
+  private counts = { sent: 0, delivered: 0, dropped: 0, duplicated: 0 };
+
+  constructor(private readonly options: RouterOptions) {
+    const streams = rngStreams(options.seed, options.nodes.length + 1);
+    const network = options.network;
+    this.network = 'fate' in network ? network : randomNetwork(network, streams[0]!);
+    options.nodes.forEach((spec, i) => {
+      if (this.slots.has(spec.id)) throw new Error(`duplicate node id ${spec.id}`);
+      this.slots.set(spec.id, { spec, rng: streams[i + 1]!, actor: undefined, status: 'up', disk: undefined, restartsPending: 0 });
+    });
+    for (const window of options.partitions ?? []) {
+      this.schedule({ at: window.start_ms, kind: 'partition-start', window });
+      this.schedule({ at: window.end_ms, kind: 'partition-end', window });
+    }
+    for (const crash of options.crashes ?? []) {
+      this.schedule({ at: crash.at_ms, kind: 'crash', node: crash.node });
+      if (crash.restart_ms !== undefined) {
+        this.schedule({ at: crash.restart_ms, kind: 'restart', node: crash.node });
+        this.slot(crash.node).restartsPending++;
+      }
+    }
+  }
+
+  /** Subscribe to every trace event as it happens (the live views). */
+  onEvent(listener: (event: TraceEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  get time(): number {
+    return this.now;
+  }
+
+  get done(): boolean {
+    return this.ended !== undefined;
+  }
+
+  /** Start every node at time 0, in the order given. */
+  boot(): void {
+    for (const slot of this.slots.values()) this.startNode(slot);
+    this.checkClientsFinished();
+  }
+
+  /** Runs to the end; returns the summary. */
+  run(): RunSummary {
+    if (this.steps === 0 && this.trace.length === 0) this.boot();
+    while (this.step()) {
+      /* one agenda item at a time */
+    }
+    return this.summary();
+  }
+
+  /** Processes one agenda item. Returns false once the run has ended. */
+  step(): boolean {
+    if (this.ended) return false;
+    this.discardStaleTimers();
+    const next = this.agenda.peek();
+    const reason = this.endReason(next);
+    if (reason) {
+      this.ended = reason;
+      this.record({ kind: 'end', reason });
+      return false;
+    }
+    this.agenda.pop();
+    this.now = next!.at;
+    this.steps++;
+    this.dispatch(next!);
+    this.checkClientsFinished();
+    return true;
+  }
+
+  summary(): RunSummary {
+    return { reason: this.ended ?? 'step-limit', time_ms: this.now, steps: this.steps, ...this.counts };
+  }
+
+  /** The nodes as the views see them. */
+  views(): NodeView[] {
+    return [...this.slots.values()].map((slot) => {
+      const snapshot = slot.actor?.getSnapshot();
+      return { id: slot.spec.id, status: slot.status, state: snapshot?.value, context: snapshot?.context };
+    });
+  }
+
+  /** Messages in flight (not yet delivered or dropped). */
+  inFlight(): number {
+    let n = 0;
+    for (const item of this.agenda.items()) if (item.kind === 'deliver') n++;
+    return n;
+  }
+
+  activePartitionWindows(): readonly PartitionWindow[] {
+    return this.activePartitions;
+  }
+
+  // ---- the loop ------------------------------------------------------------------------------
+
+  private endReason(next: AgendaItem | undefined): EndReason | undefined {
+    if (next === undefined) return 'quiescent';
+    if (this.drainUntil !== undefined && next.at > this.drainUntil) return 'clients-done';
+    if (next.at > this.options.time_limit_ms) return 'time-limit';
+    if (this.steps >= (this.options.max_steps ?? 5_000_000)) return 'step-limit';
+    return undefined;
+  }
+
+  /** Timers cancelled or re-armed since they were scheduled are not events: skip them. */
+  private discardStaleTimers(): void {
+    for (let next = this.agenda.peek(); next?.kind === 'timer'; next = this.agenda.peek()) {
+      if (this.timers.get(timerKey(next.node, next.timer)) === next.token) return;
+      this.agenda.pop();
+    }
+  }
+
+  private dispatch(item: AgendaItem): void {
+    switch (item.kind) {
+      case 'deliver':
+        return this.deliver(item);
+      case 'timer':
+        return this.fireTimer(item);
+      case 'crash':
+        return this.crash(item.node);
+      case 'restart':
+        return this.restart(item.node);
+      case 'partition-start':
+        this.activePartitions.push(item.window);
+        return this.record({ kind: 'partition-start', groups: item.window.groups });
+      case 'partition-end':
+        this.activePartitions.splice(this.activePartitions.indexOf(item.window), 1);
+        return this.record({ kind: 'partition-end', groups: item.window.groups });
+    }
+  }
+
+  private deliver(item: Extract<AgendaItem, { kind: 'deliver' }>): void {
+    const { id, from, to, msg } = item;
+    const slot = this.slot(to);
+    const reason: DropReason | undefined = this.activePartitions.some((w) => separated(w, from, to))
+      ? 'partition'
+      : slot.status === 'crashed'
+        ? 'crashed'
+        : slot.status === 'finished'
+          ? 'finished'
+          : undefined;
+    if (reason) {
+      this.counts.dropped++;
+      return this.record({ kind: 'drop', id, from, to, msg, reason });
+    }
+    this.counts.delivered++;
+    this.record({ kind: 'deliver', id, from, to, msg });
+    this.sendEvent(slot, { ...msg, from, entropy: slot.rng.u32() });
+  }
+
+  private fireTimer(item: Extract<AgendaItem, { kind: 'timer' }>): void {
+    const key = timerKey(item.node, item.timer);
+    if (this.timers.get(key) !== item.token) return; // cancelled or re-armed since
+    this.timers.delete(key);
+    const slot = this.slot(item.node);
+    this.record({ kind: 'timer-fire', node: item.node, timer: item.timer });
+    this.sendEvent(slot, { type: 'timeout', timer: item.timer, entropy: slot.rng.u32() });
+  }
+
+  private crash(node: NodeId): void {
+    const slot = this.slot(node);
+    if (slot.status !== 'up') return;
+    slot.actor?.stop();
+    slot.actor = undefined;
+    slot.status = 'crashed';
+    for (const key of [...this.timers.keys()]) if (key.startsWith(`${node}\u0000`)) this.timers.delete(key);
+    this.record({ kind: 'crash', node });
+  }
+
+  private restart(node: NodeId): void {
+    const slot = this.slot(node);
+    slot.restartsPending--;
+    if (slot.status !== 'crashed') return;
+    slot.status = 'up';
+    this.record({ kind: 'restart', node });
+    this.startNode(slot);
+  }
+
+  private startNode(slot: NodeSlot): void {
+    const actor = createActor(slot.spec.machine, { input: slot.spec.input(slot.disk) });
+    actor.on('*', (effect) => this.perform(slot, effect as unknown as Effect));
+    slot.actor = actor;
+    actor.start();
+    this.sendEvent(slot, { type: 'start', entropy: slot.rng.u32() });
+  }
+
+  private sendEvent(slot: NodeSlot, event: NodeEvent): void {
+    slot.actor!.send(event);
+    if (slot.actor!.getSnapshot().status === 'done') slot.status = 'finished';
+  }
+
+  // ---- effects -------------------------------------------------------------------------------
+
+  private perform(slot: NodeSlot, effect: Effect): void {
+    const node = slot.spec.id;
+    switch (effect.type) {
+      case 'send':
+        return this.send(node, effect.to, effect.msg);
+      case 'set-timer': {
+        const token = ++this.tokens;
+        this.timers.set(timerKey(node, effect.timer), token);
+        const at = this.now + effect.after_ms;
+        this.schedule({ at, kind: 'timer', node, timer: effect.timer, token });
+        return this.record({ kind: 'timer-set', node, timer: effect.timer, at });
+      }
+      case 'cancel-timer':
+        this.timers.delete(timerKey(node, effect.timer));
+        return;
+      case 'persist':
+        slot.disk = effect.disk;
+        return;
+      case 'note':
+        return this.record(effect.fact ? { kind: 'note', node, text: effect.text, fact: effect.fact } : { kind: 'note', node, text: effect.text });
+    }
+  }
+
+  private send(from: NodeId, to: NodeId, msg: Message): void {
+    if (!this.slots.has(to)) throw new Error(`${from} sent ${msg.type} to unknown node ${to}`);
+    const id = ++this.nextMessageId;
+    this.counts.sent++;
+    this.record({ kind: 'send', id, from, to, msg });
+    const fate = this.network.fate(from, to, msg, this.now);
+    if (fate.dropped) {
+      this.counts.dropped++;
+      return this.record({ kind: 'drop', id, from, to, msg, reason: 'loss' });
+    }
+    fate.delays_ms.forEach((delay, copy) => {
+      if (copy > 0) {
+        this.counts.duplicated++;
+        this.record({ kind: 'duplicate', id, from, to, msg });
+      }
+      this.schedule({ at: this.now + Math.max(0, delay), kind: 'deliver', id, from, to, msg });
+    });
+  }
+
+  // ---- bookkeeping ---------------------------------------------------------------------------
+
+  private checkClientsFinished(): void {
+    if (this.drainUntil !== undefined) return;
+    const clients = [...this.slots.values()].filter((s) => s.spec.client);
+    const finished = (s: NodeSlot): boolean => s.status === 'finished' || (s.status === 'crashed' && s.restartsPending === 0);
+    if (clients.every(finished)) this.drainUntil = this.now + this.options.drain_ms;
+  }
+
+  private schedule(item: WithoutSeq<AgendaItem>): void {
+    this.agenda.push({ ...item, seq: this.seq++ } as AgendaItem);
+  }
+
+  private record(event: WithoutTime<TraceEvent>): void {
+    const stamped = { t: this.now, ...event } as TraceEvent;
+    this.trace.push(stamped);
+    for (const listener of this.listeners) listener(stamped);
+  }
+
+  private slot(node: NodeId): NodeSlot {
+    const slot = this.slots.get(node);
+    if (!slot) throw new Error(`unknown node ${node}`);
+    return slot;
+  }
+}
+
+type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
+
+const timerKey = (node: NodeId, timer: string): string => `${node}\u0000${timer}`;
