@@ -11,6 +11,7 @@ import { formatEvent, formatSummary } from '../ui/plain.js';
 import { writeFileAtomic } from '../util/files.js';
 import { intFlag, UsageError, type Io } from './io.js';
 import { linearizabilityJudge } from '../../specs/checks.js';
+import { loadReplayFile } from '../explore/replay.js';
 import { formatMpkvHistory } from '../../specs/formats/mpkv.js';
 
 export const RUN_HELP = `Usage: mpkv run <config.toml> [options]
@@ -27,6 +28,9 @@ Options:
   --verbose           plain trace: also sends, deliveries and timers
   --trace-json FILE   write the full trace as JSON Lines
   --history FILE      write the client history (JSON Lines, see README)
+  --replay FILE       re-run exactly the schedule in FILE (written by mpkv explore);
+                      on a terminal the dashboard opens paused, to be stepped through
+  --speed N           dashboard: virtual milliseconds per real second
   -h, --help          this help
 
 Exit status: 0 all checks pass, 1 a check fails, 2 usage or config error.`;
@@ -44,6 +48,8 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       verbose: { type: 'boolean' },
       'trace-json': { type: 'string' },
       history: { type: 'string' },
+      replay: { type: 'string' },
+      speed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -57,15 +63,21 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     clients: intFlag('clients', values.clients, 1),
     requests: intFlag('requests', values.requests),
   });
-  const router = createRouter(config);
+  const replay = values.replay ? await loadReplayFile(values.replay, config) : undefined;
+  const runConfig = replay?.config ?? config;
+  const router = createRouter(runConfig, replay?.options);
+  if (io.tty && !values.plain && !values.json) {
+    const { runDashboard } = await import('../ui/dashboard.js');
+    return runDashboard(runConfig, router, { speed: intFlag('speed', values.speed, 1), paused: replay !== undefined, judge: linearizabilityJudge });
+  }
   router.onEvent((e) => {
     const line = values.json ? JSON.stringify(e) : formatEvent(e, values.verbose);
     if (line) io.stdout(line);
   });
-  const result = finishRun(config, router, linearizabilityJudge);
+  const result = finishRun(runConfig, router, linearizabilityJudge);
   if (values['trace-json']) writeFileAtomic(values['trace-json'], result.trace.map((e) => JSON.stringify(e)).join('\n') + '\n');
   if (values.history) writeFileAtomic(values.history, formatMpkvHistory(result.history));
-  if (!values.json) for (const line of report(config, result)) io.stdout(line);
+  if (!values.json) for (const line of report(runConfig, result)) io.stdout(line);
   return result.verdicts.every((v) => v.ok) ? 0 : 1;
 }
 
