@@ -30,13 +30,22 @@ export interface LearnerEnd {
   readonly store: KvStore;
 }
 
-type Noted = { readonly t: number; readonly node: string; readonly fact: Fact };
+/** A fact, where and when it was noted. `life` counts the node's restarts: a restarted node
+ *  has lost its volatile state, so per-node checks (integrity, order) start afresh. */
+export type Noted = { readonly t: number; readonly node: string; readonly life: number; readonly fact: Fact };
 
 export function factsOf(trace: readonly TraceEvent[]): Noted[] {
   const out: Noted[] = [];
-  for (const e of trace) if (e.kind === 'note' && e.fact) out.push({ t: e.t, node: e.node, fact: e.fact });
+  const lives = new Map<string, number>();
+  for (const e of trace) {
+    if (e.kind === 'restart') lives.set(e.node, (lives.get(e.node) ?? 0) + 1);
+    if (e.kind === 'note' && e.fact) out.push({ t: e.t, node: e.node, life: lives.get(e.node) ?? 0, fact: e.fact });
+  }
   return out;
 }
+
+/** `leader 1`, or `leader 1 (after restart 2)`: a node's identity for per-node checks. */
+const incarnation = (n: Noted): string => (n.life === 0 ? n.node : `${n.node} (after restart ${n.life})`);
 
 export function describeLog(command: LogCommand): string {
   return command.kind === 'noop' ? 'NO-OP' : `${describeCommand(command.command)} (client ${command.client} request ${command.request_id})`;
@@ -90,7 +99,9 @@ export function validity(facts: readonly Noted[]): Verdict {
 
 export function integrity(facts: readonly Noted[]): Verdict {
   const applied = new Map<string, { t: number; slot: number }>();
-  for (const { t, node, fact } of facts) {
+  for (const noted of facts) {
+    const { t, fact } = noted;
+    const node = incarnation(noted);
     if (fact.kind !== 'apply' || !fact.fresh || fact.command.kind === 'noop') continue;
     const key = `${node}|${fact.command.client}/${fact.command.request_id}`;
     const before = applied.get(key);
@@ -107,7 +118,9 @@ export function integrity(facts: readonly Noted[]): Verdict {
 
 export function order(facts: readonly Noted[]): Verdict {
   const next = new Map<string, number>();
-  for (const { t, node, fact } of facts) {
+  for (const noted of facts) {
+    const { t, fact } = noted;
+    const node = incarnation(noted);
     if (fact.kind !== 'apply' || fact.slot < 0) continue;
     const expected = next.get(node) ?? 0;
     if (fact.slot !== expected) {
@@ -115,7 +128,7 @@ export function order(facts: readonly Noted[]): Verdict {
     }
     next.set(node, expected + 1);
   }
-  return pass('order', `${next.size} node(s) applied their log in slot order`);
+  return pass('order', `${next.size} node incarnation(s) applied their log in slot order`);
 }
 
 export function convergence(learners: readonly LearnerEnd[]): Verdict {
