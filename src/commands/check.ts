@@ -95,7 +95,7 @@ function parseCheckArgs(args: string[]): CheckArgs {
       options: { model: { type: 'string' }, format: { type: 'string' }, 'timeout-ms': { type: 'string' }, html: { type: 'string' } },
     });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]}`);
+    throw new UsageError((error as Error).message.split(/\. |\n/)[0]!);
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(`expected one history FILE, got ${positionals.length}`);

@@ -1,0 +1,138 @@
+/**
+ * Renders a checker verdict for people.
+ *
+ * An illegal history is explained from the failing part (one key, for the kv models):
+ *
+ *   1. the longest linearizable prefix the search found: the operations in the order they
+ *      can be taken to have happened, with the state after them;
+ *   2. the operation that cannot be placed next: of the operations left, the one that returned
+ *      first, so every linearization extending the prefix must place it before anything called
+ *      after its return. The reasons are the model's, one per distinct state the search tried
+ *      it in ("GET "a" returned OK "val_3", but with "a" absent it would return NOT FOUND");
+ *   3. a timeline of the operations around it, one line per operation: process, [call, ret],
+ *      a bar over a shared time axis, and the operation. `>>` marks the culprit, `#k` the k-th
+ *      operation of the prefix.
+ *
+ * `renderHtml` draws the same timeline as a standalone HTML page (after Porcupine's
+ * visualisation, much simplified).
+ */
+import type { Operation } from './history.js';
+import type { CheckResult, Explanation } from './linearizability.js';
+import type { Model } from './model.js';
+
+/** How many operations a timeline shows at most. */
+const TIMELINE_ROWS = 24;
+/** Width of the bar column, in characters. */
+const BAR_WIDTH = 48;
+
+/** The verdict line, then the explanation when the history is illegal. */
+export function formatResult<S, I, O>(model: Model<S, I, O>, result: CheckResult<I, O>): string {
+  const size = `${result.operations} operations in ${result.partitions} part${result.partitions === 1 ? '' : 's'}`;
+  switch (result.verdict) {
+    case 'ok':
+      return `linearizable: ${size} (model ${result.model})`;
+    case 'unknown':
+      return `unknown: ${result.reason ?? 'the search did not finish'} before the check of ${size} (model ${result.model}) could finish`;
+    case 'illegal':
+      return [`NOT linearizable: ${size} (model ${result.model})`, formatExplanation(model, result.explanation!)].join('\n');
+  }
+}
+
+/** The text explanation of an illegal part (see the module doc). */
+export function formatExplanation<S, I, O>(model: Model<S, I, O>, e: Explanation<I, O>): string {
+  const describe = (op: Operation<I, O>): string => model.describeOperation(op.input, op.output);
+  const lines = [`part ${e.partition + 1}: ${e.partitionOps.length} operations; the longest linearizable prefix has ${e.prefix.length}:`];
+  const shownPrefix = e.prefix.slice(-8);
+  if (shownPrefix.length < e.prefix.length) lines.push(`  ... ${e.prefix.length - shownPrefix.length} earlier operations`);
+  shownPrefix.forEach((op, i) => lines.push(`  #${e.prefix.length - shownPrefix.length + i + 1} p${op.process} ${describe(op)}`));
+  lines.push(`  after it: ${e.stateAfterPrefix}`);
+  lines.push(`cannot place p${e.culprit.process} ${describe(e.culprit)} ${interval(e.culprit)}:`);
+  for (const reason of e.rejections) lines.push(`  - ${reason}`);
+  if (e.moreRejections) lines.push('  - (and in other states too)');
+  if (e.placedSomewhere) lines.push('  it fits in some orders, but in each of them a later operation cannot be placed');
+  else if (e.rejections.length > 0) lines.push('  no order of the operations before it leaves a state it fits');
+  lines.push('timeline (>> cannot be placed, #k k-th of the prefix):');
+  lines.push(...formatTimeline(model, e));
+  return lines.join('\n');
+}
+
+/** One line per operation near the culprit, with bars on a shared time axis. */
+export function formatTimeline<S, I, O>(model: Model<S, I, O>, e: Explanation<I, O>): string[] {
+  const rows = timelineRows(e);
+  const order = new Map(e.prefix.map((op, i) => [op.id, i + 1]));
+  const axis = timeAxis(rows);
+  const width = Math.max(...rows.map((op) => interval(op).length));
+  return rows.map((op) => {
+    const mark = op.id === e.culprit.id ? '>>' : order.has(op.id) ? `#${order.get(op.id)}` : '';
+    const bar = drawBar(axis, op);
+    return `${mark.padStart(5)} p${String(op.process).padEnd(3)} ${interval(op).padEnd(width)} |${bar}| ${model.describeOperation(op.input, op.output)}`;
+  });
+}
+
+/** The operations that overlap the culprit, plus the last few of the prefix, in call order. */
+function timelineRows<I, O>(e: Explanation<I, O>): Operation<I, O>[] {
+  const lastOfPrefix = e.prefix.slice(-3);
+  const from = Math.min(e.culprit.call, ...lastOfPrefix.map((op) => op.call));
+  const to = e.culprit.ret;
+  const overlapping = e.partitionOps.filter((op) => op.call <= to && op.ret >= from);
+  const byDistance = [...overlapping].sort((a, b) => Math.abs(a.call - e.culprit.call) - Math.abs(b.call - e.culprit.call));
+  const kept = new Set([e.culprit, ...lastOfPrefix, ...byDistance].slice(0, TIMELINE_ROWS));
+  return [...kept].sort((a, b) => a.call - b.call || a.id - b.id);
+}
+
+/** Maps each distinct finite time of the rows to a column. */
+function timeAxis<I, O>(rows: readonly Operation<I, O>[]): Map<number, number> {
+  const times = [...new Set(rows.flatMap((op) => [op.call, op.ret]).filter(Number.isFinite))].sort((a, b) => a - b);
+  const step = times.length <= 1 ? 1 : (BAR_WIDTH - 1) / (times.length - 1);
+  return new Map(times.map((t, i) => [t, Math.round(i * step)]));
+}
+
+function drawBar<I, O>(axis: ReadonlyMap<number, number>, op: Operation<I, O>): string {
+  const start = axis.get(op.call)!;
+  const end = Number.isFinite(op.ret) ? axis.get(op.ret)! : BAR_WIDTH - 1;
+  const cells: string[] = Array.from({ length: BAR_WIDTH }, (_, i) => (i < start || i > end ? ' ' : '='));
+  cells[start] = '[';
+  if (Number.isFinite(op.ret)) cells[end] = ']';
+  else cells[end] = '>';
+  return cells.join('');
+}
+
+function interval(op: Operation<unknown, unknown>): string {
+  return `[${op.call}, ${Number.isFinite(op.ret) ? op.ret : 'pending'}]`;
+}
+
+/** A standalone HTML page: each part's operations as bars, the linearization order or the explanation. */
+export function renderHtml<S, I, O>(model: Model<S, I, O>, result: CheckResult<I, O>, title: string): string {
+  const parts: { name: string; ops: readonly Operation<I, O>[]; order: Map<number, number>; culprit?: number }[] = [];
+  if (result.explanation) {
+    const e = result.explanation;
+    parts.push({ name: `part ${e.partition + 1} (illegal)`, ops: e.partitionOps, order: new Map(e.prefix.map((op, i) => [op.id, i + 1])), culprit: e.culprit.id });
+  }
+  result.linearizations?.forEach((ops, i) => parts.push({ name: `part ${i + 1}`, ops, order: new Map(ops.map((op, k) => [op.id, k + 1])) }));
+  const sections = parts.map((part) => htmlPart(model, part)).join('\n');
+  const summary = escapeHtml(formatResult(model, result));
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>
+body{font:13px system-ui,sans-serif;margin:1em}pre{background:#f6f6f6;padding:.5em}
+.row{position:relative;height:18px;margin:2px 0}.op{position:absolute;height:16px;background:#cde;border:1px solid #89a;font-size:11px;overflow:hidden;white-space:nowrap}
+.bad{background:#f99;border-color:#c33}.lin{background:#bdb}.p{position:absolute;left:0;width:3em}
+</style></head><body><h1>${escapeHtml(title)}</h1><pre>${summary}</pre>${sections}</body></html>\n`;
+}
+
+function htmlPart<S, I, O>(model: Model<S, I, O>, part: { name: string; ops: readonly Operation<I, O>[]; order: Map<number, number>; culprit?: number }): string {
+  const finite = part.ops.flatMap((op) => [op.call, op.ret]).filter(Number.isFinite);
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite) + 1;
+  const x = (t: number): number => (100 * ((Number.isFinite(t) ? t : hi) - lo)) / (hi - lo);
+  const rows = [...part.ops].sort((a, b) => a.call - b.call).map((op) => {
+    const k = part.order.get(op.id);
+    const cls = op.id === part.culprit ? 'op bad' : k !== undefined ? 'op lin' : 'op';
+    const label = `${k === undefined ? '' : `#${k} `}p${op.process} ${model.describeOperation(op.input, op.output)}`;
+    const style = `left:calc(3em + ${x(op.call).toFixed(2)}% * .9);width:calc(${Math.max(0.3, x(op.ret) - x(op.call)).toFixed(2)}% * .9)`;
+    return `<div class="row"><span class="p">p${op.process}</span><div class="${cls}" style="${style}" title="${escapeHtml(label)}">${escapeHtml(label)}</div></div>`;
+  });
+  return `<h2>${escapeHtml(part.name)}</h2>\n${rows.join('\n')}`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}

@@ -1,0 +1,52 @@
+/**
+ * A sequential specification as data, after Porcupine's `model.go`: the checker knows nothing
+ * about key-value stores or registers, it only asks a model what one operation does to a state.
+ *
+ * - `init` is the state before any operation;
+ * - `step(state, input, output)` says whether the operation could have produced `output`
+ *   from `state`, and the state after it. `output === undefined` means the output is unknown,
+ *   and `step` must accept it (the operation may have done anything it could do);
+ * - `partition` splits a history into independent sub-histories (one per key) that can be
+ *   checked on their own: linearizability is compositional (Herlihy & Wing's locality), so
+ *   the whole history is linearizable exactly when every part is;
+ * - `hash` gives each state a primitive key: the search memoises (linearized set, state) pairs,
+ *   so two states with the same key must be the same state (unless `equal` is given, in which
+ *   case the key only buckets and `equal` decides);
+ * - the `describe*` functions make explanations a person can read.
+ */
+import type { Operation } from './history.js';
+
+export interface StepResult<S> {
+  readonly ok: boolean;
+  readonly state: S;
+}
+
+export interface Model<S, I, O> {
+  readonly name: string;
+  init(): S;
+  step(state: S, input: I, output: O | undefined): StepResult<S>;
+  partition?(ops: readonly Operation<I, O>[]): Operation<I, O>[][];
+  hash(state: S): string | number;
+  equal?(a: S, b: S): boolean;
+  describeOperation(input: I, output: O | undefined): string;
+  describeState(state: S): string;
+  /** Why `step(state, input, output)` is rejected, in words; the checker has a default. */
+  explainRejection?(state: S, input: I, output: O | undefined): string;
+}
+
+/** Partitions by a key of the input, in sorted key order so results are stable. */
+export function partitionByKey<I, O>(ops: readonly Operation<I, O>[], keyOf: (input: I) => string): Operation<I, O>[][] {
+  const byKey = new Map<string, Operation<I, O>[]>();
+  for (const op of ops) {
+    const key = keyOf(op.input);
+    const list = byKey.get(key);
+    if (list) list.push(op);
+    else byKey.set(key, [op]);
+  }
+  return [...byKey.keys()].sort().map((key) => byKey.get(key)!);
+}
+
+/** The rejection message used when a model has no `explainRejection`. */
+export function defaultRejection<S, I, O>(model: Model<S, I, O>, state: S, input: I, output: O | undefined): string {
+  return `${model.describeOperation(input, output)} is impossible when ${model.describeState(state)}`;
+}

@@ -1,0 +1,66 @@
+/**
+ * `mpkv check` end to end on files: the exit code says the verdict, the output explains it,
+ * and bad input is one line on stderr.
+ */
+import test from 'ava';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { checkCommand } from '../src/commands/check.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'mpkv-check-'));
+function file(name: string, ...lines: string[]): string {
+  const p = path.join(dir, name);
+  writeFileSync(p, `${lines.join('\n')}\n`);
+  return p;
+}
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await checkCommand(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
+  return { code, stdout, stderr };
+}
+
+const putA = '{"type":"invoke","process":1,"f":"put","key":"a","value":"val_3"}';
+const putAOk = '{"type":"ok","process":1,"f":"put","key":"a","result":{"ok":true}}';
+const getA = '{"type":"invoke","process":2,"f":"get","key":"a"}';
+const getAMissing = '{"type":"ok","process":2,"f":"get","key":"a","result":{"ok":false,"error":"key not found: a"}}';
+const getAFound = '{"type":"ok","process":2,"f":"get","key":"a","result":{"ok":true,"value":"val_3"}}';
+
+test('check: a linearizable history exits 0 with a verdict line', async (t) => {
+  const { code, stdout, stderr } = await run(file('ok.jsonl', putA, putAOk, getA, getAFound), '--model', 'kv');
+  t.is(code, 0);
+  t.is(stdout, 'linearizable: 2 operations in 1 part (model kv)\n');
+  t.is(stderr, '');
+});
+
+test('check: a stale read exits 1 and explains which operation cannot be placed', async (t) => {
+  const html = path.join(dir, 'bad.html');
+  const { code, stdout } = await run(file('bad.jsonl', putA, putAOk, getA, getAMissing), '--model', 'kv', '--html', html);
+  t.is(code, 1);
+  t.regex(stdout, /^NOT linearizable/);
+  t.regex(stdout, /cannot place p2 GET "a" -> NOT FOUND \[3, 4\]/);
+  t.regex(readFileSync(html, 'utf8'), /<html>/);
+});
+
+test('check: a corrupt line exits 2 with one line naming file and line', async (t) => {
+  const bad = file('corrupt.jsonl', putA, putAOk, '{"type":"invoke","process":2,"f":"post","key":"a"}');
+  const { code, stdout, stderr } = await run(bad, '--model', 'kv');
+  t.is(code, 2);
+  t.is(stdout, '');
+  t.is(stderr, `mpkv check: ${bad}:3: "f" must be one of put, get, delete, got "post"\n`);
+});
+
+test('check: unknown flags, models, formats and missing files exit 2 with one line', async (t) => {
+  const ok = file('ok2.jsonl', putA, putAOk);
+  for (const args of [[ok, '--model', 'kv', '--bogus'], [ok, '--model', 'paxos'], [ok, '--model', 'kv', '--format', 'jepsen-etcd'], [path.join(dir, 'missing.jsonl'), '--model', 'kv'], [ok]]) {
+    const { code, stderr } = await run(...args);
+    t.is(code, 2, args.join(' '));
+    t.regex(stderr, /^mpkv check: [^\n]+\n$/);
+  }
+});
+
+test('check: the default format follows the model (register reads Jepsen logs)', async (t) => {
+  const log = file('etcd.log', 'INFO  jepsen.util - 0\t:invoke\t:write\t1', 'INFO  jepsen.util - 0\t:ok\t:write\t1', 'INFO  jepsen.util - 1\t:invoke\t:read\tnil', 'INFO  jepsen.util - 1\t:ok\t:read\t1');
+  t.is((await run(log, '--model', 'register')).code, 0);
+});
