@@ -1,11 +1,19 @@
 /**
- * The live Ink dashboard. (Placeholder until the dashboard lands: that work replaces this
- * module, keeping `runDashboard`'s signature.)
+ * The live Ink dashboard for `mpkv run` on a terminal: node panels, the protocol log, the
+ * network, virtual time and speed; the verdicts at the end. `SimDriver` (driver.ts) paces the
+ * simulation; `LiveDashboard` wires it to a ticker and the keyboard; the components
+ * (components.tsx) only render its snapshots.
+ *
+ * Keys: space pause/resume, n or → one event, + / - speed ×2 / ÷2, q quit.
  */
+import { useEffect, useState } from 'react';
+import { render, useApp, useInput, useStdout } from 'ink';
 import type { Config } from '../config/schema.js';
 import type { HistoryJudge } from '../emulations/run.js';
 import type { Router } from '../sim/router.js';
-import { UsageError } from '../commands/io.js';
+import { report } from '../commands/run.js';
+import { Dashboard } from './components.js';
+import { intervalTicker, SimDriver, type Ticker } from './driver.js';
 
 export interface DashboardOptions {
   /** Virtual milliseconds per real second (undefined: the default pace). */
@@ -15,6 +23,75 @@ export interface DashboardOptions {
   readonly judge: HistoryJudge;
 }
 
-export async function runDashboard(_config: Config, _router: Router, _options: DashboardOptions): Promise<number> {
-  throw new UsageError('the dashboard is not available yet: use --plain');
+export interface LiveDashboardProps {
+  readonly driver: SimDriver;
+  readonly ticker: Ticker;
+  /** Terminal size (default: the stdout's, following resizes). */
+  readonly columns?: number;
+  readonly rows?: number;
+}
+
+/** The terminal's size, updated on resize. */
+function useTerminalSize(): { columns: number; rows: number } {
+  const { stdout } = useStdout();
+  const read = () => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+  return size;
+}
+
+/** The dashboard wired to a driver, a ticker and the keyboard. */
+export function LiveDashboard({ driver, ticker, columns, rows }: LiveDashboardProps) {
+  const { exit } = useApp();
+  const size = useTerminalSize();
+  const [frame, setFrame] = useState(() => driver.snapshot());
+  const refresh = () => setFrame(driver.snapshot());
+
+  useEffect(() => {
+    const budgetStart = { at: 0 };
+    return ticker.start((realMs) => {
+      budgetStart.at = performance.now();
+      // Keep each tick short so keys stay responsive at high speeds.
+      driver.advance(realMs, () => performance.now() - budgetStart.at > 20);
+      refresh();
+    });
+  }, [driver, ticker]);
+
+  useInput((input, key) => {
+    if (input === 'q' || key.escape) return exit();
+    if (input === ' ') driver.togglePause();
+    else if (input === 'n' || key.rightArrow) driver.stepOne();
+    else if (input === '+' || input === '=') driver.faster();
+    else if (input === '-' || input === '_') driver.slower();
+    else return;
+    refresh();
+  });
+
+  return <Dashboard frame={frame} columns={columns ?? size.columns} rows={rows ?? size.rows} />;
+}
+
+/**
+ * Shows the run live until the user quits (q, Esc or Ctrl+C), then prints the plain report so
+ * the result stays on screen. Exit code: 0 every verdict ok; 1 a verdict failed, or the user
+ * quit before the run ended (nothing judged).
+ */
+export async function runDashboard(config: Config, router: Router, options: DashboardOptions): Promise<number> {
+  const driver = new SimDriver(config, router, options);
+  const instance = render(<LiveDashboard driver={driver} ticker={intervalTicker()} />, { exitOnCtrlC: true, patchConsole: true });
+  await instance.waitUntilExit();
+  instance.cleanup();
+  const result = driver.result;
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  if (!result) {
+    out(`stopped at t=${router.time} ms before the run ended: not judged (${config.emulation}, seed ${config.seed})`);
+    return 1;
+  }
+  for (const line of report(config, result)) out(line);
+  return result.verdicts.every((v) => v.ok) ? 0 : 1;
 }

@@ -1,0 +1,292 @@
+/**
+ * The dashboard: pure panel lines, the driver's pacing and determinism, Ink frames of a small
+ * deterministic run (initial, mid-run after stepping, verdicts) driven through stdin and a
+ * manual ticker, the layout at 80x24 with many nodes, and the non-TTY fallback.
+ */
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { loadConfig, parseConfig } from '../src/config/load.js';
+import type { Config } from '../src/config/schema.js';
+import { createRouter } from '../src/emulations/index.js';
+import { emulate } from '../src/emulations/run.js';
+import type { NodeView } from '../src/sim/router.js';
+import { linearizabilityJudge } from '../specs/checks.js';
+import { Dashboard } from '../src/ui/components.js';
+import { LiveDashboard } from '../src/ui/dashboard.js';
+import { DEFAULT_SPEED, ManualTicker, SimDriver } from '../src/ui/driver.js';
+import { layoutPanels, networkLine, nodeLine, roleSummary, slotRanges, stateText, storeText } from '../src/ui/panels.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const DEFAULT = path.join(ROOT, 'configs/default.toml');
+const run = promisify(execFile);
+
+const small = (): Config => loadConfig(DEFAULT);
+const driverFor = (config: Config, options: ConstructorParameters<typeof SimDriver>[2] = {}) =>
+  new SimDriver(config, createRouter(config), { judge: linearizabilityJudge, ...options });
+
+/** React flushes every update made inside `act` before it resolves: frames are deterministic,
+ *  no wall-clock waits. `act` is global, so the Ink tests run serially. */
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+const act = (fn: () => void = () => {}) => React.act(async () => fn());
+const flush = () => act();
+const mount = async (element: React.ReactElement) => {
+  let ui: ReturnType<typeof render> | undefined;
+  await act(() => {
+    ui = render(element);
+  });
+  return ui!;
+};
+const unmount = (ui: ReturnType<typeof render>) => act(() => ui.unmount());
+const ESC = '\u001B';
+const stripAnsi = (s: string) => s.replace(/\u001B\[[0-9;?]*[A-Za-z]/g, '');
+/** The live part of a frame: what follows the Static log (from the header on). */
+const livePart = (frame: string) => frame.slice(frame.lastIndexOf('mpkv '));
+
+// ---- panels ----------------------------------------------------------------------------------
+
+test('panels: slot ranges, stores and state values read well', (t) => {
+  t.is(slotRanges([0, 1, 2, 3]), '0-3');
+  t.is(slotRanges([5, 0, 1, 3, 7, 8, 9, 12]), '0-1, 3, 5, …');
+  t.is(storeText(new Map()), '{}');
+  t.is(storeText(new Map([['b', 'val_2'], ['a', 'val_1']])), '{a=val_1, b=val_2}');
+  t.is(stateText({ preempted: 'backingOff' }), 'preempted.backingOff');
+  t.is(stateText('leading'), 'leading');
+});
+
+test('panels: a line per role from a real mid-run snapshot', (t) => {
+  const config = small();
+  const router = createRouter(config);
+  router.boot();
+  while (router.time < 60 && router.step()) {
+    /* into the run */
+  }
+  const lines = new Map(router.views().map((v) => [v.id, nodeLine(v)]));
+  const acceptor = lines.get('acceptor 1')!;
+  t.is(acceptor.role, 'acceptor');
+  t.regex(acceptor.detail, /^promised 1\.1 {2}accepted \d+ \(slots 0-\d+\)$/);
+  const leader = lines.get('leader 1')!;
+  t.is(leader.state, 'leading');
+  t.is(leader.tone, 'good');
+  t.regex(leader.detail, /^ballot 1\.1 {2}next \d+ {2}decided\/applied \d+\/\d+ {2}in flight \d+/);
+  t.regex(lines.get('replica 1')!.detail, /^applied \d+ {2}store \{.*\}$/);
+  t.regex(lines.get('client 1')!.detail, /^request [1-5]\/5: (PUT|GET|DELETE) "[a-e]"/);
+});
+
+test('panels: a crashed node and a preempted leader say so', (t) => {
+  const crashed: NodeView = { id: 'acceptor 2', status: 'crashed', state: undefined, context: undefined };
+  t.like(nodeLine(crashed), { state: 'CRASHED', tone: 'bad' });
+  const preempted: NodeView = {
+    id: 'leader 2',
+    status: 'up',
+    state: { preempted: 'backingOff' },
+    context: { ballot: { round: 3, leader: 2 }, nextSlot: 4, applied: 2, decided: new Map(), proposals: new Map(), queue: [1, 2] },
+  };
+  t.like(nodeLine(preempted), { state: 'preempted/wait', tone: 'warn' });
+  t.is(nodeLine(preempted).detail, 'ballot 3.2  next 4  decided/applied 2/2  in flight 0  queued 2');
+});
+
+test('panels: many nodes are summarised by role to fit, leaders last', (t) => {
+  const config = parseConfig('[topology]\nacceptors = 7\nleaders = 3\nreplicas = 2\nclients = 10\n');
+  const router = createRouter(config);
+  router.run();
+  const views = router.views();
+  const all = layoutPanels(views, 100);
+  t.is(all[0]!.reduce((n, g) => n + g.lines.length, 0), 22, 'room for all: a line per node');
+  const tight = layoutPanels(views, 8)[0]!;
+  t.deepEqual(
+    tight.map((g) => [g.role, g.summarised]),
+    [['acceptor', true], ['leader', false], ['replica', false], ['client', true]],
+  );
+  t.true(tight.reduce((n, g) => n + g.lines.length, 0) <= 8);
+  t.regex(roleSummary('client', views.filter((v) => v.id.startsWith('client'))).detail, /^50\/50 requests completed {2}0 waiting$/);
+  const two = layoutPanels(views, 12, 2);
+  t.is(two.length, 2);
+  for (const col of two) t.true(col.reduce((n, g) => n + g.lines.length, 0) <= 12);
+});
+
+test('panels: the network line', (t) => {
+  t.is(
+    networkLine({ inFlight: 3, sent: 10, delivered: 6, dropped: 1, duplicated: 0, partitions: [{ start_ms: 0, end_ms: 9, groups: [['leader 1']] }] }),
+    'in flight 3  delivered 6  dropped 1  duplicated 0  partitions {leader 1} | rest',
+  );
+});
+
+// ---- driver ----------------------------------------------------------------------------------
+
+test('driver: the same seed gives the same trace as the plain run, whatever the pace', (t) => {
+  const config = small();
+  const plain = emulate(config, {}, linearizabilityJudge);
+  const driver = driverFor(config, { maxStepsPerTick: 7 });
+  const realTicks = [16, 33, 50, 5, 120];
+  for (let i = 0; !driver.done && i < 100_000; i++) {
+    if (i % 11 === 3) driver.stepOne();
+    if (i % 17 === 5) driver.faster();
+    driver.advance(realTicks[i % realTicks.length]!);
+  }
+  t.true(driver.done);
+  t.deepEqual(JSON.stringify(driver.result!.trace), JSON.stringify(plain.trace));
+  t.deepEqual(driver.result!.verdicts, plain.verdicts);
+});
+
+test('driver: pacing follows virtual ms per real second; paused means still', (t) => {
+  const driver = driverFor(small(), { speed: 50 });
+  t.is(driver.speed, 50);
+  driver.advance(1000); // 50 virtual ms
+  const at = driver.snapshot().time;
+  t.true(at <= 60 && at >= 40, `t=${at}`);
+  driver.togglePause();
+  const frame = driver.snapshot();
+  driver.advance(10_000);
+  t.is(driver.snapshot().time, frame.time);
+  t.is(driver.snapshot().steps, frame.steps);
+  driver.faster();
+  driver.slower();
+  driver.slower();
+  t.is(driver.speed, 25);
+  t.is(driverFor(small()).speed, DEFAULT_SPEED);
+});
+
+test('driver: one step is one protocol event in the log', (t) => {
+  const driver = driverFor(small(), { paused: true });
+  const before = driver.snapshot().log.length;
+  driver.stepOne();
+  t.is(driver.snapshot().log.length, before + 1);
+});
+
+// ---- Ink frames --------------------------------------------------------------------------------
+
+test.serial('dashboard: initial frame, stepping via stdin, and the verdict frame', async (t) => {
+  const driver = driverFor(small(), { paused: true });
+  const ticker = new ManualTicker();
+  const ui = await mount(React.createElement(LiveDashboard, { driver, ticker, columns: 100, rows: 30 }));
+  await flush();
+  t.true(ticker.started);
+
+  const initial = stripAnsi(ui.lastFrame()!);
+  t.regex(initial, /mpkv multipaxos · seed 1 +t=0 ms {2}speed 100 ms\/s {2}❚❚ paused/);
+  t.regex(initial, /acceptor 1 +serving +promised 0\.0 {2}accepted none/);
+  t.regex(initial, /leader 1 +preparing +ballot 1\.1 {2}promises 0\/2/);
+  t.regex(initial, /client 1 +waiting +request 1\/5: /);
+  t.regex(initial, /net in flight \d+ {2}delivered 0 {2}dropped 0 {2}duplicated 0 {2}partitions none/);
+  t.regex(initial, /space resume {2}n\/→ step {2}\+\/- speed {2}q quit/);
+
+  // Paused: ticks do nothing.
+  await act(() => ticker.tick(1000));
+  t.regex(stripAnsi(ui.lastFrame()!), /t=0 ms/);
+
+  // `n` and → each show one more protocol step.
+  const logLines = (frame: string) => frame.split('\n').filter((l) => l.startsWith('[t=')).length;
+  const before = logLines(stripAnsi(ui.lastFrame()!));
+  await act(() => ui.stdin.write('n'));
+  await act(() => ui.stdin.write(`${ESC}[C`));
+  const stepped = stripAnsi(ui.lastFrame()!);
+  t.is(logLines(stepped), before + 2);
+  t.regex(stepped, /\[t=\d+ acceptor \d\] PROMISE ballot 1\.1/);
+
+  // Speed keys.
+  await act(() => ui.stdin.write('+'));
+  t.regex(stripAnsi(ui.lastFrame()!), /speed 200 ms\/s/);
+  await act(() => {
+    ui.stdin.write('-');
+    ui.stdin.write('-');
+  });
+  t.regex(stripAnsi(ui.lastFrame()!), /speed 50 ms\/s/);
+
+  // Resume, and let a few frames pass: mid-run.
+  await act(() => ui.stdin.write(' '));
+  t.regex(stripAnsi(ui.lastFrame()!), /▶ running/);
+  await act(() => ticker.tick(1000));
+  const mid = stripAnsi(ui.lastFrame()!);
+  t.regex(mid, /leader 1 +leading +ballot 1\.1/);
+  t.notRegex(mid, /linearizability/);
+
+  // To the end: the verdict panel.
+  await act(() => {
+    for (let i = 0; i < 100 && !driver.done; i++) ticker.tick(1000);
+  });
+  const end = stripAnsi(ui.lastFrame()!);
+  t.regex(end, /■ ended \(clients-done\)/);
+  for (const name of ['linearizability', 'agreement', 'validity', 'integrity', 'order', 'convergence', 'liveness']) {
+    t.regex(end, new RegExp(`│ ${name} +ok `));
+  }
+  t.regex(end, /all checks passed/);
+  t.regex(end, /\[t=600 sim\] END \(clients-done\)/);
+  await unmount(ui);
+});
+
+test.serial('dashboard: q quits (the app unmounts, the ticker stops)', async (t) => {
+  const driver = driverFor(small(), { paused: true });
+  const ticker = new ManualTicker();
+  const ui = await mount(React.createElement(LiveDashboard, { driver, ticker, columns: 100, rows: 30 }));
+  await flush();
+  t.true(ticker.started);
+  await act(() => ui.stdin.write('q'));
+  t.false(ticker.started, 'unmounted: the ticker was stopped');
+});
+
+test.serial('dashboard: a violation is explained in the verdict panel', async (t) => {
+  const driver = driverFor(small());
+  while (!driver.done) driver.advance(10_000);
+  const frame = driver.snapshot();
+  const verdicts = frame.verdicts!.map((v) =>
+    v.name === 'agreement' ? { name: 'agreement', ok: false, detail: 'slot 3 decided twice:\n  leader 1: PUT "a"\n  leader 2: GET "b"' } : v,
+  );
+  const failing = { ...frame, log: [], verdicts };
+  const ui = await mount(React.createElement(Dashboard, { frame: failing, columns: 80, rows: 40 }));
+  const out = stripAnsi(ui.lastFrame()!);
+  t.regex(out, /agreement +FAIL +slot 3 decided twice:/);
+  t.regex(out, /leader 2: GET "b"/);
+  t.regex(out, /1 check\(s\) FAILED/);
+  await unmount(ui);
+});
+
+test.serial('dashboard: 7 acceptors, 3 leaders, 10 clients fit 80x24, summarised, verdicts included', async (t) => {
+  const config = parseConfig('[topology]\nacceptors = 7\nleaders = 3\nreplicas = 2\nclients = 10\n');
+  const driver = driverFor(config);
+  driver.advance(500);
+  for (const [label, frame] of [
+    ['mid-run', { ...driver.snapshot(), log: [] }],
+    ['end', (() => {
+      while (!driver.done) driver.advance(10_000);
+      return { ...driver.snapshot(), log: [] };
+    })()],
+  ] as const) {
+    const ui = await mount(React.createElement(Dashboard, { frame, columns: 80, rows: 24 }));
+    const lines = stripAnsi(ui.lastFrame()!).split('\n');
+    t.true(lines.length < 24, `${label}: ${lines.length} lines`);
+    for (const line of lines) t.true(line.length <= 80, `${label}: ${line.length} columns: ${line}`);
+    t.regex(lines.join('\n'), /10 clients +summary +\d+\/50 requests completed/, label);
+    if (label === 'mid-run') t.regex(lines.join('\n'), /leader 3 +\S+ +ballot /, 'leaders keep a line each while there is room');
+    if (label === 'end') t.regex(lines.join('\n'), /7 acceptors +summary +promised \d+\.\d by \d/);
+    await unmount(ui);
+  }
+});
+
+test.serial('dashboard: wide terminals put the nodes in two columns', async (t) => {
+  const config = parseConfig('[topology]\nacceptors = 7\nleaders = 3\nreplicas = 2\nclients = 10\n');
+  const driver = driverFor(config);
+  driver.advance(500);
+  const ui = await mount(React.createElement(Dashboard, { frame: { ...driver.snapshot(), log: [] }, columns: 160, rows: 30 }));
+  const out = stripAnsi(ui.lastFrame()!);
+  t.regex(out, /│ acceptor 1 .+ replica 1 /, 'two nodes on one row');
+  t.true(livePart(out).split('\n').length < 30);
+  await unmount(ui);
+});
+
+// ---- without a terminal ---------------------------------------------------------------------------
+
+test('no TTY: the plain trace, exactly as with --plain, and no escape codes', async (t) => {
+  const cli = path.join(ROOT, 'dist/src/cli.js');
+  const piped = await run(process.execPath, [cli, 'run', DEFAULT], { cwd: ROOT });
+  const plain = await run(process.execPath, [cli, 'run', DEFAULT, '--plain'], { cwd: ROOT });
+  t.is(piped.stdout, plain.stdout);
+  t.false(piped.stdout.includes(ESC));
+  t.regex(piped.stdout, /^\[t=\d+ leader 1\] PREPARE ballot 1\.1 from slot 0/m);
+  t.regex(piped.stdout, /^\[t=600 sim\] END \(clients-done\)$/m);
+  t.regex(piped.stdout, /^all checks passed$/m);
+});
