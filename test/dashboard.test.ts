@@ -19,7 +19,7 @@ import { linearizabilityJudge } from '../specs/checks.js';
 import { Dashboard } from '../src/ui/components.js';
 import { LiveDashboard } from '../src/ui/dashboard.js';
 import { DEFAULT_SPEED, ManualTicker, SimDriver } from '../src/ui/driver.js';
-import { layoutPanels, networkLine, nodeLine, roleSummary, slotRanges, stateText, storeText } from '../src/ui/panels.js';
+import { layoutPanels, networkLine, nodeLine, partitionsLine, roleSummary, slotRanges, stateText, storeText } from '../src/ui/panels.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DEFAULT = path.join(ROOT, 'configs/default.toml');
@@ -86,8 +86,8 @@ test('panels: a crashed node and a preempted leader say so', (t) => {
     state: { preempted: 'backingOff' },
     context: { ballot: { round: 3, leader: 2 }, nextSlot: 4, applied: 2, decided: new Map(), proposals: new Map(), queue: [1, 2] },
   };
-  t.like(nodeLine(preempted), { state: 'preempted/wait', tone: 'warn' });
-  t.is(nodeLine(preempted).detail, 'ballot 3.2  next 4  decided/applied 2/2  in flight 0  queued 2');
+  t.like(nodeLine(preempted), { state: 'preempted', tone: 'warn' });
+  t.is(nodeLine(preempted).detail, 'ballot 3.2  next 4  decided/applied 2/2  in flight 0  queued 2  backing off');
 });
 
 test('panels: many nodes are summarised by role to fit, leaders last', (t) => {
@@ -110,10 +110,12 @@ test('panels: many nodes are summarised by role to fit, leaders last', (t) => {
 });
 
 test('panels: the network line', (t) => {
+  const net = { inFlight: 3, sent: 10, delivered: 6, dropped: 1, duplicated: 0, partitions: [{ start_ms: 0, end_ms: 9, groups: [['leader 1']] }] };
   t.is(
-    networkLine({ inFlight: 3, sent: 10, delivered: 6, dropped: 1, duplicated: 0, partitions: [{ start_ms: 0, end_ms: 9, groups: [['leader 1']] }] }),
-    'in flight 3  delivered 6  dropped 1  duplicated 0  partitions {leader 1} | rest',
+    networkLine(net),
+    'in flight 3  delivered 6  dropped 1  duplicated 0  partitions 1 active',
   );
+  t.is(partitionsLine(net), '{leader 1} | rest');
 });
 
 // ---- driver ----------------------------------------------------------------------------------
@@ -265,6 +267,40 @@ test.serial('dashboard: 7 acceptors, 3 leaders, 10 clients fit 80x24, summarised
     if (label === 'end') t.regex(lines.join('\n'), /7 acceptors +summary +promised \d+\.\d by \d/);
     await unmount(ui);
   }
+});
+
+const FAULTY = `
+seed = 7
+[topology]
+acceptors = 7
+leaders = 3
+clients = 10
+[network]
+drop_rate = 0.05
+duplicate_rate = 0.05
+[[partitions]]
+start_ms = 20
+end_ms = 120
+groups = [["leader 1", "acceptor 1"]]
+[[crashes]]
+node = "acceptor 2"
+at_ms = 30
+restart_ms = 200
+`;
+
+test.serial('dashboard: faults show at 80x24: a crashed node, the partition, drops and duplicates', async (t) => {
+  const driver = driverFor(parseConfig(FAULTY), { speed: 50 });
+  while (driver.snapshot().time < 50) driver.advance(100);
+  const frame = driver.snapshot();
+  const ui = await mount(React.createElement(Dashboard, { frame, columns: 80, rows: 24 }));
+  const out = stripAnsi(ui.lastFrame()!);
+  const live = livePart(out).split('\n');
+  t.true(live.length < 24, `${live.length} lines`);
+  t.regex(out, /acceptor 2 +CRASHED +volatile state lost/);
+  t.regex(out, /net in flight \d+ {2}delivered \d+ {2}dropped [1-9]\d* {2}duplicated [1-9]\d* {2}partitions 1 active/);
+  t.regex(out, /partitioned \{leader 1, acceptor 1\} \| rest/);
+  t.regex(out, /\[t=30 acceptor 2\] CRASH/, 'faults are in the log too');
+  await unmount(ui);
 });
 
 test.serial('dashboard: wide terminals put the nodes in two columns', async (t) => {

@@ -9,13 +9,14 @@
  *   │ acceptor 1  serving   promised 1.1  accepted 15 (slots 0-14)        │
  *   │ leader 1    leading   ballot 1.1  next 15  decided 15  applied 15   │
  *   └──────────────────────────────────────────────────────────────────────┘
- *   net  in flight 4  delivered 120  dropped 0  duplicated 0  partitions none
+ *   net  in flight 4  delivered 120  dropped 0  duplicated 0  partitions 1 active
+ *       partitioned {leader 1, acceptor 1} | rest
  *   space pause  n/→ step  +/- speed  q quit
  */
 import { Box, Static, Text } from 'ink';
 import type { Verdict } from '../../specs/invariants.js';
 import type { Frame, LogLine } from './driver.js';
-import { layoutPanels, networkLine, verdictHeight, verdictLines, type NodeLine, type PanelGroup, type Tone } from './panels.js';
+import { layoutPanels, networkLine, partitionsLine, verdictHeight, verdictLines, type NodeLine, type PanelGroup, type Tone } from './panels.js';
 
 const TONE_COLOR: Record<Tone, string | undefined> = {
   normal: undefined,
@@ -83,11 +84,20 @@ export function NodePanels({ columns }: { readonly columns: readonly (readonly P
 }
 
 export function NetworkBar({ frame }: { readonly frame: Frame }) {
+  const partitions = partitionsLine(frame.network);
   return (
-    <Text wrap="truncate-end">
-      <Text bold>net </Text>
-      {networkLine(frame.network)}
-    </Text>
+    <>
+      <Text wrap="truncate-end">
+        <Text bold>net </Text>
+        {networkLine(frame.network)}
+      </Text>
+      {partitions ? (
+        <Text wrap="truncate-end" color="yellow">
+          {'    partitioned '}
+          {partitions}
+        </Text>
+      ) : null}
+    </>
   );
 }
 
@@ -143,7 +153,8 @@ const LOG_ROWS = 3;
 /** The whole screen for one frame. */
 export function Dashboard({ frame, columns, rows }: DashboardProps) {
   const verdictRows = frame.verdicts ? verdictHeight(frame.verdicts, columns) : 0;
-  const budget = Math.max(1, rows - CHROME_ROWS - LOG_ROWS - verdictRows);
+  const partitionRows = frame.network.partitions.length > 0 ? 1 : 0;
+  const budget = Math.max(1, rows - CHROME_ROWS - LOG_ROWS - verdictRows - partitionRows);
   const panelColumns = layoutPanels(frame.views, budget, columns >= 150 ? 2 : 1);
   return (
     <>

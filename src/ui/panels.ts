@@ -6,6 +6,7 @@
  *
  *   acceptor 1  serving     promised 1.1  accepted 15 (slots 0-14)
  *   leader 1    leading     ballot 1.1  next 17  decided/applied 15/15  in flight 2 (15-16)
+ *   leader 2    preempted   ballot 1.2  next 0  decided/applied 15/15  in flight 0  backing off
  *   replica 1   serving     applied 15  store {a=val_3, c=val_9}
  *   client 2    waiting     request 3/5: PUT "a" = "val_3" (sent 2x)
  */
@@ -32,7 +33,7 @@ export type Tone = 'normal' | 'good' | 'busy' | 'warn' | 'bad' | 'dim';
 export interface NodeLine {
   readonly id: string;
   readonly role: Role;
-  /** The XState state as a word (`leading`, `preempted/wait` for `preempted.backingOff`), or `CRASHED`. */
+  /** The XState state's top level (`leading`, `preempted`), or `CRASHED`. */
   readonly state: string;
   /** The context that matters for the role. */
   readonly detail: string;
@@ -51,16 +52,17 @@ export function stateText(value: unknown): string {
   return String(value);
 }
 
-const STATE_WORDS: Record<string, string> = {
-  'preempted.backingOff': 'preempted/wait',
-  'preempted.standingBy': 'preempted/idle',
-};
-
+/** The top-level state is the word shown; a substate is told in the detail (see PHASES). */
 function statusState(status: NodeStatus, value: unknown): string {
   if (status === 'crashed') return 'CRASHED';
-  const text = stateText(value);
-  return STATE_WORDS[text] ?? text;
+  return stateText(value).split('.')[0]!;
 }
+
+/** What a leader's preempted substates mean, appended to its detail. */
+const PHASES: Record<string, string> = {
+  'preempted.backingOff': 'backing off',
+  'preempted.standingBy': 'standing by (no work)',
+};
 
 // ---- contexts, as far as the dashboard reads them (defensive: views are `unknown`) ---------
 
@@ -122,7 +124,7 @@ function acceptorDetail(ctx: AcceptorCtx): string {
   return `promised ${ctx.promised ? ballotText(ctx.promised) : '-'}  accepted ${slots}`;
 }
 
-function leaderDetail(ctx: LeaderCtx, state: string): string {
+function leaderDetail(ctx: LeaderCtx, state: string, value: unknown): string {
   const parts = [`ballot ${ctx.ballot ? ballotText(ctx.ballot) : '-'}`];
   if (state === 'preparing' && ctx.promises && ctx.acceptors) {
     parts.push(`promises ${ctx.promises.size}/${Math.floor(ctx.acceptors.length / 2) + 1}`);
@@ -131,6 +133,8 @@ function leaderDetail(ctx: LeaderCtx, state: string): string {
   const inFlight = ctx.proposals ? [...ctx.proposals.keys()] : [];
   parts.push(inFlight.length === 0 ? 'in flight 0' : `in flight ${inFlight.length} (${slotRanges(inFlight, 2)})`);
   if (ctx.queue && ctx.queue.length > 0) parts.push(`queued ${ctx.queue.length}`);
+  const phase = PHASES[stateText(value)];
+  if (phase) parts.push(phase);
   return parts.join('  ');
 }
 
@@ -168,7 +172,7 @@ export function nodeLine(view: NodeView): NodeLine {
   let detail: string;
   if (view.status === 'crashed' || view.context === undefined) detail = 'volatile state lost; waits for a restart';
   else if (role === 'acceptor') detail = acceptorDetail(ctx as AcceptorCtx);
-  else if (role === 'leader') detail = leaderDetail(ctx as LeaderCtx, state);
+  else if (role === 'leader') detail = leaderDetail(ctx as LeaderCtx, state, view.state);
   else if (role === 'client') detail = clientDetail(ctx as ClientCtx);
   else detail = learnerDetail(ctx as LearnerCtx);
   return { id: view.id, role, state, detail, tone: toneOf(role, view.status, state) };
@@ -292,8 +296,13 @@ export function partitionText(window: Pick<PartitionWindow, 'groups'>): string {
 }
 
 export function networkLine(net: NetworkCounters): string {
-  const partitions = net.partitions.length === 0 ? 'none' : net.partitions.map(partitionText).join('; ');
+  const partitions = net.partitions.length === 0 ? 'none' : `${net.partitions.length} active`;
   return `in flight ${net.inFlight}  delivered ${net.delivered}  dropped ${net.dropped}  duplicated ${net.duplicated}  partitions ${partitions}`;
+}
+
+/** The active partitions, one line (empty when there are none). */
+export function partitionsLine(net: NetworkCounters): string {
+  return net.partitions.map(partitionText).join('; ');
 }
 
 /** `uniform 1-10 ms` etc., for the header (unknown shapes: empty). */
