@@ -6,9 +6,11 @@ export interface Io {
   readonly tty?: boolean;
 }
 
+const newline = (line: string): string => (line.endsWith('\n') ? line : `${line}\n`);
+
 export const processIo: Io = {
-  stdout: (line) => process.stdout.write(`${line}\n`),
-  stderr: (line) => process.stderr.write(`${line}\n`),
+  stdout: (line) => process.stdout.write(newline(line)),
+  stderr: (line) => process.stderr.write(newline(line)),
   tty: Boolean(process.stdout.isTTY),
 };
 

@@ -1,0 +1,95 @@
+/** Bad configs: each gives exit 2 and one clear line naming the file, line and key. */
+import test from 'ava';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { main } from '../src/cli.js';
+import { parseConfig } from '../src/config/load.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'mpkv-config-'));
+
+async function runWith(toml: string, name: string): Promise<{ code: number; err: string[]; out: string[] }> {
+  const file = path.join(dir, name);
+  writeFileSync(file, toml);
+  const err: string[] = [];
+  const out: string[] = [];
+  const code = await main(['run', file, '--plain'], { stdout: (l) => out.push(l), stderr: (l) => err.push(l) });
+  return { code, err, out };
+}
+
+const cases: Array<[string, string, RegExp]> = [
+  ['syntax error', 'seed = 1\n[network\ndrop_rate = 0.1\n', /syntax\.toml:2: TOML syntax error/],
+  ['unknown top-level key', 'seed = 1\nseeds = 2\n', /unknown-top\.toml:2: seeds: unknown key$/],
+  ['unknown nested key', '[network]\ndrop_rat = 0.1\n', /unknown-nested\.toml:2: network\.drop_rat: unknown key$/],
+  ['wrong type', '[topology]\nacceptors = "three"\n', /wrong-type\.toml:2: topology\.acceptors: expected an integer >= 1, got "three"$/],
+  ['negative count', '[topology]\nclients = -2\n', /negative\.toml:2: topology\.clients: expected an integer >= 1, got -2$/],
+  ['zero acceptors', '[topology]\nacceptors = 0\n', /zero-acceptors\.toml:2: topology\.acceptors: expected an integer >= 1, got 0$/],
+  ['zero servers', 'emulation = "kv_store"\n[topology]\nservers = 0\n', /zero-servers\.toml:3: topology\.servers: kv_store runs exactly 1 server, got 0$/],
+  ['probability > 1', '[network]\ndrop_rate = 1.5\n', /probability\.toml:2: network\.drop_rate: expected a number in \[0, 1\], got 1\.5$/],
+  ['fractional count', '[workload]\nrequests = 2.5\n', /fraction\.toml:2: workload\.requests: expected an integer >= 0, got 2\.5$/],
+  ['unknown emulation', 'emulation = "raft"\n', /emulation\.toml:1: emulation: expected "multipaxos" or "kv_store", got "raft"$/],
+  ['delay bounds reversed', '[network]\ndelay_min_ms = 20\ndelay_max_ms = 5\n', /bounds\.toml:3: network\.delay_max_ms: must be >= delay_min_ms \(20\), got 5$/],
+  ['crash of a node that does not exist', '[[crashes]]\nnode = "acceptor 9"\nat_ms = 10\n', /no-node\.toml:2: crashes\[0\]\.node: no node "acceptor 9" in this topology/],
+  ['restart before crash', '[[crashes]]\nnode = "acceptor 1"\nat_ms = 10\nrestart_ms = 5\n', /restart\.toml:4: crashes\[0\]\.restart_ms: must be > at_ms \(10\), got 5$/],
+  ['second array table entry', '[[crashes]]\nnode = "acceptor 1"\nat_ms = 10\n[[crashes]]\nnode = "leader 7"\nat_ms = 20\n', /second\.toml:5: crashes\[1\]\.node: no node "leader 7"/],
+  ['partition names a node twice', '[[partitions]]\nstart_ms = 1\nend_ms = 9\ngroups = [["acceptor 1"], ["acceptor 1"]]\n', /twice\.toml:4: partitions\[0\]\.groups: acceptor 1 is in two groups$/],
+  ['unknown mutant', '[mutants]\nenable = ["paxos-is-easy"]\n', /mutant\.toml:2: mutants\.enable\[0\]: expected one of acceptor-accepts-lower-ballot/],
+];
+
+const fileOf: Record<string, string> = {
+  'syntax error': 'syntax.toml',
+  'unknown top-level key': 'unknown-top.toml',
+  'unknown nested key': 'unknown-nested.toml',
+  'wrong type': 'wrong-type.toml',
+  'negative count': 'negative.toml',
+  'zero acceptors': 'zero-acceptors.toml',
+  'zero servers': 'zero-servers.toml',
+  'probability > 1': 'probability.toml',
+  'fractional count': 'fraction.toml',
+  'unknown emulation': 'emulation.toml',
+  'delay bounds reversed': 'bounds.toml',
+  'crash of a node that does not exist': 'no-node.toml',
+  'restart before crash': 'restart.toml',
+  'second array table entry': 'second.toml',
+  'partition names a node twice': 'twice.toml',
+  'unknown mutant': 'mutant.toml',
+};
+
+for (const [name, toml, expected] of cases) {
+  test(`bad config: ${name} -> exit 2 and one line`, async (t) => {
+    const { code, err, out } = await runWith(toml, fileOf[name]!);
+    t.is(code, 2);
+    t.is(err.length, 1, err.join('\n'));
+    t.regex(err[0]!, expected);
+    t.false(err[0]!.includes('    at '), 'no stack trace');
+    t.deepEqual(out, [], 'nothing ran');
+  });
+}
+
+test('bad config: a missing file is one line, exit 2', async (t) => {
+  const err: string[] = [];
+  const code = await main(['run', path.join(dir, 'nope.toml')], { stdout: () => {}, stderr: (l) => err.push(l) });
+  t.is(code, 2);
+  t.regex(err[0]!, /nope\.toml: cannot read the file \(ENOENT\)$/);
+});
+
+test('bad flags: --seed must be an integer', async (t) => {
+  const err: string[] = [];
+  const code = await main(['run', 'configs/default.toml', '--seed', 'x'], { stdout: () => {}, stderr: (l) => err.push(l) });
+  t.is(code, 2);
+  t.regex(err[0]!, /--seed: expected an integer >= 0, got "x"/);
+});
+
+test('config: an empty file is the default topology (3 acceptors, 1 leader, 2 replicas, 3 clients x 5)', (t) => {
+  const c = parseConfig('');
+  t.deepEqual(c.topology, { acceptors: 3, leaders: 1, replicas: 2, servers: 1, clients: 3 });
+  t.is(c.workload.requests, 5);
+  t.is(c.emulation, 'multipaxos');
+});
+
+test('config: command-line overrides replace the file values', (t) => {
+  const c = parseConfig('seed = 4\n[topology]\nclients = 2\n', 'x.toml', { seed: 9, clients: 5, requests: 1 });
+  t.is(c.seed, 9);
+  t.is(c.topology.clients, 5);
+  t.is(c.workload.requests, 1);
+});

@@ -1,0 +1,77 @@
+/** Test helpers: run a config by name, and drive one role's machine by hand. */
+import { createActor, type AnyStateMachine } from 'xstate';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, parseConfig, type Overrides } from '../src/config/load.js';
+import type { Config } from '../src/config/schema.js';
+import { emulate, type RunResult } from '../src/emulations/run.js';
+import { linearizabilityJudge } from '../specs/checks.js';
+import type { Effect, NodeEvent } from '../src/sim/trace.js';
+import type { Message, NodeId } from '../src/roles/messages.js';
+
+/** The repository root (tests run from dist/test). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const configPath = (name: string): string => path.join(repoRoot, 'configs', name);
+
+export function config(name: string, overrides: Overrides = {}): Config {
+  return loadConfig(configPath(name), overrides);
+}
+
+export function configFrom(toml: string): Config {
+  return parseConfig(toml, 'inline.toml');
+}
+
+export function run(cfg: Config): RunResult {
+  return emulate(cfg, {}, linearizabilityJudge);
+}
+
+/** One role's machine, driven event by event; `effects` collects what it asked for. */
+export class Driven {
+  readonly effects: Effect[] = [];
+  private readonly actor;
+  private entropy = 1;
+
+  constructor(machine: AnyStateMachine, input: unknown) {
+    this.actor = createActor(machine, { input });
+    this.actor.on('*', (e) => this.effects.push(e as unknown as Effect));
+    this.actor.start();
+  }
+
+  start(): this {
+    return this.send({ type: 'start', entropy: this.entropy++ });
+  }
+
+  deliver(from: NodeId, msg: Message): this {
+    return this.send({ ...msg, from, entropy: this.entropy++ } as NodeEvent);
+  }
+
+  timeout(timer: string): this {
+    return this.send({ type: 'timeout', timer, entropy: this.entropy++ });
+  }
+
+  send(event: NodeEvent): this {
+    this.actor.send(event);
+    return this;
+  }
+
+  /** Messages sent since the last call, and forget them. */
+  take(): Array<{ to: NodeId; msg: Message }> {
+    const sent = this.effects.flatMap((e) => (e.type === 'send' ? [{ to: e.to, msg: e.msg }] : []));
+    this.effects.length = 0;
+    return sent;
+  }
+
+  /** What the role last asked to persist. */
+  lastDisk(): unknown {
+    const persisted = this.effects.filter((e) => e.type === 'persist').at(-1);
+    return persisted?.type === 'persist' ? persisted.disk : undefined;
+  }
+
+  get state(): unknown {
+    return this.actor.getSnapshot().value;
+  }
+
+  get context(): Record<string, unknown> {
+    return this.actor.getSnapshot().context as Record<string, unknown>;
+  }
+}
