@@ -128,7 +128,8 @@ function recordPromise(state: LeaderState, event: NodeEvent, out: Outbox): Leade
  */
 function adoptAndPropose(state: LeaderState, _event: NodeEvent, out: Outbox): LeaderState {
   const adopted = state.rules.adoptsAcceptedValues ? highestBallotValues(state) : new Map<number, PValue>();
-  const lastSlot = Math.max(state.fromSlot - 1, ...adopted.keys(), ...state.decided.keys());
+  let lastSlot = Math.max(state.fromSlot - 1, state.lastDecided);
+  for (const slot of adopted.keys()) lastSlot = Math.max(lastSlot, slot);
   let proposals = new Map<number, Proposal>();
   let noops = 0;
   for (let slot = state.fromSlot; slot <= lastSlot; slot++) {

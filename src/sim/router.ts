@@ -98,6 +98,7 @@ export class Router {
   private now = 0;
   private steps = 0;
   private drainUntil: number | undefined;
+  private clientSlots: NodeSlot[] | undefined;
   private ended: EndReason | undefined;
   private counts = { sent: 0, delivered: 0, dropped: 0, duplicated: 0 };
 
@@ -129,6 +130,12 @@ export class Router {
 
   get time(): number {
     return this.now;
+  }
+
+  /** The virtual time of the next thing due (undefined when nothing is). */
+  nextAt(): number | undefined {
+    this.discardStaleTimers();
+    return this.agenda.peek()?.at;
   }
 
   get done(): boolean {
@@ -337,7 +344,7 @@ export class Router {
 
   private checkClientsFinished(): void {
     if (this.drainUntil !== undefined) return;
-    const clients = [...this.slots.values()].filter((s) => s.spec.client);
+    const clients = (this.clientSlots ??= [...this.slots.values()].filter((s) => s.spec.client));
     const finished = (s: NodeSlot): boolean => s.status === 'finished' || (s.status === 'crashed' && s.restartsPending === 0);
     if (clients.every(finished)) this.drainUntil = this.now + this.options.drain_ms;
   }
