@@ -66,15 +66,22 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const replay = values.replay ? await loadReplayFile(values.replay, config) : undefined;
   const runConfig = replay?.config ?? config;
   const router = createRouter(runConfig, replay?.options);
+  let result: RunResult;
   if (io.tty && !values.plain && !values.json) {
     const { runDashboard } = await import('../ui/dashboard.js');
-    return runDashboard(runConfig, router, { speed: intFlag('speed', values.speed, 1), paused: replay !== undefined, judge: linearizabilityJudge });
+    const watched = await runDashboard(runConfig, router, { speed: intFlag('speed', values.speed, 1), paused: replay !== undefined, judge: linearizabilityJudge });
+    if (!watched) {
+      io.stdout(`stopped at t=${router.time} ms before the run ended: not judged (${runConfig.emulation}, seed ${runConfig.seed})`);
+      return 1;
+    }
+    result = watched;
+  } else {
+    router.onEvent((e) => {
+      const line = values.json ? JSON.stringify(e) : formatEvent(e, values.verbose);
+      if (line) io.stdout(line);
+    });
+    result = finishRun(runConfig, router, linearizabilityJudge);
   }
-  router.onEvent((e) => {
-    const line = values.json ? JSON.stringify(e) : formatEvent(e, values.verbose);
-    if (line) io.stdout(line);
-  });
-  const result = finishRun(runConfig, router, linearizabilityJudge);
   if (values['trace-json']) writeFileAtomic(values['trace-json'], result.trace.map((e) => JSON.stringify(e)).join('\n') + '\n');
   if (values.history) writeFileAtomic(values.history, formatMpkvHistory(result.history));
   if (!values.json) for (const line of report(runConfig, result)) io.stdout(line);

@@ -9,9 +9,8 @@
 import { useEffect, useState } from 'react';
 import { render, useApp, useInput, useStdout } from 'ink';
 import type { Config } from '../config/schema.js';
-import type { HistoryJudge } from '../emulations/run.js';
+import type { HistoryJudge, RunResult } from '../emulations/run.js';
 import type { Router } from '../sim/router.js';
-import { report } from '../commands/run.js';
 import { Dashboard } from './components.js';
 import { intervalTicker, SimDriver, type Ticker } from './driver.js';
 
@@ -78,21 +77,14 @@ export function LiveDashboard({ driver, ticker, columns, rows }: LiveDashboardPr
 }
 
 /**
- * Shows the run live until the user quits (q, Esc or Ctrl+C), then prints the plain report so
- * the result stays on screen. Exit code: 0 every verdict ok; 1 a verdict failed, or the user
- * quit before the run ended (nothing judged).
+ * Shows the run live until the user quits (q, Esc or Ctrl+C). Returns the judged run, or
+ * undefined when the user quit before it ended; the caller prints the report after Ink has
+ * let go of the terminal, so the result stays on screen.
  */
-export async function runDashboard(config: Config, router: Router, options: DashboardOptions): Promise<number> {
+export async function runDashboard(config: Config, router: Router, options: DashboardOptions): Promise<RunResult | undefined> {
   const driver = new SimDriver(config, router, options);
   const instance = render(<LiveDashboard driver={driver} ticker={intervalTicker()} />, { exitOnCtrlC: true, patchConsole: true });
   await instance.waitUntilExit();
   instance.cleanup();
-  const result = driver.result;
-  const out = (line: string) => process.stdout.write(`${line}\n`);
-  if (!result) {
-    out(`stopped at t=${router.time} ms before the run ended: not judged (${config.emulation}, seed ${config.seed})`);
-    return 1;
-  }
-  for (const line of report(config, result)) out(line);
-  return result.verdicts.every((v) => v.ok) ? 0 : 1;
+  return driver.result;
 }

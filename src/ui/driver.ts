@@ -113,7 +113,9 @@ export class SimDriver {
     if (this.pausedValue || this.router.done) return;
     this.clock += (this.speedValue * realMs) / 1000;
     const before = this.router.trace.length;
-    for (let n = 0; n < this.maxStepsPerTick && this.router.time <= this.clock; n++) {
+    for (let n = 0; n < this.maxStepsPerTick; n++) {
+      const next = this.router.nextAt();
+      if (next !== undefined && next > this.clock) break;
       if (!this.router.step()) break;
       if ((n & 63) === 63 && shouldYield?.()) break;
     }
