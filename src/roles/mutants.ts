@@ -9,7 +9,7 @@ export const MUTANTS = {
   'acceptor-forgets-on-restart': 'an acceptor persists nothing: after a restart it has promised and accepted nothing',
   'leader-skips-value-adoption': 'a new leader ignores values accepted in earlier ballots and proposes its own commands there',
   'quorum-too-small': 'a quorum is any single acceptor instead of a majority',
-  'replica-applies-out-of-order': 'a replica applies each decision as it arrives instead of in slot order',
+  'replica-applies-out-of-order': 'a learner (replica, or leader learning) applies each decision as it arrives instead of in slot order',
   'no-retry-dedup': 'a retried request is applied again instead of being answered from the client table',
   'leader-reads-locally': 'a leader answers get from its own store at once, without going through the log',
 } as const;

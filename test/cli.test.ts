@@ -1,0 +1,95 @@
+/** The command line, as a person uses it: a real process, its output and exit status. */
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { configPath, repoRoot } from './harness.js';
+
+const cli = path.join(repoRoot, 'dist/src/cli.js');
+const dir = mkdtempSync(path.join(tmpdir(), 'mpkv-cli-'));
+
+function mpkv(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('cli: mpkv run configs/default.toml prints the consensus trace, 15 completed requests, and exits 0', (t) => {
+  const r = mpkv('run', configPath('default.toml'));
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stdout, /\[t=0 leader 1\] PREPARE ballot 1\.1 from slot 0 -> acceptor 1, acceptor 2, acceptor 3/);
+  t.regex(r.stdout, /\[t=\d+ acceptor \d\] PROMISE ballot 1\.1/);
+  t.regex(r.stdout, /\[t=\d+ leader 1\] slot 0 DECIDED /);
+  t.regex(r.stdout, /\[t=\d+ replica 1\] APPLY slot 0 /);
+  t.regex(r.stdout, /requests completed: 15\/15/);
+  t.regex(r.stdout, /all checks passed/);
+  t.false(r.stdout.includes('\u001b['), 'no escape codes when piped');
+});
+
+test('cli: mpkv run configs/kv_store.toml completes 30 requests with the server trace', (t) => {
+  const r = mpkv('run', configPath('kv_store.toml'));
+  t.is(r.status, 0);
+  t.regex(r.stdout, /\[t=\d+ server\] (PUT|GET|DELETE) "[a-e]"/);
+  t.regex(r.stdout, /requests completed: 30\/30/);
+  t.regex(r.stdout, /messages: 60 sent, 60 delivered, 0 dropped, 0 duplicated/);
+});
+
+test('cli: the same seed twice gives identical output; --seed changes it', (t) => {
+  const a = mpkv('run', configPath('lossy-network.toml'), '--seed', '5');
+  const b = mpkv('run', configPath('lossy-network.toml'), '--seed', '5');
+  const c = mpkv('run', configPath('lossy-network.toml'), '--seed', '6');
+  t.is(a.stdout, b.stdout);
+  t.not(a.stdout, c.stdout);
+});
+
+test('cli: a run whose checks fail exits 1 and names the failed check', (t) => {
+  const file = path.join(dir, 'broken.toml');
+  writeFileSync(file, `${readFileSync(configPath('two-leaders.toml'), 'utf8')}\n[mutants]\nenable = ["replica-applies-out-of-order"]\n`);
+  const r = mpkv('run', file);
+  t.is(r.status, 1);
+  t.regex(r.stdout, /order\s+FAIL\s+\S+ \d+ applied slot \d+ at t=\d+ before slot \d+/);
+  t.regex(r.stdout, /check\(s\) FAILED/);
+});
+
+test('cli: --history writes a history that mpkv check accepts; a corrupted one is explained', (t) => {
+  const history = path.join(dir, 'h.jsonl');
+  t.is(mpkv('run', configPath('two-leaders.toml'), '--history', history, '--clients', '4').status, 0);
+  t.is(mpkv('check', history, '--model', 'kv').status, 0);
+  const lines = readFileSync(history, 'utf8').trim().split('\n');
+  const i = lines.findIndex((l) => l.includes('"type":"ok"') && l.includes('"f":"get"'));
+  lines[i] = lines[i]!.replace(/"result":\{[^}]*\}/, '"result":{"ok":true,"value":"val_1000"}');
+  writeFileSync(history, `${lines.join('\n')}\n`);
+  const r = mpkv('check', history, '--model', 'kv');
+  t.is(r.status, 1);
+  t.regex(r.stdout, /NOT linearizable/);
+  t.regex(r.stdout, /GET "[a-e]" -> OK "val_1000"/);
+});
+
+test('cli: --trace-json writes one JSON event per line, ending with the end event', (t) => {
+  const file = path.join(dir, 'trace.jsonl');
+  t.is(mpkv('run', configPath('default.toml'), '--trace-json', file).status, 0);
+  const events = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string });
+  t.true(events.some((e) => e.kind === 'send'));
+  t.is(events.at(-1)!.kind, 'end');
+});
+
+test('cli: --json prints the events as JSON Lines', (t) => {
+  const r = mpkv('run', configPath('default.toml'), '--json');
+  t.is(r.status, 0);
+  const lines = r.stdout.trim().split('\n');
+  t.notThrows(() => lines.forEach((l) => JSON.parse(l)));
+});
+
+test('cli: help, and usage errors exit 2 with one line', (t) => {
+  const help = mpkv('--help');
+  t.is(help.status, 0);
+  t.regex(help.stdout, /mpkv run <config\.toml>/);
+  t.regex(mpkv('run', '--help').stdout, /--trace-json FILE/);
+  const unknown = mpkv('frobnicate');
+  t.is(unknown.status, 2);
+  t.is(unknown.stderr.trim().split('\n').length, 1);
+  const badFlag = mpkv('run', configPath('default.toml'), '--colour');
+  t.is(badFlag.status, 2);
+  t.regex(badFlag.stderr, /^mpkv run: Unknown option '--colour'/);
+  t.is(mpkv('run').status, 2);
+});
