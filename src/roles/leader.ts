@@ -76,13 +76,9 @@ interface Queued {
   readonly command: KvCommand;
 }
 
-export interface LeaderState extends LearnerState, MachineContext {
-  readonly id: number;
-  readonly acceptors: readonly NodeId[];
-  readonly replicas: readonly NodeId[];
-  readonly leaders: readonly NodeId[];
-  readonly paxos: PaxosTiming;
-  readonly rules: Rules;
+/** The leader's state: its fixed setting (the input less its disk), what it has learned, and
+ *  its proposer's state for the current ballot. */
+export interface LeaderState extends LearnerState, MachineContext, Omit<LeaderInput, 'disk'> {
   readonly ballot: Ballot;
   /** The highest round seen anywhere: the next ballot goes above it. */
   readonly highestRound: number;
