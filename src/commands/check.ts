@@ -10,7 +10,7 @@
  * kv reads mpkv's JSON Lines, register reads Jepsen etcd logs, kv-append reads Porcupine's kv
  * histories.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { formatResult, renderHtml } from '../../specs/explain.js';
 import { HistoryFormatError } from '../../specs/formats/error.js';
@@ -24,6 +24,7 @@ import { kvAppendModel } from '../../specs/models/kv-append.js';
 import { kvModel } from '../../specs/models/kv.js';
 import { registerModel } from '../../specs/models/register.js';
 import { timeBudget } from '../util/budget.js';
+import { writeFileAtomic } from '../util/files.js';
 
 export interface CommandOutput {
   stdout: (s: string) => void;
@@ -67,7 +68,7 @@ export async function checkCommand(args: string[], out: CommandOutput): Promise<
     const options = parseCheckArgs(args);
     const text = await readHistory(options.file);
     const { result, text: report, html } = options.checker.run(text, options.file, options.timeoutMs);
-    if (options.html !== undefined) await writeFile(options.html, html(`mpkv check ${options.file}`));
+    if (options.html !== undefined) writeFileAtomic(options.html, html(`mpkv check ${options.file}`));
     out.stdout(`${report}\n`);
     return { ok: 0, illegal: 1, unknown: 3 }[result.verdict];
   } catch (error) {
