@@ -1,4 +1,165 @@
-import { UsageError, type Io } from './io.js';
-export async function exploreCommand(_args: string[], _io: Io): Promise<number> {
-  throw new UsageError('explore: not available yet');
+/**
+ * `mpkv explore <config> [--runs N] [--seed S] [--workers K] [--mutant NAME] [--out FILE]
+ *  [--list-mutants]`: random schedule exploration (src/explore/). Checks the property — every
+ * run linearizable, agreement, validity, integrity, order, convergence, liveness after
+ * healing — for N generated schedules; on a violation prints the shrunk schedule, the
+ * violation explained, the seed, and writes a replay file for `mpkv run --replay`.
+ *
+ * Progress: a one-line bar redrawn in place on a terminal; plain lines (every tenth of the
+ * runs) otherwise. Exit status: 0 no violation, 1 a violation, 2 bad input.
+ */
+import { availableParallelism } from 'node:os';
+import { basename, extname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { failureReport, runSchedule, type ExploreOutcome, type Progress } from '../explore/explore.js';
+import { exploreWithWorkers } from '../explore/pool.js';
+import { replayFileFor, writeReplayFile } from '../explore/replay.js';
+import { isMutant, MUTANTS, type MutantName } from '../roles/mutants.js';
+import { intFlag, UsageError, type Io } from './io.js';
+
+export const EXPLORE_HELP = `Usage: mpkv explore <config.toml> [options]
+
+Generates random schedules within the config's [faults] budget (message drops, duplicates,
+delays; crash-recover; partitions) for a safety phase, then heals everything, and checks each
+run: linearizability, agreement, validity, integrity, order, convergence, liveness.
+On a violation the schedule is shrunk to a minimal one and written to a replay file.
+
+Options:
+  --runs N          schedules to try (default 100)
+  --seed S          the search's seed (default: random, printed); same seed, same schedules
+  --workers K       worker threads (default 1)
+  --mutant NAME     enable a deliberately broken rule (see --list-mutants)
+  --out FILE        where to write the replay file (default <config>[-<mutant>].replay.json)
+  --list-mutants    print the mutants with their descriptions
+  -h, --help        this help
+
+Exit status: 0 no violation, 1 a violation (replay with mpkv run <config> --replay FILE),
+2 usage or config error.`;
+
+export async function exploreCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      runs: { type: 'string' },
+      seed: { type: 'string' },
+      workers: { type: 'string' },
+      mutant: { type: 'string' },
+      out: { type: 'string' },
+      'list-mutants': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout(EXPLORE_HELP);
+    return 0;
+  }
+  if (values['list-mutants']) {
+    const width = Math.max(...Object.keys(MUTANTS).map((m) => m.length));
+    for (const [name, description] of Object.entries(MUTANTS)) io.stdout(`${name.padEnd(width)}  ${description}`);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('explore: expected one config file, e.g. mpkv explore configs/default.toml');
+  const file = positionals[0]!;
+  const runs = intFlag('runs', values.runs, 1) ?? 100;
+  const seed = intFlag('seed', values.seed) ?? randomSeed();
+  if (seed > 0x7fffffff) throw new UsageError(`--seed: expected an integer < 2^31, got ${seed}`);
+  const workers = intFlag('workers', values.workers, 1) ?? 1;
+  const cores = availableParallelism();
+  if (workers > 4 * cores) throw new UsageError(`--workers: expected at most ${4 * cores} on this machine, got ${workers}`);
+  const mutant = values.mutant;
+  if (mutant !== undefined && !isMutant(mutant)) {
+    throw new UsageError(`--mutant: unknown mutant ${JSON.stringify(mutant)} (expected one of ${Object.keys(MUTANTS).join(', ')})`);
+  }
+  const loaded = loadConfig(file);
+  const config: Config = mutant ? { ...loaded, mutants: { enable: [mutant as MutantName] } } : loaded;
+  const out = values.out ?? `${basename(file, extname(file))}${mutant ? `-${mutant}` : ''}.replay.json`;
+
+  io.stdout(
+    `mpkv explore ${file}: ${runs} schedule(s), seed ${seed}, ${workers} worker(s)` +
+      (config.mutants.enable.length ? `, mutants: ${config.mutants.enable.join(', ')}` : ''),
+  );
+  io.stdout(`budget: ${budgetText(config)}`);
+  const started = performance.now();
+  const progress = progressPrinter(io, runs, started);
+  const outcome = await exploreWithWorkers(config, { runs, seed, workers, onProgress: progress.update });
+  progress.end();
+  const seconds = (performance.now() - started) / 1000;
+  const rate = `${(outcome.runs / Math.max(seconds, 1e-3)).toFixed(1)} schedules/s`;
+  if (!outcome.failure) {
+    io.stdout(`ok: ${outcome.runs} schedule(s) passed, ${outcome.faults} fault(s) injected, ${seconds.toFixed(1)}s (${rate})`);
+    return 0;
+  }
+  return reportViolation(io, file, config, outcome, { seconds, rate, mutant, out });
+}
+
+function reportViolation(
+  io: Io,
+  file: string,
+  config: Config,
+  outcome: ExploreOutcome,
+  how: { seconds: number; rate: string; mutant: string | undefined; out: string },
+): number {
+  const failure = outcome.failure!;
+  for (const line of failureReport(failure)) io.stdout(line);
+  const run = failure.error === undefined ? runSchedule(config, failure.schedule).result : undefined;
+  writeReplayFile(how.out, replayFileFor(file, config, failure, run));
+  io.stdout(`search: fast-check seed ${failure.seed}, path ${failure.path}; ${outcome.runs} schedule(s) in ${how.seconds.toFixed(1)}s (${how.rate})`);
+  io.stdout(`  again: mpkv explore ${file} --seed ${failure.seed} --workers 1${how.mutant ? ` --mutant ${how.mutant}` : ''}`);
+  io.stdout(`replay file: ${how.out}`);
+  io.stdout(`  replay: mpkv run ${file} --replay ${how.out}`);
+  return 1;
+}
+
+export function budgetText(config: Config): string {
+  const f = config.faults;
+  return (
+    `safety phase ${f.safety_ms}ms; <= ${f.crashes} crash(es) of ${f.crash_roles.join('/') || 'nobody'}, <= ${f.max_crashed} down at once; ` +
+    `<= ${f.partitions} partition(s); per message: drop ${f.drop_rate}, duplicate ${f.duplicate_rate}, delay ${f.delay_rate} (<= ${f.delay_max_ms}ms), first ${f.max_messages} messages`
+  );
+}
+
+/** A progress bar on a terminal (redrawn at most 10 times a second), plain lines otherwise. */
+function progressPrinter(io: Io, total: number, started: number): { update: (p: Progress) => void; end: () => void } {
+  let lastDraw = 0;
+  let lastTenth = 0;
+  let shrinkAnnounced = false;
+  let drawn = false;
+  const line = (p: Progress): string => {
+    const seconds = (performance.now() - started) / 1000;
+    const rate = (p.runs / Math.max(seconds, 1e-3)).toFixed(1);
+    return `${p.runs}/${total} schedules, ${rate}/s, ${p.faults} fault(s) injected${p.found ? `, shrinking (${p.shrinks} run(s))` : ''}`;
+  };
+  return {
+    update(p) {
+      if (io.tty) {
+        const now = performance.now();
+        if (now - lastDraw < 100 && p.runs < total) return;
+        lastDraw = now;
+        const width = 24;
+        const filled = Math.round((width * Math.min(p.runs, total)) / total);
+        process.stdout.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${line(p)}\u001b[K`);
+        drawn = true;
+        return;
+      }
+      if (p.found && !shrinkAnnounced) {
+        shrinkAnnounced = true;
+        io.stdout(`violation found after ${p.runs} schedule(s): shrinking`);
+      }
+      const tenth = Math.floor((10 * p.runs) / total);
+      if (!p.found && tenth > lastTenth) {
+        lastTenth = tenth;
+        io.stdout(`progress: ${line(p)}`);
+      }
+    },
+    end() {
+      if (drawn) process.stdout.write('\n');
+    },
+  };
+}
+
+function randomSeed(): number {
+  return Math.floor(Math.random() * 0x7fffffff);
 }

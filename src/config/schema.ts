@@ -71,17 +71,34 @@ export const PaxosSchema = v.strictObject({
   catch_up_ms: v.optional(count(1), 100),
 });
 
+/** The nodes a schedule may crash, by role. Clients and the kv server are never crashed: a
+ *  client's outstanding request would stay pending forever, and the server keeps nothing. */
+export const CRASH_ROLES = ['acceptors', 'leaders', 'replicas'] as const;
+
+/**
+ * `mpkv explore`'s budget: what a generated schedule may do during the safety phase
+ * [0, safety_ms). After it the network is reliable and every node is up (the healed phase).
+ */
 export const FaultsSchema = v.strictObject({
-  /** Exploration budget: how long the faulty (safety) phase lasts before the network heals. */
-  safety_ms: v.optional(count(0), 1000),
-  /** At most this many nodes down at once (acceptors: never a majority). */
+  /** How long the faulty (safety) phase lasts; every fault starts and ends inside it. */
+  safety_ms: v.optional(count(1), 1000),
+  /** At most this many nodes down at once (and never a majority of the acceptors). */
   max_crashed: v.optional(count(0), 1),
-  /** Crashes, partitions at most per schedule. */
+  /** At most this many crash-recover events per schedule. */
   crashes: v.optional(count(0), 2),
+  /** Which roles a schedule may crash. */
+  crash_roles: v.optional(v.array(v.picklist(CRASH_ROLES, `expected one of ${CRASH_ROLES.join(', ')}`)), ['acceptors', 'leaders', 'replicas']),
+  /** At most this many partition windows per schedule. */
   partitions: v.optional(count(0), 1),
-  /** Upper bounds for the per-message drop and duplicate rates a schedule may pick. */
-  drop_rate: v.optional(probability(), 0.2),
-  duplicate_rate: v.optional(probability(), 0.2),
+  /** Per-message probabilities, during the safety phase, that a message is lost, delivered
+   *  twice, or held back by an explicit delay of up to delay_max_ms. */
+  drop_rate: v.optional(probability(), 0.1),
+  duplicate_rate: v.optional(probability(), 0.1),
+  delay_rate: v.optional(probability(), 0.2),
+  delay_max_ms: v.optional(count(1), 300),
+  /** Faults hit only the first max_messages messages of the safety phase; a schedule faults
+   *  at most (drop_rate + duplicate_rate + delay_rate) x max_messages of them. */
+  max_messages: v.optional(count(0), 300),
 });
 
 export const MutantsSchema = v.strictObject({

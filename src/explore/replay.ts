@@ -1,11 +1,46 @@
 /**
  * Replay files: what `mpkv explore` writes for a counterexample, and what `mpkv run --replay`
- * reads back to reproduce that run exactly. (Placeholder until exploration lands: the explore
- * work replaces this module, keeping `loadReplayFile`'s signature.)
+ * reads back to reproduce that run exactly, trace for trace.
+ *
+ * A replay file is JSON:
+ *
+ *   {
+ *     "mpkv_replay": 1,
+ *     "config": "configs/default.toml",       the config explored (a hint for the reader)
+ *     "config_digest": "…",                    sha256 of that config (seed and mutants aside)
+ *     "mutants": ["quorum-too-small"],         the mutants that were enabled
+ *     "schedule": { seed, messages, crashes, partitions },
+ *     "search": { "seed": 42, "path": "12:3:0", "runs": 13, "shrinks": 7 },
+ *     "expect": { "failed": ["agreement"], "steps": 251, "trace_sha256": "…" }
+ *   }
+ *
+ * `expect` records what the run did when it was found; `replayMatches` checks a new run
+ * against it. A replay only makes sense with the config it was recorded with, so loading one
+ * against a different config (another file, or different command-line overrides) is refused.
  */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { Config } from '../config/schema.js';
 import type { EmulationOptions } from '../emulations/index.js';
+import type { RunResult } from '../emulations/run.js';
+import type { TraceEvent } from '../sim/trace.js';
 import { UsageError } from '../commands/io.js';
+import { isMutant, type MutantName } from '../roles/mutants.js';
+import { writeFileAtomic } from '../util/files.js';
+import { explorationConfig, scheduleOptions, type Failure } from './explore.js';
+import { parseSchedule, type Schedule } from './schedule.js';
+
+export const REPLAY_VERSION = 1;
+
+export interface ReplayFile {
+  readonly mpkv_replay: number;
+  readonly config: string;
+  readonly config_digest: string;
+  readonly mutants: readonly MutantName[];
+  readonly schedule: Schedule;
+  readonly search?: { readonly seed: number; readonly path: string; readonly runs: number; readonly shrinks: number };
+  readonly expect?: { readonly failed: readonly string[]; readonly steps: number; readonly trace_sha256: string };
+}
 
 export interface LoadedReplay {
   /** The config to run: the given one with the replay's seed, mutants and overrides. */
@@ -14,6 +49,87 @@ export interface LoadedReplay {
   readonly options: EmulationOptions;
 }
 
-export async function loadReplayFile(file: string, _config: Config): Promise<LoadedReplay> {
-  throw new UsageError(`${file}: replay files are not supported yet`);
+/** The config's fingerprint: everything that shapes a run except what the replay sets itself. */
+export function configDigest(config: Config): string {
+  const { seed: _seed, mutants: _mutants, ...rest } = config;
+  return sha256(JSON.stringify(rest));
+}
+
+export function traceDigest(trace: readonly TraceEvent[]): string {
+  const hash = createHash('sha256');
+  for (const e of trace) hash.update(`${JSON.stringify(e)}\n`);
+  return hash.digest('hex');
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** The replay file for a shrunk failure; `result` is its run (for `expect`). */
+export function replayFileFor(configFile: string, config: Config, failure: Failure, result?: RunResult): ReplayFile {
+  return {
+    mpkv_replay: REPLAY_VERSION,
+    config: configFile,
+    config_digest: configDigest(config),
+    mutants: config.mutants.enable,
+    schedule: failure.schedule,
+    search: { seed: failure.seed, path: failure.path, runs: failure.runsToFind, shrinks: failure.shrinks },
+    ...(result
+      ? { expect: { failed: result.verdicts.filter((v) => !v.ok).map((v) => v.name), steps: result.summary.steps, trace_sha256: traceDigest(result.trace) } }
+      : {}),
+  };
+}
+
+export function writeReplayFile(file: string, replay: ReplayFile): void {
+  writeFileAtomic(file, `${JSON.stringify(replay, null, 2)}\n`);
+}
+
+/** Reads and checks a replay file; bad input is a `UsageError` naming the file. */
+export async function readReplayFile(file: string): Promise<ReplayFile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`${file}: cannot read the replay file (${code === 'ENOENT' ? 'no such file' : code ?? 'error'})`);
+  }
+  let value: Record<string, unknown>;
+  try {
+    value = JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new UsageError(`${file}: not a replay file (invalid JSON: ${(error as Error).message.split('\n')[0]})`);
+  }
+  if (typeof value !== 'object' || value === null || value.mpkv_replay !== REPLAY_VERSION) {
+    throw new UsageError(`${file}: not a replay file (expected "mpkv_replay": ${REPLAY_VERSION})`);
+  }
+  if (typeof value.config_digest !== 'string') throw new UsageError(`${file}: config_digest: expected a string`);
+  const mutants = value.mutants ?? [];
+  if (!Array.isArray(mutants) || !mutants.every((m) => typeof m === 'string' && isMutant(m))) {
+    throw new UsageError(`${file}: mutants: expected a list of mutant names (see mpkv explore --list-mutants)`);
+  }
+  const schedule = parseSchedule(value.schedule);
+  if (typeof schedule === 'string') throw new UsageError(`${file}: schedule.${schedule}`);
+  return { ...(value as unknown as ReplayFile), mutants: mutants as MutantName[], schedule };
+}
+
+/** The config and router options that reproduce the replay's run. */
+export function replayRun(replay: ReplayFile, config: Config): LoadedReplay {
+  const runConfig = explorationConfig(config, replay.schedule.seed, replay.mutants);
+  return { config: runConfig, options: scheduleOptions(runConfig, replay.schedule) };
+}
+
+export async function loadReplayFile(file: string, config: Config): Promise<LoadedReplay> {
+  const replay = await readReplayFile(file);
+  if (configDigest(config) !== replay.config_digest) {
+    throw new UsageError(`${file}: recorded with a different config (${replay.config}); run it with that file and no overrides`);
+  }
+  return replayRun(replay, config);
+}
+
+/** Does `result` do what the replay file says its run did? */
+export function replayMatches(replay: ReplayFile, result: RunResult): boolean {
+  if (!replay.expect) return true;
+  return (
+    replay.expect.steps === result.summary.steps &&
+    replay.expect.trace_sha256 === traceDigest(result.trace) &&
+    JSON.stringify(replay.expect.failed) === JSON.stringify(result.verdicts.filter((v) => !v.ok).map((v) => v.name))
+  );
 }

@@ -1,0 +1,169 @@
+/**
+ * Random schedule exploration (fast-check). One property, checked for many generated
+ * schedules (./schedule.ts):
+ *
+ *   for every schedule within the config's `[faults]` budget, the run it drives is judged ok:
+ *   the client history is linearizable (kv model), agreement, validity, integrity, order,
+ *   convergence at the end, and liveness — every client request completes.
+ *
+ * A run has two phases. The safety phase [0, safety_ms) has the schedule's faults: message
+ * drops, duplicates and delays (./network.ts), crash-recover events, partitions. Then the
+ * healed phase: every node is up, no new fault, the network is reliable. To be sure the healed
+ * phase really happens, explored runs drain for `drain_ms + safety_ms` after the last client
+ * finishes (`explorationConfig`); liveness is judged at the end of it.
+ *
+ * On a failure fast-check shrinks the schedule (each shrink step is one more run) to a minimal
+ * one; `failureReport` explains it with the failing verdicts' details and the faults that the
+ * run injected, and ./replay.ts writes it to a file `mpkv run --replay` reproduces exactly.
+ *
+ * A run depends only on (config, schedule): no wall clock, no Math.random. The wall clock is
+ * read here only for progress and timing.
+ */
+import fc from 'fast-check';
+import type { Config } from '../config/schema.js';
+import { createRouter } from '../emulations/index.js';
+import { finishRun, type HistoryJudge, type RunResult } from '../emulations/run.js';
+import type { Verdict } from '../../specs/invariants.js';
+import { linearizabilityJudge } from '../../specs/checks.js';
+import type { MutantName } from '../roles/mutants.js';
+import { describeFault, scheduleNetwork, type InjectedFault } from './network.js';
+import { faultCount, scheduleArbitrary, type Schedule } from './schedule.js';
+
+/** The config a schedule runs under: its seed, the mutants asked for, the longer drain. */
+export function explorationConfig(config: Config, seed: number, mutants: readonly MutantName[] = config.mutants.enable): Config {
+  return { ...config, seed, drain_ms: config.drain_ms + config.faults.safety_ms, mutants: { enable: [...mutants] } };
+}
+
+/** The router options a schedule drives: its network, crashes and partitions. */
+export function scheduleOptions(config: Config, schedule: Schedule) {
+  const network = scheduleNetwork(config, schedule);
+  return { network, crashes: schedule.crashes, partitions: schedule.partitions };
+}
+
+export interface ScheduleRun {
+  readonly result: RunResult;
+  readonly injected: readonly InjectedFault[];
+}
+
+/** Runs one schedule to the end and judges it. `config` is the explored config as loaded. */
+export function runSchedule(config: Config, schedule: Schedule, judge: HistoryJudge = linearizabilityJudge): ScheduleRun {
+  const runConfig = explorationConfig(config, schedule.seed);
+  const options = scheduleOptions(runConfig, schedule);
+  const router = createRouter(runConfig, options);
+  router.boot();
+  const result = finishRun(runConfig, router, judge);
+  return { result, injected: options.network.injected };
+}
+
+export const failedVerdicts = (result: RunResult): Verdict[] => result.verdicts.filter((v) => !v.ok);
+
+export interface Progress {
+  /** Schedules run so far (while searching, then while shrinking). */
+  readonly runs: number;
+  readonly shrinks: number;
+  /** Faults the runs have injected so far (faulted messages, crashes, partitions). */
+  readonly faults: number;
+  readonly found: boolean;
+}
+
+export interface ExploreOptions {
+  readonly runs: number;
+  /** fast-check's seed: the same seed explores the same schedules. */
+  readonly seed: number;
+  readonly onProgress?: (p: Progress) => void;
+  /** Called once, when the first violation is seen (before shrinking). */
+  readonly onFound?: () => void;
+}
+
+/** A shrunk counterexample: plain data, so a worker can post it. */
+export interface Failure {
+  readonly schedule: Schedule;
+  readonly verdicts: readonly Verdict[];
+  readonly injected: readonly InjectedFault[];
+  /** Router steps of the shrunk run, and its trace's size. */
+  readonly steps: number;
+  readonly time_ms: number;
+  /** fast-check: its seed, the runs it took to find, the shrink steps, and the path that replays. */
+  readonly seed: number;
+  readonly runsToFind: number;
+  readonly shrinks: number;
+  readonly path: string;
+  /** An exception thrown by the run, instead of a failing verdict. */
+  readonly error?: string;
+}
+
+export interface ExploreOutcome {
+  readonly runs: number;
+  readonly faults: number;
+  readonly failure?: Failure;
+}
+
+/**
+ * Checks the property for `options.runs` schedules from `options.seed`; on a violation fast-check
+ * shrinks it, and the outcome carries the minimal schedule.
+ */
+export function explore(config: Config, options: ExploreOptions): ExploreOutcome {
+  let runs = 0;
+  let shrinks = 0;
+  let faults = 0;
+  let found = false;
+  const property = fc.property(scheduleArbitrary(config), (schedule) => {
+    const { result } = runSchedule(config, schedule);
+    faults += faultCount(schedule);
+    const ok = result.verdicts.every((v) => v.ok);
+    if (found) shrinks++;
+    else runs++;
+    if (!ok && !found) {
+      found = true;
+      options.onFound?.();
+    }
+    options.onProgress?.({ runs, shrinks, faults, found });
+    return ok;
+  });
+  const details = fc.check(property, { seed: options.seed, numRuns: options.runs });
+  if (!details.failed || details.counterexample === null) return { runs, faults };
+  const [schedule] = details.counterexample;
+  let error: string | undefined;
+  let run: ScheduleRun | undefined;
+  try {
+    run = runSchedule(config, schedule);
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+  }
+  if (!run && error === undefined) error = 'the run threw';
+  const failure: Failure = {
+    schedule,
+    verdicts: run ? failedVerdicts(run.result) : [],
+    injected: run?.injected ?? [],
+    steps: run?.result.summary.steps ?? 0,
+    time_ms: run?.result.summary.time_ms ?? 0,
+    seed: details.seed,
+    runsToFind: details.numRuns,
+    shrinks: details.numShrinks,
+    path: details.counterexamplePath ?? '',
+    ...(error === undefined ? {} : { error }),
+  };
+  return { runs, faults, failure };
+}
+
+/** The number of faults a shrunk schedule needs: its size. */
+export const scheduleSize = faultCount;
+
+/** The violation, explained: failing verdicts, then the minimal schedule fault by fault. */
+export function failureReport(failure: Failure): string[] {
+  const s = failure.schedule;
+  const lines = [
+    `VIOLATION after ${failure.runsToFind} schedule(s); shrunk in ${failure.shrinks} step(s) to ${scheduleSize(s)} fault(s), a run of ${failure.steps} steps (${failure.time_ms} ms virtual)`,
+    ...(failure.error ? [`the run threw: ${failure.error}`] : []),
+    'failed checks:',
+    ...failure.verdicts.map((v) => `  ${v.name}: ${v.detail}`),
+    `minimal schedule (run seed ${s.seed}):`,
+  ];
+  if (s.crashes.length === 0) lines.push('  crashes: none');
+  for (const c of s.crashes) lines.push(`  crash: ${c.node} down at t=${c.at_ms}, restarted at t=${c.restart_ms}`);
+  if (s.partitions.length === 0) lines.push('  partitions: none');
+  for (const p of s.partitions) lines.push(`  partition: {${p.groups.map((g) => g.join(', ')).join('} | {')}} cut off from the rest, t=${p.start_ms}..${p.end_ms}`);
+  lines.push(`  messages: ${failure.injected.length} faulted (the rest normal)`);
+  for (const f of failure.injected) lines.push(`    ${describeFault(f)}`);
+  return lines;
+}

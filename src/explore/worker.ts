@@ -1,0 +1,39 @@
+/**
+ * A worker thread of `mpkv explore --workers K` (see ./pool.ts): it explores its share of the
+ * runs from its own seed, posts its progress now and then, says at once when it sees a
+ * violation (so the pool can stop the others), shrinks it here, and posts the outcome.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Config } from '../config/schema.js';
+import { explore, type ExploreOutcome, type Progress } from './explore.js';
+
+export interface WorkerTask {
+  readonly config: Config;
+  readonly runs: number;
+  readonly seed: number;
+}
+
+export type WorkerMessage =
+  | { readonly type: 'progress'; readonly progress: Progress }
+  | { readonly type: 'found' }
+  | { readonly type: 'done'; readonly outcome: ExploreOutcome };
+
+const PROGRESS_EVERY_MS = 200;
+
+if (parentPort) {
+  const port = parentPort;
+  const task = workerData as WorkerTask;
+  let last = 0;
+  const outcome = explore(task.config, {
+    runs: task.runs,
+    seed: task.seed,
+    onFound: () => port.postMessage({ type: 'found' } satisfies WorkerMessage),
+    onProgress: (progress) => {
+      const now = Date.now();
+      if (now - last < PROGRESS_EVERY_MS) return;
+      last = now;
+      port.postMessage({ type: 'progress', progress } satisfies WorkerMessage);
+    },
+  });
+  port.postMessage({ type: 'done', outcome } satisfies WorkerMessage);
+}
