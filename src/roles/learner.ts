@@ -42,7 +42,9 @@ export const CATCH_UP = 'catch-up';
 const BATCH = 64;
 
 export function initialLearner(peers: readonly NodeId[]): LearnerState {
-  return { decided: new Map(), lastDecided: -1, applied: 0, rsm: emptyRsm, peers, nextPeer: 0, heard: false, synced: true, appliedOutOfOrder: new Set() };
+  // Not `synced`: a learner that (re)starts knows nothing, and must ask once whether it missed
+  // anything — a restarted replica that waited to hear of a gap would wait forever.
+  return { decided: new Map(), lastDecided: -1, applied: 0, rsm: emptyRsm, peers, nextPeer: 0, heard: false, synced: false, appliedOutOfOrder: new Set() };
 }
 
 /** An applied request's result, for a leader to reply with. */
