@@ -24,6 +24,7 @@ import { rngFromEntropy } from '../sim/rng.js';
 import type { Effect, NodeEvent } from '../sim/trace.js';
 import {
   answerCatchUp,
+  armCatchUp,
   CATCH_UP,
   catchUpTick,
   describeLogCommand,
@@ -360,6 +361,7 @@ export const leaderMachine = setup({
       if (e.type === 'catch-up') answerCatchUp(s, e.from, e.from_slot, out);
       return s;
     }),
+    armCatchUp: step<LeaderState, NodeEvent>((s, _e, out) => armCatchUp(s, s.paxos.catch_up_ms, out)),
     catchUp: step<LeaderState, NodeEvent>((s, _e, out) => catchUpTick(s, s.paxos.catch_up_ms, out)),
   },
 }).createMachine({
@@ -391,7 +393,7 @@ export const leaderMachine = setup({
   },
   states: {
     starting: {
-      on: { start: { target: 'preparing', actions: 'catchUp' } },
+      on: { start: { target: 'preparing', actions: 'armCatchUp' } },
     },
     preparing: {
       entry: 'startPhase1',

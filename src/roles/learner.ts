@@ -4,9 +4,10 @@
  * them to fill), and gap repair: a learner that may have missed decisions asks another learner
  * (`catch-up`) and is answered with a `decisions` batch.
  *
- * When to ask: when a gap is visible (a decision beyond the next slot to apply), or, after a
- * quiet period, once to make sure the tail was not lost. An answer with no gap left means
- * "up to date"; the learner then stays quiet until it hears something new.
+ * When to ask: every `catch_up_ms`, if a gap is visible (a decision beyond the next slot to
+ * apply) or if it heard no new decision in that time. A lost decision at the tail of the log
+ * leaves no gap to see, so a quiet learner keeps asking (peers in turn, so a peer that is
+ * behind too is not the only one asked); while decisions flow, nobody polls.
  *
  * The decided log only ever grows, and no transition needs its previous version, so it is
  * extended in place rather than copied: copying it on every decision made a long run
@@ -31,8 +32,6 @@ export interface LearnerState {
   readonly nextPeer: number;
   /** Heard a new decision since the last catch-up tick. */
   readonly heard: boolean;
-  /** Confirmed up to date by a peer, and heard nothing new since. */
-  readonly synced: boolean;
   /** Slots applied out of order (only the `replica-applies-out-of-order` mutant uses it). */
   readonly appliedOutOfOrder: ReadonlySet<number>;
 }
@@ -42,9 +41,7 @@ export const CATCH_UP = 'catch-up';
 const BATCH = 64;
 
 export function initialLearner(peers: readonly NodeId[]): LearnerState {
-  // Not `synced`: a learner that (re)starts knows nothing, and must ask once whether it missed
-  // anything — a restarted replica that waited to hear of a gap would wait forever.
-  return { decided: new Map(), lastDecided: -1, applied: 0, rsm: emptyRsm, peers, nextPeer: 0, heard: false, synced: false, appliedOutOfOrder: new Set() };
+  return { decided: new Map(), lastDecided: -1, applied: 0, rsm: emptyRsm, peers, nextPeer: 0, heard: false, appliedOutOfOrder: new Set() };
 }
 
 /** An applied request's result, for a leader to reply with. */
@@ -67,7 +64,7 @@ export function learn<S extends LearnerState>(
 ): [S, AppliedRequest[]] {
   if (state.decided.has(slot) || slot < state.applied) return [state, []];
   state.decided.set(slot, command);
-  const next = { ...state, lastDecided: Math.max(state.lastDecided, slot), heard: true, synced: false };
+  const next = { ...state, lastDecided: Math.max(state.lastDecided, slot), heard: true };
   return rules.appliesInOrder ? applyReady(next, rules, out) : applyAtOnce(next, slot, rules, out);
 }
 
@@ -115,13 +112,18 @@ function applyOne(rsm: Rsm, slot: number, command: LogCommand, rules: Rules, out
  *  decided and the slot at `applied` is not, so any decided slot from there on is past a gap.) */
 export const hasGap = (state: LearnerState): boolean => state.lastDecided >= state.applied;
 
-/** The catch-up timer: ask a peer when a gap shows, or once after a quiet spell. */
+/** Arms the catch-up timer (on start: a restarted learner asks at its first quiet tick). */
+export function armCatchUp<S extends LearnerState>(state: S, interval_ms: number, out: Outbox): S {
+  out.setTimer(CATCH_UP, interval_ms);
+  return state;
+}
+
+/** The catch-up timer: ask a peer when a gap shows, or when no decision came for a while. */
 export function catchUpTick<S extends LearnerState>(state: S, interval_ms: number, out: Outbox): S {
   out.setTimer(CATCH_UP, interval_ms);
-  const quietAndUnsure = !state.heard && !state.synced;
-  if (state.peers.length === 0 || (!hasGap(state) && !quietAndUnsure)) return { ...state, heard: false };
+  if (state.peers.length === 0 || (!hasGap(state) && state.heard)) return { ...state, heard: false };
   const peer = state.peers[state.nextPeer % state.peers.length]!;
-  out.note(`CATCH-UP from slot ${state.applied} -> ${peer}${hasGap(state) ? ' (gap)' : ''}`);
+  out.note(`CATCH-UP from slot ${state.applied} -> ${peer} (${hasGap(state) ? 'gap' : 'quiet: any decisions missed?'})`);
   out.send(peer, { type: 'catch-up', from_slot: state.applied });
   return { ...state, heard: false, nextPeer: state.nextPeer + 1 };
 }
@@ -136,7 +138,7 @@ export function answerCatchUp(state: LearnerState, from: NodeId, from_slot: numb
   out.send(from, { type: 'decisions', from_slot, entries });
 }
 
-/** Learns a `decisions` batch; no gap left afterwards means up to date with that peer. */
+/** Learns a `decisions` batch. */
 export function learnBatch<S extends LearnerState>(
   state: S,
   entries: readonly Decided[],
@@ -153,8 +155,7 @@ export function learnBatch<S extends LearnerState>(
     next = learned;
     done.push(...applied);
   }
-  const synced = entries.length < BATCH && !hasGap(next);
-  return [{ ...next, synced }, done];
+  return [next, done];
 }
 
 export function describeLogCommand(command: LogCommand): string {

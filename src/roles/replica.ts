@@ -6,7 +6,7 @@
  */
 import { setup, type MachineContext } from 'xstate';
 import type { Effect, NodeEvent } from '../sim/trace.js';
-import { answerCatchUp, CATCH_UP, catchUpTick, describeLogCommand, initialLearner, learn, learnBatch, type LearnerState } from './learner.js';
+import { answerCatchUp, armCatchUp, CATCH_UP, catchUpTick, describeLogCommand, initialLearner, learn, learnBatch, type LearnerState } from './learner.js';
 import type { NodeId } from './messages.js';
 import { step, type Outbox } from './outbox.js';
 import type { Rules } from './rules.js';
@@ -46,6 +46,7 @@ export const replicaMachine = setup({
       if (e.type === 'catch-up') answerCatchUp(s, e.from, e.from_slot, out);
       return s;
     }),
+    armCatchUp: step<ReplicaState, NodeEvent>((s, _e, out) => armCatchUp(s, s.catch_up_ms, out)),
     catchUp: step<ReplicaState, NodeEvent>((s, _e, out) => catchUpTick(s, s.catch_up_ms, out)),
   },
 }).createMachine({
@@ -55,7 +56,7 @@ export const replicaMachine = setup({
   states: {
     learning: {
       on: {
-        start: { actions: 'catchUp' },
+        start: { actions: 'armCatchUp' },
         decision: { actions: 'onDecision' },
         decisions: { actions: 'onDecisions' },
         'catch-up': { actions: 'answerCatchUp' },
