@@ -86,6 +86,8 @@ export const FaultsSchema = v.strictObject({
   max_crashed: v.optional(count(0), 1),
   /** At most this many crash-recover events per schedule. */
   crashes: v.optional(count(0), 2),
+  /** The longest a crashed node stays down (it is back by safety_ms in any case). */
+  down_max_ms: v.optional(count(1), 500),
   /** Which roles a schedule may crash. */
   crash_roles: v.optional(v.array(v.picklist(CRASH_ROLES, `expected one of ${CRASH_ROLES.join(', ')}`)), ['acceptors', 'leaders', 'replicas']),
   /** At most this many partition windows per schedule. */
@@ -96,9 +98,10 @@ export const FaultsSchema = v.strictObject({
   duplicate_rate: v.optional(probability(), 0.1),
   delay_rate: v.optional(probability(), 0.2),
   delay_max_ms: v.optional(count(1), 300),
-  /** Faults hit only the first max_messages messages of the safety phase; a schedule faults
-   *  at most (drop_rate + duplicate_rate + delay_rate) x max_messages of them. */
+  /** A schedule faults at most (drop_rate + duplicate_rate + delay_rate) x max_messages
+   *  messages, each among the first link_messages sent on its link (from -> to). */
   max_messages: v.optional(count(0), 300),
+  link_messages: v.optional(count(1), 40),
 });
 
 export const MutantsSchema = v.strictObject({

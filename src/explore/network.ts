@@ -1,26 +1,25 @@
 /**
- * The schedule-driven network. During the safety phase (virtual time < safety_ms) message k,
- * in send order, gets the fate its choice in `schedule.messages` says (./schedule.ts); after
- * it — the healed phase — and for every message the schedule leaves alone, the network is
- * reliable: one copy, after a
- * delay drawn uniformly from the config's [delay_min_ms, delay_max_ms].
+ * The schedule-driven network. During the safety phase (virtual time < safety_ms) the n-th
+ * message on a link gets the fate its choice in `schedule.messages` says (./schedule.ts);
+ * every other message — all of them in the healed phase — travels as on a reliable network:
+ * one copy, after a delay uniform in the config's [delay_min_ms, delay_max_ms].
  *
- * The normal delay is drawn for every message, whatever its choice, from one stream of the
- * run's seed: changing one choice while shrinking leaves the other messages' draws alone.
+ * That normal delay is a pure function of (seed, link, n), not a draw from a shared stream, so
+ * adding or removing one fault while shrinking does not move the other messages' delays.
  * Every departure from normal is logged, so a report can say which message a fault hit.
  */
 import type { Config } from '../config/schema.js';
 import type { Message, NodeId } from '../roles/messages.js';
 import type { Fate, NetworkModel } from '../sim/network.js';
-import { rngStreams } from '../sim/rng.js';
-import { decodeChoice, NORMAL, type Fault, type Schedule } from './schedule.js';
+import { rngFromEntropy } from '../sim/rng.js';
+import { decodeChoice, messageKey, NORMAL, type Fault, type Schedule } from './schedule.js';
 
 export interface InjectedFault {
-  /** Index of the message among those sent during the safety phase (= its choice's index). */
-  readonly index: number;
-  readonly t: number;
   readonly from: NodeId;
   readonly to: NodeId;
+  /** The message's number on its link (from 0, counting the messages sent from `from` to `to`). */
+  readonly n: number;
+  readonly t: number;
   readonly type: Message['type'];
   readonly fault: Exclude<Fault, { kind: 'normal' }>;
 }
@@ -32,19 +31,20 @@ export interface ScheduleNetwork extends NetworkModel {
 
 export function scheduleNetwork(config: Config, schedule: Schedule): ScheduleNetwork {
   const { delay_min_ms: min, delay_max_ms: max } = config.network;
-  const rng = rngStreams(schedule.seed, 1)[0]!;
+  const choices = new Map(schedule.messages.map((m) => [messageKey(m.from, m.to, m.n), m.choice]));
+  const sent = new Map<string, number>();
   const injected: InjectedFault[] = [];
-  const choices = new Map(schedule.messages.map((m) => [m.index, m.choice]));
-  let index = 0;
   return {
     injected,
     fate(from, to, msg, now_ms): Fate {
-      const normal = rng.int(min, Math.max(min, max));
+      const link = `${from}\u0000${to}`;
+      const n = sent.get(link) ?? 0;
+      sent.set(link, n + 1);
+      const normal = rngFromEntropy(mix(schedule.seed, hashText(link), n)).int(min, Math.max(min, max));
       if (now_ms >= config.faults.safety_ms) return { dropped: false, delays_ms: [normal] };
-      const k = index++;
-      const fault = decodeChoice(choices.get(k) ?? NORMAL);
+      const fault = decodeChoice(choices.get(messageKey(from, to, n)) ?? NORMAL);
       if (fault.kind === 'normal') return { dropped: false, delays_ms: [normal] };
-      injected.push({ index: k, t: now_ms, from, to, type: msg.type, fault });
+      injected.push({ from, to, n, t: now_ms, type: msg.type, fault });
       switch (fault.kind) {
         case 'delay':
           return { dropped: false, delays_ms: [fault.delay_ms] };
@@ -64,5 +64,24 @@ export function describeFault(f: InjectedFault): string {
       : f.fault.kind === 'drop'
         ? 'dropped'
         : `duplicated (second copy after ${f.fault.second_delay_ms}ms)`;
-  return `message #${f.index} at t=${f.t}, ${f.from} -> ${f.to} ${f.type}: ${what}`;
+  return `t=${f.t} ${f.from} -> ${f.to} message #${f.n} (${f.type}): ${what}`;
+}
+
+/** FNV-1a: a link's name as a 32-bit number. */
+function hashText(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** Folds integers into one 32-bit seed (murmur3's finaliser after each word). */
+function mix(...words: number[]): number {
+  let h = 0x9e3779b9;
+  for (const w of words) {
+    h = Math.imul(h ^ (w >>> 0), 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+  }
+  return h >>> 0;
 }

@@ -3,15 +3,17 @@
  * that, together with a config, fixes one run completely:
  *
  *   seed        the run's seed (the clients' requests, every node's entropy, normal delays);
- *   messages    the messages the schedule does not leave alone: `{ index, choice }` means that
- *               message number `index` (counting, from 0, the messages sent during the safety
- *               phase, in send order) gets the fate `choice` says (./network.ts):
+ *   messages    the messages the schedule does not leave alone: `{ from, to, n, choice }` means
+ *               that the n-th message (from 0) sent from `from` to `to` during the safety phase
+ *               gets the fate `choice` says (./network.ts):
  *                    0  normal: delivered once, after the reliable network's delay
  *                  d>0  held back: delivered once, after exactly d ms
  *                   -1  dropped
  *                 -1-d  duplicated: delivered after the normal delay, and again after d ms
- *               Every other message travels normally. (Sparse on purpose: shrinking removes
- *               whole faults, so a minimal schedule is found in tens of runs, not thousands.)
+ *               Every other message travels normally. Sparse, and counted per link, on
+ *               purpose: shrinking removes whole faults, and removing one leaves the others
+ *               on the same messages (a global message number would shift them all), so a
+ *               minimal schedule is found in tens or hundreds of runs, not tens of thousands.
  *   crashes     crash-recover events: each node goes down at `at_ms` and is back by safety_ms;
  *   partitions  windows inside the safety phase cutting one group of nodes off from the rest.
  *
@@ -19,8 +21,7 @@
  * agenda, so a schedule orders deliveries and timers by choosing each message's delay.
  *
  * Everything shrinks toward "benign": a choice toward 0 (a duplicate into a drop, a drop into
- * a normal delivery, a long delay into a short one), a message index toward the first
- * message, lists toward empty, fault times toward 0,
+ * a normal delivery, a long delay into a short one), lists toward empty, fault times toward 0,
  * a partition's group toward nobody. So the minimal schedule fast-check reports keeps only the
  * faults the violation needs.
  *
@@ -33,6 +34,8 @@ import type { Config } from '../config/schema.js';
 import { topologyOf, allNodes } from '../config/nodes.js';
 import type { CrashPlan, PartitionWindow } from '../sim/network.js';
 import { majority } from '../roles/rules.js';
+import type { NodeId } from '../roles/messages.js';
+import { leaderId, leaderOfClient } from '../config/nodes.js';
 
 export interface Schedule {
   readonly seed: number;
@@ -42,7 +45,9 @@ export interface Schedule {
 }
 
 export interface MessageChoice {
-  readonly index: number;
+  readonly from: NodeId;
+  readonly to: NodeId;
+  readonly n: number;
   readonly choice: number;
 }
 
@@ -70,6 +75,21 @@ export function crashableNodes(config: Config): string[] {
   return [...(roles.has('acceptors') ? t.acceptors : []), ...(roles.has('leaders') ? t.leaders : []), ...(roles.has('replicas') ? t.replicas : [])];
 }
 
+/** The directed links messages travel on in this topology (a fault on any other would be lost). */
+export function links(config: Config): [NodeId, NodeId][] {
+  const t = topologyOf(config);
+  const both = (a: readonly NodeId[], b: readonly NodeId[]): [NodeId, NodeId][] =>
+    a.flatMap((x) => b.filter((y) => y !== x).flatMap((y): [NodeId, NodeId][] => [[x, y], [y, x]]));
+  if (config.emulation === 'kv_store') return both(t.clients, t.servers);
+  const clients = t.clients.flatMap((c, i): [NodeId, NodeId][] => {
+    const leader = leaderId(leaderOfClient(i + 1, config.topology.leaders));
+    return [[c, leader], [leader, c]];
+  });
+  const pairs = [...clients, ...both(t.leaders, t.acceptors), ...both(t.leaders, t.replicas)];
+  const peers = (group: readonly NodeId[]): [NodeId, NodeId][] => group.flatMap((x) => group.filter((y) => y !== x).map((y): [NodeId, NodeId] => [x, y]));
+  return [...pairs, ...peers(t.leaders), ...peers(t.replicas)];
+}
+
 /** The fast-check arbitrary of schedules within `config.faults`. */
 export function scheduleArbitrary(config: Config): fc.Arbitrary<Schedule> {
   const f = config.faults;
@@ -89,7 +109,9 @@ export function scheduleArbitrary(config: Config): fc.Arbitrary<Schedule> {
   const crash =
     crashable.length === 0 || f.max_crashed === 0 || f.crashes === 0
       ? fc.constant([] as { node: string; start: number; length: number }[])
-      : fc.array(fc.record({ node: fc.constantFrom(...crashable), start: time, length }), { maxLength: f.crashes });
+      : fc.array(fc.record({ node: fc.constantFrom(...crashable), start: time, length: fc.integer({ min: 1, max: f.down_max_ms }) }), {
+          maxLength: f.crashes,
+        });
   const partition =
     f.partitions === 0
       ? fc.constant([] as { start: number; length: number; group: string[] }[])
@@ -101,14 +123,17 @@ export function scheduleArbitrary(config: Config): fc.Arbitrary<Schedule> {
       seed: fc.nat({ max: 2 ** 32 - 1 }),
       messages:
         maxFaulted === 0
-          ? fc.constant([] as MessageChoice[])
-          : fc.array(fc.record({ index: fc.nat({ max: f.max_messages - 1 }), choice }), { maxLength: maxFaulted, size: 'max' }),
+          ? fc.constant([] as { link: [NodeId, NodeId]; n: number; choice: number }[])
+          : fc.array(
+              fc.record({ link: fc.noShrink(fc.constantFrom(...links(config))), n: fc.noShrink(fc.nat({ max: f.link_messages - 1 })), choice }),
+              { maxLength: maxFaulted, size: 'max' },
+            ),
       crashes: crash,
       partitions: partition,
     })
     .map(({ seed, messages, crashes, partitions }) => ({
       seed,
-      messages: messageChoices(messages),
+      messages: messageChoices(messages.map(({ link: [from, to], n, choice }) => ({ from, to, n, choice }))),
       crashes: admissibleCrashes(config, crashes.map((c) => ({ node: c.node, at_ms: c.start, restart_ms: Math.min(f.safety_ms, c.start + c.length) }))),
       partitions: partitions
         .filter((p) => p.group.length > 0 && p.group.length < nodes.length)
@@ -116,12 +141,14 @@ export function scheduleArbitrary(config: Config): fc.Arbitrary<Schedule> {
     }));
 }
 
-/** One choice per message index (the first wins), in index order, normal ones left out. */
+/** One choice per message (the first wins), normal ones left out, sorted by link then n. */
 export function messageChoices(messages: readonly MessageChoice[]): MessageChoice[] {
-  const byIndex = new Map<number, number>();
-  for (const m of messages) if (m.choice !== NORMAL && !byIndex.has(m.index)) byIndex.set(m.index, m.choice);
-  return [...byIndex].sort((a, b) => a[0] - b[0]).map(([index, choice]) => ({ index, choice }));
+  const byKey = new Map<string, MessageChoice>();
+  for (const m of messages) if (m.choice !== NORMAL && !byKey.has(messageKey(m.from, m.to, m.n))) byKey.set(messageKey(m.from, m.to, m.n), m);
+  return [...byKey.values()].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.n - b.n);
 }
+
+export const messageKey = (from: NodeId, to: NodeId, n: number): string => `${from}\u0000${to}\u0000${n}`;
 
 /**
  * The crashes, in time order, that keep within the budget: at most `max_crashed` nodes down at
@@ -160,7 +187,9 @@ export function parseSchedule(value: unknown): Schedule | string {
   if (!isInt(s.seed) || s.seed < 0) return 'seed: expected an integer >= 0';
   if (!Array.isArray(s.messages)) return 'messages: expected a list';
   for (const m of s.messages as Record<string, unknown>[]) {
-    if (!isInt(m?.index) || m.index < 0 || !isInt(m.choice)) return 'messages: expected {index, choice} with integers';
+    if (typeof m?.from !== 'string' || typeof m.to !== 'string' || !isInt(m.n) || m.n < 0 || !isInt(m.choice)) {
+      return 'messages: expected {from, to, n, choice}';
+    }
   }
   if (!Array.isArray(s.crashes)) return 'crashes: expected a list';
   for (const c of s.crashes as Record<string, unknown>[]) {
