@@ -117,7 +117,8 @@ export function budgetText(config: Config): string {
   const f = config.faults;
   return (
     `safety phase ${f.safety_ms}ms; <= ${f.crashes} crash(es) of ${f.crash_roles.join('/') || 'nobody'}, <= ${f.max_crashed} down at once; ` +
-    `<= ${f.partitions} partition(s); per message: drop ${f.drop_rate}, duplicate ${f.duplicate_rate}, delay ${f.delay_rate} (<= ${f.delay_max_ms}ms), first ${f.max_messages} messages`
+    `<= ${f.partitions} partition(s); per message: drop ${f.drop_rate}, duplicate ${f.duplicate_rate}, delay ${f.delay_rate} (<= ${f.delay_max_ms}ms), ` +
+    `among the first ${f.link_messages} on each link`
   );
 }
 

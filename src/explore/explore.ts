@@ -61,7 +61,7 @@ export interface Progress {
   /** Schedules run so far (while searching, then while shrinking). */
   readonly runs: number;
   readonly shrinks: number;
-  /** Faults the runs have injected so far (faulted messages, crashes, partitions). */
+  /** Faults the runs have injected so far (messages actually faulted, crashes, partitions). */
   readonly faults: number;
   readonly found: boolean;
 }
@@ -108,8 +108,8 @@ export function explore(config: Config, options: ExploreOptions): ExploreOutcome
   let faults = 0;
   let found = false;
   const property = fc.property(scheduleArbitrary(config), (schedule) => {
-    const { result } = runSchedule(config, schedule);
-    faults += faultCount(schedule);
+    const { result, injected } = runSchedule(config, schedule);
+    faults += injected.length + schedule.crashes.length + schedule.partitions.length;
     const ok = result.verdicts.every((v) => v.ok);
     if (found) shrinks++;
     else runs++;

@@ -1,0 +1,71 @@
+/**
+ * Exploration benchmark: schedules explored per second on configs/default.toml with 1 and 2
+ * worker threads; for each mutant, on the config its test hunts it on (test/mutants.test.ts),
+ * the median over 5 search seeds of the wall time to find it and shrink it, the schedules it
+ * took to find, and the size of the shrunk counterexample (faults left, and router steps).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../src/config/load.js';
+import type { Config } from '../src/config/schema.js';
+import { explore, scheduleSize } from '../src/explore/explore.js';
+import { exploreWithWorkers } from '../src/explore/pool.js';
+import { MUTANT_NAMES, type MutantName } from '../src/roles/mutants.js';
+
+// Compiled to dist/bench/: the repository root is two levels up.
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const configPath = (file: string): string => path.join(repoRoot, file);
+
+const THROUGHPUT_RUNS = 600;
+const SEEDS = [1, 2, 3, 4, 5];
+/** Where each mutant is hunted (as in test/mutants.test.ts). */
+const HUNTING_GROUND: Record<MutantName, string> = {
+  'acceptor-accepts-lower-ballot': 'configs/mutants/two-leaders.toml',
+  'acceptor-forgets-on-restart': 'configs/mutants/forgetful-acceptors.toml',
+  'leader-skips-value-adoption': 'configs/mutants/two-leaders.toml',
+  'quorum-too-small': 'configs/mutants/two-leaders.toml',
+  'replica-applies-out-of-order': 'configs/default.toml',
+  'no-retry-dedup': 'configs/default.toml',
+  'leader-reads-locally': 'configs/mutants/stale-reads.toml',
+};
+
+export async function benchExplore(): Promise<string[]> {
+  const lines = ['explore: schedules per second on configs/default.toml (correct protocol)'];
+  const config = loadConfig(configPath('configs/default.toml'));
+  for (const workers of [1, 2]) {
+    const started = performance.now();
+    const outcome = await exploreWithWorkers(config, { runs: THROUGHPUT_RUNS, seed: 1, workers });
+    const seconds = (performance.now() - started) / 1000;
+    const verdict = outcome.failure ? 'VIOLATION' : 'ok';
+    lines.push(`  ${workers} worker(s): ${(outcome.runs / seconds).toFixed(0).padStart(5)} schedules/s (${outcome.runs} in ${seconds.toFixed(1)}s, ${verdict})`);
+  }
+  lines.push(`explore: mutants, median of ${SEEDS.length} seeds (time to find + shrink; schedules to find; shrunk size)`);
+  for (const mutant of MUTANT_NAMES) lines.push(mutantLine(mutant, { ...loadConfig(configPath(HUNTING_GROUND[mutant])), mutants: { enable: [mutant] } }));
+  return lines;
+}
+
+function mutantLine(mutant: MutantName, config: Config): string {
+  const found: { ms: number; runs: number; faults: number; steps: number }[] = [];
+  for (const seed of SEEDS) {
+    const started = performance.now();
+    const outcome = explore(config, { runs: 1000, seed });
+    if (outcome.failure) {
+      const f = outcome.failure;
+      found.push({ ms: performance.now() - started, runs: f.runsToFind, faults: scheduleSize(f.schedule), steps: f.steps });
+    }
+  }
+  const m = (xs: number[]): number => median(xs);
+  const caught = `${found.length}/${SEEDS.length} caught`;
+  if (found.length === 0) return `  ${mutant.padEnd(30)} NOT caught in 1000 schedules (${caught})`;
+  return (
+    `  ${mutant.padEnd(30)} ${(m(found.map((f) => f.ms)) / 1000).toFixed(1).padStart(6)}s  ` +
+    `${String(m(found.map((f) => f.runs))).padStart(4)} schedule(s)  ` +
+    `${String(m(found.map((f) => f.faults))).padStart(2)} fault(s), ${m(found.map((f) => f.steps))} steps  (${caught})`
+  );
+}
+
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
