@@ -1,0 +1,27 @@
+/**
+ * `npm run bench`: every figure mpkv measures, as medians of several runs and ratios — never
+ * as pass/fail limits (the machines are shared and noisy). `npm run bench -- protocol checker`
+ * runs only the named sections.
+ */
+import { benchChecker } from './checker.js';
+import { benchDashboard } from './dashboard.js';
+import { benchProtocol } from './protocol.js';
+
+const sections: Record<string, () => Promise<string[]>> = {
+  protocol: benchProtocol,
+  checker: benchChecker,
+  explore: async () => (await import('./explore.js')).benchExplore(),
+  dashboard: () => benchDashboard(),
+};
+
+const wanted = process.argv.slice(2).filter((a) => a in sections);
+for (const name of wanted.length > 0 ? wanted : Object.keys(sections)) {
+  console.log(`== ${name}`);
+  const started = process.hrtime.bigint();
+  try {
+    for (const line of await sections[name]!()) console.log(line);
+  } catch (e) {
+    console.log(`(${name} bench failed: ${(e as Error).message})`);
+  }
+  console.log(`(${name}: ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s)\n`);
+}
