@@ -14,6 +14,7 @@ const sections: Record<string, () => Promise<string[]>> = {
   dashboard: () => benchDashboard(),
 };
 
+let failed = 0;
 const wanted = process.argv.slice(2).filter((a) => a in sections);
 for (const name of wanted.length > 0 ? wanted : Object.keys(sections)) {
   console.log(`== ${name}`);
@@ -21,7 +22,9 @@ for (const name of wanted.length > 0 ? wanted : Object.keys(sections)) {
   try {
     for (const line of await sections[name]!()) console.log(line);
   } catch (e) {
+    failed++;
     console.log(`(${name} bench failed: ${(e as Error).message})`);
   }
   console.log(`(${name}: ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s)\n`);
 }
+process.exitCode = failed > 0 ? 1 : 0;

@@ -11,7 +11,7 @@
 import type { Config } from '../config/schema.js';
 import type { Message, NodeId } from '../roles/messages.js';
 import type { Fate, NetworkModel } from '../sim/network.js';
-import { rngFromEntropy } from '../sim/rng.js';
+import { rngFromEntropy, mixSeed } from '../sim/rng.js';
 import { decodeChoice, messageKey, NORMAL, type Fault, type Schedule } from './schedule.js';
 
 export interface InjectedFault {
@@ -40,7 +40,7 @@ export function scheduleNetwork(config: Config, schedule: Schedule): ScheduleNet
       const link = `${from}\u0000${to}`;
       const n = sent.get(link) ?? 0;
       sent.set(link, n + 1);
-      const normal = rngFromEntropy(mix(schedule.seed, hashText(link), n)).int(min, Math.max(min, max));
+      const normal = rngFromEntropy(mixSeed(schedule.seed, hashText(link), n)).int(min, Math.max(min, max));
       if (now_ms >= config.faults.safety_ms) return { dropped: false, delays_ms: [normal] };
       const fault = decodeChoice(choices.get(messageKey(from, to, n)) ?? NORMAL);
       if (fault.kind === 'normal') return { dropped: false, delays_ms: [normal] };
@@ -71,17 +71,5 @@ export function describeFault(f: InjectedFault): string {
 function hashText(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
-/** Folds integers into one 32-bit seed (murmur3's finaliser after each word). */
-function mix(...words: number[]): number {
-  let h = 0x9e3779b9;
-  for (const w of words) {
-    h = Math.imul(h ^ (w >>> 0), 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-  }
   return h >>> 0;
 }

@@ -3,7 +3,7 @@
  * client draws the same requests whatever the network does to it (retries, duplicates, drops),
  * and after a crash it goes on with the requests it had not yet made.
  */
-import { rngFromEntropy } from '../sim/rng.js';
+import { mixSeed, rngFromEntropy } from '../sim/rng.js';
 import type { KvCommand } from './kv.js';
 
 export interface Workload {
@@ -30,23 +30,11 @@ export const defaultWorkload: Workload = {
 
 /** The command client `client` sends as its request number `k` (1-based). */
 export function requestCommand(workload: Workload, seed: number, client: number, k: number): KvCommand {
-  const rng = rngFromEntropy(mix(seed, client, k));
+  const rng = rngFromEntropy(mixSeed(seed, client, k));
   const total = workload.get_weight + workload.put_weight + workload.delete_weight;
   const roll = rng.float() * total;
   const key = workload.keys[rng.int(0, workload.keys.length - 1)]!;
   if (roll < workload.get_weight) return { op: 'get', key };
   if (roll < workload.get_weight + workload.put_weight) return { op: 'put', key, value: `val_${rng.int(0, workload.values - 1)}` };
   return { op: 'delete', key };
-}
-
-/** Folds three integers into one 32-bit seed (murmur3's finaliser after each word). */
-function mix(...words: number[]): number {
-  let h = 0x9e3779b9;
-  for (const w of words) {
-    h = Math.imul(h ^ (w >>> 0), 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-  }
-  return h >>> 0;
 }

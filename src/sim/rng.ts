@@ -41,3 +41,16 @@ export function rngStreams(seed: number, count: number): Rng[] {
 export function rngFromEntropy(entropy: number): Rng {
   return wrap(xoroshiro128plus(entropy));
 }
+
+/** Folds integers into one 32-bit seed (murmur3's finaliser after each word): a stream of its
+ *  own for, say, request k of client c, independent of everything else drawn in the run. */
+export function mixSeed(...words: number[]): number {
+  let h = 0x9e3779b9;
+  for (const w of words) {
+    h = Math.imul(h ^ (w >>> 0), 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+  }
+  return h >>> 0;
+}

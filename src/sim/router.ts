@@ -9,7 +9,7 @@
  *   4. turn each effect into agenda items (a send gets its fate from the network model) and
  *      into `TraceEvent`s.
  *
- * Nothing here reads the wall clock or `Math.random`: one seed fixes the whole run, so the same
+ * Nothing here reads the wall clock or a global random source: one seed fixes the whole run, so the same
  * config and seed give the same trace, byte for byte.
  */
 import { createActor, type Actor, type AnyStateMachine } from 'xstate';
