@@ -27,12 +27,6 @@ export interface RunResult {
 /** Judges what linearizability means for a history; supplied by specs/ (see checks.ts). */
 export type HistoryJudge = (history: readonly HistoryEvent[]) => Verdict;
 
-export function startRun(config: Config, options: EmulationOptions = {}): Router {
-  const router = createRouter(config, options);
-  router.boot();
-  return router;
-}
-
 /** Runs to the end (or continues a router the caller has been stepping). */
 export function finishRun(config: Config, router: Router, judge?: HistoryJudge): RunResult {
   const summary = router.run();
@@ -63,7 +57,7 @@ export function finishRun(config: Config, router: Router, judge?: HistoryJudge):
 }
 
 export function emulate(config: Config, options: EmulationOptions = {}, judge?: HistoryJudge): RunResult {
-  return finishRun(config, startRun(config, options), judge);
+  return finishRun(config, createRouter(config, options), judge);
 }
 
 /**

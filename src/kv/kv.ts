@@ -50,9 +50,6 @@ export function apply(store: KvStore, command: KvCommand): [KvStore, KvResult] {
   }
 }
 
-/** Commands that do not change the store (reads) — used by the checker's partitioning. */
-export const isRead = (command: KvCommand): boolean => command.op === 'get';
-
 /** `PUT "a" = "val_3"`, `GET "b"`, `DELETE "c"`: how commands appear in traces. */
 export function describeCommand(command: KvCommand): string {
   switch (command.op) {

@@ -18,7 +18,7 @@
  * everything else a restarted leader recovers through Phase 1 from slot 0.
  */
 import { and, setup, type MachineContext } from 'xstate';
-import { describeCommand, describeResult, type KvCommand } from '../kv/kv.js';
+import { apply, describeCommand, describeResult, type KvCommand } from '../kv/kv.js';
 import { cachedResult } from '../kv/rsm.js';
 import { rngFromEntropy } from '../sim/rng.js';
 import type { Effect, NodeEvent } from '../sim/trace.js';
@@ -256,8 +256,7 @@ function receiveRequest(state: LeaderState, event: NodeEvent, out: Outbox): Lead
     return { ...state, clients };
   }
   if (!state.rules.readsThroughLog && command.op === 'get') {
-    const value = state.rsm.store.get(command.key);
-    const result = value === undefined ? { ok: false as const, error: `key not found: ${command.key}` } : { ok: true as const, value };
+    const [, result] = apply(state.rsm.store, command);
     out.note(`${describeCommand(command)} answered from the local store -> ${describeResult(result)}`);
     out.send(event.from, { type: 'reply', request_id, result });
     return { ...state, clients };

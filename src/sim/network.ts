@@ -22,15 +22,6 @@ export interface NetworkOptions {
   readonly duplicate_rate: number;
 }
 
-export const reliableNetwork: NetworkOptions = {
-  delay: 'uniform',
-  delay_min_ms: 1,
-  delay_max_ms: 10,
-  delay_mean_ms: 5,
-  drop_rate: 0,
-  duplicate_rate: 0,
-};
-
 /** From `start_ms` until `end_ms`, nothing is delivered between nodes of different groups.
  *  Nodes named in no group form one more group together. */
 export interface PartitionWindow {
@@ -69,7 +60,7 @@ export function randomNetwork(options: NetworkOptions, rng: Rng): NetworkModel {
   };
 }
 
-export function drawDelay(options: NetworkOptions, rng: Rng): number {
+function drawDelay(options: NetworkOptions, rng: Rng): number {
   const { delay_min_ms: min, delay_max_ms: max } = options;
   switch (options.delay) {
     case 'fixed':
