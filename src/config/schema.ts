@@ -67,7 +67,8 @@ export const PaxosSchema = v.strictObject({
   /** A preempted leader waits a random time, doubling from min up to max, before Phase 1. */
   backoff_min_ms: v.optional(count(1), 20),
   backoff_max_ms: v.optional(count(1), 640),
-  /** Replicas ask a leader for missed decisions this often. */
+  /** Learners (replicas, leaders) ask a peer for missed decisions this often, when they see a
+   *  gap or heard no new decision in that time. */
   catch_up_ms: v.optional(count(1), 100),
 });
 
