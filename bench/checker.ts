@@ -1,6 +1,6 @@
 /**
  * Checker benchmark: the time to check each of Porcupine's histories (median of 5 runs,
- * parsing excluded) beside Porcupine's own Go timings from shared/porcupine/TIMINGS.tsv, and a
+ * parsing excluded) beside Porcupine's own Go timings from test/fixtures/porcupine/TIMINGS.tsv, and a
  * generated kv history of 10,000 operations from 10 clients over 5 keys, with its memory use.
  */
 import { readFileSync } from 'node:fs';
@@ -15,9 +15,9 @@ import { kvAppendModel } from '../specs/models/kv-append.js';
 import { kvModel } from '../specs/models/kv.js';
 import { registerModel } from '../specs/models/register.js';
 
-// Compiled to dist/bench/: the repository root is two levels up, shared/ sits beside it.
+// Compiled to dist/bench/: the repository root is two levels up.
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const shared = path.resolve(repoRoot, '../shared/porcupine');
+const corpus = path.resolve(repoRoot, 'test/fixtures/porcupine');
 const RUNS = 5;
 
 export async function benchChecker(): Promise<string[]> {
@@ -37,7 +37,7 @@ export async function benchChecker(): Promise<string[]> {
 }
 
 function porcupineTimings(): { file: string; goMs: number }[] {
-  return readFileSync(path.join(shared, 'TIMINGS.tsv'), 'utf8')
+  return readFileSync(path.join(corpus, 'TIMINGS.tsv'), 'utf8')
     .trim()
     .split('\n')
     .slice(1)
@@ -47,7 +47,7 @@ function porcupineTimings(): { file: string; goMs: number }[] {
 
 /** Parses once; the returned function only checks. */
 function checkerFor(file: string): () => string {
-  const text = readFileSync(path.join(shared, file), 'utf8');
+  const text = readFileSync(path.join(corpus, file), 'utf8');
   if (file.startsWith('jepsen/')) {
     const ops = parseJepsenEtcdHistory(text, file);
     return () => checkOperations(registerModel, ops, { timeout_ms: 60_000 }).verdict;

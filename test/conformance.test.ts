@@ -1,6 +1,6 @@
 /**
  * Porcupine's own test histories, checked with the model each is meant for, against the
- * verdicts in shared/porcupine/VERDICTS.tsv. Where the checker disagrees, the checker is wrong.
+ * verdicts in test/fixtures/porcupine/VERDICTS.tsv (vendored; see its README). Where the checker disagrees, the checker is wrong.
  */
 import test from 'ava';
 import { readFileSync } from 'node:fs';
@@ -12,9 +12,9 @@ import { checkOperations, type CheckResult } from '../specs/linearizability.js';
 import { kvAppendModel } from '../specs/models/kv-append.js';
 import { registerModel } from '../specs/models/register.js';
 
-// Compiled to dist/test/: the repository root is two levels up, shared/ sits beside it.
+// Compiled to dist/test/: the repository root is two levels up.
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const shared = path.resolve(repoRoot, '../shared/porcupine');
+const corpus = path.resolve(repoRoot, 'test/fixtures/porcupine');
 
 interface VerdictRow {
   readonly file: string;
@@ -23,7 +23,7 @@ interface VerdictRow {
   readonly ops: number;
 }
 
-const rows: VerdictRow[] = readFileSync(path.join(shared, 'VERDICTS.tsv'), 'utf8')
+const rows: VerdictRow[] = readFileSync(path.join(corpus, 'VERDICTS.tsv'), 'utf8')
   .trim()
   .split('\n')
   .slice(1)
@@ -33,7 +33,7 @@ const rows: VerdictRow[] = readFileSync(path.join(shared, 'VERDICTS.tsv'), 'utf8
   });
 
 function check(row: VerdictRow): { ops: number; result: CheckResult<unknown, unknown> } {
-  const text = readFileSync(path.join(shared, row.file), 'utf8');
+  const text = readFileSync(path.join(corpus, row.file), 'utf8');
   if (row.model === 'etcd-register') {
     const ops = parseJepsenEtcdHistory(text, row.file);
     return { ops: ops.length, result: checkOperations(registerModel, ops, { timeout_ms: 60_000 }) as CheckResult<unknown, unknown> };
