@@ -50,10 +50,10 @@ function checkerFor(file: string): () => string {
   const text = readFileSync(path.join(corpus, file), 'utf8');
   if (file.startsWith('jepsen/')) {
     const ops = parseJepsenEtcdHistory(text, file);
-    return () => checkOperations(registerModel, ops, { timeout_ms: 60_000 }).verdict;
+    return () => checkOperations(registerModel, ops, {}).verdict;
   }
   const ops = parsePorcupineKvHistory(text, file);
-  return () => checkOperations(kvAppendModel, ops, { timeout_ms: 60_000 }).verdict;
+  return () => checkOperations(kvAppendModel, ops, {}).verdict;
 }
 
 function timed(run: () => unknown): number {
@@ -87,7 +87,7 @@ function generatedKv(n: number, clients: number, keys: number): string[] {
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
   let verdict = '';
-  const ms = timed(() => (verdict = checkOperations(kvModel, ops, { timeout_ms: 60_000 }).verdict));
+  const ms = timed(() => (verdict = checkOperations(kvModel, ops, {}).verdict));
   const heapDelta = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
   const peakRss = process.resourceUsage().maxRSS / 1024;
   return [`checker: generated kv history, ${n} ops, ${clients} clients, ${keys} keys: ${verdict} in ${ms.toFixed(1)} ms, heap +${heapDelta.toFixed(1)} MiB, peak RSS ${peakRss.toFixed(0)} MiB`];
