@@ -1,32 +1,50 @@
 /**
- * The linearizability verdict of a run: its client history, written in the mpkv history
- * format and read back exactly as `mpkv check` reads a file (so the two can never disagree),
- * checked against the kv model (src/kv semantics, partitioned per key).
+ * The linearizability verdict of a run: its client history, paired into operations exactly as
+ * `mpkv check` pairs a history file (specs/formats/mpkv.ts), checked against the kv model
+ * (src/kv semantics, partitioned per key).
+ *
+ * It never throws: a history that is not even well-formed (a client completing a request it
+ * never invoked) is a failure of the protocol, explained; a search that runs out of its step
+ * budget is `unknown`, with the budget named.
  */
 import type { HistoryEvent } from '../src/emulations/run.js';
-import { formatMpkvHistory, parseMpkvHistory } from './formats/mpkv.js';
-import type { Verdict } from './invariants.js';
-import { checkOperations } from './linearizability.js';
+import { HistoryFormatError } from './formats/error.js';
+import { mpkvOperations } from './formats/mpkv.js';
+import { checkOperations, type CheckOptions } from './linearizability.js';
 import { kvModel } from './models/kv.js';
+import { fail, ok, unknown, type Verdict } from './verdict.js';
 
-export function linearizabilityJudge(history: readonly HistoryEvent[]): Verdict {
-  const ops = parseMpkvHistory(formatMpkvHistory(history), 'run history');
-  const result = checkOperations(kvModel, ops);
+/** A judge with the given search budget (`max_steps`; a command may add a `deadline`). */
+export function linearizabilityJudgeWith(options: CheckOptions = {}): (history: readonly HistoryEvent[]) => Verdict {
+  return (history) => judgeLinearizability(history, options);
+}
+
+/** The judge with the default, deterministic budget. */
+export const linearizabilityJudge = linearizabilityJudgeWith();
+
+function judgeLinearizability(history: readonly HistoryEvent[], options: CheckOptions): Verdict {
+  let ops;
+  try {
+    ops = mpkvOperations(history);
+  } catch (error) {
+    if (!(error instanceof HistoryFormatError)) throw error;
+    return fail('linearizability', `the client history is not well-formed (event ${error.line}: ${error.problem})`);
+  }
+  const result = checkOperations(kvModel, ops, options);
   const pending = ops.filter((op) => op.ret === Infinity).length;
   const size = `${ops.length} operation(s)${pending ? ` (${pending} pending)` : ''} over ${result.partitions} key(s)`;
   switch (result.verdict) {
     case 'ok':
-      return { name: 'linearizability', ok: true, detail: `${size}: linearizable` };
+      return ok('linearizability', `${size}: linearizable`);
     case 'unknown':
-      return { name: 'linearizability', ok: false, detail: `${size}: unknown (${result.reason ?? 'budget exceeded'})` };
+      return unknown(
+        'linearizability',
+        `${size}: could not decide (${result.reason ?? 'budget exceeded'}); give the search more with --check-steps N`,
+      );
     case 'illegal': {
       const e = result.explanation!;
       const culprit = kvModel.describeOperation(e.culprit.input, e.culprit.output);
-      return {
-        name: 'linearizability',
-        ok: false,
-        detail: `${size}: NOT linearizable: ${culprit} (process ${e.culprit.process}) cannot be placed; ${e.rejections.join('; ')}`,
-      };
+      return fail('linearizability', `${size}: NOT linearizable: ${culprit} (process ${e.culprit.process}) cannot be placed; ${e.rejections.join('; ')}`);
     }
   }
 }

@@ -7,20 +7,16 @@
  *  - order:       every node applies the log in slot order, without skipping a slot;
  *  - convergence: at the end, every live learner has applied the same prefix and holds an
  *                 equal store;
- *  - liveness:    every client that was not crashed for good finished its requests.
+ *  - liveness:    every client that is up at the end completed all its requests (per client).
  *
- * Each returns a `Verdict`; a failing one says where and why, in words.
+ * Each returns a `Verdict` (./verdict.ts); a failing one says where and why, in words.
  */
 import { describeCommand, storeToObject, type KvCommand, type KvStore } from '../src/kv/kv.js';
 import { ballotText, type Ballot, type LogCommand } from '../src/roles/messages.js';
 import type { Fact, TraceEvent } from '../src/sim/trace.js';
+import { fail, ok as pass, type Verdict } from './verdict.js';
 
-export interface Verdict {
-  readonly name: string;
-  readonly ok: boolean;
-  /** One line on success; the violation, explained, on failure. */
-  readonly detail: string;
-}
+export type { Verdict } from './verdict.js';
 
 /** What the convergence check needs of a learner at the end of a run. */
 export interface LearnerEnd {
@@ -56,8 +52,6 @@ export function sameCommand(a: LogCommand, b: LogCommand): boolean {
   return a.client === b.client && a.request_id === b.request_id && JSON.stringify(a.command) === JSON.stringify(b.command);
 }
 
-const pass = (name: string, detail: string): Verdict => ({ name, ok: true, detail });
-const fail = (name: string, detail: string): Verdict => ({ name, ok: false, detail });
 
 export function agreement(facts: readonly Noted[]): Verdict {
   const first = new Map<number, { node: string; t: number; command: LogCommand; ballot?: Ballot; verb: string }>();
@@ -147,8 +141,39 @@ export function convergence(learners: readonly LearnerEnd[]): Verdict {
   return pass('convergence', `${live.length} live learners applied ${reference!.applied} slot(s), store ${show(reference!.store)}`);
 }
 
-export function liveness(completed: number, expected: number, reason: string): Verdict {
-  return completed >= expected
-    ? pass('liveness', `${completed}/${expected} requests completed`)
-    : fail('liveness', `only ${completed}/${expected} requests completed before the run ended (${reason})`);
+/** What the liveness check needs of a client at the end of a run. */
+export interface ClientEnd {
+  readonly node: string;
+  /** Requests it was to make. */
+  readonly requests: number;
+  /** Distinct requests whose result it received. */
+  readonly completed: number;
+  /** Down at the end: crashed with no restart before the run ended. Its shortfall is not the
+   *  system's fault, so it is reported but not counted. */
+  readonly down: boolean;
+}
+
+/**
+ * Liveness, per client: every client that is up at the end completed all its requests. A
+ * client that is down at the end is listed apart; one client's completions never make up for
+ * another's shortfall. `why` explains a failure (what the run knows about why it stalled).
+ */
+export function liveness(clients: readonly ClientEnd[], ended: string, why: readonly string[] = []): Verdict {
+  const judged = clients.filter((c) => !c.down);
+  const down = clients.filter((c) => c.down);
+  const short = judged.filter((c) => c.completed < c.requests);
+  const total = (cs: readonly ClientEnd[], f: (c: ClientEnd) => number): number => cs.reduce((n, c) => n + f(c), 0);
+  const downNote = down.length === 0 ? '' : `; down at the end, not judged: ${down.map((c) => `${c.node} (${c.completed}/${c.requests})`).join(', ')}`;
+  if (short.length === 0) {
+    if (judged.length === 0) return pass('liveness', `no client was up at the end${downNote}`);
+    return pass('liveness', `${judged.length} client(s) up at the end completed all ${total(judged, (c) => c.requests)} requests${downNote}`);
+  }
+  const listed = short.slice(0, 8).map((c) => `${c.node}: ${c.completed}/${c.requests}`);
+  if (short.length > 8) listed.push(`and ${short.length - 8} more`);
+  const because = why.length === 0 ? '' : `; ${why.join('; ')}`;
+  return fail(
+    'liveness',
+    `${short.length} of ${judged.length} client(s) up at the end did not complete their requests (${listed.join(', ')}); ` +
+      `${total(judged, (c) => c.completed)}/${total(judged, (c) => c.requests)} requests completed before the run ended (${ended})${because}${downNote}`,
+  );
 }

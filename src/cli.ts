@@ -4,7 +4,7 @@
  * config, a corrupt history) is one line on stderr and exit status 2 — never a stack trace.
  */
 import { ConfigError } from './config/load.js';
-import { processIo, UsageError, type Io } from './commands/io.js';
+import { flushStdout, processIo, UsageError, watchStdout, type Io } from './commands/io.js';
 
 const HELP = `mpkv — watch MultiPaxos run, and check it is correct
 
@@ -37,7 +37,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 2;
   }
   try {
-    return await (await load())(rest, io);
+    return await (await load())(joinNegativeValues(rest), io);
   } catch (e) {
     if (e instanceof ConfigError || e instanceof UsageError) {
       io.stderr(`mpkv ${name}: ${e.message}`);
@@ -51,13 +51,31 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
 }
 
+/** `--seed -1` as `--seed=-1`, so a negative number is judged as a value ("expected an
+ *  integer >= 0"), not mistaken for an unknown flag. */
+function joinNegativeValues(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    if (/^--[a-z-]+$/.test(arg) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 const isEntry = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').slice(-3).join('/'));
 if (isEntry || process.argv[1]?.endsWith('/mpkv') || process.argv[1]?.endsWith('cli.js')) {
+  watchStdout();
   main(process.argv.slice(2)).then(
     (code) => {
+      flushStdout();
       process.exitCode = code;
     },
     (e: unknown) => {
+      flushStdout();
       process.stderr.write(`mpkv: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
       if (process.env.MPKV_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
       process.exitCode = 70;

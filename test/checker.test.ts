@@ -107,9 +107,25 @@ test('one illegal key ends the check, however many keys are still being searched
 
 test('running out of budget gives unknown, never ok', (t) => {
   const ops = history(op(1, 1, 2, put('a', 'val_1'), OK), op(2, 3, 4, get('a'), value('val_1')));
-  const result = checkOperations(kvModel, ops, { deadline: countBudget(0) });
-  t.is(result.verdict, 'unknown');
-  t.regex(formatResult(kvModel, result), /^unknown: the time budget ran out/);
+  const timedOut = checkOperations(kvModel, ops, { deadline: countBudget(0) });
+  t.is(timedOut.verdict, 'unknown');
+  t.regex(formatResult(kvModel, timedOut), /^unknown: the time limit ran out/);
+  const outOfSteps = checkOperations(kvModel, ops, { max_steps: 1 });
+  t.is(outOfSteps.verdict, 'unknown');
+  t.regex(formatResult(kvModel, outOfSteps), /^unknown: the step budget ran out \(1 search steps\)/);
+  t.is(checkOperations(kvModel, ops, { max_steps: 1000 }).verdict, 'ok', 'with enough steps it decides');
+});
+
+test('the step budget is deterministic: the same history stops at the same step, with the same verdict', (t) => {
+  const slow = Array.from({ length: 14 }, (_, i) => op(1 + i, 1, 100, put('a', `v${i}`), i === 0 ? OK : { ok: false, error: 'key already exists: a' }));
+  const ops = history(...slow);
+  const needed = checkOperations(kvModel, ops).steps;
+  t.true(needed > 1);
+  const a = checkOperations(kvModel, ops, { max_steps: needed - 1 });
+  const b = checkOperations(kvModel, ops, { max_steps: needed - 1 });
+  t.is(a.verdict, 'unknown');
+  t.deepEqual([a.verdict, a.steps], [b.verdict, b.steps]);
+  t.is(checkOperations(kvModel, ops, { max_steps: needed }).verdict, 'ok');
 });
 
 test('register: a failed cas must be explained by the value, a timed-out read by nothing', (t) => {

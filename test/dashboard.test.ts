@@ -78,9 +78,10 @@ test('panels: a line per role from a real mid-run snapshot', (t) => {
 });
 
 test('panels: a crashed node and a preempted leader say so', (t) => {
-  const crashed: NodeView = { id: 'acceptor 2', status: 'crashed', state: undefined, context: undefined };
+  const crashed: NodeView = { id: 'acceptor 2', status: 'crashed', restartPending: true, state: undefined, context: undefined };
   t.like(nodeLine(crashed), { state: 'CRASHED', tone: 'bad' });
   const preempted: NodeView = {
+    restartPending: false,
     id: 'leader 2',
     status: 'up',
     state: { preempted: 'backingOff' },
@@ -236,7 +237,7 @@ test.serial('dashboard: a violation is explained in the verdict panel', async (t
   while (!driver.done) driver.advance(10_000);
   const frame = driver.snapshot();
   const verdicts = frame.verdicts!.map((v) =>
-    v.name === 'agreement' ? { name: 'agreement', ok: false, detail: 'slot 3 decided twice:\n  leader 1: PUT "a"\n  leader 2: GET "b"' } : v,
+    v.name === 'agreement' ? { name: 'agreement', status: 'fail' as const, detail: 'slot 3 decided twice:\n  leader 1: PUT "a"\n  leader 2: GET "b"' } : v,
   );
   const failing = { ...frame, log: [], verdicts };
   const ui = await mount(React.createElement(Dashboard, { frame: failing, columns: 80, rows: 40 }));

@@ -78,7 +78,7 @@ partitions = 3
         if (new Set(down.map((d) => d.node)).size !== down.length) return false;
       }
       if (s.partitions.length > 3) return false;
-      for (const p of s.partitions) if (!(p.start_ms < p.end_ms && p.end_ms <= 600 && p.groups[0]!.length > 0)) return false;
+      for (const p of s.partitions) if (!(p.end_ms !== undefined && p.start_ms < p.end_ms && p.end_ms <= 600 && p.groups[0]!.length > 0)) return false;
       for (const m of s.messages) if (!known.has(`${m.from}>${m.to}`) || m.choice === 0 || m.n >= config.faults.link_messages) return false;
       return true;
     }),
@@ -163,7 +163,7 @@ test('replay: a replay file reproduces its run trace for trace, through mpkv run
   t.is(traceDigest(again.trace), traceDigest(first.trace));
   t.true(replayMatches(replay, again));
   t.deepEqual(
-    again.verdicts.filter((v) => !v.ok).map((v) => v.detail),
+    again.verdicts.filter((v) => v.status === 'fail').map((v) => v.detail),
     failure.verdicts.map((v) => v.detail),
   );
 

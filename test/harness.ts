@@ -25,6 +25,20 @@ export function run(cfg: Config): RunResult {
   return emulate(cfg, {}, linearizabilityJudge);
 }
 
+/** Requests completed over all clients. */
+export const completedOf = (result: RunResult): number => result.clients.reduce((n, c) => n + c.completed, 0);
+
+/** The verdicts that are not ok, as `name status: detail` lines (an empty list when all pass). */
+export const notOk = (result: RunResult): string[] =>
+  result.verdicts.filter((v) => v.status !== 'ok').map((v) => `${v.name} ${v.status}: ${v.detail}`);
+
+/** The verdict named `name`. */
+export function verdictOf(result: RunResult, name: string) {
+  const v = result.verdicts.find((x) => x.name === name);
+  if (!v) throw new Error(`no verdict ${name}`);
+  return v;
+}
+
 /** One role's machine, driven event by event; `effects` collects what it asked for. */
 export class Driven {
   readonly effects: Effect[] = [];

@@ -21,7 +21,7 @@ test('agreement: two decisions for one slot fail, naming the slot, both commands
     note(9, 'leader 2', { kind: 'decide', slot: 3, command: put(2, 1, 'a', 'val_2'), ballot: { round: 2, leader: 2 } }),
   ];
   const v = agreement(factsOf(trace));
-  t.false(v.ok);
+  t.is(v.status, 'fail');
   t.regex(v.detail, /slot 3: leader 1 decided PUT "a" = "val_1" \(client 1 request 1\) under ballot 1\.1 .* but leader 2 decided PUT "a" = "val_2" \(client 2 request 1\) under ballot 2\.2/);
 });
 
@@ -30,7 +30,7 @@ test('agreement: a replica applying another command than was decided fails', (t)
     note(5, 'leader 1', { kind: 'decide', slot: 0, command: put(1, 1, 'a', 'val_1') }),
     note(7, 'replica 1', { kind: 'apply', slot: 0, command: { kind: 'noop' }, fresh: true }),
   ];
-  t.false(agreement(factsOf(trace)).ok);
+  t.is(agreement(factsOf(trace)).status, 'fail');
 });
 
 test('validity: a command no client sent fails; a no-op is fine', (t) => {
@@ -39,10 +39,10 @@ test('validity: a command no client sent fails; a no-op is fine', (t) => {
     note(5, 'leader 1', { kind: 'decide', slot: 0, command: put(1, 1, 'a', 'val_1') }),
     note(6, 'leader 1', { kind: 'decide', slot: 1, command: { kind: 'noop' } }),
   ];
-  t.true(validity(factsOf(trace)).ok);
+  t.is(validity(factsOf(trace)).status, 'ok');
   const forged = [...trace, note(8, 'leader 1', { kind: 'decide', slot: 2, command: put(1, 1, 'a', 'val_9') })];
   const v = validity(factsOf(forged));
-  t.false(v.ok);
+  t.is(v.status, 'fail');
   t.regex(v.detail, /leader 1 decided PUT "a" = "val_9" \(client 1 request 1\) at t=8, which no client sent/);
 });
 
@@ -52,12 +52,12 @@ test('integrity: a request applied twice on one node fails; once per restarted i
     note(9, 'replica 1', { kind: 'apply', slot: 4, command: put(1, 1, 'a', 'val_1'), result: { ok: true }, fresh: true }),
   ];
   const v = integrity(factsOf(twice));
-  t.false(v.ok);
+  t.is(v.status, 'fail');
   t.regex(v.detail, /replica 1 applied .* twice: slot 0 at t=5 and slot 4 at t=9/);
   const skipped = [twice[0]!, note(9, 'replica 1', { kind: 'apply', slot: 4, command: put(1, 1, 'a', 'val_1'), fresh: false })];
-  t.true(integrity(factsOf(skipped)).ok, 'a retry answered from the client table is not an application');
+  t.is(integrity(factsOf(skipped)).status, 'ok', 'a retry answered from the client table is not an application');
   const restarted: TraceEvent[] = [twice[0]!, { t: 7, kind: 'restart', node: 'replica 1' }, twice[1]!];
-  t.true(integrity(factsOf(restarted)).ok);
+  t.is(integrity(factsOf(restarted)).status, 'ok');
 });
 
 test('order: applying slot 1 before slot 0 fails', (t) => {
@@ -66,7 +66,7 @@ test('order: applying slot 1 before slot 0 fails', (t) => {
     note(6, 'replica 1', { kind: 'apply', slot: 0, command: { kind: 'noop' }, fresh: true }),
   ];
   const v = order(factsOf(trace));
-  t.false(v.ok);
+  t.is(v.status, 'fail');
   t.regex(v.detail, /replica 1 applied slot 1 at t=5 before slot 0/);
 });
 
@@ -76,20 +76,20 @@ test('convergence: diverged replicas fail; crashed ones are not compared', (t) =
     { node: 'leader 1', up: true, applied: 3, store: store({ a: 'val_1' }) },
     { node: 'replica 1', up: true, applied: 3, store: store({ a: 'val_2' }) },
   ]);
-  t.false(v.ok);
+  t.is(v.status, 'fail');
   t.regex(v.detail, /leader 1 holds \{"a":"val_1"\} but replica 1 holds \{"a":"val_2"\}/);
-  t.false(convergence([
+  t.is(convergence([
     { node: 'leader 1', up: true, applied: 3, store: store({}) },
     { node: 'replica 2', up: true, applied: 2, store: store({}) },
-  ]).ok);
-  t.true(convergence([
+  ]).status, 'fail');
+  t.is(convergence([
     { node: 'leader 1', up: true, applied: 3, store: store({}) },
     { node: 'replica 2', up: false, applied: 1, store: store({ b: 'x' }) },
-  ]).ok);
+  ]).status, 'ok');
 });
 
 test('invariants: a real correct run passes them all, with their counts in the details', (t) => {
   const result = run(config('two-leaders.toml'));
-  for (const v of result.verdicts) t.true(v.ok, `${v.name}: ${v.detail}`);
+  for (const v of result.verdicts) t.is(v.status, 'ok', `${v.name}: ${v.detail}`);
   t.regex(result.verdicts.find((v) => v.name === 'agreement')!.detail, /^\d+ slot\(s\), one command each$/);
 });

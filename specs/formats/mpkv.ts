@@ -79,6 +79,20 @@ export const toJsonl = formatMpkvHistory;
 /** Reads an mpkv history into operations; throws `HistoryFormatError` on the first bad line. */
 export function parseMpkvHistory(text: string, source = 'history.jsonl'): Operation<KvCommand, KvResult>[] {
   const events = numberedLines(text).map(({ line, text: content }) => ({ line, event: parseEventLine(content, source, line) }));
+  return locatedOperations(events, source);
+}
+
+/**
+ * The operations of in-memory events (a run's own history), paired exactly as a file is, so a
+ * run's verdict and `mpkv check` of its --history file cannot disagree. `line` in errors is the
+ * event's 1-based position. Throws `HistoryFormatError` if the events are not a well-formed
+ * history (a completion without an invocation, say).
+ */
+export function mpkvOperations(events: readonly MpkvHistoryEvent[], source = 'run history'): Operation<KvCommand, KvResult>[] {
+  return locatedOperations(events.map((event, i) => ({ line: i + 1, event })), source);
+}
+
+function locatedOperations(events: Located[], source: string): Operation<KvCommand, KvResult>[] {
   const timed = events.filter((e) => e.event.time !== undefined);
   if (timed.length > 0 && timed.length < events.length) {
     const odd = events.find((e) => e.event.time === undefined)!;
@@ -167,6 +181,9 @@ function parseResult(raw: unknown, f: MpkvFunction, fail: (problem: string) => n
   }
   if (ok !== true) return fail(`"result" must be ${expected}, got ${shown(raw)}`);
   if (f !== 'get') return { ok: true };
+  // A successful get without a value is what a broken store may answer: it is read as given,
+  // and the model rejects it (no state explains it), rather than refused as bad input.
+  if (value === undefined) return { ok: true };
   if (typeof value !== 'string') fail(`"result.value" of a successful get must be a string, got ${shown(value)}`);
   return { ok: true, value: value as string };
 }

@@ -24,8 +24,11 @@ export const kvModel: Model<KvStore, KvCommand, KvResult> = {
   describeState: describeStore,
   explainRejection(store, command, observed) {
     const [, expected] = apply(store, command);
-    const seen = observed === undefined ? '?' : describeResult(observed);
-    return `${describeCommand(command)} returned ${seen}, but with ${describeKey(store, command.key)} it would return ${describeResult(expected)}`;
+    let seen = observed === undefined ? '?' : describeResult(observed);
+    let would = describeResult(expected);
+    // Same words, different answers (an error about another key, a get with no value): show both exactly.
+    if (seen === would) [seen, would] = [JSON.stringify(observed), JSON.stringify(expected)];
+    return `${describeCommand(command)} returned ${seen}, but with ${describeKey(store, command.key)} it would return ${would}`;
   },
 };
 

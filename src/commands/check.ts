@@ -1,14 +1,16 @@
 /**
  * `mpkv check FILE --model kv|register|kv-append [--format mpkv|jepsen-etcd|porcupine-kv]
- *  [--timeout-ms N] [--html FILE]`: checks a recorded history for linearizability.
+ *  [--check-steps N] [--timeout-ms N] [--html FILE]`: checks a recorded history for
+ *  linearizability.
  *
  * Exit codes: 0 linearizable, 1 not (the explanation is printed), 2 bad input (one line,
- * `mpkv check: <file>:<line>: <what>`, never a stack trace), 3 unknown (the time budget ran
- * out before the search finished; no verdict is claimed).
+ * `mpkv check: <file>:<line>: <what>`, never a stack trace), 3 unknown (the budget ran out
+ * before the search finished; no verdict is claimed).
  *
  * Each format yields the operations of one model, so the default format follows the model:
  * kv reads mpkv's JSON Lines, register reads Jepsen etcd logs, kv-append reads Porcupine's kv
- * histories.
+ * histories. A file in another format than the model reads, or with no operation the model
+ * can check, is bad input, and the message names the model that would read it.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -18,7 +20,8 @@ import { parseJepsenEtcdHistory } from '../../specs/formats/jepsen-etcd.js';
 import { parseMpkvHistory } from '../../specs/formats/mpkv.js';
 import { parsePorcupineKvHistory } from '../../specs/formats/porcupine-kv.js';
 import type { Operation } from '../../specs/history.js';
-import { checkOperations, type CheckResult } from '../../specs/linearizability.js';
+import { checkOperations, type CheckOptions, type CheckResult } from '../../specs/linearizability.js';
+import { detectFormat, type FormatName } from '../../specs/formats/detect.js';
 import type { Model } from '../../specs/model.js';
 import { kvAppendModel } from '../../specs/models/kv-append.js';
 import { kvModel } from '../../specs/models/kv.js';
@@ -33,18 +36,37 @@ export interface CommandOutput {
 
 
 
+export const CHECK_HELP = `Usage: mpkv check <history> --model kv|register|kv-append [options]
+
+Checks a recorded history for linearizability against a model:
+  kv         mpkv's kv store (put / get / delete); reads mpkv JSON Lines (mpkv run --history)
+  register   a compare-and-set register; reads Jepsen etcd logs
+  kv-append  a kv store with append (Porcupine's kv tests); reads Porcupine's EDN lines
+
+Options:
+  --model M          the model (required)
+  --format F         mpkv | jepsen-etcd | porcupine-kv (default: the one the model reads)
+  --check-steps N    the search's step budget (deterministic: the same verdict anywhere)
+  --timeout-ms N     also stop after N ms of wall-clock time (default: no time limit)
+  --html FILE        write the history and the verdict as an HTML page
+  -h, --help         this help
+
+Exit status: 0 linearizable, 1 not linearizable (explained), 2 bad input,
+3 unknown (the budget ran out before the search could decide).`;
+
 /** A model together with the one format it reads; the types stay private to each pairing. */
 interface Checker {
-  readonly format: string;
-  run(text: string, source: string, timeoutMs: number): { result: CheckResult<unknown, unknown>; text: string; html: (title: string) => string };
+  readonly format: FormatName;
+  run(text: string, source: string, options: CheckOptions): { result: CheckResult<unknown, unknown>; text: string; html: (title: string) => string };
 }
 
-function checkerFor<S, I, O>(model: Model<S, I, O>, format: string, parse: (text: string, source: string) => Operation<I, O>[]): Checker {
+function checkerFor<S, I, O>(model: Model<S, I, O>, format: FormatName, parse: (text: string, source: string) => Operation<I, O>[]): Checker {
   return {
     format,
-    run(text, source, timeoutMs) {
+    run(text, source, options) {
       const ops = parse(text, source);
-      const result = checkOperations(model, ops, { deadline: timeBudget(timeoutMs) });
+      if (ops.length === 0) throw new UsageError(`${source}: no ${model.name} operations in this ${format} history (the file has no events this format reads)`);
+      const result = checkOperations(model, ops, options);
       return {
         result: result as CheckResult<unknown, unknown>,
         text: formatResult(model, result),
@@ -63,11 +85,25 @@ const CHECKERS: Record<string, Checker> = {
 /** Bad input: printed as one line, exit code 2. */
 class UsageError extends Error {}
 
+/** The model that reads `format`. */
+const modelFor = (format: FormatName): string => Object.entries(CHECKERS).find(([, c]) => c.format === format)![0];
+
 export async function checkCommand(args: string[], out: CommandOutput): Promise<number> {
   try {
     const options = parseCheckArgs(args);
+    if (options.help) {
+      out.stdout(`${CHECK_HELP}\n`);
+      return 0;
+    }
     const text = await readHistory(options.file);
-    const { result, text: report, html } = options.checker.run(text, options.file, options.timeoutMs);
+    const detected = detectFormat(text);
+    if (detected && detected.format !== options.format) {
+      throw new UsageError(
+        `${options.file}: looks like ${detected.format === 'mpkv' ? 'an' : 'a'} ${detected.format} history (${detected.because}), but --model ${options.model} reads ${options.format}: ` +
+          `use --model ${modelFor(detected.format)}`,
+      );
+    }
+    const { result, text: report, html } = options.checker.run(text, options.file, options.budget);
     if (options.html !== undefined) writeFileAtomic(options.html, html(`mpkv check ${options.file}`));
     out.stdout(`${report}\n`);
     return { ok: 0, illegal: 1, unknown: 3 }[result.verdict];
@@ -81,9 +117,12 @@ export async function checkCommand(args: string[], out: CommandOutput): Promise<
 }
 
 interface CheckArgs {
+  readonly help?: boolean;
   readonly file: string;
+  readonly model: string;
+  readonly format: FormatName;
   readonly checker: Checker;
-  readonly timeoutMs: number;
+  readonly budget: CheckOptions;
   readonly html?: string;
 }
 
@@ -93,12 +132,20 @@ function parseCheckArgs(args: string[]): CheckArgs {
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { model: { type: 'string' }, format: { type: 'string' }, 'timeout-ms': { type: 'string' }, html: { type: 'string' } },
+      options: {
+        model: { type: 'string' },
+        format: { type: 'string' },
+        'check-steps': { type: 'string' },
+        'timeout-ms': { type: 'string' },
+        html: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message.split(/\. |\n/)[0]!);
+    throw new UsageError(`${(error as Error).message.split(/\. |\n/)[0]!} (see mpkv check --help)`);
   }
   const { values, positionals } = parsed;
+  if (values.help) return { help: true, file: '', model: '', format: 'mpkv', checker: CHECKERS.kv!, budget: {} };
   if (positionals.length !== 1) throw new UsageError(`expected one history FILE, got ${positionals.length}`);
   const model = values.model;
   if (model === undefined) throw new UsageError(`--model is required (kv, register or kv-append)`);
@@ -106,10 +153,17 @@ function parseCheckArgs(args: string[]): CheckArgs {
   if (checker === undefined) throw new UsageError(`unknown model "${model}": expected kv, register or kv-append`);
   const format = values.format ?? checker.format;
   if (format !== checker.format) throw new UsageError(`model ${model} reads the ${checker.format} format, not "${format}"`);
-  const timeoutText = values['timeout-ms'] ?? '10000';
-  const timeoutMs = Number(timeoutText);
-  if (!/^\d+$/.test(timeoutText) || timeoutMs <= 0) throw new UsageError(`--timeout-ms must be a positive integer, got "${timeoutText}"`);
-  return { file: positionals[0]!, checker, timeoutMs, ...(values.html === undefined ? {} : { html: values.html }) };
+  const budget: CheckOptions = {
+    ...(values['check-steps'] === undefined ? {} : { max_steps: positiveInt('--check-steps', values['check-steps']) }),
+    ...(values['timeout-ms'] === undefined ? {} : { deadline: timeBudget(positiveInt('--timeout-ms', values['timeout-ms'])) }),
+  };
+  return { file: positionals[0]!, model, format: checker.format, checker, budget, ...(values.html === undefined ? {} : { html: values.html }) };
+}
+
+function positiveInt(flag: string, text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n <= 0 || !Number.isSafeInteger(n)) throw new UsageError(`${flag} must be a positive integer, got "${text}"`);
+  return n;
 }
 
 async function readHistory(file: string): Promise<string> {

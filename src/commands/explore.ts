@@ -17,7 +17,9 @@ import { failureReport, runSchedule, type ExploreOutcome, type Progress } from '
 import { exploreWithWorkers } from '../explore/pool.js';
 import { replayFileFor, writeReplayFile } from '../explore/replay.js';
 import { isMutant, MUTANTS, type MutantName } from '../roles/mutants.js';
-import { intFlag, UsageError, type Io } from './io.js';
+import { flushStdout, intFlag, UsageError, type Io } from './io.js';
+import type { HistoryJudge } from '../emulations/run.js';
+import { linearizabilityJudge, linearizabilityJudgeWith } from '../../specs/checks.js';
 
 export const EXPLORE_HELP = `Usage: mpkv explore <config.toml> [options]
 
@@ -32,11 +34,13 @@ Options:
   --workers K       worker threads (default 1)
   --mutant NAME     enable a deliberately broken rule (see --list-mutants)
   --out FILE        where to write the replay file (default <config>[-<mutant>].replay.json)
+  --check-steps N   the linearizability search's step budget per run (deterministic;
+                    a run whose search runs out counts as undecided, never as passed)
   --list-mutants    print the mutants with their descriptions
   -h, --help        this help
 
 Exit status: 0 no violation, 1 a violation (replay with mpkv run <config> --replay FILE),
-2 usage or config error.`;
+2 usage or config error, 3 no violation but some run's checks could not decide.`;
 
 export async function exploreCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -48,6 +52,7 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
       workers: { type: 'string' },
       mutant: { type: 'string' },
       out: { type: 'string' },
+      'check-steps': { type: 'string' },
       'list-mutants': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -67,6 +72,7 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
   const seed = intFlag('seed', values.seed) ?? randomSeed();
   if (seed > 0x7fffffff) throw new UsageError(`--seed: expected an integer < 2^31, got ${seed}`);
   const workers = intFlag('workers', values.workers, 1) ?? 1;
+  const checkSteps = intFlag('check-steps', values['check-steps'], 1);
   const cores = availableParallelism();
   if (workers > 4 * cores) throw new UsageError(`--workers: expected at most ${4 * cores} on this machine, got ${workers}`);
   const mutant = values.mutant;
@@ -84,15 +90,31 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
   io.stdout(`budget: ${budgetText(config)}`);
   const started = performance.now();
   const progress = progressPrinter(io, runs, started);
-  const outcome = await exploreWithWorkers(config, { runs, seed, workers, onProgress: progress.update });
+  const outcome = await exploreWithWorkers(config, {
+    runs,
+    seed,
+    workers,
+    ...(checkSteps === undefined ? {} : { checkSteps }),
+    onProgress: progress.update,
+  });
   progress.end();
   const seconds = (performance.now() - started) / 1000;
   const rate = `${(outcome.runs / Math.max(seconds, 1e-3)).toFixed(1)} schedules/s`;
+  if (!outcome.failure && outcome.undecided > 0) {
+    io.stdout(
+      `unknown: no violation in ${outcome.runs} schedule(s), but in ${outcome.undecided} of them a check could not decide ` +
+        `(${outcome.faults} fault(s) injected, ${seconds.toFixed(1)}s, ${rate})`,
+    );
+    io.stdout(`  for example: ${outcome.undecidedExample ?? '?'}`);
+    io.stdout('  give the linearizability search more steps with --check-steps N');
+    return 3;
+  }
   if (!outcome.failure) {
     io.stdout(`ok: ${outcome.runs} schedule(s) passed, ${outcome.faults} fault(s) injected, ${seconds.toFixed(1)}s (${rate})`);
     return 0;
   }
-  return reportViolation(io, file, config, outcome, { seconds, rate, mutant, out });
+  const judge = checkSteps === undefined ? linearizabilityJudge : linearizabilityJudgeWith({ max_steps: checkSteps });
+  return reportViolation(io, file, config, outcome, { seconds, rate, mutant, out, judge });
 }
 
 function reportViolation(
@@ -100,11 +122,11 @@ function reportViolation(
   file: string,
   config: Config,
   outcome: ExploreOutcome,
-  how: { seconds: number; rate: string; mutant: string | undefined; out: string },
+  how: { seconds: number; rate: string; mutant: string | undefined; out: string; judge: HistoryJudge },
 ): number {
   const failure = outcome.failure!;
   for (const line of failureReport(failure)) io.stdout(line);
-  const run = failure.error === undefined ? runSchedule(config, failure.schedule).result : undefined;
+  const run = failure.error === undefined ? runSchedule(config, failure.schedule, how.judge).result : undefined;
   writeReplayFile(how.out, replayFileFor(file, config, failure, run));
   io.stdout(`search: fast-check seed ${failure.seed}, path ${failure.path}; ${outcome.runs} schedule(s) in ${how.seconds.toFixed(1)}s (${how.rate})`);
   io.stdout(`  again: mpkv explore ${file} --seed ${failure.seed} --workers 1${how.mutant ? ` --mutant ${how.mutant}` : ''}`);
@@ -153,6 +175,7 @@ function progressPrinter(io: Io, total: number, started: number): { update: (p: 
       if (!p.found && tenth > lastTenth) {
         lastTenth = tenth;
         io.stdout(`progress: ${line(p)}`);
+        flushStdout(); // exploration may hold the event loop: show progress now
       }
     },
     end() {

@@ -1,6 +1,7 @@
 /**
  * `mpkv run <config>`: run an emulation, show it, judge it.
- * Exit 0 when every check passes, 1 when one fails, 2 on a usage or config error.
+ * Exit 0 when every check passes, 1 when one fails, 3 when none fails but one could not
+ * decide (unknown), 2 on a usage or config error.
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.js';
@@ -10,8 +11,11 @@ import { finishRun, type RunResult } from '../emulations/run.js';
 import { formatEvent, formatSummary } from '../ui/plain.js';
 import { writeFileAtomic } from '../util/files.js';
 import { intFlag, UsageError, type Io } from './io.js';
-import { linearizabilityJudge } from '../../specs/checks.js';
-import { loadReplayFile } from '../explore/replay.js';
+import { linearizabilityJudgeWith } from '../../specs/checks.js';
+import type { CheckOptions } from '../../specs/linearizability.js';
+import { EXIT_CODES, statusLabel, summaryLine } from '../../specs/verdict.js';
+import { timeBudget } from '../util/budget.js';
+import { loadReplayFile, replayDivergence } from '../explore/replay.js';
 import { formatMpkvHistory } from '../../specs/formats/mpkv.js';
 
 export const RUN_HELP = `Usage: mpkv run <config.toml> [options]
@@ -31,9 +35,14 @@ Options:
   --replay FILE       re-run exactly the schedule in FILE (written by mpkv explore);
                       on a terminal the dashboard opens paused, to be stepped through
   --speed N           dashboard: virtual milliseconds per real second
+  --check-steps N     the linearizability search's step budget (deterministic: the same
+                      verdict on any machine; when it runs out the verdict is unknown)
+  --check-timeout-ms N  also stop the search after N ms of wall-clock time (off by default:
+                      it makes the verdict depend on the machine's speed)
   -h, --help          this help
 
-Exit status: 0 all checks pass, 1 a check fails, 2 usage or config error.`;
+Exit status: 0 all checks pass, 1 a check fails, 3 no check fails but one could not
+decide (unknown), 2 usage or config error.`;
 
 export async function runCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -50,6 +59,8 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       history: { type: 'string' },
       replay: { type: 'string' },
       speed: { type: 'string' },
+      'check-steps': { type: 'string' },
+      'check-timeout-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -59,43 +70,72 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError('run: expected one config file, e.g. mpkv run configs/default.toml');
   const config = loadConfig(positionals[0]!, {
-    seed: intFlag('seed', values.seed),
+    seed: intFlag('seed', values.seed, 0, 2 ** 32 - 1),
     clients: intFlag('clients', values.clients, 1),
     requests: intFlag('requests', values.requests),
   });
   const replay = values.replay ? await loadReplayFile(values.replay, config) : undefined;
   const runConfig = replay?.config ?? config;
+  const judge = linearizabilityJudgeWith(checkOptions(values['check-steps'], values['check-timeout-ms']));
   const router = createRouter(runConfig, replay?.options);
+  const title = runTitle(positionals[0]!, runConfig, replay?.file);
+  const writesFiles = Boolean(values['trace-json'] || values.history);
   let result: RunResult;
   if (io.tty && !values.plain && !values.json) {
     const { runDashboard } = await import('../ui/dashboard.js');
-    const watched = await runDashboard(runConfig, router, { speed: intFlag('speed', values.speed, 1), paused: replay !== undefined, judge: linearizabilityJudge });
+    const watched = await runDashboard(runConfig, router, { speed: intFlag('speed', values.speed, 1), paused: replay !== undefined, judge, replay: replay?.file });
     if (!watched) {
-      io.stdout(`stopped at t=${router.time} ms before the run ended: not judged (${runConfig.emulation}, seed ${runConfig.seed})`);
+      io.stdout(`stopped at t=${router.time} ms before the run ended: not judged (${title})`);
       return 1;
     }
     result = watched;
   } else {
+    if (!values.json) io.stdout(title);
     router.onEvent((e) => {
       const line = values.json ? JSON.stringify(e) : formatEvent(e, values.verbose);
       if (line) io.stdout(line);
     });
-    result = finishRun(runConfig, router, linearizabilityJudge);
+    router.boot();
+    while (router.step()) {
+      // Output closed (piped into `head`): nothing more can be shown; stop, unless files are due.
+      if (io.closed?.() && !writesFiles) return 0;
+    }
+    result = finishRun(runConfig, router, judge);
   }
   if (values['trace-json']) writeFileAtomic(values['trace-json'], result.trace.map((e) => JSON.stringify(e)).join('\n') + '\n');
   if (values.history) writeFileAtomic(values.history, formatMpkvHistory(result.history));
-  if (!values.json) for (const line of report(runConfig, result)) io.stdout(line);
-  return result.verdicts.every((v) => v.ok) ? 0 : 1;
+  const diverged = replay ? replayDivergence(replay.replay, result) : undefined;
+  if (diverged) io.stderr(`mpkv run: REPLAY DIVERGED from ${replay!.file}: ${diverged}. The code changed since the file was written; this run does not reproduce it.`);
+  if (!values.json) for (const line of report(runConfig, result, diverged)) io.stdout(line);
+  return EXIT_CODES[result.status];
 }
 
-export function report(config: Config, result: RunResult): string[] {
+/** `mpkv run configs/x.toml: multipaxos, seed 1, mutants: quorum-too-small, REPLAY of f.json`. */
+export function runTitle(file: string, config: Config, replayFile?: string): string {
+  const mutants = config.mutants.enable.length ? `, mutants: ${config.mutants.enable.join(', ')}` : '';
+  return `mpkv run ${file}: ${config.emulation}, seed ${config.seed}${mutants}${replayFile ? `, REPLAY of ${replayFile}` : ''}`;
+}
+
+/** The linearizability search's budget from the command's flags. */
+export function checkOptions(steps: string | undefined, timeoutMs: string | undefined): CheckOptions {
+  const max_steps = intFlag('check-steps', steps, 1);
+  const ms = intFlag('check-timeout-ms', timeoutMs, 1);
+  return { ...(max_steps === undefined ? {} : { max_steps }), ...(ms === undefined ? {} : { deadline: timeBudget(ms) }) };
+}
+
+export function report(config: Config, result: RunResult, diverged?: string): string[] {
   const width = Math.max(...result.verdicts.map((v) => v.name.length));
+  const judged = result.clients.filter((c) => !c.down);
+  const completed = result.clients.reduce((n, c) => n + c.completed, 0);
+  const requested = result.clients.reduce((n, c) => n + c.requests, 0);
   return [
     '',
-    `${config.emulation} run, seed ${config.seed}`,
-    ...formatSummary(result.summary, result.completed, result.expected),
+    `${config.emulation} run, seed ${config.seed}${config.mutants.enable.length ? `, mutants: ${config.mutants.enable.join(', ')}` : ''}`,
+    ...(diverged ? [`REPLAY DIVERGED: ${diverged}`] : []),
+    ...formatSummary(result.summary, completed, requested),
+    ...(judged.length < result.clients.length ? [`clients down at the end: ${result.clients.length - judged.length}`] : []),
     'verdicts:',
-    ...result.verdicts.map((v) => `  ${v.name.padEnd(width)}  ${v.ok ? 'ok  ' : 'FAIL'}  ${v.detail}`),
-    result.verdicts.every((v) => v.ok) ? 'all checks passed' : `${result.verdicts.filter((v) => !v.ok).length} check(s) FAILED`,
+    ...result.verdicts.map((v) => `  ${v.name.padEnd(width)}  ${statusLabel(v.status).padEnd(7)}  ${v.detail}`),
+    summaryLine(result.verdicts),
   ];
 }

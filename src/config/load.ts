@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parse, TomlError } from 'smol-toml';
 import * as v from 'valibot';
 import { allNodes, topologyOf } from './nodes.js';
-import { ConfigSchema, type Config } from './schema.js';
+import { ConfigSchema, LIMITS, type Config } from './schema.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -47,28 +47,48 @@ export function parseConfig(source: string, file = '<config>', overrides: Overri
     if (e instanceof TomlError) throw new ConfigError(file, e.line, '', `TOML syntax error: ${firstLine(e.message)}`);
     throw e;
   }
-  applyOverrides(raw, overrides);
+  const flags = applyOverrides(raw, overrides);
+  // A value given on the command line is blamed on its flag, not on a line of the file.
+  const where = (path: Path): { line: number | undefined; path: string } => {
+    const flag = flags.get(pathText(path));
+    return flag ? { line: undefined, path: `${flag} (overrides ${pathText(path)})` } : { line: locate(source, path), path: pathText(path) };
+  };
   const result = v.safeParse(ConfigSchema, raw, { abortEarly: true });
   if (!result.success) {
     const issue = result.issues[0];
-    const path = (issue.path ?? []).map((p) => p.key as string | number);
-    throw new ConfigError(file, locate(source, path), pathText(path), describeIssue(issue));
+    const at = where((issue.path ?? []).map((p) => p.key as string | number));
+    throw new ConfigError(file, at.line, at.path, describeIssue(issue));
   }
   const config = result.output;
   const problem = checkConsistency(config);
-  if (problem) throw new ConfigError(file, locate(source, problem.path), pathText(problem.path), problem.detail);
+  if (problem) {
+    const at = where(problem.path);
+    throw new ConfigError(file, at.line, at.path, problem.detail);
+  }
   return config;
 }
 
-function applyOverrides(raw: Record<string, unknown>, o: Overrides): void {
+/** Writes the overrides into the raw config; returns which key paths came from which flag. */
+function applyOverrides(raw: Record<string, unknown>, o: Overrides): Map<string, string> {
+  const flags = new Map<string, string>();
   const table = (name: string): Record<string, unknown> => {
     const t = raw[name];
     if (t && typeof t === 'object' && !Array.isArray(t)) return t as Record<string, unknown>;
     return (raw[name] = {});
   };
-  if (o.seed !== undefined) raw.seed = o.seed;
-  if (o.clients !== undefined) table('topology').clients = o.clients;
-  if (o.requests !== undefined) table('workload').requests = o.requests;
+  if (o.seed !== undefined) {
+    raw.seed = o.seed;
+    flags.set('seed', '--seed');
+  }
+  if (o.clients !== undefined) {
+    table('topology').clients = o.clients;
+    flags.set('topology.clients', '--clients');
+  }
+  if (o.requests !== undefined) {
+    table('workload').requests = o.requests;
+    flags.set('workload.requests', '--requests');
+  }
+  return flags;
 }
 
 function describeIssue(issue: v.BaseIssue<unknown>): string {
@@ -89,6 +109,16 @@ function checkConsistency(config: Config): Problem | undefined {
   if (config.emulation === 'kv_store' && t.servers !== 1) {
     return { path: ['topology', 'servers'], detail: `kv_store runs exactly 1 server, got ${t.servers}` };
   }
+  const w = config.workload;
+  if (w.get_weight + w.put_weight + w.delete_weight <= 0) {
+    return { path: ['workload', 'get_weight'], detail: 'get_weight, put_weight and delete_weight are all 0: at least one must be > 0' };
+  }
+  if (t.clients * w.requests > LIMITS.totalRequests) {
+    return {
+      path: ['workload', 'requests'],
+      detail: `${t.clients} clients x ${w.requests} requests is ${t.clients * w.requests}; at most ${LIMITS.totalRequests} requests per run`,
+    };
+  }
   const n = config.network;
   if (n.delay_min_ms > n.delay_max_ms) {
     return { path: ['network', 'delay_max_ms'], detail: `must be >= delay_min_ms (${n.delay_min_ms}), got ${n.delay_max_ms}` };
@@ -100,7 +130,7 @@ function checkConsistency(config: Config): Problem | undefined {
   const unknownNode = (name: string): string =>
     `no node ${JSON.stringify(name)} in this topology (nodes: ${[...nodes].join(', ')})`;
   for (const [i, p] of config.partitions.entries()) {
-    if (p.end_ms <= p.start_ms) return { path: ['partitions', i, 'end_ms'], detail: `must be > start_ms (${p.start_ms}), got ${p.end_ms}` };
+    if (p.end_ms !== undefined && p.end_ms <= p.start_ms) return { path: ['partitions', i, 'end_ms'], detail: `must be > start_ms (${p.start_ms}), got ${p.end_ms}` };
     const seen = new Set<string>();
     for (const group of p.groups) {
       for (const name of group) {

@@ -24,7 +24,7 @@ import type { Config } from '../config/schema.js';
 import { createRouter } from '../emulations/index.js';
 import { finishRun, type HistoryJudge, type RunResult } from '../emulations/run.js';
 import type { Verdict } from '../../specs/invariants.js';
-import { linearizabilityJudge } from '../../specs/checks.js';
+import { linearizabilityJudge, linearizabilityJudgeWith } from '../../specs/checks.js';
 import type { MutantName } from '../roles/mutants.js';
 import { describeFault, scheduleNetwork, type InjectedFault } from './network.js';
 import { faultCount, scheduleArbitrary, type Schedule } from './schedule.js';
@@ -55,7 +55,7 @@ export function runSchedule(config: Config, schedule: Schedule, judge: HistoryJu
   return { result, injected: options.network.injected };
 }
 
-export const failedVerdicts = (result: RunResult): Verdict[] => result.verdicts.filter((v) => !v.ok);
+export const failedVerdicts = (result: RunResult): Verdict[] => result.verdicts.filter((v) => v.status === 'fail');
 
 export interface Progress {
   /** Schedules run so far (while searching, then while shrinking). */
@@ -64,12 +64,16 @@ export interface Progress {
   /** Faults the runs have injected so far (messages actually faulted, crashes, partitions). */
   readonly faults: number;
   readonly found: boolean;
+  /** Runs (before any violation) in which some check could not decide (unknown). */
+  readonly undecided: number;
 }
 
 export interface ExploreOptions {
   readonly runs: number;
   /** fast-check's seed: the same seed explores the same schedules. */
   readonly seed: number;
+  /** The linearizability search's step budget per run (default: the checker's). */
+  readonly checkSteps?: number;
   readonly onProgress?: (p: Progress) => void;
   /** Called once, when the first violation is seen (before shrinking). */
   readonly onFound?: () => void;
@@ -95,6 +99,10 @@ export interface Failure {
 export interface ExploreOutcome {
   readonly runs: number;
   readonly faults: number;
+  /** Runs in which no check failed but some could not decide. */
+  readonly undecided: number;
+  /** One example of an undecided check, for the report. */
+  readonly undecidedExample?: string;
   readonly failure?: Failure;
 }
 
@@ -107,26 +115,36 @@ export function explore(config: Config, options: ExploreOptions): ExploreOutcome
   let shrinks = 0;
   let faults = 0;
   let found = false;
+  let undecided = 0;
+  let undecidedExample: string | undefined;
+  const judge = options.checkSteps === undefined ? linearizabilityJudge : linearizabilityJudgeWith({ max_steps: options.checkSteps });
   const property = fc.property(scheduleArbitrary(config), (schedule) => {
-    const { result, injected } = runSchedule(config, schedule);
+    const { result, injected } = runSchedule(config, schedule, judge);
     faults += injected.length + schedule.crashes.length + schedule.partitions.length;
-    const ok = result.verdicts.every((v) => v.ok);
+    // Only a failed check is a violation; an undecided one is counted and reported, never hidden.
+    const ok = result.status !== 'fail';
     if (found) shrinks++;
     else runs++;
+    if (!found && result.status === 'unknown') {
+      undecided++;
+      const v = result.verdicts.find((x) => x.status === 'unknown')!;
+      undecidedExample ??= `run seed ${schedule.seed}: ${v.name}: ${v.detail}`;
+    }
     if (!ok && !found) {
       found = true;
       options.onFound?.();
     }
-    options.onProgress?.({ runs, shrinks, faults, found });
+    options.onProgress?.({ runs, shrinks, faults, found, undecided });
     return ok;
   });
   const details = fc.check(property, { seed: options.seed, numRuns: options.runs });
-  if (!details.failed || details.counterexample === null) return { runs, faults };
+  const tally = { runs, faults, undecided, ...(undecidedExample === undefined ? {} : { undecidedExample }) };
+  if (!details.failed || details.counterexample === null) return tally;
   const [schedule] = details.counterexample;
   let error: string | undefined;
   let run: ScheduleRun | undefined;
   try {
-    run = runSchedule(config, schedule);
+    run = runSchedule(config, schedule, judge);
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
   }
@@ -143,7 +161,7 @@ export function explore(config: Config, options: ExploreOptions): ExploreOutcome
     path: details.counterexamplePath ?? '',
     ...(error === undefined ? {} : { error }),
   };
-  return { runs, faults, failure };
+  return { ...tally, failure };
 }
 
 /** The number of faults a shrunk schedule needs: its size. */

@@ -14,6 +14,7 @@ export interface PoolOptions {
   readonly runs: number;
   readonly seed: number;
   readonly workers: number;
+  readonly checkSteps?: number;
   readonly onProgress?: (p: Progress) => void;
 }
 
@@ -34,15 +35,16 @@ export function shares(runs: number, workers: number): number[] {
 export async function exploreWithWorkers(config: Config, options: PoolOptions): Promise<ExploreOutcome> {
   if (options.workers <= 1) return explore(config, options);
   const tasks: WorkerTask[] = shares(options.runs, options.workers)
-    .map((runs, i) => ({ config, runs, seed: workerSeed(options.seed, i) }))
+    .map((runs, i) => ({ config, runs, seed: workerSeed(options.seed, i), ...(options.checkSteps === undefined ? {} : { checkSteps: options.checkSteps }) }))
     .filter((t) => t.runs > 0);
-  const progress = tasks.map((): Progress => ({ runs: 0, shrinks: 0, faults: 0, found: false }));
+  const progress = tasks.map((): Progress => ({ runs: 0, shrinks: 0, faults: 0, found: false, undecided: 0 }));
   const report = (): void =>
     options.onProgress?.({
       runs: sum(progress.map((p) => p.runs)),
       shrinks: sum(progress.map((p) => p.shrinks)),
       faults: sum(progress.map((p) => p.faults)),
       found: progress.some((p) => p.found),
+      undecided: sum(progress.map((p) => p.undecided)),
     });
   const workers = tasks.map((task) => new Worker(new URL('./worker.js', import.meta.url), { workerData: task }));
   let winner: number | undefined;
@@ -60,7 +62,7 @@ export async function exploreWithWorkers(config: Config, options: PoolOptions): 
               progress[i] = { ...progress[i]!, found: true };
               workers.forEach((other, j) => j !== i && void other.terminate());
             } else {
-              progress[i] = { ...progress[i]!, runs: message.outcome.runs, faults: message.outcome.faults };
+              progress[i] = { ...progress[i]!, runs: message.outcome.runs, faults: message.outcome.faults, undecided: message.outcome.undecided };
               report();
               resolve(message.outcome);
             }
@@ -72,8 +74,11 @@ export async function exploreWithWorkers(config: Config, options: PoolOptions): 
   );
   const runs = sum(progress.map((p) => p.runs));
   const faults = sum(progress.map((p) => p.faults));
+  const undecided = sum(progress.map((p) => p.undecided));
+  const undecidedExample = outcomes.find((o) => o?.undecidedExample)?.undecidedExample;
+  const tally = { runs, faults, undecided, ...(undecidedExample === undefined ? {} : { undecidedExample }) };
   const failure = (winner !== undefined ? outcomes[winner] : undefined)?.failure ?? outcomes.find((o) => o?.failure)?.failure;
-  return failure ? { runs, faults, failure } : { runs, faults };
+  return failure ? { ...tally, failure } : tally;
 }
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);

@@ -43,6 +43,9 @@ export interface ReplayFile {
 }
 
 export interface LoadedReplay {
+  readonly file: string;
+  /** The replay file as read (its `expect` is what the recorded run did). */
+  readonly replay: ReplayFile;
   /** The config to run: the given one with the replay's seed, mutants and overrides. */
   readonly config: Config;
   /** The schedule-driven network and faults. */
@@ -73,7 +76,7 @@ export function replayFileFor(configFile: string, config: Config, failure: Failu
     schedule: failure.schedule,
     search: { seed: failure.seed, path: failure.path, runs: failure.runsToFind, shrinks: failure.shrinks },
     ...(result
-      ? { expect: { failed: result.verdicts.filter((v) => !v.ok).map((v) => v.name), steps: result.summary.steps, trace_sha256: traceDigest(result.trace) } }
+      ? { expect: { failed: failedNames(result), steps: result.summary.steps, trace_sha256: traceDigest(result.trace) } }
       : {}),
   };
 }
@@ -111,9 +114,9 @@ export async function readReplayFile(file: string): Promise<ReplayFile> {
 }
 
 /** The config and router options that reproduce the replay's run. */
-export function replayRun(replay: ReplayFile, config: Config): LoadedReplay {
+export function replayRun(replay: ReplayFile, config: Config, file = '<replay>'): LoadedReplay {
   const runConfig = explorationConfig(config, replay.schedule.seed, replay.mutants);
-  return { config: runConfig, options: scheduleOptions(runConfig, replay.schedule) };
+  return { file, replay, config: runConfig, options: scheduleOptions(runConfig, replay.schedule) };
 }
 
 export async function loadReplayFile(file: string, config: Config): Promise<LoadedReplay> {
@@ -121,15 +124,30 @@ export async function loadReplayFile(file: string, config: Config): Promise<Load
   if (configDigest(config) !== replay.config_digest) {
     throw new UsageError(`${file}: recorded with a different config (${replay.config}); run it with that file and no overrides`);
   }
-  return replayRun(replay, config);
+  return replayRun(replay, config, file);
+}
+
+const failedNames = (result: RunResult): string[] => result.verdicts.filter((v) => v.status === 'fail').map((v) => v.name);
+
+/**
+ * How `result` differs from what the replay file says its run did, in words (undefined: it
+ * matches). A difference means the code changed since the file was written: the replay no
+ * longer reproduces the recorded run, and must not be trusted as a reproduction.
+ */
+export function replayDivergence(replay: ReplayFile, result: RunResult): string | undefined {
+  const expect = replay.expect;
+  if (!expect) return undefined;
+  const differences: string[] = [];
+  if (expect.steps !== result.summary.steps) differences.push(`${result.summary.steps} steps where the recorded run took ${expect.steps}`);
+  if (expect.trace_sha256 !== traceDigest(result.trace)) differences.push('a different trace (sha256)');
+  const failed = failedNames(result);
+  if (JSON.stringify(expect.failed) !== JSON.stringify(failed)) {
+    differences.push(`failed checks [${failed.join(', ') || 'none'}] where the recorded run failed [${expect.failed.join(', ') || 'none'}]`);
+  }
+  return differences.length === 0 ? undefined : differences.join('; ');
 }
 
 /** Does `result` do what the replay file says its run did? */
 export function replayMatches(replay: ReplayFile, result: RunResult): boolean {
-  if (!replay.expect) return true;
-  return (
-    replay.expect.steps === result.summary.steps &&
-    replay.expect.trace_sha256 === traceDigest(result.trace) &&
-    JSON.stringify(replay.expect.failed) === JSON.stringify(result.verdicts.filter((v) => !v.ok).map((v) => v.name))
-  );
+  return replayDivergence(replay, result) === undefined;
 }

@@ -11,6 +11,7 @@ export interface WorkerTask {
   readonly config: Config;
   readonly runs: number;
   readonly seed: number;
+  readonly checkSteps?: number;
 }
 
 export type WorkerMessage =
@@ -27,6 +28,7 @@ if (parentPort) {
   const outcome = explore(task.config, {
     runs: task.runs,
     seed: task.seed,
+    ...(task.checkSteps === undefined ? {} : { checkSteps: task.checkSteps }),
     onFound: () => port.postMessage({ type: 'found' } satisfies WorkerMessage),
     onProgress: (progress) => {
       const now = Date.now();

@@ -2,10 +2,14 @@
  * Client: makes `requests` random requests, one at a time, to the one node whose address it is
  * given (the kv server, or its MultiPaxos leader — it cannot tell which; there is no leader
  * discovery). A request that gets no reply within `timeout_ms` is sent again with the same
- * (client, request_id), so the store can recognise the retry. The request counter is
- * persisted before each first send: a client that crashes and restarts never reuses an id.
+ * (client, request_id), so the store can recognise the retry. The request counters are
+ * persisted before each first send and on each completion: a client that crashes and restarts
+ * never reuses an id, and if it crashed with a request in flight it sends that same request
+ * again (same id: the store's client table answers it if it was applied already), so a
+ * restart loses no request and applies none twice.
  *
  *   idle --start--> waiting --reply--> waiting ... --last reply--> done (final)
+ *   idle --start (restarted with a request in flight)--> waiting (that request re-sent)
  */
 import { setup, type MachineContext } from 'xstate';
 import { describeCommand, describeResult, type KvCommand } from '../kv/kv.js';
@@ -25,8 +29,10 @@ export interface ClientInput {
 }
 
 export interface ClientDisk {
-  /** Requests started so far (the last one may have been lost in the crash). */
+  /** Requests started so far. */
   readonly started: number;
+  /** Requests whose result it received; when below `started`, request `started` was in flight. */
+  readonly completed: number;
 }
 
 export interface ClientState extends MachineContext {
@@ -46,7 +52,7 @@ const RETRY = 'retry';
 function issueNext(state: ClientState, out: Outbox): ClientState {
   const request_id = state.started + 1;
   const command = requestCommand(state.workload, state.seed, state.id, request_id);
-  out.persist({ started: request_id } satisfies ClientDisk);
+  out.persist({ started: request_id, completed: state.completed } satisfies ClientDisk);
   out.note(`${describeCommand(command)} (request ${request_id}) -> ${state.server}`, {
     kind: 'invoke',
     client: state.id,
@@ -71,20 +77,36 @@ function complete(state: ClientState, event: NodeEvent, out: Outbox): ClientStat
     result: event.result,
   });
   const next = { ...state, completed: state.completed + 1, outstanding: undefined };
+  out.persist({ started: next.started, completed: next.completed } satisfies ClientDisk);
   return hasMore(next) ? issueNext(next, out) : next;
+}
+
+/** Restarted with request `started` in flight: send it again, same id (no new invocation). */
+function resume(state: ClientState, out: Outbox): ClientState {
+  const request_id = state.started;
+  const command = requestCommand(state.workload, state.seed, state.id, request_id);
+  out.note(`RESUME request ${request_id} after a restart: ${describeCommand(command)} (same id) -> ${state.server}`);
+  out.send(state.server, { type: 'request', client: state.id, request_id, command });
+  out.setTimer(RETRY, state.timeout_ms);
+  return { ...state, outstanding: { request_id, command, sends: 1 } };
 }
 
 /** No reply in time: send the same request again. */
 function retry(state: ClientState, _event: NodeEvent, out: Outbox): ClientState {
   const pending = state.outstanding;
   if (!pending) return state;
-  out.note(`TIMEOUT request ${pending.request_id}, retry #${pending.sends} -> ${state.server}`);
+  out.note(`TIMEOUT request ${pending.request_id}, retry #${pending.sends} -> ${state.server}`, {
+    kind: 'retry',
+    client: state.id,
+    request_id: pending.request_id,
+  });
   out.send(state.server, { type: 'request', client: state.id, request_id: pending.request_id, command: pending.command });
   out.setTimer(RETRY, state.timeout_ms);
   return { ...state, outstanding: { ...pending, sends: pending.sends + 1 } };
 }
 
 const hasMore = (state: ClientState): boolean => state.started < state.workload.requests;
+const hasInFlight = (state: ClientState): boolean => state.completed < state.started;
 
 export const clientMachine = setup({
   types: {
@@ -95,6 +117,7 @@ export const clientMachine = setup({
   },
   guards: {
     hasMoreRequests: ({ context }) => hasMore(context),
+    hasRequestInFlight: ({ context }) => hasInFlight(context),
     isReplyToOutstanding: ({ context, event }) => event.type === 'reply' && event.request_id === context.outstanding?.request_id,
     isLastReply: ({ context, event }) =>
       event.type === 'reply' && event.request_id === context.outstanding?.request_id && !hasMore(context),
@@ -102,6 +125,7 @@ export const clientMachine = setup({
   },
   actions: {
     issueNext: step<ClientState, NodeEvent>((state, _event, out) => issueNext(state, out)),
+    resume: step<ClientState, NodeEvent>((state, _event, out) => resume(state, out)),
     complete: step(complete),
     retry: step(retry),
   },
@@ -114,7 +138,7 @@ export const clientMachine = setup({
     seed: input.seed,
     timeout_ms: input.timeout_ms,
     started: input.disk?.started ?? 0,
-    completed: 0,
+    completed: input.disk?.completed ?? 0,
     outstanding: undefined,
   }),
   initial: 'idle',
@@ -122,6 +146,7 @@ export const clientMachine = setup({
     idle: {
       on: {
         start: [
+          { guard: 'hasRequestInFlight', target: 'waiting', actions: 'resume' },
           { guard: 'hasMoreRequests', target: 'waiting', actions: 'issueNext' },
           { target: 'done' },
         ],

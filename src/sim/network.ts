@@ -22,11 +22,11 @@ export interface NetworkOptions {
   readonly duplicate_rate: number;
 }
 
-/** From `start_ms` until `end_ms`, nothing is delivered between nodes of different groups.
- *  Nodes named in no group form one more group together. */
+/** From `start_ms` until `end_ms` (forever, when absent), nothing is delivered between nodes of
+ *  different groups. Nodes named in no group form one more group together. */
 export interface PartitionWindow {
   readonly start_ms: number;
-  readonly end_ms: number;
+  readonly end_ms?: number;
   readonly groups: readonly (readonly NodeId[])[];
 }
 

@@ -50,6 +50,8 @@ export type NodeStatus = 'up' | 'crashed' | 'finished';
 export interface NodeView {
   readonly id: NodeId;
   readonly status: NodeStatus;
+  /** Crashed, with a restart still planned (false: up, finished, or crashed for good). */
+  readonly restartPending: boolean;
   readonly state: unknown;
   readonly context: unknown;
 }
@@ -112,7 +114,7 @@ export class Router {
     });
     for (const window of options.partitions ?? []) {
       this.schedule({ at: window.start_ms, kind: 'partition-start', window });
-      this.schedule({ at: window.end_ms, kind: 'partition-end', window });
+      if (window.end_ms !== undefined) this.schedule({ at: window.end_ms, kind: 'partition-end', window });
     }
     for (const crash of options.crashes ?? []) {
       this.schedule({ at: crash.at_ms, kind: 'crash', node: crash.node });
@@ -184,7 +186,8 @@ export class Router {
   views(): NodeView[] {
     return [...this.slots.values()].map((slot) => {
       const snapshot = slot.actor?.getSnapshot();
-      return { id: slot.spec.id, status: slot.status, state: snapshot?.value, context: snapshot?.context };
+      const restartPending = slot.status === 'crashed' && slot.restartsPending > 0;
+      return { id: slot.spec.id, status: slot.status, restartPending, state: snapshot?.value, context: snapshot?.context };
     });
   }
 

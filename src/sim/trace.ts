@@ -37,6 +37,8 @@ export type Effect =
 export type Fact =
   /** A client sends request `request_id` for the first time. */
   | { readonly kind: 'invoke'; readonly client: number; readonly request_id: number; readonly command: KvCommand }
+  /** A client re-sends request `request_id`: no reply came within its timeout. */
+  | { readonly kind: 'retry'; readonly client: number; readonly request_id: number }
   /** A client receives the result of request `request_id`. */
   | {
       readonly kind: 'complete';

@@ -14,7 +14,7 @@
  *   space pause  n/→ step  +/- speed  q quit
  */
 import { Box, Static, Text } from 'ink';
-import type { Verdict } from '../../specs/invariants.js';
+import { overallStatus, statusLabel, summaryLine, type Verdict, type VerdictStatus } from '../../specs/verdict.js';
 import type { Frame, LogLine } from './driver.js';
 import { layoutPanels, networkLine, partitionsLine, verdictHeight, verdictLines, type NodeLine, type PanelGroup, type Tone } from './panels.js';
 
@@ -26,6 +26,8 @@ const TONE_COLOR: Record<Tone, string | undefined> = {
   bad: 'red',
   dim: 'gray',
 };
+
+const STATUS_COLOR: Record<VerdictStatus, string> = { ok: 'green', fail: 'red', unknown: 'yellow' };
 
 export function LogView({ lines }: { readonly lines: readonly LogLine[] }) {
   return (
@@ -104,17 +106,18 @@ export function NetworkBar({ frame }: { readonly frame: Frame }) {
 export function VerdictPanel({ verdicts }: { readonly verdicts: readonly Verdict[] }) {
   const lines = verdictLines(verdicts);
   const width = Math.max(...lines.map((v) => v.name.length));
-  const failed = lines.filter((v) => !v.ok).length;
+  const status = overallStatus(verdicts);
+  const color = STATUS_COLOR[status];
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor={failed ? 'red' : 'green'} paddingX={1}>
+    <Box flexDirection="column" borderStyle="round" borderColor={color} paddingX={1}>
       {lines.map((v) => (
         <Box key={v.name}>
           <Box width={width + 2} flexShrink={0}>
             <Text bold>{v.name}</Text>
           </Box>
-          <Box width={6} flexShrink={0}>
-            <Text color={v.ok ? 'green' : 'red'} bold>
-              {v.ok ? 'ok' : 'FAIL'}
+          <Box width={8} flexShrink={0}>
+            <Text color={STATUS_COLOR[v.status]} bold>
+              {statusLabel(v.status)}
             </Text>
           </Box>
           <Box flexDirection="column">
@@ -124,8 +127,8 @@ export function VerdictPanel({ verdicts }: { readonly verdicts: readonly Verdict
           </Box>
         </Box>
       ))}
-      <Text bold color={failed ? 'red' : 'green'}>
-        {failed ? `${failed} check(s) FAILED` : 'all checks passed'}
+      <Text bold color={color}>
+        {summaryLine(verdicts)}
       </Text>
     </Box>
   );

@@ -20,6 +20,8 @@ export interface DashboardOptions {
   /** Open paused (replays), to be stepped through. */
   readonly paused: boolean;
   readonly judge: HistoryJudge;
+  /** The replay file being played, if any. */
+  readonly replay?: string | undefined;
 }
 
 export interface LiveDashboardProps {

@@ -57,6 +57,8 @@ export interface DriverOptions {
   readonly speed?: number | undefined;
   readonly paused?: boolean;
   readonly judge?: HistoryJudge | undefined;
+  /** The replay file being played, if any: the header says REPLAY. */
+  readonly replay?: string | undefined;
   /** At most this many router steps per tick, so input stays responsive at any speed. */
   readonly maxStepsPerTick?: number;
 }
@@ -159,7 +161,7 @@ export class SimDriver {
     if (this.cached?.version === this.version) return this.cached.frame;
     const summary = this.router.summary();
     const frame: Frame = {
-      title: `${this.config.emulation} · seed ${this.config.seed}`,
+      title: frameTitle(this.config, this.options.replay),
       time: this.router.time,
       speed: this.speedValue,
       paused: this.pausedValue,
@@ -188,6 +190,12 @@ export class SimDriver {
       this.version++;
     }
   }
+}
+
+/** `multipaxos · seed 1 · mutants: quorum-too-small · REPLAY`. */
+export function frameTitle(config: Config, replay?: string): string {
+  const mutants = config.mutants.enable.length ? ` · mutants: ${config.mutants.enable.join(', ')}` : '';
+  return `${config.emulation} · seed ${config.seed}${mutants}${replay ? ' · REPLAY' : ''}`;
 }
 
 function clampSpeed(speed: number): number {

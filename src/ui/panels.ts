@@ -15,7 +15,7 @@ import type { Ballot, LogCommand, PValue } from '../roles/messages.js';
 import { ballotText, compareBallots } from '../roles/messages.js';
 import type { NetworkOptions, PartitionWindow } from '../sim/network.js';
 import type { NodeStatus, NodeView } from '../sim/router.js';
-import type { Verdict } from '../../specs/invariants.js';
+import type { Verdict, VerdictStatus } from '../../specs/verdict.js';
 
 export type Role = 'acceptor' | 'leader' | 'replica' | 'server' | 'client';
 
@@ -170,7 +170,8 @@ export function nodeLine(view: NodeView): NodeLine {
   const state = statusState(view.status, view.state);
   const ctx = (view.context ?? {}) as Record<string, unknown>;
   let detail: string;
-  if (view.status === 'crashed' || view.context === undefined) detail = 'volatile state lost; waits for a restart';
+  if (view.status === 'crashed') detail = view.restartPending ? 'volatile state lost; waits for its planned restart' : 'crashed for good (no restart planned)';
+  else if (view.context === undefined) detail = '-';
   else if (role === 'acceptor') detail = acceptorDetail(ctx as AcceptorCtx);
   else if (role === 'leader') detail = leaderDetail(ctx as LeaderCtx, state, view.state);
   else if (role === 'client') detail = clientDetail(ctx as ClientCtx);
@@ -318,19 +319,19 @@ export function networkShape(network: Partial<NetworkOptions> | undefined): stri
 
 export interface VerdictLine {
   readonly name: string;
-  readonly ok: boolean;
+  readonly status: VerdictStatus;
   /** The detail, split on newlines (a violation's explanation may span several). */
   readonly detail: readonly string[];
 }
 
 export function verdictLines(verdicts: readonly Verdict[]): VerdictLine[] {
-  return verdicts.map((v) => ({ name: v.name, ok: v.ok, detail: v.detail.split('\n') }));
+  return verdicts.map((v) => ({ name: v.name, status: v.status, detail: v.detail.split('\n') }));
 }
 
 /** Rows the verdict panel needs at `width` columns (border and summary line included). */
 export function verdictHeight(verdicts: readonly Verdict[], width: number): number {
   const nameWidth = Math.max(0, ...verdicts.map((v) => v.name.length));
-  const inner = Math.max(20, width - 4 - nameWidth - 8);
+  const inner = Math.max(20, width - 4 - nameWidth - 10);
   const rows = verdictLines(verdicts).reduce(
     (n, v) => n + v.detail.reduce((m, line) => m + Math.max(1, Math.ceil(line.length / inner)), 0),
     0,
