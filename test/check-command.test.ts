@@ -3,12 +3,12 @@
  * and bad input is one line on stderr.
  */
 import test from 'ava';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from './harness.js';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkCommand } from '../src/commands/check.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'mpkv-check-'));
+const dir = tempDir('mpkv-check-');
 function file(name: string, ...lines: string[]): string {
   const p = path.join(dir, name);
   writeFileSync(p, `${lines.join('\n')}\n`);
@@ -63,4 +63,37 @@ test('check: unknown flags, models, formats and missing files exit 2 with one li
 test('check: the default format follows the model (register reads Jepsen logs)', async (t) => {
   const log = file('etcd.log', 'INFO  jepsen.util - 0\t:invoke\t:write\t1', 'INFO  jepsen.util - 0\t:ok\t:write\t1', 'INFO  jepsen.util - 1\t:invoke\t:read\tnil', 'INFO  jepsen.util - 1\t:ok\t:read\t1');
   t.is((await run(log, '--model', 'register')).code, 0);
+});
+
+test('check: a history given with the wrong --model is bad input that names the right model', async (t) => {
+  const kvHistory = file('kv-for-register.jsonl', putA, putAOk, getA, getAFound);
+  const asRegister = await run(kvHistory, '--model', 'register');
+  t.is(asRegister.code, 2, 'not "linearizable: 0 operations"');
+  t.regex(asRegister.stderr, /looks like an mpkv history .* use --model kv\n$/);
+  const edn = file('edn.txt', '{:process 0, :type :invoke, :f :get, :key "1", :value nil}', '{:process 0, :type :ok, :f :get, :key "1", :value nil}');
+  const asKv = await run(edn, '--model', 'kv');
+  t.is(asKv.code, 2);
+  t.regex(asKv.stderr, /looks like a porcupine-kv history .* use --model kv-append\n$/);
+  const jepsen = file('jepsen.log', 'INFO  jepsen.util - 0\t:invoke\t:write\t1', 'INFO  jepsen.util - 0\t:ok\t:write\t1');
+  const asAppend = await run(jepsen, '--model', 'kv-append');
+  t.is(asAppend.code, 2);
+  t.regex(asAppend.stderr, /looks like a jepsen-etcd history .* use --model register\n$/);
+});
+
+test('check: a history with no operation the model reads is bad input, not a pass', async (t) => {
+  const empty = file('empty.log', 'INFO  some.other.logger - nothing to see');
+  const r = await run(empty, '--model', 'register');
+  t.is(r.code, 2);
+  t.regex(r.stderr, /no register operations in this jepsen-etcd history/);
+});
+
+test('check: --help explains the models and exit codes; --check-steps bounds the search', async (t) => {
+  const help = await run('--help');
+  t.is(help.code, 0);
+  t.regex(help.stdout, /--check-steps N/);
+  t.regex(help.stdout, /3 unknown/);
+  const ok = file('ok3.jsonl', putA, putAOk, getA, getAFound);
+  const starved = await run(ok, '--model', 'kv', '--check-steps', '1');
+  t.is(starved.code, 3);
+  t.regex(starved.stdout, /^unknown: the step budget ran out/);
 });

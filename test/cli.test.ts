@@ -1,13 +1,12 @@
 /** The command line, as a person uses it: a real process, its output and exit status. */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { configPath, repoRoot } from './harness.js';
+import { configPath, repoRoot, tempDir } from './harness.js';
 
 const cli = path.join(repoRoot, 'dist/src/cli.js');
-const dir = mkdtempSync(path.join(tmpdir(), 'mpkv-cli-'));
+const dir = tempDir('mpkv-cli-');
 
 function mpkv(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });

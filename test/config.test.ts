@@ -1,12 +1,12 @@
 /** Bad configs: each gives exit 2 and one clear line naming the file, line and key. */
 import test from 'ava';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from './harness.js';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { main } from '../src/cli.js';
 import { parseConfig } from '../src/config/load.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'mpkv-config-'));
+const dir = tempDir('mpkv-config-');
 
 async function runWith(toml: string, name: string): Promise<{ code: number; err: string[]; out: string[] }> {
   const file = path.join(dir, name);

@@ -6,9 +6,9 @@
  * `npm run explore:long`).
  */
 import test from 'ava';
+import { testDir } from './harness.js';
 import fc from 'fast-check';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../src/cli.js';
 import { loadConfig, parseConfig } from '../src/config/load.js';
@@ -153,7 +153,7 @@ test('replay: a replay file reproduces its run trace for trace, through mpkv run
   t.truthy(outcome.failure, 'quorum-too-small is found on two leaders');
   const failure = outcome.failure!;
   const first = runSchedule(config, failure.schedule).result;
-  const dir = mkdtempSync(join(tmpdir(), 'mpkv-replay-'));
+  const dir = testDir(t, 'mpkv-replay-');
   const file = join(dir, 'failure.replay.json');
   const replay = replayFileFor('configs/mutants/two-leaders.toml', config, failure, first);
   writeReplayFile(file, replay);
@@ -174,7 +174,7 @@ test('replay: a replay file reproduces its run trace for trace, through mpkv run
 });
 
 test('replay: a file recorded with another config, or not a replay file, is bad input', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'mpkv-replay-'));
+  const dir = testDir(t, 'mpkv-replay-');
   const file = join(dir, 'r.json');
   const schedule: Schedule = { seed: 1, messages: [], crashes: [], partitions: [] };
   const failure = { schedule, verdicts: [], injected: [], steps: 0, time_ms: 0, seed: 1, runsToFind: 1, shrinks: 0, path: '0' };
@@ -204,7 +204,7 @@ test('mpkv explore: --workers 2 explores the runs on two threads', async (t) => 
 });
 
 test('mpkv explore: a violation prints the shrunk schedule and writes a replay file; exit 1', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'mpkv-explore-'));
+  const dir = testDir(t, 'mpkv-explore-');
   const file = join(dir, 'x.replay.json');
   const { io, out } = collector();
   const code = await main(['explore', 'configs/default.toml', '--runs', '50', '--seed', '1', '--mutant', 'replica-applies-out-of-order', '--out', file], io);

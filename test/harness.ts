@@ -1,4 +1,7 @@
 /** Test helpers: run a config by name, and drive one role's machine by hand. */
+import test, { type ExecutionContext } from 'ava';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createActor, type AnyStateMachine } from 'xstate';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +15,20 @@ import type { Message, NodeId } from '../src/roles/messages.js';
 /** The repository root (tests run from dist/test). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const configPath = (name: string): string => path.join(repoRoot, 'configs', name);
+
+/** A temporary directory for a whole test file, removed when its tests are done. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  test.after.always(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A temporary directory for one test, removed when it ends. */
+export function testDir(t: ExecutionContext, prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 export function config(name: string, overrides: Overrides = {}): Config {
   return loadConfig(configPath(name), overrides);

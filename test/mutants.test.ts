@@ -6,8 +6,8 @@
  * why in its comments).
  */
 import test from 'ava';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { testDir } from './harness.js';
+
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/load.js';
 import { createRouter } from '../src/emulations/index.js';
@@ -58,7 +58,7 @@ for (const mutant of MUTANT_NAMES) {
     t.is(runSchedule(base, failure.schedule).result.status, 'ok', 'the shrunk schedule passes without the mutant');
 
     const first = runSchedule(config, failure.schedule).result;
-    const file = join(mkdtempSync(join(tmpdir(), 'mpkv-mutant-')), `${mutant}.replay.json`);
+    const file = join(testDir(t, 'mpkv-mutant-'), `${mutant}.replay.json`);
     const replay = replayFileFor(hunt.config, config, failure, first);
     writeReplayFile(file, replay);
     const loaded = await loadReplayFile(file, base);
