@@ -6,11 +6,10 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../src/config/load.js';
-import type { Config } from '../src/config/schema.js';
+import type { Config } from '../src/emulations/api.js';
+import { EMULATIONS, loadConfig } from '../src/emulations/index.js';
 import { explore, scheduleSize } from '../src/explore/explore.js';
 import { exploreWithWorkers } from '../src/explore/pool.js';
-import { MUTANT_NAMES, type MutantName } from '../src/roles/mutants.js';
 
 // Compiled to dist/bench/: the repository root is two levels up.
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -18,16 +17,6 @@ const configPath = (file: string): string => path.join(repoRoot, file);
 
 const THROUGHPUT_RUNS = 600;
 const SEEDS = [1, 2, 3, 4, 5];
-/** Where each mutant is hunted (as in test/mutants.test.ts). */
-const HUNTING_GROUND: Record<MutantName, string> = {
-  'acceptor-accepts-lower-ballot': 'configs/mutants/two-leaders.toml',
-  'acceptor-forgets-on-restart': 'configs/mutants/forgetful-acceptors.toml',
-  'leader-skips-value-adoption': 'configs/mutants/two-leaders.toml',
-  'quorum-too-small': 'configs/mutants/two-leaders.toml',
-  'replica-applies-out-of-order': 'configs/default.toml',
-  'no-retry-dedup': 'configs/default.toml',
-  'leader-reads-locally': 'configs/mutants/stale-reads.toml',
-};
 
 export async function benchExplore(): Promise<string[]> {
   const lines = ['explore: schedules per second on configs/default.toml (correct protocol)'];
@@ -40,11 +29,15 @@ export async function benchExplore(): Promise<string[]> {
     lines.push(`  ${workers} worker(s): ${(outcome.runs / seconds).toFixed(0).padStart(5)} schedules/s (${outcome.runs} in ${seconds.toFixed(1)}s, ${verdict})`);
   }
   lines.push(`explore: mutants, median of ${SEEDS.length} seeds (time to find + shrink; schedules to find; shrunk size)`);
-  for (const mutant of MUTANT_NAMES) lines.push(mutantLine(mutant, { ...loadConfig(configPath(HUNTING_GROUND[mutant])), mutants: { enable: [mutant] } }));
+  for (const emulation of EMULATIONS) {
+    for (const [mutant, ground] of Object.entries(emulation.bench?.huntingGrounds ?? {})) {
+      lines.push(mutantLine(`${emulation.name}/${mutant}`, { ...loadConfig(configPath(ground)), mutants: { enable: [mutant] } }));
+    }
+  }
   return lines;
 }
 
-function mutantLine(mutant: MutantName, config: Config): string {
+function mutantLine(mutant: string, config: Config): string {
   const found: { ms: number; runs: number; faults: number; steps: number }[] = [];
   for (const seed of SEEDS) {
     const started = performance.now();
@@ -56,9 +49,9 @@ function mutantLine(mutant: MutantName, config: Config): string {
   }
   const m = (xs: number[]): number => median(xs);
   const caught = `${found.length}/${SEEDS.length} caught`;
-  if (found.length === 0) return `  ${mutant.padEnd(30)} NOT caught in 1000 schedules (${caught})`;
+  if (found.length === 0) return `  ${mutant.padEnd(42)} NOT caught in 1000 schedules (${caught})`;
   return (
-    `  ${mutant.padEnd(30)} ${(m(found.map((f) => f.ms)) / 1000).toFixed(1).padStart(6)}s  ` +
+    `  ${mutant.padEnd(42)} ${(m(found.map((f) => f.ms)) / 1000).toFixed(1).padStart(6)}s  ` +
     `${String(m(found.map((f) => f.runs))).padStart(4)} schedule(s)  ` +
     `${String(m(found.map((f) => f.faults))).padStart(2)} fault(s), ${m(found.map((f) => f.steps))} steps  (${caught})`
   );

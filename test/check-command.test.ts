@@ -69,15 +69,15 @@ test('check: a history given with the wrong --model is bad input that names the 
   const kvHistory = file('kv-for-register.jsonl', putA, putAOk, getA, getAFound);
   const asRegister = await run(kvHistory, '--model', 'register');
   t.is(asRegister.code, 2, 'not "linearizable: 0 operations"');
-  t.regex(asRegister.stderr, /looks like an mpkv history .* use --model kv\n$/);
+  t.regex(asRegister.stderr, /looks like a history in the mpkv format .* use --model kv\n$/);
   const edn = file('edn.txt', '{:process 0, :type :invoke, :f :get, :key "1", :value nil}', '{:process 0, :type :ok, :f :get, :key "1", :value nil}');
   const asKv = await run(edn, '--model', 'kv');
   t.is(asKv.code, 2);
-  t.regex(asKv.stderr, /looks like a porcupine-kv history .* use --model kv-append\n$/);
+  t.regex(asKv.stderr, /looks like a history in the porcupine-kv format .* use --model kv-append\n$/);
   const jepsen = file('jepsen.log', 'INFO  jepsen.util - 0\t:invoke\t:write\t1', 'INFO  jepsen.util - 0\t:ok\t:write\t1');
   const asAppend = await run(jepsen, '--model', 'kv-append');
   t.is(asAppend.code, 2);
-  t.regex(asAppend.stderr, /looks like a jepsen-etcd history .* use --model register\n$/);
+  t.regex(asAppend.stderr, /looks like a history in the jepsen-etcd format .* use --model register\n$/);
 });
 
 test('check: a history with no operation the model reads is bad input, not a pass', async (t) => {

@@ -10,24 +10,26 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import React from 'react';
 import { render } from 'ink-testing-library';
-import { loadConfig, parseConfig } from '../src/config/load.js';
-import type { Config } from '../src/config/schema.js';
-import { createRouter } from '../src/emulations/index.js';
-import { emulate } from '../src/emulations/run.js';
+import type { Config } from '../src/emulations/api.js';
+import { loadConfig, parseConfig } from '../src/emulations/index.js';
+import { storeText } from '../src/emulations/kv/views.js';
+import { multipaxos } from '../src/emulations/multipaxos/index.js';
+import { numberRanges, stateText } from '../src/emulations/rows.js';
+import { emulate, startRun } from '../src/emulations/run.js';
 import type { NodeView } from '../src/sim/router.js';
-import { linearizabilityJudge } from '../specs/checks.js';
 import { Dashboard } from '../src/ui/components.js';
 import { LiveDashboard } from '../src/ui/dashboard.js';
 import { DEFAULT_SPEED, ManualTicker, SimDriver } from '../src/ui/driver.js';
-import { layoutPanels, networkLine, nodeLine, partitionsLine, roleSummary, slotRanges, stateText, storeText } from '../src/ui/panels.js';
+import { layoutPanels, networkLine, nodeLine as nodeLineOf, partitionsLine, roleSummary as roleSummaryOf } from '../src/ui/panels.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DEFAULT = path.join(ROOT, 'configs/default.toml');
 const run = promisify(execFile);
 
 const small = (): Config => loadConfig(DEFAULT);
-const driverFor = (config: Config, options: ConstructorParameters<typeof SimDriver>[2] = {}) =>
-  new SimDriver(config, createRouter(config), { judge: linearizabilityJudge, ...options });
+const driverFor = (config: Config, options: ConstructorParameters<typeof SimDriver>[1] = {}) => new SimDriver(startRun(config), options);
+const nodeLine = (view: NodeView) => nodeLineOf(multipaxos, view);
+const roleSummary = (role: string, views: readonly NodeView[]) => roleSummaryOf(multipaxos, role, views);
 
 /** React flushes every update made inside `act` before it resolves: frames are deterministic,
  *  no wall-clock waits. `act` is global, so the Ink tests run serially. */
@@ -50,8 +52,8 @@ const livePart = (frame: string) => frame.slice(frame.lastIndexOf('mpkv '));
 // ---- panels ----------------------------------------------------------------------------------
 
 test('panels: slot ranges, stores and state values read well', (t) => {
-  t.is(slotRanges([0, 1, 2, 3]), '0-3');
-  t.is(slotRanges([5, 0, 1, 3, 7, 8, 9, 12]), '0-1, 3, 5, …');
+  t.is(numberRanges([0, 1, 2, 3]), '0-3');
+  t.is(numberRanges([5, 0, 1, 3, 7, 8, 9, 12]), '0-1, 3, 5, …');
   t.is(storeText(new Map()), '{}');
   t.is(storeText(new Map([['b', 'val_2'], ['a', 'val_1']])), '{a=val_1, b=val_2}');
   t.is(stateText({ preempted: 'backingOff' }), 'preempted.backingOff');
@@ -60,7 +62,7 @@ test('panels: slot ranges, stores and state values read well', (t) => {
 
 test('panels: a line per role from a real mid-run snapshot', (t) => {
   const config = small();
-  const router = createRouter(config);
+  const { router } = startRun(config);
   router.boot();
   while (router.time < 60 && router.step()) {
     /* into the run */
@@ -78,11 +80,12 @@ test('panels: a line per role from a real mid-run snapshot', (t) => {
 });
 
 test('panels: a crashed node and a preempted leader say so', (t) => {
-  const crashed: NodeView = { id: 'acceptor 2', status: 'crashed', restartPending: true, state: undefined, context: undefined };
+  const crashed: NodeView = { id: 'acceptor 2', role: 'acceptor', status: 'crashed', restartPending: true, state: undefined, context: undefined };
   t.like(nodeLine(crashed), { state: 'CRASHED', tone: 'bad' });
   const preempted: NodeView = {
     restartPending: false,
     id: 'leader 2',
+    role: 'leader',
     status: 'up',
     state: { preempted: 'backingOff' },
     context: { ballot: { round: 3, leader: 2 }, nextSlot: 4, applied: 2, decided: new Map(), proposals: new Map(), queue: [1, 2] },
@@ -93,19 +96,19 @@ test('panels: a crashed node and a preempted leader say so', (t) => {
 
 test('panels: many nodes are summarised by role to fit, leaders last', (t) => {
   const config = parseConfig('[topology]\nacceptors = 7\nleaders = 3\nreplicas = 2\nclients = 10\n');
-  const router = createRouter(config);
+  const { router } = startRun(config);
   router.run();
   const views = router.views();
-  const all = layoutPanels(views, 100);
+  const all = layoutPanels(multipaxos, views, 100);
   t.is(all[0]!.reduce((n, g) => n + g.lines.length, 0), 22, 'room for all: a line per node');
-  const tight = layoutPanels(views, 8)[0]!;
+  const tight = layoutPanels(multipaxos, views, 8)[0]!;
   t.deepEqual(
     tight.map((g) => [g.role, g.summarised]),
     [['acceptor', true], ['leader', false], ['replica', false], ['client', true]],
   );
   t.true(tight.reduce((n, g) => n + g.lines.length, 0) <= 8);
   t.regex(roleSummary('client', views.filter((v) => v.id.startsWith('client'))).detail, /^50\/50 requests completed {2}0 waiting$/);
-  const two = layoutPanels(views, 12, 2);
+  const two = layoutPanels(multipaxos, views, 12, 2);
   t.is(two.length, 2);
   for (const col of two) t.true(col.reduce((n, g) => n + g.lines.length, 0) <= 12);
 });
@@ -123,7 +126,7 @@ test('panels: the network line', (t) => {
 
 test('driver: the same seed gives the same trace as the plain run, whatever the pace', (t) => {
   const config = small();
-  const plain = emulate(config, {}, linearizabilityJudge);
+  const plain = emulate(config);
   const driver = driverFor(config, { maxStepsPerTick: 7 });
   const realTicks = [16, 33, 50, 5, 120];
   for (let i = 0; !driver.done && i < 100_000; i++) {

@@ -1,6 +1,6 @@
 /** Each network fault does what the config says, measured over the trace. */
 import test from 'ava';
-import { completedOf, configFrom, notOk, run, verdictOf } from './harness.js';
+import { completedOf, configFrom, historyEvents, notOk, run, verdictOf } from './harness.js';
 import type { TraceEvent } from '../src/sim/trace.js';
 
 const base = (network: string, extra = ''): string => `
@@ -110,13 +110,9 @@ test('faults: a crash-stopped client counts as finished, its last request pendin
 node = "client 1"
 at_ms = 5`;
   const result = run(configFrom(base('', crash)));
-  t.deepEqual(
-    result.clients.map((c) => [c.node, c.down]),
-    [['client 1', true], ['client 2', false], ['client 3', false]],
-  );
   t.is(result.summary.reason, 'clients-done');
   t.is(verdictOf(result, 'liveness').status, 'ok', verdictOf(result, 'liveness').detail);
   t.regex(verdictOf(result, 'liveness').detail, /down at the end, not judged: client 1 \(0\/10\)/);
-  const pending = result.history.filter((e) => e.process === 1);
+  const pending = historyEvents(result).filter((e) => e.process === 1);
   t.is(pending.length, 1, 'one invocation, never completed');
 });

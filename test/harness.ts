@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import { createActor, type AnyStateMachine } from 'xstate';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, parseConfig, type Overrides } from '../src/config/load.js';
-import type { Config } from '../src/config/schema.js';
-import { emulate, type RunResult } from '../src/emulations/run.js';
-import { linearizabilityJudge } from '../specs/checks.js';
-import type { Effect, NodeEvent } from '../src/sim/trace.js';
-import type { Message, NodeId } from '../src/roles/messages.js';
+import type { Overrides } from '../src/config/load.js';
+import type { Config } from '../src/emulations/api.js';
+import { loadConfig, parseConfig } from '../src/emulations/index.js';
+import type { Effect, Fact, Message, NodeEvent, NodeId } from '../src/emulations/multipaxos/messages.js';
+import { emulate, type RunOptions, type RunResult } from '../src/emulations/run.js';
+import type { TraceEvent } from '../src/sim/trace.js';
+import type { MpkvHistoryEvent } from '../specs/formats/mpkv.js';
 
 /** The repository root (tests run from dist/test). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -30,20 +31,40 @@ export function testDir(t: ExecutionContext, prefix: string): string {
   return dir;
 }
 
-export function config(name: string, overrides: Overrides = {}): Config {
-  return loadConfig(configPath(name), overrides);
+/** A loaded config, its sections untyped (tests read `topology.clients` and the like). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyConfig = Config<Record<string, any>>;
+
+export function config(name: string, overrides: Overrides = {}): AnyConfig {
+  return loadConfig(configPath(name), overrides) as AnyConfig;
 }
 
-export function configFrom(toml: string): Config {
-  return parseConfig(toml, 'inline.toml');
+export function configFrom(toml: string): AnyConfig {
+  return parseConfig(toml, 'inline.toml') as AnyConfig;
 }
 
-export function run(cfg: Config): RunResult {
-  return emulate(cfg, {}, linearizabilityJudge);
+export function run(cfg: Config, options: RunOptions = {}): RunResult {
+  return emulate(cfg, options);
 }
 
-/** Requests completed over all clients. */
-export const completedOf = (result: RunResult): number => result.clients.reduce((n, c) => n + c.completed, 0);
+/** The trace of a kv emulation's run, with its messages and facts typed. */
+export const kvTrace = (result: RunResult): readonly TraceEvent<Message, Fact>[] => result.trace as readonly TraceEvent<Message, Fact>[];
+
+/** The client history of a kv emulation's run, as events. */
+export function historyEvents(result: RunResult): MpkvHistoryEvent[] {
+  const text = result.history?.text() ?? '';
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as MpkvHistoryEvent);
+}
+
+/** Distinct requests completed over all clients. */
+export function completedOf(result: RunResult): number {
+  const done = new Set<string>();
+  for (const e of kvTrace(result)) if (e.kind === 'note' && e.fact?.kind === 'complete') done.add(`${e.node}/${e.fact.request_id}`);
+  return done.size;
+}
 
 /** The verdicts that are not ok, as `name status: detail` lines (an empty list when all pass). */
 export const notOk = (result: RunResult): string[] =>
@@ -74,6 +95,11 @@ export class Driven {
 
   deliver(from: NodeId, msg: Message): this {
     return this.send({ ...msg, from, entropy: this.entropy++ } as NodeEvent);
+  }
+
+  /** Facts noted since the start. */
+  facts(): Fact[] {
+    return this.effects.flatMap((e) => (e.type === 'note' && e.fact ? [e.fact] : []));
   }
 
   timeout(timer: string): this {

@@ -1,8 +1,10 @@
 /** The run invariants catch what they claim to: hand-made broken traces fail the right check. */
 import test from 'ava';
-import { agreement, convergence, factsOf, integrity, order, validity } from '../specs/invariants.js';
-import type { Fact, TraceEvent } from '../src/sim/trace.js';
-import type { LogCommand } from '../src/roles/messages.js';
+import { agreement, convergence, factsOf, integrity, order, validity } from '../src/emulations/kv/log-checks.js';
+import type { Fact, LogCommand } from '../src/emulations/multipaxos/messages.js';
+import type { TraceEvent as AnyTraceEvent } from '../src/sim/trace.js';
+
+type TraceEvent = AnyTraceEvent<never, Fact>;
 import { config, run } from './harness.js';
 
 const put = (client: number, request_id: number, key: string, value: string): LogCommand => ({

@@ -9,13 +9,11 @@ import test from 'ava';
 import { testDir } from './harness.js';
 
 import { join } from 'node:path';
-import { loadConfig } from '../src/config/load.js';
-import { createRouter } from '../src/emulations/index.js';
-import { finishRun } from '../src/emulations/run.js';
+import { loadConfig } from '../src/emulations/index.js';
+import { finishRun, startRun } from '../src/emulations/run.js';
 import { explore, failureReport, runSchedule, scheduleSize } from '../src/explore/explore.js';
 import { loadReplayFile, replayFileFor, replayMatches, traceDigest, writeReplayFile } from '../src/explore/replay.js';
-import { MUTANT_NAMES, type MutantName } from '../src/roles/mutants.js';
-import { linearizabilityJudge } from '../specs/checks.js';
+import { MUTANT_NAMES, type MutantName } from '../src/emulations/multipaxos/mutants.js';
 
 interface Hunt {
   readonly config: string;
@@ -62,7 +60,7 @@ for (const mutant of MUTANT_NAMES) {
     const replay = replayFileFor(hunt.config, config, failure, first);
     writeReplayFile(file, replay);
     const loaded = await loadReplayFile(file, base);
-    const again = finishRun(loaded.config, createRouter(loaded.config, loaded.options), linearizabilityJudge);
+    const again = finishRun(startRun(loaded.config, loaded.options));
     t.is(traceDigest(again.trace), traceDigest(first.trace), 'the replay is the same run, trace for trace');
     t.true(replayMatches(replay, again));
     t.deepEqual(

@@ -1,10 +1,10 @@
 /** Unit tests per role: one machine, driven by hand, its effects inspected. */
 import test from 'ava';
-import { acceptorMachine, type AcceptorDisk } from '../src/roles/acceptor.js';
-import { leaderMachine } from '../src/roles/leader.js';
-import { replicaMachine } from '../src/roles/replica.js';
-import { correctRules } from '../src/roles/rules.js';
-import type { LogCommand, PValue } from '../src/roles/messages.js';
+import { acceptorMachine, type AcceptorDisk } from '../src/emulations/multipaxos/acceptor.js';
+import { leaderMachine } from '../src/emulations/multipaxos/leader.js';
+import { replicaMachine } from '../src/emulations/multipaxos/replica.js';
+import { correctRules } from '../src/emulations/multipaxos/rules.js';
+import type { LogCommand, PValue } from '../src/emulations/multipaxos/messages.js';
 import { applyRequest, emptyRsm } from '../src/kv/rsm.js';
 import { Driven } from './harness.js';
 

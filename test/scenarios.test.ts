@@ -2,10 +2,10 @@
 import test from 'ava';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { completedOf, config, notOk, repoRoot, run } from './harness.js';
+import { completedOf, config, kvTrace, notOk, repoRoot, run } from './harness.js';
 import type { Rsm } from '../src/kv/rsm.js';
 import { storeToObject } from '../src/kv/kv.js';
-import { createRouter } from '../src/emulations/index.js';
+import { startRun } from '../src/emulations/run.js';
 
 const configs = readdirSync(path.join(repoRoot, 'configs')).filter((f) => f.endsWith('.toml'));
 
@@ -37,7 +37,7 @@ for (const name of configs.filter((c) => c !== 'kv_store.toml')) {
 }
 
 function lastStores(name: string): Array<{ node: string; applied: number; store: Record<string, string> }> {
-  const router = createRouter(config(name));
+  const { router } = startRun(config(name));
   router.run();
   return router
     .views()
@@ -52,12 +52,13 @@ test('scenario kv_store under a lossy network: all 30 requests complete, retries
   const cfg = { ...config('kv_store.toml'), network: { ...config('kv_store.toml').network, drop_rate: 0.3, duplicate_rate: 0.1 } };
   const result = run(cfg);
   t.is(completedOf(result), 30);
-  const retries = result.trace.filter((e) => e.kind === 'note' && e.text.startsWith('TIMEOUT')).length;
+  const trace = kvTrace(result);
+  const retries = trace.filter((e) => e.kind === 'note' && e.text.startsWith('TIMEOUT')).length;
   t.true(retries > 0, 'some requests were retried');
-  const answeredFromTable = result.trace.filter((e) => e.kind === 'note' && e.fact?.kind === 'apply' && !e.fact.fresh).length;
+  const answeredFromTable = trace.filter((e) => e.kind === 'note' && e.fact?.kind === 'apply' && !e.fact.fresh).length;
   t.true(answeredFromTable > 0, 'some retries reached the server after the original');
   const fresh = new Map<string, number>();
-  for (const e of result.trace) {
+  for (const e of trace) {
     if (e.kind === 'note' && e.fact?.kind === 'apply' && e.fact.fresh && e.fact.command.kind === 'request') {
       const key = `${e.fact.command.client}/${e.fact.command.request_id}`;
       fresh.set(key, (fresh.get(key) ?? 0) + 1);

@@ -6,9 +6,9 @@ import test from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { completedOf, config, configFrom, configPath, notOk, repoRoot, run, tempDir, verdictOf } from './harness.js';
-import { liveness } from '../specs/invariants.js';
-import { linearizabilityJudge } from '../specs/checks.js';
+import { completedOf, config, configFrom, configPath, historyEvents, notOk, repoRoot, run, tempDir, verdictOf } from './harness.js';
+import { liveness } from '../specs/liveness.js';
+import { linearizabilityJudge } from '../src/emulations/kv/linearizability.js';
 import { invokeEvent, okEvent } from '../specs/formats/mpkv.js';
 
 const cli = path.join(repoRoot, 'dist/src/cli.js');
@@ -94,7 +94,7 @@ restart_ms = 300
   const resumed = result.trace.find((e) => e.kind === 'note' && e.node === 'client 2' && e.text.startsWith('RESUME'));
   t.truthy(resumed, 'the in-flight request was re-sent after the restart');
   // One operation per request: the re-sent request is not a second invocation.
-  t.is(result.history.filter((e) => e.type === 'invoke').length, 24);
+  t.is(historyEvents(result).filter((e) => e.type === 'invoke').length, 24);
 });
 
 // ---- linearizability: unknown is never FAIL; the judge never throws ---------------------------
@@ -169,7 +169,7 @@ test('a closed pipe (mpkv run | head -1) ends quietly: exit 0, nothing on stderr
 
 test('configs/kv_store.toml mirrors the original client: gets and puts only', (t) => {
   const result = run(config('kv_store.toml'));
-  const fs = new Set(result.history.map((e) => e.f));
+  const fs = new Set(historyEvents(result).map((e) => e.f));
   t.deepEqual([...fs].sort(), ['get', 'put']);
   t.deepEqual(notOk(result), []);
 });

@@ -32,3 +32,15 @@ export function shown(value: unknown): string {
   const text = value === undefined ? 'nothing' : JSON.stringify(value) ?? String(value);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
+
+/** A history with no operation for the model: checking it would "pass" vacuously. */
+export class EmptyHistoryError extends Error {
+  override readonly name = 'EmptyHistoryError';
+
+  constructor(
+    readonly source: string,
+    readonly problem: string,
+  ) {
+    super(`${source}: ${problem}`);
+  }
+}

@@ -1,31 +1,22 @@
 /**
- * `mpkv check FILE --model kv|register|kv-append [--format mpkv|jepsen-etcd|porcupine-kv]
- *  [--check-steps N] [--timeout-ms N] [--html FILE]`: checks a recorded history for
- *  linearizability.
+ * `mpkv check FILE --model M [--format F] [--check-steps N] [--timeout-ms N] [--html FILE]`:
+ * checks a recorded history for linearizability against one of the models in
+ * specs/checkers.ts.
  *
  * Exit codes: 0 linearizable, 1 not (the explanation is printed), 2 bad input (one line,
  * `mpkv check: <file>:<line>: <what>`, never a stack trace), 3 unknown (the budget ran out
  * before the search finished; no verdict is claimed).
  *
- * Each format yields the operations of one model, so the default format follows the model:
- * kv reads mpkv's JSON Lines, register reads Jepsen etcd logs, kv-append reads Porcupine's kv
- * histories. A file in another format than the model reads, or with no operation the model
- * can check, is bad input, and the message names the model that would read it.
+ * Each format yields the operations of one model, so the default format follows the model.
+ * A file in another format than the model reads, or with no operation the model can check,
+ * is bad input, and the message names the model that would read it.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { formatResult, renderHtml } from '../../specs/explain.js';
-import { HistoryFormatError } from '../../specs/formats/error.js';
-import { parseJepsenEtcdHistory } from '../../specs/formats/jepsen-etcd.js';
-import { parseMpkvHistory } from '../../specs/formats/mpkv.js';
-import { parsePorcupineKvHistory } from '../../specs/formats/porcupine-kv.js';
-import type { Operation } from '../../specs/history.js';
-import { checkOperations, type CheckOptions, type CheckResult } from '../../specs/linearizability.js';
+import { CHECKERS, type Checker } from '../../specs/checkers.js';
+import { EmptyHistoryError, HistoryFormatError } from '../../specs/formats/error.js';
 import { detectFormat, type FormatName } from '../../specs/formats/detect.js';
-import type { Model } from '../../specs/model.js';
-import { kvAppendModel } from '../../specs/models/kv-append.js';
-import { kvModel } from '../../specs/models/kv.js';
-import { registerModel } from '../../specs/models/register.js';
+import type { CheckOptions } from '../../specs/linearizability.js';
 import { timeBudget } from '../util/budget.js';
 import { writeFileAtomic } from '../util/files.js';
 
@@ -36,16 +27,16 @@ export interface CommandOutput {
 
 
 
-export const CHECK_HELP = `Usage: mpkv check <history> --model kv|register|kv-append [options]
+export const CHECK_HELP = `Usage: mpkv check <history> --model ${Object.keys(CHECKERS).join('|')} [options]
 
 Checks a recorded history for linearizability against a model:
-  kv         mpkv's kv store (put / get / delete); reads mpkv JSON Lines (mpkv run --history)
-  register   a compare-and-set register; reads Jepsen etcd logs
-  kv-append  a kv store with append (Porcupine's kv tests); reads Porcupine's EDN lines
+${Object.entries(CHECKERS)
+  .map(([name, c]) => `  ${name.padEnd(10)} ${c.description}; reads ${c.format}`)
+  .join('\n')}
 
 Options:
   --model M          the model (required)
-  --format F         mpkv | jepsen-etcd | porcupine-kv (default: the one the model reads)
+  --format F         ${[...new Set(Object.values(CHECKERS).map((c) => c.format))].join(' | ')} (default: the one the model reads)
   --check-steps N    the search's step budget (deterministic: the same verdict anywhere)
   --timeout-ms N     also stop after N ms of wall-clock time (default: no time limit)
   --html FILE        write the history and the verdict as an HTML page
@@ -53,34 +44,6 @@ Options:
 
 Exit status: 0 linearizable, 1 not linearizable (explained), 2 bad input,
 3 unknown (the budget ran out before the search could decide).`;
-
-/** A model together with the one format it reads; the types stay private to each pairing. */
-interface Checker {
-  readonly format: FormatName;
-  run(text: string, source: string, options: CheckOptions): { result: CheckResult<unknown, unknown>; text: string; html: (title: string) => string };
-}
-
-function checkerFor<S, I, O>(model: Model<S, I, O>, format: FormatName, parse: (text: string, source: string) => Operation<I, O>[]): Checker {
-  return {
-    format,
-    run(text, source, options) {
-      const ops = parse(text, source);
-      if (ops.length === 0) throw new UsageError(`${source}: no ${model.name} operations in this ${format} history (the file has no events this format reads)`);
-      const result = checkOperations(model, ops, options);
-      return {
-        result: result as CheckResult<unknown, unknown>,
-        text: formatResult(model, result),
-        html: (title) => renderHtml(model, result, title),
-      };
-    },
-  };
-}
-
-const CHECKERS: Record<string, Checker> = {
-  kv: checkerFor(kvModel, 'mpkv', parseMpkvHistory),
-  register: checkerFor(registerModel, 'jepsen-etcd', parseJepsenEtcdHistory),
-  'kv-append': checkerFor(kvAppendModel, 'porcupine-kv', parsePorcupineKvHistory),
-};
 
 /** Bad input: printed as one line, exit code 2. */
 class UsageError extends Error {}
@@ -99,7 +62,7 @@ export async function checkCommand(args: string[], out: CommandOutput): Promise<
     const detected = detectFormat(text);
     if (detected && detected.format !== options.format) {
       throw new UsageError(
-        `${options.file}: looks like ${detected.format === 'mpkv' ? 'an' : 'a'} ${detected.format} history (${detected.because}), but --model ${options.model} reads ${options.format}: ` +
+        `${options.file}: looks like a history in the ${detected.format} format (${detected.because}), but --model ${options.model} reads ${options.format}: ` +
           `use --model ${modelFor(detected.format)}`,
       );
     }
@@ -108,7 +71,7 @@ export async function checkCommand(args: string[], out: CommandOutput): Promise<
     out.stdout(`${report}\n`);
     return { ok: 0, illegal: 1, unknown: 3 }[result.verdict];
   } catch (error) {
-    if (error instanceof HistoryFormatError || error instanceof UsageError) {
+    if (error instanceof HistoryFormatError || error instanceof EmptyHistoryError || error instanceof UsageError) {
       out.stderr(`mpkv check: ${error.message}\n`);
       return 2;
     }
@@ -145,12 +108,12 @@ function parseCheckArgs(args: string[]): CheckArgs {
     throw new UsageError(`${(error as Error).message.split(/\. |\n/)[0]!} (see mpkv check --help)`);
   }
   const { values, positionals } = parsed;
-  if (values.help) return { help: true, file: '', model: '', format: 'mpkv', checker: CHECKERS.kv!, budget: {} };
+  if (values.help) return { help: true, file: '', model: '', format: 'mpkv', checker: Object.values(CHECKERS)[0]!, budget: {} };
   if (positionals.length !== 1) throw new UsageError(`expected one history FILE, got ${positionals.length}`);
   const model = values.model;
-  if (model === undefined) throw new UsageError(`--model is required (kv, register or kv-append)`);
+  if (model === undefined) throw new UsageError(`--model is required (${Object.keys(CHECKERS).join(', ')})`);
   const checker = CHECKERS[model];
-  if (checker === undefined) throw new UsageError(`unknown model "${model}": expected kv, register or kv-append`);
+  if (checker === undefined) throw new UsageError(`unknown model "${model}": expected ${Object.keys(CHECKERS).join(', ')}`);
   const format = values.format ?? checker.format;
   if (format !== checker.format) throw new UsageError(`model ${model} reads the ${checker.format} format, not "${format}"`);
   const budget: CheckOptions = {

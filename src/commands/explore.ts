@@ -11,15 +11,13 @@
 import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/load.js';
-import type { Config } from '../config/schema.js';
+import type { Config } from '../emulations/api.js';
 import { failureReport, runSchedule, type ExploreOutcome, type Progress } from '../explore/explore.js';
 import { exploreWithWorkers } from '../explore/pool.js';
 import { replayFileFor, writeReplayFile } from '../explore/replay.js';
-import { isMutant, MUTANTS, type MutantName } from '../roles/mutants.js';
+import { EMULATIONS, emulationOf, loadConfig } from '../emulations/index.js';
 import { flushStdout, intFlag, UsageError, type Io } from './io.js';
-import type { HistoryJudge } from '../emulations/run.js';
-import { linearizabilityJudge, linearizabilityJudgeWith } from '../../specs/checks.js';
+import type { JudgeOptions } from '../emulations/api.js';
 
 export const EXPLORE_HELP = `Usage: mpkv explore <config.toml> [options]
 
@@ -62,8 +60,13 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
     return 0;
   }
   if (values['list-mutants']) {
-    const width = Math.max(...Object.keys(MUTANTS).map((m) => m.length));
-    for (const [name, description] of Object.entries(MUTANTS)) io.stdout(`${name.padEnd(width)}  ${description}`);
+    const width = Math.max(...EMULATIONS.flatMap((e) => Object.keys(e.mutants).map((m) => m.length)));
+    for (const emulation of EMULATIONS) {
+      const mutants = Object.entries(emulation.mutants);
+      if (mutants.length === 0) continue;
+      io.stdout(`${emulation.name}:`);
+      for (const [name, description] of mutants) io.stdout(`  ${name.padEnd(width)}  ${description}`);
+    }
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError('explore: expected one config file, e.g. mpkv explore configs/default.toml');
@@ -76,11 +79,12 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
   const cores = availableParallelism();
   if (workers > 4 * cores) throw new UsageError(`--workers: expected at most ${4 * cores} on this machine, got ${workers}`);
   const mutant = values.mutant;
-  if (mutant !== undefined && !isMutant(mutant)) {
-    throw new UsageError(`--mutant: unknown mutant ${JSON.stringify(mutant)} (expected one of ${Object.keys(MUTANTS).join(', ')})`);
-  }
   const loaded = loadConfig(file);
-  const config: Config = mutant ? { ...loaded, mutants: { enable: [mutant as MutantName] } } : loaded;
+  const known = Object.keys(emulationOf(loaded).mutants);
+  if (mutant !== undefined && !known.includes(mutant)) {
+    throw new UsageError(`--mutant: ${loaded.emulation} has no mutant ${JSON.stringify(mutant)} (expected one of ${known.join(', ')})`);
+  }
+  const config: Config = mutant ? { ...loaded, mutants: { enable: [mutant] } } : loaded;
   const out = values.out ?? `${basename(file, extname(file))}${mutant ? `-${mutant}` : ''}.replay.json`;
 
   io.stdout(
@@ -113,7 +117,7 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
     io.stdout(`ok: ${outcome.runs} schedule(s) passed, ${outcome.faults} fault(s) injected, ${seconds.toFixed(1)}s (${rate})`);
     return 0;
   }
-  const judge = checkSteps === undefined ? linearizabilityJudge : linearizabilityJudgeWith({ max_steps: checkSteps });
+  const judge: JudgeOptions = checkSteps === undefined ? {} : { check: { max_steps: checkSteps } };
   return reportViolation(io, file, config, outcome, { seconds, rate, mutant, out, judge });
 }
 
@@ -122,7 +126,7 @@ function reportViolation(
   file: string,
   config: Config,
   outcome: ExploreOutcome,
-  how: { seconds: number; rate: string; mutant: string | undefined; out: string; judge: HistoryJudge },
+  how: { seconds: number; rate: string; mutant: string | undefined; out: string; judge: JudgeOptions },
 ): number {
   const failure = outcome.failure!;
   for (const line of failureReport(failure)) io.stdout(line);

@@ -4,19 +4,16 @@
  * decide (unknown), 2 on a usage or config error.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/load.js';
-import type { Config } from '../config/schema.js';
-import { createRouter } from '../emulations/index.js';
-import { finishRun, type RunResult } from '../emulations/run.js';
+import type { Config } from '../emulations/api.js';
+import { loadConfig } from '../emulations/index.js';
+import { finishRun, startRun, type RunResult } from '../emulations/run.js';
 import { formatEvent, formatSummary } from '../ui/plain.js';
 import { writeFileAtomic } from '../util/files.js';
 import { intFlag, UsageError, type Io } from './io.js';
-import { linearizabilityJudgeWith } from '../../specs/checks.js';
 import type { CheckOptions } from '../../specs/linearizability.js';
 import { EXIT_CODES, statusLabel, summaryLine } from '../../specs/verdict.js';
 import { timeBudget } from '../util/budget.js';
 import { loadReplayFile, replayDivergence } from '../explore/replay.js';
-import { formatMpkvHistory } from '../../specs/formats/mpkv.js';
 
 export const RUN_HELP = `Usage: mpkv run <config.toml> [options]
 
@@ -76,14 +73,16 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   });
   const replay = values.replay ? await loadReplayFile(values.replay, config) : undefined;
   const runConfig = replay?.config ?? config;
-  const judge = linearizabilityJudgeWith(checkOptions(values['check-steps'], values['check-timeout-ms']));
-  const router = createRouter(runConfig, replay?.options);
+  const judge = { check: checkOptions(values['check-steps'], values['check-timeout-ms']) };
+  const run = startRun(runConfig, { ...replay?.options, judge });
+  const { router, emulation } = run;
+  if (values.history && !run.judge.history) throw new UsageError(`--history: the ${runConfig.emulation} emulation keeps no client history`);
   const title = runTitle(positionals[0]!, runConfig, replay?.file);
   const writesFiles = Boolean(values['trace-json'] || values.history);
   let result: RunResult;
   if (io.tty && !values.plain && !values.json) {
     const { runDashboard } = await import('../ui/dashboard.js');
-    const watched = await runDashboard(runConfig, router, { speed: intFlag('speed', values.speed, 1), paused: replay !== undefined, judge, replay: replay?.file });
+    const watched = await runDashboard(run, { speed: intFlag('speed', values.speed, 1), paused: replay !== undefined, replay: replay?.file });
     if (!watched) {
       io.stdout(`stopped at t=${router.time} ms before the run ended: not judged (${title})`);
       return 1;
@@ -92,7 +91,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   } else {
     if (!values.json) io.stdout(title);
     router.onEvent((e) => {
-      const line = values.json ? JSON.stringify(e) : formatEvent(e, values.verbose);
+      const line = values.json ? JSON.stringify(e) : formatEvent(e, emulation.describeMessage, values.verbose);
       if (line) io.stdout(line);
     });
     router.boot();
@@ -100,10 +99,10 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       // Output closed (piped into `head`): nothing more can be shown; stop, unless files are due.
       if (io.closed?.() && !writesFiles) return 0;
     }
-    result = finishRun(runConfig, router, judge);
+    result = finishRun(run);
   }
   if (values['trace-json']) writeFileAtomic(values['trace-json'], result.trace.map((e) => JSON.stringify(e)).join('\n') + '\n');
-  if (values.history) writeFileAtomic(values.history, formatMpkvHistory(result.history));
+  if (values.history && result.history) writeFileAtomic(values.history, result.history.text());
   const diverged = replay ? replayDivergence(replay.replay, result) : undefined;
   if (diverged) io.stderr(`mpkv run: REPLAY DIVERGED from ${replay!.file}: ${diverged}. The code changed since the file was written; this run does not reproduce it.`);
   if (!values.json) for (const line of report(runConfig, result, diverged)) io.stdout(line);
@@ -125,15 +124,12 @@ export function checkOptions(steps: string | undefined, timeoutMs: string | unde
 
 export function report(config: Config, result: RunResult, diverged?: string): string[] {
   const width = Math.max(...result.verdicts.map((v) => v.name.length));
-  const judged = result.clients.filter((c) => !c.down);
-  const completed = result.clients.reduce((n, c) => n + c.completed, 0);
-  const requested = result.clients.reduce((n, c) => n + c.requests, 0);
   return [
     '',
     `${config.emulation} run, seed ${config.seed}${config.mutants.enable.length ? `, mutants: ${config.mutants.enable.join(', ')}` : ''}`,
     ...(diverged ? [`REPLAY DIVERGED: ${diverged}`] : []),
-    ...formatSummary(result.summary, completed, requested),
-    ...(judged.length < result.clients.length ? [`clients down at the end: ${result.clients.length - judged.length}`] : []),
+    ...result.counts,
+    ...formatSummary(result.summary),
     'verdicts:',
     ...result.verdicts.map((v) => `  ${v.name.padEnd(width)}  ${statusLabel(v.status).padEnd(7)}  ${v.detail}`),
     summaryLine(result.verdicts),

@@ -7,8 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parse, TomlError } from 'smol-toml';
 import * as v from 'valibot';
-import { allNodes, topologyOf } from './nodes.js';
-import { ConfigSchema, LIMITS, type Config } from './schema.js';
+import { baseEntries, type BaseConfig } from './base.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -29,17 +28,47 @@ export interface Overrides {
   readonly requests?: number;
 }
 
-export function loadConfig(file: string, overrides: Overrides = {}): Config {
+type Path = ReadonlyArray<string | number>;
+
+/** A problem with a config that a schema cannot express: the key path, and what is wrong. */
+export interface ConfigProblem {
+  readonly path: Path;
+  readonly detail: string;
+}
+
+/** What the loader needs of an emulation (src/emulations/api.ts's `Emulation` has all of it). */
+export interface EmulationSpec {
+  readonly name: string;
+  /** Its own config sections: valibot schemas with defaults. */
+  readonly sections: Readonly<Record<string, v.GenericSchema>>;
+  /** Where `--clients` and `--requests` write (key paths), if it has such knobs. */
+  readonly overrides?: { readonly clients?: readonly string[]; readonly requests?: readonly string[] };
+  validate?(config: never): ConfigProblem | undefined;
+  topology(config: never): readonly { readonly role: string; readonly nodes: readonly string[] }[];
+  readonly mutants: Readonly<Record<string, string>>;
+  readonly roles: readonly { readonly plural: string; readonly crashable: boolean }[];
+}
+
+/** The emulations a config may name; the first is the default. */
+export interface Catalogue {
+  readonly names: readonly string[];
+  get(name: string): EmulationSpec | undefined;
+}
+
+/** A loaded config: the common keys, and the emulation's sections (typed by the emulation). */
+export type LoadedConfig = BaseConfig & Record<string, unknown>;
+
+export function loadConfigWith(catalogue: Catalogue, file: string, overrides: Overrides = {}): LoadedConfig {
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
   } catch (e) {
     throw new ConfigError(file, undefined, '', `cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  return parseConfig(source, file, overrides);
+  return parseConfigWith(catalogue, source, file, overrides);
 }
 
-export function parseConfig(source: string, file = '<config>', overrides: Overrides = {}): Config {
+export function parseConfigWith(catalogue: Catalogue, source: string, file = '<config>', overrides: Overrides = {}): LoadedConfig {
   let raw: Record<string, unknown>;
   try {
     raw = parse(source) as Record<string, unknown>;
@@ -47,88 +76,75 @@ export function parseConfig(source: string, file = '<config>', overrides: Overri
     if (e instanceof TomlError) throw new ConfigError(file, e.line, '', `TOML syntax error: ${firstLine(e.message)}`);
     throw e;
   }
-  const flags = applyOverrides(raw, overrides);
-  // A value given on the command line is blamed on its flag, not on a line of the file.
-  const where = (path: Path): { line: number | undefined; path: string } => {
+  const fail = (path: Path, detail: string, flags = new Map<string, string>()): never => {
     const flag = flags.get(pathText(path));
-    return flag ? { line: undefined, path: `${flag} (overrides ${pathText(path)})` } : { line: locate(source, path), path: pathText(path) };
+    if (flag) throw new ConfigError(file, undefined, `${flag} (overrides ${pathText(path)})`, detail);
+    throw new ConfigError(file, locate(source, path), pathText(path), detail);
   };
-  const result = v.safeParse(ConfigSchema, raw, { abortEarly: true });
+  const name = raw.emulation ?? catalogue.names[0];
+  const emulation = typeof name === 'string' ? catalogue.get(name) : undefined;
+  if (!emulation) fail(['emulation'], `expected one of ${catalogue.names.map((n) => JSON.stringify(n)).join(', ')}, got ${shown(name)}`);
+  raw.emulation = emulation!.name;
+  const flags = applyOverrides(raw, overrides, emulation!, file);
+  const schema = v.strictObject({ ...baseEntries, ...emulation!.sections });
+  const result = v.safeParse(schema, raw, { abortEarly: true });
   if (!result.success) {
     const issue = result.issues[0];
-    const at = where((issue.path ?? []).map((p) => p.key as string | number));
-    throw new ConfigError(file, at.line, at.path, describeIssue(issue));
+    fail((issue.path ?? []).map((p) => p.key as string | number), describeIssue(issue), flags);
   }
-  const config = result.output;
-  const problem = checkConsistency(config);
-  if (problem) {
-    const at = where(problem.path);
-    throw new ConfigError(file, at.line, at.path, problem.detail);
-  }
+  const parsed = result.output as Record<string, unknown> & Omit<BaseConfig, 'faults'> & { faults: Record<string, unknown> };
+  const crashable = emulation!.roles.filter((r) => r.crashable).map((r) => r.plural);
+  const crashRoles = (parsed.faults.crash_roles as string[] | undefined) ?? crashable;
+  const config = { ...parsed, faults: { ...parsed.faults, crash_roles: crashRoles } } as unknown as LoadedConfig;
+  const problem = checkCommon(config, emulation!, crashable) ?? emulation!.validate?.(config as never);
+  if (problem) fail(problem.path, problem.detail, flags);
   return config;
 }
 
 /** Writes the overrides into the raw config; returns which key paths came from which flag. */
-function applyOverrides(raw: Record<string, unknown>, o: Overrides): Map<string, string> {
+function applyOverrides(raw: Record<string, unknown>, o: Overrides, emulation: EmulationSpec, file: string): Map<string, string> {
   const flags = new Map<string, string>();
-  const table = (name: string): Record<string, unknown> => {
-    const t = raw[name];
-    if (t && typeof t === 'object' && !Array.isArray(t)) return t as Record<string, unknown>;
-    return (raw[name] = {});
+  const set = (path: readonly string[], value: number, flag: string): void => {
+    let table = raw;
+    for (const key of path.slice(0, -1)) {
+      const t = table[key];
+      table = t && typeof t === 'object' && !Array.isArray(t) ? (t as Record<string, unknown>) : (table[key] = {} as Record<string, unknown>);
+    }
+    table[path.at(-1)!] = value;
+    flags.set(pathText(path), flag);
   };
-  if (o.seed !== undefined) {
-    raw.seed = o.seed;
-    flags.set('seed', '--seed');
-  }
-  if (o.clients !== undefined) {
-    table('topology').clients = o.clients;
-    flags.set('topology.clients', '--clients');
-  }
-  if (o.requests !== undefined) {
-    table('workload').requests = o.requests;
-    flags.set('workload.requests', '--requests');
+  if (o.seed !== undefined) set(['seed'], o.seed, '--seed');
+  for (const knob of ['clients', 'requests'] as const) {
+    if (o[knob] === undefined) continue;
+    const path = emulation.overrides?.[knob];
+    if (!path) throw new ConfigError(file, undefined, `--${knob}`, `the ${emulation.name} emulation has no such knob`);
+    set(path, o[knob]!, `--${knob}`);
   }
   return flags;
 }
 
 function describeIssue(issue: v.BaseIssue<unknown>): string {
   if (issue.type === 'strict_object' && issue.expected === 'never') return 'unknown key';
-  const got = issue.input === undefined ? 'nothing' : JSON.stringify(issue.input);
-  return `${issue.message}, got ${got}`;
+  return `${issue.message}, got ${issue.input === undefined ? 'nothing' : JSON.stringify(issue.input)}`;
 }
 
-type Path = ReadonlyArray<string | number>;
-interface Problem {
-  readonly path: Path;
-  readonly detail: string;
-}
-
-/** What the schema cannot say: relations between keys, and names that must exist. */
-function checkConsistency(config: Config): Problem | undefined {
-  const t = config.topology;
-  if (config.emulation === 'kv_store' && t.servers !== 1) {
-    return { path: ['topology', 'servers'], detail: `kv_store runs exactly 1 server, got ${t.servers}` };
-  }
-  const w = config.workload;
-  if (w.get_weight + w.put_weight + w.delete_weight <= 0) {
-    return { path: ['workload', 'get_weight'], detail: 'get_weight, put_weight and delete_weight are all 0: at least one must be > 0' };
-  }
-  if (t.clients * w.requests > LIMITS.totalRequests) {
-    return {
-      path: ['workload', 'requests'],
-      detail: `${t.clients} clients x ${w.requests} requests is ${t.clients * w.requests}; at most ${LIMITS.totalRequests} requests per run`,
-    };
-  }
+/** What no schema can say, for every emulation: relations between keys, names that must exist. */
+function checkCommon(config: LoadedConfig, emulation: EmulationSpec, crashable: readonly string[]): ConfigProblem | undefined {
   const n = config.network;
   if (n.delay_min_ms > n.delay_max_ms) {
     return { path: ['network', 'delay_max_ms'], detail: `must be >= delay_min_ms (${n.delay_min_ms}), got ${n.delay_max_ms}` };
   }
-  if (config.paxos.backoff_min_ms > config.paxos.backoff_max_ms) {
-    return { path: ['paxos', 'backoff_max_ms'], detail: `must be >= backoff_min_ms (${config.paxos.backoff_min_ms}), got ${config.paxos.backoff_max_ms}` };
+  const mutants = Object.keys(emulation.mutants);
+  for (const [i, m] of config.mutants.enable.entries()) {
+    if (!mutants.includes(m)) {
+      return { path: ['mutants', 'enable', i], detail: `expected one of ${mutants.join(', ') || '(none: this emulation has no mutants)'}, got ${JSON.stringify(m)}` };
+    }
   }
-  const nodes = new Set(allNodes(topologyOf(config)));
-  const unknownNode = (name: string): string =>
-    `no node ${JSON.stringify(name)} in this topology (nodes: ${[...nodes].join(', ')})`;
+  for (const [i, r] of config.faults.crash_roles.entries()) {
+    if (!crashable.includes(r)) return { path: ['faults', 'crash_roles', i], detail: `expected one of ${crashable.join(', ') || '(none)'}, got ${JSON.stringify(r)}` };
+  }
+  const nodes = new Set(emulation.topology(config as never).flatMap((r) => r.nodes));
+  const unknownNode = (name: string): string => `no node ${JSON.stringify(name)} in this topology (nodes: ${[...nodes].join(', ')})`;
   for (const [i, p] of config.partitions.entries()) {
     if (p.end_ms !== undefined && p.end_ms <= p.start_ms) return { path: ['partitions', i, 'end_ms'], detail: `must be > start_ms (${p.start_ms}), got ${p.end_ms}` };
     const seen = new Set<string>();
@@ -148,6 +164,8 @@ function checkConsistency(config: Config): Problem | undefined {
   }
   return undefined;
 }
+
+const shown = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
 
 const pathText = (path: Path): string =>
   path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');

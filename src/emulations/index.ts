@@ -1,36 +1,31 @@
 /**
- * Wiring a `Config` into a running world: the nodes of the chosen emulation, the network and
- * the planned faults, all handed to one router.
+ * The registry: every emulation a config may name with `emulation = "..."`, the first being
+ * the default. Adding an emulation is one line here (see README, "Adding an emulation").
  */
-import type { Config } from '../config/schema.js';
-import type { Mutants } from '../roles/mutants.js';
-import { Router, type RouterOptions } from '../sim/router.js';
-import type { NetworkModel } from '../sim/network.js';
-import { kvStoreNodes } from './kv_store.js';
-import { multipaxosNodes } from './multipaxos.js';
+import { loadConfigWith, parseConfigWith, type Catalogue, type Overrides } from '../config/load.js';
+import type { AnyEmulation, Config } from './api.js';
+import { kvStore } from './kv_store/index.js';
+import { multipaxos } from './multipaxos/index.js';
 
-export interface EmulationOptions {
-  /** Replaces the config's network (exploration drives it from a schedule). */
-  readonly network?: NetworkModel;
-  /** Replace the config's planned faults. */
-  readonly partitions?: RouterOptions['partitions'];
-  readonly crashes?: RouterOptions['crashes'];
+export const EMULATIONS: readonly AnyEmulation[] = [
+  multipaxos,
+  kvStore,
+];
+
+const byName = new Map(EMULATIONS.map((e) => [e.name, e]));
+
+/** The emulation a config names (configs are only ever loaded with a registered name). */
+export function emulationOf(config: Pick<Config, 'emulation'>): AnyEmulation {
+  const emulation = byName.get(config.emulation);
+  if (!emulation) throw new Error(`no emulation named ${JSON.stringify(config.emulation)}`);
+  return emulation;
 }
 
-export function mutantsOf(config: Config): Mutants {
-  return new Set(config.mutants.enable);
-}
+export const catalogue: Catalogue = { names: EMULATIONS.map((e) => e.name), get: (name) => byName.get(name) };
 
-export function createRouter(config: Config, options: EmulationOptions = {}): Router {
-  const mutants = mutantsOf(config);
-  const nodes = config.emulation === 'kv_store' ? kvStoreNodes(config, mutants) : multipaxosNodes(config, mutants);
-  return new Router({
-    seed: config.seed,
-    nodes,
-    network: options.network ?? config.network,
-    partitions: options.partitions ?? config.partitions,
-    crashes: options.crashes ?? config.crashes,
-    time_limit_ms: config.time_limit_ms,
-    drain_ms: config.drain_ms,
-  });
-}
+/** Reads and checks a config file; bad input is a `ConfigError` naming the file, line and key. */
+export const loadConfig = (file: string, overrides: Overrides = {}): Config => loadConfigWith(catalogue, file, overrides);
+
+/** Checks a config given as TOML text. */
+export const parseConfig = (source: string, file = '<config>', overrides: Overrides = {}): Config =>
+  parseConfigWith(catalogue, source, file, overrides);

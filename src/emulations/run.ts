@@ -1,94 +1,93 @@
 /**
- * One emulation run from start to verdicts: build the world from the config, run the router to
- * the end, then judge the trace. The views (plain, JSON, dashboard) subscribe to the router's
- * events; nothing here prints.
+ * One run from start to verdicts, for any emulation: build its nodes from the config, hand them
+ * to one router with the config's network and planned faults, let the emulation's judge watch
+ * every event as it happens, and at the end collect its verdicts. The views (plain, JSON,
+ * dashboard) subscribe to the router's events too; nothing here prints.
  */
-import type { Config } from '../config/schema.js';
-import { invokeEvent, okEvent, type MpkvHistoryEvent } from '../../specs/formats/mpkv.js';
-import type { Rsm } from '../kv/rsm.js';
-import type { Router, RunSummary } from '../sim/router.js';
+import { Router, type RouterOptions, type RunSummary } from '../sim/router.js';
+import type { NetworkModel } from '../sim/network.js';
 import type { TraceEvent } from '../sim/trace.js';
-import { agreement, convergence, factsOf, integrity, liveness, order, validity, type ClientEnd, type LearnerEnd, type Noted } from '../../specs/invariants.js';
-import { guarded, overallStatus, type Verdict, type VerdictStatus } from '../../specs/verdict.js';
-import { stallReasons } from './diagnose.js';
-import { createRouter, type EmulationOptions } from './index.js';
+import { overallStatus, type Verdict, type VerdictStatus } from '../../specs/verdict.js';
+import type { AnyEmulation, ClientHistory, Config, JudgeOptions, RunEnd, RunJudge } from './api.js';
+import { emulationOf } from './index.js';
 
-/** One line of the client history (`--history FILE`, `mpkv check --format mpkv`). */
-export type HistoryEvent = MpkvHistoryEvent;
+export interface RunOptions {
+  /** Replaces the config's network (exploration drives it from a schedule). */
+  readonly network?: NetworkModel;
+  /** Replace the config's planned faults. */
+  readonly partitions?: RouterOptions['partitions'];
+  readonly crashes?: RouterOptions['crashes'];
+  /** What the judge is told (the linearizability search's budget). */
+  readonly judge?: JudgeOptions;
+}
+
+/** A run in progress: its router (step it, or let `finishRun` run it to the end) and its judge. */
+export interface Run {
+  readonly config: Config;
+  readonly emulation: AnyEmulation;
+  readonly router: Router;
+  readonly judge: RunJudge;
+}
 
 export interface RunResult {
   readonly config: Config;
   readonly summary: RunSummary;
   readonly trace: readonly TraceEvent[];
-  readonly history: HistoryEvent[];
-  /** Each client at the end: requests, completions, whether it was down. */
-  readonly clients: readonly ClientEnd[];
-  readonly verdicts: Verdict[];
+  /** The first lines of the summary, from the emulation (`requests completed: 15/15`). */
+  readonly counts: readonly string[];
+  readonly verdicts: readonly Verdict[];
   /** fail if a check failed, else unknown if one could not decide, else ok. */
   readonly status: VerdictStatus;
+  /** The client history, if the emulation keeps one. */
+  readonly history: ClientHistory | undefined;
 }
 
-/** Judges what linearizability means for a history; supplied by specs/ (see checks.ts). */
-export type HistoryJudge = (history: readonly HistoryEvent[]) => Verdict;
+/** Builds the world a config describes; the judge is already watching. */
+export function startRun(config: Config, options: RunOptions = {}): Run {
+  const emulation = emulationOf(config);
+  const router = new Router({
+    seed: config.seed,
+    nodes: emulation.nodes(config),
+    network: options.network ?? config.network,
+    partitions: options.partitions ?? config.partitions,
+    crashes: options.crashes ?? config.crashes,
+    time_limit_ms: config.time_limit_ms,
+    drain_ms: config.drain_ms,
+  });
+  const judge = emulation.judge(config, options.judge ?? {});
+  router.onEvent((event) => judge.observe(event));
+  return { config, emulation, router, judge };
+}
 
-/** Runs to the end (or continues a router the caller has been stepping). */
-export function finishRun(config: Config, router: Router, judge?: HistoryJudge): RunResult {
+/** Runs to the end (or continues a run the caller has been stepping), then judges it. */
+export function finishRun(run: Run): RunResult {
+  const { router, judge, config } = run;
   const summary = router.run();
-  const trace = router.trace;
-  const history = historyOf(trace);
-  const facts = factsOf(trace);
   const views = router.views();
-  const learners: LearnerEnd[] = views
-    .filter((v) => /^(leader|replica|server)/.test(v.id))
-    .map((v) => {
-      const context = v.context as { applied?: number; rsm?: Rsm } | undefined;
-      return { node: v.id, up: v.status === 'up', applied: context?.applied ?? 0, store: context?.rsm?.store ?? new Map() };
-    });
-  const clients = clientEnds(config, views, facts);
-  const why = (): string[] => stallReasons({ config, summary, views, partitions: router.activePartitionWindows(), facts });
-  const verdicts = [
-    ...(judge ? [guarded('linearizability', () => judge(history))] : []),
-    guarded('agreement', () => agreement(facts)),
-    guarded('validity', () => validity(facts)),
-    guarded('integrity', () => integrity(facts)),
-    guarded('order', () => order(facts)),
-    guarded('convergence', () => convergence(learners)),
-    guarded('liveness', () => liveness(clients, `${summary.reason} at t=${summary.time_ms}`, clients.some((c) => !c.down && c.completed < c.requests) ? why() : [])),
-  ];
-  return { config, summary, trace, history, clients, verdicts, status: overallStatus(verdicts) };
+  const partitions = router.activePartitionWindows();
+  const end: RunEnd = { summary, views, partitions, stalled: stalledBy(views, partitions) };
+  const { verdicts, counts } = judge.finish(end);
+  return { config, summary, trace: router.trace, counts, verdicts, status: overallStatus(verdicts), history: judge.history?.() };
 }
 
-export function emulate(config: Config, options: EmulationOptions = {}, judge?: HistoryJudge): RunResult {
-  return finishRun(config, createRouter(config, options), judge);
+/** Runs a config from start to end. */
+export function emulate(config: Config, options: RunOptions = {}): RunResult {
+  return finishRun(startRun(config, options));
 }
 
-/** Each client's requests and distinct completions, from its facts, and whether it ended down. */
-function clientEnds(config: Config, views: readonly { id: string; status: string }[], facts: readonly Noted[]): ClientEnd[] {
-  const completed = new Map<string, Set<number>>();
-  for (const { node, fact } of facts) {
-    if (fact.kind !== 'complete') continue;
-    let seen = completed.get(node);
-    if (!seen) completed.set(node, (seen = new Set()));
-    seen.add(fact.request_id);
+/** What the core knows of a stall: nodes down at the end, partitions still in force. */
+function stalledBy(views: RunEnd['views'], partitions: RunEnd['partitions']): string[] {
+  const reasons: string[] = [];
+  const down = views.filter((v) => v.status === 'crashed');
+  if (down.length > 0) {
+    const forGood = down.filter((v) => !v.restartPending).map((v) => v.id);
+    const later = down.filter((v) => v.restartPending).map((v) => v.id);
+    reasons.push(
+      [forGood.length ? `crashed for good: ${forGood.join(', ')}` : '', later.length ? `down, restart planned after the end: ${later.join(', ')}` : '']
+        .filter(Boolean)
+        .join('; '),
+    );
   }
-  return views
-    .filter((v) => v.id.startsWith('client '))
-    .map((v) => ({ node: v.id, requests: config.workload.requests, completed: completed.get(v.id)?.size ?? 0, down: v.status === 'crashed' }));
-}
-
-/**
- * The client history, from the trace: a request's first send is its invocation, its reply
- * the completion. A client that crashes for good leaves its request pending; one that restarts
- * re-sends its in-flight request with the same id, so the operation stays one operation of the
- * same process, completed when the answer comes.
- */
-export function historyOf(trace: readonly TraceEvent[]): HistoryEvent[] {
-  const history: HistoryEvent[] = [];
-  for (const e of trace) {
-    if (e.kind !== 'note' || !e.fact) continue;
-    const fact = e.fact;
-    if (fact.kind === 'invoke') history.push(invokeEvent(fact.client, fact.command, e.t));
-    else if (fact.kind === 'complete') history.push(okEvent(fact.client, fact.command, fact.result, e.t));
-  }
-  return history;
+  for (const w of partitions) reasons.push(`partition still active: ${w.groups.map((g) => `{${g.join(', ')}}`).join(' | ')} | rest`);
+  return reasons;
 }

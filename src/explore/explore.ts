@@ -20,17 +20,14 @@
  * read here only for progress and timing.
  */
 import fc from 'fast-check';
-import type { Config } from '../config/schema.js';
-import { createRouter } from '../emulations/index.js';
-import { finishRun, type HistoryJudge, type RunResult } from '../emulations/run.js';
-import type { Verdict } from '../../specs/invariants.js';
-import { linearizabilityJudge, linearizabilityJudgeWith } from '../../specs/checks.js';
-import type { MutantName } from '../roles/mutants.js';
+import type { Config, JudgeOptions } from '../emulations/api.js';
+import { emulate, type RunResult } from '../emulations/run.js';
+import type { Verdict } from '../../specs/verdict.js';
 import { describeFault, scheduleNetwork, type InjectedFault } from './network.js';
 import { faultCount, scheduleArbitrary, type Schedule } from './schedule.js';
 
 /** The config a schedule runs under: its seed, the mutants asked for, the longer drain. */
-export function explorationConfig(config: Config, seed: number, mutants: readonly MutantName[] = config.mutants.enable): Config {
+export function explorationConfig(config: Config, seed: number, mutants: readonly string[] = config.mutants.enable): Config {
   return { ...config, seed, drain_ms: config.drain_ms + config.faults.safety_ms, mutants: { enable: [...mutants] } };
 }
 
@@ -46,12 +43,10 @@ export interface ScheduleRun {
 }
 
 /** Runs one schedule to the end and judges it. `config` is the explored config as loaded. */
-export function runSchedule(config: Config, schedule: Schedule, judge: HistoryJudge = linearizabilityJudge): ScheduleRun {
+export function runSchedule(config: Config, schedule: Schedule, judge: JudgeOptions = {}): ScheduleRun {
   const runConfig = explorationConfig(config, schedule.seed);
   const options = scheduleOptions(runConfig, schedule);
-  const router = createRouter(runConfig, options);
-  router.boot();
-  const result = finishRun(runConfig, router, judge);
+  const result = emulate(runConfig, { ...options, judge });
   return { result, injected: options.network.injected };
 }
 
@@ -117,7 +112,7 @@ export function explore(config: Config, options: ExploreOptions): ExploreOutcome
   let found = false;
   let undecided = 0;
   let undecidedExample: string | undefined;
-  const judge = options.checkSteps === undefined ? linearizabilityJudge : linearizabilityJudgeWith({ max_steps: options.checkSteps });
+  const judge: JudgeOptions = options.checkSteps === undefined ? {} : { check: { max_steps: options.checkSteps } };
   const property = fc.property(scheduleArbitrary(config), (schedule) => {
     const { result, injected } = runSchedule(config, schedule, judge);
     faults += injected.length + schedule.crashes.length + schedule.partitions.length;

@@ -8,8 +8,8 @@
  * adding or removing one fault while shrinking does not move the other messages' delays.
  * Every departure from normal is logged, so a report can say which message a fault hit.
  */
-import type { Config } from '../config/schema.js';
-import type { Message, NodeId } from '../roles/messages.js';
+import type { Config } from '../emulations/api.js';
+import type { Envelope, NodeId } from '../sim/trace.js';
 import type { Fate, NetworkModel } from '../sim/network.js';
 import { rngFromEntropy, mixSeed } from '../sim/rng.js';
 import { decodeChoice, messageKey, NORMAL, type Fault, type Schedule } from './schedule.js';
@@ -20,7 +20,7 @@ export interface InjectedFault {
   /** The message's number on its link (from 0, counting the messages sent from `from` to `to`). */
   readonly n: number;
   readonly t: number;
-  readonly type: Message['type'];
+  readonly type: Envelope['type'];
   readonly fault: Exclude<Fault, { kind: 'normal' }>;
 }
 

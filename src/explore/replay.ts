@@ -20,12 +20,12 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { Config } from '../config/schema.js';
-import type { EmulationOptions } from '../emulations/index.js';
+import type { Config } from '../emulations/api.js';
+import { emulationOf } from '../emulations/index.js';
+import type { RunOptions } from '../emulations/run.js';
 import type { RunResult } from '../emulations/run.js';
 import type { TraceEvent } from '../sim/trace.js';
 import { UsageError } from '../commands/io.js';
-import { isMutant, type MutantName } from '../roles/mutants.js';
 import { writeFileAtomic } from '../util/files.js';
 import { explorationConfig, scheduleOptions, type Failure } from './explore.js';
 import { parseSchedule, type Schedule } from './schedule.js';
@@ -36,7 +36,7 @@ export interface ReplayFile {
   readonly mpkv_replay: number;
   readonly config: string;
   readonly config_digest: string;
-  readonly mutants: readonly MutantName[];
+  readonly mutants: readonly string[];
   readonly schedule: Schedule;
   readonly search?: { readonly seed: number; readonly path: string; readonly runs: number; readonly shrinks: number };
   readonly expect?: { readonly failed: readonly string[]; readonly steps: number; readonly trace_sha256: string };
@@ -49,7 +49,7 @@ export interface LoadedReplay {
   /** The config to run: the given one with the replay's seed, mutants and overrides. */
   readonly config: Config;
   /** The schedule-driven network and faults. */
-  readonly options: EmulationOptions;
+  readonly options: RunOptions;
 }
 
 /** The config's fingerprint: everything that shapes a run except what the replay sets itself. */
@@ -105,12 +105,12 @@ export async function readReplayFile(file: string): Promise<ReplayFile> {
   }
   if (typeof value.config_digest !== 'string') throw new UsageError(`${file}: config_digest: expected a string`);
   const mutants = value.mutants ?? [];
-  if (!Array.isArray(mutants) || !mutants.every((m) => typeof m === 'string' && isMutant(m))) {
+  if (!Array.isArray(mutants) || !mutants.every((m) => typeof m === 'string')) {
     throw new UsageError(`${file}: mutants: expected a list of mutant names (see mpkv explore --list-mutants)`);
   }
   const schedule = parseSchedule(value.schedule);
   if (typeof schedule === 'string') throw new UsageError(`${file}: schedule.${schedule}`);
-  return { ...(value as unknown as ReplayFile), mutants: mutants as MutantName[], schedule };
+  return { ...(value as unknown as ReplayFile), mutants: mutants as string[], schedule };
 }
 
 /** The config and router options that reproduce the replay's run. */
@@ -121,6 +121,9 @@ export function replayRun(replay: ReplayFile, config: Config, file = '<replay>')
 
 export async function loadReplayFile(file: string, config: Config): Promise<LoadedReplay> {
   const replay = await readReplayFile(file);
+  const known = Object.keys(emulationOf(config).mutants);
+  const unknownMutant = replay.mutants.find((m) => !known.includes(m));
+  if (unknownMutant) throw new UsageError(`${file}: mutants: ${JSON.stringify(unknownMutant)} is not a mutant of ${config.emulation} (see mpkv explore --list-mutants)`);
   if (configDigest(config) !== replay.config_digest) {
     throw new UsageError(`${file}: recorded with a different config (${replay.config}); run it with that file and no overrides`);
   }

@@ -26,16 +26,16 @@
  * faults the violation needs.
  *
  * The budget comes from the config's `[faults]` table. The generator never lets more than
- * `max_crashed` nodes (nor a majority of acceptors) be down at once; crashes that would break
- * that rule are left out of the schedule rather than rejected, which keeps shrinking total.
+ * `max_crashed` nodes be down at once, nor a set the emulation forbids (say, a majority of
+ * the nodes a quorum needs); crashes that would break that rule are left out of the schedule rather than
+ * rejected, which keeps shrinking total. Which links exist and which roles may crash, the
+ * emulation says (src/emulations/api.ts `explore`, `Role.crashable`).
  */
 import fc from 'fast-check';
-import type { Config } from '../config/schema.js';
-import { topologyOf, allNodes } from '../config/nodes.js';
+import type { Config } from '../emulations/api.js';
+import { emulationOf } from '../emulations/index.js';
 import type { CrashPlan, PartitionWindow } from '../sim/network.js';
-import { majority } from '../roles/rules.js';
-import type { NodeId } from '../roles/messages.js';
-import { leaderId, leaderOfClient } from '../config/nodes.js';
+import type { NodeId } from '../sim/trace.js';
 
 export interface Schedule {
   readonly seed: number;
@@ -68,27 +68,19 @@ export function decodeChoice(code: number): Fault {
   return { kind: 'duplicate', second_delay_ms: -code - 1 };
 }
 
-/** The nodes a schedule may crash, given the budget's roles. */
+/** The nodes a schedule may crash: those of the crashable roles the budget names. */
 export function crashableNodes(config: Config): string[] {
-  const t = topologyOf(config);
+  const emulation = emulationOf(config);
   const roles = new Set(config.faults.crash_roles);
-  return [...(roles.has('acceptors') ? t.acceptors : []), ...(roles.has('leaders') ? t.leaders : []), ...(roles.has('replicas') ? t.replicas : [])];
+  const crashable = new Set(emulation.roles.filter((r) => r.crashable && roles.has(r.plural)).map((r) => r.name));
+  return emulation.topology(config).flatMap((r) => (crashable.has(r.role) ? r.nodes : []));
 }
 
+/** Every node, in boot order. */
+export const allNodes = (config: Config): NodeId[] => emulationOf(config).topology(config).flatMap((r) => r.nodes);
+
 /** The directed links messages travel on in this topology (a fault on any other would be lost). */
-export function links(config: Config): [NodeId, NodeId][] {
-  const t = topologyOf(config);
-  const both = (a: readonly NodeId[], b: readonly NodeId[]): [NodeId, NodeId][] =>
-    a.flatMap((x) => b.filter((y) => y !== x).flatMap((y): [NodeId, NodeId][] => [[x, y], [y, x]]));
-  if (config.emulation === 'kv_store') return both(t.clients, t.servers);
-  const clients = t.clients.flatMap((c, i): [NodeId, NodeId][] => {
-    const leader = leaderId(leaderOfClient(i + 1, config.topology.leaders));
-    return [[c, leader], [leader, c]];
-  });
-  const pairs = [...clients, ...both(t.leaders, t.acceptors), ...both(t.leaders, t.replicas)];
-  const peers = (group: readonly NodeId[]): [NodeId, NodeId][] => group.flatMap((x) => group.filter((y) => y !== x).map((y): [NodeId, NodeId] => [x, y]));
-  return [...pairs, ...peers(t.leaders), ...peers(t.replicas)];
-}
+export const links = (config: Config): [NodeId, NodeId][] => emulationOf(config).explore.links(config).map(([a, b]) => [a, b]);
 
 /** The fast-check arbitrary of schedules within `config.faults`. */
 export function scheduleArbitrary(config: Config): fc.Arbitrary<Schedule> {
@@ -102,7 +94,7 @@ export function scheduleArbitrary(config: Config): fc.Arbitrary<Schedule> {
   ].filter((k) => k.weight > 0);
   const maxFaulted = kinds.length === 0 ? 0 : Math.round(faultRate * f.max_messages);
   const choice = maxFaulted === 0 ? fc.constant(NORMAL) : fc.oneof({ withCrossShrink: true }, ...kinds);
-  const nodes = allNodes(topologyOf(config));
+  const nodes = allNodes(config);
   const crashable = crashableNodes(config);
   const time = fc.integer({ min: 0, max: f.safety_ms - 1 });
   const length = fc.integer({ min: 1, max: f.safety_ms });
@@ -152,12 +144,11 @@ export const messageKey = (from: NodeId, to: NodeId, n: number): string => `${fr
 
 /**
  * The crashes, in time order, that keep within the budget: at most `max_crashed` nodes down at
- * once, never a majority of the acceptors, never the same node twice at once. Others are
+ * once, never a set of nodes the emulation forbids, never the same node twice at once. Others are
  * left out (not rejected, so every generated value is a schedule and shrinking stays total).
  */
 export function admissibleCrashes(config: Config, crashes: readonly Required<CrashPlan>[]): Required<CrashPlan>[] {
-  const acceptors = new Set(topologyOf(config).acceptors);
-  const maxAcceptorsDown = acceptors.size - majority(acceptors.size);
+  const emulation = emulationOf(config);
   const kept: Required<CrashPlan>[] = [];
   const sorted = [...crashes].filter((c) => c.restart_ms > c.at_ms).sort((a, b) => a.at_ms - b.at_ms || a.node.localeCompare(b.node));
   for (const c of sorted) {
@@ -167,7 +158,7 @@ export function admissibleCrashes(config: Config, crashes: readonly Required<Cra
     const starts = [c.at_ms, ...overlapping.map((k) => k.at_ms).filter((t) => t > c.at_ms)];
     const tooMany = starts.some((t) => {
       const down = [c, ...overlapping.filter((k) => k.at_ms <= t && t < k.restart_ms)];
-      return down.length > config.faults.max_crashed || down.filter((d) => acceptors.has(d.node)).length > maxAcceptorsDown;
+      return down.length > config.faults.max_crashed || !emulation.explore.mayBeDown(config, new Set(down.map((d) => d.node)));
     });
     if (!tooMany) kept.push(c);
   }

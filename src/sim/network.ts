@@ -3,8 +3,8 @@
  * config's `[network]` table (units in the names), and the faults planned in time: partitions
  * (windows between groups of nodes) and crashes (crash-stop, or crash-recover at a time).
  */
-import type { Message, NodeId } from '../roles/messages.js';
 import type { Rng } from './rng.js';
+import type { Envelope, NodeId } from './trace.js';
 
 export type DelayKind = 'fixed' | 'uniform' | 'exponential';
 
@@ -44,7 +44,7 @@ export type Fate = { readonly dropped: true } | { readonly dropped: false; reado
 /** Decides each message's fate. The default draws from the config's rates; exploration
  *  substitutes one driven by a generated schedule. */
 export interface NetworkModel {
-  fate(from: NodeId, to: NodeId, msg: Message, now_ms: number): Fate;
+  fate(from: NodeId, to: NodeId, msg: Envelope, now_ms: number): Fate;
 }
 
 /** The network the config describes, drawing every choice from `rng`. */

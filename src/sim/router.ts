@@ -13,15 +13,16 @@
  * config and seed give the same trace, byte for byte.
  */
 import { createActor, type Actor, type AnyStateMachine } from 'xstate';
-import type { Message, NodeId } from '../roles/messages.js';
 import { Agenda } from './queue.js';
 import { randomNetwork, separated, type CrashPlan, type NetworkModel, type NetworkOptions, type PartitionWindow } from './network.js';
 import { rngStreams, type Rng } from './rng.js';
-import type { DropReason, Effect, EndReason, NodeEvent, TraceEvent } from './trace.js';
+import type { DropReason, Effect, EndReason, Envelope, FactBase, NodeEvent, NodeId, TraceEvent } from './trace.js';
 
-/** One node of the emulation: its address, its machine, and how to build its input. */
+/** One node of the emulation: its address, its role, its machine, and how to build its input. */
 export interface NodeSpec {
   readonly id: NodeId;
+  /** The role it plays (`acceptor`, `client`, ...): how views group and draw it. */
+  readonly role: string;
   readonly machine: AnyStateMachine;
   /** The machine's input, given what the node persisted before its last crash (if any). */
   readonly input: (disk: unknown) => unknown;
@@ -49,6 +50,7 @@ export type NodeStatus = 'up' | 'crashed' | 'finished';
 /** What a view may read of a node: its status, machine state and context. */
 export interface NodeView {
   readonly id: NodeId;
+  readonly role: string;
   readonly status: NodeStatus;
   /** Crashed, with a restart still planned (false: up, finished, or crashed for good). */
   readonly restartPending: boolean;
@@ -57,7 +59,7 @@ export interface NodeView {
 }
 
 type AgendaItem =
-  | { at: number; seq: number; kind: 'deliver'; id: number; from: NodeId; to: NodeId; msg: Message }
+  | { at: number; seq: number; kind: 'deliver'; id: number; from: NodeId; to: NodeId; msg: Envelope }
   | { at: number; seq: number; kind: 'timer'; node: NodeId; timer: string; token: number }
   | { at: number; seq: number; kind: 'crash'; node: NodeId }
   | { at: number; seq: number; kind: 'restart'; node: NodeId }
@@ -86,14 +88,18 @@ export interface RunSummary {
   readonly duplicated: number;
 }
 
-export class Router {
+/**
+ * The router, typed by the emulation's messages `M` and facts `F` only so that its trace is;
+ * it never looks inside either.
+ */
+export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase> {
   private readonly agenda = new Agenda<AgendaItem>();
   private readonly slots = new Map<NodeId, NodeSlot>();
   private readonly timers = new Map<string, number>();
   private readonly network: NetworkModel;
   private readonly activePartitions: PartitionWindow[] = [];
-  private readonly listeners: Array<(event: TraceEvent) => void> = [];
-  readonly trace: TraceEvent[] = [];
+  private readonly listeners: Array<(event: TraceEvent<M, F>) => void> = [];
+  readonly trace: TraceEvent<M, F>[] = [];
   private seq = 0;
   private nextMessageId = 0;
   private tokens = 0;
@@ -126,7 +132,7 @@ export class Router {
   }
 
   /** Subscribe to every trace event as it happens (the live views). */
-  onEvent(listener: (event: TraceEvent) => void): void {
+  onEvent(listener: (event: TraceEvent<M, F>) => void): void {
     this.listeners.push(listener);
   }
 
@@ -187,7 +193,7 @@ export class Router {
     return [...this.slots.values()].map((slot) => {
       const snapshot = slot.actor?.getSnapshot();
       const restartPending = slot.status === 'crashed' && slot.restartsPending > 0;
-      return { id: slot.spec.id, status: slot.status, restartPending, state: snapshot?.value, context: snapshot?.context };
+      return { id: slot.spec.id, role: slot.spec.role, status: slot.status, restartPending, state: snapshot?.value, context: snapshot?.context };
     });
   }
 
@@ -240,7 +246,8 @@ export class Router {
   }
 
   private deliver(item: Extract<AgendaItem, { kind: 'deliver' }>): void {
-    const { id, from, to, msg } = item;
+    const { id, from, to } = item;
+    const msg = item.msg as M;
     const slot = this.slot(to);
     const reason: DropReason | undefined = this.activePartitions.some((w) => separated(w, from, to))
       ? 'partition'
@@ -255,7 +262,7 @@ export class Router {
     }
     this.counts.delivered++;
     this.record({ kind: 'deliver', id, from, to, msg });
-    this.sendEvent(slot, { ...msg, from, entropy: slot.rng.u32() });
+    this.sendEvent(slot, { ...msg, from, entropy: slot.rng.u32() } as NodeEvent);
   }
 
   private fireTimer(item: Extract<AgendaItem, { kind: 'timer' }>): void {
@@ -288,7 +295,7 @@ export class Router {
 
   private startNode(slot: NodeSlot): void {
     const actor = createActor(slot.spec.machine, { input: slot.spec.input(slot.disk) });
-    actor.on('*', (effect) => this.perform(slot, effect as unknown as Effect));
+    actor.on('*', (effect) => this.perform(slot, effect as unknown as Effect<M, F>));
     slot.actor = actor;
     actor.start();
     this.sendEvent(slot, { type: 'start', entropy: slot.rng.u32() });
@@ -301,7 +308,7 @@ export class Router {
 
   // ---- effects -------------------------------------------------------------------------------
 
-  private perform(slot: NodeSlot, effect: Effect): void {
+  private perform(slot: NodeSlot, effect: Effect<M, F>): void {
     const node = slot.spec.id;
     switch (effect.type) {
       case 'send':
@@ -324,7 +331,7 @@ export class Router {
     }
   }
 
-  private send(from: NodeId, to: NodeId, msg: Message): void {
+  private send(from: NodeId, to: NodeId, msg: M): void {
     if (!this.slots.has(to)) throw new Error(`${from} sent ${msg.type} to unknown node ${to}`);
     const id = ++this.nextMessageId;
     this.counts.sent++;
@@ -356,8 +363,8 @@ export class Router {
     this.agenda.push({ ...item, seq: this.seq++ } as AgendaItem);
   }
 
-  private record(event: WithoutTime<TraceEvent>): void {
-    const stamped = { t: this.now, ...event } as TraceEvent;
+  private record(event: WithoutTime<TraceEvent<M, F>>): void {
+    const stamped = { t: this.now, ...event } as TraceEvent<M, F>;
     this.trace.push(stamped);
     for (const listener of this.listeners) listener(stamped);
   }

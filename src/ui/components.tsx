@@ -158,7 +158,7 @@ export function Dashboard({ frame, columns, rows }: DashboardProps) {
   const verdictRows = frame.verdicts ? verdictHeight(frame.verdicts, columns) : 0;
   const partitionRows = frame.network.partitions.length > 0 ? 1 : 0;
   const budget = Math.max(1, rows - CHROME_ROWS - LOG_ROWS - verdictRows - partitionRows);
-  const panelColumns = layoutPanels(frame.views, budget, columns >= 150 ? 2 : 1);
+  const panelColumns = layoutPanels(frame.emulation, frame.views, budget, columns >= 150 ? 2 : 1);
   return (
     <>
       <LogView lines={frame.log} />

@@ -8,9 +8,7 @@
  */
 import { useEffect, useState } from 'react';
 import { render, useApp, useInput, useStdout } from 'ink';
-import type { Config } from '../config/schema.js';
-import type { HistoryJudge, RunResult } from '../emulations/run.js';
-import type { Router } from '../sim/router.js';
+import type { Run, RunResult } from '../emulations/run.js';
 import { Dashboard } from './components.js';
 import { intervalTicker, SimDriver, type Ticker } from './driver.js';
 
@@ -19,7 +17,6 @@ export interface DashboardOptions {
   readonly speed: number | undefined;
   /** Open paused (replays), to be stepped through. */
   readonly paused: boolean;
-  readonly judge: HistoryJudge;
   /** The replay file being played, if any. */
   readonly replay?: string | undefined;
 }
@@ -83,8 +80,8 @@ export function LiveDashboard({ driver, ticker, columns, rows }: LiveDashboardPr
  * undefined when the user quit before it ended; the caller prints the report after Ink has
  * let go of the terminal, so the result stays on screen.
  */
-export async function runDashboard(config: Config, router: Router, options: DashboardOptions): Promise<RunResult | undefined> {
-  const driver = new SimDriver(config, router, options);
+export async function runDashboard(run: Run, options: DashboardOptions): Promise<RunResult | undefined> {
+  const driver = new SimDriver(run, options);
   const instance = render(<LiveDashboard driver={driver} ticker={intervalTicker()} />, { exitOnCtrlC: true, patchConsole: true });
   await instance.waitUntilExit();
   instance.cleanup();

@@ -12,11 +12,11 @@
  * clock (then the driver waits for the clock to catch up): an event can show up at most one
  * event early, never late, and the total pace is right.
  */
-import type { Config } from '../config/schema.js';
-import { finishRun, type HistoryJudge, type RunResult } from '../emulations/run.js';
+import type { AnyEmulation, Config } from '../emulations/api.js';
+import { finishRun, type Run, type RunResult } from '../emulations/run.js';
 import type { NodeView, Router } from '../sim/router.js';
 import type { EndReason, TraceEvent } from '../sim/trace.js';
-import type { Verdict } from '../../specs/invariants.js';
+import type { Verdict } from '../../specs/verdict.js';
 import { formatEvent } from './plain.js';
 import type { NetworkCounters } from './panels.js';
 
@@ -38,6 +38,8 @@ export interface LogLine {
 /** Everything a frame shows: a snapshot, never mutated after it is handed out. */
 export interface Frame {
   readonly title: string;
+  /** Draws the nodes' rows. */
+  readonly emulation: AnyEmulation;
   /** Virtual time of the latest event (ms). */
   readonly time: number;
   readonly speed: number;
@@ -56,7 +58,6 @@ export interface Frame {
 export interface DriverOptions {
   readonly speed?: number | undefined;
   readonly paused?: boolean;
-  readonly judge?: HistoryJudge | undefined;
   /** The replay file being played, if any: the header says REPLAY. */
   readonly replay?: string | undefined;
   /** At most this many router steps per tick, so input stays responsive at any speed. */
@@ -74,17 +75,21 @@ export class SimDriver {
   private version = 0;
   private cached: { version: number; frame: Frame } | undefined;
   private readonly maxStepsPerTick: number;
+  private readonly config: Config;
+  private readonly router: Router;
 
   constructor(
-    private readonly config: Config,
-    private readonly router: Router,
+    private readonly run: Run,
     private readonly options: DriverOptions = {},
   ) {
+    const { config, router, emulation } = run;
+    this.config = config;
+    this.router = router;
     this.speedValue = clampSpeed(options.speed ?? DEFAULT_SPEED);
     this.pausedValue = options.paused ?? false;
     this.maxStepsPerTick = options.maxStepsPerTick ?? 20_000;
     router.onEvent((event) => {
-      const text = formatEvent(event);
+      const text = formatEvent(event, emulation.describeMessage);
       if (text === undefined) return;
       this.log.push({ key: this.log.length, text, tone: event.kind === 'end' ? 'end' : FAULTS.has(event.kind) ? 'fault' : 'normal' });
     });
@@ -162,6 +167,7 @@ export class SimDriver {
     const summary = this.router.summary();
     const frame: Frame = {
       title: frameTitle(this.config, this.options.replay),
+      emulation: this.run.emulation,
       time: this.router.time,
       speed: this.speedValue,
       paused: this.pausedValue,
@@ -186,7 +192,7 @@ export class SimDriver {
   /** Once the router has ended, judge the run (once). */
   private settle(): void {
     if (this.router.done && !this.resultValue) {
-      this.resultValue = finishRun(this.config, this.router, this.options.judge);
+      this.resultValue = finishRun(this.run);
       this.version++;
     }
   }

@@ -6,12 +6,13 @@
  *
  * Sends, deliveries and timers are printed only with `verbose`; faults always are.
  */
-import type { Message } from '../roles/messages.js';
-import { ballotText } from '../roles/messages.js';
 import type { RunSummary } from '../sim/router.js';
-import type { TraceEvent } from '../sim/trace.js';
+import type { Envelope, TraceEvent } from '../sim/trace.js';
 
-export function formatEvent(event: TraceEvent, verbose = false): string | undefined {
+/** A message in a few words: the emulation's `describeMessage`. */
+export type Describe = (msg: Envelope) => string;
+
+export function formatEvent(event: TraceEvent, describeMessage: Describe, verbose = false): string | undefined {
   const at = (who: string): string => `[t=${event.t} ${who}]`;
   switch (event.kind) {
     case 'note':
@@ -43,34 +44,9 @@ export function formatEvent(event: TraceEvent, verbose = false): string | undefi
   }
 }
 
-export function describeMessage(msg: Message): string {
-  switch (msg.type) {
-    case 'request':
-      return `request ${msg.request_id} of client ${msg.client}`;
-    case 'reply':
-      return `reply to request ${msg.request_id}`;
-    case 'prepare':
-      return `prepare ballot ${ballotText(msg.ballot)} from slot ${msg.from_slot}`;
-    case 'promise':
-      return `promise ballot ${ballotText(msg.ballot)} (${msg.accepted.length} accepted)`;
-    case 'accept':
-      return `accept slot ${msg.slot} ballot ${ballotText(msg.ballot)}`;
-    case 'accepted':
-      return `accepted slot ${msg.slot} ballot ${ballotText(msg.ballot)}`;
-    case 'nack':
-      return `nack ballot ${ballotText(msg.ballot)} (promised ${ballotText(msg.promised)})`;
-    case 'decision':
-      return `decision slot ${msg.slot}`;
-    case 'catch-up':
-      return `catch-up from slot ${msg.from_slot}`;
-    case 'decisions':
-      return `decisions from slot ${msg.from_slot} (${msg.entries.length})`;
-  }
-}
-
-export function formatSummary(summary: RunSummary, completed: number, requested: number): string[] {
+/** The summary lines after the emulation's own counts. */
+export function formatSummary(summary: RunSummary): string[] {
   return [
-    `requests completed: ${completed}/${requested}`,
     `messages: ${summary.sent} sent, ${summary.delivered} delivered, ${summary.dropped} dropped, ${summary.duplicated} duplicated`,
     `virtual time: ${summary.time_ms} ms (${summary.reason}), ${summary.steps} steps`,
   ];

@@ -1,37 +1,21 @@
 /**
- * The whole message vocabulary of mpkv, top to bottom. Two layers, kept apart:
+ * The whole message vocabulary of the MultiPaxos emulation, top to bottom. Two layers, kept
+ * apart:
  *
- *  - the **client API** (`request`, `reply`): what a client says to the single kv server or to
- *    a MultiPaxos leader. It is the same for both, so a client cannot tell them apart;
- *  - the **MultiPaxos protocol** (`prepare` ... `catch-up`): what leaders, acceptors and
+ *  - the **client API** (`request`, `reply`, ../kv/messages.ts): what a client says to a
+ *    MultiPaxos leader, the same as to the single kv server, so a client cannot tell them apart;
+ *  - the **MultiPaxos protocol** (`prepare` ... `decisions`): what leaders, acceptors and
  *    replicas say to each other (Lamport, "Paxos Made Simple"; van Renesse & Altinbuken,
  *    "Paxos Made Moderately Complex").
  *
- * Every message travels through the router (src/sim/router.ts); no role calls another.
+ * A ballot is (round, leader id); two leaders never share one, so at most one value can be
+ * chosen per ballot and slot. Every message travels through the router; no role calls another.
  */
-import type { KvCommand, KvResult } from '../kv/kv.js';
+import type { Ballot, ClientMessage, KvFact, LogCommand } from '../kv/messages.js';
 
-/** A node's address: `client 2`, `leader 1`, `acceptor 3`, `replica 1`, `server`. */
-export type NodeId = string;
-
-/**
- * A ballot: (round, leader id), ordered by round, then by leader id. Two leaders never share a
- * ballot, so at most one value can be chosen per ballot and slot. Printed as `round.leader`.
- */
-export interface Ballot {
-  readonly round: number;
-  readonly leader: number;
-}
-
-/** What sits in one slot of the replicated log: a client's request, or a no-op hole filler. */
-export type LogCommand =
-  | {
-      readonly kind: 'request';
-      readonly client: number;
-      readonly request_id: number;
-      readonly command: KvCommand;
-    }
-  | { readonly kind: 'noop' };
+export type { Ballot, LogCommand } from '../kv/messages.js';
+export { ballotText, compareBallots, describeLogCommand, sameLogCommand } from '../kv/messages.js';
+export type { NodeId } from '../../sim/trace.js';
 
 /** A "pvalue": the command an acceptor accepted in a slot, and under which ballot. */
 export interface PValue {
@@ -41,16 +25,7 @@ export interface PValue {
 }
 
 export type Message =
-  // ---- client API -------------------------------------------------------------------------
-  /** client -> server or leader: please run `command`. Retries reuse (client, request_id). */
-  | {
-      readonly type: 'request';
-      readonly client: number;
-      readonly request_id: number;
-      readonly command: KvCommand;
-    }
-  /** server or leader -> client: the result of request `request_id`, once it is applied. */
-  | { readonly type: 'reply'; readonly request_id: number; readonly result: KvResult }
+  | ClientMessage
   // ---- Phase 1: a leader asks for leadership of every slot from `from_slot` on ---------------
   /** leader -> every acceptor: promise to ignore ballots lower than `ballot`. */
   | { readonly type: 'prepare'; readonly ballot: Ballot; readonly from_slot: number }
@@ -86,12 +61,19 @@ export interface Decided {
 
 export type MessageType = Message['type'];
 
-/** Ballot order: round first, leader id breaks ties. */
-export function compareBallots(a: Ballot, b: Ballot): number {
-  return a.round !== b.round ? a.round - b.round : a.leader - b.leader;
-}
-
-export const ballotText = (b: Ballot): string => `${b.round}.${b.leader}`;
+/** The facts MultiPaxos nodes note for the checks. */
+export type Fact = KvFact;
 
 /** The ballot below every real one: acceptors start having promised it. */
 export const zeroBallot: Ballot = { round: 0, leader: 0 };
+
+// ---- the router's types, for this vocabulary ----------------------------------------------------
+import type { Effect as AnyEffect, NodeEvent as AnyNodeEvent } from '../../sim/trace.js';
+import type { Outbox as AnyOutbox } from '../../sim/outbox.js';
+
+/** What a MultiPaxos node receives. */
+export type NodeEvent = AnyNodeEvent<Message>;
+/** What a MultiPaxos node asks of the world. */
+export type Effect = AnyEffect<Message, Fact>;
+/** Where a MultiPaxos node's transition writes its effects. */
+export type Outbox = AnyOutbox<Message, Fact>;

@@ -4,10 +4,15 @@
  * table instead of applying it twice. It has no durable state: a crash loses the store.
  */
 import { setup, type MachineContext } from 'xstate';
-import { describeCommand, describeResult } from '../kv/kv.js';
-import { applyRequest, emptyRsm, type Rsm } from '../kv/rsm.js';
-import { step, type Outbox } from './outbox.js';
-import type { Effect, NodeEvent } from '../sim/trace.js';
+import { describeCommand, describeResult } from '../../kv/kv.js';
+import { applyRequest, emptyRsm, type Rsm } from '../../kv/rsm.js';
+import { step, type Outbox as AnyOutbox } from '../../sim/outbox.js';
+import type { Effect as AnyEffect, NodeEvent as AnyNodeEvent } from '../../sim/trace.js';
+import type { ClientMessage, KvFact } from '../kv/messages.js';
+
+type NodeEvent = AnyNodeEvent<ClientMessage>;
+type Effect = AnyEffect<ClientMessage, KvFact>;
+type Outbox = AnyOutbox<ClientMessage, KvFact>;
 
 export interface ServerInput {
   /** Answer retries from the client table (turned off only by the `no-retry-dedup` mutant). */

@@ -7,12 +7,11 @@
  * never invoked) is a failure of the protocol, explained; a search that runs out of its step
  * budget is `unknown`, with the budget named.
  */
-import type { HistoryEvent } from '../src/emulations/run.js';
-import { HistoryFormatError } from './formats/error.js';
-import { mpkvOperations } from './formats/mpkv.js';
-import { checkOperations, type CheckOptions } from './linearizability.js';
-import { kvModel } from './models/kv.js';
-import { fail, ok, unknown, type Verdict } from './verdict.js';
+import { HistoryFormatError } from '../../../specs/formats/error.js';
+import { mpkvOperations, type MpkvHistoryEvent as HistoryEvent } from '../../../specs/formats/mpkv.js';
+import { checkOperations, type CheckOptions } from '../../../specs/linearizability.js';
+import { kvModel } from '../../../specs/models/kv.js';
+import { fail, ok, unknown, type Verdict } from '../../../specs/verdict.js';
 
 /** A judge with the given search budget (`max_steps`; a command may add a `deadline`). */
 export function linearizabilityJudgeWith(options: CheckOptions = {}): (history: readonly HistoryEvent[]) => Verdict {

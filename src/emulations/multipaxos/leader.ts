@@ -18,24 +18,35 @@
  * everything else a restarted leader recovers through Phase 1 from slot 0.
  */
 import { and, setup, type MachineContext } from 'xstate';
-import { apply, describeCommand, describeResult, type KvCommand } from '../kv/kv.js';
-import { cachedResult } from '../kv/rsm.js';
-import { rngFromEntropy } from '../sim/rng.js';
-import type { Effect, NodeEvent } from '../sim/trace.js';
+import { apply, describeCommand, describeResult, type KvCommand } from '../../kv/kv.js';
+import { cachedResult } from '../../kv/rsm.js';
+import { step } from '../../sim/outbox.js';
+import { rngFromEntropy } from '../../sim/rng.js';
 import {
   answerCatchUp,
   armCatchUp,
   CATCH_UP,
   catchUpTick,
-  describeLogCommand,
   initialLearner,
   learn,
   learnBatch,
   type AppliedRequest,
   type LearnerState,
 } from './learner.js';
-import { ballotText, compareBallots, type Ballot, type LogCommand, type NodeId, type PValue } from './messages.js';
-import { step, type Outbox } from './outbox.js';
+import {
+  ballotText,
+  compareBallots,
+  describeLogCommand,
+  type Ballot,
+  type Effect,
+  type Fact,
+  type Message,
+  type LogCommand,
+  type NodeEvent,
+  type NodeId,
+  type Outbox,
+  type PValue,
+} from './messages.js';
 import type { Rules } from './rules.js';
 
 export interface PaxosTiming {
@@ -281,7 +292,7 @@ function learnDecision(state: LeaderState, event: NodeEvent, out: Outbox): Leade
   if (state.decided.has(slot) || slot < state.applied) return state;
   out.observe({ kind: 'decide', slot, command });
   const mine = state.proposals.get(slot);
-  const displaced = mine && mine.command.kind === 'request' && !sameLogCommand(mine.command, command) ? [queued(mine.command)] : [];
+  const displaced = mine && mine.command.kind === 'request' && !sameRequest(mine.command, command) ? [queued(mine.command)] : [];
   const proposals = new Map(state.proposals);
   proposals.delete(slot);
   const [learned, applied] = learn({ ...state, proposals, queue: mergeQueue(displaced, state.queue) }, slot, command, state.rules, out);
@@ -303,7 +314,8 @@ const sameBallot = (a: Ballot, b: Ballot): boolean => compareBallots(a, b) === 0
 const listOf = (nodes: readonly NodeId[]): string => (nodes.length === 0 ? 'nobody' : nodes.join(', '));
 const queued = (c: Extract<LogCommand, { kind: 'request' }>): Queued => ({ client: c.client, request_id: c.request_id, command: c.command });
 
-function sameLogCommand(a: LogCommand, b: LogCommand): boolean {
+/** The same client request (or both no-ops). */
+function sameRequest(a: LogCommand, b: LogCommand): boolean {
   if (a.kind === 'noop' || b.kind === 'noop') return a.kind === b.kind;
   return a.client === b.client && a.request_id === b.request_id;
 }
@@ -349,19 +361,19 @@ export const leaderMachine = setup({
     recordPromise: step(recordPromise),
     adoptAndPropose: step(adoptAndPropose),
     recordAccepted: step(recordAccepted),
-    resendPrepare: step<LeaderState, NodeEvent>((s, e, out) => resend(s, e, out, 'prepare')),
-    resendAccepts: step<LeaderState, NodeEvent>((s, e, out) => resend(s, e, out, 'accept')),
+    resendPrepare: step<LeaderState, NodeEvent, Message, Fact>((s, e, out) => resend(s, e, out, 'prepare')),
+    resendAccepts: step<LeaderState, NodeEvent, Message, Fact>((s, e, out) => resend(s, e, out, 'accept')),
     backOff: step(backOff),
     receiveRequest: step(receiveRequest),
-    proposeQueued: step<LeaderState, NodeEvent>((s, _e, out) => proposeQueued(s, out)),
+    proposeQueued: step<LeaderState, NodeEvent, Message, Fact>((s, _e, out) => proposeQueued(s, out)),
     learnDecision: step(learnDecision),
     learnDecisions: step(learnDecisions),
-    answerCatchUp: step<LeaderState, NodeEvent>((s, e, out) => {
+    answerCatchUp: step<LeaderState, NodeEvent, Message, Fact>((s, e, out) => {
       if (e.type === 'catch-up') answerCatchUp(s, e.from, e.from_slot, out);
       return s;
     }),
-    armCatchUp: step<LeaderState, NodeEvent>((s, _e, out) => armCatchUp(s, s.paxos.catch_up_ms, out)),
-    catchUp: step<LeaderState, NodeEvent>((s, _e, out) => catchUpTick(s, s.paxos.catch_up_ms, out)),
+    armCatchUp: step<LeaderState, NodeEvent, Message, Fact>((s, _e, out) => armCatchUp(s, s.paxos.catch_up_ms, out)),
+    catchUp: step<LeaderState, NodeEvent, Message, Fact>((s, _e, out) => catchUpTick(s, s.paxos.catch_up_ms, out)),
   },
 }).createMachine({
   id: 'leader',

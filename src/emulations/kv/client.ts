@@ -12,11 +12,16 @@
  *   idle --start (restarted with a request in flight)--> waiting (that request re-sent)
  */
 import { setup, type MachineContext } from 'xstate';
-import { describeCommand, describeResult, type KvCommand } from '../kv/kv.js';
-import { requestCommand, type Workload } from '../kv/workload.js';
-import type { NodeId } from './messages.js';
-import { step, type Outbox } from './outbox.js';
-import type { Effect, NodeEvent } from '../sim/trace.js';
+import { describeCommand, describeResult, type KvCommand } from '../../kv/kv.js';
+import type { NodeSpec } from '../../sim/router.js';
+import { step, type Outbox as AnyOutbox } from '../../sim/outbox.js';
+import type { Effect as AnyEffect, NodeEvent as AnyNodeEvent, NodeId } from '../../sim/trace.js';
+import type { ClientFact, ClientMessage } from './messages.js';
+import { requestCommand, type Workload, type WorkloadConfig } from './workload.js';
+
+type NodeEvent = AnyNodeEvent<ClientMessage>;
+type Effect = AnyEffect<ClientMessage, ClientFact>;
+type Outbox = AnyOutbox<ClientMessage, ClientFact>;
 
 export interface ClientInput {
   readonly id: number;
@@ -124,8 +129,8 @@ export const clientMachine = setup({
     isRetryTimer: ({ event }) => event.type === 'timeout' && event.timer === RETRY,
   },
   actions: {
-    issueNext: step<ClientState, NodeEvent>((state, _event, out) => issueNext(state, out)),
-    resume: step<ClientState, NodeEvent>((state, _event, out) => resume(state, out)),
+    issueNext: step<ClientState, NodeEvent, ClientMessage, ClientFact>((state, _event, out) => issueNext(state, out)),
+    resume: step<ClientState, NodeEvent, ClientMessage, ClientFact>((state, _event, out) => resume(state, out)),
     complete: step(complete),
     retry: step(retry),
   },
@@ -164,3 +169,21 @@ export const clientMachine = setup({
     done: { type: 'final' },
   },
 });
+
+/** The client nodes `clients` (`client 1`...), client i talking to `serverOf(i)`. */
+export function clientSpecs(seed: number, workload: WorkloadConfig, clients: readonly string[], serverOf: (client: number) => string): NodeSpec[] {
+  return clients.map((id, i) => ({
+    id,
+    role: 'client',
+    client: true,
+    machine: clientMachine,
+    input: (disk: unknown): ClientInput => ({
+      id: i + 1,
+      server: serverOf(i + 1),
+      workload,
+      seed,
+      timeout_ms: workload.timeout_ms,
+      ...(disk ? { disk: disk as ClientDisk } : {}),
+    }),
+  }));
+}

@@ -5,10 +5,9 @@
  * replicas) for what it missed. It does not answer clients: leaders do.
  */
 import { setup, type MachineContext } from 'xstate';
-import type { Effect, NodeEvent } from '../sim/trace.js';
-import { answerCatchUp, armCatchUp, CATCH_UP, catchUpTick, describeLogCommand, initialLearner, learn, learnBatch, type LearnerState } from './learner.js';
-import type { NodeId } from './messages.js';
-import { step, type Outbox } from './outbox.js';
+import { step } from '../../sim/outbox.js';
+import { answerCatchUp, armCatchUp, CATCH_UP, catchUpTick, initialLearner, learn, learnBatch, type LearnerState } from './learner.js';
+import { describeLogCommand, type Effect, type Fact, type Message, type NodeEvent, type NodeId, type Outbox } from './messages.js';
 import type { Rules } from './rules.js';
 
 export interface ReplicaInput {
@@ -41,13 +40,13 @@ export const replicaMachine = setup({
   guards: { isCatchUpTimer: ({ event }) => event.type === 'timeout' && event.timer === CATCH_UP },
   actions: {
     onDecision: step(onDecision),
-    onDecisions: step<ReplicaState, NodeEvent>((s, e, out) => (e.type === 'decisions' ? learnBatch(s, e.entries, s.rules, out)[0] : s)),
-    answerCatchUp: step<ReplicaState, NodeEvent>((s, e, out) => {
+    onDecisions: step<ReplicaState, NodeEvent, Message, Fact>((s, e, out) => (e.type === 'decisions' ? learnBatch(s, e.entries, s.rules, out)[0] : s)),
+    answerCatchUp: step<ReplicaState, NodeEvent, Message, Fact>((s, e, out) => {
       if (e.type === 'catch-up') answerCatchUp(s, e.from, e.from_slot, out);
       return s;
     }),
-    armCatchUp: step<ReplicaState, NodeEvent>((s, _e, out) => armCatchUp(s, s.catch_up_ms, out)),
-    catchUp: step<ReplicaState, NodeEvent>((s, _e, out) => catchUpTick(s, s.catch_up_ms, out)),
+    armCatchUp: step<ReplicaState, NodeEvent, Message, Fact>((s, _e, out) => armCatchUp(s, s.catch_up_ms, out)),
+    catchUp: step<ReplicaState, NodeEvent, Message, Fact>((s, _e, out) => catchUpTick(s, s.catch_up_ms, out)),
   },
 }).createMachine({
   id: 'replica',

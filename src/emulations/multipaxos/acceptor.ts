@@ -11,11 +11,9 @@
  * runs quadratic); the promised ballot and the state object itself are replaced.
  */
 import { setup, type MachineContext } from 'xstate';
-import { ballotText, compareBallots, zeroBallot, type Ballot, type PValue } from './messages.js';
-import { describeLogCommand } from './learner.js';
-import { step, type Outbox } from './outbox.js';
+import { step } from '../../sim/outbox.js';
+import { ballotText, compareBallots, describeLogCommand, zeroBallot, type Ballot, type Effect, type NodeEvent, type Outbox, type PValue } from './messages.js';
 import type { Rules } from './rules.js';
-import type { Effect, NodeEvent } from '../sim/trace.js';
 
 export interface AcceptorInput {
   readonly id: number;

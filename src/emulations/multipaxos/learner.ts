@@ -13,10 +13,9 @@
  * extended in place rather than copied: copying it on every decision made a long run
  * quadratic (see `npm run bench`). Everything else in the state is replaced, not mutated.
  */
-import { describeCommand, describeResult } from '../kv/kv.js';
-import { applyRequest, emptyRsm, type Rsm } from '../kv/rsm.js';
-import type { Decided, LogCommand, NodeId } from './messages.js';
-import type { Outbox } from './outbox.js';
+import { describeCommand, describeResult } from '../../kv/kv.js';
+import { applyRequest, emptyRsm, type Rsm } from '../../kv/rsm.js';
+import { describeLogCommand, type Decided, type LogCommand, type NodeId, type Outbox } from './messages.js';
 import type { Rules } from './rules.js';
 
 export interface LearnerState {
@@ -156,8 +155,4 @@ export function learnBatch<S extends LearnerState>(
     done.push(...applied);
   }
   return [next, done];
-}
-
-export function describeLogCommand(command: LogCommand): string {
-  return command.kind === 'noop' ? 'NO-OP' : `${describeCommand(command.command)} (client ${command.client} request ${command.request_id})`;
 }

@@ -1,0 +1,156 @@
+/**
+ * The one interface an emulation implements, and all the core (router, views, exploration,
+ * config, commands) knows of it. After Stateright's `Actor`/`ActorModel` and Maelstrom's
+ * workloads: an emulation brings its nodes, messages, checks and rendering; the core brings
+ * time, the network, faults, the views and the search.
+ *
+ * An emulation lives in one folder, `src/emulations/<name>/`, whose `index.ts` exports an
+ * `Emulation`, registered with one line in `src/emulations/index.ts`. See README, "Adding an
+ * emulation".
+ */
+import type * as v from 'valibot';
+import type { BaseConfig } from '../config/base.js';
+import type { PartitionWindow } from '../sim/network.js';
+import type { NodeSpec, NodeView, RunSummary } from '../sim/router.js';
+import type { Envelope, FactBase, NodeId, TraceEvent } from '../sim/trace.js';
+import type { CheckOptions } from '../../specs/linearizability.js';
+import type { Verdict } from '../../specs/verdict.js';
+
+/** A config as the core sees it: the common keys, and the emulation's own sections. */
+export type Config<S = Record<string, unknown>> = BaseConfig & S;
+
+export type { ConfigProblem } from '../config/load.js';
+import type { ConfigProblem } from '../config/load.js';
+
+/** The nodes of one role, in boot order. */
+export interface RoleNodes {
+  readonly role: string;
+  readonly nodes: readonly NodeId[];
+}
+
+/** How a node looks on the dashboard: the colour of its line. */
+export type Tone = 'normal' | 'good' | 'busy' | 'warn' | 'bad' | 'dim';
+
+/** One node's line on the dashboard, besides its name. */
+export interface RowText {
+  /** A word for its state (`leading`, `waiting`). */
+  readonly state: string;
+  /** What matters about it now (`ballot 1.1  next 17 ...`). */
+  readonly detail: string;
+  readonly tone: Tone;
+}
+
+/** A role, as the views and exploration need to know it. */
+export interface Role {
+  /** The role's word: node names are `<role> <n>` (or just `<role>` for a singleton). */
+  readonly name: string;
+  /** `acceptors`: how `[faults] crash_roles` names it. */
+  readonly plural: string;
+  /** May exploration crash nodes of this role? (`crash_roles` chooses among these.) */
+  readonly crashable: boolean;
+  /** When the dashboard is short of lines, higher numbers are summarised first. */
+  readonly summariseFirst: number;
+  /** The dashboard line of a node that is up (crashed nodes are drawn by the core). */
+  row(view: NodeView): RowText;
+  /** One line for all nodes of this role, when there is no room for one each (crashed nodes
+   *  have no context; the core adds how many are down). */
+  summary(views: readonly NodeView[]): string;
+}
+
+/** What the run looked like when it ended: for the checks that look at the end state. */
+export interface RunEnd {
+  readonly summary: RunSummary;
+  readonly views: readonly NodeView[];
+  /** Partitions still in force at the end. */
+  readonly partitions: readonly PartitionWindow[];
+  /** What the core knows of why the run may have stalled: nodes down, partitions active. */
+  readonly stalled: readonly string[];
+}
+
+/** What one run's judge concludes. */
+export interface Judgement {
+  /** The verdicts, in the order they are reported. */
+  readonly verdicts: readonly Verdict[];
+  /** The first lines of the run's summary (`requests completed: 15/15`). */
+  readonly counts: readonly string[];
+}
+
+/** The client history of a run, in a format `mpkv check` reads. */
+export interface ClientHistory {
+  /** `mpkv check --model <model>` reads it. */
+  readonly model: string;
+  readonly text: () => string;
+}
+
+/**
+ * The checks of one run. `observe` sees every trace event as it happens (the checks read
+ * facts as they stream, so no check needs the whole trace kept); `finish` gives the verdicts.
+ */
+export interface RunJudge<M extends Envelope = Envelope, F extends FactBase = FactBase> {
+  observe(event: TraceEvent<M, F>): void;
+  finish(end: RunEnd): Judgement;
+  /** The client history, if the emulation keeps one (`mpkv run --history`). */
+  history?(): ClientHistory;
+}
+
+/** What a judge may be told by the command that runs it. */
+export interface JudgeOptions {
+  /** The linearizability search's budget (deterministic steps; a command's deadline). */
+  readonly check?: CheckOptions;
+}
+
+/** What exploration may do to the emulation. */
+export interface ExploreSpec<S> {
+  /** The directed links messages travel on (faults are placed on these), in a stable order. */
+  links(config: Config<S>): readonly (readonly [NodeId, NodeId])[];
+  /** May all of `down` be down at once (on top of `[faults] max_crashed`)? */
+  mayBeDown(config: Config<S>, down: ReadonlySet<NodeId>): boolean;
+}
+
+/** What `npm run bench` measures of an emulation (the bench does the timing). */
+export interface BenchSpec {
+  /** Figures read off one run each (no clock): a config (TOML text) and what to say of its run. */
+  readonly figures: readonly {
+    readonly config: string;
+    figure(run: { readonly summary: RunSummary; readonly trace: readonly TraceEvent[] }): string;
+  }[];
+  /** A config (TOML text) whose wall-clock throughput is reported (delivered messages per second). */
+  readonly load?: { readonly name: string; readonly config: string };
+  /** For each mutant, the config file (from the repository root) exploration hunts it on. */
+  readonly huntingGrounds?: Readonly<Record<string, string>>;
+}
+
+export interface Emulation<S = any, M extends Envelope = any, F extends FactBase = any> {
+  /** `emulation = "<name>"` in a config. */
+  readonly name: string;
+  /** One line: what it emulates. */
+  readonly description: string;
+  /** Its config sections (valibot schemas with their defaults), besides the common keys. */
+  readonly sections: { readonly [K in keyof S]: v.GenericSchema<unknown, S[K]> };
+  /** Where `--clients N` and `--requests N` write (key paths), if it has such knobs. */
+  readonly overrides?: { readonly clients?: readonly string[]; readonly requests?: readonly string[] };
+  /** Relations between keys that its schemas cannot say (node names are checked by the core). */
+  validate?(config: Config<S>): ConfigProblem | undefined;
+  /** Every node's name, by role, in boot order. */
+  topology(config: Config<S>): readonly RoleNodes[];
+  /** The nodes to start (the mutants named in `config.mutants.enable` already applied). */
+  nodes(config: Config<S>): readonly NodeSpec[];
+  /** Its roles, in the order the dashboard shows them. */
+  readonly roles: readonly Role[];
+  /** A message in a few words, for traces (`accept slot 3 ballot 1.1`). */
+  describeMessage(msg: M): string;
+  /** The fields that matter, for diagrams and filters (`{ slot: 3, ballot: '1.1' }`). */
+  messageFields?(msg: M): Readonly<Record<string, string | number>>;
+  /** Deliberately broken variants: name -> what is broken. */
+  readonly mutants: Readonly<Record<string, string>>;
+  /** A fresh judge for one run. */
+  judge(config: Config<S>, options: JudgeOptions): RunJudge<M, F>;
+  readonly explore: ExploreSpec<S>;
+  readonly bench?: BenchSpec;
+}
+
+/** Any emulation, as the registry holds them. */
+export type AnyEmulation = Emulation<any, any, any>;
+
+/** The role of a node from its name: `acceptor 3` -> `acceptor`, `server` -> `server`. */
+export const roleOfNode = (id: NodeId): string => id.split(' ')[0] ?? id;

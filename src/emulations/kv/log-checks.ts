@@ -1,0 +1,175 @@
+/**
+ * The checks of a replicated kv log, read from the facts of a run as they stream:
+ *
+ *  - agreement:   no two nodes decide or apply different commands for one slot;
+ *  - validity:    every decided command was sent by a client, or is a no-op;
+ *  - integrity:   no node applies one client request twice;
+ *  - order:       every node applies the log in slot order, without skipping a slot;
+ *  - convergence: at the end, every live learner has applied the same prefix and holds an
+ *                 equal store.
+ *
+ * Each check keeps only what it needs and gives a `Verdict`; a failing one says where and
+ * why, in words. The functions at the bottom run a check over a list of facts (for tests).
+ */
+import { storeToObject, type KvCommand, type KvStore } from '../../kv/kv.js';
+import type { TraceEvent } from '../../sim/trace.js';
+import { fail, ok as pass, type Verdict } from '../../../specs/verdict.js';
+import { ballotText, describeLogCommand, sameLogCommand, type Ballot, type KvFact, type LogCommand } from './messages.js';
+
+/** A fact, where and when it was noted. `life` counts the node's restarts: a restarted node
+ *  has lost its volatile state, so per-node checks (integrity, order) start afresh. */
+export type Noted = { readonly t: number; readonly node: string; readonly life: number; readonly fact: KvFact };
+
+/** Turns trace events into noted facts, one at a time, counting each node's restarts. */
+export class FactReader {
+  private readonly lives = new Map<string, number>();
+
+  read(e: TraceEvent<never, KvFact>): Noted | undefined {
+    if (e.kind === 'restart') this.lives.set(e.node, (this.lives.get(e.node) ?? 0) + 1);
+    if (e.kind === 'note' && e.fact) return { t: e.t, node: e.node, life: this.lives.get(e.node) ?? 0, fact: e.fact };
+    return undefined;
+  }
+}
+
+/** The facts of a whole trace. */
+export function factsOf(trace: readonly TraceEvent<never, KvFact>[]): Noted[] {
+  const reader = new FactReader();
+  return trace.flatMap((e) => reader.read(e) ?? []);
+}
+
+/** A check that reads facts one at a time. */
+export interface FactCheck {
+  observe(noted: Noted): void;
+  verdict(): Verdict;
+}
+
+/** `leader 1`, or `leader 1 (after restart 2)`: a node's identity for per-node checks. */
+const incarnation = (n: Noted): string => (n.life === 0 ? n.node : `${n.node} (after restart ${n.life})`);
+
+export const describeLog = describeLogCommand;
+export const sameCommand = sameLogCommand;
+
+export class Agreement implements FactCheck {
+  private readonly first = new Map<number, { node: string; t: number; command: LogCommand; ballot?: Ballot; verb: string }>();
+  private violation: string | undefined;
+
+  observe({ t, node, fact }: Noted): void {
+    if (this.violation || (fact.kind !== 'decide' && fact.kind !== 'apply') || fact.slot < 0) return;
+    const verb = fact.kind === 'decide' ? 'decided' : 'applied';
+    const ballot = fact.kind === 'decide' ? fact.ballot : undefined;
+    const seen = this.first.get(fact.slot);
+    if (!seen) {
+      this.first.set(fact.slot, { node, t, command: fact.command, verb, ...(ballot ? { ballot } : {}) });
+    } else if (!sameLogCommand(seen.command, fact.command)) {
+      const b = (x?: Ballot): string => (x ? ` under ballot ${ballotText(x)}` : '');
+      this.violation =
+        `slot ${fact.slot}: ${seen.node} ${seen.verb} ${describeLogCommand(seen.command)}${b(seen.ballot)} at t=${seen.t}, ` +
+        `but ${node} ${verb} ${describeLogCommand(fact.command)}${b(ballot)} at t=${t}`;
+    }
+  }
+
+  verdict(): Verdict {
+    return this.violation ? fail('agreement', this.violation) : pass('agreement', `${this.first.size} slot(s), one command each`);
+  }
+}
+
+export class Validity implements FactCheck {
+  private readonly invoked = new Map<string, KvCommand>();
+  private checked = 0;
+  private violation: string | undefined;
+
+  observe({ t, node, fact }: Noted): void {
+    if (this.violation) return;
+    if (fact.kind === 'invoke') this.invoked.set(`${fact.client}/${fact.request_id}`, fact.command);
+    if ((fact.kind !== 'decide' && fact.kind !== 'apply') || fact.command.kind === 'noop') return;
+    this.checked++;
+    const { client, request_id, command } = fact.command;
+    const sent = this.invoked.get(`${client}/${request_id}`);
+    if (!sent || JSON.stringify(sent) !== JSON.stringify(command)) {
+      this.violation = `${node} ${fact.kind === 'decide' ? 'decided' : 'applied'} ${describeLogCommand(fact.command)} at t=${t}, which no client sent`;
+    }
+  }
+
+  verdict(): Verdict {
+    return this.violation ? fail('validity', this.violation) : pass('validity', `${this.checked} decided/applied command(s), all sent by clients or no-ops`);
+  }
+}
+
+export class Integrity implements FactCheck {
+  private readonly applied = new Map<string, { t: number; slot: number }>();
+  private violation: string | undefined;
+
+  observe(noted: Noted): void {
+    const { t, fact } = noted;
+    if (this.violation || fact.kind !== 'apply' || !fact.fresh || fact.command.kind === 'noop') return;
+    const node = incarnation(noted);
+    const key = `${node}|${fact.command.client}/${fact.command.request_id}`;
+    const before = this.applied.get(key);
+    if (before) {
+      this.violation = `${node} applied ${describeLogCommand(fact.command)} twice: slot ${before.slot} at t=${before.t} and slot ${fact.slot} at t=${t}`;
+      return;
+    }
+    this.applied.set(key, { t, slot: fact.slot });
+  }
+
+  verdict(): Verdict {
+    return this.violation ? fail('integrity', this.violation) : pass('integrity', `${this.applied.size} request application(s), none repeated on a node`);
+  }
+}
+
+export class Order implements FactCheck {
+  private readonly next = new Map<string, number>();
+  private violation: string | undefined;
+
+  observe(noted: Noted): void {
+    const { t, fact } = noted;
+    if (this.violation || fact.kind !== 'apply' || fact.slot < 0) return;
+    const node = incarnation(noted);
+    const expected = this.next.get(node) ?? 0;
+    if (fact.slot !== expected) {
+      this.violation = `${node} applied slot ${fact.slot} at t=${t} before slot ${expected}`;
+      return;
+    }
+    this.next.set(node, expected + 1);
+  }
+
+  verdict(): Verdict {
+    return this.violation ? fail('order', this.violation) : pass('order', `${this.next.size} node incarnation(s) applied their log in slot order`);
+  }
+}
+
+/** What the convergence check needs of a learner at the end of a run. */
+export interface LearnerEnd {
+  readonly node: string;
+  readonly up: boolean;
+  readonly applied: number;
+  readonly store: KvStore;
+}
+
+export function convergence(learners: readonly LearnerEnd[]): Verdict {
+  const live = learners.filter((l) => l.up);
+  if (live.length <= 1) return pass('convergence', `${live.length} live learner(s)`);
+  const [reference, ...others] = live;
+  const show = (s: KvStore): string => JSON.stringify(storeToObject(s));
+  for (const other of others) {
+    if (other.applied !== reference!.applied) {
+      return fail('convergence', `${reference!.node} applied ${reference!.applied} slot(s) but ${other.node} applied ${other.applied}`);
+    }
+    if (show(other.store) !== show(reference!.store)) {
+      return fail('convergence', `${reference!.node} holds ${show(reference!.store)} but ${other.node} holds ${show(other.store)}`);
+    }
+  }
+  return pass('convergence', `${live.length} live learners applied ${reference!.applied} slot(s), store ${show(reference!.store)}`);
+}
+
+// ---- over a list of facts -------------------------------------------------------------------
+
+function over(check: FactCheck, facts: readonly Noted[]): Verdict {
+  for (const noted of facts) check.observe(noted);
+  return check.verdict();
+}
+
+export const agreement = (facts: readonly Noted[]): Verdict => over(new Agreement(), facts);
+export const validity = (facts: readonly Noted[]): Verdict => over(new Validity(), facts);
+export const integrity = (facts: readonly Noted[]): Verdict => over(new Integrity(), facts);
+export const order = (facts: readonly Noted[]): Verdict => over(new Order(), facts);

@@ -1,0 +1,107 @@
+/**
+ * The MultiPaxos emulation: a kv store replicated with MultiPaxos (acceptors, leaders,
+ * replicas) and clients. Client i is given the address of leader ((i - 1) mod L) + 1, so with
+ * several leaders they really compete.
+ */
+import type { Emulation } from '../api.js';
+import { clientSpecs } from '../kv/client.js';
+import { kvJudge } from '../kv/judge.js';
+import { clientRole } from '../kv/views.js';
+import { checkWorkload } from '../kv/workload.js';
+import { acceptorMachine, type AcceptorDisk, type AcceptorInput } from './acceptor.js';
+import { leaderId, leaderOfClient, sections, topologyOf, type PaxosSections } from './config.js';
+import { leaderMachine, type LeaderDisk, type LeaderInput } from './leader.js';
+import type { Fact, Message, NodeId } from './messages.js';
+import { MUTANTS, rulesFor, type MutantName } from './mutants.js';
+import { replicaMachine, type ReplicaInput } from './replica.js';
+import { majority } from './rules.js';
+import { bench } from './bench.js';
+import { stallReasons } from './stall.js';
+import { acceptorRole, describeMessage, leaderRole, messageFields, replicaRole } from './views.js';
+
+export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
+  name: 'multipaxos',
+  description: 'a kv store replicated with MultiPaxos: acceptors, leaders, replicas, clients',
+  sections,
+  overrides: { clients: ['topology', 'clients'], requests: ['workload', 'requests'] },
+  validate: (config) => checkWorkload(config.workload, config.topology.clients),
+  topology(config) {
+    const t = topologyOf(config);
+    return [
+      { role: 'acceptor', nodes: t.acceptors },
+      { role: 'leader', nodes: t.leaders },
+      { role: 'replica', nodes: t.replicas },
+      { role: 'client', nodes: t.clients },
+    ];
+  },
+  nodes(config) {
+    const topology = topologyOf(config);
+    const rules = rulesFor(new Set(config.mutants.enable as MutantName[]));
+    const acceptors = topology.acceptors.map((id, i) => ({
+      id,
+      role: 'acceptor',
+      machine: acceptorMachine,
+      input: (disk: unknown): AcceptorInput => ({ id: i + 1, rules, ...(disk ? { disk: disk as AcceptorDisk } : {}) }),
+    }));
+    const leaders = topology.leaders.map((id, i) => ({
+      id,
+      role: 'leader',
+      machine: leaderMachine,
+      input: (disk: unknown): LeaderInput => ({
+        id: i + 1,
+        acceptors: topology.acceptors,
+        replicas: topology.replicas,
+        leaders: topology.leaders.filter((other) => other !== id),
+        paxos: config.paxos,
+        rules,
+        ...(disk ? { disk: disk as LeaderDisk } : {}),
+      }),
+    }));
+    const replicas = topology.replicas.map((id, i) => ({
+      id,
+      role: 'replica',
+      machine: replicaMachine,
+      input: (): ReplicaInput => ({
+        id: i + 1,
+        peers: [...topology.leaders, ...topology.replicas.filter((other) => other !== id)],
+        catch_up_ms: config.paxos.catch_up_ms,
+        rules,
+      }),
+    }));
+    const leaderOf = (client: number): string => leaderId(leaderOfClient(client, config.topology.leaders));
+    const clients = clientSpecs(config.seed, config.workload, topology.clients, leaderOf);
+    return [...acceptors, ...leaders, ...replicas, ...clients];
+  },
+  roles: [acceptorRole, leaderRole, replicaRole, clientRole],
+  describeMessage,
+  messageFields,
+  mutants: MUTANTS,
+  judge: (config, options) =>
+    kvJudge(
+      {
+        requests: config.workload.requests,
+        isLearner: (view) => view.role === 'leader' || view.role === 'replica',
+        stallReasons: (end, tally) => stallReasons(config, end, tally),
+      },
+      options,
+    ),
+  explore: {
+    links(config) {
+      const t = topologyOf(config);
+      const both = (a: readonly NodeId[], b: readonly NodeId[]): [NodeId, NodeId][] =>
+        a.flatMap((x) => b.filter((y) => y !== x).flatMap((y): [NodeId, NodeId][] => [[x, y], [y, x]]));
+      const clients = t.clients.flatMap((c, i): [NodeId, NodeId][] => {
+        const leader = leaderId(leaderOfClient(i + 1, config.topology.leaders));
+        return [[c, leader], [leader, c]];
+      });
+      const peers = (group: readonly NodeId[]): [NodeId, NodeId][] => group.flatMap((x) => group.filter((y) => y !== x).map((y): [NodeId, NodeId] => [x, y]));
+      return [...clients, ...both(t.leaders, t.acceptors), ...both(t.leaders, t.replicas), ...peers(t.leaders), ...peers(t.replicas)];
+    },
+    /** Never a majority of the acceptors down at once: the protocol promises nothing then. */
+    mayBeDown(config, down) {
+      const acceptors = topologyOf(config).acceptors;
+      return acceptors.filter((a) => down.has(a)).length <= acceptors.length - majority(acceptors.length);
+    },
+  },
+  bench,
+};
