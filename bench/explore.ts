@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../src/emulations/api.js';
+import type { Config } from '../src/emulations/api/emulation.js';
 import { EMULATIONS, loadConfig } from '../src/emulations/index.js';
 import { explore, scheduleSize } from '../src/explore/explore.js';
 import { exploreWithWorkers } from '../src/explore/pool.js';

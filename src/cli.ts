@@ -6,7 +6,7 @@
 import { ConfigError } from './config/load.js';
 import { flushStdout, processIo, UsageError, watchStdout, type Io } from './commands/io.js';
 
-const HELP = `mpkv — watch MultiPaxos run, and check it is correct
+const HELP = `mpkv — watch a distributed protocol run, and check it is correct
 
 Usage:
   mpkv run <config.toml> [options]        run an emulation, show the trace, print verdicts
@@ -14,7 +14,7 @@ Usage:
   mpkv explore <config.toml> [options]    hunt for schedules that break the protocol
 
 Run \`mpkv <command> --help\` for a command's options.
-Exit status: 0 ok, 1 a check failed, 2 bad input.`;
+Exit status: 0 ok, 1 a check failed, 3 a check could not decide, 2 bad input.`;
 
 type Command = (args: string[], io: Io) => Promise<number>;
 

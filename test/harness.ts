@@ -6,7 +6,7 @@ import { createActor, type AnyStateMachine } from 'xstate';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Overrides } from '../src/config/load.js';
-import type { Config } from '../src/emulations/api.js';
+import type { Config } from '../src/emulations/api/emulation.js';
 import { loadConfig, parseConfig } from '../src/emulations/index.js';
 import type { Effect, Fact, Message, NodeEvent, NodeId } from '../src/emulations/multipaxos/messages.js';
 import { emulate, type RunOptions, type RunResult } from '../src/emulations/run.js';

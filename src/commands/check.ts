@@ -18,6 +18,7 @@ import { EmptyHistoryError, HistoryFormatError } from '../../specs/formats/error
 import { detectFormat, type FormatName } from '../../specs/formats/detect.js';
 import type { CheckOptions } from '../../specs/linearizability.js';
 import { timeBudget } from '../util/budget.js';
+import { UsageError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/files.js';
 
 export interface CommandOutput {
@@ -44,9 +45,6 @@ Options:
 
 Exit status: 0 linearizable, 1 not linearizable (explained), 2 bad input,
 3 unknown (the budget ran out before the search could decide).`;
-
-/** Bad input: printed as one line, exit code 2. */
-class UsageError extends Error {}
 
 /** The model that reads `format`. */
 const modelFor = (format: FormatName): string => Object.entries(CHECKERS).find(([, c]) => c.format === format)![0];

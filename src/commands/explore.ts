@@ -11,13 +11,13 @@
 import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Config } from '../emulations/api.js';
+import type { Config } from '../emulations/api/emulation.js';
 import { failureReport, runSchedule, type ExploreOutcome, type Progress } from '../explore/explore.js';
 import { exploreWithWorkers } from '../explore/pool.js';
 import { replayFileFor, writeReplayFile } from '../explore/replay.js';
 import { EMULATIONS, emulationOf, loadConfig } from '../emulations/index.js';
 import { flushStdout, intFlag, UsageError, type Io } from './io.js';
-import type { JudgeOptions } from '../emulations/api.js';
+import type { JudgeOptions } from '../emulations/api/emulation.js';
 
 export const EXPLORE_HELP = `Usage: mpkv explore <config.toml> [options]
 

@@ -66,10 +66,9 @@ export const processIo: Io = {
   closed: () => stdoutClosed,
 };
 
-/** A problem with what the user gave us: printed as one line, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+import { UsageError } from '../util/errors.js';
+
+export { UsageError };
 
 /** Parses a non-negative integer flag value, or says which flag is wrong. */
 export function intFlag(name: string, value: string | undefined, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {

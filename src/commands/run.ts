@@ -4,7 +4,7 @@
  * decide (unknown), 2 on a usage or config error.
  */
 import { parseArgs } from 'node:util';
-import type { Config } from '../emulations/api.js';
+import type { Config } from '../emulations/api/emulation.js';
 import { loadConfig } from '../emulations/index.js';
 import { finishRun, startRun, type RunResult } from '../emulations/run.js';
 import { formatEvent, formatSummary } from '../ui/plain.js';
@@ -109,7 +109,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   return EXIT_CODES[result.status];
 }
 
-/** `mpkv run configs/x.toml: multipaxos, seed 1, mutants: quorum-too-small, REPLAY of f.json`. */
+/** `mpkv run configs/x.toml: <emulation>, seed 1, mutants: <names>, REPLAY of f.json`. */
 export function runTitle(file: string, config: Config, replayFile?: string): string {
   const mutants = config.mutants.enable.length ? `, mutants: ${config.mutants.enable.join(', ')}` : '';
   return `mpkv run ${file}: ${config.emulation}, seed ${config.seed}${mutants}${replayFile ? `, REPLAY of ${replayFile}` : ''}`;

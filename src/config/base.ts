@@ -14,7 +14,7 @@ import * as v from 'valibot';
  * `requests = 1e300`, is an integer to TOML and would otherwise be accepted).
  */
 export const LIMITS = {
-  /** Nodes of one role (acceptors, leaders, replicas, servers, clients). */
+  /** Nodes of one role. */
   nodes: 10_000,
   /** Requests (or messages) per client. */
   requests: 1_000_000,
@@ -43,7 +43,7 @@ export const probability = () =>
   v.pipe(v.number('expected a number in [0, 1]'), v.minValue(0, 'expected a number in [0, 1]'), v.maxValue(1, 'expected a number in [0, 1]'));
 export const weight = () =>
   v.pipe(v.number('expected a number in [0, 1000000]'), v.minValue(0, 'expected a number in [0, 1000000]'), v.maxValue(1e6, 'expected a number in [0, 1000000]'));
-const nodeName = () => v.string('expected a node name such as "acceptor 1"');
+const nodeName = () => v.string('expected a node name such as "client 1"');
 
 export const NetworkSchema = v.strictObject({
   delay: v.optional(v.picklist(['fixed', 'uniform', 'exponential'], 'expected "fixed", "uniform" or "exponential"'), 'uniform'),
@@ -75,14 +75,14 @@ export const CrashSchema = v.strictObject({
 export const FaultsSchema = v.strictObject({
   /** How long the faulty (safety) phase lasts; every fault starts and ends inside it. */
   safety_ms: v.optional(positiveMs(), 1000),
-  /** At most this many nodes down at once (the emulation may forbid more, e.g. a majority of acceptors). */
+  /** At most this many nodes down at once (the emulation may forbid some sets of nodes too). */
   max_crashed: v.optional(count(0), 1),
   /** At most this many crash-recover events per schedule. */
   crashes: v.optional(count(0), 2),
   /** The longest a crashed node stays down (it is back by safety_ms in any case). */
   down_max_ms: v.optional(positiveMs(), 500),
   /** Which roles a schedule may crash (plural names; default: every role the emulation lets crash). */
-  crash_roles: v.optional(v.array(v.string('expected a role name such as "acceptors"'))),
+  crash_roles: v.optional(v.array(v.string('expected a role name in the plural, such as "clients"'))),
   /** At most this many partition windows per schedule. */
   partitions: v.optional(count(0), 1),
   /** Per-message probabilities, during the safety phase, that a message is lost, delivered

@@ -3,7 +3,7 @@
  * the default. Adding an emulation is one line here (see README, "Adding an emulation").
  */
 import { loadConfigWith, parseConfigWith, type Catalogue, type Overrides } from '../config/load.js';
-import type { AnyEmulation, Config } from './api.js';
+import type { AnyEmulation, Config } from './api/emulation.js';
 import { kvStore } from './kv_store/index.js';
 import { multipaxos } from './multipaxos/index.js';
 

@@ -8,7 +8,7 @@ import { Router, type RouterOptions, type RunSummary } from '../sim/router.js';
 import type { NetworkModel } from '../sim/network.js';
 import type { TraceEvent } from '../sim/trace.js';
 import { overallStatus, type Verdict, type VerdictStatus } from '../../specs/verdict.js';
-import type { AnyEmulation, ClientHistory, Config, JudgeOptions, RunEnd, RunJudge } from './api.js';
+import type { AnyEmulation, ClientHistory, Config, JudgeOptions, RunEnd, RunJudge } from './api/emulation.js';
 import { emulationOf } from './index.js';
 
 export interface RunOptions {

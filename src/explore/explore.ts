@@ -3,8 +3,7 @@
  * schedules (./schedule.ts):
  *
  *   for every schedule within the config's `[faults]` budget, the run it drives is judged ok:
- *   the client history is linearizable (kv model), agreement, validity, integrity, order,
- *   convergence at the end, and liveness — every client request completes.
+ *   no check of the emulation's judge fails (its safety checks, and liveness once healed).
  *
  * A run has two phases. The safety phase [0, safety_ms) has the schedule's faults: message
  * drops, duplicates and delays (./network.ts), crash-recover events, partitions. Then the
@@ -20,7 +19,7 @@
  * read here only for progress and timing.
  */
 import fc from 'fast-check';
-import type { Config, JudgeOptions } from '../emulations/api.js';
+import type { Config, JudgeOptions } from '../emulations/api/emulation.js';
 import { emulate, type RunResult } from '../emulations/run.js';
 import type { Verdict } from '../../specs/verdict.js';
 import { describeFault, scheduleNetwork, type InjectedFault } from './network.js';

@@ -8,7 +8,7 @@
  * adding or removing one fault while shrinking does not move the other messages' delays.
  * Every departure from normal is logged, so a report can say which message a fault hit.
  */
-import type { Config } from '../emulations/api.js';
+import type { Config } from '../emulations/api/emulation.js';
 import type { Envelope, NodeId } from '../sim/trace.js';
 import type { Fate, NetworkModel } from '../sim/network.js';
 import { rngFromEntropy, mixSeed } from '../sim/rng.js';

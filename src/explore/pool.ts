@@ -6,7 +6,7 @@
  * reproduces the search alone (`--seed S --workers 1`).
  */
 import { Worker } from 'node:worker_threads';
-import type { Config } from '../emulations/api.js';
+import type { Config } from '../emulations/api/emulation.js';
 import { explore, type ExploreOutcome, type Progress } from './explore.js';
 import type { WorkerMessage, WorkerTask } from './worker.js';
 

@@ -8,7 +8,7 @@
  *     "mpkv_replay": 1,
  *     "config": "configs/default.toml",       the config explored (a hint for the reader)
  *     "config_digest": "…",                    sha256 of that config (seed and mutants aside)
- *     "mutants": ["quorum-too-small"],         the mutants that were enabled
+ *     "mutants": ["<name>"],                   the mutants that were enabled
  *     "schedule": { seed, messages, crashes, partitions },
  *     "search": { "seed": 42, "path": "12:3:0", "runs": 13, "shrinks": 7 },
  *     "expect": { "failed": ["agreement"], "steps": 251, "trace_sha256": "…" }
@@ -20,12 +20,12 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { Config } from '../emulations/api.js';
+import type { Config } from '../emulations/api/emulation.js';
 import { emulationOf } from '../emulations/index.js';
 import type { RunOptions } from '../emulations/run.js';
 import type { RunResult } from '../emulations/run.js';
 import type { TraceEvent } from '../sim/trace.js';
-import { UsageError } from '../commands/io.js';
+import { UsageError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/files.js';
 import { explorationConfig, scheduleOptions, type Failure } from './explore.js';
 import { parseSchedule, type Schedule } from './schedule.js';

@@ -26,13 +26,13 @@
  * faults the violation needs.
  *
  * The budget comes from the config's `[faults]` table. The generator never lets more than
- * `max_crashed` nodes be down at once, nor a set the emulation forbids (say, a majority of
- * the nodes a quorum needs); crashes that would break that rule are left out of the schedule rather than
+ * `max_crashed` nodes be down at once, nor a set of nodes the emulation forbids (one whose
+ * loss it does not claim to survive); crashes that would break that rule are left out of the schedule rather than
  * rejected, which keeps shrinking total. Which links exist and which roles may crash, the
  * emulation says (src/emulations/api.ts `explore`, `Role.crashable`).
  */
 import fc from 'fast-check';
-import type { Config } from '../emulations/api.js';
+import type { Config } from '../emulations/api/emulation.js';
 import { emulationOf } from '../emulations/index.js';
 import type { CrashPlan, PartitionWindow } from '../sim/network.js';
 import type { NodeId } from '../sim/trace.js';

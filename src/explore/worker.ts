@@ -4,7 +4,7 @@
  * violation (so the pool can stop the others), shrinks it here, and posts the outcome.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Config } from '../emulations/api.js';
+import type { Config } from '../emulations/api/emulation.js';
 import { explore, type ExploreOutcome, type Progress } from './explore.js';
 
 export interface WorkerTask {

@@ -21,7 +21,7 @@ import type { DropReason, Effect, EndReason, Envelope, FactBase, NodeEvent, Node
 /** One node of the emulation: its address, its role, its machine, and how to build its input. */
 export interface NodeSpec {
   readonly id: NodeId;
-  /** The role it plays (`acceptor`, `client`, ...): how views group and draw it. */
+  /** The role it plays (`server`, `client`, ...): how views group and draw it. */
   readonly role: string;
   readonly machine: AnyStateMachine;
   /** The machine's input, given what the node persisted before its last crash (if any). */
@@ -68,7 +68,7 @@ type AgendaItem =
 /** Distributes `Omit` over a union, so each trace variant keeps its own fields. */
 type WithoutTime<T> = T extends unknown ? Omit<T, 't'> : never;
 
-interface NodeSlot {
+interface NodeHost {
   readonly spec: NodeSpec;
   readonly rng: Rng;
   actor: Actor<AnyStateMachine> | undefined;
@@ -94,7 +94,7 @@ export interface RunSummary {
  */
 export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase> {
   private readonly agenda = new Agenda<AgendaItem>();
-  private readonly slots = new Map<NodeId, NodeSlot>();
+  private readonly hosts = new Map<NodeId, NodeHost>();
   private readonly timers = new Map<string, number>();
   private readonly network: NetworkModel;
   private readonly activePartitions: PartitionWindow[] = [];
@@ -106,7 +106,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
   private now = 0;
   private steps = 0;
   private drainUntil: number | undefined;
-  private clientSlots: NodeSlot[] | undefined;
+  private clientHosts: NodeHost[] | undefined;
   private ended: EndReason | undefined;
   private counts = { sent: 0, delivered: 0, dropped: 0, duplicated: 0 };
 
@@ -115,8 +115,8 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
     const network = options.network;
     this.network = 'fate' in network ? network : randomNetwork(network, streams[0]!);
     options.nodes.forEach((spec, i) => {
-      if (this.slots.has(spec.id)) throw new Error(`duplicate node id ${spec.id}`);
-      this.slots.set(spec.id, { spec, rng: streams[i + 1]!, actor: undefined, status: 'up', disk: undefined, restartsPending: 0 });
+      if (this.hosts.has(spec.id)) throw new Error(`duplicate node id ${spec.id}`);
+      this.hosts.set(spec.id, { spec, rng: streams[i + 1]!, actor: undefined, status: 'up', disk: undefined, restartsPending: 0 });
     });
     for (const window of options.partitions ?? []) {
       this.schedule({ at: window.start_ms, kind: 'partition-start', window });
@@ -126,7 +126,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
       this.schedule({ at: crash.at_ms, kind: 'crash', node: crash.node });
       if (crash.restart_ms !== undefined) {
         this.schedule({ at: crash.restart_ms, kind: 'restart', node: crash.node });
-        this.slot(crash.node).restartsPending++;
+        this.host(crash.node).restartsPending++;
       }
     }
   }
@@ -152,7 +152,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
 
   /** Start every node at time 0, in the order given. */
   boot(): void {
-    for (const slot of this.slots.values()) this.startNode(slot);
+    for (const host of this.hosts.values()) this.startNode(host);
     this.checkClientsFinished();
   }
 
@@ -190,10 +190,10 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
 
   /** The nodes as the views see them. */
   views(): NodeView[] {
-    return [...this.slots.values()].map((slot) => {
-      const snapshot = slot.actor?.getSnapshot();
-      const restartPending = slot.status === 'crashed' && slot.restartsPending > 0;
-      return { id: slot.spec.id, role: slot.spec.role, status: slot.status, restartPending, state: snapshot?.value, context: snapshot?.context };
+    return [...this.hosts.values()].map((host) => {
+      const snapshot = host.actor?.getSnapshot();
+      const restartPending = host.status === 'crashed' && host.restartsPending > 0;
+      return { id: host.spec.id, role: host.spec.role, status: host.status, restartPending, state: snapshot?.value, context: snapshot?.context };
     });
   }
 
@@ -248,12 +248,12 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
   private deliver(item: Extract<AgendaItem, { kind: 'deliver' }>): void {
     const { id, from, to } = item;
     const msg = item.msg as M;
-    const slot = this.slot(to);
+    const host = this.host(to);
     const reason: DropReason | undefined = this.activePartitions.some((w) => separated(w, from, to))
       ? 'partition'
-      : slot.status === 'crashed'
+      : host.status === 'crashed'
         ? 'crashed'
-        : slot.status === 'finished'
+        : host.status === 'finished'
           ? 'finished'
           : undefined;
     if (reason) {
@@ -262,54 +262,54 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
     }
     this.counts.delivered++;
     this.record({ kind: 'deliver', id, from, to, msg });
-    this.sendEvent(slot, { ...msg, from, entropy: slot.rng.u32() } as NodeEvent);
+    this.sendEvent(host, { ...msg, from, entropy: host.rng.u32() } as NodeEvent);
   }
 
   private fireTimer(item: Extract<AgendaItem, { kind: 'timer' }>): void {
     const key = timerKey(item.node, item.timer);
     if (this.timers.get(key) !== item.token) return; // cancelled or re-armed since
     this.timers.delete(key);
-    const slot = this.slot(item.node);
+    const host = this.host(item.node);
     this.record({ kind: 'timer-fire', node: item.node, timer: item.timer });
-    this.sendEvent(slot, { type: 'timeout', timer: item.timer, entropy: slot.rng.u32() });
+    this.sendEvent(host, { type: 'timeout', timer: item.timer, entropy: host.rng.u32() });
   }
 
   private crash(node: NodeId): void {
-    const slot = this.slot(node);
-    if (slot.status !== 'up') return;
-    slot.actor?.stop();
-    slot.actor = undefined;
-    slot.status = 'crashed';
+    const host = this.host(node);
+    if (host.status !== 'up') return;
+    host.actor?.stop();
+    host.actor = undefined;
+    host.status = 'crashed';
     for (const key of [...this.timers.keys()]) if (key.startsWith(`${node}\u0000`)) this.timers.delete(key);
     this.record({ kind: 'crash', node });
   }
 
   private restart(node: NodeId): void {
-    const slot = this.slot(node);
-    slot.restartsPending--;
-    if (slot.status !== 'crashed') return;
-    slot.status = 'up';
+    const host = this.host(node);
+    host.restartsPending--;
+    if (host.status !== 'crashed') return;
+    host.status = 'up';
     this.record({ kind: 'restart', node });
-    this.startNode(slot);
+    this.startNode(host);
   }
 
-  private startNode(slot: NodeSlot): void {
-    const actor = createActor(slot.spec.machine, { input: slot.spec.input(slot.disk) });
-    actor.on('*', (effect) => this.perform(slot, effect as unknown as Effect<M, F>));
-    slot.actor = actor;
+  private startNode(host: NodeHost): void {
+    const actor = createActor(host.spec.machine, { input: host.spec.input(host.disk) });
+    actor.on('*', (effect) => this.perform(host, effect as unknown as Effect<M, F>));
+    host.actor = actor;
     actor.start();
-    this.sendEvent(slot, { type: 'start', entropy: slot.rng.u32() });
+    this.sendEvent(host, { type: 'start', entropy: host.rng.u32() });
   }
 
-  private sendEvent(slot: NodeSlot, event: NodeEvent): void {
-    slot.actor!.send(event);
-    if (slot.actor!.getSnapshot().status === 'done') slot.status = 'finished';
+  private sendEvent(host: NodeHost, event: NodeEvent): void {
+    host.actor!.send(event);
+    if (host.actor!.getSnapshot().status === 'done') host.status = 'finished';
   }
 
   // ---- effects -------------------------------------------------------------------------------
 
-  private perform(slot: NodeSlot, effect: Effect<M, F>): void {
-    const node = slot.spec.id;
+  private perform(host: NodeHost, effect: Effect<M, F>): void {
+    const node = host.spec.id;
     switch (effect.type) {
       case 'send':
         return this.send(node, effect.to, effect.msg);
@@ -324,7 +324,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
         this.timers.delete(timerKey(node, effect.timer));
         return;
       case 'persist':
-        slot.disk = effect.disk;
+        host.disk = effect.disk;
         return;
       case 'note':
         return this.record(effect.fact ? { kind: 'note', node, text: effect.text, fact: effect.fact } : { kind: 'note', node, text: effect.text });
@@ -332,7 +332,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
   }
 
   private send(from: NodeId, to: NodeId, msg: M): void {
-    if (!this.slots.has(to)) throw new Error(`${from} sent ${msg.type} to unknown node ${to}`);
+    if (!this.hosts.has(to)) throw new Error(`${from} sent ${msg.type} to unknown node ${to}`);
     const id = ++this.nextMessageId;
     this.counts.sent++;
     this.record({ kind: 'send', id, from, to, msg });
@@ -354,8 +354,8 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
 
   private checkClientsFinished(): void {
     if (this.drainUntil !== undefined) return;
-    const clients = (this.clientSlots ??= [...this.slots.values()].filter((s) => s.spec.client));
-    const finished = (s: NodeSlot): boolean => s.status === 'finished' || (s.status === 'crashed' && s.restartsPending === 0);
+    const clients = (this.clientHosts ??= [...this.hosts.values()].filter((s) => s.spec.client));
+    const finished = (s: NodeHost): boolean => s.status === 'finished' || (s.status === 'crashed' && s.restartsPending === 0);
     if (clients.every(finished)) this.drainUntil = this.now + this.options.drain_ms;
   }
 
@@ -369,10 +369,10 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
     for (const listener of this.listeners) listener(stamped);
   }
 
-  private slot(node: NodeId): NodeSlot {
-    const slot = this.slots.get(node);
-    if (!slot) throw new Error(`unknown node ${node}`);
-    return slot;
+  private host(node: NodeId): NodeHost {
+    const host = this.hosts.get(node);
+    if (!host) throw new Error(`unknown node ${node}`);
+    return host;
   }
 }
 

@@ -10,7 +10,7 @@
  * check read.
  */
 
-/** A node's address, such as `client 2` or `leader 1`: its role, a space, its number. */
+/** A node's address, such as `client 2` or `server`: its role, a space, its number. */
 export type NodeId = string;
 
 /** A message: the emulation's, with a `type` saying which kind it is. */

@@ -5,12 +5,12 @@
  * shorter than the terminal, so Ink never has to clear the screen.
  *
  *   ... log lines ...
- *   ┌ mpkv multipaxos · seed 1 ───── t=123 ms  speed 100 ms/s  ▶ running ┐
- *   │ acceptor 1  serving   promised 1.1  accepted 15 (slots 0-14)        │
- *   │ leader 1    leading   ballot 1.1  next 15  decided 15  applied 15   │
+ *   ┌ mpkv <emulation> · seed 1 ──── t=123 ms  speed 100 ms/s  ▶ running ┐
+ *   │ server 1    serving   ...the emulation's row for the node...        │
+ *   │ client 1    waiting   ...                                           │
  *   └──────────────────────────────────────────────────────────────────────┘
  *   net  in flight 4  delivered 120  dropped 0  duplicated 0  partitions 1 active
- *       partitioned {leader 1, acceptor 1} | rest
+ *       partitioned {server 1, client 1} | rest
  *   space pause  n/→ step  +/- speed  q quit
  */
 import { Box, Static, Text } from 'ink';

@@ -12,7 +12,7 @@
  * clock (then the driver waits for the clock to catch up): an event can show up at most one
  * event early, never late, and the total pace is right.
  */
-import type { AnyEmulation, Config } from '../emulations/api.js';
+import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { finishRun, type Run, type RunResult } from '../emulations/run.js';
 import type { NodeView, Router } from '../sim/router.js';
 import type { EndReason, TraceEvent } from '../sim/trace.js';
@@ -198,7 +198,7 @@ export class SimDriver {
   }
 }
 
-/** `multipaxos · seed 1 · mutants: quorum-too-small · REPLAY`. */
+/** `<emulation> · seed 1 · mutants: <names> · REPLAY`. */
 export function frameTitle(config: Config, replay?: string): string {
   const mutants = config.mutants.enable.length ? ` · mutants: ${config.mutants.enable.join(', ')}` : '';
   return `${config.emulation} · seed ${config.seed}${mutants}${replay ? ' · REPLAY' : ''}`;

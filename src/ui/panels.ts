@@ -5,17 +5,16 @@
  * roles are summarised in one line when the terminal is too small for all of them, and the
  * network and verdict lines. No Ink here, so all of it is unit-testable.
  *
- *   acceptor 1  serving     promised 1.1  accepted 15 (slots 0-14)
- *   leader 2    CRASHED     volatile state lost; waits for its planned restart
- *   7 clients   summary     12/35 requests completed  7 waiting
+ *   server 2    CRASHED     volatile state lost; waits for its planned restart
+ *   7 clients   summary     ...the emulation's summary of the role...
  */
-import type { AnyEmulation, Role, Tone } from '../emulations/api.js';
-import { topState } from '../emulations/rows.js';
+import type { AnyEmulation, Role, Tone } from '../emulations/api/emulation.js';
+import { topState } from '../emulations/api/rows.js';
 import type { NetworkOptions, PartitionWindow } from '../sim/network.js';
 import type { NodeView } from '../sim/router.js';
 import type { Verdict, VerdictStatus } from '../../specs/verdict.js';
 
-export type { Tone } from '../emulations/api.js';
+export type { Tone } from '../emulations/api/emulation.js';
 
 export interface NodeLine {
   readonly id: string;
@@ -45,7 +44,7 @@ export function nodeLine(emulation: AnyEmulation, view: NodeView): NodeLine {
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** One line for all nodes of a role (`7 acceptors: ...`). */
+/** One line for all nodes of a role (`7 clients: ...`). */
 export function roleSummary(emulation: AnyEmulation, role: string, views: readonly NodeView[]): NodeLine {
   const crashed = views.filter((v) => v.status === 'crashed').length;
   const parts = [roleSpec(emulation, role)?.summary(views) ?? ''];

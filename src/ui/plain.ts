@@ -2,7 +2,7 @@
  * The plain view: one line per protocol step, for pipes, CI and `--plain`.
  *
  *   [t=12 client 2] PUT "a" = "val_3" -> OK
- *   [t=40 net] DROP leader 1 -> acceptor 2: accept slot 3 (loss)
+ *   [t=40 net] DROP client 1 -> server: request 3 of client 1 (loss)
  *
  * Sends, deliveries and timers are printed only with `verbose`; faults always are.
  */

@@ -10,7 +10,7 @@ import type { TraceEvent } from '../../sim/trace.js';
 import { formatMpkvHistory, invokeEvent, okEvent, type MpkvHistoryEvent } from '../../../specs/formats/mpkv.js';
 import { liveness, type ClientEnd } from '../../../specs/liveness.js';
 import { guarded, type Verdict } from '../../../specs/verdict.js';
-import type { JudgeOptions, RunEnd, RunJudge } from '../api.js';
+import type { JudgeOptions, RunEnd, RunJudge } from '../api/emulation.js';
 import { linearizabilityJudgeWith } from './linearizability.js';
 import { Agreement, convergence, FactReader, Integrity, Order, Validity, type FactCheck, type LearnerEnd } from './log-checks.js';
 import type { KvFact } from './messages.js';

@@ -6,8 +6,8 @@
  */
 import { describeCommand, type KvCommand, type KvStore } from '../../kv/kv.js';
 import type { NodeView } from '../../sim/router.js';
-import type { Role, RowText } from '../api.js';
-import { span, topState } from '../rows.js';
+import type { Role, RowText } from '../api/emulation.js';
+import { span, topState } from '../api/rows.js';
 
 interface ClientCtx {
   readonly started?: number;

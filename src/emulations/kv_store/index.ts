@@ -4,13 +4,13 @@
  */
 import * as v from 'valibot';
 import { count } from '../../config/base.js';
-import type { Config, Emulation } from '../api.js';
+import type { Config, Emulation } from '../api/emulation.js';
 import { clientSpecs } from '../kv/client.js';
 import { kvJudge, slowRunReasons } from '../kv/judge.js';
 import type { ClientMessage, KvFact } from '../kv/messages.js';
 import { clientRole, learnerDetail } from '../kv/views.js';
 import { checkWorkload, WorkloadSchema, type WorkloadConfig } from '../kv/workload.js';
-import { topState } from '../rows.js';
+import { topState } from '../api/rows.js';
 import { serverMachine, type ServerInput } from './server.js';
 
 const TopologySchema = v.strictObject({

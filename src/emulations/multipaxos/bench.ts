@@ -7,7 +7,7 @@
  *    requests);
  *  - where exploration hunts each mutant.
  */
-import type { BenchSpec } from '../api.js';
+import type { BenchSpec } from '../api/emulation.js';
 import type { Fact, Message } from './messages.js';
 import type { MutantName } from './mutants.js';
 import type { TraceEvent } from '../../sim/trace.js';

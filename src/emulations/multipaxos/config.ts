@@ -4,7 +4,7 @@
  */
 import * as v from 'valibot';
 import { count, LIMITS, positiveMs } from '../../config/base.js';
-import type { Config } from '../api.js';
+import type { Config } from '../api/emulation.js';
 import { WorkloadSchema, type WorkloadConfig } from '../kv/workload.js';
 
 export const TopologySchema = v.strictObject({

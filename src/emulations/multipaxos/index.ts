@@ -3,7 +3,7 @@
  * replicas) and clients. Client i is given the address of leader ((i - 1) mod L) + 1, so with
  * several leaders they really compete.
  */
-import type { Emulation } from '../api.js';
+import type { Emulation } from '../api/emulation.js';
 import { clientSpecs } from '../kv/client.js';
 import { kvJudge } from '../kv/judge.js';
 import { clientRole } from '../kv/views.js';

@@ -5,7 +5,7 @@
  */
 import { separated } from '../../sim/network.js';
 import type { NodeView } from '../../sim/router.js';
-import type { RunEnd } from '../api.js';
+import type { RunEnd } from '../api/emulation.js';
 import { slowRunReasons, type KvTally } from '../kv/judge.js';
 import type { PaxosConfig } from './config.js';
 import { topologyOf } from './config.js';

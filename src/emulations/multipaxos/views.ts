@@ -8,9 +8,9 @@
  *   replica 1   learning    applied 15  store {a=val_3, c=val_9}
  */
 import type { NodeView } from '../../sim/router.js';
-import type { Role, RowText } from '../api.js';
+import type { Role, RowText } from '../api/emulation.js';
 import { learnerDetail, learnersSummary, type LearnerCtx } from '../kv/views.js';
-import { numberRanges, span, stateText, topState } from '../rows.js';
+import { numberRanges, span, stateText, topState } from '../api/rows.js';
 import { ballotText, compareBallots, type Ballot, type LogCommand, type Message, type PValue } from './messages.js';
 
 export function describeMessage(msg: Message): string {

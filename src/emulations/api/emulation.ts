@@ -9,18 +9,18 @@
  * emulation".
  */
 import type * as v from 'valibot';
-import type { BaseConfig } from '../config/base.js';
-import type { PartitionWindow } from '../sim/network.js';
-import type { NodeSpec, NodeView, RunSummary } from '../sim/router.js';
-import type { Envelope, FactBase, NodeId, TraceEvent } from '../sim/trace.js';
-import type { CheckOptions } from '../../specs/linearizability.js';
-import type { Verdict } from '../../specs/verdict.js';
+import type { BaseConfig } from '../../config/base.js';
+import type { PartitionWindow } from '../../sim/network.js';
+import type { NodeSpec, NodeView, RunSummary } from '../../sim/router.js';
+import type { Envelope, FactBase, NodeId, TraceEvent } from '../../sim/trace.js';
+import type { CheckOptions } from '../../../specs/linearizability.js';
+import type { Verdict } from '../../../specs/verdict.js';
 
 /** A config as the core sees it: the common keys, and the emulation's own sections. */
 export type Config<S = Record<string, unknown>> = BaseConfig & S;
 
-export type { ConfigProblem } from '../config/load.js';
-import type { ConfigProblem } from '../config/load.js';
+export type { ConfigProblem } from '../../config/load.js';
+import type { ConfigProblem } from '../../config/load.js';
 
 /** The nodes of one role, in boot order. */
 export interface RoleNodes {
