@@ -5,11 +5,13 @@
 import { loadConfigWith, parseConfigWith, type Catalogue, type Overrides } from '../config/load.js';
 import type { AnyEmulation, Config } from './api/emulation.js';
 import { kvStore } from './kv_store/index.js';
+import { maxSync } from './max_sync/index.js';
 import { multipaxos } from './multipaxos/index.js';
 
 export const EMULATIONS: readonly AnyEmulation[] = [
   multipaxos,
   kvStore,
+  maxSync,
 ];
 
 const byName = new Map(EMULATIONS.map((e) => [e.name, e]));

@@ -53,6 +53,7 @@ export function startRun(config: Config, options: RunOptions = {}): Run {
     crashes: options.crashes ?? config.crashes,
     time_limit_ms: config.time_limit_ms,
     drain_ms: config.drain_ms,
+    ...(emulation.settled ? { settled: emulation.settled.bind(emulation) } : {}),
   });
   const judge = emulation.judge(config, options.judge ?? {});
   router.onEvent((event) => judge.observe(event));

@@ -39,8 +39,12 @@ export interface RouterOptions {
   readonly crashes?: readonly CrashPlan[];
   /** The run stops here if the clients are not done by then. */
   readonly time_limit_ms: number;
-  /** After the last client finishes, learners get this long to catch up before the run ends. */
+  /** After the last client finishes, the other nodes get this long to catch up before the run
+   *  ends (less, if `settled` says they have). */
   readonly drain_ms: number;
+  /** After the last client finishes: have the nodes settled (nothing left to catch up)? The run
+   *  then ends at once. Asked after every step of the drain, with the nodes' views. */
+  readonly settled?: (views: readonly NodeView[]) => boolean;
   /** A safety net against runaway schedules. */
   readonly max_steps?: number;
 }
@@ -212,7 +216,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
 
   private endReason(next: AgendaItem | undefined): EndReason | undefined {
     if (next === undefined) return 'quiescent';
-    if (this.drainUntil !== undefined && next.at > this.drainUntil) return 'clients-done';
+    if (this.drainUntil !== undefined && (next.at > this.drainUntil || this.options.settled?.(this.views()))) return 'clients-done';
     if (next.at > this.options.time_limit_ms) return 'time-limit';
     if (this.steps >= (this.options.max_steps ?? 5_000_000)) return 'step-limit';
     return undefined;

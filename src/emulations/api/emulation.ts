@@ -143,6 +143,9 @@ export interface Emulation<S = any, M extends Envelope = any, F extends FactBase
   messageFields?(msg: M): Readonly<Record<string, string | number>>;
   /** Deliberately broken variants: name -> what is broken. */
   readonly mutants: Readonly<Record<string, string>>;
+  /** Once every client has finished: have the nodes settled, so the run can end before
+   *  `drain_ms` is over? (Without it, the run drains for `drain_ms`.) */
+  settled?(views: readonly NodeView[]): boolean;
   /** A fresh judge for one run. */
   judge(config: Config<S>, options: JudgeOptions): RunJudge<M, F>;
   readonly explore: ExploreSpec<S>;

@@ -1,0 +1,98 @@
+/**
+ * The checks of a max-sync run, read from its facts as they stream:
+ *
+ *  - monotonicity: no server's number ever goes down, across crashes too (a restarted server
+ *    starts from its disk, which must hold at least what it last held);
+ *  - validity:     every number a server holds was sent by a client, or is the initial 0;
+ *  - convergence:  at the end every live server holds the same number, at least the largest
+ *                  number any server acknowledged (an acknowledged write is never lost);
+ *  - liveness:     every client up at the end had all its writes acknowledged.
+ *
+ * And the figures Maelstrom's broadcast workload reports: how long after the last
+ * acknowledged write the servers converged, and messages per client write.
+ */
+import type { NodeView } from '../../sim/router.js';
+import type { TraceEvent } from '../../sim/trace.js';
+import { liveness } from '../../../specs/liveness.js';
+import { fail, guarded, ok, type Verdict } from '../../../specs/verdict.js';
+import type { JudgeOptions, RunEnd, RunJudge } from '../api/emulation.js';
+import type { MaxSyncConfig } from './config.js';
+import type { Fact, Message } from './messages.js';
+
+interface ServerCtx {
+  readonly value?: number;
+}
+
+export function maxSyncJudge(config: MaxSyncConfig, _options: JudgeOptions): RunJudge<Message, Fact> {
+  const last = new Map<string, { value: number; t: number }>();
+  const sent = new Set<number>([0]);
+  const acked = new Map<string, Set<number>>();
+  let maxAcked: { value: number; by: string; t: number } | undefined;
+  let lastAckT = 0;
+  let lastRaiseT = 0;
+  let writes = 0;
+  let decrease: string | undefined;
+  let invalid: string | undefined;
+
+  return {
+    observe(e: TraceEvent<Message, Fact>): void {
+      if (e.kind !== 'note' || !e.fact) return;
+      const fact = e.fact;
+      if (fact.kind === 'write') {
+        sent.add(fact.value);
+        writes++;
+      } else if (fact.kind === 'acked') {
+        let seen = acked.get(e.node);
+        if (!seen) acked.set(e.node, (seen = new Set()));
+        seen.add(fact.seq);
+        lastAckT = e.t;
+        if (!maxAcked || fact.value > maxAcked.value) maxAcked = { value: fact.value, by: e.node, t: e.t };
+      } else if (fact.kind === 'held') {
+        const before = last.get(e.node);
+        if (!decrease && before && fact.value < before.value) {
+          decrease = `${e.node} held ${before.value} at t=${before.t}, then ${fact.value} at t=${e.t} (${fact.cause === 'start' ? 'after a restart' : `by a ${fact.cause}`})`;
+        }
+        if (!invalid && !sent.has(fact.value)) invalid = `${e.node} held ${fact.value} at t=${e.t}, which no client sent`;
+        last.set(e.node, { value: fact.value, t: e.t });
+        if (fact.cause !== 'start') lastRaiseT = e.t;
+      }
+    },
+
+    finish(end: RunEnd) {
+      const servers = end.views.filter((v) => v.role === 'server');
+      const clients = end.views
+        .filter((v) => v.role === 'client')
+        .map((v) => ({ node: v.id, requests: config.workload.messages, completed: acked.get(v.id)?.size ?? 0, down: v.status === 'crashed' }));
+      const stalled = clients.some((c) => !c.down && c.completed < c.requests);
+      const verdicts: Verdict[] = [
+        guarded('monotonicity', () => (decrease ? fail('monotonicity', decrease) : ok('monotonicity', `${last.size} server(s), no number went down`))),
+        guarded('validity', () => (invalid ? fail('validity', invalid) : ok('validity', `every number held was sent by a client (${sent.size - 1} distinct), or is 0`))),
+        guarded('convergence', () => convergence(servers, maxAcked)),
+        guarded('liveness', () => liveness(clients, `${end.summary.reason} at t=${end.summary.time_ms}`, stalled ? [...end.stalled, ...serverReasons(servers)] : [], 'writes')),
+      ];
+      const done = clients.reduce((n, c) => n + c.completed, 0);
+      const counts = [
+        `writes acknowledged: ${done}/${clients.reduce((n, c) => n + c.requests, 0)}`,
+        `converged ${Math.max(0, lastRaiseT - lastAckT)} ms after the last acknowledged write; ${writes === 0 ? 0 : (end.summary.sent / writes).toFixed(1)} messages per client write`,
+      ];
+      return { verdicts, counts };
+    },
+  };
+}
+
+function convergence(servers: readonly NodeView[], maxAcked: { value: number; by: string; t: number } | undefined): Verdict {
+  const live = servers.filter((s) => s.status === 'up');
+  if (live.length === 0) return ok('convergence', 'no live server');
+  const values = live.map((s) => ({ node: s.id, value: (s.context as ServerCtx | undefined)?.value ?? 0 }));
+  const [first, ...rest] = values;
+  const other = rest.find((v) => v.value !== first!.value);
+  if (other) return fail('convergence', `${first!.node} holds ${first!.value} but ${other.node} holds ${other.value}`);
+  if (maxAcked && first!.value < maxAcked.value) {
+    return fail('convergence', `every live server holds ${first!.value}, but ${maxAcked.by}'s write of ${maxAcked.value} was acknowledged at t=${maxAcked.t}`);
+  }
+  return ok('convergence', `${live.length} live server(s) hold ${first!.value}${maxAcked ? ` (the largest acknowledged write: ${maxAcked.value})` : ''}`);
+}
+
+function serverReasons(servers: readonly NodeView[]): string[] {
+  return servers.some((s) => s.status === 'up') ? [] : ['no server is up: no write can be acknowledged'];
+}
