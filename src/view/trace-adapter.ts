@@ -35,20 +35,39 @@ export interface MessageFault {
   readonly fault: { readonly kind: 'drop' } | { readonly kind: 'delay'; readonly delay_ms: number } | { readonly kind: 'duplicate'; readonly second_delay_ms: number };
 }
 
-/** Each fault, pointed at the send of the message it hit (the n-th send on its link). */
+/**
+ * Each fault, pointed at the send of the message it hit (the n-th send on its link) — when the
+ * trace shows it there: a drop right after that send, a second copy, or a delivery exactly
+ * `delay_ms` later. (A schedule's choice for a message sent after the faulty phase, or for one
+ * never sent, hit nothing and is not drawn.)
+ */
 export function faultHighlights(events: readonly RunEvent[], faults: readonly MessageFault[]): Highlight[] {
   const sends = new Map<string, number[]>();
+  const fates = new Map<number, RunEvent[]>();
   events.forEach((e, i) => {
-    if (e.kind !== 'send') return;
-    const link = `${e.from}\u0000${e.to}`;
-    const list = sends.get(link) ?? [];
-    list.push(i);
-    sends.set(link, list);
+    if (e.kind === 'send') {
+      const link = `${e.from}\u0000${e.to}`;
+      const list = sends.get(link) ?? [];
+      list.push(i);
+      sends.set(link, list);
+    } else if (e.kind === 'drop' || e.kind === 'duplicate' || e.kind === 'deliver') {
+      const list = fates.get(e.id) ?? [];
+      list.push(e);
+      fates.set(e.id, list);
+    }
   });
   return faults.flatMap((f): Highlight[] => {
     const at = sends.get(`${f.from}\u0000${f.to}`)?.[f.n];
     if (at === undefined) return [];
     const e = events[at] as Extract<RunEvent, { kind: 'send' | 'deliver' | 'duplicate' }>;
+    const fate = fates.get(e.id) ?? [];
+    const shown =
+      f.fault.kind === 'drop'
+        ? fate.some((x) => x.kind === 'drop' && x.t === e.t)
+        : f.fault.kind === 'duplicate'
+          ? fate.some((x) => x.kind === 'duplicate')
+          : fate.some((x) => x.kind !== 'duplicate' && x.t === e.t + (f.fault as { delay_ms: number }).delay_ms);
+    if (!shown) return [];
     const what = f.fault.kind === 'drop' ? 'dropped' : f.fault.kind === 'delay' ? `held back ${f.fault.delay_ms}ms` : `duplicated (+${f.fault.second_delay_ms}ms)`;
     const title = `fault at t=${e.t}: ${f.from} -> ${f.to} message #${f.n} (${e.msg.type}) ${what}`;
     return [{ role: 'fault', title, text: `${title}: ${multipaxosView.detail!(e.msg)}`, events: [at], tag: what }];
