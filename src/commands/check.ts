@@ -12,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { formatResult, renderHtml } from '../../specs/explain.js';
+import { formatResult } from '../../specs/explain.js';
 import { HistoryFormatError } from '../../specs/formats/error.js';
 import { parseJepsenEtcdHistory } from '../../specs/formats/jepsen-etcd.js';
 import { parseMpkvHistory } from '../../specs/formats/mpkv.js';
@@ -25,6 +25,7 @@ import { kvModel } from '../../specs/models/kv.js';
 import { registerModel } from '../../specs/models/register.js';
 import { timeBudget } from '../util/budget.js';
 import { writeFileAtomic } from '../util/files.js';
+import { renderHistoryHtml } from '../view/history-html.js';
 
 export interface CommandOutput {
   stdout: (s: string) => void;
@@ -36,28 +37,31 @@ export interface CommandOutput {
 /** A model together with the one format it reads; the types stay private to each pairing. */
 interface Checker {
   readonly format: string;
+  /** What the format's operation times count (the HTML view's axis). */
+  readonly timeUnit: string;
   run(text: string, source: string, timeoutMs: number): { result: CheckResult<unknown, unknown>; text: string; html: (title: string) => string };
 }
 
-function checkerFor<S, I, O>(model: Model<S, I, O>, format: string, parse: (text: string, source: string) => Operation<I, O>[]): Checker {
+function checkerFor<S, I, O>(model: Model<S, I, O>, format: string, timeUnit: string, parse: (text: string, source: string) => Operation<I, O>[]): Checker {
   return {
     format,
+    timeUnit,
     run(text, source, timeoutMs) {
       const ops = parse(text, source);
       const result = checkOperations(model, ops, { deadline: timeBudget(timeoutMs) });
       return {
         result: result as CheckResult<unknown, unknown>,
         text: formatResult(model, result),
-        html: (title) => renderHtml(model, result, title),
+        html: (title) => renderHistoryHtml(model, result, ops, { title, timeUnit }),
       };
     },
   };
 }
 
 const CHECKERS: Record<string, Checker> = {
-  kv: checkerFor(kvModel, 'mpkv', parseMpkvHistory),
-  register: checkerFor(registerModel, 'jepsen-etcd', parseJepsenEtcdHistory),
-  'kv-append': checkerFor(kvAppendModel, 'porcupine-kv', parsePorcupineKvHistory),
+  kv: checkerFor(kvModel, 'mpkv', 'history event', parseMpkvHistory),
+  register: checkerFor(registerModel, 'jepsen-etcd', 'log line', parseJepsenEtcdHistory),
+  'kv-append': checkerFor(kvAppendModel, 'porcupine-kv', 'history line', parsePorcupineKvHistory),
 };
 
 /** Bad input: printed as one line, exit code 2. */
