@@ -280,9 +280,9 @@ function layout(model: DiagramModel, view: ViewState): Layout {
       segments.push({ t: run[0]!.t, tEnd: run[run.length - 1]!.t, rows: run, fold: true, y: 0 });
       r = end;
     } else {
-      const row = rows[r]!;
-      segments.push({ t: row.t, tEnd: row.t, rows: [row], fold: false, y: 0 });
-      r++;
+      // Not a long enough run, or one the reader opened: its rows one by one.
+      for (const row of run.length > 0 ? run : [rows[r]!]) segments.push({ t: row.t, tEnd: row.t, rows: [row], fold: false, y: 0 });
+      r = Math.max(end, r + 1);
     }
   }
 

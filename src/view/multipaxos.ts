@@ -265,8 +265,10 @@ function sharedAcceptorStory(events: readonly RunEvent[], acceptor: string, lo: 
   const promiseAt = promised.find((i) => (events[i] as { from: string }).from === acceptor);
   if (promiseAt === undefined || acceptedAt < 0) return 'its part is not in the trace';
   const promise = events[promiseAt] as Extract<RunEvent, { kind: 'send' | 'deliver' | 'duplicate' }>;
-  if (acceptedAt > promiseAt) return `it accepted ballot ${ballotText(lo.ballot!)} at t=${events[acceptedAt]!.t}, after promising ballot ${ballotText(hi.ballot!)} at t=${promise.t}: an acceptor must refuse a ballot below its promise.`;
+  // Compare with when the acceptor sent its promise, not when the leader got it.
+  const promisedAt = events.findIndex((e) => e.kind === 'send' && e.id === promise.id);
+  if (acceptedAt > promisedAt) return `it accepted ballot ${ballotText(lo.ballot!)} at t=${events[acceptedAt]!.t}, after promising ballot ${ballotText(hi.ballot!)} at t=${events[promisedAt]!.t}: an acceptor must refuse a ballot below its promise.`;
   const reported = promise.msg.type === 'promise' ? promise.msg.accepted.find((p) => p.slot === lo.slot) : undefined;
-  if (!reported) return `its promise for ballot ${ballotText(hi.ballot!)} (t=${promise.t}) did not report what it had accepted in slot ${lo.slot} at t=${events[acceptedAt]!.t}: it forgot it (was it persisted before a restart?).`;
-  return `its promise (t=${promise.t}) reported ${describeLog(reported.command)} accepted under ballot ${ballotText(reported.ballot)} in slot ${lo.slot}, but ${hi.node} did not adopt it.`;
+  if (!reported) return `its promise for ballot ${ballotText(hi.ballot!)} (t=${events[promisedAt]!.t}) did not report what it had accepted in slot ${lo.slot} at t=${events[acceptedAt]!.t}: it forgot it (was it persisted before a restart?).`;
+  return `its promise (t=${events[promisedAt]!.t}) reported ${describeLog(reported.command)} accepted under ballot ${ballotText(reported.ballot)} in slot ${lo.slot}, but ${hi.node} did not adopt it.`;
 }
