@@ -37,7 +37,7 @@ interface Part<I, O> {
   /** Operation id -> its position (from 1) in the linearization or the prefix. */
   readonly order: ReadonlyMap<number, number>;
   readonly culprit?: Operation<I, O>;
-  readonly verdict: 'linearizable' | 'NOT linearizable' | 'not checked to the end';
+  readonly verdict: 'linearizable' | 'NOT linearizable' | 'no linearization reported';
 }
 
 export interface HistoryPageOptions {
@@ -84,7 +84,7 @@ function partsOf<S, I, O>(model: Model<S, I, O>, result: CheckResult<I, O>, ops:
     if (k === failing) return { name: partName(part, k), ops: part, order: new Map(e!.prefix.map((op, i) => [op.id, i + 1])), culprit: e!.culprit, verdict: 'NOT linearizable' };
     const checked = part.every((op) => orders.has(op.id));
     const order = new Map(part.flatMap((op) => (orders.has(op.id) ? [[op.id, orders.get(op.id)!] as const] : [])));
-    return { name: partName(part, k), ops: part, order, verdict: checked ? 'linearizable' : 'not checked to the end' };
+    return { name: partName(part, k), ops: part, order, verdict: checked ? 'linearizable' : 'no linearization reported' };
   });
   if (failing > 0) parts.unshift(...parts.splice(failing, 1));
   return parts;
