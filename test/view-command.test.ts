@@ -23,7 +23,8 @@ test('mpkv view: writes the page of a run and says what it shows', async (t) => 
   const out = path.join(dir, 'run.html');
   const r = await mpkv('view', traceFile, '-o', out);
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /^wrote .*run\.html: \d+ messages, t=0\.\.\d+ ms; agreement violated in slot 8 \(highlighted\)\n$/);
+  t.regex(r.stdout, /^wrote .*run\.html: \d+ messages, t=0\.\.\d+ ms\nAGREEMENT VIOLATED in slot 8: /);
+  t.regex(r.stdout, /These quorums do not intersect/, 'the plain output explains it too');
   const html = readFileSync(out, 'utf8');
   t.regex(html, /These quorums do not intersect/);
   t.regex(html, /<title>mpkv run run\.jsonl<\/title>/);

@@ -6,7 +6,8 @@ import test from 'ava';
 import { agreement, factsOf } from '../specs/invariants.js';
 import { diagramSvg, drawDiagram, type DiagramModel } from '../src/view/draw.js';
 import { explainAgreement, lanesOf } from '../src/view/multipaxos.js';
-import { diagramEvents, faultHighlights, parseTraceJsonl, renderRunHtml, runDiagram, TraceFileError, type MessageFault } from '../src/view/trace-adapter.js';
+import { diagramEvents, explainLinearizability, faultHighlights, parseTraceJsonl, renderRunHtml, runDiagram, TraceFileError, type MessageFault } from '../src/view/trace-adapter.js';
+import type { TraceEvent } from '../src/sim/trace.js';
 import { config, run } from './harness.js';
 import { mutantRun, quorumTooSmall } from './view-runs.js';
 
@@ -146,4 +147,27 @@ test('view: a trace file that is not one is refused with its file and line', (t)
   refuse(`${line({ t: 5, kind: 'crash', node: 'x' })}\n${ok}`, /^run\.jsonl:2: t: time goes back/);
   refuse('\n\n', /^run\.jsonl:1: no trace events/);
   t.is(parseTraceJsonl(`${ok}\n`, 'run.jsonl').length, 1);
+});
+
+test('view: a stale read in a run is pointed at: its call and return, the reason, the key\'s other operations', (t) => {
+  // client 1 puts a and is answered; then client 2 reads a and is told it is not there.
+  const note = (t: number, node: string, fact: object): TraceEvent => ({ t, kind: 'note', node, text: '', fact }) as TraceEvent;
+  const put = { op: 'put', key: 'a', value: 'val_3' };
+  const get = { op: 'get', key: 'a' };
+  const trace: TraceEvent[] = [
+    note(0, 'client 1', { kind: 'invoke', client: 1, request_id: 1, command: put }),
+    { t: 0, kind: 'crash', node: 'server' },
+    note(5, 'client 1', { kind: 'complete', client: 1, request_id: 1, command: put, result: { ok: true } }),
+    note(6, 'client 2', { kind: 'invoke', client: 2, request_id: 1, command: get }),
+    note(9, 'client 2', { kind: 'complete', client: 2, request_id: 1, command: get, result: { ok: false, error: 'key not found: a' } }),
+    { t: 10, kind: 'end', reason: 'clients-done' },
+  ];
+  const { events } = diagramEvents(trace);
+  const found = explainLinearizability(events)!;
+  t.regex(found.lines[0]!, /^LINEARIZABILITY VIOLATED on key "a": GET "a" -> NOT FOUND \(client process 2\) cannot be placed after the 1 operation\(s\) that can/);
+  t.deepEqual(found.highlights[0]!.events, [3, 4], 'the culprit\'s invoke and complete notes');
+  t.deepEqual(found.highlights[1]!.events, [0], 'the put on the same key');
+  const correct = trace.slice(0, 3);
+  t.is(explainLinearizability(diagramEvents(correct).events), undefined);
+  t.is(runDiagram(trace).highlights.filter((h) => h.role === 'violation').length, 1);
 });

@@ -13,15 +13,18 @@ import { readReplayFile, traceDigest } from '../explore/replay.js';
 import { decodeChoice } from '../explore/schedule.js';
 import type { TraceEvent } from '../sim/trace.js';
 import { writeFileAtomic } from '../util/files.js';
-import { firstConflict } from '../view/multipaxos.js';
-import { diagramEvents, parseTraceJsonl, renderRunHtml, renderRunSvg, TraceFileError, type MessageFault, type RunViewOptions } from '../view/trace-adapter.js';
+import { diagramSvg, drawDiagram } from '../view/draw.js';
+import { renderDiagramPage } from '../view/page.js';
+import { parseTraceJsonl, runDiagram, TraceFileError, type MessageFault, type RunViewOptions } from '../view/trace-adapter.js';
 import { UsageError, type Io } from './io.js';
 
 export const VIEW_HELP = `Usage: mpkv view <trace.jsonl> [-o OUT.html|OUT.svg] [options]
 
 Draws a run as a message-sequence diagram: one lane per node, time going down, an arrow per
 message (drops, duplicates, crashes, partitions and client operations marked). An agreement
-violation is explained and highlighted with the quorums behind each decision. The HTML page
+violation is explained and highlighted with the quorums behind each decision, a
+linearizability violation with the operation that cannot be placed (the same explanation is
+printed). The HTML page
 is self-contained (zoom, filters by node or slot, folded background traffic, SVG export).
 
   mpkv run configs/two-leaders.toml --trace-json run.jsonl
@@ -52,17 +55,17 @@ export async function viewCommand(args: string[], io: Io): Promise<number> {
   if (!['.html', '.htm', '.svg'].includes(format)) throw new UsageError(`-o ${out}: expected a .html or .svg file name`);
   const trace = await readTrace(file);
   const options: RunViewOptions = { title: values.title ?? `mpkv run ${path.basename(file)}`, ...(values.replay ? await replayOptions(values.replay, trace) : {}) };
-  const content = format === '.svg' ? renderRunSvg(trace, options) : renderRunHtml(trace, options);
+  const model = runDiagram(trace, options);
+  const content = format === '.svg' ? diagramSvg(model, drawDiagram(model)) : renderDiagramPage(model);
   try {
     writeFileAtomic(out, content);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(`${out}: cannot write (${code === 'ENOENT' ? 'no such directory' : code ?? 'error'})`);
   }
-  const { events } = diagramEvents(trace);
-  const messages = events.filter((e) => e.kind === 'send').length;
-  const conflict = firstConflict(events);
-  io.stdout(`wrote ${out}: ${messages} messages, t=0..${trace[trace.length - 1]!.t} ms${conflict ? `; agreement violated in slot ${conflict[0].slot} (highlighted)` : ''}`);
+  const faults = model.highlights.filter((h) => h.role === 'fault').length;
+  io.stdout(`wrote ${out}: ${model.messages.length} messages, t=0..${trace[trace.length - 1]!.t} ms${faults ? `, ${faults} fault(s) marked` : ''}`);
+  for (const line of model.explanation) io.stdout(line);
   return 0;
 }
 

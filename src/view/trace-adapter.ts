@@ -2,13 +2,19 @@
  * The one place where today's run record meets the generic diagram: the router's trace
  * events (src/sim/trace.ts, the JSON Lines of `mpkv run --trace-json`) become diagram events,
  * the MultiPaxos view (./multipaxos.ts) supplies the protocol's words, and a schedule's
- * message faults are found in the trace. `renderRunHtml` and `renderRunSvg` are what a command
- * calls with a finished run's trace.
+ * message faults are found in the trace, and the run's own checks are redone on it to point at
+ * a violation (agreement: ./multipaxos.ts; linearizability: below). `renderRunHtml` and
+ * `renderRunSvg` are what a command calls with a finished run's trace.
  *
  * Timers are left out: the diagram draws what nodes say to each other and what happens to
  * them, and a timer's effect (a retry, a catch-up) shows as the messages it sends.
  */
+import type { KvCommand, KvResult } from '../kv/kv.js';
 import type { Message, NodeId } from '../roles/messages.js';
+import { historyOf } from '../emulations/run.js';
+import { formatMpkvHistory, parseMpkvHistory } from '../../specs/formats/mpkv.js';
+import { checkOperations } from '../../specs/linearizability.js';
+import { kvModel } from '../../specs/models/kv.js';
 import type { Fact, TraceEvent } from '../sim/trace.js';
 import { buildDiagram, type DiagramEvent, type Highlight } from './diagram.js';
 import { diagramSvg, drawDiagram } from './draw.js';
@@ -74,6 +80,46 @@ export function faultHighlights(events: readonly RunEvent[], faults: readonly Me
   });
 }
 
+/**
+ * The run's client history checked as the run's linearizability verdict checks it (written
+ * in the mpkv format and read back); when it is not linearizable, the operation that cannot
+ * be placed is pointed at (its call and its return) with the checker's reasons, and the other
+ * operations on its key are evidence.
+ *
+ * An operation's times in that history are the 1-based positions of its events in the
+ * history, and the history lists the trace's invoke and complete notes in trace order: so
+ * position k is the k-th such note.
+ */
+export function explainLinearizability(events: readonly RunEvent[]): { lines: string[]; highlights: Highlight[] } | undefined {
+  const trace = events as readonly TraceEvent[];
+  const ops = parseMpkvHistory(formatMpkvHistory(historyOf(trace)), 'run history');
+  const result = checkOperations(kvModel, ops);
+  if (result.verdict !== 'illegal') return undefined;
+  const e = result.explanation!;
+  const notes = events.flatMap((x, i) => (x.kind === 'note' && (x.fact?.kind === 'invoke' || x.fact?.kind === 'complete') ? [i] : []));
+  const at = (time: number): number[] => (Number.isFinite(time) && notes[time - 1] !== undefined ? [notes[time - 1]!] : []);
+  const describe = (input: KvCommand, output: KvResult | undefined): string => kvModel.describeOperation(input, output);
+  const culprit = describe(e.culprit.input, e.culprit.output);
+  const lines = [
+    `LINEARIZABILITY VIOLATED on key ${JSON.stringify(e.culprit.input.key)}: ${culprit} (client process ${e.culprit.process}) cannot be placed after the ${e.prefix.length} operation(s) that can (${e.stateAfterPrefix}).`,
+    ...e.rejections.map((r) => `  - ${r}`),
+  ];
+  const others = e.partitionOps.filter((op) => op.id !== e.culprit.id);
+  return {
+    lines,
+    highlights: [
+      { role: 'violation', title: `linearizability: ${culprit} cannot be placed`, text: lines.join(' '), events: [...at(e.culprit.call), ...at(e.culprit.ret)], tag: 'cannot be placed' },
+      {
+        role: 'evidence',
+        title: `the other operations on key ${JSON.stringify(e.culprit.input.key)} (${others.length})`,
+        text: others.map((op) => describe(op.input, op.output)).join('; '),
+        events: others.flatMap((op) => at(op.call)),
+        tag: `key ${e.culprit.input.key}`,
+      },
+    ],
+  };
+}
+
 export interface RunViewOptions {
   readonly title?: string;
   /** E.g. "multipaxos, seed 1, mutant quorum-too-small". */
@@ -92,6 +138,7 @@ export function runDiagram(trace: readonly TraceEvent[], options: RunViewOptions
   const position = new Map(index.map((k, i) => [k, i]));
   const lanes = lanesOf(events);
   const agreement = explainAgreement(events, lanes);
+  const linearizability = explainLinearizability(events);
   const extra = (options.highlights ?? []).map((h) => ({ ...h, events: h.events.flatMap((k) => (position.has(k) ? [position.get(k)!] : [])) }));
   return buildDiagram({
     title: options.title ?? 'mpkv run',
@@ -100,8 +147,8 @@ export function runDiagram(trace: readonly TraceEvent[], options: RunViewOptions
     events,
     view: multipaxosView,
     operations: operationsOf(events),
-    highlights: [...(agreement?.highlights ?? []), ...extra, ...faultHighlights(events, options.faults ?? [])],
-    explanation: [...(options.notes ?? []), ...(agreement?.lines ?? [])],
+    highlights: [...(agreement?.highlights ?? []), ...(linearizability?.highlights ?? []), ...extra, ...faultHighlights(events, options.faults ?? [])],
+    explanation: [...(options.notes ?? []), ...(agreement?.lines ?? []), ...(linearizability?.lines ?? [])],
     ...(agreement ? { focus: agreement.focus } : {}),
   });
 }
