@@ -12,6 +12,7 @@ const sections: Record<string, () => Promise<string[]>> = {
   checker: benchChecker,
   explore: async () => (await import('./explore.js')).benchExplore(),
   dashboard: () => benchDashboard(),
+  view: async () => (await import('./view.js')).benchView(),
 };
 
 let failed = 0;

@@ -13,8 +13,7 @@
  *      a bar over a shared time axis, and the operation. `>>` marks the culprit, `#k` the k-th
  *      operation of the prefix.
  *
- * `renderHtml` draws the same timeline as a standalone HTML page (after Porcupine's
- * visualisation, much simplified).
+ * (`mpkv check --html` draws the checked history as a page: src/view/history-html.ts.)
  */
 import type { Operation } from './history.js';
 import type { CheckResult, Explanation } from './linearizability.js';
@@ -99,40 +98,4 @@ function drawBar<I, O>(axis: ReadonlyMap<number, number>, op: Operation<I, O>): 
 
 function interval(op: Operation<unknown, unknown>): string {
   return `[${op.call}, ${Number.isFinite(op.ret) ? op.ret : 'pending'}]`;
-}
-
-/** A standalone HTML page: each part's operations as bars, the linearization order or the explanation. */
-export function renderHtml<S, I, O>(model: Model<S, I, O>, result: CheckResult<I, O>, title: string): string {
-  const parts: { name: string; ops: readonly Operation<I, O>[]; order: Map<number, number>; culprit?: number }[] = [];
-  if (result.explanation) {
-    const e = result.explanation;
-    parts.push({ name: `part ${e.partition + 1} (illegal)`, ops: e.partitionOps, order: new Map(e.prefix.map((op, i) => [op.id, i + 1])), culprit: e.culprit.id });
-  }
-  result.linearizations?.forEach((ops, i) => parts.push({ name: `part ${i + 1}`, ops, order: new Map(ops.map((op, k) => [op.id, k + 1])) }));
-  const sections = parts.map((part) => htmlPart(model, part)).join('\n');
-  const summary = escapeHtml(formatResult(model, result));
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>
-body{font:13px system-ui,sans-serif;margin:1em}pre{background:#f6f6f6;padding:.5em}
-.row{position:relative;height:18px;margin:2px 0}.op{position:absolute;height:16px;background:#cde;border:1px solid #89a;font-size:11px;overflow:hidden;white-space:nowrap}
-.bad{background:#f99;border-color:#c33}.lin{background:#bdb}.p{position:absolute;left:0;width:3em}
-</style></head><body><h1>${escapeHtml(title)}</h1><pre>${summary}</pre>${sections}</body></html>\n`;
-}
-
-function htmlPart<S, I, O>(model: Model<S, I, O>, part: { name: string; ops: readonly Operation<I, O>[]; order: Map<number, number>; culprit?: number }): string {
-  const finite = part.ops.flatMap((op) => [op.call, op.ret]).filter(Number.isFinite);
-  const lo = Math.min(...finite);
-  const hi = Math.max(...finite) + 1;
-  const x = (t: number): number => (100 * ((Number.isFinite(t) ? t : hi) - lo)) / (hi - lo);
-  const rows = [...part.ops].sort((a, b) => a.call - b.call).map((op) => {
-    const k = part.order.get(op.id);
-    const cls = op.id === part.culprit ? 'op bad' : k !== undefined ? 'op lin' : 'op';
-    const label = `${k === undefined ? '' : `#${k} `}p${op.process} ${model.describeOperation(op.input, op.output)}`;
-    const style = `left:calc(3em + ${x(op.call).toFixed(2)}% * .9);width:calc(${Math.max(0.3, x(op.ret) - x(op.call)).toFixed(2)}% * .9)`;
-    return `<div class="row"><span class="p">p${op.process}</span><div class="${cls}" style="${style}" title="${escapeHtml(label)}">${escapeHtml(label)}</div></div>`;
-  });
-  return `<h2>${escapeHtml(part.name)}</h2>\n${rows.join('\n')}`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * mpkv's command line: `mpkv run | check | explore`. Every user error (bad flags, a broken
+ * mpkv's command line: `mpkv run | check | explore | view`. Every user error (bad flags, a broken
  * config, a corrupt history) is one line on stderr and exit status 2 — never a stack trace.
  */
 import { ConfigError } from './config/load.js';
@@ -12,6 +12,7 @@ Usage:
   mpkv run <config.toml> [options]        run an emulation, show the trace, print verdicts
   mpkv check <history> --model M [opts]   check a recorded history for linearizability
   mpkv explore <config.toml> [options]    hunt for schedules that break the protocol
+  mpkv view <trace.jsonl> [-o OUT.html]   draw a run as a message-sequence diagram
 
 Run \`mpkv <command> --help\` for a command's options.
 Exit status: 0 ok, 1 a check failed, 3 a check could not decide, 2 bad input.`;
@@ -23,6 +24,7 @@ const commands: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./commands/run.js')).runCommand,
   check: async () => (await import('./commands/check.js')).checkCommand,
   explore: async () => (await import('./commands/explore.js')).exploreCommand,
+  view: async () => (await import('./commands/view.js')).viewCommand,
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -33,7 +35,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
   const load = commands[name];
   if (!load) {
-    io.stderr(`mpkv: unknown command ${JSON.stringify(name)} (expected run, check or explore; see mpkv --help)`);
+    io.stderr(`mpkv: unknown command ${JSON.stringify(name)} (expected run, check, explore or view; see mpkv --help)`);
     return 2;
   }
   try {

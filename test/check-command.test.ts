@@ -40,7 +40,9 @@ test('check: a stale read exits 1 and explains which operation cannot be placed'
   t.is(code, 1);
   t.regex(stdout, /^NOT linearizable/);
   t.regex(stdout, /cannot place p2 GET "a" -> NOT FOUND \[3, 4\]/);
-  t.regex(readFileSync(html, 'utf8'), /<html>/);
+  const page = readFileSync(html, 'utf8');
+  t.regex(page, /<summary class="bad">key &quot;a&quot;: 2 operations, NOT linearizable<\/summary>/);
+  t.regex(page, /<g class="op culprit" data-op="1">/);
 });
 
 test('check: a corrupt line exits 2 with one line naming file and line', async (t) => {

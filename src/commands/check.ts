@@ -20,6 +20,7 @@ import type { CheckOptions } from '../../specs/linearizability.js';
 import { timeBudget } from '../util/budget.js';
 import { UsageError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/files.js';
+import { renderHistoryHtml } from '../view/history-html.js';
 
 export interface CommandOutput {
   stdout: (s: string) => void;
@@ -64,8 +65,12 @@ export async function checkCommand(args: string[], out: CommandOutput): Promise<
           `use --model ${modelFor(detected.format)}`,
       );
     }
-    const { result, text: report, html } = options.checker.run(text, options.file, options.budget);
-    if (options.html !== undefined) writeFileAtomic(options.html, html(`mpkv check ${options.file}`));
+    const checked = options.checker.run(text, options.file, options.budget);
+    const { result, text: report } = checked;
+    if (options.html !== undefined) {
+      const page = renderHistoryHtml(checked.model, result, checked.ops, { title: `mpkv check ${options.file}`, timeUnit: options.checker.timeUnit });
+      writeFileAtomic(options.html, page);
+    }
     out.stdout(`${report}\n`);
     return { ok: 0, illegal: 1, unknown: 3 }[result.verdict];
   } catch (error) {

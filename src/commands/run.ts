@@ -4,7 +4,7 @@
  * decide (unknown), 2 on a usage or config error.
  */
 import { parseArgs } from 'node:util';
-import type { Config } from '../emulations/api/emulation.js';
+import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { loadConfig } from '../emulations/index.js';
 import { finishRun, startRun, type RunResult } from '../emulations/run.js';
 import { formatEvent, formatSummary } from '../ui/plain.js';
@@ -13,7 +13,8 @@ import { intFlag, UsageError, type Io } from './io.js';
 import type { CheckOptions } from '../../specs/linearizability.js';
 import { EXIT_CODES, statusLabel, summaryLine } from '../../specs/verdict.js';
 import { timeBudget } from '../util/budget.js';
-import { loadReplayFile, replayDivergence } from '../explore/replay.js';
+import { loadReplayFile, replayDivergence, type LoadedReplay } from '../explore/replay.js';
+import { decodeChoice } from '../explore/schedule.js';
 
 export const RUN_HELP = `Usage: mpkv run <config.toml> [options]
 
@@ -29,6 +30,8 @@ Options:
   --verbose           plain trace: also sends, deliveries and timers
   --trace-json FILE   write the full trace as JSON Lines
   --history FILE      write the client history (JSON Lines, see README)
+  --html FILE         draw the run as a message-sequence diagram (a self-contained page;
+                      a violation is explained and highlighted); FILE.svg: a standalone SVG
   --replay FILE       re-run exactly the schedule in FILE (written by mpkv explore);
                       on a terminal the dashboard opens paused, to be stepped through
   --speed N           dashboard: virtual milliseconds per real second
@@ -54,6 +57,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       verbose: { type: 'boolean' },
       'trace-json': { type: 'string' },
       history: { type: 'string' },
+      html: { type: 'string' },
       replay: { type: 'string' },
       speed: { type: 'string' },
       'check-steps': { type: 'string' },
@@ -78,7 +82,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const { router, emulation } = run;
   if (values.history && !run.judge.history) throw new UsageError(`--history: the ${runConfig.emulation} emulation keeps no client history`);
   const title = runTitle(positionals[0]!, runConfig, replay?.file);
-  const writesFiles = Boolean(values['trace-json'] || values.history);
+  const writesFiles = Boolean(values['trace-json'] || values.history || values.html);
   let result: RunResult;
   if (io.tty && !values.plain && !values.json) {
     const { runDashboard } = await import('../ui/dashboard.js');
@@ -101,12 +105,29 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     }
     result = finishRun(run);
   }
-  if (values['trace-json']) writeFileAtomic(values['trace-json'], result.trace.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  if (values['trace-json']) {
+    const header = { kind: 'run', emulation: runConfig.emulation, seed: runConfig.seed, mutants: runConfig.mutants.enable };
+    writeFileAtomic(values['trace-json'], [header, ...result.trace].map((e) => JSON.stringify(e)).join('\n') + '\n');
+  }
   if (values.history && result.history) writeFileAtomic(values.history, result.history.text());
+  if (values.html) writeFileAtomic(values.html, await diagramOf(values.html, emulation, result, title, replay));
   const diverged = replay ? replayDivergence(replay.replay, result) : undefined;
   if (diverged) io.stderr(`mpkv run: REPLAY DIVERGED from ${replay!.file}: ${diverged}. The code changed since the file was written; this run does not reproduce it.`);
   if (!values.json) for (const line of report(runConfig, result, diverged)) io.stdout(line);
   return EXIT_CODES[result.status];
+}
+
+/** The run as a message-sequence diagram: a page, or an SVG when `file` ends in .svg; failed
+ *  checks above the picture, a replay's message faults marked. */
+async function diagramOf(file: string, emulation: AnyEmulation, result: RunResult, title: string, replay: LoadedReplay | undefined): Promise<string> {
+  const { renderRunHtml, renderRunSvg } = await import('../view/trace-adapter.js');
+  const notes = result.verdicts.filter((v) => v.status !== 'ok').map((v) => `${v.name} ${statusLabel(v.status)}: ${v.detail}`);
+  const faults = (replay?.replay.schedule.messages ?? []).flatMap((m) => {
+    const fault = decodeChoice(m.choice);
+    return fault.kind === 'normal' ? [] : [{ from: m.from, to: m.to, n: m.n, fault }];
+  });
+  const options = { title, notes, faults };
+  return file.toLowerCase().endsWith('.svg') ? renderRunSvg(emulation, result.trace, options) : renderRunHtml(emulation, result.trace, options);
 }
 
 /** `mpkv run configs/x.toml: <emulation>, seed 1, mutants: <names>, REPLAY of f.json`. */

@@ -15,6 +15,7 @@ import type { NodeSpec, NodeView, RunSummary } from '../../sim/router.js';
 import type { Envelope, FactBase, NodeId, TraceEvent } from '../../sim/trace.js';
 import type { CheckOptions } from '../../../specs/linearizability.js';
 import type { Verdict } from '../../../specs/verdict.js';
+import type { DiagramSpec } from './diagram.js';
 
 /** A config as the core sees it: the common keys, and the emulation's own sections. */
 export type Config<S = Record<string, unknown>> = BaseConfig & S;
@@ -141,6 +142,9 @@ export interface Emulation<S = any, M extends Envelope = any, F extends FactBase
   describeMessage(msg: M): string;
   /** The fields that matter, for diagrams and filters (`{ slot: 3, ballot: '1.1' }`). */
   messageFields?(msg: M): Readonly<Record<string, string | number>>;
+  /** Its part of the message-sequence diagram (without one, messages are labelled by
+   *  `describeMessage`). */
+  readonly diagram?: DiagramSpec<M, F>;
   /** Deliberately broken variants: name -> what is broken. */
   readonly mutants: Readonly<Record<string, string>>;
   /** Once every client has finished: have the nodes settled, so the run can end before

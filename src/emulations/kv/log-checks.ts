@@ -12,7 +12,7 @@
  * why, in words. The functions at the bottom run a check over a list of facts (for tests).
  */
 import { storeToObject, type KvCommand, type KvStore } from '../../kv/kv.js';
-import type { TraceEvent } from '../../sim/trace.js';
+import type { Envelope, TraceEvent } from '../../sim/trace.js';
 import { fail, ok as pass, type Verdict } from '../../../specs/verdict.js';
 import { ballotText, describeLogCommand, sameLogCommand, type Ballot, type KvFact, type LogCommand } from './messages.js';
 
@@ -24,7 +24,7 @@ export type Noted = { readonly t: number; readonly node: string; readonly life: 
 export class FactReader {
   private readonly lives = new Map<string, number>();
 
-  read(e: TraceEvent<never, KvFact>): Noted | undefined {
+  read(e: TraceEvent<Envelope, KvFact>): Noted | undefined {
     if (e.kind === 'restart') this.lives.set(e.node, (this.lives.get(e.node) ?? 0) + 1);
     if (e.kind === 'note' && e.fact) return { t: e.t, node: e.node, life: this.lives.get(e.node) ?? 0, fact: e.fact };
     return undefined;
@@ -32,7 +32,7 @@ export class FactReader {
 }
 
 /** The facts of a whole trace. */
-export function factsOf(trace: readonly TraceEvent<never, KvFact>[]): Noted[] {
+export function factsOf(trace: readonly TraceEvent<Envelope, KvFact>[]): Noted[] {
   const reader = new FactReader();
   return trace.flatMap((e) => reader.read(e) ?? []);
 }

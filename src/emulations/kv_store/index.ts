@@ -11,6 +11,7 @@ import type { ClientMessage, KvFact } from '../kv/messages.js';
 import { clientRole, learnerDetail } from '../kv/views.js';
 import { checkWorkload, WorkloadSchema, type WorkloadConfig } from '../kv/workload.js';
 import { topState } from '../api/rows.js';
+import { diagram } from './diagram.js';
 import { serverMachine, type ServerInput } from './server.js';
 
 const TopologySchema = v.strictObject({
@@ -67,6 +68,7 @@ export const kvStore: Emulation<KvStoreSections, ClientMessage, KvFact> = {
   ],
   describeMessage: (msg) => (msg.type === 'request' ? `request ${msg.request_id} of client ${msg.client}` : `reply to request ${msg.request_id}`),
   messageFields: (msg): Record<string, number> => (msg.type === 'request' ? { client: msg.client, request: msg.request_id } : { request: msg.request_id }),
+  diagram,
   mutants: MUTANTS,
   judge: (config, options) =>
     kvJudge(

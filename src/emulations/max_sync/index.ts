@@ -8,6 +8,7 @@
 import type { Emulation } from '../api/emulation.js';
 import { clientMachine, type ClientDisk, type ClientInput } from './client.js';
 import { sections, serverId, serverOfClient, topologyOf, type MaxSyncSections } from './config.js';
+import { diagram } from './diagram.js';
 import { maxSyncJudge } from './judge.js';
 import type { Fact, Message } from './messages.js';
 import { serverMachine, type ServerDisk, type ServerInput } from './server.js';
@@ -65,6 +66,7 @@ export const maxSync: Emulation<MaxSyncSections, Message, Fact> = {
   roles: [serverRole, clientRole],
   describeMessage,
   messageFields,
+  diagram,
   mutants: MUTANTS,
   /** The clients are done: the run may end as soon as every live server holds the same number. */
   settled(views) {

@@ -16,6 +16,7 @@ import { MUTANTS, rulesFor, type MutantName } from './mutants.js';
 import { replicaMachine, type ReplicaInput } from './replica.js';
 import { majority } from './rules.js';
 import { bench } from './bench.js';
+import { diagram } from './diagram.js';
 import { stallReasons } from './stall.js';
 import { acceptorRole, describeMessage, leaderRole, messageFields, replicaRole } from './views.js';
 
@@ -75,6 +76,7 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
   roles: [acceptorRole, leaderRole, replicaRole, clientRole],
   describeMessage,
   messageFields,
+  diagram,
   mutants: MUTANTS,
   judge: (config, options) =>
     kvJudge(

@@ -1,0 +1,84 @@
+/**
+ * The kv family's part of the message-sequence diagram: short words for kv commands and
+ * results, the client operations of a run (from a request's first send to the reply the client
+ * took), and a linearizability violation pointed at: the operation that cannot be placed (its
+ * call and its return) with the checker's reasons, and the other operations on its key.
+ */
+import { describeCommand, type KvCommand, type KvResult } from '../../kv/kv.js';
+import { mpkvOperations, invokeEvent, okEvent, type MpkvHistoryEvent } from '../../../specs/formats/mpkv.js';
+import { checkOperations } from '../../../specs/linearizability.js';
+import { kvModel } from '../../../specs/models/kv.js';
+import type { DiagramEvent, DiagramExplanation, Highlight, OperationSpan } from '../api/diagram.js';
+import type { KvFact, LogCommand } from './messages.js';
+
+type KvEvent = DiagramEvent<unknown, KvFact>;
+
+export const shortCommand = (c: KvCommand): string => (c.op === 'put' ? `PUT ${c.key}=${c.value}` : c.op === 'get' ? `GET ${c.key}` : `DEL ${c.key}`);
+export const shortLog = (c: LogCommand): string => (c.kind === 'noop' ? 'no-op' : shortCommand(c.command));
+export const shortResult = (r: KvResult): string =>
+  r.ok ? (r.value ?? 'OK') : r.error.startsWith('key not found') ? 'NOT FOUND' : r.error.startsWith('key already exists') ? 'EXISTS' : 'ERROR';
+
+/** Each client request, from its first send (invoke) to the reply the client took (complete). */
+export function kvOperations(events: readonly KvEvent[]): OperationSpan[] {
+  const open = new Map<string, number>();
+  const ops: OperationSpan[] = [];
+  events.forEach((e, i) => {
+    if (e.kind !== 'note' || !e.fact) return;
+    const f = e.fact;
+    if (f.kind === 'invoke') {
+      open.set(`${e.node}|${f.request_id}`, ops.length);
+      ops.push({ lane: e.node, start: i, label: describeCommand(f.command) });
+    } else if (f.kind === 'complete') {
+      const k = open.get(`${e.node}|${f.request_id}`);
+      if (k === undefined) return;
+      open.delete(`${e.node}|${f.request_id}`);
+      ops[k] = { ...ops[k]!, end: i, result: shortResult(f.result), failed: false };
+    }
+  });
+  return ops;
+}
+
+/**
+ * The run's client history checked as the run's linearizability verdict checks it; when it is
+ * not linearizable, the operation that cannot be placed is pointed at. An operation's times in
+ * that history are the 1-based positions of its invoke and complete notes in the events.
+ */
+export function explainLinearizability(events: readonly KvEvent[]): DiagramExplanation[] {
+  const history: MpkvHistoryEvent[] = [];
+  const notes: number[] = [];
+  events.forEach((e, i) => {
+    if (e.kind !== 'note' || !e.fact) return;
+    if (e.fact.kind === 'invoke') history.push(invokeEvent(e.fact.client, e.fact.command, e.t));
+    else if (e.fact.kind === 'complete') history.push(okEvent(e.fact.client, e.fact.command, e.fact.result, e.t));
+    else return;
+    notes.push(i);
+  });
+  let ops;
+  try {
+    ops = mpkvOperations(history);
+  } catch {
+    return []; // not even well-formed: the verdict says why; there is no operation to point at
+  }
+  const result = checkOperations(kvModel, ops);
+  if (result.verdict !== 'illegal') return [];
+  const e = result.explanation!;
+  const at = (time: number): number[] => (Number.isFinite(time) && notes[time - 1] !== undefined ? [notes[time - 1]!] : []);
+  const describe = (input: KvCommand, output: KvResult | undefined): string => kvModel.describeOperation(input, output);
+  const culprit = describe(e.culprit.input, e.culprit.output);
+  const lines = [
+    `LINEARIZABILITY VIOLATED on key ${JSON.stringify(e.culprit.input.key)}: ${culprit} (client process ${e.culprit.process}) cannot be placed after the ${e.prefix.length} operation(s) that can (${e.stateAfterPrefix}).`,
+    ...e.rejections.map((r) => `  - ${r}`),
+  ];
+  const others = e.partitionOps.filter((op) => op.id !== e.culprit.id);
+  const highlights: Highlight[] = [
+    { role: 'violation', title: `linearizability: ${culprit} cannot be placed`, text: lines.join(' '), events: [...at(e.culprit.call), ...at(e.culprit.ret)], tag: 'cannot be placed' },
+    {
+      role: 'evidence',
+      title: `the other operations on key ${JSON.stringify(e.culprit.input.key)} (${others.length})`,
+      text: others.map((op) => describe(op.input, op.output)).join('; '),
+      events: others.flatMap((op) => at(op.call)),
+      tag: `key ${e.culprit.input.key}`,
+    },
+  ];
+  return [{ lines, highlights }];
+}

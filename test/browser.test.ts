@@ -1,0 +1,214 @@
+/**
+ * The pages in a real browser: headless Chromium (Debian's `chromium`, driven by
+ * puppeteer-core, which downloads no browser). Each test loads a page of a known run, asserts
+ * what a reader must see — lanes, arrows, the highlighted violation, readable labels — and
+ * that the page logged no error, and keeps a screenshot in test-artifacts/.
+ *
+ * No browser is no excuse: without one these tests FAIL, unless MPKV_NO_BROWSER=1 says to
+ * skip them (and then one test, named so, says they were skipped). `.ci/run` installs
+ * Chromium; set MPKV_CHROMIUM to use another binary.
+ */
+import test, { type ExecutionContext } from 'ava';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
+import { parseMpkvHistory } from '../specs/formats/mpkv.js';
+import { parseJepsenEtcdHistory } from '../specs/formats/jepsen-etcd.js';
+import { checkOperations } from '../specs/linearizability.js';
+import { kvModel } from '../specs/models/kv.js';
+import { registerModel } from '../specs/models/register.js';
+import { renderHistoryHtml } from '../src/view/history-html.js';
+import { multipaxos } from '../src/emulations/multipaxos/index.js';
+import { renderRunHtml as renderRun, renderRunSvg as renderSvg, type RunViewOptions } from '../src/view/trace-adapter.js';
+import type { TraceEvent } from '../src/sim/trace.js';
+
+const renderRunHtml = (trace: readonly TraceEvent[], options?: RunViewOptions) => renderRun(multipaxos, trace, options);
+const renderRunSvg = (trace: readonly TraceEvent[], options?: RunViewOptions) => renderSvg(multipaxos, trace, options);
+import { config, repoRoot, run } from './harness.js';
+import { quorumTooSmall } from './view-runs.js';
+
+const artifacts = path.join(repoRoot, 'test-artifacts');
+const candidates = process.env.MPKV_CHROMIUM ? [process.env.MPKV_CHROMIUM] : ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const chromium = candidates.find((p) => existsSync(p));
+
+if (chromium === undefined) {
+  if (process.env.MPKV_NO_BROWSER === '1') {
+    console.error('\n*** BROWSER TESTS SKIPPED (MPKV_NO_BROWSER=1): the HTML views were NOT tested in a browser ***\n');
+    // One page at a time: a page in the background of a headless browser may never paint.
+  test.serial('browser: SKIPPED by MPKV_NO_BROWSER=1 — the HTML views were not tested in a browser', (t) => t.pass());
+  } else {
+    test.serial('browser: no Chromium found (apt-get install chromium, or MPKV_CHROMIUM=path; MPKV_NO_BROWSER=1 to skip)', (t) => {
+      t.fail(`none of ${candidates.join(', ')} exists`);
+    });
+  }
+} else {
+  browserTests(chromium);
+}
+
+function browserTests(executablePath: string): void {
+  let browser: Browser;
+  const profile = mkdtempSync(path.join(tmpdir(), 'mpkv-chromium-'));
+  mkdirSync(artifacts, { recursive: true });
+
+  test.before(async () => {
+    const { default: puppeteer } = await import('puppeteer-core');
+    browser = await puppeteer.launch({
+      executablePath,
+      headless: true,
+      userDataDir: profile,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  test.after.always(async () => {
+    await browser?.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  /** Opens `html` (saved as test-artifacts/NAME.html) and collects every console error; the
+   *  page is closed when the test ends, passed or failed. */
+  async function open(t: ExecutionContext, name: string, html: string, width = 1400, height = 1000): Promise<{ page: Page; errors: string[] }> {
+    const file = path.join(artifacts, `${name}.html`);
+    writeFileSync(file, html);
+    const page = await browser.newPage();
+    t.teardown(() => page.close());
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warn') errors.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`page error: ${(e as Error).message}`));
+    page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+    await page.setViewport({ width, height });
+    await page.goto(`file://${file}`, { waitUntil: 'load' });
+    return { page, errors };
+  }
+
+  test.serial('browser: the quorum-too-small counterexample — lanes, arrows, the violation and the two quorums', async (t) => {
+    const { page, errors } = await open(t, 'quorum-too-small', renderRunHtml(quorumTooSmall().trace, { title: 'quorum-too-small (two-leaders, seed 1)' }));
+    await page.waitForSelector('body[data-ready]');
+    const lanes = await page.$$eval('#head .lanehead text', (texts) => texts.map((x) => x.textContent));
+    t.deepEqual(lanes, ['client 1', 'client 2', 'client 3', 'client 4', 'leader 1', 'leader 2', 'acceptor 1', 'acceptor 2', 'acceptor 3', 'replica 1']);
+    const arrows = await page.$$eval('#body .msg line', (lines) => lines.length);
+    t.true(arrows > 200, `${arrows} arrows`);
+    t.is(await page.$$eval('#body .hl-violation circle', (c) => c.length), 2, 'both DECIDED of slot 8 are ringed');
+    const tags = await page.$$eval('#head .tag text', (texts) => texts.map((x) => x.textContent));
+    t.deepEqual(tags.sort(), ['promised 4.1', 'quorum A', 'quorum B']);
+    t.regex((await page.$eval('#explanation', (e) => e.textContent))!, /These quorums do not intersect/);
+
+    // One key press reaches the violation: it is scrolled into view and blinks.
+    await page.keyboard.press('v');
+    const inView = await page.evaluate(() => {
+      const target = document.querySelector('.flash')!.getBoundingClientRect();
+      const view = document.getElementById('scroller')!.getBoundingClientRect();
+      return target.top >= view.top && target.bottom <= view.bottom && target.height > 0;
+    });
+    t.true(inView, 'the violating decision is on screen after v');
+
+    // "show only slot 8" keeps slot 8's messages and the evidence.
+    const before = await page.$$eval('#body .msg', (g) => g.length);
+    await page.click('#focus');
+    const after = await page.$$eval('#body .msg', (g) => g.length);
+    t.true(after < before / 5, `${after} of ${before} messages after the focus`);
+    t.is(await page.$eval('#value', (s) => (s as HTMLSelectElement).value), '8');
+    await page.screenshot({ path: path.join(artifacts, 'quorum-too-small.png') });
+    t.deepEqual(errors, []);
+  });
+
+  test.serial('browser: a 1,000+ message run — folds open, lanes hide, zoom works, no errors', async (t) => {
+    const trace = run(config('lossy-network.toml', { clients: 6, requests: 20 })).trace;
+    const sent = trace.filter((e) => e.kind === 'send').length;
+    t.true(sent >= 1000, `${sent} messages`);
+    const { page, errors } = await open(t, 'lossy-network-large', renderRunHtml(trace, { title: 'lossy network, 6 clients x 20 requests' }));
+    await page.waitForSelector('body[data-ready]');
+    const drawn = async (): Promise<number> => page.$$eval('#body .msg', (g) => g.length);
+    const all = await drawn();
+    const folds = await page.$$eval('#body .fold', (f) => f.length);
+    t.true(folds > 0, 'catch-up polling is folded');
+    await page.click('#body .fold rect');
+    t.is(await page.$$eval('#body .fold', (f) => f.length), folds - 1, 'a click opens a fold');
+    await page.click('.lanes summary');
+    await page.click('input[data-lane]');
+    t.true((await drawn()) < all, 'hiding a lane hides its messages');
+    await page.click('#zoom-out');
+    t.regex((await page.$eval('#zoom', (z) => z.textContent))!, /^\d+%$/);
+    await page.keyboard.press('m');
+    t.truthy(await page.$('.flash'), 'm moves to a decision');
+    await page.screenshot({ path: path.join(artifacts, 'lossy-network-large.png') });
+    t.deepEqual(errors, []);
+  });
+
+  test.serial('browser: the SVG export is a valid standalone SVG document', async (t) => {
+    const file = path.join(artifacts, 'quorum-too-small.svg');
+    writeFileSync(file, renderRunSvg(quorumTooSmall().trace));
+    const page = await browser.newPage();
+    t.teardown(() => page.close());
+    await page.goto(`file://${file}`);
+    t.is(await page.evaluate(() => document.documentElement.tagName), 'svg');
+    t.is(await page.evaluate(() => document.getElementsByTagName('parsererror').length), 0);
+    t.true((await page.$$eval('.msg', (g) => g.length)) > 200);
+  });
+
+  test.serial('browser: check --html on etcd_000 (85 operations) — every label fits its box, legend, culprit on screen', async (t) => {
+    const file = path.join(repoRoot, 'test/fixtures/porcupine/jepsen/etcd_000.log');
+    const ops = parseJepsenEtcdHistory(readFileSync(file, 'utf8'), file);
+    const result = checkOperations(registerModel, ops);
+    t.is(result.verdict, 'illegal');
+    const { page, errors } = await open(t, 'check-etcd_000', renderHistoryHtml(registerModel, result, ops, { title: 'etcd_000', timeUnit: 'log line' }), 1200, 900);
+    const boxes = await page.$$eval('.op', (groups) =>
+      groups.map((g) => ({
+        box: (g.querySelector('rect') as SVGRectElement).getBBox().width,
+        text: Math.max(...[...g.querySelectorAll('text')].map((x) => (x as SVGTextElement).getComputedTextLength())),
+      })),
+    );
+    t.is(boxes.length, 85);
+    const cramped = boxes.filter((b) => b.text + 4 > b.box);
+    t.deepEqual(cramped, [], 'no label is wider than its box');
+    t.true(await page.$eval('#legend', (l) => /cannot be placed/.test(l.textContent!)));
+    t.is(await page.$$eval('.op.culprit', (c) => c.length), 1);
+    const culpritOnScreen = await page.evaluate(() => {
+      const box = document.querySelector('.op.culprit rect')!.getBoundingClientRect();
+      const view = document.querySelector('.scroll')!.getBoundingClientRect();
+      return box.left >= view.left && box.right <= view.right;
+    });
+    t.true(culpritOnScreen, 'the timeline opens at the culprit');
+    t.true((await page.$$eval('.op.prefix', (p) => p.length)) >= 40, 'the prefix is highlighted');
+    await page.screenshot({ path: path.join(artifacts, 'check-etcd_000.png'), fullPage: true });
+    t.deepEqual(errors, []);
+  });
+
+  test.serial('browser: check --html on etcd_002 (linearizable) and a kv history per key', async (t) => {
+    const file = path.join(repoRoot, 'test/fixtures/porcupine/jepsen/etcd_002.log');
+    const ops = parseJepsenEtcdHistory(readFileSync(file, 'utf8'), file);
+    const result = checkOperations(registerModel, ops);
+    t.is(result.verdict, 'ok');
+    const { page, errors } = await open(t, 'check-etcd_002', renderHistoryHtml(registerModel, result, ops, { title: 'etcd_002', timeUnit: 'log line' }));
+    t.is(await page.$$eval('.op.prefix', (p) => p.length), 77, 'every operation numbered in the linearization');
+    const cramped = await page.$$eval('.op', (groups) =>
+      groups.filter((g) => Math.max(...[...g.querySelectorAll('text')].map((x) => (x as SVGTextElement).getComputedTextLength())) + 4 > (g.querySelector('rect') as SVGRectElement).getBBox().width).length,
+    );
+    t.is(cramped, 0);
+    t.deepEqual(errors, []);
+
+    // A kv history over two keys, one of them with a stale read: one section per key, the failing key first.
+    const line = (o: object): string => JSON.stringify(o);
+    const text = [
+      line({ type: 'invoke', process: 1, f: 'put', key: 'b', value: 'val_1' }),
+      line({ type: 'ok', process: 1, f: 'put', key: 'b', result: { ok: true } }),
+      line({ type: 'invoke', process: 1, f: 'put', key: 'a', value: 'val_3' }),
+      line({ type: 'ok', process: 1, f: 'put', key: 'a', result: { ok: true } }),
+      line({ type: 'invoke', process: 2, f: 'get', key: 'b' }),
+      line({ type: 'invoke', process: 3, f: 'get', key: 'a' }),
+      line({ type: 'ok', process: 2, f: 'get', key: 'b', result: { ok: true, value: 'val_1' } }),
+      line({ type: 'ok', process: 3, f: 'get', key: 'a', result: { ok: false, error: 'key not found: a' } }),
+    ].join('\n');
+    const history = parseMpkvHistory(text, 'h.jsonl');
+    const kv = checkOperations(kvModel, history);
+    t.is(kv.verdict, 'illegal');
+    const keyed = await open(t, 'check-kv-per-key', renderHistoryHtml(kvModel, kv, history, { title: 'quorum-too-small history', timeUnit: 'history event' }));
+    const sections = await keyed.page.$$eval('summary', (s) => s.map((x) => x.textContent));
+    t.is(sections.length, 2, 'keys a and b');
+    t.deepEqual(sections, ['key "a": 2 operations, NOT linearizable', 'key "b": 2 operations, no linearization reported']);
+    await keyed.page.screenshot({ path: path.join(artifacts, 'check-kv-per-key.png'), fullPage: true });
+    t.deepEqual(keyed.errors, []);
+  });
+}
