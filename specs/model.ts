@@ -5,14 +5,29 @@
  * - `init` is the state before any operation;
  * - `step(state, input, output)` says whether the operation could have produced `output`
  *   from `state`, and the state after it. `output === undefined` means the output is unknown,
- *   and `step` must accept it (the operation may have done anything it could do);
+ *   and `step` must accept it (the operation may have done anything it could do). `step` must
+ *   be a pure function of its arguments: the checker calls it once per (state, operation
+ *   class) and remembers the answer;
  * - `partition` splits a history into independent sub-histories (one per key) that can be
  *   checked on their own: linearizability is compositional (Herlihy & Wing's locality), so
  *   the whole history is linearizable exactly when every part is;
- * - `hash` gives each state a primitive key: the search memoises (linearized set, state) pairs,
- *   so two states with the same key must be the same state (unless `equal` is given, in which
- *   case the key only buckets and `equal` decides);
+ * - `hash` gives each state a primitive key: the search interns states by it, so two states
+ *   with the same key must be the same state (unless `equal` is given, in which case the key
+ *   only buckets and `equal` decides);
  * - the `describe*` functions make explanations a person can read.
+ *
+ * Two optional hooks let the search skip work without changing any verdict. Both are promises
+ * about `step`, and a wrong promise gives wrong verdicts, so each model's hooks are
+ * property-tested against the plain search (test/checker.fastpaths.test.ts):
+ *
+ * - `operationKey(input, output)`: operations with equal keys behave identically in every
+ *   state (same acceptance, same next state). Concurrent operations of one class are
+ *   interchangeable, so the search tries only one of them at a time (symmetry), and it learns
+ *   each (state, class) transition once;
+ * - `readOnly(input, output)`: whenever `step` accepts the operation it returns the state
+ *   unchanged (a get, a failed put, a failed cas). Such an operation, once callable and
+ *   accepted, can be linearized at once without losing any linearization, so the search does
+ *   not branch on it.
  */
 import type { Operation } from './history.js';
 
@@ -28,8 +43,14 @@ export interface Model<S, I, O> {
   partition?(ops: readonly Operation<I, O>[]): Operation<I, O>[][];
   hash(state: S): string | number;
   equal?(a: S, b: S): boolean;
+  /** Equal keys promise identical steps in every state (see the module doc). */
+  operationKey?(input: I, output: O | undefined): string;
+  /** True promises that an accepted step never changes the state (see the module doc). */
+  readOnly?(input: I, output: O | undefined): boolean;
   describeOperation(input: I, output: O | undefined): string;
   describeState(state: S): string;
+  /** Names one part of a partition for people, e.g. `key "a"`; the checker has a default. */
+  describePart?(ops: readonly Operation<I, O>[]): string;
   /** Why `step(state, input, output)` is rejected, in words; the checker has a default. */
   explainRejection?(state: S, input: I, output: O | undefined): string;
 }
@@ -49,4 +70,9 @@ export function partitionByKey<I, O>(ops: readonly Operation<I, O>[], keyOf: (in
 /** The rejection message used when a model has no `explainRejection`. */
 export function defaultRejection<S, I, O>(model: Model<S, I, O>, state: S, input: I, output: O | undefined): string {
   return `${model.describeOperation(input, output)} is impossible when ${model.describeState(state)}`;
+}
+
+/** How an explanation or an `unknown` reason names part `index` of the model's partition. */
+export function describePart<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], index: number): string {
+  return model.describePart?.(ops) ?? `part ${index + 1}`;
 }

@@ -105,11 +105,19 @@ test('one illegal key ends the check, however many keys are still being searched
   t.is(result.explanation!.culprit.id, 13);
 });
 
-test('running out of budget gives unknown, never ok', (t) => {
+test('running out of steps gives unknown, never ok, and names the part still undecided', (t) => {
+  const ops = history(op(1, 1, 2, put('a', 'val_1'), OK), op(2, 3, 4, get('a'), value('val_1')));
+  const result = checkOperations(kvModel, ops, { max_steps: 1 });
+  t.is(result.verdict, 'unknown');
+  t.regex(formatResult(kvModel, result), /^unknown: the step budget ran out \(1 search steps\); key "a" was undecided \(2 operations, up to 1 overlapping\)/);
+  t.is(checkOperations(kvModel, ops, { max_steps: 100 }).verdict, 'ok');
+});
+
+test("a command's time limit running out gives unknown too, and says it was the time", (t) => {
   const ops = history(op(1, 1, 2, put('a', 'val_1'), OK), op(2, 3, 4, get('a'), value('val_1')));
   const result = checkOperations(kvModel, ops, { deadline: countBudget(0) });
   t.is(result.verdict, 'unknown');
-  t.regex(formatResult(kvModel, result), /^unknown: the time budget ran out/);
+  t.regex(formatResult(kvModel, result), /^unknown: the time limit ran out/);
 });
 
 test('register: a failed cas must be explained by the value, a timed-out read by nothing', (t) => {

@@ -44,6 +44,14 @@ export const registerModel: Model<RegisterState, RegisterInput, RegisterOutput> 
     }
   },
   hash: (state) => (state === null ? 'nil' : state),
+  // A failed cas only requires the value to differ from `from`: its `to` plays no part.
+  operationKey(input, output) {
+    const seen = output === undefined ? '?' : JSON.stringify(output);
+    if (input.f === 'write') return `write ${input.value}`;
+    if (input.f === 'cas' && output?.f === 'cas' && !output.ok) return `cas-fail ${input.from}`;
+    return `${JSON.stringify(input)} -> ${seen}`;
+  },
+  readOnly: (input, output) => input.f === 'read' || (input.f === 'cas' && output?.f === 'cas' && !output.ok),
   describeOperation: describeRegisterOperation,
   describeState: (state) => (state === null ? 'the register is unset' : `the register holds ${state}`),
   explainRejection(state, input, output) {
