@@ -41,7 +41,7 @@ export function formatResult<S, I, O>(model: Model<S, I, O>, result: CheckResult
 /** The text explanation of an illegal part (see the module doc). */
 export function formatExplanation<S, I, O>(model: Model<S, I, O>, e: Explanation<I, O>): string {
   const describe = (op: Operation<I, O>): string => model.describeOperation(op.input, op.output);
-  const lines = [`part ${e.partition + 1}: ${e.partitionOps.length} operations; the longest linearizable prefix has ${e.prefix.length}:`];
+  const lines = [`${e.partName ?? `part ${e.partition + 1}`}: ${e.partitionOps.length} operations; the longest linearizable prefix has ${e.prefix.length}:`];
   const shownPrefix = e.prefix.slice(-8);
   if (shownPrefix.length < e.prefix.length) lines.push(`  ... ${e.prefix.length - shownPrefix.length} earlier operations`);
   shownPrefix.forEach((op, i) => lines.push(`  #${e.prefix.length - shownPrefix.length + i + 1} p${op.process} ${describe(op)}`));
@@ -49,7 +49,8 @@ export function formatExplanation<S, I, O>(model: Model<S, I, O>, e: Explanation
   lines.push(`cannot place p${e.culprit.process} ${describe(e.culprit)} ${interval(e.culprit)}:`);
   for (const reason of e.rejections) lines.push(`  - ${reason}`);
   if (e.moreRejections) lines.push('  - (and in other states too)');
-  if (e.placedSomewhere) lines.push('  it fits in some orders, but in each of them a later operation cannot be placed');
+  if (e.unreachable) lines.push('  and no operation left that is called before it returns can change that');
+  else if (e.placedSomewhere) lines.push('  it fits in some orders, but in each of them a later operation cannot be placed');
   else if (e.rejections.length > 0) lines.push('  no order of the operations before it leaves a state it fits');
   lines.push('timeline (>> cannot be placed, #k k-th of the prefix):');
   lines.push(...formatTimeline(model, e));

@@ -72,6 +72,9 @@ export interface Explanation<I, O> {
   readonly moreRejections: boolean;
   /** True when the culprit was accepted in some state, but every such order failed later. */
   readonly placedSomewhere: boolean;
+  /** True when the culprit rejects the state after the prefix and no operation left that is
+   *  called before the culprit returns could change that (the lookahead's finding). */
+  readonly unreachable?: boolean;
 }
 
 /** How the verdict was reached: every part certified by the witness, or (some) searched. */
@@ -172,16 +175,20 @@ function explainIllegal<S, I, O>(model: Model<S, I, O>, search: PartSearch<S, I,
   const prefix = search.longest.map((i) => ops[i]!);
   let state = model.init();
   for (const op of prefix) state = model.step(state, op.input, op.output).state;
+  const explain = model.explainRejection?.bind(model) ?? ((s: S, i: I, o: O | undefined) => defaultRejection(model, s, i, o));
+  const common = { partition, partName: describePart(model, ops, partition), partitionOps: ops, prefix, stateAfterPrefix: model.describeState(state) };
+  const doomed = search.doomedAfterLongest;
+  if (doomed >= 0) {
+    // The lookahead ended the prefix: this reader rejects the state after it, and nothing left
+    // can change that before the reader returns.
+    const culprit = ops[doomed]!;
+    return { ...common, culprit, rejections: [explain(state, culprit.input, culprit.output)], moreRejections: false, placedSomewhere: false, unreachable: true };
+  }
   const culpritIndex = firstToReturn(ops, prefixIds);
   const culprit = ops[culpritIndex]!;
-  const explain = model.explainRejection?.bind(model) ?? ((s: S, i: I, o: O | undefined) => defaultRejection(model, s, i, o));
   const { states, more } = search.rejections(culpritIndex);
   return {
-    partition,
-    partName: describePart(model, ops, partition),
-    partitionOps: ops,
-    prefix,
-    stateAfterPrefix: model.describeState(state),
+    ...common,
     culprit,
     rejections: states.map((s) => explain(s, culprit.input, culprit.output)),
     moreRejections: more,

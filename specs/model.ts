@@ -27,7 +27,18 @@
  * - `readOnly(input, output)`: whenever `step` accepts the operation it returns the state
  *   unchanged (a get, a failed put, a failed cas). Such an operation, once callable and
  *   accepted, can be linearized at once without losing any linearization, so the search does
- *   not branch on it.
+ *   not branch on it;
+ * - `enables(writer, reader)`: whether a step of `writer` can turn a state that rejects the
+ *   read-only operation `reader` into one that accepts it (true when unsure). When the state
+ *   rejects a reader and no unplaced operation called before the reader returns enables it,
+ *   the reader can never be placed: the search abandons that order at once (lookahead),
+ *   instead of finding out when the reader's return comes up, perhaps hundreds of operations
+ *   later and after trying every order of the operations in between;
+ * - `simplify(part)`: the part with operations rewritten (same ids, same times) so that more
+ *   of them fall into one class, under a promise: an order of the rewritten operations is a
+ *   linearization exactly when the same order of the original ones is. The kv model renames
+ *   the values that no get of the part reads to one of them: nothing in the part can tell
+ *   them apart, and puts of them become interchangeable.
  */
 import type { Operation } from './history.js';
 
@@ -47,6 +58,12 @@ export interface Model<S, I, O> {
   operationKey?(input: I, output: O | undefined): string;
   /** True promises that an accepted step never changes the state (see the module doc). */
   readOnly?(input: I, output: O | undefined): boolean;
+  /** Whether `writer` can make a state that rejects the read-only `reader` accept it (see the
+   *  module doc); must be true whenever that can happen. */
+  enables?(writerInput: I, writerOutput: O | undefined, readerInput: I, readerOutput: O | undefined): boolean;
+  /** Rewrites a part without changing which orders linearize it (see the module doc); the
+   *  result has the part's length, operation i rewritten from operation i. */
+  simplify?(part: readonly Operation<I, O>[]): Operation<I, O>[];
   describeOperation(input: I, output: O | undefined): string;
   describeState(state: S): string;
   /** Names one part of a partition for people, e.g. `key "a"`; the checker has a default. */

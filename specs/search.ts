@@ -39,9 +39,8 @@
  *   (`Model.operationKey`) step identically. If X and Y are both callable, of one class, and Y
  *   returns before X, then any linearization that places X now and Y later still works with the
  *   two swapped (Y is placed where X was; X goes where Y was, which is no later than Y's return,
- *   hence no later than X's). So X need not be tried when such a Y is callable: the walk skips
- *   X when the nearest not-yet-placed operation of its class called before it returns before
- *   it (that one was met earlier in the same walk, so it is callable and was tried).
+ *   hence no later than X's). So of each class, only the callable operation that returns first
+ *   is tried: the walk meets it (it is callable) and skips the others.
  *
  * A step is one entry visited or one backtrack. `advance(n)` runs n steps and can be resumed,
  * so that parts can take turns (see linearizability.ts).
@@ -64,18 +63,26 @@ export class PartSearch<S, I, O> {
   steps = 0;
   /** The part's operations, renumbered: completed ones in call order, then pending ones. */
   readonly ops: readonly Operation<I, O>[];
-  /** The operations of the longest linearizable prefix found so far, by local index. */
-  longest: number[] = [];
+  /** The same, as `Model.simplify` rewrote them: what the search steps the model with. */
+  private readonly work: readonly Operation<I, O>[];
+  private longestPrefix: number[] = [];
+  private deepest = 0;
   /** The most operations that are ever open at once in this part. */
   readonly overlap: number;
 
   private readonly n: number;
   private readonly next: Int32Array;
   private readonly prev: Int32Array;
-  /** Per operation: its class, the neighbours in its class's list of unplaced operations (call order). */
+  /** Per operation: its class, and its neighbours in its class's list of unplaced operations,
+   *  sorted by return (class c's list starts at the sentinel n + c). */
   private readonly cls: Int32Array;
-  private readonly classPrev: Int32Array;
-  private readonly classNext: Int32Array;
+  private classPrev: Int32Array;
+  private classNext: Int32Array;
+  /** All unplaced operations sorted by return (sentinel n): the first is the next to return. */
+  private readonly byRetPrev: Int32Array;
+  private readonly byRetNext: Int32Array;
+  /** Per operation: the position of its call entry in the sorted list. */
+  private readonly callRank: Int32Array;
   private readonly readOnly: Uint8Array;
   /** Per operation: the position of its return entry in the sorted list. */
   private readonly retRank: Int32Array;
@@ -105,6 +112,27 @@ export class PartSearch<S, I, O> {
   private readonly sameKey: number[] = [];
   private readonly transitions = new TransitionTable();
 
+  /**
+   * Lookahead (see the module doc). A reader class is *critical* when no unplaced operation
+   * that enables it (`Model.enables`) is called before its first unplaced member returns; the
+   * critical classes are kept in `critical[0, criticalCount)`. Each reader class's enablers
+   * are a list sorted by call (node c is class c's sentinel, nodes above are memberships; an
+   * operation's memberships are `memberFrom[op]` .. + `memberCount[op]`).
+   */
+  private isReader = new Uint8Array(0);
+  private memberOp = new Int32Array(0);
+  private memberClass = new Int32Array(0);
+  private memberPrev = new Int32Array(0);
+  private memberNext = new Int32Array(0);
+  private readonly memberFrom: Int32Array;
+  private readonly memberCount: Int32Array;
+  private critical = new Int32Array(0);
+  private criticalAt = new Int32Array(0);
+  private criticalCount = 0;
+  /** A reader found doomed at the end of the longest prefix, if that is why it ended (-1: no). */
+  private longestDoomed = -1;
+  private rootChecked = false;
+
   /** Per class: distinct states it was rejected in (for explanations), capped. */
   private readonly rejectedIn = new Map<number, number[]>();
   private readonly overflowed = new Set<number>();
@@ -115,9 +143,13 @@ export class PartSearch<S, I, O> {
     partOps: readonly Operation<I, O>[],
     budget: MemoryBudget,
   ) {
-    const completed = partOps.filter((op) => op.ret !== Infinity).sort(byCall);
-    const pending = partOps.filter((op) => op.ret === Infinity).sort(byCall);
-    this.ops = [...completed, ...pending];
+    // The search runs on the model's simplified part; `ops` keeps the originals, index for index.
+    const work = model.simplify ? model.simplify(partOps) : partOps;
+    const order = partOps.map((_, i) => i);
+    const completed = order.filter((i) => partOps[i]!.ret !== Infinity).sort((a, b) => byCall(partOps[a]!, partOps[b]!));
+    const pending = order.filter((i) => partOps[i]!.ret === Infinity).sort((a, b) => byCall(partOps[a]!, partOps[b]!));
+    this.ops = [...completed, ...pending].map((i) => partOps[i]!);
+    this.work = [...completed, ...pending].map((i) => work[i]!);
     const n = (this.n = this.ops.length);
     this.pendingFrom = (completed.length + 31) >>> 5;
     const words = this.pendingFrom + ((pending.length + 31) >>> 5);
@@ -128,14 +160,19 @@ export class PartSearch<S, I, O> {
     this.prev = new Int32Array(2 * n + 2);
     this.retRank = new Int32Array(n);
     this.cls = new Int32Array(n);
-    this.classPrev = new Int32Array(n).fill(-1);
-    this.classNext = new Int32Array(n).fill(-1);
+    this.classPrev = this.classNext = new Int32Array(0);
+    this.byRetPrev = new Int32Array(n + 1);
+    this.byRetNext = new Int32Array(n + 1);
+    this.callRank = new Int32Array(n);
     this.readOnly = new Uint8Array(n);
     this.stackOp = new Int32Array(n);
     this.stackState = new Int32Array(n);
     this.stackForced = new Uint8Array(n);
+    this.memberFrom = new Int32Array(n);
+    this.memberCount = new Int32Array(n);
     this.overlap = this.link();
     this.classify();
+    this.linkEnablers();
     this.accepted = new Uint8Array(this.representative.length);
     this.state = this.intern(model.init());
     this.entry = this.next[HEAD]!;
@@ -145,6 +182,15 @@ export class PartSearch<S, I, O> {
   /** Runs at most `budget` steps; leaves `status` at ok, illegal or memory when it is over. */
   advance(budget: number): void {
     const { next } = this;
+    if (!this.rootChecked) {
+      this.rootChecked = true;
+      const doomed = this.doomed();
+      if (doomed >= 0) {
+        this.longestDoomed = doomed;
+        this.status = 'illegal';
+        return;
+      }
+    }
     for (let i = 0; i < budget && this.status === 'searching'; i++) {
       if (next[HEAD] === TAIL) {
         this.status = 'ok';
@@ -168,6 +214,11 @@ export class PartSearch<S, I, O> {
     if (this.status === 'searching' && next[HEAD] === TAIL) this.status = 'ok';
   }
 
+  /** The longest linearizable prefix found so far, by local index (for explanations). */
+  get longest(): number[] {
+    return this.depth >= this.longestPrefix.length ? Array.from(this.stackOp.subarray(0, this.depth)) : this.longestPrefix;
+  }
+
   /** The operations in the order the search linearized them (complete once `ok`). */
   linearization(): Operation<I, O>[] {
     return Array.from(this.stackOp.subarray(0, this.depth), (op) => this.ops[op]!);
@@ -177,6 +228,12 @@ export class PartSearch<S, I, O> {
   rejections(op: number): { states: S[]; more: boolean } {
     const c = this.cls[op]!;
     return { states: (this.rejectedIn.get(c) ?? []).map((id) => this.states[id]!), more: this.overflowed.has(c) };
+  }
+
+  /** When the longest prefix ended because the lookahead found a reader that can never be
+   *  placed after it: that reader (local index); -1 otherwise. */
+  get doomedAfterLongest(): number {
+    return this.longestDoomed;
   }
 
   /** Whether the model ever accepted operation `op` (or one of its class) in the search. */
@@ -217,14 +274,18 @@ export class PartSearch<S, I, O> {
 
   /** In a walk: tries `op` as the next operation to take effect. */
   private walkStep(op: number, entry: number): void {
-    const sibling = this.classPrev[op]!;
-    if (this.readOnly[op] === 1 || (sibling >= 0 && this.retRank[sibling]! < this.retRank[op]!)) {
+    if (this.readOnly[op] === 1 || this.dominated(op)) {
       this.entry = this.next[entry]!;
       return;
     }
     const after = this.transition(op);
     if (after === REJECTED || this.push(op, after, 0) !== 1) {
       this.entry = this.next[entry]!;
+      return;
+    }
+    const doomed = this.doomed();
+    if (doomed >= 0) {
+      this.backtrack(doomed);
       return;
     }
     this.scanning = true;
@@ -250,17 +311,26 @@ export class PartSearch<S, I, O> {
     this.stackForced[d] = forced;
     this.state = after;
     this.lift(op);
-    if (this.depth > this.longest.length) this.longest = Array.from(this.stackOp.subarray(0, this.depth));
+    if (this.depth > this.deepest) this.deepest = this.depth;
     return 1;
   }
 
-  /** Undoes choices until one leaves an alternative; the history is illegal when none does. */
-  private backtrack(): void {
+  /**
+   * Undoes choices until one leaves an alternative; the history is illegal when none does.
+   * `doomed` is the reader that made the lookahead give up here, if that is why.
+   */
+  private backtrack(doomed = -1): void {
     for (;;) {
       if (this.depth === 0) {
         this.status = 'illegal';
         return;
       }
+      // Leaving the deepest point reached so far: remember that prefix (for explanations).
+      if (this.depth === this.deepest && this.deepest > this.longestPrefix.length) {
+        this.longestPrefix = Array.from(this.stackOp.subarray(0, this.depth));
+        this.longestDoomed = doomed;
+      }
+      doomed = -1;
       const d = --this.depth;
       const op = this.stackOp[d]!;
       this.state = this.stackState[d]!;
@@ -278,16 +348,48 @@ export class PartSearch<S, I, O> {
   /** The state after `op`'s class steps from the current state, or REJECTED. */
   private transition(op: number): number {
     const c = this.cls[op]!;
+    const after = this.classStep(c);
+    if (after === REJECTED) this.noteRejection(c);
+    else this.accepted[c] = 1;
+    return after;
+  }
+
+  /** The state after class `c` steps from the current state, or REJECTED (asked once). */
+  private classStep(c: number): number {
     let after = this.transitions.get(this.state, c);
     if (after === UNKNOWN) {
-      const rep = this.ops[this.representative[c]!]!;
+      const rep = this.work[this.representative[c]!]!;
       const result = this.model.step(this.states[this.state]!, rep.input, rep.output);
       after = result.ok ? this.intern(result.state) : REJECTED;
       this.transitions.set(this.state, c, after);
     }
-    if (after === REJECTED) this.noteRejection(c);
-    else this.accepted[c] = 1;
     return after;
+  }
+
+  /** A reader that can never be placed from here (see `critical`), or -1. */
+  private doomed(): number {
+    for (let i = 0; i < this.criticalCount; i++) {
+      const c = this.critical[i]!;
+      if (this.classStep(c) === REJECTED) return this.classNext[this.n + c]!;
+    }
+    return -1;
+  }
+
+  /** Re-derives whether reader class `c` is critical, after its lists changed. */
+  private updateCritical(c: number): void {
+    const first = this.classNext[this.n + c]!;
+    const enabler = this.memberNext[c]!;
+    const isCritical = first < this.n && (enabler === c || this.callRank[this.memberOp[enabler]!]! > this.retRank[first]!);
+    const at = this.criticalAt[c]!;
+    if (isCritical && at < 0) {
+      this.critical[this.criticalCount] = c;
+      this.criticalAt[c] = this.criticalCount++;
+    } else if (!isCritical && at >= 0) {
+      const last = this.critical[--this.criticalCount]!;
+      this.critical[at] = last;
+      this.criticalAt[last] = at;
+      this.criticalAt[c] = -1;
+    }
   }
 
   private noteRejection(c: number): void {
@@ -339,34 +441,61 @@ export class PartSearch<S, I, O> {
     else while (this.loWord < this.pendingFrom && bits[this.loWord] === 0xffffffff) this.loWord++;
   }
 
-  /** Unlinks operation `op`'s call and return entries, and `op` from its class's list. */
+  /** Unlinks operation `op`'s call and return entries, and `op` from its class's and the return order's lists. */
   private lift(op: number): void {
-    const { next, prev, classPrev, classNext } = this;
+    const { next, prev, classPrev, classNext, byRetPrev, byRetNext } = this;
     const call = 2 + 2 * op;
     const ret = call + 1;
     next[prev[call]!] = next[call]!;
     prev[next[call]!] = prev[call]!;
     next[prev[ret]!] = next[ret]!;
     prev[next[ret]!] = prev[ret]!;
-    const p = classPrev[op]!;
-    const q = classNext[op]!;
-    if (p >= 0) classNext[p] = q;
-    if (q >= 0) classPrev[q] = p;
+    classNext[classPrev[op]!] = classNext[op]!;
+    classPrev[classNext[op]!] = classPrev[op]!;
+    byRetNext[byRetPrev[op]!] = byRetNext[op]!;
+    byRetPrev[byRetNext[op]!] = byRetPrev[op]!;
+    const { memberPrev, memberNext } = this;
+    const from = this.memberFrom[op]!;
+    for (let m = from, end = from + this.memberCount[op]!; m < end; m++) {
+      memberNext[memberPrev[m]!] = memberNext[m]!;
+      memberPrev[memberNext[m]!] = memberPrev[m]!;
+      this.updateCritical(this.memberClass[m]!);
+    }
+    if (this.isReader[this.cls[op]!] === 1) this.updateCritical(this.cls[op]!);
   }
 
   /** Relinks what `lift` unlinked, in reverse order, so the lists are exactly as before. */
   private unlift(op: number): void {
-    const { next, prev, classPrev, classNext } = this;
-    const p = classPrev[op]!;
-    const q = classNext[op]!;
-    if (p >= 0) classNext[p] = op;
-    if (q >= 0) classPrev[q] = op;
+    const { next, prev, classPrev, classNext, byRetPrev, byRetNext, memberPrev, memberNext } = this;
+    const from = this.memberFrom[op]!;
+    for (let m = from + this.memberCount[op]! - 1; m >= from; m--) {
+      memberPrev[memberNext[m]!] = m;
+      memberNext[memberPrev[m]!] = m;
+      this.updateCritical(this.memberClass[m]!);
+    }
+    byRetPrev[byRetNext[op]!] = op;
+    byRetNext[byRetPrev[op]!] = op;
+    classPrev[classNext[op]!] = op;
+    classNext[classPrev[op]!] = op;
     const call = 2 + 2 * op;
     const ret = call + 1;
     next[prev[ret]!] = ret;
     prev[next[ret]!] = ret;
     next[prev[call]!] = call;
     prev[next[call]!] = call;
+    if (this.isReader[this.cls[op]!] === 1) this.updateCritical(this.cls[op]!);
+  }
+
+  /**
+   * Whether a callable operation of `op`'s class returns before it (see the module doc): its
+   * class's list is sorted by return, so only the members before `op` need looking at, and one
+   * is callable when its call comes before the first return still in the list.
+   */
+  private dominated(op: number): boolean {
+    const { classNext, callRank } = this;
+    const firstReturn = this.retRank[this.byRetNext[this.n]!]!;
+    for (let y = classNext[this.n + this.cls[op]!]!; y !== op; y = classNext[y]!) if (callRank[y]! < firstReturn) return true;
+    return false;
   }
 
   /**
@@ -376,9 +505,13 @@ export class PartSearch<S, I, O> {
   private link(): number {
     const { n, ops } = this;
     const order = Array.from({ length: 2 * n }, (_, k) => 2 + k);
-    const time = (e: number): number => (e & 1 ? ops[(e - 2) >>> 1]!.ret : ops[(e - 2) >>> 1]!.call);
+    const time = new Float64Array(2 * n + 2);
+    ops.forEach((op, i) => {
+      time[2 + 2 * i] = op.call;
+      time[3 + 2 * i] = op.ret;
+    });
     // At equal times calls go first: the two operations are then concurrent (see module doc).
-    order.sort((a, b) => time(a) - time(b) || (a & 1) - (b & 1) || a - b);
+    order.sort((a, b) => time[a]! - time[b]! || (a & 1) - (b & 1) || a - b);
     let last = HEAD;
     let open = 0;
     let overlap = 0;
@@ -389,22 +522,89 @@ export class PartSearch<S, I, O> {
       if (e & 1) {
         this.retRank[(e - 2) >>> 1] = rank;
         open--;
-      } else overlap = Math.max(overlap, ++open);
+      } else {
+        this.callRank[(e - 2) >>> 1] = rank;
+        overlap = Math.max(overlap, ++open);
+      }
     });
     this.next[last] = TAIL;
     this.prev[TAIL] = last;
     this.next[TAIL] = -1;
     this.prev[HEAD] = -1;
+    let before = n;
+    for (let e = this.next[HEAD]!; e !== TAIL; e = this.next[e]!) {
+      if ((e & 1) === 0) continue;
+      const op = (e - 2) >>> 1;
+      this.byRetNext[before] = op;
+      this.byRetPrev[op] = before;
+      before = op;
+    }
+    this.byRetNext[before] = n;
+    this.byRetPrev[n] = before;
     return overlap;
   }
 
-  /** Groups the operations into classes (`Model.operationKey`), each class's list in call order. */
-  private classify(): void {
-    const { model, ops } = this;
-    const classOf = new Map<string, number>();
-    const lastOfClass: number[] = [];
+  /**
+   * Builds each reader class's list of enablers (`Model.enables`, asked once per pair of a
+   * writing and a reading class), sorted by call, and the initial critical set.
+   */
+  private linkEnablers(): void {
+    const { model, work, n, representative } = this;
+    const classes = representative.length;
+    this.isReader = new Uint8Array(classes);
+    this.critical = new Int32Array(classes);
+    this.criticalAt = new Int32Array(classes).fill(-1);
+    const readers: number[] = [];
+    for (let c = 0; c < classes; c++) if (this.readOnly[representative[c]!] === 1) readers.push(c);
+    readers.forEach((c) => (this.isReader[c] = 1));
+    const enabled: number[][] = representative.map(() => []);
+    if (model.enables !== undefined && readers.length > 0) {
+      for (let w = 0; w < classes; w++) {
+        if (this.isReader[w] === 1) continue;
+        const writer = work[representative[w]!]!;
+        for (const r of readers) {
+          const reader = work[representative[r]!]!;
+          if (model.enables(writer.input, writer.output, reader.input, reader.output)) enabled[w]!.push(r);
+        }
+      }
+    }
+    let members = 0;
+    for (let op = 0; op < n; op++) members += enabled[this.cls[op]!]!.length;
+    const nodes = classes + members;
+    this.memberOp = new Int32Array(nodes).fill(-1);
+    this.memberClass = new Int32Array(nodes);
+    this.memberPrev = new Int32Array(nodes);
+    this.memberNext = new Int32Array(nodes);
+    const last = Int32Array.from({ length: classes }, (_, c) => c);
+    let m = classes;
     for (let e = this.next[HEAD]!; e !== TAIL; e = this.next[e]!) {
       if (e & 1) continue;
+      const op = (e - 2) >>> 1;
+      const targets = enabled[this.cls[op]!]!;
+      this.memberFrom[op] = m;
+      this.memberCount[op] = targets.length;
+      for (const r of targets) {
+        this.memberOp[m] = op;
+        this.memberClass[m] = r;
+        this.memberNext[last[r]!] = m;
+        this.memberPrev[m] = last[r]!;
+        last[r] = m++;
+      }
+    }
+    for (let c = 0; c < classes; c++) {
+      this.memberNext[last[c]!] = c;
+      this.memberPrev[c] = last[c]!;
+    }
+    for (const r of readers) this.updateCritical(r);
+  }
+
+  /** Groups the operations into classes (`Model.operationKey`), each class's list sorted by return. */
+  private classify(): void {
+    const { model, work: ops, n } = this;
+    const classOf = new Map<string, number>();
+    const members: number[][] = [];
+    for (let e = this.next[HEAD]!; e !== TAIL; e = this.next[e]!) {
+      if ((e & 1) === 0) continue;
       const op = (e - 2) >>> 1;
       const { input, output } = ops[op]!;
       this.readOnly[op] = model.readOnly?.(input, output) ? 1 : 0;
@@ -413,17 +613,24 @@ export class PartSearch<S, I, O> {
       if (c === undefined) {
         c = this.representative.length;
         this.representative.push(op);
-        lastOfClass.push(-1);
+        members.push([]);
         if (key !== undefined) classOf.set(key, c);
       }
       this.cls[op] = c;
-      const last = lastOfClass[c]!;
-      if (last >= 0) {
-        this.classNext[last] = op;
-        this.classPrev[op] = last;
-      }
-      lastOfClass[c] = op;
+      members[c]!.push(op);
     }
+    this.classPrev = new Int32Array(n + members.length);
+    this.classNext = new Int32Array(n + members.length);
+    members.forEach((list, c) => {
+      let before = n + c;
+      for (const op of list) {
+        this.classNext[before] = op;
+        this.classPrev[op] = before;
+        before = op;
+      }
+      this.classNext[before] = n + c;
+      this.classPrev[n + c] = before;
+    });
   }
 }
 
@@ -437,9 +644,9 @@ function byCall<I, O>(a: Operation<I, O>, b: Operation<I, O>): number {
  */
 class TransitionTable {
   /** Per slot: state + 1 (0: empty) and class. */
-  private keys = new Int32Array(2 * 1024);
-  private values = new Int32Array(1024);
-  private mask = 1023;
+  private keys = new Int32Array(2 * 64);
+  private values = new Int32Array(64);
+  private mask = 63;
   private size = 0;
 
   get(state: number, c: number): number {

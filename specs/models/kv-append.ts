@@ -31,6 +31,17 @@ function textHash(text: string, from = 0): number {
   return h;
 }
 
+/**
+ * put and append ignore their output; a get is its key and the value it read. The key's length
+ * comes first, so that no two different operations can spell the same string.
+ */
+function operationKey(input: KvAppendInput, output: KvAppendOutput | undefined): string {
+  const key = `${input.key.length}:${input.key}`;
+  if (input.op !== 'get') return `${key}${input.op === 'put' ? 'p' : 'a'}${input.value}`;
+  if (output === undefined) return `${key}g?`;
+  return output.value === undefined ? `${key}g!` : `${key}g=${output.value}`;
+}
+
 const empty: KvAppendState = { value: '', hash: 0 };
 
 export const kvAppendModel: Model<KvAppendState, KvAppendInput, KvAppendOutput> = {
@@ -49,10 +60,14 @@ export const kvAppendModel: Model<KvAppendState, KvAppendInput, KvAppendOutput> 
   partition: (ops) => partitionByKey(ops, (input) => input.key),
   hash: (state) => state.hash,
   equal: (a, b) => a.value === b.value,
-  // put and append ignore their output; a get is its key and the value it read.
-  operationKey: (input, output) =>
-    input.op === 'get' ? `${JSON.stringify(input.key)} get ${output === undefined ? '?' : JSON.stringify(output.value ?? null)}` : `${JSON.stringify(input.key)} ${input.op} ${JSON.stringify(input.value)}`,
+  operationKey,
   readOnly: (input) => input.op === 'get',
+  // A get of s needs s put, or a suffix of s appended.
+  enables(writer, _written, reader, read) {
+    if (read === undefined || writer.op === 'get' || writer.key !== reader.key) return false;
+    if (read.value === undefined) return true;
+    return writer.op === 'put' ? writer.value === read.value : read.value.endsWith(writer.value);
+  },
   describePart: (ops) => (ops.length === 0 ? 'no key' : `key ${JSON.stringify(ops[0]!.input.key)}`),
   describeOperation(input, output) {
     const key = JSON.stringify(input.key);

@@ -10,6 +10,7 @@
  * failed, like every get, is read-only.
  */
 import { apply, describeCommand, describeResult, emptyStore, keyExists, keyNotFound, sameResult, type KvCommand, type KvResult, type KvStore } from '../../src/kv/kv.js';
+import type { Operation } from '../history.js';
 import { partitionByKey, type Model } from '../model.js';
 
 export type KvOperationInput = KvCommand;
@@ -27,6 +28,8 @@ export const kvModel: Model<KvStore, KvCommand, KvResult> = {
   hash: storeKey,
   operationKey: behaviourKey,
   readOnly: (command, observed) => command.op === 'get' || (observed !== undefined && !observed.ok),
+  simplify: renameUnreadValues,
+  enables: (writer, written, reader, read) => writer.key === reader.key && enables(writer, written, reader, read),
   describePart: (ops) => (ops.length === 0 ? 'no key' : `key ${JSON.stringify(ops[0]!.input.key)}`),
   describeOperation: (command, result) => `${describeCommand(command)} -> ${result === undefined ? '?' : describeResult(result)}`,
   describeState: describeStore,
@@ -54,6 +57,44 @@ function behaviourKey(command: KvCommand, observed: KvResult | undefined): strin
   if (command.op !== 'put' && observed.error === keyNotFound(command.key)) return `${key} absent`;
   if (command.op === 'put' && observed.error === keyExists(command.key)) return `${key} present`;
   return exact;
+}
+
+/**
+ * What a reader needs of its key, and who can give it: a get of v needs a put of v; a get
+ * that found nothing or a failed delete needs a delete; a failed put needs some put. A write
+ * counts when it succeeded or its outcome is unknown.
+ */
+function enables(writer: KvCommand, written: KvResult | undefined, reader: KvCommand, read: KvResult | undefined): boolean {
+  if (read === undefined || (written !== undefined && !written.ok) || writer.op === 'get') return false;
+  if (read.ok) return reader.op === 'get' && writer.op === 'put' && (read.value === undefined || read.value === writer.value);
+  if (read.error === keyNotFound(reader.key)) return writer.op === 'delete';
+  return writer.op === 'put';
+}
+
+/**
+ * Within one key's part, the values that no get reads are indistinguishable: a get of another
+ * value, a failed put or delete, a get that found nothing see the same thing whichever of them
+ * the key holds. So every put of such a value is rewritten to put the first of them, and an
+ * order is a linearization of the rewritten part exactly when it is one of the original. This
+ * lets the search treat those puts as one class (most puts, when many clients write random
+ * values), and try only one of them at a time.
+ */
+function renameUnreadValues(part: readonly Operation<KvCommand, KvResult>[]): Operation<KvCommand, KvResult>[] {
+  const read = new Map<string, Set<string>>();
+  for (const { input, output } of part) {
+    if (input.op !== 'get' || !output?.ok || output.value === undefined) continue;
+    const values = read.get(input.key) ?? new Set<string>();
+    values.add(output.value);
+    read.set(input.key, values);
+  }
+  const standIn = new Map<string, string>();
+  return part.map((op) => {
+    const command = op.input;
+    if (command.op !== 'put' || read.get(command.key)?.has(command.value)) return op;
+    const value = standIn.get(command.key) ?? command.value;
+    standIn.set(command.key, value);
+    return value === command.value ? op : { ...op, input: { ...command, value } };
+  });
 }
 
 /** A primitive key for the store: its entries, sorted (one key or none within a part). */
