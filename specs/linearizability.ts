@@ -12,7 +12,10 @@
  *    Each part it certifies is decided; a part it does not is searched, so a wrong witness
  *    costs time, never a verdict. `result.method` is `witness` when it certified every part,
  *    and `result.witnessRejected` says in words why it did not.
- * 2. **The search** (specs/search.ts): Wing & Gong's backtracking with Lowe's memo, as in
+ * 2. **A refutation** (`Model.refute`, optional): a fast, sound but incomplete check that
+ *    finds an operation no linearization can place (for kv: a read no write explains,
+ *    specs/models/kv-support.ts). It decides illegal parts whose fault is local at any scale.
+ * 3. **The search** (specs/search.ts): Wing & Gong's backtracking with Lowe's memo, as in
  *    Porcupine, over typed arrays, with two reductions that keep every verdict (read-only
  *    operations are placed without branching; interchangeable operations are tried once).
  *
@@ -32,7 +35,7 @@
 import { noDeadline, type Deadline } from '../src/util/budget.js';
 import type { Operation } from './history.js';
 import { MemoryBudget } from './memo.js';
-import { defaultRejection, describePart, type Model } from './model.js';
+import { defaultRejection, describePart, type Model, type Refutation } from './model.js';
 import { PartSearch } from './search.js';
 import { verifyWitness, type PartWitness } from './witness.js';
 
@@ -75,6 +78,11 @@ export interface Explanation<I, O> {
   /** True when the culprit rejects the state after the prefix and no operation left that is
    *  called before the culprit returns could change that (the lookahead's finding). */
   readonly unreachable?: boolean;
+  /** True when the model's fast check refuted the part without a search (`Model.refute`):
+   *  `rejections` is then its argument, and `prefix` is empty. */
+  readonly refuted?: boolean;
+  /** The other operations the argument names (when `refuted`). */
+  readonly involved?: readonly Operation<I, O>[];
 }
 
 /** How the verdict was reached: every part certified by the witness, or (some) searched. */
@@ -126,6 +134,12 @@ export function checkOperations<S, I, O>(model: Model<S, I, O>, history: readonl
     ...(rejected !== undefined && !rejected.certified ? { witnessRejected: rejected.reason } : {}),
   };
 
+  // The model's fast refutation first (cheap, and decisive where a search could take forever).
+  for (let i = 0; i < parts.length; i++) {
+    if (witnessed[i]?.certified) continue;
+    const refutation = model.refute?.(parts[i]!);
+    if (refutation !== undefined) return { verdict: 'illegal', ...summary, steps: 0, explanation: explainRefutation(model, parts[i]!, i, refutation) };
+  }
   const searches = parts.map((ops, i) => (witnessed[i]?.certified ? undefined : new PartSearch(model, ops, memory)));
   const stepsSoFar = (): number => searches.reduce((sum, s) => sum + (s?.steps ?? 0), 0);
   let active = searches.filter((s): s is PartSearch<S, I, O> => s !== undefined && s.status === 'searching');
@@ -193,6 +207,23 @@ function explainIllegal<S, I, O>(model: Model<S, I, O>, search: PartSearch<S, I,
     rejections: states.map((s) => explain(s, culprit.input, culprit.output)),
     moreRejections: more,
     placedSomewhere: search.wasAccepted(culpritIndex),
+  };
+}
+
+/** The explanation of a part the model refuted without a search (`Model.refute`). */
+function explainRefutation<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], partition: number, refutation: Refutation<I, O>): Explanation<I, O> {
+  return {
+    partition,
+    partName: describePart(model, ops, partition),
+    partitionOps: ops,
+    prefix: [],
+    stateAfterPrefix: model.describeState(model.init()),
+    culprit: refutation.culprit,
+    rejections: refutation.reasons,
+    moreRejections: false,
+    placedSomewhere: false,
+    refuted: true,
+    involved: refutation.involved,
   };
 }
 

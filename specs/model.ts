@@ -34,6 +34,10 @@
  *   the reader can never be placed: the search abandons that order at once (lookahead),
  *   instead of finding out when the reader's return comes up, perhaps hundreds of operations
  *   later and after trying every order of the operations in between;
+ * - `refute(part)`: a fast check, sound but incomplete, that finds an operation no
+ *   linearization of the part can place (the kv model's: a read that no write can explain,
+ *   specs/models/kv-support.ts). When it finds one the part is illegal without a search;
+ *   when it finds none the search decides;
  * - `simplify(part)`: the part with operations rewritten (same ids, same times) so that more
  *   of them fall into one class, under a promise: an order of the rewritten operations is a
  *   linearization exactly when the same order of the original ones is. The kv model renames
@@ -45,6 +49,15 @@ import type { Operation } from './history.js';
 export interface StepResult<S> {
   readonly ok: boolean;
   readonly state: S;
+}
+
+/** Why an operation cannot be placed in any linearization of its part (`Model.refute`). */
+export interface Refutation<I, O> {
+  readonly culprit: Operation<I, O>;
+  /** The argument, in words, one line each. */
+  readonly reasons: readonly string[];
+  /** The other operations the argument names. */
+  readonly involved: readonly Operation<I, O>[];
 }
 
 export interface Model<S, I, O> {
@@ -61,6 +74,9 @@ export interface Model<S, I, O> {
   /** Whether `writer` can make a state that rejects the read-only `reader` accept it (see the
    *  module doc); must be true whenever that can happen. */
   enables?(writerInput: I, writerOutput: O | undefined, readerInput: I, readerOutput: O | undefined): boolean;
+  /** An operation no linearization of `part` can place, if this fast check finds one (see
+   *  the module doc); never one when the part is linearizable. */
+  refute?(part: readonly Operation<I, O>[]): Refutation<I, O> | undefined;
   /** Rewrites a part without changing which orders linearize it (see the module doc); the
    *  result has the part's length, operation i rewritten from operation i. */
   simplify?(part: readonly Operation<I, O>[]): Operation<I, O>[];

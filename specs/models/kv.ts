@@ -12,6 +12,7 @@
 import { apply, describeCommand, describeResult, emptyStore, keyExists, keyNotFound, sameResult, type KvCommand, type KvResult, type KvStore } from '../../src/kv/kv.js';
 import type { Operation } from '../history.js';
 import { partitionByKey, type Model } from '../model.js';
+import { refuteKvPart } from './kv-support.js';
 
 export type KvOperationInput = KvCommand;
 export type KvOperationOutput = KvResult;
@@ -29,6 +30,7 @@ export const kvModel: Model<KvStore, KvCommand, KvResult> = {
   operationKey: behaviourKey,
   readOnly: (command, observed) => command.op === 'get' || (observed !== undefined && !observed.ok),
   simplify: renameUnreadValues,
+  refute: refuteKvPart,
   enables: (writer, written, reader, read) => writer.key === reader.key && enables(writer, written, reader, read),
   describePart: (ops) => (ops.length === 0 ? 'no key' : `key ${JSON.stringify(ops[0]!.input.key)}`),
   describeOperation: (command, result) => `${describeCommand(command)} -> ${result === undefined ? '?' : describeResult(result)}`,
