@@ -45,7 +45,7 @@ export function formatResult<S, I, O>(model: Model<S, I, O>, result: CheckResult
 export function formatExplanation<S, I, O>(model: Model<S, I, O>, e: Explanation<I, O>): string {
   const describe = (op: Operation<I, O>): string => model.describeOperation(op.input, op.output);
   if (e.refuted) {
-    const lines = [`${e.partName ?? `part ${e.partition + 1}`}: ${e.partitionOps.length} operations; no order of them can place one:`];
+    const lines = [`${e.partName ?? `part ${e.partition + 1}`}: ${e.partitionOps.length} operations; one of them fits no linearization:`];
     lines.push(`cannot place p${e.culprit.process} ${describe(e.culprit)} ${interval(e.culprit)}:`);
     for (const reason of e.rejections) lines.push(`  - ${reason}`);
     lines.push('timeline (>> cannot be placed, * named above):');

@@ -159,7 +159,7 @@ export function checkOperations<S, I, O>(model: Model<S, I, O>, history: readonl
       }
       if (search.status === 'memory') {
         const where = describePart(model, search.ops, searches.indexOf(search));
-        const reason = `the memo of ${where} (${search.ops.length} operations, up to ${search.overlap} overlapping) outgrew the memory cap (${mib(memory.cap)} MiB, ${search.memoEntries} entries)`;
+        const reason = `the memo of ${where} (${search.ops.length} operations, up to ${search.overlap} overlapping) outgrew the memory cap (${size(memory.cap)}, ${search.memoEntries} entries)`;
         return { verdict: 'unknown', ...summary, steps: stepsSoFar(), reason };
       }
       if (search.status === 'ok') search.release();
@@ -180,7 +180,7 @@ function hardest<S, I, O>(model: Model<S, I, O>, searches: readonly (PartSearch<
   return `${where} was undecided (${worst.ops.length} operations, up to ${worst.overlap} overlapping)`;
 }
 
-const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
+const size = (bytes: number): string => (bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(0)} MiB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(0)} KiB` : `${bytes} bytes`);
 
 /** Turns the state of an illegal search into an explanation (see `Explanation`). */
 function explainIllegal<S, I, O>(model: Model<S, I, O>, search: PartSearch<S, I, O>, partition: number): Explanation<I, O> {

@@ -55,6 +55,8 @@ export class Memo {
   private top = 0;
   private chunkWords = 0;
   private bytes = 0;
+  /** Set when even the empty index did not fit: every insertion is refused. */
+  private full = false;
   size = 0;
 
   /**
@@ -67,9 +69,10 @@ export class Memo {
     private readonly totalWords: number,
   ) {
     if (HEADER + totalWords > CHUNK_WORDS) throw new RangeError(`a part of ${totalWords * 32} operations is too large for the memo`);
-    if (!budget.take(INITIAL_SLOTS * 8)) throw new RangeError('memory budget too small for an empty memo');
-    this.bytes = INITIAL_SLOTS * 8;
+    if (budget.take(INITIAL_SLOTS * 8)) this.bytes = INITIAL_SLOTS * 8;
+    else this.full = true;
   }
+
 
   /**
    * Adds (bits, stateId) unless present. `lo` is the first word of `bits` that is not all
@@ -77,6 +80,7 @@ export class Memo {
    * Returns 1 when added, 0 when it was already there, -1 when the budget refused it.
    */
   add(hash: number, stateId: number, bits: Uint32Array, lo: number, hi: number): 1 | 0 | -1 {
+    if (this.full) return -1;
     const span = hi >= lo ? hi - lo + 1 : 0;
     const pending = this.totalWords - this.pendingFrom;
     let slot = hash & this.mask;

@@ -377,6 +377,7 @@ export class PartSearch<S, I, O> {
 
   /** Re-derives whether reader class `c` is critical, after its lists changed. */
   private updateCritical(c: number): void {
+    if (this.isReader[c] === 0) return;
     const first = this.classNext[this.n + c]!;
     const enabler = this.memberNext[c]!;
     const isCritical = first < this.n && (enabler === c || this.callRank[this.memberOp[enabler]!]! > this.retRank[first]!);
@@ -595,6 +596,8 @@ export class PartSearch<S, I, O> {
       this.memberNext[last[c]!] = c;
       this.memberPrev[c] = last[c]!;
     }
+    // Without `enables` nothing is known about who can satisfy a reader: no lookahead.
+    if (model.enables === undefined) this.isReader.fill(0);
     for (const r of readers) this.updateCritical(r);
   }
 

@@ -39,7 +39,7 @@ export function refuteKvPart(part: readonly KvOp[]): Refutation<KvCommand, KvRes
   const needs = part.map(needOf);
   const impossible = part.find((_, i) => needs[i] === 'impossible');
   if (impossible !== undefined) {
-    return { culprit: impossible, reasons: [`${describe(impossible)}: no state of the key gives that answer`], involved: [] };
+    return { culprit: impossible, reasons: ['no state of the key gives that answer'], involved: [] };
   }
   const index = new SupportIndex(part, needs as (Need | undefined)[]);
   const readers = part.map((op, i) => ({ op, need: needs[i] as Need | undefined })).filter((r): r is { op: KvOp; need: Need } => r.need !== undefined);
@@ -144,10 +144,12 @@ class SupportIndex {
   ) {}
 
   refute(reader: KvOp, need: Need): Refutation<KvCommand, KvResult> | undefined {
+    const key = JSON.stringify(reader.input.key);
+    const needed = describeNeed(need, reader.input.key);
     const support = this.supportsOf(need).latest(reader.ret);
     if (support === undefined && need.kind !== 'absent') {
-      const what = need.kind === 'holds' ? `put of ${JSON.stringify(need.value)}` : 'put';
-      return { culprit: reader, reasons: [`${describe(reader)} needs ${describeNeed(need, reader.input.key)}, but no ${what} that succeeded (or may have) was called before it returned`], involved: [] };
+      const what = need.kind === 'holds' ? `put of ${JSON.stringify(need.value)} to ${key}` : `put to ${key}`;
+      return { culprit: reader, reasons: [`it needs ${needed}, but no ${what} that succeeded (or may have) was called before it returned`], involved: [] };
     }
     // Without a support the key's initial state (absent) is the one it reads. The state the
     // support leaves is taken to be just what the reader needs: for "present" that forgets the
@@ -156,13 +158,12 @@ class SupportIndex {
     const after = support === undefined ? -Infinity : support.ret;
     const blocker = this.contradictionsOf(need).between(after, reader.call);
     if (blocker === undefined) return undefined;
-    const needed = describeNeed(need, reader.input.key);
     const reasons =
       support === undefined
-        ? [`${describe(reader)} needs ${needed}, as the key starts, and nothing that could make it so again was called before it returned`, `but ${describe(blocker)} returned before it was called`]
+        ? [`it needs ${needed}; no delete of ${key} was called before it returned, so it must see the key as it started`, `but ${describe(blocker)} returned before it was called`]
         : [
-            `${describe(reader)} needs ${needed}; the last write it could rest on is ${describe(support)}`,
-            `but ${describe(blocker)} comes between them in every order (called after that write returned, returned before it was called)`,
+            `it needs ${needed}; the last write it could see is ${describe(support)}`,
+            `but ${describe(blocker)} comes between them in every order (called after that write returned, returned before this was called)`,
           ];
     return { culprit: reader, reasons, involved: support === undefined ? [blocker] : [support, blocker] };
   }

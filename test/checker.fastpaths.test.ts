@@ -1,0 +1,94 @@
+/**
+ * The search's fast paths against the plain search, on thousands of small random histories,
+ * linearizable and not: each optional model hook (symmetry classes, read-only forcing,
+ * lookahead, the kv rewrite of unread values, the kv refutation) must leave every verdict as
+ * the search without it finds it, and that search must agree with trying every order.
+ */
+import test from 'ava';
+import fc from 'fast-check';
+import type { Operation } from '../specs/history.js';
+import { checkOperations } from '../specs/linearizability.js';
+import type { Model } from '../specs/model.js';
+import { kvAppendModel } from '../specs/models/kv-append.js';
+import { kvModel } from '../specs/models/kv.js';
+import { registerModel } from '../specs/models/register.js';
+import { bruteForce, isLinearization, kvAppendHistories, kvHistories, only, plain, registerHistories } from './histories.js';
+
+type Hook = 'operationKey' | 'readOnly' | 'enables' | 'simplify' | 'refute';
+
+/** Same verdict as the plain search, and an `ok` comes with real linearizations of every operation. */
+function agrees<S, I, O>(model: Model<S, I, O>, fast: Model<S, I, O>, ops: Operation<I, O>[]): boolean {
+  const expected = checkOperations(plain(model), ops).verdict;
+  const result = checkOperations(fast, ops);
+  if (result.verdict !== expected) return false;
+  if (result.verdict !== 'ok') return true;
+  const lins = result.linearizations!;
+  return lins.every((l) => isLinearization(model, l)) && lins.flat().length === ops.length;
+}
+
+/** Counts verdicts so that a property that only ever saw one verdict fails loudly. */
+function tally(): { seen: Record<string, number>; note: (v: string) => void } {
+  const seen: Record<string, number> = {};
+  return { seen, note: (v) => (seen[v] = (seen[v] ?? 0) + 1) };
+}
+
+const cases: { name: string; model: Model<any, any, any>; histories: fc.Arbitrary<Operation<any, any>[]>; hooks: Hook[] }[] = [
+  { name: 'kv', model: kvModel, histories: kvHistories(12), hooks: ['operationKey', 'readOnly', 'enables', 'simplify', 'refute'] },
+  { name: 'register', model: registerModel, histories: registerHistories(10), hooks: ['operationKey', 'readOnly', 'enables'] },
+  { name: 'kv-append', model: kvAppendModel, histories: kvAppendHistories(9), hooks: ['operationKey', 'readOnly', 'enables'] },
+];
+
+for (const { name, model, histories, hooks } of cases) {
+  test(`${name}: the plain search agrees with trying every order`, (t) => {
+    const { seen, note } = tally();
+    fc.assert(
+      fc.property(histories, (ops) => {
+        const verdict = checkOperations(plain(model), ops).verdict;
+        note(verdict);
+        return verdict === (bruteForce(model, ops) ? 'ok' : 'illegal');
+      }),
+      { numRuns: 1500 },
+    );
+    t.true((seen.ok ?? 0) > 100 && (seen.illegal ?? 0) > 100, JSON.stringify(seen));
+  });
+
+  for (const hook of hooks) {
+    test(`${name}: the ${hook} fast path alone keeps every verdict of the plain search`, (t) => {
+      const { seen, note } = tally();
+      fc.assert(
+        fc.property(histories, (ops) => {
+          note(checkOperations(plain(model), ops).verdict);
+          return agrees(model, only(model, hook), ops);
+        }),
+        { numRuns: 1000 },
+      );
+      t.true((seen.ok ?? 0) > 100 && (seen.illegal ?? 0) > 100, JSON.stringify(seen));
+    });
+  }
+
+  test(`${name}: all fast paths together keep every verdict of the plain search`, (t) => {
+    const { seen, note } = tally();
+    fc.assert(
+      fc.property(histories, (ops) => {
+        note(checkOperations(plain(model), ops).verdict);
+        return agrees(model, model, ops);
+      }),
+      { numRuns: 2000 },
+    );
+    t.true((seen.ok ?? 0) > 200 && (seen.illegal ?? 0) > 200, JSON.stringify(seen));
+  });
+}
+
+test('kv: the refutation never refutes a linearizable history, and finds most stale reads of generated ones', (t) => {
+  let refuted = 0;
+  fc.assert(
+    fc.property(kvHistories(12), (ops) => {
+      const parts = kvModel.partition!(ops);
+      const found = parts.some((part) => kvModel.refute!(part) !== undefined);
+      if (found) refuted++;
+      return !found || !bruteForce(kvModel, ops);
+    }),
+    { numRuns: 3000 },
+  );
+  t.true(refuted > 300, `${refuted} refuted`);
+});
