@@ -19,6 +19,8 @@
  *    Porcupine, over typed arrays, with two reductions that keep every verdict (read-only
  *    operations are placed without branching; interchangeable operations are tried once).
  *
+ * A part whose operations never overlap has only one order, and is replayed instead.
+ *
  * P-compositionality (Horn & Kroening 2015): when the model partitions the history (one part
  * per key), the parts are checked on their own. They are searched round-robin, a slice of steps
  * each, so an illegal part ends the whole check at once even when another part is slow, and a
@@ -95,6 +97,8 @@ export interface CheckResult<I, O> {
   readonly partitions: number;
   /** Search steps taken over all parts. */
   readonly steps: number;
+  /** The most bytes the search's memos held at once. */
+  readonly memoBytes?: number;
   readonly method: CheckMethod;
   /** When a witness was given: how many parts it certified. */
   readonly certifiedParts?: number;
@@ -140,44 +144,59 @@ export function checkOperations<S, I, O>(model: Model<S, I, O>, history: readonl
     const refutation = model.refute?.(parts[i]!);
     if (refutation !== undefined) return { verdict: 'illegal', ...summary, steps: 0, explanation: explainRefutation(model, parts[i]!, i, refutation) };
   }
-  const searches = parts.map((ops, i) => (witnessed[i]?.certified ? undefined : new PartSearch(model, ops, memory)));
-  const stepsSoFar = (): number => searches.reduce((sum, s) => sum + (s?.steps ?? 0), 0);
-  let active = searches.filter((s): s is PartSearch<S, I, O> => s !== undefined && s.status === 'searching');
+  // A part whose operations never overlap has one order: replay it (no search needed).
+  const replayed = parts.map((ops, i) => (witnessed[i]?.certified ? undefined : replaySequential(model, ops)));
+  const stuck = replayed.findIndex((r) => r !== undefined && !r.ok);
+  if (stuck >= 0) {
+    const r = replayed[stuck] as { ok: false; at: number; order: readonly Operation<I, O>[] };
+    return { verdict: 'illegal', ...summary, steps: 0, explanation: explainReplay(model, r.order, stuck, r.at) };
+  }
+  // Searches start on their part's first turn: an illegal part found early spares the rest.
+  const searches: (PartSearch<S, I, O> | undefined)[] = parts.map(() => undefined);
+  const searchOf = (i: number): PartSearch<S, I, O> => (searches[i] ??= new PartSearch(model, parts[i]!, memory));
+  let active = parts.map((_, i) => i).filter((i) => !witnessed[i]?.certified && replayed[i] === undefined);
+  let spent = 0;
   while (active.length > 0) {
-    for (const search of active) {
-      const spent = stepsSoFar();
+    for (const i of active) {
       if (spent >= maxSteps) {
-        return { verdict: 'unknown', ...summary, steps: spent, reason: `the step budget ran out (${maxSteps} search steps); ${hardest(model, searches, active)}` };
+        return { verdict: 'unknown', ...summary, steps: spent, memoBytes: memory.peak, reason: `the step budget ran out (${maxSteps} search steps); ${hardest(model, active.map(searchOf), active)}` };
       }
       if (deadline.expired()) {
-        return { verdict: 'unknown', ...summary, steps: spent, reason: `the time limit ran out (after ${spent} search steps); ${hardest(model, searches, active)}` };
+        return { verdict: 'unknown', ...summary, steps: spent, memoBytes: memory.peak, reason: `the time limit ran out (after ${spent} search steps); ${hardest(model, active.map(searchOf), active)}` };
       }
+      const search = searchOf(i);
+      const before = search.steps;
       search.advance(Math.min(sliceSteps, maxSteps - spent));
+      spent += search.steps - before;
       if (search.status === 'illegal') {
-        const explanation = explainIllegal(model, search, searches.indexOf(search));
-        return { verdict: 'illegal', ...summary, steps: stepsSoFar(), explanation };
+        const explanation = explainIllegal(model, search, i);
+        return { verdict: 'illegal', ...summary, steps: spent, memoBytes: memory.peak, explanation };
       }
       if (search.status === 'memory') {
-        const where = describePart(model, search.ops, searches.indexOf(search));
+        const where = describePart(model, search.ops, i);
         const reason = `the memo of ${where} (${search.ops.length} operations, up to ${search.overlap} overlapping) outgrew the memory cap (${size(memory.cap)}, ${search.memoEntries} entries)`;
-        return { verdict: 'unknown', ...summary, steps: stepsSoFar(), reason };
+        return { verdict: 'unknown', ...summary, steps: spent, memoBytes: memory.peak, reason };
       }
       if (search.status === 'ok') search.release();
     }
-    active = active.filter((s) => s.status === 'searching');
+    active = active.filter((i) => searches[i]!.status === 'searching');
   }
   const linearizations = parts.map((_, i) => {
     const w = witnessed[i];
-    return w?.certified ? w.linearization : searches[i]!.linearization();
+    const r = replayed[i];
+    return w?.certified ? w.linearization : r !== undefined ? r.order : searches[i]!.linearization();
   });
-  return { verdict: 'ok', ...summary, steps: stepsSoFar(), linearizations };
+  return { verdict: 'ok', ...summary, steps: spent, memoBytes: memory.peak, linearizations };
 }
 
 /** Names the part still searching that has spent the most steps, for an `unknown` reason. */
-function hardest<S, I, O>(model: Model<S, I, O>, searches: readonly (PartSearch<S, I, O> | undefined)[], active: readonly PartSearch<S, I, O>[]): string {
-  const worst = active.reduce((a, b) => (b.steps > a.steps ? b : a));
-  const where = describePart(model, worst.ops, searches.indexOf(worst));
-  return `${where} was undecided (${worst.ops.length} operations, up to ${worst.overlap} overlapping)`;
+function hardest<S, I, O>(model: Model<S, I, O>, active: readonly PartSearch<S, I, O>[], indices: readonly number[]): string {
+  let worst = 0;
+  active.forEach((s, k) => {
+    if (s.steps > active[worst]!.steps) worst = k;
+  });
+  const search = active[worst]!;
+  return `${describePart(model, search.ops, indices[worst]!)} was undecided (${search.ops.length} operations, up to ${search.overlap} overlapping)`;
 }
 
 const size = (bytes: number): string => (bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(0)} MiB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(0)} KiB` : `${bytes} bytes`);
@@ -207,6 +226,45 @@ function explainIllegal<S, I, O>(model: Model<S, I, O>, search: PartSearch<S, I,
     rejections: states.map((s) => explain(s, culprit.input, culprit.output)),
     moreRejections: more,
     placedSomewhere: search.wasAccepted(culpritIndex),
+  };
+}
+
+type Replay<I, O> = { readonly ok: true; readonly order: readonly Operation<I, O>[] } | { readonly ok: false; readonly order: readonly Operation<I, O>[]; readonly at: number };
+
+/**
+ * When no two operations of a part overlap (each returned before the next was called; a
+ * pending one can only be last), real time leaves one order: replays it through the model.
+ * Undefined when operations overlap (the search decides then).
+ */
+function replaySequential<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[]): Replay<I, O> | undefined {
+  const order = [...ops].sort((a, b) => a.call - b.call || a.id - b.id);
+  for (let k = 1; k < order.length; k++) if (!(order[k - 1]!.ret < order[k]!.call)) return undefined;
+  let state = model.init();
+  for (let k = 0; k < order.length; k++) {
+    const step = model.step(state, order[k]!.input, order[k]!.output);
+    if (!step.ok) return { ok: false, order, at: k };
+    state = step.state;
+  }
+  return { ok: true, order };
+}
+
+/** The explanation of a sequential part whose one order fails at operation `at`. */
+function explainReplay<S, I, O>(model: Model<S, I, O>, order: readonly Operation<I, O>[], partition: number, at: number): Explanation<I, O> {
+  const prefix = order.slice(0, at);
+  let state = model.init();
+  for (const op of prefix) state = model.step(state, op.input, op.output).state;
+  const culprit = order[at]!;
+  const why = model.explainRejection?.(state, culprit.input, culprit.output) ?? defaultRejection(model, state, culprit.input, culprit.output);
+  return {
+    partition,
+    partName: describePart(model, order, partition),
+    partitionOps: order,
+    prefix,
+    stateAfterPrefix: model.describeState(state),
+    culprit,
+    rejections: [why],
+    moreRejections: false,
+    placedSomewhere: false,
   };
 }
 

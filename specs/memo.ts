@@ -20,12 +20,15 @@
 /** A cap on the bytes all live memos may hold together. */
 export class MemoryBudget {
   used = 0;
+  /** The most ever held at once. */
+  peak = 0;
   constructor(readonly cap: number) {}
 
   /** Takes `bytes` if they fit; false (and nothing taken) otherwise. */
   take(bytes: number): boolean {
     if (this.used + bytes > this.cap) return false;
     this.used += bytes;
+    this.peak = Math.max(this.peak, this.used);
     return true;
   }
 
@@ -40,8 +43,8 @@ export class MemoryBudget {
  */
 const CHUNK_BITS = 22;
 const CHUNK_WORDS = 1 << CHUNK_BITS;
-const FIRST_CHUNK_WORDS = 1 << 10;
-const INITIAL_SLOTS = 1 << 8;
+const FIRST_CHUNK_WORDS = 1 << 8;
+const INITIAL_SLOTS = 16;
 /** Words before the bitset window: state id, first window word, window length. */
 const HEADER = 3;
 

@@ -71,23 +71,26 @@ export class PartSearch<S, I, O> {
   readonly overlap: number;
 
   private readonly n: number;
+  /** Operations [0, completed) returned; the rest are pending. */
+  private readonly completed: number;
   private readonly next: Int32Array;
   private readonly prev: Int32Array;
   /** Per operation: its class, and its neighbours in its class's list of unplaced operations,
    *  sorted by return (class c's list starts at the sentinel n + c). */
   private readonly cls: Int32Array;
-  private classPrev: Int32Array;
-  private classNext: Int32Array;
+  private classPrev = EMPTY;
+  private classNext = EMPTY;
   /** All unplaced operations sorted by return (sentinel n): the first is the next to return. */
   private readonly byRetPrev: Int32Array;
   private readonly byRetNext: Int32Array;
   /** Per operation: the position of its call entry in the sorted list. */
   private readonly callRank: Int32Array;
-  private readonly readOnly: Uint8Array;
+  private readonly readOnly: Int32Array;
   /** Per operation: the position of its return entry in the sorted list. */
   private readonly retRank: Int32Array;
   /** One representative operation per class, to ask the model about the class. */
   private readonly representative: number[] = [];
+  /** One random word per operation (a shared table, at least n long). */
   private readonly zobrist: Uint32Array;
 
   private readonly bits: Uint32Array;
@@ -100,7 +103,7 @@ export class PartSearch<S, I, O> {
 
   private readonly stackOp: Int32Array;
   private readonly stackState: Int32Array;
-  private readonly stackForced: Uint8Array;
+  private readonly stackForced: Int32Array;
   private depth = 0;
   private state: number;
   /** Scanning for a forced read-only operation (true) or walking the candidates (false). */
@@ -119,15 +122,15 @@ export class PartSearch<S, I, O> {
    * are a list sorted by call (node c is class c's sentinel, nodes above are memberships; an
    * operation's memberships are `memberFrom[op]` .. + `memberCount[op]`).
    */
-  private isReader = new Uint8Array(0);
-  private memberOp = new Int32Array(0);
-  private memberClass = new Int32Array(0);
-  private memberPrev = new Int32Array(0);
-  private memberNext = new Int32Array(0);
+  private isReader = EMPTY;
+  private memberOp = EMPTY;
+  private memberClass = EMPTY;
+  private memberPrev = EMPTY;
+  private memberNext = EMPTY;
   private readonly memberFrom: Int32Array;
   private readonly memberCount: Int32Array;
-  private critical = new Int32Array(0);
-  private criticalAt = new Int32Array(0);
+  private critical = EMPTY;
+  private criticalAt = EMPTY;
   private criticalCount = 0;
   /** A reader found doomed at the end of the longest prefix, if that is why it ended (-1: no). */
   private longestDoomed = -1;
@@ -136,7 +139,7 @@ export class PartSearch<S, I, O> {
   /** Per class: distinct states it was rejected in (for explanations), capped. */
   private readonly rejectedIn = new Map<number, number[]>();
   private readonly overflowed = new Set<number>();
-  private readonly accepted: Uint8Array;
+  private accepted = EMPTY;
 
   constructor(
     private readonly model: Model<S, I, O>,
@@ -145,35 +148,37 @@ export class PartSearch<S, I, O> {
   ) {
     // The search runs on the model's simplified part; `ops` keeps the originals, index for index.
     const work = model.simplify ? model.simplify(partOps) : partOps;
-    const order = partOps.map((_, i) => i);
-    const completed = order.filter((i) => partOps[i]!.ret !== Infinity).sort((a, b) => byCall(partOps[a]!, partOps[b]!));
-    const pending = order.filter((i) => partOps[i]!.ret === Infinity).sort((a, b) => byCall(partOps[a]!, partOps[b]!));
-    this.ops = [...completed, ...pending].map((i) => partOps[i]!);
-    this.work = [...completed, ...pending].map((i) => work[i]!);
+    const order = sortedBy(partOps.length, (i) => partOps[i]!.call + (partOps[i]!.ret === Infinity ? PENDING_LAST : 0));
+    this.ops = order.map((i) => partOps[i]!);
+    this.work = order.map((i) => work[i]!);
     const n = (this.n = this.ops.length);
-    this.pendingFrom = (completed.length + 31) >>> 5;
-    const words = this.pendingFrom + ((pending.length + 31) >>> 5);
+    let completed = 0;
+    while (completed < n && this.ops[completed]!.ret !== Infinity) completed++;
+    this.completed = completed;
+    this.pendingFrom = (completed + 31) >>> 5;
+    const words = this.pendingFrom + ((n - completed + 31) >>> 5);
     this.bits = new Uint32Array(words);
     this.memo = new Memo(budget, this.pendingFrom, words);
     this.zobrist = zobristWords(n);
-    this.next = new Int32Array(2 * n + 2);
-    this.prev = new Int32Array(2 * n + 2);
-    this.retRank = new Int32Array(n);
-    this.cls = new Int32Array(n);
-    this.classPrev = this.classNext = new Int32Array(0);
-    this.byRetPrev = new Int32Array(n + 1);
-    this.byRetNext = new Int32Array(n + 1);
-    this.callRank = new Int32Array(n);
-    this.readOnly = new Uint8Array(n);
-    this.stackOp = new Int32Array(n);
-    this.stackState = new Int32Array(n);
-    this.stackForced = new Uint8Array(n);
-    this.memberFrom = new Int32Array(n);
-    this.memberCount = new Int32Array(n);
+    // Most parts are small: one allocation for all the per-operation arrays.
+    [
+      this.next,
+      this.prev,
+      this.retRank,
+      this.callRank,
+      this.cls,
+      this.byRetPrev,
+      this.byRetNext,
+      this.readOnly,
+      this.stackOp,
+      this.stackState,
+      this.stackForced,
+      this.memberFrom,
+      this.memberCount,
+    ] = carve([2 * n + 2, 2 * n + 2, n, n, n, n + 1, n + 1, n, n, n, n, n, n]) as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
     this.overlap = this.link();
     this.classify();
     this.linkEnablers();
-    this.accepted = new Uint8Array(this.representative.length);
     this.state = this.intern(model.init());
     this.entry = this.next[HEAD]!;
     if (n === 0) this.status = 'ok';
@@ -505,14 +510,19 @@ export class PartSearch<S, I, O> {
    */
   private link(): number {
     const { n, ops } = this;
-    const order = Array.from({ length: 2 * n }, (_, k) => 2 + k);
-    const time = new Float64Array(2 * n + 2);
-    ops.forEach((op, i) => {
-      time[2 + 2 * i] = op.call;
-      time[3 + 2 * i] = op.ret;
-    });
+    // Operations are numbered completed-by-call then pending-by-call: merging the two runs
+    // orders the calls; the returns need one sort (pending ones, never returning, go last).
+    const calls = mergeByCall(ops, this.completed, n);
+    const rets = sortedBy(this.completed, (i) => ops[i]!.ret);
+    for (let i = this.completed; i < n; i++) rets.push(i);
     // At equal times calls go first: the two operations are then concurrent (see module doc).
-    order.sort((a, b) => time[a]! - time[b]! || (a & 1) - (b & 1) || a - b);
+    const order: number[] = [];
+    let c = 0;
+    let r = 0;
+    while (c < n || r < n) {
+      if (r === n || (c < n && ops[calls[c]!]!.call <= ops[rets[r]!]!.ret)) order.push(2 + 2 * calls[c++]!);
+      else order.push(3 + 2 * rets[r++]!);
+    }
     let last = HEAD;
     let open = 0;
     let overlap = 0;
@@ -552,9 +562,7 @@ export class PartSearch<S, I, O> {
   private linkEnablers(): void {
     const { model, work, n, representative } = this;
     const classes = representative.length;
-    this.isReader = new Uint8Array(classes);
-    this.critical = new Int32Array(classes);
-    this.criticalAt = new Int32Array(classes).fill(-1);
+    this.criticalAt.fill(-1);
     const readers: number[] = [];
     for (let c = 0; c < classes; c++) if (this.readOnly[representative[c]!] === 1) readers.push(c);
     readers.forEach((c) => (this.isReader[c] = 1));
@@ -572,11 +580,10 @@ export class PartSearch<S, I, O> {
     let members = 0;
     for (let op = 0; op < n; op++) members += enabled[this.cls[op]!]!.length;
     const nodes = classes + members;
-    this.memberOp = new Int32Array(nodes).fill(-1);
-    this.memberClass = new Int32Array(nodes);
-    this.memberPrev = new Int32Array(nodes);
-    this.memberNext = new Int32Array(nodes);
-    const last = Int32Array.from({ length: classes }, (_, c) => c);
+    [this.memberOp, this.memberClass, this.memberPrev, this.memberNext] = carve([nodes, nodes, nodes, nodes]) as [Int32Array, Int32Array, Int32Array, Int32Array];
+    this.memberOp.fill(-1);
+    const last = new Int32Array(classes);
+    for (let c = 0; c < classes; c++) last[c] = c;
     let m = classes;
     for (let e = this.next[HEAD]!; e !== TAIL; e = this.next[e]!) {
       if (e & 1) continue;
@@ -622,8 +629,15 @@ export class PartSearch<S, I, O> {
       this.cls[op] = c;
       members[c]!.push(op);
     }
-    this.classPrev = new Int32Array(n + members.length);
-    this.classNext = new Int32Array(n + members.length);
+    const classes = members.length;
+    [this.classPrev, this.classNext, this.accepted, this.isReader, this.critical, this.criticalAt] = carve([n + classes, n + classes, classes, classes, classes, classes]) as [
+      Int32Array,
+      Int32Array,
+      Int32Array,
+      Int32Array,
+      Int32Array,
+      Int32Array,
+    ];
     members.forEach((list, c) => {
       let before = n + c;
       for (const op of list) {
@@ -637,9 +651,18 @@ export class PartSearch<S, I, O> {
   }
 }
 
-function byCall<I, O>(a: Operation<I, O>, b: Operation<I, O>): number {
-  return a.call - b.call || a.id - b.id;
+/** Local indices in call order (ties by index), merging the runs [0, completed) and [completed, n). */
+function mergeByCall<I, O>(ops: readonly Operation<I, O>[], completed: number, n: number): number[] {
+  const merged: number[] = [];
+  let a = 0;
+  let b = completed;
+  while (a < completed || b < n) {
+    if (b === n || (a < completed && (ops[a]!.call < ops[b]!.call || (ops[a]!.call === ops[b]!.call && a < b)))) merged.push(a++);
+    else merged.push(b++);
+  }
+  return merged;
 }
+
 
 /**
  * (state, class) -> the state after, REJECTED, or UNKNOWN when not asked yet: an open-addressing
@@ -647,9 +670,9 @@ function byCall<I, O>(a: Operation<I, O>, b: Operation<I, O>): number {
  */
 class TransitionTable {
   /** Per slot: state + 1 (0: empty) and class. */
-  private keys = new Int32Array(2 * 64);
-  private values = new Int32Array(64);
-  private mask = 63;
+  private keys = new Int32Array(2 * 16);
+  private values = new Int32Array(16);
+  private mask = 15;
   private size = 0;
 
   get(state: number, c: number): number {
@@ -692,21 +715,67 @@ function mix(a: number, b: number): number {
   return h >>> 0;
 }
 
+/** Views of one Int32Array, of the given lengths (zeroed). */
+function carve(lengths: readonly number[]): Int32Array[] {
+  let total = 0;
+  for (const length of lengths) total += length;
+  const all = new Int32Array(total);
+  const views: Int32Array[] = [];
+  let at = 0;
+  for (const length of lengths) views.push(all.subarray(at, (at += length)));
+  return views;
+}
+
+/** Added to a pending operation's call so that it sorts after every completed one. */
+const PENDING_LAST = 2 ** 31;
+const INDEX_BITS = 2 ** 21;
+
 /**
- * One pseudo-random word per operation. A hash mixer (murmur3's finaliser) rather than a
- * linear generator such as xorshift: Zobrist hashing XORs the words together, and the outputs
- * of a linear generator XOR to each other far more often than chance, which fills buckets.
+ * The indices 0..n-1 sorted by `key`, ties by index. Keys that are small non-negative integers
+ * (times usually are: line numbers, virtual milliseconds) are packed with their index into one
+ * number and sorted natively, which is several times faster than sorting with a comparator;
+ * anything else takes the comparator.
  */
-function zobristWords(n: number): Uint32Array {
-  const words = new Uint32Array(n);
+function sortedBy(n: number, key: (i: number) => number): number[] {
+  const keys = new Float64Array(n);
+  let packable = n < INDEX_BITS;
   for (let i = 0; i < n; i++) {
-    let h = Math.imul(i + 1, 0x9e3779b1);
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    words[i] = h >>> 0;
+    const k = key(i);
+    keys[i] = k;
+    if (!(Number.isInteger(k) && k >= 0 && k < 2 ** 32)) packable = false;
   }
-  return words;
+  if (!packable) return Array.from({ length: n }, (_, i) => i).sort((a, b) => keys[a]! - keys[b]! || a - b);
+  for (let i = 0; i < n; i++) keys[i] = keys[i]! * INDEX_BITS + i;
+  keys.sort();
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = keys[i]! % INDEX_BITS;
+  return order;
+}
+
+const EMPTY: Int32Array = new Int32Array(0);
+
+/**
+ * One pseudo-random word per operation: a hash mixer (murmur3's finaliser) of the index rather
+ * than a linear generator such as xorshift, because Zobrist hashing XORs the words together,
+ * and the outputs of a linear generator XOR to each other far more often than chance, which
+ * fills buckets. The words depend on the index alone, so one table, grown on demand, serves
+ * every part.
+ */
+let zobristTable = new Uint32Array(0);
+
+function zobristWords(n: number): Uint32Array {
+  if (zobristTable.length < n) {
+    const words = new Uint32Array(Math.max(n, 2 * zobristTable.length, 1024));
+    for (let i = 0; i < words.length; i++) {
+      let h = Math.imul(i + 1, 0x9e3779b1);
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+      words[i] = h >>> 0;
+    }
+    zobristTable = words;
+  }
+  return zobristTable;
 }

@@ -1,8 +1,9 @@
 /**
  * The search's fast paths against the plain search, on thousands of small random histories,
  * linearizable and not: each optional model hook (symmetry classes, read-only forcing,
- * lookahead, the kv rewrite of unread values, the kv refutation) must leave every verdict as
- * the search without it finds it, and that search must agree with trying every order.
+ * lookahead, the kv rewrite of unread values, the kv refutation, the replay of parts whose
+ * operations never overlap) must leave every verdict as the search without it finds it, and
+ * that search must agree with trying every order.
  */
 import test from 'ava';
 import fc from 'fast-check';
@@ -12,6 +13,8 @@ import type { Model } from '../specs/model.js';
 import { kvAppendModel } from '../specs/models/kv-append.js';
 import { kvModel } from '../specs/models/kv.js';
 import { registerModel } from '../specs/models/register.js';
+import { MemoryBudget } from '../specs/memo.js';
+import { PartSearch } from '../specs/search.js';
 import { bruteForce, isLinearization, kvAppendHistories, kvHistories, only, plain, registerHistories } from './histories.js';
 
 type Hook = 'operationKey' | 'readOnly' | 'enables' | 'simplify' | 'refute';
@@ -91,4 +94,31 @@ test('kv: the refutation never refutes a linearizable history, and finds most st
     { numRuns: 3000 },
   );
   t.true(refuted > 300, `${refuted} refuted`);
+});
+
+/** The plain search alone on each part, without the replay of sequential parts. */
+function searchAlone<S, I, O>(model: Model<S, I, O>, ops: Operation<I, O>[]): 'ok' | 'illegal' {
+  const parts = model.partition ? model.partition(ops) : [ops];
+  return parts.every((part) => {
+    const search = new PartSearch(model, part, new MemoryBudget(2 ** 30));
+    while (search.status === 'searching') search.advance(1_000_000);
+    return search.status === 'ok';
+  })
+    ? 'ok'
+    : 'illegal';
+}
+
+test('kv: a part whose operations never overlap is replayed, with the verdict of the search', (t) => {
+  const { seen, note } = tally();
+  fc.assert(
+    fc.property(kvHistories(12), fc.boolean(), (drawn, lastPending) => {
+      // One after another: [2k, 2k + 1]; the last may stay pending.
+      const ops = drawn.map((o, k) => ({ ...o, call: 2 * k, ret: lastPending && k === drawn.length - 1 ? Infinity : 2 * k + 1, output: lastPending && k === drawn.length - 1 ? undefined : (o.output ?? { ok: true }) }));
+      const result = checkOperations(plain(kvModel), ops);
+      note(result.verdict);
+      return result.verdict === searchAlone(plain(kvModel), ops) && result.steps === 0;
+    }),
+    { numRuns: 1000 },
+  );
+  t.true((seen.ok ?? 0) > 100 && (seen.illegal ?? 0) > 100, JSON.stringify(seen));
 });
