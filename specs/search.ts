@@ -1,6 +1,6 @@
 /**
  * The search over one part of a history: Wing & Gong's (1993) backtracking with Lowe's (2017)
- * memoisation, as Porcupine's `checker.go` does it, over typed arrays, plus two reductions that
+ * memoisation, as Porcupine's `checker.go` does it, over typed arrays, plus reductions that
  * never change a verdict.
  *
  * The search (see also specs/README.md):
@@ -41,9 +41,21 @@
  *   two swapped (Y is placed where X was; X goes where Y was, which is no later than Y's return,
  *   hence no later than X's). So of each class, only the callable operation that returns first
  *   is tried: the walk meets it (it is callable) and skips the others.
+ * - **Lookahead.** A read-only operation R that the current state rejects can only be placed
+ *   after some operation turns the state into one it accepts (`Model.enables`), and such an
+ *   operation must be called before R returns, or it comes after R in every order. If none is
+ *   left unplaced, R can never be placed: after each state-changing move the search checks
+ *   this and abandons the move at once (a stale read is then caught where its value is lost,
+ *   not hundreds of operations later at its return). Per reader class only its first member
+ *   to return matters (later ones have more candidates), and a class is only looked at while
+ *   it is *critical* (its first enabler is called after its first reader returns), which the
+ *   lifts and unlifts keep up to date in O(1) per list touched.
+ * - The search runs on `Model.simplify(part)`, where the model may merge operations into fewer
+ *   classes (the kv model renames values no get reads); `ops` keeps the originals.
  *
- * A step is one entry visited or one backtrack. `advance(n)` runs n steps and can be resumed,
- * so that parts can take turns (see linearizability.ts).
+ * A step is one entry visited or one backtrack (scans for read-only operations count too), so
+ * the budget stays a deterministic measure of work. `advance(n)` runs n steps and can be
+ * resumed, so that parts can take turns (see linearizability.ts).
  */
 import type { Operation } from './history.js';
 import { Memo, type MemoryBudget } from './memo.js';
