@@ -18,6 +18,10 @@
  * That is linear in the history (plus the model's steps). A part whose witness passes is
  * linearizable, and the order is its proof; a part whose witness fails is handed to the search,
  * which decides it either way, so a wrong witness can cost time but never a verdict.
+ *
+ * `witnessByProcess` turns (process, nth operation of that process) pairs into ids, for a
+ * caller that knows which request of which client took effect when, but not how a parser
+ * numbered the operations (mpkv's numbers them in order of completion).
  */
 import type { Operation } from './history.js';
 import { defaultRejection, describePart, type Model } from './model.js';
@@ -73,4 +77,23 @@ function verifyPart<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O
   }
   const unplaced = ops.filter((op) => !inWitness.has(op.id));
   return { certified: true, linearization: [...order, ...unplaced] };
+}
+
+/**
+ * Names a witness's operations by process: `order` lists (process, nth) pairs, the nth
+ * operation (from 0) that the process invoked, in the order they took effect. A run that knows
+ * which request of which client was applied when (the replicated log) can say that without
+ * knowing how a history parser numbered the operations. A pair that names no operation becomes
+ * an id no operation has, so the witness is then rejected as malformed, naming it.
+ */
+export function witnessByProcess<I, O>(ops: readonly Operation<I, O>[], order: readonly { readonly process: number; readonly nth: number }[]): number[] {
+  const byProcess = new Map<number, Operation<I, O>[]>();
+  for (const op of ops) {
+    const list = byProcess.get(op.process);
+    if (list) list.push(op);
+    else byProcess.set(op.process, [op]);
+  }
+  for (const list of byProcess.values()) list.sort((a, b) => a.call - b.call || a.id - b.id);
+  const missing = ops.reduce((max, op) => Math.max(max, op.id), -1) + 1;
+  return order.map(({ process, nth }, k) => byProcess.get(process)?.[nth]?.id ?? missing + k);
 }

@@ -9,6 +9,7 @@ import type { KvCommand, KvResult } from '../src/kv/kv.js';
 import { serviceKvHistory } from '../specs/generate.js';
 import type { Operation } from '../specs/history.js';
 import { checkOperations } from '../specs/linearizability.js';
+import { witnessByProcess } from '../specs/witness.js';
 import { kvModel } from '../specs/models/kv.js';
 import { bruteForce, kvHistories, plain } from './histories.js';
 
@@ -106,4 +107,15 @@ test('property: any order given as a witness leaves the verdict as it is without
     { numRuns: 2000 },
   );
   t.true(certified > 50, `${certified} certified`);
+});
+
+test('a witness can name operations as (process, nth operation of that process), as a run knows its requests', (t) => {
+  const run = serviceKvHistory({ seed: 11, clients: 30, requests: 5 });
+  const nth = new Map(run.ops.map((o) => [o.id, run.ops.filter((p) => p.process === o.process && p.call < o.call).length]));
+  const byRequest = run.witness.map((id) => ({ process: run.ops[id]!.process, nth: nth.get(id)! }));
+  t.deepEqual(witnessByProcess(run.ops, byRequest), run.witness);
+  t.is(checkOperations(kvModel, run.ops, { witness: witnessByProcess(run.ops, byRequest) }).method, 'witness');
+  const wrong = checkOperations(kvModel, run.ops, { witness: witnessByProcess(run.ops, [...byRequest, { process: 99, nth: 0 }]) });
+  t.is(wrong.method, 'search');
+  t.regex(wrong.witnessRejected!, /^the witness is malformed: it names operation \d+, which is not in the history$/);
 });
