@@ -76,7 +76,7 @@ function enables(writer: KvCommand, written: KvResult | undefined, reader: KvCom
 /**
  * Within one key's part, the values that no get reads are indistinguishable: a get of another
  * value, a failed put or delete, a get that found nothing see the same thing whichever of them
- * the key holds. So every put of such a value is rewritten to put the first of them, and an
+ * the key holds. So every put of such a value is rewritten to put one stand-in value, and an
  * order is a linearization of the rewritten part exactly when it is one of the original. This
  * lets the search treat those puts as one class (most puts, when many clients write random
  * values), and try only one of them at a time.
@@ -89,14 +89,22 @@ function renameUnreadValues(part: readonly Operation<KvCommand, KvResult>[]): Op
     values.add(output.value);
     read.set(input.key, values);
   }
-  const standIn = new Map<string, string>();
   return part.map((op) => {
     const command = op.input;
-    if (command.op !== 'put' || read.get(command.key)?.has(command.value)) return op;
-    const value = standIn.get(command.key) ?? command.value;
-    standIn.set(command.key, value);
-    return value === command.value ? op : { ...op, input: { ...command, value } };
+    const values = read.get(command.key);
+    if (command.op !== 'put' || values?.has(command.value)) return op;
+    return { ...op, input: { ...command, value: standIn(values) } };
   });
+}
+
+/**
+ * The value that stands for every value no get reads: it says so in explanations (a search
+ * state that held it is shown as such), and it is made to differ from every value read.
+ */
+function standIn(read: ReadonlySet<string> | undefined): string {
+  let value = '(a value no get reads)';
+  while (read?.has(value)) value += "'";
+  return value;
 }
 
 /** A primitive key for the store: its entries, sorted (one key or none within a part). */
