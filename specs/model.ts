@@ -41,7 +41,7 @@
  * - `simplify(part)`: the part with operations rewritten (same ids, same times) so that more
  *   of them fall into one class, under a promise: an order of the rewritten operations is a
  *   linearization exactly when the same order of the original ones is. The kv model renames
- * the values that no get of the part reads to one stand-in value: nothing in the part can tell
+ *   the values that no get of the part reads to one stand-in value: nothing in the part can tell
  *   them apart, and puts of them become interchangeable.
  */
 import type { Operation } from './history.js';
