@@ -15,6 +15,7 @@ import { kvModel } from '../specs/models/kv.js';
 import { registerModel } from '../specs/models/register.js';
 import { MemoryBudget } from '../specs/memo.js';
 import { PartSearch } from '../specs/search.js';
+import { serviceKvHistory } from '../specs/generate.js';
 import { bruteForce, isLinearization, kvAppendHistories, kvHistories, only, plain, registerHistories } from './histories.js';
 
 type Hook = 'operationKey' | 'readOnly' | 'enables' | 'simplify' | 'refute';
@@ -121,4 +122,37 @@ test('kv: a part whose operations never overlap is replayed, with the verdict of
     { numRuns: 1000 },
   );
   t.true((seen.ok ?? 0) > 100 && (seen.illegal ?? 0) > 100, JSON.stringify(seen));
+});
+
+test('kv: longer histories (bitsets of several words) get the verdict of the plain search', (t) => {
+  const { seen, note } = tally();
+  fc.assert(
+    fc.property(kvHistories(90), (drawn) => {
+      // Spread the calls so that overlap stays small enough for the plain search.
+      const ops = drawn.map((o, k) => ({ ...o, call: o.call + 20 * k, ret: o.ret === Infinity ? Infinity : o.ret + 20 * k }));
+      const expected = checkOperations(plain(kvModel), ops).verdict;
+      note(expected);
+      return agrees(kvModel, kvModel, ops) && agrees(kvModel, only(kvModel, 'operationKey', 'readOnly', 'enables', 'simplify'), ops);
+    }),
+    { numRuns: 300 },
+  );
+  t.true((seen.ok ?? 0) > 20 && (seen.illegal ?? 0) > 20, JSON.stringify(seen));
+});
+
+test('kv: generated runs of 20 clients (dozens of operations per key, some pending) get their known verdict, and the plain search agrees where it decides', (t) => {
+  const { seen, note } = tally();
+  for (let seed = 1; seed <= 60; seed++) {
+    const run = serviceKvHistory({ seed, clients: 20, requests: 12, keys: ['a', 'b'], lostReplies: 0.05, staleReads: seed % 2 });
+    // Linearizable by construction, or certainly not with a stale read (test/generate.test.ts).
+    const known = run.staleReads.length > 0 ? 'illegal' : 'ok';
+    const plainVerdict = checkOperations(plain(kvModel), run.ops, { max_steps: 2_000_000 }).verdict;
+    note(plainVerdict);
+    t.true(plainVerdict === known || plainVerdict === 'unknown', `seed ${seed}: plain search`);
+    for (const fast of [kvModel, only(kvModel, 'operationKey', 'readOnly', 'enables', 'simplify')]) {
+      const result = checkOperations(fast, run.ops);
+      t.is(result.verdict, known, `seed ${seed}`);
+      if (result.verdict === 'ok') t.true(result.linearizations!.every((l) => isLinearization(kvModel, l)), `seed ${seed}`);
+    }
+  }
+  t.true((seen.ok ?? 0) >= 25 && (seen.illegal ?? 0) >= 5, JSON.stringify(seen));
 });
