@@ -9,9 +9,12 @@
  * 1. **A witness** (`options.witness`): operation ids in the order the caller says they took
  *    effect — `mpkv run` knows it, the replicated log orders every request. It is verified,
  *    never trusted (specs/witness.ts): in linear time, per part, that it is a linearization.
- *    Each part it certifies is decided; a part it does not is searched, so a wrong witness
- *    costs time, never a verdict. `result.method` is `witness` when it certified every part,
- *    and `result.witnessRejected` says in words why it did not.
+ *    Each part it certifies is decided. A part it does not is first searched *guided* by it:
+ *    the operations the witness names keep its order, the others (reads that never went
+ *    through the log, say) are placed wherever they fit; only an `ok` of that search counts.
+ *    Otherwise the part is searched freely, so a wrong witness costs time, never a verdict.
+ *    `result.method` says which (`witness`, `witness+search`, `search`), and
+ *    `result.witnessRejected` says in words why the witness did not certify a part.
  * 2. **A refutation** (`Model.refute`, optional): a fast, sound but incomplete check that
  *    finds an operation no linearization can place (for kv: a read no write explains,
  *    specs/models/kv-support.ts). It decides illegal parts whose fault is local at any scale.
@@ -87,8 +90,13 @@ export interface Explanation<I, O> {
   readonly involved?: readonly Operation<I, O>[];
 }
 
-/** How the verdict was reached: every part certified by the witness, or (some) searched. */
-export type CheckMethod = 'witness' | 'search';
+/**
+ * How an `ok` was reached: every part certified by the witness (`witness`); every part either
+ * certified or linearized by a search that kept the witness's order and only placed the
+ * operations it left out (`witness+search`: reads that never went through the log, say); or
+ * by the search (`search`, also for every `illegal` and `unknown`).
+ */
+export type CheckMethod = 'witness' | 'witness+search' | 'search';
 
 export interface CheckResult<I, O> {
   readonly verdict: Verdict;
@@ -137,6 +145,15 @@ export function checkOperations<S, I, O>(model: Model<S, I, O>, history: readonl
     ...(options.witness ? { certifiedParts } : {}),
     ...(rejected !== undefined && !rejected.certified ? { witnessRejected: rejected.reason } : {}),
   };
+  // Parts the witness did not certify are first searched with its order as a guide.
+  const guides = witnessed.map((w) => (w !== undefined && !w.certified && w.order.length > 0 ? w.order : undefined));
+  let guided = 0;
+  /** Parts where no linearization keeps the witness's order of the operations it names. */
+  const unguidable: string[] = [];
+  const withGuideNote = <R extends CheckResult<I, O>>(result: R): R =>
+    unguidable.length === 0 || result.witnessRejected === undefined
+      ? result
+      : { ...result, witnessRejected: `${result.witnessRejected}; and for ${unguidable.join(', ')} no linearization keeps the witness's order of the operations it names` };
 
   // The model's fast refutation first (cheap, and decisive where a search could take forever).
   for (let i = 0; i < parts.length; i++) {
@@ -153,41 +170,57 @@ export function checkOperations<S, I, O>(model: Model<S, I, O>, history: readonl
   }
   // Searches start on their part's first turn: an illegal part found early spares the rest.
   const searches: (PartSearch<S, I, O> | undefined)[] = parts.map(() => undefined);
-  const searchOf = (i: number): PartSearch<S, I, O> => (searches[i] ??= new PartSearch(model, parts[i]!, memory));
+  const searchOf = (i: number): PartSearch<S, I, O> => (searches[i] ??= new PartSearch(model, parts[i]!, memory, guides[i]));
   let active = parts.map((_, i) => i).filter((i) => !witnessed[i]?.certified && replayed[i] === undefined);
   let spent = 0;
   while (active.length > 0) {
     for (const i of active) {
       if (spent >= maxSteps) {
-        return { verdict: 'unknown', ...summary, steps: spent, memoBytes: memory.peak, reason: `the step budget ran out (${maxSteps} search steps); ${hardest(model, active.map(searchOf), active)}` };
+        return withGuideNote({ verdict: 'unknown', ...summary, steps: spent, memoBytes: memory.peak, reason: `the step budget ran out (${maxSteps} search steps); ${hardest(model, active.map(searchOf), active)}` });
       }
       if (deadline.expired()) {
-        return { verdict: 'unknown', ...summary, steps: spent, memoBytes: memory.peak, reason: `the time limit ran out (after ${spent} search steps); ${hardest(model, active.map(searchOf), active)}` };
+        return withGuideNote({ verdict: 'unknown', ...summary, steps: spent, memoBytes: memory.peak, reason: `the time limit ran out (after ${spent} search steps); ${hardest(model, active.map(searchOf), active)}` });
       }
       const search = searchOf(i);
       const before = search.steps;
       search.advance(Math.min(sliceSteps, maxSteps - spent));
       spent += search.steps - before;
+      if (guides[i] !== undefined) {
+        // A guided search only decides ok; when it fails or takes long, search without the guide.
+        if (search.status === 'ok') {
+          guided++;
+          search.release();
+        } else if (search.status !== 'searching' || search.steps >= guidedSteps(search.ops.length)) {
+          if (search.status === 'illegal') unguidable.push(describePart(model, search.ops, i));
+          search.release();
+          searches[i] = guides[i] = undefined;
+        }
+        continue;
+      }
       if (search.status === 'illegal') {
         const explanation = explainIllegal(model, search, i);
-        return { verdict: 'illegal', ...summary, steps: spent, memoBytes: memory.peak, explanation };
+        return withGuideNote({ verdict: 'illegal', ...summary, steps: spent, memoBytes: memory.peak, explanation });
       }
       if (search.status === 'memory') {
         const where = describePart(model, search.ops, i);
         const reason = `the memo of ${where} (${search.ops.length} operations, up to ${search.overlap} overlapping) outgrew the memory cap (${size(memory.cap)}, ${search.memoEntries} entries)`;
-        return { verdict: 'unknown', ...summary, steps: spent, memoBytes: memory.peak, reason };
+        return withGuideNote({ verdict: 'unknown', ...summary, steps: spent, memoBytes: memory.peak, reason });
       }
       if (search.status === 'ok') search.release();
     }
-    active = active.filter((i) => searches[i]!.status === 'searching');
+    active = active.filter((i) => searches[i]?.status !== 'ok');
   }
   const linearizations = parts.map((_, i) => {
     const w = witnessed[i];
     const r = replayed[i];
     return w?.certified ? w.linearization : r !== undefined ? r.order : searches[i]!.linearization();
   });
-  return { verdict: 'ok', ...summary, steps: spent, memoBytes: memory.peak, linearizations };
+  const method: CheckMethod = summary.method === 'witness' || (options.witness !== undefined && certifiedParts + guided === parts.length && guided > 0) ? (guided > 0 ? 'witness+search' : 'witness') : 'search';
+  return withGuideNote({ verdict: 'ok', ...summary, method, steps: spent, memoBytes: memory.peak, linearizations });
 }
+
+/** Steps a guided search may take before the part is searched without its guide. */
+const guidedSteps = (operations: number): number => Math.max(100_000, 50 * operations);
 
 /** Names the part still searching that has spent the most steps, for an `unknown` reason. */
 function hardest<S, I, O>(model: Model<S, I, O>, active: readonly PartSearch<S, I, O>[], indices: readonly number[]): string {

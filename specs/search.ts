@@ -153,10 +153,20 @@ export class PartSearch<S, I, O> {
   private readonly overflowed = new Set<number>();
   private accepted = EMPTY;
 
+  /**
+   * A guided search (`guide`: operations in the order a witness gives them) places those
+   * operations only in that order, and the others wherever they fit: it may miss
+   * linearizations (so only its `ok` counts), but when the witness is nearly right it finds
+   * one at once. Per operation its place in the guide (-1: free), and the next place due.
+   */
+  private readonly guideAt: Int32Array;
+  private guideNext = 0;
+
   constructor(
     private readonly model: Model<S, I, O>,
     partOps: readonly Operation<I, O>[],
     budget: MemoryBudget,
+    guide?: readonly Operation<I, O>[],
   ) {
     // The search runs on the model's simplified part; `ops` keeps the originals, index for index.
     const work = model.simplify ? model.simplify(partOps) : partOps;
@@ -188,6 +198,11 @@ export class PartSearch<S, I, O> {
       this.memberFrom,
       this.memberCount,
     ] = carve([2 * n + 2, 2 * n + 2, n, n, n, n + 1, n + 1, n, n, n, n, n, n]) as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+    this.guideAt = new Int32Array(guide === undefined ? 0 : n).fill(-1);
+    if (guide !== undefined) {
+      const local = new Map(this.ops.map((op, i) => [op.id, i]));
+      guide.forEach((op, k) => this.guideAt[local.get(op.id)!] = k);
+    }
     this.overlap = this.link();
     this.classify();
     this.linkEnablers();
@@ -273,7 +288,7 @@ export class PartSearch<S, I, O> {
 
   /** In a scan: places `op` as a forced move if it is read-only and accepted now. */
   private scanStep(op: number, entry: number): void {
-    if (this.readOnly[op] === 0) {
+    if (this.readOnly[op] === 0 || this.outOfTurn(op)) {
       this.entry = this.next[entry]!;
       return;
     }
@@ -284,14 +299,15 @@ export class PartSearch<S, I, O> {
     }
     const before = this.prev[entry]!;
     const added = this.push(op, after, 1);
-    // Nothing before `op` in the list was accepted in this (unchanged) state: scan on after it.
-    if (added === 1) this.entry = this.next[before]!;
+    // Nothing before `op` in the list was accepted in this (unchanged) state: scan on after it
+    // (from the head again when `op` was the guide's: the next one in the guide may be before).
+    if (added === 1) this.entry = this.guideAt.length > 0 && this.guideAt[op] !== -1 ? this.next[HEAD]! : this.next[before]!;
     else if (added === 0) this.backtrack(); // the only move worth making here is known to fail
   }
 
   /** In a walk: tries `op` as the next operation to take effect. */
   private walkStep(op: number, entry: number): void {
-    if (this.readOnly[op] === 1 || this.dominated(op)) {
+    if (this.readOnly[op] === 1 || this.outOfTurn(op) || this.dominated(op)) {
       this.entry = this.next[entry]!;
       return;
     }
@@ -307,6 +323,11 @@ export class PartSearch<S, I, O> {
     }
     this.scanning = true;
     this.entry = this.next[HEAD]!;
+  }
+
+  /** In a guided search: `op` is in the guide but not next in it. */
+  private outOfTurn(op: number): boolean {
+    return this.guideAt.length > 0 && this.guideAt[op] !== -1 && this.guideAt[op] !== this.guideNext;
   }
 
   /**
@@ -328,6 +349,7 @@ export class PartSearch<S, I, O> {
     this.stackForced[d] = forced;
     this.state = after;
     this.lift(op);
+    if (this.guideAt.length > 0 && this.guideAt[op] !== -1) this.guideNext++;
     if (this.depth > this.deepest) this.deepest = this.depth;
     return 1;
   }
@@ -353,6 +375,7 @@ export class PartSearch<S, I, O> {
       this.state = this.stackState[d]!;
       this.flip(op);
       this.unlift(op);
+      if (this.guideAt.length > 0 && this.guideAt[op] !== -1) this.guideNext--;
       // A forced move was the only one worth trying where it was made: that node is dead too.
       if (this.stackForced[d] === 0) {
         this.scanning = false;
@@ -510,6 +533,8 @@ export class PartSearch<S, I, O> {
    * is callable when its call comes before the first return still in the list.
    */
   private dominated(op: number): boolean {
+    // In a guided search a sibling may be out of turn: no symmetry there.
+    if (this.guideAt.length > 0) return false;
     const { classNext, callRank } = this;
     const firstReturn = this.retRank[this.byRetNext[this.n]!]!;
     for (let y = classNext[this.n + this.cls[op]!]!; y !== op; y = classNext[y]!) if (callRank[y]! < firstReturn) return true;

@@ -26,9 +26,11 @@
 import type { Operation } from './history.js';
 import { defaultRejection, describePart, type Model } from './model.js';
 
+/** A part's witness: a linearization, or why not, with the witness's order of the part's
+ *  operations (to guide the search; empty when the witness is malformed). */
 export type PartWitness<I, O> =
   | { readonly certified: true; readonly linearization: readonly Operation<I, O>[] }
-  | { readonly certified: false; readonly reason: string };
+  | { readonly certified: false; readonly reason: string; readonly order: readonly Operation<I, O>[] };
 
 /**
  * Checks `witness` (operation ids in the order they took effect) against each part.
@@ -48,7 +50,7 @@ export function verifyWitness<S, I, O>(model: Model<S, I, O>, parts: readonly (r
   for (const id of witness) {
     const op = opOf.get(id);
     const problem = op === undefined ? `it names operation ${id}, which is not in the history` : seen.has(id) ? `it names operation ${id} twice` : undefined;
-    if (problem !== undefined) return parts.map(() => ({ certified: false, reason: `the witness is malformed: ${problem}` }));
+    if (problem !== undefined) return parts.map(() => ({ certified: false, reason: `the witness is malformed: ${problem}`, order: [] }));
     seen.add(id);
     orders[partOf.get(id)!]!.push(op!);
   }
@@ -59,19 +61,19 @@ function verifyPart<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O
   const where = describePart(model, ops, index);
   const show = (op: Operation<I, O>): string => `p${op.process} ${model.describeOperation(op.input, op.output)} [${op.call}, ${op.ret === Infinity ? 'pending' : op.ret}]`;
   const missing = ops.find((op) => op.ret !== Infinity && !inWitness.has(op.id));
-  if (missing !== undefined) return { certified: false, reason: `${where}: ${show(missing)} completed but is not in the witness` };
+  if (missing !== undefined) return { certified: false, reason: `${where}: ${show(missing)} completed but is not in the witness`, order };
   let latest: Operation<I, O> | undefined;
   let state = model.init();
   for (let k = 0; k < order.length; k++) {
     const op = order[k]!;
     if (latest !== undefined && op.ret < latest.call) {
-      return { certified: false, reason: `${where}: ${show(op)} is placed after ${show(latest)}, which was called after it returned` };
+      return { certified: false, reason: `${where}: ${show(op)} is placed after ${show(latest)}, which was called after it returned`, order };
     }
     if (latest === undefined || op.call > latest.call) latest = op;
     const step = model.step(state, op.input, op.output);
     if (!step.ok) {
       const why = model.explainRejection?.(state, op.input, op.output) ?? defaultRejection(model, state, op.input, op.output);
-      return { certified: false, reason: `${where}: replaying the witness, ${show(op)} (number ${k + 1} of the part) does not fit: ${why}` };
+      return { certified: false, reason: `${where}: replaying the witness, ${show(op)} (number ${k + 1} of the part) does not fit: ${why}`, order };
     }
     state = step.state;
   }
