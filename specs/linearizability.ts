@@ -4,7 +4,7 @@
  *
  * A history is linearizable when one order of its operations respects real time (an operation
  * that returned before another was called comes first) and is a legal sequential run of the
- * model (Herlihy & Wing 1990). Two ways to decide it, tried in this order:
+ * model (Herlihy & Wing 1990). Per part of the model's partition, tried in this order:
  *
  * 1. **A witness** (`options.witness`): operation ids in the order the caller says they took
  *    effect — `mpkv run` knows it, the replicated log orders every request. It is verified,
@@ -18,11 +18,11 @@
  * 2. **A refutation** (`Model.refute`, optional): a fast, sound but incomplete check that
  *    finds an operation no linearization can place (for kv: a read no write explains,
  *    specs/models/kv-support.ts). It decides illegal parts whose fault is local at any scale.
- * 3. **The search** (specs/search.ts): Wing & Gong's backtracking with Lowe's memo, as in
- *    Porcupine, over typed arrays, with two reductions that keep every verdict (read-only
- *    operations are placed without branching; interchangeable operations are tried once).
- *
- * A part whose operations never overlap has only one order, and is replayed instead.
+ * 3. **A replay**: a part whose operations never overlap has only one order.
+ * 4. **The search** (specs/search.ts): Wing & Gong's backtracking with Lowe's memo, as in
+ *    Porcupine, over typed arrays, with reductions that keep every verdict (read-only
+ *    operations are placed without branching, interchangeable operations are tried once, a
+ *    lookahead abandons orders in which some read can never fit again).
  *
  * P-compositionality (Horn & Kroening 2015): when the model partitions the history (one part
  * per key), the parts are checked on their own. They are searched round-robin, a slice of steps
@@ -215,7 +215,7 @@ export function checkOperations<S, I, O>(model: Model<S, I, O>, history: readonl
     const r = replayed[i];
     return w?.certified ? w.linearization : r !== undefined ? r.order : searches[i]!.linearization();
   });
-  const method: CheckMethod = summary.method === 'witness' || (options.witness !== undefined && certifiedParts + guided === parts.length && guided > 0) ? (guided > 0 ? 'witness+search' : 'witness') : 'search';
+  const method: CheckMethod = options.witness === undefined || certifiedParts + guided < parts.length ? 'search' : guided > 0 ? 'witness+search' : 'witness';
   return withGuideNote({ verdict: 'ok', ...summary, method, steps: spent, memoBytes: memory.peak, linearizations });
 }
 
