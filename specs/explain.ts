@@ -13,6 +13,9 @@
  *      a bar over a shared time axis, and the operation. `>>` marks the culprit, `#k` the k-th
  *      operation of the prefix.
  *
+ * When the model refuted the part without a search (`Model.refute`), there is no prefix: the
+ * culprit comes with the model's argument, and `*` marks the operations the argument names.
+ *
  * (`mpkv check --html` draws the checked history as a page: src/view/history-html.ts.)
  */
 import type { Operation } from './history.js';
@@ -40,7 +43,15 @@ export function formatResult<S, I, O>(model: Model<S, I, O>, result: CheckResult
 /** The text explanation of an illegal part (see the module doc). */
 export function formatExplanation<S, I, O>(model: Model<S, I, O>, e: Explanation<I, O>): string {
   const describe = (op: Operation<I, O>): string => model.describeOperation(op.input, op.output);
-  const lines = [`part ${e.partition + 1}: ${e.partitionOps.length} operations; the longest linearizable prefix has ${e.prefix.length}:`];
+  if (e.refuted) {
+    const lines = [`${e.partName ?? `part ${e.partition + 1}`}: ${e.partitionOps.length} operations; one of them fits no linearization:`];
+    lines.push(`cannot place p${e.culprit.process} ${describe(e.culprit)} ${interval(e.culprit)}:`);
+    for (const reason of e.rejections) lines.push(`  - ${reason}`);
+    lines.push('timeline (>> cannot be placed, * named above):');
+    lines.push(...formatTimeline(model, e));
+    return lines.join('\n');
+  }
+  const lines = [`${e.partName ?? `part ${e.partition + 1}`}: ${e.partitionOps.length} operations; the longest linearizable prefix has ${e.prefix.length}:`];
   const shownPrefix = e.prefix.slice(-8);
   if (shownPrefix.length < e.prefix.length) lines.push(`  ... ${e.prefix.length - shownPrefix.length} earlier operations`);
   shownPrefix.forEach((op, i) => lines.push(`  #${e.prefix.length - shownPrefix.length + i + 1} p${op.process} ${describe(op)}`));
@@ -48,7 +59,8 @@ export function formatExplanation<S, I, O>(model: Model<S, I, O>, e: Explanation
   lines.push(`cannot place p${e.culprit.process} ${describe(e.culprit)} ${interval(e.culprit)}:`);
   for (const reason of e.rejections) lines.push(`  - ${reason}`);
   if (e.moreRejections) lines.push('  - (and in other states too)');
-  if (e.placedSomewhere) lines.push('  it fits in some orders, but in each of them a later operation cannot be placed');
+  if (e.unreachable) lines.push('  and no operation left that is called before it returns can change that');
+  else if (e.placedSomewhere) lines.push('  it fits in some orders, but in each of them a later operation cannot be placed');
   else if (e.rejections.length > 0) lines.push('  no order of the operations before it leaves a state it fits');
   lines.push('timeline (>> cannot be placed, #k k-th of the prefix):');
   lines.push(...formatTimeline(model, e));
@@ -61,8 +73,9 @@ export function formatTimeline<S, I, O>(model: Model<S, I, O>, e: Explanation<I,
   const order = new Map(e.prefix.map((op, i) => [op.id, i + 1]));
   const axis = timeAxis(rows);
   const width = Math.max(...rows.map((op) => interval(op).length));
+  const named = new Set((e.involved ?? []).map((op) => op.id));
   return rows.map((op) => {
-    const mark = op.id === e.culprit.id ? '>>' : order.has(op.id) ? `#${order.get(op.id)}` : '';
+    const mark = op.id === e.culprit.id ? '>>' : order.has(op.id) ? `#${order.get(op.id)}` : named.has(op.id) ? '*' : '';
     const bar = drawBar(axis, op);
     return `${mark.padStart(5)} p${String(op.process).padEnd(3)} ${interval(op).padEnd(width)} |${bar}| ${model.describeOperation(op.input, op.output)}`;
   });
@@ -71,11 +84,11 @@ export function formatTimeline<S, I, O>(model: Model<S, I, O>, e: Explanation<I,
 /** The operations that overlap the culprit, plus the last few of the prefix, in call order. */
 function timelineRows<I, O>(e: Explanation<I, O>): Operation<I, O>[] {
   const lastOfPrefix = e.prefix.slice(-3);
-  const from = Math.min(e.culprit.call, ...lastOfPrefix.map((op) => op.call));
+  const from = Math.min(e.culprit.call, ...lastOfPrefix.map((op) => op.call), ...(e.involved ?? []).map((op) => op.call));
   const to = e.culprit.ret;
   const overlapping = e.partitionOps.filter((op) => op.call <= to && op.ret >= from);
   const byDistance = [...overlapping].sort((a, b) => Math.abs(a.call - e.culprit.call) - Math.abs(b.call - e.culprit.call));
-  const kept = new Set([e.culprit, ...lastOfPrefix, ...byDistance].slice(0, TIMELINE_ROWS));
+  const kept = new Set([e.culprit, ...(e.involved ?? []), ...lastOfPrefix, ...byDistance].slice(0, TIMELINE_ROWS));
   return [...kept].sort((a, b) => a.call - b.call || a.id - b.id);
 }
 

@@ -1,42 +1,48 @@
 /**
- * The linearizability checker: one search, for every model.
+ * The linearizability checker: one entry point, `checkOperations(model, ops, options)`, for
+ * every model.
  *
- * The algorithm is Wing & Gong's (1993) backtracking search with Lowe's (2017) memoisation, as
- * Porcupine's `checker.go` implements it:
+ * A history is linearizable when one order of its operations respects real time (an operation
+ * that returned before another was called comes first) and is a legal sequential run of the
+ * model (Herlihy & Wing 1990). Per part of the model's partition, tried in this order:
  *
- * 1. Each operation becomes two entries, its call and its return, in one doubly linked list
- *    sorted by time (at equal times calls come first, so touching intervals count as
- *    concurrent: the permissive reading, which can never turn a linearizable history into an
- *    illegal one).
- * 2. Walk the list from the head. At a call entry, the operation is a candidate to take effect
- *    now: if the model accepts it from the current state, *lift* it (unlink its call and its
- *    return), push (operation, state before it) on a stack, and restart from the head. A return
- *    entry met during the walk is an operation that must already have taken effect but cannot:
- *    *backtrack* — pop the last choice, *unlift* it (relink its entries where they were) and try
- *    the next candidate after it. An empty list is a linearization (the stack); backtracking
- *    with an empty stack means there is none: the history is illegal.
- * 3. Memoise: the search is at (set of linearized operations, model state); reaching a pair it
- *    has seen before cannot lead anywhere new, so that choice is skipped. The set is a bitset
- *    (`Uint32Array`), bucketed by a Zobrist hash (XOR of one random word per operation in the
- *    set) that is updated in O(1) as operations are lifted and unlifted, mixed with a small id
- *    for the model's state key: one set may be reached with thousands of states (orders of
- *    concurrent appends), and scanning them all, as a bucket per set would, dominates.
+ * 1. **A witness** (`options.witness`): operation ids in the order the caller says they took
+ *    effect — `mpkv run` knows it, the replicated log orders every request. It is verified,
+ *    never trusted (specs/witness.ts): in linear time, per part, that it is a linearization.
+ *    Each part it certifies is decided. A part it does not is first searched *guided* by it:
+ *    the operations the witness names keep its order, the others (reads that never went
+ *    through the log, say) are placed wherever they fit; only an `ok` of that search counts.
+ *    Otherwise the part is searched freely, so a wrong witness costs time, never a verdict.
+ *    `result.method` says which (`witness`, `witness+search`, `search`), and
+ *    `result.witnessRejected` says in words why the witness did not certify a part.
+ * 2. **A refutation** (`Model.refute`, optional): a fast, sound but incomplete check that
+ *    finds an operation no linearization can place (for kv: a read no write explains,
+ *    specs/models/kv-support.ts). It decides illegal parts whose fault is local at any scale.
+ * 3. **A replay**: a part whose operations never overlap has only one order.
+ * 4. **The search** (specs/search.ts): Wing & Gong's backtracking with Lowe's memo, as in
+ *    Porcupine, over typed arrays, with reductions that keep every verdict (read-only
+ *    operations are placed without branching, interchangeable operations are tried once, a
+ *    lookahead abandons orders in which some read can never fit again).
  *
  * P-compositionality (Horn & Kroening 2015): when the model partitions the history (one part
  * per key), the parts are checked on their own. They are searched round-robin, a slice of steps
  * each, so an illegal part ends the whole check at once even when another part is slow, and a
- * budget is honoured between slices. Running out of budget gives `unknown`, never `ok`.
+ * budget is honoured between slices.
  *
- * Budget: `max_steps` (search steps over all parts) is deterministic, so the same history gets
- * the same verdict on any machine; nothing here reads a clock. A command may add a wall-clock
- * `deadline` of its own (src/util/budget.ts), and then says so when the verdict is unknown.
- *
- * Memory: the memo cache is the only thing that grows. It is an optimisation, so when one
- * part's cache passes `max_cache_entries` it is dropped and the search goes on without it.
+ * Budget, all deterministic, so the same history gets the same verdict on any machine (nothing
+ * here reads a clock): `max_steps` search steps over all parts (a step is one list entry
+ * visited or one backtrack, see specs/search.ts), and `max_memo_bytes` for the memos alive at
+ * once. Running out of either gives `unknown` with the reason, naming the part and how many of
+ * its operations overlap — never a wrong `ok`, never an out-of-memory crash. A command may add
+ * a wall-clock `deadline` of its own (src/util/budget.ts), and then says so when the verdict is
+ * unknown.
  */
 import { noDeadline, type Deadline } from '../src/util/budget.js';
 import type { Operation } from './history.js';
-import { defaultRejection, type Model } from './model.js';
+import { MemoryBudget } from './memo.js';
+import { defaultRejection, describePart, type Model, type Refutation } from './model.js';
+import { PartSearch } from './search.js';
+import { verifyWitness, type PartWitness } from './witness.js';
 
 export type Verdict = 'ok' | 'illegal' | 'unknown';
 
@@ -48,14 +54,20 @@ export interface CheckOptions {
   readonly deadline?: Deadline;
   /** Search steps given to one part before moving to the next (default 2,000). */
   readonly slice_steps?: number;
-  /** Memo entries one part may hold before its cache is dropped (default 1,000,000). */
-  readonly max_cache_entries?: number;
+  /** Bytes the search's memos may hold at once before the verdict is `unknown`
+   *  (default DEFAULT_MAX_MEMO_BYTES). */
+  readonly max_memo_bytes?: number;
+  /** Operation ids (`Operation.id`) in the order they took effect; pending operations may be
+   *  absent (never took effect). Verified, never trusted (see the module doc). */
+  readonly witness?: readonly number[];
 }
 
 /** Why an illegal history is illegal, for `specs/explain.ts` to render. */
 export interface Explanation<I, O> {
   /** Index of the illegal part, in the model's partition order. */
   readonly partition: number;
+  /** The part as people know it (`key "a"`), from `Model.describePart`. */
+  readonly partName?: string;
   readonly partitionOps: readonly Operation<I, O>[];
   /** The longest sequence of the part's operations that the search could linearize. */
   readonly prefix: readonly Operation<I, O>[];
@@ -68,7 +80,23 @@ export interface Explanation<I, O> {
   readonly moreRejections: boolean;
   /** True when the culprit was accepted in some state, but every such order failed later. */
   readonly placedSomewhere: boolean;
+  /** True when the culprit rejects the state after the prefix and no operation left that is
+   *  called before the culprit returns could change that (the lookahead's finding). */
+  readonly unreachable?: boolean;
+  /** True when the model's fast check refuted the part without a search (`Model.refute`):
+   *  `rejections` is then its argument, and `prefix` is empty. */
+  readonly refuted?: boolean;
+  /** The other operations the argument names (when `refuted`). */
+  readonly involved?: readonly Operation<I, O>[];
 }
+
+/**
+ * How an `ok` was reached: every part certified by the witness (`witness`); every part either
+ * certified or linearized by a search that kept the witness's order and only placed the
+ * operations it left out (`witness+search`: reads that never went through the log, say); or
+ * by the search (`search`, also for every `illegal` and `unknown`).
+ */
+export type CheckMethod = 'witness' | 'witness+search' | 'search';
 
 export interface CheckResult<I, O> {
   readonly verdict: Verdict;
@@ -77,6 +105,13 @@ export interface CheckResult<I, O> {
   readonly partitions: number;
   /** Search steps taken over all parts. */
   readonly steps: number;
+  /** The most bytes the search's memos held at once. */
+  readonly memoBytes?: number;
+  readonly method: CheckMethod;
+  /** When a witness was given: how many parts it certified. */
+  readonly certifiedParts?: number;
+  /** When a witness was given but did not certify every part: why, for the first such part. */
+  readonly witnessRejected?: string;
   /** When `ok`: a linearization of each part, in partition order. */
   readonly linearizations?: readonly (readonly Operation<I, O>[])[];
   /** When `illegal`. */
@@ -85,279 +120,119 @@ export interface CheckResult<I, O> {
   readonly reason?: string;
 }
 
-/** The default step budget: about 15 s of search on one core of the 2-core CI machine (3M steps/s
- *  measured on kv/c50-ok), but the same number of steps, hence the same verdict, everywhere. */
+/** The default step budget: some seconds of search on one core of the 2-core CI machine, but
+ *  the same number of steps, hence the same verdict, everywhere. */
 export const DEFAULT_MAX_STEPS = 50_000_000;
+/** The default memory cap for the memos alive at once. */
+export const DEFAULT_MAX_MEMO_BYTES = 512 * 2 ** 20;
 const DEFAULT_SLICE_STEPS = 2_000;
-const DEFAULT_MAX_CACHE_ENTRIES = 1_000_000;
-/** How many distinct rejecting states an explanation lists per operation. */
-const MAX_REJECTIONS = 6;
 
-/** Checks that `history` is linearizable with respect to `model`. */
-export function checkOperations<S, I, O>(
-  model: Model<S, I, O>,
-  history: readonly Operation<I, O>[],
-  options: CheckOptions = {},
-): CheckResult<I, O> {
+/** Checks that `history` is linearizable with respect to `model` (see the module doc). */
+export function checkOperations<S, I, O>(model: Model<S, I, O>, history: readonly Operation<I, O>[], options: CheckOptions = {}): CheckResult<I, O> {
   const deadline = options.deadline ?? noDeadline;
   const maxSteps = options.max_steps ?? DEFAULT_MAX_STEPS;
   const sliceSteps = options.slice_steps ?? DEFAULT_SLICE_STEPS;
-  const maxCache = options.max_cache_entries ?? DEFAULT_MAX_CACHE_ENTRIES;
+  const memory = new MemoryBudget(options.max_memo_bytes ?? DEFAULT_MAX_MEMO_BYTES);
   const parts = model.partition ? model.partition(history) : [history.slice()];
-  const searches = parts.map((ops) => new PartSearch(model, ops, maxCache));
-  const summary = { model: model.name, operations: history.length, partitions: parts.length };
-  const stepsSoFar = (): number => searches.reduce((sum, s) => sum + s.steps, 0);
+  const witnessed: readonly (PartWitness<I, O> | undefined)[] = options.witness ? verifyWitness(model, parts, options.witness) : parts.map(() => undefined);
+  const certifiedParts = witnessed.filter((w) => w?.certified).length;
+  const rejected = witnessed.find((w) => w !== undefined && !w.certified);
+  const summary = {
+    model: model.name,
+    operations: history.length,
+    partitions: parts.length,
+    method: (options.witness && certifiedParts === parts.length ? 'witness' : 'search') as CheckMethod,
+    ...(options.witness ? { certifiedParts } : {}),
+    ...(rejected !== undefined && !rejected.certified ? { witnessRejected: rejected.reason } : {}),
+  };
+  // Parts the witness did not certify are first searched with its order as a guide.
+  const guides = witnessed.map((w) => (w !== undefined && !w.certified && w.order.length > 0 ? w.order : undefined));
+  let guided = 0;
+  /** Parts where no linearization keeps the witness's order of the operations it names. */
+  const unguidable: string[] = [];
+  const withGuideNote = <R extends CheckResult<I, O>>(result: R): R =>
+    unguidable.length === 0 || result.witnessRejected === undefined
+      ? result
+      : { ...result, witnessRejected: `${result.witnessRejected}; and for ${unguidable.join(', ')} no linearization keeps the witness's order of the operations it names` };
 
-  let active = searches.filter((s) => s.status === 'searching');
+  // The model's fast refutation first (cheap, and decisive where a search could take forever).
+  for (let i = 0; i < parts.length; i++) {
+    if (witnessed[i]?.certified) continue;
+    const refutation = model.refute?.(parts[i]!);
+    if (refutation !== undefined) return { verdict: 'illegal', ...summary, steps: 0, explanation: explainRefutation(model, parts[i]!, i, refutation) };
+  }
+  // A part whose operations never overlap has one order: replay it (no search needed).
+  const replayed = parts.map((ops, i) => (witnessed[i]?.certified ? undefined : replaySequential(model, ops)));
+  const stuck = replayed.findIndex((r) => r !== undefined && !r.ok);
+  if (stuck >= 0) {
+    const r = replayed[stuck] as { ok: false; at: number; order: readonly Operation<I, O>[] };
+    return { verdict: 'illegal', ...summary, steps: 0, explanation: explainReplay(model, r.order, stuck, r.at) };
+  }
+  // Searches start on their part's first turn: an illegal part found early spares the rest.
+  const searches: (PartSearch<S, I, O> | undefined)[] = parts.map(() => undefined);
+  const searchOf = (i: number): PartSearch<S, I, O> => (searches[i] ??= new PartSearch(model, parts[i]!, memory, guides[i]));
+  let active = parts.map((_, i) => i).filter((i) => !witnessed[i]?.certified && replayed[i] === undefined);
+  let spent = 0;
   while (active.length > 0) {
-    for (const search of active) {
-      const spent = stepsSoFar();
+    for (const i of active) {
       if (spent >= maxSteps) {
-        return { verdict: 'unknown', ...summary, steps: spent, reason: `the step budget ran out (${maxSteps} search steps)` };
+        return withGuideNote({ verdict: 'unknown', ...summary, steps: spent, memoBytes: memory.peak, reason: `the step budget ran out (${maxSteps} search steps); ${hardest(model, active.map(searchOf), active)}` });
       }
       if (deadline.expired()) {
-        return { verdict: 'unknown', ...summary, steps: spent, reason: `the time limit ran out (after ${spent} search steps)` };
+        return withGuideNote({ verdict: 'unknown', ...summary, steps: spent, memoBytes: memory.peak, reason: `the time limit ran out (after ${spent} search steps); ${hardest(model, active.map(searchOf), active)}` });
       }
+      const search = searchOf(i);
+      const before = search.steps;
       search.advance(Math.min(sliceSteps, maxSteps - spent));
-      if (search.status === 'illegal') {
-        const explanation = explainIllegal(model, search, searches.indexOf(search));
-        return { verdict: 'illegal', ...summary, steps: stepsSoFar(), explanation };
-      }
-    }
-    active = active.filter((s) => s.status === 'searching');
-  }
-  const linearizations = searches.map((s) => s.linearization());
-  return { verdict: 'ok', ...summary, steps: stepsSoFar(), linearizations };
-}
-
-/** One entry of the linked list: the call or the return of operation `op`. */
-interface Entry {
-  readonly op: number;
-  /** For a call entry, its return entry; null for a return entry. */
-  match: Entry | null;
-  prev: Entry | null;
-  next: Entry | null;
-}
-
-interface MemoEntry<S> {
-  readonly linearized: Uint32Array;
-  readonly stateId: number;
-  readonly state: S;
-}
-
-type PartStatus = 'searching' | 'ok' | 'illegal';
-
-/** The search over one part, resumable so that parts can take turns. */
-class PartSearch<S, I, O> {
-  status: PartStatus = 'searching';
-  steps = 0;
-  /** The operations of the longest linearizable prefix found so far, by local index. */
-  longest: number[] = [];
-  /** Distinct states in which each operation's step was rejected (capped). */
-  readonly rejected = new Map<number, S[]>();
-  readonly overflowed = new Set<number>();
-  /** Operations the model accepted at least once. */
-  readonly placed: Uint8Array;
-
-  private readonly head: Entry;
-  private entry: Entry | null;
-  private state: S;
-  private readonly stack: { entry: Entry; state: S }[] = [];
-  private readonly linearized: Uint32Array;
-  private readonly zobrist: Uint32Array;
-  private key = 0;
-  /** Hash of (linearized set, state id) -> entries with that hash. */
-  private memo = new Map<number, MemoEntry<S>[]>();
-  private stateIds = new Map<string | number, number>();
-  private memoSize = 0;
-
-  constructor(
-    private readonly model: Model<S, I, O>,
-    readonly ops: readonly Operation<I, O>[],
-    private readonly maxMemo: number,
-  ) {
-    this.head = linkEntries(ops);
-    this.entry = this.head.next;
-    this.state = model.init();
-    this.linearized = new Uint32Array((ops.length + 31) >>> 5);
-    this.zobrist = zobristWords(ops.length);
-    this.placed = new Uint8Array(ops.length);
-    if (this.head.next === null) this.status = 'ok';
-  }
-
-  /** Runs at most `budget` steps; leaves `status` at ok or illegal when the search is over. */
-  advance(budget: number): void {
-    const { model, ops, head } = this;
-    for (let i = 0; i < budget; i++) {
-      const entry = this.entry;
-      if (head.next === null || entry === null) {
-        this.status = 'ok';
-        return;
-      }
-      this.steps++;
-      if (entry.match === null) {
-        if (!this.backtrack()) return;
+      spent += search.steps - before;
+      if (guides[i] !== undefined) {
+        // A guided search only decides ok; when it fails or takes long, search without the guide.
+        if (search.status === 'ok') {
+          guided++;
+          search.release();
+        } else if (search.status !== 'searching' || search.steps >= guidedSteps(search.ops.length)) {
+          if (search.status === 'illegal') unguidable.push(describePart(model, search.ops, i));
+          search.release();
+          searches[i] = guides[i] = undefined;
+        }
         continue;
       }
-      const op = ops[entry.op]!;
-      const next = model.step(this.state, op.input, op.output);
-      if (!next.ok) {
-        this.noteRejection(entry.op, this.state);
-        this.entry = entry.next;
-      } else if (this.remember(entry.op, next.state)) {
-        this.placed[entry.op] = 1;
-        this.stack.push({ entry, state: this.state });
-        this.state = next.state;
-        lift(entry);
-        this.entry = head.next;
-        if (this.stack.length > this.longest.length) this.longest = this.stack.map((s) => s.entry.op);
-      } else {
-        this.placed[entry.op] = 1;
-        this.entry = entry.next;
+      if (search.status === 'illegal') {
+        const explanation = explainIllegal(model, search, i);
+        return withGuideNote({ verdict: 'illegal', ...summary, steps: spent, memoBytes: memory.peak, explanation });
       }
+      if (search.status === 'memory') {
+        const where = describePart(model, search.ops, i);
+        const reason = `the memo of ${where} (${search.ops.length} operations, up to ${search.overlap} overlapping) outgrew the memory cap (${size(memory.cap)}, ${search.memoEntries} entries)`;
+        return withGuideNote({ verdict: 'unknown', ...summary, steps: spent, memoBytes: memory.peak, reason });
+      }
+      if (search.status === 'ok') search.release();
     }
-    if (head.next === null) this.status = 'ok';
+    active = active.filter((i) => searches[i]?.status !== 'ok');
   }
-
-  /** The operations in the order the search linearized them (complete once `ok`). */
-  linearization(): Operation<I, O>[] {
-    return this.stack.map((s) => this.ops[s.entry.op]!);
-  }
-
-  /** Undoes the last choice and moves to the next candidate; false when there is none left. */
-  private backtrack(): boolean {
-    const top = this.stack.pop();
-    if (top === undefined) {
-      this.status = 'illegal';
-      return false;
-    }
-    this.state = top.state;
-    this.flip(top.entry.op);
-    unlift(top.entry);
-    this.entry = top.entry.next;
-    return true;
-  }
-
-  /**
-   * Marks `op` linearized and records (linearized set, state) in the memo. Returns false, and
-   * leaves nothing changed, when the pair was seen before: that choice cannot lead anywhere new.
-   */
-  private remember(op: number, state: S): boolean {
-    this.flip(op);
-    const stateId = this.internState(state);
-    const key = (this.key ^ Math.imul(stateId + 1, 0x9e3779b1)) >>> 2;
-    const bucket = this.memo.get(key);
-    if (bucket?.some((m) => m.stateId === stateId && sameWords(m.linearized, this.linearized) && (this.model.equal?.(m.state, state) ?? true))) {
-      this.flip(op);
-      return false;
-    }
-    const entry = { linearized: this.linearized.slice(), stateId, state };
-    if (bucket) bucket.push(entry);
-    else this.memo.set(key, [entry]);
-    if (++this.memoSize >= this.maxMemo) this.forget();
-    return true;
-  }
-
-  /** A small integer per distinct state key, so that memo keys mix the state in cheaply. */
-  private internState(state: S): number {
-    const stateKey = this.model.hash(state);
-    let id = this.stateIds.get(stateKey);
-    if (id === undefined) this.stateIds.set(stateKey, (id = this.stateIds.size));
-    return id;
-  }
-
-  /** Drops the memo: it only prunes the search, so the answer stays right (see module doc). */
-  private forget(): void {
-    this.memo = new Map();
-    this.stateIds = new Map();
-    this.memoSize = 0;
-  }
-
-  /** Toggles `op` in the linearized set and in its hash. */
-  private flip(op: number): void {
-    this.linearized[op >>> 5]! ^= 1 << (op & 31);
-    this.key = (this.key ^ this.zobrist[op]!) >>> 0;
-  }
-
-  private sameState(a: S, b: S): boolean {
-    const { model } = this;
-    return model.equal ? model.equal(a, b) : model.hash(a) === model.hash(b);
-  }
-
-  private noteRejection(op: number, state: S): void {
-    const states = this.rejected.get(op) ?? [];
-    if (states.some((s) => this.sameState(s, state))) return;
-    if (states.length >= MAX_REJECTIONS) {
-      this.overflowed.add(op);
-      return;
-    }
-    states.push(state);
-    this.rejected.set(op, states);
-  }
-}
-
-/** Builds the sorted, doubly linked list of call and return entries behind a sentinel head. */
-function linkEntries<I, O>(ops: readonly Operation<I, O>[]): Entry {
-  type Timed = { entry: Entry; time: number; isCall: boolean };
-  const timed: Timed[] = [];
-  ops.forEach((op, index) => {
-    const ret: Entry = { op: index, match: null, prev: null, next: null };
-    const call: Entry = { op: index, match: ret, prev: null, next: null };
-    timed.push({ entry: call, time: op.call, isCall: true }, { entry: ret, time: op.ret, isCall: false });
+  const linearizations = parts.map((_, i) => {
+    const w = witnessed[i];
+    const r = replayed[i];
+    return w?.certified ? w.linearization : r !== undefined ? r.order : searches[i]!.linearization();
   });
-  // At equal times calls go first: the two operations are then concurrent (see module doc).
-  timed.sort((a, b) => a.time - b.time || Number(b.isCall) - Number(a.isCall) || a.entry.op - b.entry.op || 0);
-  const head: Entry = { op: -1, match: null, prev: null, next: null };
-  let last = head;
-  for (const { entry } of timed) {
-    last.next = entry;
-    entry.prev = last;
-    last = entry;
-  }
-  return head;
+  const method: CheckMethod = options.witness === undefined || certifiedParts + guided < parts.length ? 'search' : guided > 0 ? 'witness+search' : 'witness';
+  return withGuideNote({ verdict: 'ok', ...summary, method, steps: spent, memoBytes: memory.peak, linearizations });
 }
 
-/** Unlinks a call entry and its return. */
-function lift(call: Entry): void {
-  call.prev!.next = call.next;
-  call.next!.prev = call.prev;
-  const ret = call.match!;
-  ret.prev!.next = ret.next;
-  if (ret.next) ret.next.prev = ret.prev;
+/** Steps a guided search may take before the part is searched without its guide. */
+const guidedSteps = (operations: number): number => Math.max(100_000, 50 * operations);
+
+/** Names the part still searching that has spent the most steps, for an `unknown` reason. */
+function hardest<S, I, O>(model: Model<S, I, O>, active: readonly PartSearch<S, I, O>[], indices: readonly number[]): string {
+  let worst = 0;
+  active.forEach((s, k) => {
+    if (s.steps > active[worst]!.steps) worst = k;
+  });
+  const search = active[worst]!;
+  return `${describePart(model, search.ops, indices[worst]!)} was undecided (${search.ops.length} operations, up to ${search.overlap} overlapping)`;
 }
 
-/** Relinks what `lift` unlinked, in reverse order, so the list is exactly as before. */
-function unlift(call: Entry): void {
-  const ret = call.match!;
-  ret.prev!.next = ret;
-  if (ret.next) ret.next.prev = ret;
-  call.prev!.next = call;
-  call.next!.prev = call;
-}
-
-/**
- * One pseudo-random word per operation. A hash mixer (murmur3's finaliser) rather than a
- * linear generator such as xorshift: Zobrist hashing XORs the words together, and the outputs
- * of a linear generator XOR to each other far more often than chance, which fills buckets.
- */
-function zobristWords(n: number): Uint32Array {
-  const words = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    let h = Math.imul(i + 1, 0x9e3779b1);
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    words[i] = h >>> 0;
-  }
-  return words;
-}
-
-function sameWords(a: Uint32Array, b: Uint32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+const size = (bytes: number): string => (bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(0)} MiB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(0)} KiB` : `${bytes} bytes`);
 
 /** Turns the state of an illegal search into an explanation (see `Explanation`). */
 function explainIllegal<S, I, O>(model: Model<S, I, O>, search: PartSearch<S, I, O>, partition: number): Explanation<I, O> {
@@ -366,19 +241,80 @@ function explainIllegal<S, I, O>(model: Model<S, I, O>, search: PartSearch<S, I,
   const prefix = search.longest.map((i) => ops[i]!);
   let state = model.init();
   for (const op of prefix) state = model.step(state, op.input, op.output).state;
+  const explain = model.explainRejection?.bind(model) ?? ((s: S, i: I, o: O | undefined) => defaultRejection(model, s, i, o));
+  const common = { partition, partName: describePart(model, ops, partition), partitionOps: ops, prefix, stateAfterPrefix: model.describeState(state) };
+  const doomed = search.doomedAfterLongest;
+  if (doomed >= 0) {
+    // The lookahead ended the prefix: this reader rejects the state after it, and nothing left
+    // can change that before the reader returns.
+    const culprit = ops[doomed]!;
+    return { ...common, culprit, rejections: [explain(state, culprit.input, culprit.output)], moreRejections: false, placedSomewhere: false, unreachable: true };
+  }
   const culpritIndex = firstToReturn(ops, prefixIds);
   const culprit = ops[culpritIndex]!;
-  const explain = model.explainRejection?.bind(model) ?? ((s: S, i: I, o: O | undefined) => defaultRejection(model, s, i, o));
-  const rejections = (search.rejected.get(culpritIndex) ?? []).map((s) => explain(s, culprit.input, culprit.output));
+  const { states, more } = search.rejections(culpritIndex);
+  return {
+    ...common,
+    culprit,
+    rejections: states.map((s) => explain(s, culprit.input, culprit.output)),
+    moreRejections: more,
+    placedSomewhere: search.wasAccepted(culpritIndex),
+  };
+}
+
+type Replay<I, O> = { readonly ok: true; readonly order: readonly Operation<I, O>[] } | { readonly ok: false; readonly order: readonly Operation<I, O>[]; readonly at: number };
+
+/**
+ * When no two operations of a part overlap (each returned before the next was called; a
+ * pending one can only be last), real time leaves one order: replays it through the model.
+ * Undefined when operations overlap (the search decides then).
+ */
+function replaySequential<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[]): Replay<I, O> | undefined {
+  const order = [...ops].sort((a, b) => a.call - b.call || a.id - b.id);
+  for (let k = 1; k < order.length; k++) if (!(order[k - 1]!.ret < order[k]!.call)) return undefined;
+  let state = model.init();
+  for (let k = 0; k < order.length; k++) {
+    const step = model.step(state, order[k]!.input, order[k]!.output);
+    if (!step.ok) return { ok: false, order, at: k };
+    state = step.state;
+  }
+  return { ok: true, order };
+}
+
+/** The explanation of a sequential part whose one order fails at operation `at`. */
+function explainReplay<S, I, O>(model: Model<S, I, O>, order: readonly Operation<I, O>[], partition: number, at: number): Explanation<I, O> {
+  const prefix = order.slice(0, at);
+  let state = model.init();
+  for (const op of prefix) state = model.step(state, op.input, op.output).state;
+  const culprit = order[at]!;
+  const why = model.explainRejection?.(state, culprit.input, culprit.output) ?? defaultRejection(model, state, culprit.input, culprit.output);
   return {
     partition,
-    partitionOps: ops,
+    partName: describePart(model, order, partition),
+    partitionOps: order,
     prefix,
     stateAfterPrefix: model.describeState(state),
     culprit,
-    rejections,
-    moreRejections: search.overflowed.has(culpritIndex),
-    placedSomewhere: search.placed[culpritIndex] === 1,
+    rejections: [why],
+    moreRejections: false,
+    placedSomewhere: false,
+  };
+}
+
+/** The explanation of a part the model refuted without a search (`Model.refute`). */
+function explainRefutation<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], partition: number, refutation: Refutation<I, O>): Explanation<I, O> {
+  return {
+    partition,
+    partName: describePart(model, ops, partition),
+    partitionOps: ops,
+    prefix: [],
+    stateAfterPrefix: model.describeState(model.init()),
+    culprit: refutation.culprit,
+    rejections: refutation.reasons,
+    moreRejections: false,
+    placedSomewhere: false,
+    refuted: true,
+    involved: refutation.involved,
   };
 }
 
@@ -395,4 +331,3 @@ function firstToReturn<I, O>(ops: readonly Operation<I, O>[], exclude: ReadonlyS
   });
   return best;
 }
-

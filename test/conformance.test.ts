@@ -1,6 +1,8 @@
 /**
  * Porcupine's own test histories, checked with the model each is meant for, against the
- * verdicts in test/fixtures/porcupine/VERDICTS.tsv (vendored; see its README). Where the checker disagrees, the checker is wrong.
+ * verdicts in test/fixtures/porcupine/VERDICTS.tsv (vendored; see its README), and generated
+ * kv histories against a brute-force decision. Where the checker disagrees, the checker is
+ * wrong.
  */
 import test from 'ava';
 import { readFileSync } from 'node:fs';
@@ -11,6 +13,9 @@ import { parsePorcupineKvHistory } from '../specs/formats/porcupine-kv.js';
 import { checkOperations, type CheckResult } from '../specs/linearizability.js';
 import { kvAppendModel } from '../specs/models/kv-append.js';
 import { registerModel } from '../specs/models/register.js';
+import { serviceKvHistory } from '../specs/generate.js';
+import { kvModel } from '../specs/models/kv.js';
+import { bruteForce, plain } from './histories.js';
 
 // Compiled to dist/test/: the repository root is two levels up.
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -70,4 +75,20 @@ test('conformance: kv/c50-bad ends at its first illegal key, long before the oth
   const bad = check(row).result;
   t.is(bad.verdict, 'illegal');
   t.true(bad.steps < ok.steps / 2, `c50-bad took ${bad.steps} steps, c50-ok ${ok.steps}`);
+});
+
+test('conformance: generated kv histories of a few clients (specs/generate.ts), with and without stale reads, get the verdict of trying every order', (t) => {
+  const seen = { ok: 0, illegal: 0 };
+  for (let seed = 1; seed <= 150; seed++) {
+    for (const staleReads of [0, 1]) {
+      const run = serviceKvHistory({ seed, clients: 3, requests: 6, keys: ['a', 'b'], values: 3, lostReplies: 0.1, staleReads });
+      const expected = bruteForce(kvModel, run.ops) ? 'ok' : 'illegal';
+      // A stale read is certainly not linearizable; without one the history is.
+      t.is(expected, run.staleReads.length > 0 ? 'illegal' : 'ok', `seed ${seed}`);
+      t.is(checkOperations(kvModel, run.ops).verdict, expected, `seed ${seed}`);
+      t.is(checkOperations(plain(kvModel), run.ops).verdict, expected, `seed ${seed}, plain search`);
+      seen[expected]++;
+    }
+  }
+  t.true(seen.ok > 100 && seen.illegal > 50, JSON.stringify(seen));
 });

@@ -44,6 +44,30 @@ export const registerModel: Model<RegisterState, RegisterInput, RegisterOutput> 
     }
   },
   hash: (state) => (state === null ? 'nil' : state),
+  // A failed cas only requires the value to differ from `from`: its `to` plays no part.
+  operationKey(input, output) {
+    switch (input.f) {
+      case 'write':
+        return `w ${input.value}`;
+      case 'read':
+        if (output === undefined) return 'r?';
+        return output.f === 'read' ? `r ${output.value}` : 'r never';
+      case 'cas':
+        if (output === undefined) return `c? ${input.from} ${input.to}`;
+        if (output.f !== 'cas') return 'c never';
+        return output.ok ? `c ${input.from} ${input.to}` : `c-fail ${input.from}`;
+    }
+  },
+  // A read of v needs v written; a failed cas [from to] needs anything but `from` written.
+  enables(writer, written, reader, read) {
+    if (read === undefined) return false;
+    const value = writer.f === 'write' ? writer.value : writer.f === 'cas' && (written === undefined || (written.f === 'cas' && written.ok)) ? writer.to : undefined;
+    if (value === undefined) return false;
+    if (reader.f === 'read' && read.f === 'read') return read.value === value;
+    if (reader.f === 'cas' && read.f === 'cas' && !read.ok) return value !== reader.from;
+    return true;
+  },
+  readOnly: (input, output) => input.f === 'read' || (input.f === 'cas' && output?.f === 'cas' && !output.ok),
   describeOperation: describeRegisterOperation,
   describeState: (state) => (state === null ? 'the register is unset' : `the register holds ${state}`),
   explainRejection(state, input, output) {

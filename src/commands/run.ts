@@ -39,6 +39,8 @@ Options:
                       verdict on any machine; when it runs out the verdict is unknown)
   --check-timeout-ms N  also stop the search after N ms of wall-clock time (off by default:
                       it makes the verdict depend on the machine's speed)
+  --no-witness        do not offer the run's log order to the linearizability checker as a
+                      witness (it is always verified, never trusted): search instead
   -h, --help          this help
 
 Exit status: 0 all checks pass, 1 a check fails, 3 no check fails but one could not
@@ -62,6 +64,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       speed: { type: 'string' },
       'check-steps': { type: 'string' },
       'check-timeout-ms': { type: 'string' },
+      'no-witness': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -77,7 +80,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   });
   const replay = values.replay ? await loadReplayFile(values.replay, config) : undefined;
   const runConfig = replay?.config ?? config;
-  const judge = { check: checkOptions(values['check-steps'], values['check-timeout-ms']) };
+  const judge = { check: checkOptions(values['check-steps'], values['check-timeout-ms']), witness: !values['no-witness'] };
   const run = startRun(runConfig, { ...replay?.options, judge });
   const { router, emulation } = run;
   if (values.history && !run.judge.history) throw new UsageError(`--history: the ${runConfig.emulation} emulation keeps no client history`);

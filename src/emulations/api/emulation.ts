@@ -98,6 +98,8 @@ export interface RunJudge<M extends Envelope = Envelope, F extends FactBase = Fa
 export interface JudgeOptions {
   /** The linearizability search's budget (deterministic steps; a command's deadline). */
   readonly check?: CheckOptions;
+  /** Offer the run's own order (a log) to the checker as a witness to verify (default true). */
+  readonly witness?: boolean;
 }
 
 /** What exploration may do to the emulation. */

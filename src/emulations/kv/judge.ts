@@ -36,8 +36,9 @@ export interface KvJudgeSpec {
 
 export function kvJudge(spec: KvJudgeSpec, options: JudgeOptions): RunJudge<never, KvFact> {
   const reader = new FactReader();
+  const agreement = new Agreement();
   const checks: Array<[string, FactCheck]> = [
-    ['agreement', new Agreement()],
+    ['agreement', agreement],
     ['validity', new Validity()],
     ['integrity', new Integrity()],
     ['order', new Order()],
@@ -69,7 +70,7 @@ export function kvJudge(spec: KvJudgeSpec, options: JudgeOptions): RunJudge<neve
       const stalled = clients.some((c) => !c.down && c.completed < c.requests);
       const why = (): string[] => [...end.stalled, ...spec.stallReasons(end, { completed, retries, decided })];
       const verdicts: Verdict[] = [
-        guarded('linearizability', () => linearizability(history)),
+        guarded('linearizability', () => linearizability(history, options.witness === false ? undefined : agreement.requestsInLogOrder())),
         ...checks.map(([name, check]) => guarded(name, () => check.verdict())),
         guarded('convergence', () => convergence(learnerEnds(end.views, spec))),
         guarded('liveness', () => liveness(clients, `${end.summary.reason} at t=${end.summary.time_ms}`, stalled ? why() : [])),

@@ -3,6 +3,12 @@
  * `mpkv check` pairs a history file (specs/formats/mpkv.ts), checked against the kv model
  * (src/kv semantics, partitioned per key).
  *
+ * The run's own log is offered as a witness: the order in which client requests were decided
+ * (slot order) is the order they took effect, if the protocol is right. The checker verifies it
+ * (every operation's place lies inside its interval; replaying it gives exactly what the
+ * clients saw) and never trusts it: where it fails (a broken protocol, a read that bypassed the
+ * log) the search decides, and explains.
+ *
  * It never throws: a history that is not even well-formed (a client completing a request it
  * never invoked) is a failure of the protocol, explained; a search that runs out of its step
  * budget is `unknown`, with the budget named.
@@ -10,18 +16,26 @@
 import { HistoryFormatError } from '../../../specs/formats/error.js';
 import { mpkvOperations, type MpkvHistoryEvent as HistoryEvent } from '../../../specs/formats/mpkv.js';
 import { checkOperations, type CheckOptions } from '../../../specs/linearizability.js';
+import { witnessByProcess } from '../../../specs/witness.js';
 import { kvModel } from '../../../specs/models/kv.js';
 import { fail, ok, unknown, type Verdict } from '../../../specs/verdict.js';
 
-/** A judge with the given search budget (`max_steps`; a command may add a `deadline`). */
-export function linearizabilityJudgeWith(options: CheckOptions = {}): (history: readonly HistoryEvent[]) => Verdict {
-  return (history) => judgeLinearizability(history, options);
+/** A client request, named as the log names it. */
+export interface LoggedRequest {
+  readonly client: number;
+  readonly request_id: number;
+}
+
+/** A judge with the given search budget (`max_steps`; a command may add a `deadline`); `witness`
+ *  is the order the log says the requests took effect in, if the run has a log. */
+export function linearizabilityJudgeWith(options: CheckOptions = {}): (history: readonly HistoryEvent[], witness?: readonly LoggedRequest[]) => Verdict {
+  return (history, witness) => judgeLinearizability(history, options, witness);
 }
 
 /** The judge with the default, deterministic budget. */
 export const linearizabilityJudge = linearizabilityJudgeWith();
 
-function judgeLinearizability(history: readonly HistoryEvent[], options: CheckOptions): Verdict {
+function judgeLinearizability(history: readonly HistoryEvent[], options: CheckOptions, witness?: readonly LoggedRequest[]): Verdict {
   let ops;
   try {
     ops = mpkvOperations(history);
@@ -29,12 +43,21 @@ function judgeLinearizability(history: readonly HistoryEvent[], options: CheckOp
     if (!(error instanceof HistoryFormatError)) throw error;
     return fail('linearizability', `the client history is not well-formed (event ${error.line}: ${error.problem})`);
   }
-  const result = checkOperations(kvModel, ops, options);
+  // A client's requests are numbered 1, 2, ... and each is invoked once: request k is its k-th operation.
+  const order = witness?.map((r) => ({ process: r.client, nth: r.request_id - 1 }));
+  const result = checkOperations(kvModel, ops, order ? { ...options, witness: witnessByProcess(ops, order) } : options);
   const pending = ops.filter((op) => op.ret === Infinity).length;
   const size = `${ops.length} operation(s)${pending ? ` (${pending} pending)` : ''} over ${result.partitions} key(s)`;
   switch (result.verdict) {
-    case 'ok':
-      return ok('linearizability', `${size}: linearizable`);
+    case 'ok': {
+      const how =
+        result.method === 'witness'
+          ? ' (certified by the log order)'
+          : result.witnessRejected
+            ? ` (found by search: the log order did not certify it: ${result.witnessRejected})`
+            : '';
+      return ok('linearizability', `${size}: linearizable${how}`);
+    }
     case 'unknown':
       return unknown(
         'linearizability',

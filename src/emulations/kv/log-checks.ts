@@ -71,6 +71,22 @@ export class Agreement implements FactCheck {
   verdict(): Verdict {
     return this.violation ? fail('agreement', this.violation) : pass('agreement', `${this.first.size} slot(s), one command each`);
   }
+
+  /** The client requests of the log, in slot order, each once (its first slot): the order they
+   *  took effect in, if the protocol is right. */
+  requestsInLogOrder(): { client: number; request_id: number }[] {
+    const seen = new Set<string>();
+    const order: { client: number; request_id: number }[] = [];
+    for (const slot of [...this.first.keys()].sort((a, b) => a - b)) {
+      const command = this.first.get(slot)!.command;
+      if (command.kind !== 'request') continue;
+      const key = `${command.client}/${command.request_id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      order.push({ client: command.client, request_id: command.request_id });
+    }
+    return order;
+  }
 }
 
 export class Validity implements FactCheck {
