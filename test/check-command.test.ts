@@ -94,7 +94,8 @@ test('check: --help explains the models and exit codes; --check-steps bounds the
   t.is(help.code, 0);
   t.regex(help.stdout, /--check-steps N/);
   t.regex(help.stdout, /3 unknown/);
-  const ok = file('ok3.jsonl', putA, putAOk, getA, getAFound);
+  // The put and the get overlap (the get is called before the put returns): a search is needed.
+  const ok = file('ok3.jsonl', putA, getA, putAOk, getAFound);
   const starved = await run(ok, '--model', 'kv', '--check-steps', '1');
   t.is(starved.code, 3);
   t.regex(starved.stdout, /^unknown: the step budget ran out/);

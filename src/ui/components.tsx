@@ -103,7 +103,8 @@ export function NetworkBar({ frame }: { readonly frame: Frame }) {
   );
 }
 
-export function VerdictPanel({ verdicts }: { readonly verdicts: readonly Verdict[] }) {
+/** The verdicts; `compact`: one line each, cut with an ellipsis (when the terminal is short). */
+export function VerdictPanel({ verdicts, compact = false }: { readonly verdicts: readonly Verdict[]; readonly compact?: boolean }) {
   const lines = verdictLines(verdicts);
   const width = Math.max(...lines.map((v) => v.name.length));
   const status = overallStatus(verdicts);
@@ -121,8 +122,10 @@ export function VerdictPanel({ verdicts }: { readonly verdicts: readonly Verdict
             </Text>
           </Box>
           <Box flexDirection="column">
-            {v.detail.map((d, i) => (
-              <Text key={i}>{d}</Text>
+            {(compact ? v.detail.slice(0, 1) : v.detail).map((d, i) => (
+              <Text key={i} wrap={compact ? 'truncate-end' : 'wrap'}>
+                {d}
+              </Text>
             ))}
           </Box>
         </Box>
@@ -155,7 +158,11 @@ const LOG_ROWS = 3;
 
 /** The whole screen for one frame. */
 export function Dashboard({ frame, columns, rows }: DashboardProps) {
-  const verdictRows = frame.verdicts ? verdictHeight(frame.verdicts, columns) : 0;
+  // The verdicts in full when they leave room for a line per role; one line each otherwise.
+  const fullRows = frame.verdicts ? verdictHeight(frame.verdicts, columns) : 0;
+  const roles = new Set(frame.views.map((v) => v.role)).size;
+  const compact = frame.verdicts !== undefined && rows - CHROME_ROWS - LOG_ROWS - fullRows < roles;
+  const verdictRows = frame.verdicts ? (compact ? frame.verdicts.length + 3 : fullRows) : 0;
   const partitionRows = frame.network.partitions.length > 0 ? 1 : 0;
   const budget = Math.max(1, rows - CHROME_ROWS - LOG_ROWS - verdictRows - partitionRows);
   const panelColumns = layoutPanels(frame.emulation, frame.views, budget, columns >= 150 ? 2 : 1);
@@ -166,7 +173,7 @@ export function Dashboard({ frame, columns, rows }: DashboardProps) {
         <Header frame={frame} />
         <NodePanels columns={panelColumns} />
         <NetworkBar frame={frame} />
-        {frame.verdicts ? <VerdictPanel verdicts={frame.verdicts} /> : null}
+        {frame.verdicts ? <VerdictPanel verdicts={frame.verdicts} compact={compact} /> : null}
         <Controls frame={frame} />
       </Box>
     </>

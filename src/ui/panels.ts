@@ -158,7 +158,8 @@ export function verdictLines(verdicts: readonly Verdict[]): VerdictLine[] {
 /** Rows the verdict panel needs at `width` columns (border and summary line included). */
 export function verdictHeight(verdicts: readonly Verdict[], width: number): number {
   const nameWidth = Math.max(0, ...verdicts.map((v) => v.name.length));
-  const inner = Math.max(20, width - 4 - nameWidth - 10);
+  // The panel: border and padding (4), the name column (name + 2), the status column (8).
+  const inner = Math.max(20, width - 4 - (nameWidth + 2) - 8);
   const rows = verdictLines(verdicts).reduce(
     (n, v) => n + v.detail.reduce((m, line) => m + Math.max(1, Math.ceil(line.length / inner)), 0),
     0,

@@ -65,11 +65,13 @@ export function explainLinearizability(events: readonly KvEvent[]): DiagramExpla
   const at = (time: number): number[] => (Number.isFinite(time) && notes[time - 1] !== undefined ? [notes[time - 1]!] : []);
   const describe = (input: KvCommand, output: KvResult | undefined): string => kvModel.describeOperation(input, output);
   const culprit = describe(e.culprit.input, e.culprit.output);
-  const lines = [
-    `LINEARIZABILITY VIOLATED on key ${JSON.stringify(e.culprit.input.key)}: ${culprit} (client process ${e.culprit.process}) cannot be placed after the ${e.prefix.length} operation(s) that can (${e.stateAfterPrefix}).`,
-    ...e.rejections.map((r) => `  - ${r}`),
-  ];
-  const others = e.partitionOps.filter((op) => op.id !== e.culprit.id);
+  const key = JSON.stringify(e.culprit.input.key);
+  const where = e.refuted
+    ? 'fits no linearization at all'
+    : `cannot be placed after the ${e.prefix.length} operation(s) that can (${e.stateAfterPrefix})`;
+  const lines = [`LINEARIZABILITY VIOLATED on key ${key}: ${culprit} (client process ${e.culprit.process}) ${where}.`, ...e.rejections.map((r) => `  - ${r}`)];
+  // A refutation names the operations its argument rests on; otherwise every other operation on the key is evidence.
+  const others = e.refuted && e.involved ? e.involved : e.partitionOps.filter((op) => op.id !== e.culprit.id);
   const highlights: Highlight[] = [
     { role: 'violation', title: `linearizability: ${culprit} cannot be placed`, text: lines.join(' '), events: [...at(e.culprit.call), ...at(e.culprit.ret)], tag: 'cannot be placed' },
     {
