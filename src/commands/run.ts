@@ -113,7 +113,8 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   if (values.html) writeFileAtomic(values.html, await diagramOf(values.html, emulation, result, title, replay));
   const diverged = replay ? replayDivergence(replay.replay, result) : undefined;
   if (diverged) io.stderr(`mpkv run: REPLAY DIVERGED from ${replay!.file}: ${diverged}. The code changed since the file was written; this run does not reproduce it.`);
-  if (!values.json) for (const line of report(runConfig, result, diverged)) io.stdout(line);
+  const why = result.status === 'fail' && !values.json ? await explanationOf(emulation, result) : [];
+  if (!values.json) for (const line of report(runConfig, result, diverged, why)) io.stdout(line);
   return EXIT_CODES[result.status];
 }
 
@@ -143,7 +144,15 @@ export function checkOptions(steps: string | undefined, timeoutMs: string | unde
   return { ...(max_steps === undefined ? {} : { max_steps }), ...(ms === undefined ? {} : { deadline: timeBudget(ms) }) };
 }
 
-export function report(config: Config, result: RunResult, diverged?: string): string[] {
+/** A failed run's violations in the emulation's words (what its diagram explains). */
+async function explanationOf(emulation: AnyEmulation, result: RunResult): Promise<string[]> {
+  const { explainRun } = await import('../view/trace-adapter.js');
+  return explainRun(emulation, result.trace);
+}
+
+/** The closing report: counts, verdicts (a failure with the time it first failed), and the
+ *  violation explained (`why`, from the emulation), if any. */
+export function report(config: Config, result: RunResult, diverged?: string, why: readonly string[] = []): string[] {
   const width = Math.max(...result.verdicts.map((v) => v.name.length));
   return [
     '',
@@ -152,7 +161,8 @@ export function report(config: Config, result: RunResult, diverged?: string): st
     ...result.counts,
     ...formatSummary(result.summary),
     'verdicts:',
-    ...result.verdicts.map((v) => `  ${v.name.padEnd(width)}  ${statusLabel(v.status).padEnd(7)}  ${v.detail}`),
+    ...result.verdicts.map((v) => `  ${v.name.padEnd(width)}  ${statusLabel(v.status).padEnd(7)}  ${v.detail}${v.at ? ` [first failed at t=${v.at.t}]` : ''}`),
+    ...(why.length > 0 ? ['why:', ...why.map((line) => `  ${line}`)] : []),
     summaryLine(result.verdicts),
   ];
 }

@@ -65,11 +65,13 @@ export function explainLinearizability(events: readonly KvEvent[]): DiagramExpla
   const at = (time: number): number[] => (Number.isFinite(time) && notes[time - 1] !== undefined ? [notes[time - 1]!] : []);
   const describe = (input: KvCommand, output: KvResult | undefined): string => kvModel.describeOperation(input, output);
   const culprit = describe(e.culprit.input, e.culprit.output);
-  const lines = [
-    `LINEARIZABILITY VIOLATED on key ${JSON.stringify(e.culprit.input.key)}: ${culprit} (client process ${e.culprit.process}) cannot be placed after the ${e.prefix.length} operation(s) that can (${e.stateAfterPrefix}).`,
-    ...e.rejections.map((r) => `  - ${r}`),
-  ];
   const others = e.partitionOps.filter((op) => op.id !== e.culprit.id);
+  const key = JSON.stringify(e.culprit.input.key);
+  const lines = [
+    `LINEARIZABILITY VIOLATED on key ${key}: ${culprit} (client process ${e.culprit.process}) cannot be placed after the ${e.prefix.length} operation(s) that can (${e.stateAfterPrefix}).`,
+    ...e.rejections.map((r) => `  - ${r}`),
+    ...keyOperations(e.partitionOps, e.culprit.id, e.prefix.map((op) => op.id), (time) => at(time).map((i) => events[i]!.t)[0], describe, key),
+  ];
   const highlights: Highlight[] = [
     { role: 'violation', title: `linearizability: ${culprit} cannot be placed`, text: lines.join(' '), events: [...at(e.culprit.call), ...at(e.culprit.ret)], tag: 'cannot be placed' },
     {
@@ -81,4 +83,32 @@ export function explainLinearizability(events: readonly KvEvent[]): DiagramExpla
     },
   ];
   return [{ lines, highlights }];
+}
+
+/** The operations on the failing key, in call order, each with its client, its interval in
+ *  virtual time, and its place: in the linearizable prefix (#k), or the one that cannot be
+ *  placed. At most `max` lines, those nearest the culprit first kept. */
+function keyOperations<O extends { id: number; process: number; call: number; ret: number; input: KvCommand; output?: KvResult | undefined }>(
+  ops: readonly O[],
+  culprit: number,
+  prefix: readonly number[],
+  timeOf: (position: number) => number | undefined,
+  describe: (input: KvCommand, output: KvResult | undefined) => string,
+  key: string,
+  max = 12,
+): string[] {
+  const sorted = [...ops].sort((a, b) => a.call - b.call);
+  const c = sorted.findIndex((op) => op.id === culprit);
+  const from = Math.max(0, Math.min(c - Math.floor(max / 2), sorted.length - max));
+  const shown = sorted.slice(from, from + max);
+  const span = (op: O): string => {
+    const start = timeOf(op.call);
+    const end = Number.isFinite(op.ret) ? timeOf(op.ret) : undefined;
+    return `t=${start ?? '?'}..${end ?? 'pending'}`;
+  };
+  const place = (op: O): string => (op.id === culprit ? '  <- cannot be placed' : prefix.includes(op.id) ? `  (#${prefix.indexOf(op.id) + 1} in the order found)` : '');
+  return [
+    `  the operations on key ${key} (${ops.length}${ops.length > shown.length ? `, ${shown.length} around it shown` : ''}):`,
+    ...shown.map((op) => `    client process ${op.process}  ${span(op)}  ${describe(op.input, op.output)}${place(op)}`),
+  ];
 }
