@@ -13,7 +13,7 @@ import { intFlag, UsageError, type Io } from './io.js';
 import type { CheckOptions } from '../../specs/linearizability.js';
 import { EXIT_CODES, statusLabel, summaryLine } from '../../specs/verdict.js';
 import { timeBudget } from '../util/budget.js';
-import { loadReplayFile, replayDivergence, type LoadedReplay } from '../explore/replay.js';
+import { loadReplayFile, replayDivergence, replayRun, type LoadedReplay } from '../explore/replay.js';
 import { decodeChoice } from '../explore/schedule.js';
 
 export const RUN_HELP = `Usage: mpkv run <config.toml> [options]
@@ -86,7 +86,15 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   let result: RunResult;
   if (io.tty && !values.plain && !values.json) {
     const { runDashboard } = await import('../ui/dashboard.js');
-    const watched = await runDashboard(run, { speed: intFlag('speed', values.speed, 1), paused: replay !== undefined, replay: replay?.file });
+    // The same run again, for the dashboard's rehearsal (a replay's network is fresh per run).
+    const rehearse = () => startRun(runConfig, { ...(replay ? replayRun(replay.replay, config, replay.file).options : {}), judge });
+    const watched = await runDashboard(run, {
+      speed: intFlag('speed', values.speed, 1),
+      paused: replay !== undefined,
+      replay: replay?.file,
+      rehearse,
+      rehearseEarly: replay !== undefined || runConfig.mutants.enable.length > 0,
+    });
     if (!watched) {
       io.stdout(`stopped at t=${router.time} ms before the run ended: not judged (${title})`);
       return 1;

@@ -4,13 +4,14 @@
  * simulation; `LiveDashboard` wires it to a ticker and the keyboard; the components
  * (components.tsx) only render its snapshots.
  *
- * Keys: space pause/resume, n or → one event, + / - speed ×2 / ÷2, q quit.
+ * Keys: space pause/resume, n or → one event, v the violation, f / m / c the next fault,
+ * milestone or crash (each pauses there), + / - speed ×2 / ÷2, q quit.
  */
 import { useEffect, useState } from 'react';
 import { render, useApp, useInput, useStdout } from 'ink';
 import type { Run, RunResult } from '../emulations/run.js';
 import { Dashboard } from './components.js';
-import { intervalTicker, SimDriver, type Ticker } from './driver.js';
+import { intervalTicker, REHEARSAL_MS_PER_TICK, SimDriver, type JumpTarget, type Ticker } from './driver.js';
 
 export interface DashboardOptions {
   /** Virtual milliseconds per real second (undefined: the default pace). */
@@ -19,7 +20,14 @@ export interface DashboardOptions {
   readonly paused: boolean;
   /** The replay file being played, if any. */
   readonly replay?: string | undefined;
+  /** A fresh copy of the run, for the driver's rehearsal (where does a check first fail?). */
+  readonly rehearse?: () => Run;
+  /** Rehearse in the background from the start (a replay, a mutant). */
+  readonly rehearseEarly?: boolean;
 }
+
+/** The jump keys. */
+const JUMPS: Readonly<Record<string, JumpTarget>> = { v: 'violation', f: 'fault', m: 'milestone', c: 'crash' };
 
 export interface LiveDashboardProps {
   readonly driver: SimDriver;
@@ -57,6 +65,8 @@ export function LiveDashboard({ driver, ticker, columns, rows }: LiveDashboardPr
         // Keep each tick short so keys stay responsive at high speeds.
         const start = performance.now();
         driver.advance(realMs, () => performance.now() - start > 20);
+        const idle = performance.now();
+        driver.idle(() => performance.now() - idle > REHEARSAL_MS_PER_TICK);
         refresh();
       }),
     [driver, ticker],
@@ -66,6 +76,7 @@ export function LiveDashboard({ driver, ticker, columns, rows }: LiveDashboardPr
     if (input === 'q' || key.escape) return exit();
     if (input === ' ') driver.togglePause();
     else if (input === 'n' || key.rightArrow) driver.stepOne();
+    else if (JUMPS[input] !== undefined) driver.jumpTo(JUMPS[input]!);
     else if (input === '+' || input === '=') driver.faster();
     else if (input === '-' || input === '_') driver.slower();
     else return;

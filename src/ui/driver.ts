@@ -11,6 +11,16 @@
  * The router offers no peek at its next event, so a step may carry the run one event past the
  * clock (then the driver waits for the clock to catch up): an event can show up at most one
  * event early, never late, and the total pace is right.
+ *
+ * Going to the point. The driver can run ahead to the next fault, the next milestone (a note the
+ * emulation's diagram draws as a strong badge) or crash, and to the violation: a run is
+ * deterministic, so a rehearsal (a fresh copy of the same run, judged silently: `rehearse`) says
+ * at which event a check first failed (`Verdict.at`), and the live run is stepped to exactly that
+ * event, marked in the log, and paused there. With a replay or a mutant the rehearsal goes on in
+ * the background, a few milliseconds a tick, so the violation is marked when play reaches it.
+ *
+ * Quiet stretches. Consecutive log lines the emulation calls background (`Emulation.background`,
+ * e.g. polling while nothing happens) are folded into one line as they come.
  */
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { finishRun, type Run, type RunResult } from '../emulations/run.js';
@@ -26,7 +36,9 @@ export const DEFAULT_SPEED = 100;
 export const MIN_SPEED = 1;
 export const MAX_SPEED = 1_000_000;
 
-export type LogTone = 'normal' | 'fault' | 'end';
+/** `violation`: the event at which a check first failed (and the line saying so); `target`: the
+ *  event a jump stopped at; `quiet`: folded background lines. */
+export type LogTone = 'normal' | 'fault' | 'end' | 'violation' | 'target' | 'quiet';
 
 export interface LogLine {
   /** Position in the log, a stable React key. */
@@ -34,6 +46,20 @@ export interface LogLine {
   readonly text: string;
   readonly tone: LogTone;
 }
+
+/** Where the run first failed a check, once a rehearsal (or the end of the run) says so. */
+export interface ViolationMark {
+  readonly check: string;
+  readonly detail: string;
+  readonly t: number;
+  /** The trace event (index) at which it failed; undefined: only the end of the run shows it. */
+  readonly event: number | undefined;
+  /** Has the live run reached it yet? */
+  readonly reached: boolean;
+}
+
+/** What the jump keys look for. */
+export type JumpTarget = 'violation' | 'fault' | 'milestone' | 'crash';
 
 /** Everything a frame shows: a snapshot, never mutated after it is handed out. */
 export interface Frame {
@@ -53,6 +79,14 @@ export interface Frame {
   /** Set once the run has ended and been judged. */
   readonly verdicts: readonly Verdict[] | undefined;
   readonly steps: number;
+  /** The replay file being played, if any. */
+  readonly replay: string | undefined;
+  /** The first violation, when known. */
+  readonly violation: ViolationMark | undefined;
+  /** Background lines being folded right now (`… 5 quiet polls, t=300..500`). */
+  readonly folding: string | undefined;
+  /** A word about the last key (`no further crash in this run`). */
+  readonly notice: string | undefined;
 }
 
 export interface DriverOptions {
@@ -62,9 +96,74 @@ export interface DriverOptions {
   readonly replay?: string | undefined;
   /** At most this many router steps per tick, so input stays responsive at any speed. */
   readonly maxStepsPerTick?: number;
+  /** A fresh, unstarted copy of the run (same config, same schedule): run silently to learn
+   *  where a check first fails. Without it, the violation is known only at the end. */
+  readonly rehearse?: () => Run;
+  /** Rehearse in the background from the start (a replay, a mutant: a violation is likely). */
+  readonly rehearseEarly?: boolean;
 }
 
 const FAULTS = new Set<TraceEvent['kind']>(['drop', 'duplicate', 'crash', 'restart', 'partition-start', 'partition-end']);
+/** A jump runs at most this many router steps (then stops where it got). */
+const MAX_JUMP_STEPS = 5_000_000;
+/** Background rehearsal: at most this many real ms per tick (the dashboard measures them). */
+export const REHEARSAL_MS_PER_TICK = 8;
+
+/** Is `event` a fault a schedule or config injected (a drop by loss or partition, not one to a crashed node)? */
+const isFault = (event: TraceEvent): boolean =>
+  FAULTS.has(event.kind) && !(event.kind === 'drop' && (event.reason === 'crashed' || event.reason === 'finished'));
+
+/** The first failure with a place in the run (the earliest), else the first failure. */
+export function firstViolation(verdicts: readonly Verdict[]): Omit<ViolationMark, 'reached'> | undefined {
+  const failed = verdicts.filter((v) => v.status === 'fail');
+  const placed = failed.filter((v) => v.at).sort((a, b) => a.at!.t - b.at!.t || (a.at!.event ?? 0) - (b.at!.event ?? 0));
+  const v = placed[0] ?? failed[0];
+  if (!v) return undefined;
+  return { check: v.name, detail: v.detail, t: v.at?.t ?? Infinity, event: v.at?.event };
+}
+
+/** A copy of the run, stepped silently to its end and judged; it notes where the events the
+ *  jump keys look for happen (their indices), so a jump knows whether there is one ahead. */
+class Rehearsal {
+  private result: RunResult | undefined;
+  private booted = false;
+  private count = 0;
+  readonly found: Record<Exclude<JumpTarget, 'violation'>, number[]> = { fault: [], milestone: [], crash: [] };
+
+  constructor(
+    private readonly run: Run,
+    classify: (event: TraceEvent) => readonly Exclude<JumpTarget, 'violation'>[],
+  ) {
+    run.router.onEvent((event) => {
+      const index = this.count++;
+      for (const target of classify(event)) this.found[target].push(index);
+    });
+  }
+
+  get verdicts(): readonly Verdict[] | undefined {
+    return this.result?.verdicts;
+  }
+
+  get done(): boolean {
+    return this.result !== undefined;
+  }
+
+  /** Steps on until `shouldStop` (checked every 64 steps) or the end; true when judged. */
+  advance(shouldStop: () => boolean = () => false): boolean {
+    if (this.result) return true;
+    const { router } = this.run;
+    if (!this.booted) {
+      this.booted = true;
+      router.boot();
+    }
+    for (let n = 1; !router.done; n++) {
+      if (!router.step()) break;
+      if ((n & 63) === 0 && shouldStop()) return false;
+    }
+    this.result = finishRun(this.run);
+    return true;
+  }
+}
 
 export class SimDriver {
   private clock: number;
@@ -77,25 +176,104 @@ export class SimDriver {
   private readonly maxStepsPerTick: number;
   private readonly config: Config;
   private readonly router: Router;
+  /** Events the router has emitted so far (the next event's index in the trace). */
+  private events = 0;
+  /** The background lines being folded: their kind, how many, from when, the last one. */
+  private fold: { kind: string; count: number; from: number; to: number; nodes: Set<string>; text: string } | undefined;
+  private rehearsal: Rehearsal | undefined;
+  private violationValue: Omit<ViolationMark, 'reached'> | undefined;
+  private reached = false;
+  /** What the current jump looks for; set to 'found' by the event that matches it. */
+  private jump: { target: JumpTarget; found: boolean } | undefined;
+  private noticeValue: string | undefined;
+  /** The index of the event a jump runs to, when the rehearsal knows it. */
+  private jumpTarget: number | undefined;
 
   constructor(
     private readonly run: Run,
     private readonly options: DriverOptions = {},
   ) {
-    const { config, router, emulation } = run;
+    const { config, router } = run;
     this.config = config;
     this.router = router;
     this.speedValue = clampSpeed(options.speed ?? DEFAULT_SPEED);
     this.pausedValue = options.paused ?? false;
     this.maxStepsPerTick = options.maxStepsPerTick ?? 20_000;
-    router.onEvent((event) => {
-      const text = formatEvent(event, emulation.describeMessage);
-      if (text === undefined) return;
-      this.log.push({ key: this.log.length, text, tone: event.kind === 'end' ? 'end' : FAULTS.has(event.kind) ? 'fault' : 'normal' });
-    });
+    router.onEvent((event) => this.onEvent(event, this.events++));
     if (router.trace.length === 0) router.boot();
     this.clock = router.time;
     this.settle();
+  }
+
+  /** One event of the live run: its log line (folded if background), and whether it is what
+   *  a jump or the violation mark waits for. */
+  private onEvent(event: TraceEvent, index: number): void {
+    const { emulation } = this.run;
+    const atViolation = !this.reached && this.isViolation(event, index);
+    const hit = this.jump && !this.jump.found && this.matches(this.jump.target, event, index);
+    const text = formatEvent(event, emulation.describeMessage);
+    if (text !== undefined) {
+      const kind = atViolation || hit ? undefined : emulation.background?.(event);
+      if (kind !== undefined) this.addQuiet(kind, event, text);
+      else {
+        this.flushFold();
+        const tone: LogTone = atViolation ? 'violation' : hit ? 'target' : event.kind === 'end' ? 'end' : FAULTS.has(event.kind) ? 'fault' : 'normal';
+        this.push(text, tone);
+      }
+    }
+    if (atViolation) this.markViolation();
+    if (hit) this.jump!.found = true;
+  }
+
+  private matches(target: JumpTarget, event: TraceEvent, index: number): boolean {
+    if (target === 'violation') return this.isViolation(event, index);
+    if (this.jumpTarget !== undefined) return index === this.jumpTarget;
+    return this.kinds(event).includes(target);
+  }
+
+  /** What the jump keys (other than the violation) would stop at. */
+  private kinds(event: TraceEvent): Exclude<JumpTarget, 'violation'>[] {
+    const kinds: Exclude<JumpTarget, 'violation'>[] = [];
+    if (isFault(event)) kinds.push('fault');
+    if (event.kind === 'crash') kinds.push('crash');
+    if (event.kind === 'note' && this.run.emulation.diagram?.view.mark?.(event)?.strong === true) kinds.push('milestone');
+    return kinds;
+  }
+
+  /** The event the rehearsal named (or, if it named only a time, the first event at that time). */
+  private isViolation(event: TraceEvent, index: number): boolean {
+    const v = this.violationValue;
+    if (!v) return false;
+    return v.event !== undefined ? v.event === index : Number.isFinite(v.t) && event.t >= v.t && event.kind !== 'end';
+  }
+
+  private push(text: string, tone: LogTone): void {
+    this.log.push({ key: this.log.length, text, tone });
+  }
+
+  private addQuiet(kind: string, event: TraceEvent, text: string): void {
+    if (this.fold && this.fold.kind !== kind) this.flushFold();
+    this.fold ??= { kind, count: 0, from: event.t, to: event.t, nodes: new Set(), text };
+    this.fold.count++;
+    this.fold.to = event.t;
+    this.fold.text = text;
+    if ('node' in event) this.fold.nodes.add(event.node);
+  }
+
+  /** The folded lines become one log line (a single one is shown as it is). */
+  private flushFold(): void {
+    const fold = this.fold;
+    if (!fold) return;
+    this.fold = undefined;
+    this.push(fold.count === 1 ? fold.text : `${foldText(fold)} (${[...fold.nodes].join(', ')})`, 'quiet');
+  }
+
+  /** The live run is at the violation: say so in the log, and stop there to be looked at. */
+  private markViolation(): void {
+    const v = this.violationValue!;
+    this.reached = true;
+    this.push(`▶ VIOLATION: ${v.check} first failed here (t=${v.t}): ${v.detail.split('\n')[0]}`, 'violation');
+    this.pausedValue = true;
   }
 
   get paused(): boolean {
@@ -119,32 +297,103 @@ export class SimDriver {
   advance(realMs: number, shouldYield?: () => boolean): void {
     if (this.pausedValue || this.router.done) return;
     this.clock += (this.speedValue * realMs) / 1000;
-    const before = this.router.trace.length;
+    const before = this.events;
     for (let n = 0; n < this.maxStepsPerTick; n++) {
       const next = this.router.nextAt();
       if (next !== undefined && next > this.clock) break;
       if (!this.router.step()) break;
+      if (this.pausedValue) break; // stopped at the violation
       if ((n & 63) === 63 && shouldYield?.()) break;
     }
     // Never let the clock run far ahead of a simulation that cannot keep up.
     this.clock = Math.min(this.clock, this.router.time + this.speedValue);
-    if (this.router.trace.length !== before) this.version++;
+    if (this.events !== before) this.version++;
     this.settle();
   }
 
-  /** One protocol event: step until the log gains a line (or the run ends). */
+  /** Background work between frames: the rehearsal, when it should run early. */
+  idle(shouldYield: () => boolean): void {
+    if (!this.options.rehearseEarly || !this.options.rehearse || this.rehearsal?.done || this.resultValue) return;
+    if (this.rehearse(shouldYield)) this.version++;
+  }
+
+  /** One protocol event: step until the log gains a line or a fold grows (or the run ends). */
   stepOne(): void {
     if (this.router.done) return;
     const lines = this.log.length;
-    for (let n = 0; n < 100_000 && this.log.length === lines; n++) if (!this.router.step()) break;
+    const folded = this.fold?.count ?? 0;
+    for (let n = 0; n < 100_000 && this.log.length === lines && (this.fold?.count ?? 0) === folded; n++) if (!this.router.step()) break;
     this.clock = Math.max(this.clock, this.router.time);
+    this.noticeValue = undefined;
     this.version++;
     this.settle();
+  }
+
+  /**
+   * Runs the live run to the next event of the kind asked for and pauses there; the violation
+   * is found by rehearsing the run first (once). Says so when there is none ahead.
+   */
+  jumpTo(target: JumpTarget): void {
+    this.noticeValue = undefined;
+    this.version++;
+    if (this.router.done) {
+      this.noticeValue = 'the run has ended';
+      return;
+    }
+    if (target === 'violation' && !this.findViolation()) return;
+    this.jumpTarget = undefined;
+    if (target !== 'violation' && this.options.rehearse) {
+      // The rehearsal knows whether there is one ahead: never run off to the end for nothing.
+      this.rehearse(() => false);
+      this.jumpTarget = this.rehearsal!.found[target].find((index) => index >= this.events);
+      if (this.jumpTarget === undefined) {
+        this.noticeValue = `no ${JUMP_WORDS[target]} in the rest of the run`;
+        return;
+      }
+    }
+    this.jump = { target, found: false };
+    const endsAtEnd = target === 'violation' && this.violationValue?.event === undefined && !Number.isFinite(this.violationValue?.t ?? Infinity);
+    for (let n = 0; n < MAX_JUMP_STEPS && !this.jump.found; n++) if (!this.router.step()) break;
+    const found = this.jump.found || (endsAtEnd && this.router.done);
+    this.jump = undefined;
+    this.jumpTarget = undefined;
+    this.flushFold();
+    this.pausedValue = true;
+    this.clock = Math.max(this.clock, this.router.time);
+    if (!found) this.noticeValue = this.router.done ? `no ${JUMP_WORDS[target]} in the rest of the run` : `no ${JUMP_WORDS[target]} within ${MAX_JUMP_STEPS} steps`;
+    this.settle();
+  }
+
+  /** Is there a violation ahead to jump to? (Rehearses the run if that is not known yet.) */
+  private findViolation(): boolean {
+    if (!this.violationValue && !this.resultValue && this.options.rehearse) this.rehearse(() => false);
+    const v = this.violationValue ?? (this.resultValue ? firstViolation(this.resultValue.verdicts) : undefined);
+    if (!v) {
+      this.noticeValue = this.options.rehearse || this.resultValue ? 'no check fails in this run' : 'cannot tell where the violation is (no rehearsal)';
+      return false;
+    }
+    if (this.reached || this.resultValue) {
+      this.noticeValue = `the violation is behind (t=${Number.isFinite(v.t) ? v.t : 'end'}): replay the run to see it happen`;
+      return false;
+    }
+    return true;
+  }
+
+  /** Steps the rehearsal (until `shouldStop`); true once it has judged the run. */
+  private rehearse(shouldStop: () => boolean): boolean {
+    this.rehearsal ??= new Rehearsal(this.options.rehearse!(), (event) => this.kinds(event));
+    if (this.rehearsal.done) return true;
+    if (!this.rehearsal.advance(shouldStop)) return false;
+    this.violationValue = firstViolation(this.rehearsal.verdicts!);
+    // The live run may be past it already (no mark then: the verdicts will say it).
+    if (this.violationValue?.event !== undefined && this.events > this.violationValue.event) this.reached = true;
+    return true;
   }
 
   togglePause(): void {
     this.pausedValue = !this.pausedValue;
     this.clock = Math.max(this.clock, this.router.time);
+    this.noticeValue = undefined;
     this.version++;
   }
 
@@ -166,7 +415,7 @@ export class SimDriver {
     if (this.cached?.version === this.version) return this.cached.frame;
     const summary = this.router.summary();
     const frame: Frame = {
-      title: frameTitle(this.config, this.options.replay),
+      title: frameTitle(this.config),
       emulation: this.run.emulation,
       time: this.router.time,
       speed: this.speedValue,
@@ -184,6 +433,10 @@ export class SimDriver {
       },
       verdicts: this.resultValue?.verdicts,
       steps: summary.steps,
+      replay: this.options.replay,
+      violation: this.violationValue ? { ...this.violationValue, reached: this.reached || this.resultValue !== undefined } : undefined,
+      folding: this.fold && this.fold.count > 1 ? foldText(this.fold) : this.fold ? this.fold.text : undefined,
+      notice: this.noticeValue,
     };
     this.cached = { version: this.version, frame };
     return frame;
@@ -192,16 +445,26 @@ export class SimDriver {
   /** Once the router has ended, judge the run (once). */
   private settle(): void {
     if (this.router.done && !this.resultValue) {
+      this.flushFold();
       this.resultValue = finishRun(this.run);
+      this.violationValue ??= firstViolation(this.resultValue.verdicts);
       this.version++;
     }
   }
 }
 
-/** `<emulation> · seed 1 · mutants: <names> · REPLAY`. */
-export function frameTitle(config: Config, replay?: string): string {
-  const mutants = config.mutants.enable.length ? ` · mutants: ${config.mutants.enable.join(', ')}` : '';
-  return `${config.emulation} · seed ${config.seed}${mutants}${replay ? ' · REPLAY' : ''}`;
+const JUMP_WORDS: Record<JumpTarget, string> = { violation: 'violation', fault: 'further fault', milestone: 'further milestone', crash: 'further crash' };
+
+/** `[t=300..600] … 12 quiet polls`. */
+function foldText(fold: { kind: string; count: number; from: number; to: number }): string {
+  return `[t=${fold.from}${fold.to !== fold.from ? `..${fold.to}` : ''}] … ${fold.count} ${fold.kind}`;
+}
+
+/** `<emulation> · seed 1 · mutant <name>` (the header shows REPLAY apart, in front). */
+export function frameTitle(config: Config): string {
+  const n = config.mutants.enable.length;
+  const mutants = n ? ` · mutant${n > 1 ? 's' : ''} ${config.mutants.enable.join(', ')}` : '';
+  return `${config.emulation} · seed ${config.seed}${mutants}`;
 }
 
 function clampSpeed(speed: number): number {
