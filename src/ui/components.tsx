@@ -54,26 +54,45 @@ export function LogView({ lines, width }: { readonly lines: readonly LogLine[]; 
   );
 }
 
+/**
+ * The header's title and speed in as many words as `width` allows: in full, then without
+ * `mpkv` and the word `speed`, then without the seed; REPLAY, the emulation, its mutants and
+ * the run's state always stay (the title is cut last).
+ */
+export function headerText(frame: Frame, width: number): { title: string; speed: string } {
+  const { emulation, seed, mutants } = frame.heading;
+  const badge = frame.replay ? ' REPLAY  ' : '';
+  const status = statusText(frame);
+  const mutant = mutants.length ? ` · mutant${mutants.length > 1 ? 's' : ''} ${mutants.join(', ')}` : '';
+  const candidates = [
+    { title: `mpkv ${emulation} · seed ${seed}${mutant}`, speed: `speed ${frame.speed} ms/s` },
+    { title: `${emulation} · seed ${seed}${mutant}`, speed: `${frame.speed} ms/s` },
+    { title: `${emulation}${mutant}`, speed: `${frame.speed} ms/s` },
+  ];
+  const room = (c: { speed: string }): number => width - badge.length - `t=${frame.time} ms  ${c.speed}  ${status}`.length - 2;
+  const fit = candidates.find((c) => c.title.length <= room(c)) ?? candidates[2]!;
+  return { title: ellipsis(fit.title, Math.max(4, room(fit))), speed: fit.speed };
+}
+
+const statusText = (frame: Frame): string => (frame.ended ? `■ ended (${frame.ended})` : frame.paused ? '❚❚ paused' : '▶ running');
+
 export function Header({ frame, width }: { readonly frame: Frame; readonly width: number }) {
-  const status = frame.ended ? `■ ended (${frame.ended})` : frame.paused ? '❚❚ paused' : '▶ running';
-  const right = `t=${frame.time} ms  speed ${frame.speed} ms/s  ${status}`;
-  const badge = frame.replay ? ' REPLAY ' : '';
-  // One line whatever the width: the title gives way first (REPLAY and the status stay).
-  const title = ellipsis(`mpkv ${frame.title}`, Math.max(10, width - right.length - badge.length - 3));
+  const status = statusText(frame);
+  const { title, speed } = headerText(frame, width);
   return (
     <Box justifyContent="space-between">
       <Text wrap="truncate-end">
-        {badge ? (
+        {frame.replay ? (
           <Text inverse bold color="yellow">
-            {badge}
+            {' REPLAY '}
           </Text>
         ) : null}
-        {badge ? ' ' : ''}
+        {frame.replay ? ' ' : ''}
         <Text bold>{title}</Text>
       </Text>
       <Box flexShrink={0}>
         <Text wrap="truncate-end">
-          t={frame.time} ms  speed {frame.speed} ms/s  <Text color={frame.ended ? 'magenta' : frame.paused ? 'yellow' : 'green'}>{status}</Text>
+          t={frame.time} ms  {speed}  <Text color={frame.ended ? 'magenta' : frame.paused ? 'yellow' : 'green'}>{status}</Text>
         </Text>
       </Box>
     </Box>

@@ -63,7 +63,10 @@ export type JumpTarget = 'violation' | 'fault' | 'milestone' | 'crash';
 
 /** Everything a frame shows: a snapshot, never mutated after it is handed out. */
 export interface Frame {
+  /** `<emulation> · seed 1 · mutant <name>`. */
   readonly title: string;
+  /** The same, in parts, for a header that must shorten it. */
+  readonly heading: { readonly emulation: string; readonly seed: number; readonly mutants: readonly string[] };
   /** Draws the nodes' rows. */
   readonly emulation: AnyEmulation;
   /** Virtual time of the latest event (ms). */
@@ -416,6 +419,7 @@ export class SimDriver {
     const summary = this.router.summary();
     const frame: Frame = {
       title: frameTitle(this.config),
+      heading: { emulation: this.config.emulation, seed: this.config.seed, mutants: this.config.mutants.enable },
       emulation: this.run.emulation,
       time: this.router.time,
       speed: this.speedValue,
