@@ -85,7 +85,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const writesFiles = Boolean(values['trace-json'] || values.history || values.html);
   let result: RunResult;
   if (io.tty && !values.plain && !values.json) {
-    const { runDashboard } = await import('../ui/dashboard.js');
+    const { runDashboard } = await import('./dashboard.js');
     // The same run again, for the dashboard's rehearsal (a replay's network is fresh per run).
     const rehearse = () => startRun(runConfig, { ...(replay ? replayRun(replay.replay, config, replay.file).options : {}), judge });
     const watched = await runDashboard(run, {
