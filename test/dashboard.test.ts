@@ -23,6 +23,7 @@ import { DEFAULT_SPEED, ManualTicker, SimDriver } from '../src/ui/driver.js';
 import { layoutPanels, networkLine, nodeLine as nodeLineOf, partitionsLine, roleSummary as roleSummaryOf, wrapLogLine } from '../src/ui/panels.js';
 import { explorationConfig, explore, scheduleOptions } from '../src/explore/explore.js';
 import type { Schedule } from '../src/explore/schedule.js';
+import { describeFault } from '../src/explore/network.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DEFAULT = path.join(ROOT, 'configs/default.toml');
@@ -389,6 +390,30 @@ test.serial('dashboard: f, m and c run to the next fault, milestone or crash, an
   const fault = driver.snapshot().log.filter((l) => l.tone === 'target').pop()!;
   t.regex(fault.text, /^\[t=\d+ (net\] (DROP|DUPLICATE|PARTITION)|acceptor 2\] RESTART)/);
   await unmount(ui);
+});
+
+test('driver: a replay\'s held-back message shows in the log when it is sent, and f stops there', (t) => {
+  counterexample ??= explore(quorumTooSmall, { runs: 50, seed: 1 }).failure!.schedule;
+  const schedule: Schedule = { ...counterexample, messages: [...counterexample.messages, { from: 'leader 1', to: 'acceptor 2', n: 3, choice: 30 }] };
+  const runConfig = explorationConfig(quorumTooSmall, schedule.seed);
+  const networks = new WeakMap<object, ReturnType<typeof scheduleOptions>['network']>();
+  const fresh = () => {
+    const options = scheduleOptions(runConfig, schedule);
+    const run = startRun(runConfig, options);
+    networks.set(run, options.network);
+    return run;
+  };
+  const injected = (run: object) =>
+    (networks.get(run)?.injected ?? []).filter((f) => f.fault.kind === 'delay').map((f) => ({ t: f.t, text: describeFault(f).replace(/^t=\d+ /, '') }));
+  const driver = new SimDriver(fresh(), { paused: true, rehearse: fresh, injected });
+  t.false(driver.snapshot().log.some((l) => l.text.includes('SCHEDULE')), 'not yet sent');
+  driver.jumpTo('fault');
+  const log = driver.snapshot().log;
+  const last = log.find((l) => l.tone === 'target')!;
+  t.regex(last.text, /^\[t=(\d+) net\] SCHEDULE leader 1 -> acceptor 2 message #3 \((prepare|accept)\): held back 30ms$/);
+  t.true(log.length - log.indexOf(last) <= 4, 'among the last lines: those of the step that sent it');
+  t.is(driver.snapshot().time, Number(/t=(\d+)/.exec(last.text)![1]), 'stopped when it was sent');
+  t.is(log.filter((l) => l.text.includes('SCHEDULE')).length, 1);
 });
 
 test('driver: without a rehearsal the violation is known at the end, and v says it cannot tell before', (t) => {

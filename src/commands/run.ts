@@ -6,7 +6,9 @@
 import { parseArgs } from 'node:util';
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { loadConfig } from '../emulations/index.js';
-import { finishRun, startRun, type RunResult } from '../emulations/run.js';
+import { finishRun, startRun, type Run, type RunResult } from '../emulations/run.js';
+import { describeFault, type ScheduleNetwork } from '../explore/network.js';
+import type { InjectedNote } from '../ui/driver.js';
 import { formatEvent, formatSummary } from '../ui/plain.js';
 import { writeFileAtomic } from '../util/files.js';
 import { intFlag, UsageError, type Io } from './io.js';
@@ -86,14 +88,23 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   let result: RunResult;
   if (io.tty && !values.plain && !values.json) {
     const { runDashboard } = await import('./dashboard.js');
-    // The same run again, for the dashboard's rehearsal (a replay's network is fresh per run).
-    const rehearse = () => startRun(runConfig, { ...(replay ? replayRun(replay.replay, config, replay.file).options : {}), judge });
+    // The same run again, for the dashboard's rehearsal (a replay's network is fresh per run),
+    // and each run's schedule network, whose held-back messages the trace shows no event for.
+    const networks = new WeakMap<Run, ScheduleNetwork>();
+    if (replay) networks.set(run, replay.options.network as ScheduleNetwork);
+    const rehearse = (): Run => {
+      const options = replay ? replayRun(replay.replay, config, replay.file).options : {};
+      const copy = startRun(runConfig, { ...options, judge });
+      if (options.network) networks.set(copy, options.network as ScheduleNetwork);
+      return copy;
+    };
     const watched = await runDashboard(run, {
       speed: intFlag('speed', values.speed, 1),
       paused: replay !== undefined,
       replay: replay?.file,
       rehearse,
       rehearseEarly: replay !== undefined || runConfig.mutants.enable.length > 0,
+      ...(replay ? { injected: heldBack(networks) } : {}),
     });
     if (!watched) {
       io.stdout(`stopped at t=${router.time} ms before the run ended: not judged (${title})`);
@@ -124,6 +135,22 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const why = result.status === 'fail' && !values.json ? await explanationOf(emulation, result) : [];
   if (!values.json) for (const line of report(runConfig, result, diverged, why)) io.stdout(line);
   return EXIT_CODES[result.status];
+}
+
+/** A replay's held-back messages, per run, as the dashboard's log shows them (drops and
+ *  duplicates have trace events of their own). */
+function heldBack(networks: WeakMap<Run, ScheduleNetwork>): (run: Run) => readonly InjectedNote[] {
+  const noted = new WeakMap<Run, { seen: number; notes: InjectedNote[] }>();
+  return (run) => {
+    const injected = networks.get(run)?.injected ?? [];
+    const done = noted.get(run) ?? { seen: 0, notes: [] };
+    for (; done.seen < injected.length; done.seen++) {
+      const fault = injected[done.seen]!;
+      if (fault.fault.kind === 'delay') done.notes.push({ t: fault.t, text: describeFault(fault).replace(/^t=\d+ /, '') });
+    }
+    noted.set(run, done);
+    return done.notes;
+  };
 }
 
 /** The run as a message-sequence diagram: a page, or an SVG when `file` ends in .svg; failed

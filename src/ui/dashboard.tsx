@@ -11,7 +11,7 @@ import { useEffect, useState } from 'react';
 import { render, useApp, useInput, useStdout } from 'ink';
 import type { Run, RunResult } from '../emulations/run.js';
 import { Dashboard } from './components.js';
-import { intervalTicker, REHEARSAL_MS_PER_TICK, SimDriver, type JumpTarget, type Ticker } from './driver.js';
+import { intervalTicker, REHEARSAL_MS_PER_TICK, SimDriver, type DriverOptions, type JumpTarget, type Ticker } from './driver.js';
 
 export interface DashboardOptions {
   /** Virtual milliseconds per real second (undefined: the default pace). */
@@ -24,6 +24,8 @@ export interface DashboardOptions {
   readonly rehearse?: () => Run;
   /** Rehearse in the background from the start (a replay, a mutant). */
   readonly rehearseEarly?: boolean;
+  /** A replay's faults the trace shows no event for (see `DriverOptions.injected`). */
+  readonly injected?: DriverOptions['injected'];
 }
 
 /** The jump keys. */

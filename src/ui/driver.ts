@@ -104,9 +104,20 @@ export interface DriverOptions {
   readonly rehearse?: () => Run;
   /** Rehearse in the background from the start (a replay, a mutant: a violation is likely). */
   readonly rehearseEarly?: boolean;
+  /** The faults a schedule has injected so far into this run that the trace shows no event of
+   *  their own for (a message held back), described; the rehearsal's copy has its own. */
+  readonly injected?: (run: Run) => readonly InjectedNote[];
+}
+
+/** A fault a schedule injected, as the log shows it. */
+export interface InjectedNote {
+  readonly t: number;
+  readonly text: string;
 }
 
 const FAULTS = new Set<TraceEvent['kind']>(['drop', 'duplicate', 'crash', 'restart', 'partition-start', 'partition-end']);
+/** How much faster virtual time goes while only background lines come (a quiet stretch). */
+export const QUIET_PACE = 10;
 /** A jump runs at most this many router steps (then stops where it got). */
 const MAX_JUMP_STEPS = 5_000_000;
 /** Background rehearsal: at most this many real ms per tick (the dashboard measures them). */
@@ -136,10 +147,16 @@ class Rehearsal {
   constructor(
     private readonly run: Run,
     classify: (event: TraceEvent) => readonly Exclude<JumpTarget, 'violation'>[],
+    injected?: (run: Run) => readonly InjectedNote[],
   ) {
+    let seen = 0;
     run.router.onEvent((event) => {
       const index = this.count++;
-      for (const target of classify(event)) this.found[target].push(index);
+      const faults = injected?.(run).length ?? 0;
+      const kinds = classify(event);
+      for (const target of kinds) this.found[target].push(index);
+      if (faults > seen && !kinds.includes('fault')) this.found.fault.push(index);
+      seen = faults;
     });
   }
 
@@ -191,6 +208,7 @@ export class SimDriver {
   private noticeValue: string | undefined;
   /** The index of the event a jump runs to, when the rehearsal knows it. */
   private jumpTarget: number | undefined;
+  private injectedSeen = 0;
 
   constructor(
     private readonly run: Run,
@@ -213,7 +231,15 @@ export class SimDriver {
   private onEvent(event: TraceEvent, index: number): void {
     const { emulation } = this.run;
     const atViolation = !this.reached && this.isViolation(event, index);
-    const hit = this.jump && !this.jump.found && this.matches(this.jump.target, event, index);
+    const newFaults = this.newlyInjected();
+    const seeking = this.jump !== undefined && !this.jump.found;
+    const hitFault = seeking && this.jump!.target === 'fault' && newFaults.length > 0;
+    const hit = seeking && !hitFault && this.matches(this.jump!.target, event, index);
+    for (const fault of newFaults) {
+      this.flushFold();
+      this.push(`[t=${fault.t} net] SCHEDULE ${fault.text}`, hitFault ? 'target' : 'fault');
+    }
+    if (hitFault) this.jump!.found = true;
     const text = formatEvent(event, emulation.describeMessage);
     if (text !== undefined) {
       const kind = atViolation || hit ? undefined : emulation.background?.(event);
@@ -248,6 +274,15 @@ export class SimDriver {
     const v = this.violationValue;
     if (!v) return false;
     return v.event !== undefined ? v.event === index : Number.isFinite(v.t) && event.t >= v.t && event.kind !== 'end';
+  }
+
+  /** The schedule's faults injected since the last event (the network decides at each send). */
+  private newlyInjected(): readonly InjectedNote[] {
+    const all = this.options.injected?.(this.run);
+    if (!all || all.length === this.injectedSeen) return [];
+    const fresh = all.slice(this.injectedSeen);
+    this.injectedSeen = all.length;
+    return fresh;
   }
 
   private push(text: string, tone: LogTone): void {
@@ -299,7 +334,8 @@ export class SimDriver {
   /** `realMs` of real time passed: run the simulation that far (unless paused). */
   advance(realMs: number, shouldYield?: () => boolean): void {
     if (this.pausedValue || this.router.done) return;
-    this.clock += (this.speedValue * realMs) / 1000;
+    // Nothing but background lines since the last line that matters: nothing to watch, go faster.
+    this.clock += ((this.fold ? QUIET_PACE : 1) * this.speedValue * realMs) / 1000;
     const before = this.events;
     for (let n = 0; n < this.maxStepsPerTick; n++) {
       const next = this.router.nextAt();
@@ -384,7 +420,7 @@ export class SimDriver {
 
   /** Steps the rehearsal (until `shouldStop`); true once it has judged the run. */
   private rehearse(shouldStop: () => boolean): boolean {
-    this.rehearsal ??= new Rehearsal(this.options.rehearse!(), (event) => this.kinds(event));
+    this.rehearsal ??= new Rehearsal(this.options.rehearse!(), (event) => this.kinds(event), this.options.injected);
     if (this.rehearsal.done) return true;
     if (!this.rehearsal.advance(shouldStop)) return false;
     this.violationValue = firstViolation(this.rehearsal.verdicts!);
