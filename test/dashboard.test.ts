@@ -357,7 +357,7 @@ test.serial('dashboard: a replay reaches its violation in one key press, marked 
   const marked = log.filter((l) => l.tone === 'violation');
   t.is(marked.length, 2);
   t.regex(marked[0]!.text, /^\[t=\d+ leader \d\] slot \d+ DECIDED .* \(ballot [\d.]+, quorum acceptor \d\)$/);
-  t.regex(marked[1]!.text, /^▶ VIOLATION: agreement first failed here \(t=\d+\): slot \d+: /);
+  t.regex(marked[1]!.text, /^\[t=\d+ check\] ▶ VIOLATION: agreement first failed here: slot \d+: /);
   t.regex(frame, /▶ VIOLATION: agreement first failed here/);
   t.regex(frame, /^VIOLATION agreement at t=\d+: slot \d+: leader \d decided/m);
   fits(t, frame, 80);

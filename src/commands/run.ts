@@ -106,11 +106,18 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       rehearseEarly: replay !== undefined || runConfig.mutants.enable.length > 0,
       ...(replay ? { injected: heldBack(networks) } : {}),
     });
-    if (!watched) {
+    if (!watched.result) {
       io.stdout(`stopped at t=${router.time} ms before the run ended: not judged (${title})`);
+      const rehearsed = watched.rehearsed;
+      if (rehearsed) {
+        // The dashboard ran the same run to its end on the side: its verdicts are this run's.
+        io.stdout('the same run, played to its end on the side (the dashboard\'s rehearsal), is judged:');
+        const why = rehearsed.status === 'fail' ? await explanationOf(emulation, rehearsed) : [];
+        for (const line of report(runConfig, rehearsed, undefined, why)) io.stdout(line);
+      }
       return 1;
     }
-    result = watched;
+    result = watched.result;
   } else {
     if (!values.json) io.stdout(title);
     router.onEvent((e) => {

@@ -88,15 +88,21 @@ export function LiveDashboard({ driver, ticker, columns, rows }: LiveDashboardPr
   return <Dashboard frame={frame} columns={columns ?? size.columns} rows={rows ?? size.rows} />;
 }
 
+/** What the user watched: the judged run, or, when they quit before its end, the rehearsal's
+ *  judgement of the same run (if one was made: a jump, or a replay's background rehearsal). */
+export interface Watched {
+  readonly result: RunResult | undefined;
+  readonly rehearsed: RunResult | undefined;
+}
+
 /**
- * Shows the run live until the user quits (q, Esc or Ctrl+C). Returns the judged run, or
- * undefined when the user quit before it ended; the caller prints the report after Ink has
- * let go of the terminal, so the result stays on screen.
+ * Shows the run live until the user quits (q, Esc or Ctrl+C). The caller prints the report
+ * after Ink has let go of the terminal, so the result stays on screen.
  */
-export async function runDashboard(run: Run, options: DashboardOptions): Promise<RunResult | undefined> {
+export async function runDashboard(run: Run, options: DashboardOptions): Promise<Watched> {
   const driver = new SimDriver(run, options);
   const instance = render(<LiveDashboard driver={driver} ticker={intervalTicker()} />, { exitOnCtrlC: true, patchConsole: true });
   await instance.waitUntilExit();
   instance.cleanup();
-  return driver.result;
+  return { result: driver.result, rehearsed: driver.rehearsed };
 }

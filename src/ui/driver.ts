@@ -164,6 +164,10 @@ class Rehearsal {
     return this.result?.verdicts;
   }
 
+  get judged(): RunResult | undefined {
+    return this.result;
+  }
+
   get done(): boolean {
     return this.result !== undefined;
   }
@@ -310,7 +314,7 @@ export class SimDriver {
   private markViolation(): void {
     const v = this.violationValue!;
     this.reached = true;
-    this.push(`▶ VIOLATION: ${v.check} first failed here (t=${v.t}): ${v.detail.split('\n')[0]}`, 'violation');
+    this.push(`[t=${v.t} check] ▶ VIOLATION: ${v.check} first failed here: ${v.detail.split('\n')[0]}`, 'violation');
     this.pausedValue = true;
   }
 
@@ -324,6 +328,11 @@ export class SimDriver {
 
   get done(): boolean {
     return this.router.done;
+  }
+
+  /** The rehearsal's judgement of the same run, once it has run to the end. */
+  get rehearsed(): RunResult | undefined {
+    return this.rehearsal?.judged;
   }
 
   /** The judged run, once it has ended. */
