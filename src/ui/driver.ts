@@ -29,6 +29,11 @@ import type { EndReason, TraceEvent } from '../sim/trace.js';
 import type { Verdict } from '../../specs/verdict.js';
 import { formatEvent } from './plain.js';
 import type { NetworkCounters } from './panels.js';
+import { RunLog, type LogLine, type LogTone } from './log.js';
+import { firstViolation, Rehearsal, type EventTarget, type InjectedNote, type JumpTarget, type Violation } from './rehearsal.js';
+
+export type { LogLine, LogTone } from './log.js';
+export type { InjectedNote, JumpTarget } from './rehearsal.js';
 
 /** Virtual ms per real second when `--speed` is not given: configs/default.toml (600 virtual
  *  ms, its protocol traffic in the first ~150) plays in about 6 seconds. */
@@ -36,30 +41,11 @@ export const DEFAULT_SPEED = 100;
 export const MIN_SPEED = 1;
 export const MAX_SPEED = 1_000_000;
 
-/** `violation`: the event at which a check first failed (and the line saying so); `target`: the
- *  event a jump stopped at; `quiet`: folded background lines. */
-export type LogTone = 'normal' | 'fault' | 'end' | 'violation' | 'target' | 'quiet';
-
-export interface LogLine {
-  /** Position in the log, a stable React key. */
-  readonly key: number;
-  readonly text: string;
-  readonly tone: LogTone;
-}
-
-/** Where the run first failed a check, once a rehearsal (or the end of the run) says so. */
-export interface ViolationMark {
-  readonly check: string;
-  readonly detail: string;
-  readonly t: number;
-  /** The trace event (index) at which it failed; undefined: only the end of the run shows it. */
-  readonly event: number | undefined;
+/** Where the run first failed a check (./rehearsal.ts), and whether the watched run is there yet. */
+export interface ViolationMark extends Violation {
   /** Has the live run reached it yet? */
   readonly reached: boolean;
 }
-
-/** What the jump keys look for. */
-export type JumpTarget = 'violation' | 'fault' | 'milestone' | 'crash';
 
 /** Everything a frame shows: a snapshot, never mutated after it is handed out. */
 export interface Frame {
@@ -109,12 +95,6 @@ export interface DriverOptions {
   readonly injected?: (run: Run) => readonly InjectedNote[];
 }
 
-/** A fault a schedule injected, as the log shows it. */
-export interface InjectedNote {
-  readonly t: number;
-  readonly text: string;
-}
-
 const FAULTS = new Set<TraceEvent['kind']>(['drop', 'duplicate', 'crash', 'restart', 'partition-start', 'partition-end']);
 /** How much faster virtual time goes while only background lines come (a quiet stretch). */
 export const QUIET_PACE = 10;
@@ -127,73 +107,11 @@ export const REHEARSAL_MS_PER_TICK = 8;
 const isFault = (event: TraceEvent): boolean =>
   FAULTS.has(event.kind) && !(event.kind === 'drop' && (event.reason === 'crashed' || event.reason === 'finished'));
 
-/** The first failure with a place in the run (the earliest), else the first failure. */
-export function firstViolation(verdicts: readonly Verdict[]): Omit<ViolationMark, 'reached'> | undefined {
-  const failed = verdicts.filter((v) => v.status === 'fail');
-  const placed = failed.filter((v) => v.at).sort((a, b) => a.at!.t - b.at!.t || (a.at!.event ?? 0) - (b.at!.event ?? 0));
-  const v = placed[0] ?? failed[0];
-  if (!v) return undefined;
-  return { check: v.name, detail: v.detail, t: v.at?.t ?? Infinity, event: v.at?.event };
-}
-
-/** A copy of the run, stepped silently to its end and judged; it notes where the events the
- *  jump keys look for happen (their indices), so a jump knows whether there is one ahead. */
-class Rehearsal {
-  private result: RunResult | undefined;
-  private booted = false;
-  private count = 0;
-  readonly found: Record<Exclude<JumpTarget, 'violation'>, number[]> = { fault: [], milestone: [], crash: [] };
-
-  constructor(
-    private readonly run: Run,
-    classify: (event: TraceEvent) => readonly Exclude<JumpTarget, 'violation'>[],
-    injected?: (run: Run) => readonly InjectedNote[],
-  ) {
-    let seen = 0;
-    run.router.onEvent((event) => {
-      const index = this.count++;
-      const faults = injected?.(run).length ?? 0;
-      const kinds = classify(event);
-      for (const target of kinds) this.found[target].push(index);
-      if (faults > seen && !kinds.includes('fault')) this.found.fault.push(index);
-      seen = faults;
-    });
-  }
-
-  get verdicts(): readonly Verdict[] | undefined {
-    return this.result?.verdicts;
-  }
-
-  get judged(): RunResult | undefined {
-    return this.result;
-  }
-
-  get done(): boolean {
-    return this.result !== undefined;
-  }
-
-  /** Steps on until `shouldStop` (checked every 64 steps) or the end; true when judged. */
-  advance(shouldStop: () => boolean = () => false): boolean {
-    if (this.result) return true;
-    const { router } = this.run;
-    if (!this.booted) {
-      this.booted = true;
-      router.boot();
-    }
-    for (let n = 1; !router.done; n++) {
-      if (!router.step()) break;
-      if ((n & 63) === 0 && shouldStop()) return false;
-    }
-    this.result = finishRun(this.run);
-    return true;
-  }
-}
-
 export class SimDriver {
   private clock: number;
   private speedValue: number;
   private pausedValue: boolean;
-  private readonly log: LogLine[] = [];
+  private readonly log = new RunLog();
   private resultValue: RunResult | undefined;
   private version = 0;
   private cached: { version: number; frame: Frame } | undefined;
@@ -202,10 +120,8 @@ export class SimDriver {
   private readonly router: Router;
   /** Events the router has emitted so far (the next event's index in the trace). */
   private events = 0;
-  /** The background lines being folded: their kind, how many, from when, the last one. */
-  private fold: { kind: string; count: number; from: number; to: number; nodes: Set<string>; text: string } | undefined;
   private rehearsal: Rehearsal | undefined;
-  private violationValue: Omit<ViolationMark, 'reached'> | undefined;
+  private violationValue: Violation | undefined;
   private reached = false;
   /** What the current jump looks for; set to 'found' by the event that matches it. */
   private jump: { target: JumpTarget; found: boolean } | undefined;
@@ -239,19 +155,15 @@ export class SimDriver {
     const seeking = this.jump !== undefined && !this.jump.found;
     const hitFault = seeking && this.jump!.target === 'fault' && newFaults.length > 0;
     const hit = seeking && !hitFault && this.matches(this.jump!.target, event, index);
-    for (const fault of newFaults) {
-      this.flushFold();
-      this.push(`[t=${fault.t} net] SCHEDULE ${fault.text}`, hitFault ? 'target' : 'fault');
-    }
+    for (const fault of newFaults) this.log.add(`[t=${fault.t} net] SCHEDULE ${fault.text}`, hitFault ? 'target' : 'fault');
     if (hitFault) this.jump!.found = true;
     const text = formatEvent(event, emulation.describeMessage);
     if (text !== undefined) {
       const kind = atViolation || hit ? undefined : emulation.background?.(event);
-      if (kind !== undefined) this.addQuiet(kind, event, text);
+      if (kind !== undefined) this.log.addBackground(kind, event, text);
       else {
-        this.flushFold();
         const tone: LogTone = atViolation ? 'violation' : hit ? 'target' : event.kind === 'end' ? 'end' : FAULTS.has(event.kind) ? 'fault' : 'normal';
-        this.push(text, tone);
+        this.log.add(text, tone);
       }
     }
     if (atViolation) this.markViolation();
@@ -265,8 +177,8 @@ export class SimDriver {
   }
 
   /** What the jump keys (other than the violation) would stop at. */
-  private kinds(event: TraceEvent): Exclude<JumpTarget, 'violation'>[] {
-    const kinds: Exclude<JumpTarget, 'violation'>[] = [];
+  private kinds(event: TraceEvent): EventTarget[] {
+    const kinds: EventTarget[] = [];
     if (isFault(event)) kinds.push('fault');
     if (event.kind === 'crash') kinds.push('crash');
     if (event.kind === 'note' && this.run.emulation.diagram?.view.mark?.(event)?.strong === true) kinds.push('milestone');
@@ -289,32 +201,11 @@ export class SimDriver {
     return fresh;
   }
 
-  private push(text: string, tone: LogTone): void {
-    this.log.push({ key: this.log.length, text, tone });
-  }
-
-  private addQuiet(kind: string, event: TraceEvent, text: string): void {
-    if (this.fold && this.fold.kind !== kind) this.flushFold();
-    this.fold ??= { kind, count: 0, from: event.t, to: event.t, nodes: new Set(), text };
-    this.fold.count++;
-    this.fold.to = event.t;
-    this.fold.text = text;
-    if ('node' in event) this.fold.nodes.add(event.node);
-  }
-
-  /** The folded lines become one log line (a single one is shown as it is). */
-  private flushFold(): void {
-    const fold = this.fold;
-    if (!fold) return;
-    this.fold = undefined;
-    this.push(fold.count === 1 ? fold.text : `${foldText(fold)} (${[...fold.nodes].join(', ')})`, 'quiet');
-  }
-
   /** The live run is at the violation: say so in the log, and stop there to be looked at. */
   private markViolation(): void {
     const v = this.violationValue!;
     this.reached = true;
-    this.push(`[t=${v.t} check] ▶ VIOLATION: ${v.check} first failed here: ${v.detail.split('\n')[0]}`, 'violation');
+    this.log.add(`[t=${v.t} check] ▶ VIOLATION: ${v.check} first failed here: ${v.detail.split('\n')[0]}`, 'violation');
     this.pausedValue = true;
   }
 
@@ -344,7 +235,7 @@ export class SimDriver {
   advance(realMs: number, shouldYield?: () => boolean): void {
     if (this.pausedValue || this.router.done) return;
     // Nothing but background lines since the last line that matters: nothing to watch, go faster.
-    this.clock += ((this.fold ? QUIET_PACE : 1) * this.speedValue * realMs) / 1000;
+    this.clock += ((this.log.folded > 0 ? QUIET_PACE : 1) * this.speedValue * realMs) / 1000;
     const before = this.events;
     for (let n = 0; n < this.maxStepsPerTick; n++) {
       const next = this.router.nextAt();
@@ -369,8 +260,8 @@ export class SimDriver {
   stepOne(): void {
     if (this.router.done) return;
     const lines = this.log.length;
-    const folded = this.fold?.count ?? 0;
-    for (let n = 0; n < 100_000 && this.log.length === lines && (this.fold?.count ?? 0) === folded; n++) if (!this.router.step()) break;
+    const folded = this.log.folded;
+    for (let n = 0; n < 100_000 && this.log.length === lines && this.log.folded === folded; n++) if (!this.router.step()) break;
     this.clock = Math.max(this.clock, this.router.time);
     this.noticeValue = undefined;
     this.version++;
@@ -393,7 +284,7 @@ export class SimDriver {
     if (target !== 'violation' && this.options.rehearse) {
       // The rehearsal knows whether there is one ahead: never run off to the end for nothing.
       this.rehearse(() => false);
-      this.jumpTarget = this.rehearsal!.found[target].find((index) => index >= this.events);
+      this.jumpTarget = this.rehearsal!.next(target, this.events);
       if (this.jumpTarget === undefined) {
         this.noticeValue = `no ${JUMP_WORDS[target]} in the rest of the run`;
         return;
@@ -405,7 +296,7 @@ export class SimDriver {
     const found = this.jump.found || (endsAtEnd && this.router.done);
     this.jump = undefined;
     this.jumpTarget = undefined;
-    this.flushFold();
+    this.log.flush();
     this.pausedValue = true;
     this.clock = Math.max(this.clock, this.router.time);
     if (!found) this.noticeValue = this.router.done ? `no ${JUMP_WORDS[target]} in the rest of the run` : `no ${JUMP_WORDS[target]} within ${MAX_JUMP_STEPS} steps`;
@@ -432,7 +323,7 @@ export class SimDriver {
     this.rehearsal ??= new Rehearsal(this.options.rehearse!(), (event) => this.kinds(event), this.options.injected);
     if (this.rehearsal.done) return true;
     if (!this.rehearsal.advance(shouldStop)) return false;
-    this.violationValue = firstViolation(this.rehearsal.verdicts!);
+    this.violationValue = firstViolation(this.rehearsal.judged!.verdicts);
     // The live run may be past it already (no mark then: the verdicts will say it).
     if (this.violationValue?.event !== undefined && this.events > this.violationValue.event) this.reached = true;
     return true;
@@ -471,7 +362,7 @@ export class SimDriver {
       paused: this.pausedValue,
       ended: this.router.done ? summary.reason : undefined,
       views: this.router.views(),
-      log: this.log.slice(),
+      log: this.log.snapshot(),
       network: {
         inFlight: this.router.inFlight(),
         sent: summary.sent,
@@ -484,7 +375,7 @@ export class SimDriver {
       steps: summary.steps,
       replay: this.options.replay,
       violation: this.violationValue ? { ...this.violationValue, reached: this.reached || this.resultValue !== undefined } : undefined,
-      folding: this.fold && this.fold.count > 1 ? foldText(this.fold) : this.fold ? this.fold.text : undefined,
+      folding: this.log.folding,
       notice: this.noticeValue,
     };
     this.cached = { version: this.version, frame };
@@ -494,7 +385,7 @@ export class SimDriver {
   /** Once the router has ended, judge the run (once). */
   private settle(): void {
     if (this.router.done && !this.resultValue) {
-      this.flushFold();
+      this.log.flush();
       this.resultValue = finishRun(this.run);
       this.violationValue ??= firstViolation(this.resultValue.verdicts);
       this.version++;
@@ -503,11 +394,6 @@ export class SimDriver {
 }
 
 const JUMP_WORDS: Record<JumpTarget, string> = { violation: 'violation', fault: 'further fault', milestone: 'further milestone', crash: 'further crash' };
-
-/** `[t=300..600] … 12 quiet polls`. */
-function foldText(fold: { kind: string; count: number; from: number; to: number }): string {
-  return `[t=${fold.from}${fold.to !== fold.from ? `..${fold.to}` : ''}] … ${fold.count} ${fold.kind}`;
-}
 
 /** `<emulation> · seed 1 · mutant <name>` (the header shows REPLAY apart, in front). */
 export function frameTitle(config: Config): string {
