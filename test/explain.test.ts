@@ -39,7 +39,7 @@ test('explore: the plain report of quorum-too-small names the two quorums, and t
   const code = await main(['explore', 'configs/mutants/two-leaders.toml', '--mutant', 'quorum-too-small', '--seed', '1', '--runs', '50', '--out', out], cli.io);
   t.is(code, 1);
   const report = cli.out.join('\n');
-  t.regex(report, /agreement: slot \d+: .* \[first failed at t=\d+\]/);
+  t.regex(report, /agreement: slot \d+: leader \d decided .* under ballot [\d.]+ \(quorum acceptor \d\) at t=\d+, but leader \d decided .* under ballot [\d.]+ \(quorum acceptor \d\) at t=\d+ \[first failed at t=\d+\]/);
   t.regex(report, /^why:$/m);
   const quorumA = /quorum A: leader \d decided .* under ballot [\d.]+ at t=\d+ once \{(acceptor \d)\} accepted it \(1 of 3 acceptors\)/.exec(report);
   const quorumB = /quorum B: leader \d decided .* under the higher ballot [\d.]+ at t=\d+ once \{(acceptor \d)\} accepted it; before proposing, it had counted the promises of \{(acceptor \d)\}/.exec(report);

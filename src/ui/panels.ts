@@ -164,8 +164,9 @@ export interface VerdictLine {
   readonly detail: readonly string[];
 }
 
+/** Each verdict's lines; a failure says when it first failed, when the check knows. */
 export function verdictLines(verdicts: readonly Verdict[]): VerdictLine[] {
-  return verdicts.map((v) => ({ name: v.name, status: v.status, detail: v.detail.split('\n') }));
+  return verdicts.map((v) => ({ name: v.name, status: v.status, detail: `${v.detail}${v.at ? ` [first failed at t=${v.at.t}]` : ''}`.split('\n') }));
 }
 
 /** Rows the verdict panel needs at `width` columns (border and summary line included). */

@@ -57,7 +57,7 @@ export const describeLog = describeLogCommand;
 export const sameCommand = sameLogCommand;
 
 export class Agreement implements FactCheck {
-  private readonly first = new Map<number, { node: string; t: number; command: LogCommand; ballot?: Ballot; verb: string }>();
+  private readonly first = new Map<number, { node: string; t: number; command: LogCommand; ballot?: Ballot; quorum?: readonly string[]; verb: string }>();
   private violation: { detail: string; at: VerdictAt } | undefined;
 
   observe(noted: Noted): void {
@@ -65,14 +65,16 @@ export class Agreement implements FactCheck {
     if (this.violation || (fact.kind !== 'decide' && fact.kind !== 'apply') || fact.slot < 0) return;
     const verb = fact.kind === 'decide' ? 'decided' : 'applied';
     const ballot = fact.kind === 'decide' ? fact.ballot : undefined;
+    const quorum = fact.kind === 'decide' ? fact.quorum : undefined;
     const seen = this.first.get(fact.slot);
     if (!seen) {
-      this.first.set(fact.slot, { node, t, command: fact.command, verb, ...(ballot ? { ballot } : {}) });
+      this.first.set(fact.slot, { node, t, command: fact.command, verb, ...(ballot ? { ballot } : {}), ...(quorum ? { quorum } : {}) });
     } else if (!sameLogCommand(seen.command, fact.command)) {
-      const b = (x?: Ballot): string => (x ? ` under ballot ${ballotText(x)}` : '');
+      // Each decision with the ballot and the quorum that chose it, when the decider named them.
+      const b = (x?: Ballot, q?: readonly string[]): string => (x ? ` under ballot ${ballotText(x)}${q ? ` (quorum ${q.join(', ')})` : ''}` : '');
       const detail =
-        `slot ${fact.slot}: ${seen.node} ${seen.verb} ${describeLogCommand(seen.command)}${b(seen.ballot)} at t=${seen.t}, ` +
-        `but ${node} ${verb} ${describeLogCommand(fact.command)}${b(ballot)} at t=${t}`;
+        `slot ${fact.slot}: ${seen.node} ${seen.verb} ${describeLogCommand(seen.command)}${b(seen.ballot, seen.quorum)} at t=${seen.t}, ` +
+        `but ${node} ${verb} ${describeLogCommand(fact.command)}${b(ballot, quorum)} at t=${t}`;
       this.violation = { detail, at: atFact(noted) };
     }
   }
