@@ -2,7 +2,8 @@
  * Dashboard start-up: real time from spawning `mpkv run configs/default.toml` on a terminal
  * (a pseudo-terminal from `script`, 100x30) until the first dashboard frame is written; then
  * `q` is typed and the clean exit is awaited. Median of several runs, through `node` directly
- * and through `npx mpkv` (which adds npm's own start-up).
+ * (with the UI bundled, as built, and from its modules for comparison) and through `npx mpkv`
+ * (which adds npm's own start-up).
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +64,8 @@ export async function benchDashboard(runs = 5): Promise<string[]> {
   const lines = ['dashboard start-up (configs/default.toml, 100x30 pty, time to first frame):'];
   for (const [label, command, until] of [
     ['node dist/src/cli.js run', 'node dist/src/cli.js run configs/default.toml', FIRST_FRAME],
+    // For scale: the UI loaded from its modules instead of the bundle (scripts/bundle-ui.mjs).
+    ['  the same, UI modules', 'env MPKV_UI_MODULES=1 node dist/src/cli.js run configs/default.toml', FIRST_FRAME],
     ['npx mpkv run', 'npx --no-install mpkv run configs/default.toml', FIRST_FRAME],
     // For scale: the whole plain run, same pty, to its last line (no Ink loaded).
     ['baseline: run --plain, done', 'node dist/src/cli.js run configs/default.toml --plain', /checks? (passed|FAILED)/],

@@ -38,6 +38,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.stderr(`mpkv: unknown command ${JSON.stringify(name)} (expected run, check, explore or view; see mpkv --help)`);
     return 2;
   }
+  // The dashboard's UI library takes longest to load: start on it while the command loads.
+  if (name === 'run' && io === processIo && rest[0] !== undefined && process.stdout.isTTY && !rest.some((a) => ['--plain', '--json', '-h', '--help'].includes(a))) {
+    import('./commands/dashboard.js').catch(() => undefined);
+  }
   try {
     return await (await load())(joinNegativeValues(rest), io);
   } catch (e) {

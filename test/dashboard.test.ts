@@ -3,7 +3,7 @@
  * deterministic run (initial, mid-run after stepping, verdicts) driven through stdin and a
  * manual ticker, the layout at 80x24 with many nodes, and the non-TTY fallback.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,10 @@ import type { NodeView } from '../src/sim/router.js';
 import { Dashboard } from '../src/ui/components.js';
 import { LiveDashboard } from '../src/ui/dashboard.js';
 import { DEFAULT_SPEED, ManualTicker, SimDriver } from '../src/ui/driver.js';
-import { layoutPanels, networkLine, nodeLine as nodeLineOf, partitionsLine, roleSummary as roleSummaryOf } from '../src/ui/panels.js';
+import { layoutPanels, networkLine, nodeLine as nodeLineOf, partitionsLine, roleSummary as roleSummaryOf, wrapLogLine } from '../src/ui/panels.js';
+import { explorationConfig, explore, scheduleOptions } from '../src/explore/explore.js';
+import type { Schedule } from '../src/explore/schedule.js';
+import { describeFault } from '../src/explore/network.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DEFAULT = path.join(ROOT, 'configs/default.toml');
@@ -179,7 +182,7 @@ test.serial('dashboard: initial frame, stepping via stdin, and the verdict frame
   t.regex(initial, /leader 1 +preparing +ballot 1\.1 {2}promises 0\/2/);
   t.regex(initial, /client 1 +waiting +request 1\/5: /);
   t.regex(initial, /net in flight \d+ {2}delivered 0 {2}dropped 0 {2}duplicated 0 {2}partitions none/);
-  t.regex(initial, /space resume {2}n\/→ step {2}\+\/- speed {2}q quit/);
+  t.regex(initial, /space resume {2}n\/→ step {2}v violation {2}f fault {2}m milestone {2}c crash {2}\+\/- speed {2}q quit/);
 
   // Paused: ticks do nothing.
   await act(() => ticker.tick(1000));
@@ -267,7 +270,7 @@ test.serial('dashboard: 7 acceptors, 3 leaders, 10 clients fit 80x24, summarised
     t.true(lines.length < 24, `${label}: ${lines.length} lines`);
     for (const line of lines) t.true(line.length <= 80, `${label}: ${line.length} columns: ${line}`);
     t.regex(lines.join('\n'), /10 clients +summary +\d+\/50 requests completed/, label);
-    if (label === 'mid-run') t.regex(lines.join('\n'), /leader 3 +\S+ +ballot /, 'leaders keep a line each while there is room');
+    if (label === 'mid-run') t.regex(lines.join('\n'), /leader 3 +\S+ +b(allot )?\d+\.\d /, 'leaders keep a line each while there is room');
     if (label === 'end') t.regex(lines.join('\n'), /7 acceptors +summary +promised \d+\.\d by \d/);
     await unmount(ui);
   }
@@ -316,6 +319,164 @@ test.serial('dashboard: wide terminals put the nodes in two columns', async (t) 
   t.regex(out, /│ acceptor 1 .+ replica 1 /, 'two nodes on one row');
   t.true(livePart(out).split('\n').length < 30);
   await unmount(ui);
+});
+
+// ---- going to the point ------------------------------------------------------------------------------
+
+const twoLeaders = loadConfig(path.join(ROOT, 'configs/mutants/two-leaders.toml'));
+const quorumTooSmall: Config = { ...twoLeaders, mutants: { enable: ['quorum-too-small'] } };
+/** The replay of quorum-too-small's first counterexample (exploration, seed 1), as `mpkv run
+ *  --replay` opens it: paused, with a rehearsal of the same run. */
+let counterexample: Schedule | undefined;
+const replayDriver = (options: ConstructorParameters<typeof SimDriver>[1] = {}) => {
+  counterexample ??= explore(quorumTooSmall, { runs: 50, seed: 1 }).failure!.schedule;
+  const runConfig = explorationConfig(quorumTooSmall, counterexample.seed);
+  const fresh = () => startRun(runConfig, scheduleOptions(runConfig, counterexample!));
+  return new SimDriver(fresh(), { paused: true, replay: 'qts.replay.json', rehearse: fresh, ...options });
+};
+const fits = (t: ExecutionContext, frame: string, columns: number) => {
+  for (const line of frame.split('\n')) t.true(line.length <= columns, `${line.length} columns: ${line}`);
+};
+
+test.serial('dashboard: a replay reaches its violation in one key press, marked in the log and the bar', async (t) => {
+  const driver = replayDriver();
+  const ticker = new ManualTicker();
+  const ui = await mount(React.createElement(LiveDashboard, { driver, ticker, columns: 80, rows: 24 }));
+  await flush();
+  const opened = stripAnsi(ui.lastFrame()!);
+  t.regex(opened, /^ REPLAY {2}multipaxos · (seed \d+ · )?mutant quorum-too-small +t=0 ms {2}100 ms\/s {2}❚❚ paused$/m, 'REPLAY and the mutant in the header');
+  t.regex(opened, /❚❚ paused/);
+
+  await act(() => ui.stdin.write('v'));
+  const frame = stripAnsi(ui.lastFrame()!);
+  const violation = driver.snapshot().violation!;
+  t.like(violation, { check: 'agreement', reached: true });
+  t.regex(frame, new RegExp(`t=${violation.t} ms .*❚❚ paused`), 'stopped at the violation');
+  // The conflicting decision is the last protocol line, marked; then the VIOLATION line.
+  const log = driver.snapshot().log;
+  const marked = log.filter((l) => l.tone === 'violation');
+  t.is(marked.length, 2);
+  t.regex(marked[0]!.text, /^\[t=\d+ leader \d\] slot \d+ DECIDED .* \(ballot [\d.]+, quorum acceptor \d\)$/);
+  t.regex(marked[1]!.text, /^\[t=\d+ check\] ▶ VIOLATION: agreement first failed here: slot \d+: /);
+  t.regex(frame, /▶ VIOLATION: agreement first failed here/);
+  t.regex(frame, /^VIOLATION agreement at t=\d+: slot \d+: leader \d decided/m);
+  fits(t, frame, 80);
+
+  // Going back is impossible: v again says so, and the run is where it was.
+  await act(() => ui.stdin.write('v'));
+  t.regex(stripAnsi(ui.lastFrame()!), /the violation is behind \(t=\d+\): replay the run to see it happen/);
+  await unmount(ui);
+});
+
+test.serial('dashboard: f, m and c run to the next fault, milestone or crash, and say when there is none', async (t) => {
+  const driver = driverFor(parseConfig(FAULTY), { paused: true, rehearse: () => startRun(parseConfig(FAULTY)) });
+  const ticker = new ManualTicker();
+  const ui = await mount(React.createElement(LiveDashboard, { driver, ticker, columns: 100, rows: 30 }));
+  await flush();
+  await act(() => ui.stdin.write('c'));
+  let log = driver.snapshot().log;
+  t.like(log[log.length - 1], { text: '[t=30 acceptor 2] CRASH (volatile state and timers lost)', tone: 'target' });
+  t.regex(stripAnsi(ui.lastFrame()!), /t=30 ms .*❚❚ paused/);
+  await act(() => ui.stdin.write('c'));
+  t.regex(stripAnsi(ui.lastFrame()!), /no further crash in the rest of the run/);
+  t.is(driver.snapshot().time, 30, 'no crash ahead: the run stays where it was');
+
+  await act(() => ui.stdin.write('m'));
+  log = driver.snapshot().log;
+  const target = log.filter((l) => l.tone === 'target').pop()!;
+  t.regex(target.text, /^\[t=\d+ \w+ \d\] (slot \d+ DECIDED|DECISION slot \d+|LEARN slot \d+) /, 'a milestone: the diagram\'s strong badge (a decision)');
+
+  await act(() => ui.stdin.write('f'));
+  const fault = driver.snapshot().log.filter((l) => l.tone === 'target').pop()!;
+  t.regex(fault.text, /^\[t=\d+ (net\] (DROP|DUPLICATE|PARTITION)|acceptor 2\] RESTART)/);
+  await unmount(ui);
+});
+
+test('driver: a replay\'s held-back message shows in the log when it is sent, and f stops there', (t) => {
+  counterexample ??= explore(quorumTooSmall, { runs: 50, seed: 1 }).failure!.schedule;
+  const schedule: Schedule = { ...counterexample, messages: [...counterexample.messages, { from: 'leader 1', to: 'acceptor 2', n: 3, choice: 30 }] };
+  const runConfig = explorationConfig(quorumTooSmall, schedule.seed);
+  const networks = new WeakMap<object, ReturnType<typeof scheduleOptions>['network']>();
+  const fresh = () => {
+    const options = scheduleOptions(runConfig, schedule);
+    const run = startRun(runConfig, options);
+    networks.set(run, options.network);
+    return run;
+  };
+  const injected = (run: object) =>
+    (networks.get(run)?.injected ?? []).filter((f) => f.fault.kind === 'delay').map((f) => ({ t: f.t, text: describeFault(f).replace(/^t=\d+ /, '') }));
+  const driver = new SimDriver(fresh(), { paused: true, rehearse: fresh, injected });
+  t.false(driver.snapshot().log.some((l) => l.text.includes('SCHEDULE')), 'not yet sent');
+  driver.jumpTo('fault');
+  const log = driver.snapshot().log;
+  const last = log.find((l) => l.tone === 'target')!;
+  t.regex(last.text, /^\[t=(\d+) net\] SCHEDULE leader 1 -> acceptor 2 message #3 \((prepare|accept)\): held back 30ms$/);
+  t.true(log.length - log.indexOf(last) <= 4, 'among the last lines: those of the step that sent it');
+  t.is(driver.snapshot().time, Number(/t=(\d+)/.exec(last.text)![1]), 'stopped when it was sent');
+  t.is(log.filter((l) => l.text.includes('SCHEDULE')).length, 1);
+});
+
+test('driver: without a rehearsal the violation is known at the end, and v says it cannot tell before', (t) => {
+  const driver = replayDriver({ rehearse: undefined });
+  driver.jumpTo('violation');
+  t.regex(driver.snapshot().notice!, /cannot tell where the violation is/);
+  driver.togglePause();
+  while (!driver.done) driver.advance(10_000);
+  t.like(driver.snapshot().violation, { check: 'agreement', reached: true });
+});
+
+test('driver: with a replay the rehearsal runs in the background, and play stops at the violation', (t) => {
+  const driver = replayDriver({ paused: false, rehearseEarly: true });
+  driver.idle(() => false);
+  t.like(driver.snapshot().violation, { check: 'agreement', reached: false });
+  for (let i = 0; i < 10_000 && !driver.paused; i++) driver.advance(100);
+  const frame = driver.snapshot();
+  t.true(frame.paused);
+  t.is(frame.time, frame.violation!.t);
+  t.deepEqual(frame.log.filter((l) => l.tone === 'violation').length, 2, 'the violating decision and the VIOLATION line');
+});
+
+test('driver: quiet catch-up polls are folded into one line', (t) => {
+  const driver = driverFor(small());
+  while (!driver.done) driver.advance(10_000);
+  const log = driver.snapshot().log.map((l) => l.text);
+  t.false(log.some((l) => l.includes('(quiet: any decisions missed?)')), 'no poll line of its own');
+  const folded = log.filter((l) => /^\[t=\d+\.\.\d+\] … \d+ quiet catch-up polls \(/.test(l));
+  t.is(folded.length, 1, log.slice(-5).join('\n'));
+  t.regex(folded[0]!, /… 12 quiet catch-up polls \(leader 1, replica 1, replica 2\)$/);
+  t.regex(log[log.length - 1]!, /END \(clients-done\)/, 'then the end');
+  // Stepping through a quiet stretch counts the polls as they come.
+  const stepping = driverFor(small(), { paused: true });
+  while (!stepping.snapshot().folding) stepping.stepOne();
+  t.regex(stepping.snapshot().folding!, /CATCH-UP from slot 15/);
+  stepping.stepOne();
+  t.regex(stepping.snapshot().folding!, /^\[t=300\] … 2 quiet catch-up polls$/);
+});
+
+test('panels: a long log line wraps under its text, never into an orphan fragment', (t) => {
+  const line = '[t=79 leader 2] slot 7 DECIDED GET "b" (client 2 request 3) (ballot 3.2, quorum acceptor 3, acceptor 1)';
+  const wrapped = wrapLogLine(line, 60).split('\n');
+  t.true(wrapped.length > 1);
+  for (const l of wrapped) t.true(l.length <= 60, l);
+  for (const l of wrapped.slice(1)) t.true(l.startsWith(' '.repeat('[t=79 leader 2] '.length)), `indented: ${l}`);
+  t.is(wrapped.map((l) => l.trim()).join(' '), line);
+  t.is(wrapLogLine('short', 60), 'short');
+});
+
+test.serial('dashboard: at 80 and at 160 columns every line fits, leader rows whole', async (t) => {
+  const config = parseConfig('[topology]\nacceptors = 7\nleaders = 3\nreplicas = 2\nclients = 10\n');
+  const driver = driverFor(config);
+  driver.advance(500);
+  for (const columns of [80, 160]) {
+    const ui = await mount(React.createElement(LiveDashboard, { driver, ticker: new ManualTicker(), columns, rows: 30 }));
+    await flush();
+    const frame = stripAnsi(ui.lastFrame()!);
+    fits(t, frame, columns);
+    const leaders = frame.split('\n').flatMap((l) => [...l.matchAll(/leader \d +\S+ +(b(?:allot )?[\d.]+ .*?flight \d+(?: \([\d, -]+\))?)/g)].map((m) => m[1]!));
+    t.is(leaders.length, 3, `${columns} columns: a whole row per leader\n${frame}`);
+    for (const row of leaders) t.notRegex(row, /…$/);
+    await unmount(ui);
+  }
 });
 
 // ---- without a terminal ---------------------------------------------------------------------------

@@ -12,7 +12,8 @@ import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../emulations/api/emulation.js';
-import { failureReport, runSchedule, type ExploreOutcome, type Progress } from '../explore/explore.js';
+import { analyseFaults, failureReport, runSchedule, type ExploreOutcome, type Progress } from '../explore/explore.js';
+import type { RunResult } from '../emulations/run.js';
 import { exploreWithWorkers } from '../explore/pool.js';
 import { replayFileFor, writeReplayFile } from '../explore/replay.js';
 import { EMULATIONS, emulationOf, loadConfig } from '../emulations/index.js';
@@ -121,16 +122,23 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
   return reportViolation(io, file, config, outcome, { seconds, rate, mutant, out, judge });
 }
 
-function reportViolation(
+/** The emulation's explanation of a failed run (the one its diagram shows). */
+async function explanationOf(config: Config, run: RunResult): Promise<string[]> {
+  const { explainRun } = await import('../view/trace-adapter.js');
+  return explainRun(emulationOf(config), run.trace);
+}
+
+async function reportViolation(
   io: Io,
   file: string,
   config: Config,
   outcome: ExploreOutcome,
   how: { seconds: number; rate: string; mutant: string | undefined; out: string; judge: JudgeOptions },
-): number {
+): Promise<number> {
   const failure = outcome.failure!;
-  for (const line of failureReport(failure)) io.stdout(line);
   const run = failure.error === undefined ? runSchedule(config, failure.schedule, how.judge).result : undefined;
+  const extras = run ? { explanation: await explanationOf(config, run), faults: analyseFaults(config, failure, how.judge) } : {};
+  for (const line of failureReport(failure, extras)) io.stdout(line);
   writeReplayFile(how.out, replayFileFor(file, config, failure, run));
   io.stdout(`search: fast-check seed ${failure.seed}, path ${failure.path}; ${outcome.runs} schedule(s) in ${how.seconds.toFixed(1)}s (${how.rate})`);
   io.stdout(`  again: mpkv explore ${file} --seed ${failure.seed} --workers 1${how.mutant ? ` --mutant ${how.mutant}` : ''}`);

@@ -6,14 +6,16 @@
 import { parseArgs } from 'node:util';
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { loadConfig } from '../emulations/index.js';
-import { finishRun, startRun, type RunResult } from '../emulations/run.js';
+import { finishRun, startRun, type Run, type RunResult } from '../emulations/run.js';
+import { describeFault, type ScheduleNetwork } from '../explore/network.js';
+import type { InjectedNote } from '../ui/driver.js';
 import { formatEvent, formatSummary } from '../ui/plain.js';
 import { writeFileAtomic } from '../util/files.js';
 import { intFlag, UsageError, type Io } from './io.js';
 import type { CheckOptions } from '../../specs/linearizability.js';
 import { EXIT_CODES, statusLabel, summaryLine } from '../../specs/verdict.js';
 import { timeBudget } from '../util/budget.js';
-import { loadReplayFile, replayDivergence, type LoadedReplay } from '../explore/replay.js';
+import { loadReplayFile, replayDivergence, replayRun, type LoadedReplay } from '../explore/replay.js';
 import { decodeChoice } from '../explore/schedule.js';
 
 export const RUN_HELP = `Usage: mpkv run <config.toml> [options]
@@ -88,13 +90,37 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const writesFiles = Boolean(values['trace-json'] || values.history || values.html);
   let result: RunResult;
   if (io.tty && !values.plain && !values.json) {
-    const { runDashboard } = await import('../ui/dashboard.js');
-    const watched = await runDashboard(run, { speed: intFlag('speed', values.speed, 1), paused: replay !== undefined, replay: replay?.file });
-    if (!watched) {
+    const { runDashboard } = await import('./dashboard.js');
+    // The same run again, for the dashboard's rehearsal (a replay's network is fresh per run),
+    // and each run's schedule network, whose held-back messages the trace shows no event for.
+    const networks = new WeakMap<Run, ScheduleNetwork>();
+    if (replay) networks.set(run, replay.options.network as ScheduleNetwork);
+    const rehearse = (): Run => {
+      const options = replay ? replayRun(replay.replay, config, replay.file).options : {};
+      const copy = startRun(runConfig, { ...options, judge });
+      if (options.network) networks.set(copy, options.network as ScheduleNetwork);
+      return copy;
+    };
+    const watched = await runDashboard(run, {
+      speed: intFlag('speed', values.speed, 1),
+      paused: replay !== undefined,
+      replay: replay?.file,
+      rehearse,
+      rehearseEarly: replay !== undefined || runConfig.mutants.enable.length > 0,
+      ...(replay ? { injected: heldBack(networks) } : {}),
+    });
+    if (!watched.result) {
       io.stdout(`stopped at t=${router.time} ms before the run ended: not judged (${title})`);
+      const rehearsed = watched.rehearsed;
+      if (rehearsed) {
+        // The dashboard ran the same run to its end on the side: its verdicts are this run's.
+        io.stdout('the same run, played to its end on the side (the dashboard\'s rehearsal), is judged:');
+        const why = rehearsed.status === 'fail' ? await explanationOf(emulation, rehearsed) : [];
+        for (const line of report(runConfig, rehearsed, undefined, why)) io.stdout(line);
+      }
       return 1;
     }
-    result = watched;
+    result = watched.result;
   } else {
     if (!values.json) io.stdout(title);
     router.onEvent((e) => {
@@ -116,8 +142,25 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   if (values.html) writeFileAtomic(values.html, await diagramOf(values.html, emulation, result, title, replay));
   const diverged = replay ? replayDivergence(replay.replay, result) : undefined;
   if (diverged) io.stderr(`mpkv run: REPLAY DIVERGED from ${replay!.file}: ${diverged}. The code changed since the file was written; this run does not reproduce it.`);
-  if (!values.json) for (const line of report(runConfig, result, diverged)) io.stdout(line);
+  const why = result.status === 'fail' && !values.json ? await explanationOf(emulation, result) : [];
+  if (!values.json) for (const line of report(runConfig, result, diverged, why)) io.stdout(line);
   return EXIT_CODES[result.status];
+}
+
+/** A replay's held-back messages, per run, as the dashboard's log shows them (drops and
+ *  duplicates have trace events of their own). */
+function heldBack(networks: WeakMap<Run, ScheduleNetwork>): (run: Run) => readonly InjectedNote[] {
+  const noted = new WeakMap<Run, { seen: number; notes: InjectedNote[] }>();
+  return (run) => {
+    const injected = networks.get(run)?.injected ?? [];
+    const done = noted.get(run) ?? { seen: 0, notes: [] };
+    for (; done.seen < injected.length; done.seen++) {
+      const fault = injected[done.seen]!;
+      if (fault.fault.kind === 'delay') done.notes.push({ t: fault.t, text: describeFault(fault).replace(/^t=\d+ /, '') });
+    }
+    noted.set(run, done);
+    return done.notes;
+  };
 }
 
 /** The run as a message-sequence diagram: a page, or an SVG when `file` ends in .svg; failed
@@ -146,7 +189,15 @@ export function checkOptions(steps: string | undefined, timeoutMs: string | unde
   return { ...(max_steps === undefined ? {} : { max_steps }), ...(ms === undefined ? {} : { deadline: timeBudget(ms) }) };
 }
 
-export function report(config: Config, result: RunResult, diverged?: string): string[] {
+/** A failed run's violations in the emulation's words (what its diagram explains). */
+async function explanationOf(emulation: AnyEmulation, result: RunResult): Promise<string[]> {
+  const { explainRun } = await import('../view/trace-adapter.js');
+  return explainRun(emulation, result.trace);
+}
+
+/** The closing report: counts, verdicts (a failure with the time it first failed), and the
+ *  violation explained (`why`, from the emulation), if any. */
+export function report(config: Config, result: RunResult, diverged?: string, why: readonly string[] = []): string[] {
   const width = Math.max(...result.verdicts.map((v) => v.name.length));
   return [
     '',
@@ -155,7 +206,8 @@ export function report(config: Config, result: RunResult, diverged?: string): st
     ...result.counts,
     ...formatSummary(result.summary),
     'verdicts:',
-    ...result.verdicts.map((v) => `  ${v.name.padEnd(width)}  ${statusLabel(v.status).padEnd(7)}  ${v.detail}`),
+    ...result.verdicts.map((v) => `  ${v.name.padEnd(width)}  ${statusLabel(v.status).padEnd(7)}  ${v.detail}${v.at ? ` [first failed at t=${v.at.t}]` : ''}`),
+    ...(why.length > 0 ? ['why:', ...why.map((line) => `  ${line}`)] : []),
     summaryLine(result.verdicts),
   ];
 }

@@ -161,21 +161,96 @@ export function explore(config: Config, options: ExploreOptions): ExploreOutcome
 /** The number of faults a shrunk schedule needs: its size. */
 export const scheduleSize = faultCount;
 
-/** The violation, explained: failing verdicts, then the minimal schedule fault by fault. */
-export function failureReport(failure: Failure): string[] {
+// ---- which faults the violation needs ---------------------------------------------------------
+
+/** What one fault of a shrunk schedule did for the violation. */
+export interface FaultRole {
+  /** Without it the run passes (no check fails): the violation needs it. */
+  readonly needed: boolean;
+  /** Without it, these checks still fail (empty when needed). */
+  readonly stillFailing: readonly string[];
+}
+
+/** What re-running a shrunk schedule without each of its faults shows. */
+export interface FaultAnalysis {
+  /** Per crash, per partition, per injected message fault, in the schedule's order. */
+  readonly crashes: readonly FaultRole[];
+  readonly partitions: readonly FaultRole[];
+  readonly messages: readonly FaultRole[];
+  /** Does the run with none of the faults (the same seed) fail too? */
+  readonly faultFreeFails: boolean;
+}
+
+/**
+ * Re-runs the shrunk schedule once without each of its faults (and once without any). A
+ * schedule's normal delays do not depend on its faults (./network.ts), so leaving one fault out
+ * changes nothing else: if the violation remains, that fault was incidental (fast-check's
+ * shrinking keeps what it could not remove in one step, not only what is needed).
+ */
+export function analyseFaults(config: Config, failure: Failure, judge: JudgeOptions = {}): FaultAnalysis {
   const s = failure.schedule;
+  const role = (schedule: Schedule): FaultRole => {
+    const failed = failedVerdicts(runSchedule(config, schedule, judge).result).map((v) => v.name);
+    return { needed: failed.length === 0, stillFailing: failed };
+  };
+  const without = <T>(list: readonly T[], i: number): T[] => list.filter((_, k) => k !== i);
+  return {
+    crashes: s.crashes.map((_, i) => role({ ...s, crashes: without(s.crashes, i) })),
+    partitions: s.partitions.map((_, i) => role({ ...s, partitions: without(s.partitions, i) })),
+    messages: failure.injected.map((f) => role({ ...s, messages: s.messages.filter((m) => !(m.from === f.from && m.to === f.to && m.n === f.n)) })),
+    faultFreeFails: !role({ ...s, messages: [], crashes: [], partitions: [] }).needed,
+  };
+}
+
+/** What the report adds when it can: the violation in the emulation's words, and each fault's part. */
+export interface ReportExtras {
+  /** The violation explained (the emulation's explanation of the shrunk run). */
+  readonly explanation?: readonly string[];
+  readonly faults?: FaultAnalysis;
+}
+
+/** The time of the first failure (the earliest step a failing check names). */
+export function violationTime(verdicts: readonly Verdict[]): { t: number; check: string } | undefined {
+  const timed = verdicts.filter((v) => v.status === 'fail' && v.at).sort((a, b) => a.at!.t - b.at!.t);
+  return timed[0] ? { t: timed[0].at!.t, check: timed[0].name } : undefined;
+}
+
+/** The violation, explained: failing verdicts and why, then the minimal schedule fault by fault,
+ *  each placed in time against the violation and marked needed or incidental when known. */
+export function failureReport(failure: Failure, extras: ReportExtras = {}): string[] {
+  const s = failure.schedule;
+  const when = violationTime(failure.verdicts);
   const lines = [
     `VIOLATION after ${failure.runsToFind} schedule(s); shrunk in ${failure.shrinks} step(s) to ${scheduleSize(s)} fault(s), a run of ${failure.steps} steps (${failure.time_ms} ms virtual)`,
     ...(failure.error ? [`the run threw: ${failure.error}`] : []),
     'failed checks:',
-    ...failure.verdicts.map((v) => `  ${v.name}: ${v.detail}`),
-    `minimal schedule (run seed ${s.seed}):`,
+    ...failure.verdicts.map((v) => `  ${v.name}: ${v.detail}${v.at ? ` [first failed at t=${v.at.t}]` : ''}`),
   ];
+  if (extras.explanation && extras.explanation.length > 0) lines.push('why:', ...extras.explanation.map((l) => `  ${l}`));
+  const a = extras.faults;
+  const part = (role: FaultRole | undefined, t: number): string => {
+    const after = when && t > when.t ? `after the violation (t=${when.t}); ` : '';
+    if (!role) return after ? ` (${after.slice(0, -2)})` : '';
+    return role.needed
+      ? ` — NEEDED: without it no check fails`
+      : ` — incidental: ${after}without it ${role.stillFailing.join(', ')} still fail${role.stillFailing.length === 1 ? 's' : ''}`;
+  };
+  lines.push(`minimal schedule (run seed ${s.seed})${when ? `; the violation happened at t=${when.t} (${when.check})` : ''}:`);
   if (s.crashes.length === 0) lines.push('  crashes: none');
-  for (const c of s.crashes) lines.push(`  crash: ${c.node} down at t=${c.at_ms}, restarted at t=${c.restart_ms}`);
+  s.crashes.forEach((c, i) => lines.push(`  crash: ${c.node} down at t=${c.at_ms}, restarted at t=${c.restart_ms}${part(a?.crashes[i], c.at_ms)}`));
   if (s.partitions.length === 0) lines.push('  partitions: none');
-  for (const p of s.partitions) lines.push(`  partition: {${p.groups.map((g) => g.join(', ')).join('} | {')}} cut off from the rest, t=${p.start_ms}..${p.end_ms}`);
+  s.partitions.forEach((p, i) =>
+    lines.push(`  partition: {${p.groups.map((g) => g.join(', ')).join('} | {')}} cut off from the rest, t=${p.start_ms}..${p.end_ms}${part(a?.partitions[i], p.start_ms)}`),
+  );
   lines.push(`  messages: ${failure.injected.length} faulted (the rest normal)`);
-  for (const f of failure.injected) lines.push(`    ${describeFault(f)}`);
+  failure.injected.forEach((f, i) => lines.push(`    ${describeFault(f)}${part(a?.messages[i], f.t)}`));
+  if (a && scheduleSize(s) > 0) {
+    const needed = [...a.crashes, ...a.partitions, ...a.messages].filter((r) => r.needed).length;
+    lines.push(
+      a.faultFreeFails
+        ? '  none of these faults is needed: the same seed with no fault at all fails too (the broken rule needs only this interleaving)'
+        : `  ${needed} of ${scheduleSize(s)} fault(s) needed on their own; without all of them the run passes`,
+    );
+  }
   return lines;
 }

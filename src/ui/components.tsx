@@ -1,22 +1,26 @@
 /**
  * The dashboard's pure components: each renders readonly props (a `Frame` snapshot and the
  * terminal size) and nothing else. The log is Ink's `Static` (printed once, above the live
- * part, and left in the terminal's scrollback); the live part below it is sized to stay
+ * part, and left in the terminal's scrollback), each line fitted to the width (long lines
+ * wrap under their text, never into orphan fragments); the live part below it is sized to stay
  * shorter than the terminal, so Ink never has to clear the screen.
  *
- *   ... log lines ...
- *   ┌ mpkv <emulation> · seed 1 ──── t=123 ms  speed 100 ms/s  ▶ running ┐
+ *   ... log lines ...   (the violation's line in red, the line a jump stopped at inverted)
+ *    REPLAY  mpkv <emulation> · seed 1 · mutant x ─── t=123 ms  speed 100 ms/s  ❚❚ paused
+ *   ┌──────────────────────────────────────────────────────────────────────┐
  *   │ server 1    serving   ...the emulation's row for the node...        │
  *   │ client 1    waiting   ...                                           │
  *   └──────────────────────────────────────────────────────────────────────┘
  *   net  in flight 4  delivered 120  dropped 0  duplicated 0  partitions 1 active
  *       partitioned {server 1, client 1} | rest
- *   space pause  n/→ step  +/- speed  q quit
+ *   VIOLATION agreement at t=79: ...             (once known: ahead, or reached)
+ *   [t=300..600] … 12 quiet polls                (background lines being folded)
+ *   space pause  n/→ step  v violation  f fault  m milestone  c crash  +/- speed  q quit
  */
 import { Box, Static, Text } from 'ink';
 import { overallStatus, statusLabel, summaryLine, type Verdict, type VerdictStatus } from '../../specs/verdict.js';
-import type { Frame, LogLine } from './driver.js';
-import { layoutPanels, networkLine, partitionsLine, verdictHeight, verdictLines, type NodeLine, type PanelGroup, type Tone } from './panels.js';
+import type { Frame, LogLine, LogTone } from './driver.js';
+import { controlsText, ellipsis, layoutPanels, networkLine, partitionsLine, verdictHeight, verdictLines, wrapLogLine, type NodeLine, type PanelGroup, type Tone } from './panels.js';
 
 const TONE_COLOR: Record<Tone, string | undefined> = {
   normal: undefined,
@@ -29,28 +33,102 @@ const TONE_COLOR: Record<Tone, string | undefined> = {
 
 const STATUS_COLOR: Record<VerdictStatus, string> = { ok: 'green', fail: 'red', unknown: 'yellow' };
 
-export function LogView({ lines }: { readonly lines: readonly LogLine[] }) {
+const LOG_STYLE: Record<LogTone, { color?: string; bold?: boolean; inverse?: boolean; dimColor?: boolean }> = {
+  normal: {},
+  fault: { color: 'yellow' },
+  end: { color: 'magenta' },
+  violation: { color: 'red', bold: true, inverse: true },
+  target: { inverse: true },
+  quiet: { dimColor: true },
+};
+
+export function LogView({ lines, width }: { readonly lines: readonly LogLine[]; readonly width: number }) {
   return (
     <Static items={lines as LogLine[]}>
       {(line) => (
-        <Text key={line.key} color={line.tone === 'fault' ? 'yellow' : line.tone === 'end' ? 'magenta' : undefined}>
-          {line.text}
+        <Text key={line.key} {...LOG_STYLE[line.tone]}>
+          {wrapLogLine(line.text, width)}
         </Text>
       )}
     </Static>
   );
 }
 
-export function Header({ frame }: { readonly frame: Frame }) {
-  const status = frame.ended ? `■ ended (${frame.ended})` : frame.paused ? '❚❚ paused' : '▶ running';
+/**
+ * The header's title and speed in as many words as `width` allows: in full, then without
+ * `mpkv` and the word `speed`, then without the seed; REPLAY, the emulation, its mutants and
+ * the run's state always stay (the title is cut last).
+ */
+export function headerText(frame: Frame, width: number): { title: string; speed: string } {
+  const { emulation, seed, mutants } = frame.heading;
+  const badge = frame.replay ? ' REPLAY  ' : '';
+  const status = statusText(frame);
+  const mutant = mutants.length ? ` · mutant${mutants.length > 1 ? 's' : ''} ${mutants.join(', ')}` : '';
+  const candidates = [
+    { title: `mpkv ${emulation} · seed ${seed}${mutant}`, speed: `speed ${frame.speed} ms/s` },
+    { title: `${emulation} · seed ${seed}${mutant}`, speed: `${frame.speed} ms/s` },
+    { title: `${emulation}${mutant}`, speed: `${frame.speed} ms/s` },
+  ];
+  const room = (c: { speed: string }): number => width - badge.length - `t=${frame.time} ms  ${c.speed}  ${status}`.length - 2;
+  const fit = candidates.find((c) => c.title.length <= room(c)) ?? candidates[2]!;
+  return { title: ellipsis(fit.title, Math.max(4, room(fit))), speed: fit.speed };
+}
+
+const statusText = (frame: Frame): string => (frame.ended ? `■ ended (${frame.ended})` : frame.paused ? '❚❚ paused' : '▶ running');
+
+export function Header({ frame, width }: { readonly frame: Frame; readonly width: number }) {
+  const status = statusText(frame);
+  const { title, speed } = headerText(frame, width);
   return (
     <Box justifyContent="space-between">
-      <Text bold>mpkv {frame.title}</Text>
-      <Text>
-        t={frame.time} ms  speed {frame.speed} ms/s  <Text color={frame.ended ? 'magenta' : frame.paused ? 'yellow' : 'green'}>{status}</Text>
+      <Text wrap="truncate-end">
+        {frame.replay ? (
+          <Text inverse bold color="yellow">
+            {' REPLAY '}
+          </Text>
+        ) : null}
+        {frame.replay ? ' ' : ''}
+        <Text bold>{title}</Text>
       </Text>
+      <Box flexShrink={0}>
+        <Text wrap="truncate-end">
+          t={frame.time} ms  {speed}  <Text color={frame.ended ? 'magenta' : frame.paused ? 'yellow' : 'green'}>{status}</Text>
+        </Text>
+      </Box>
     </Box>
   );
+}
+
+/** Where the run breaks a check: ahead (jump with v) or reached. */
+export function ViolationBar({ frame }: { readonly frame: Frame }) {
+  const v = frame.violation;
+  if (!v) return null;
+  const when = Number.isFinite(v.t) ? `t=${v.t}` : 'the end';
+  const text = v.reached ? `VIOLATION ${v.check} at ${when}: ${v.detail.split('\n')[0]}` : `a violation ahead: ${v.check} fails at ${when} (v goes there)`;
+  return (
+    <Text wrap="truncate-end" color="red" bold={v.reached}>
+      {text}
+    </Text>
+  );
+}
+
+/** The last key's notice, or the background lines being folded. */
+export function StatusLine({ frame }: { readonly frame: Frame }) {
+  if (frame.notice) {
+    return (
+      <Text wrap="truncate-end" color="yellow">
+        {frame.notice}
+      </Text>
+    );
+  }
+  if (frame.folding) {
+    return (
+      <Text wrap="truncate-end" dimColor>
+        {frame.folding}
+      </Text>
+    );
+  }
+  return null;
 }
 
 export function NodeRow({ line, idWidth, stateWidth }: { readonly line: NodeLine; readonly idWidth: number; readonly stateWidth: number }) {
@@ -77,7 +155,7 @@ export function NodeColumn({ groups }: { readonly groups: readonly PanelGroup[] 
 
 export function NodePanels({ columns }: { readonly columns: readonly (readonly PanelGroup[])[] }) {
   return (
-    <Box borderStyle="round" borderColor="gray" paddingX={1} columnGap={3}>
+    <Box borderStyle="round" borderColor="gray" paddingX={1} columnGap={COLUMN_GAP}>
       {columns.map((groups, i) => (
         <NodeColumn key={i} groups={groups} />
       ))}
@@ -137,10 +215,10 @@ export function VerdictPanel({ verdicts, compact = false }: { readonly verdicts:
   );
 }
 
-export function Controls({ frame }: { readonly frame: Frame }) {
+export function Controls({ frame, width }: { readonly frame: Frame; readonly width: number }) {
   return (
     <Text color="gray" wrap="truncate-end">
-      {frame.ended ? 'q quit' : `space ${frame.paused ? 'resume' : 'pause'}  n/→ step  +/- speed  q quit`}
+      {controlsText({ ended: frame.ended !== undefined, paused: frame.paused }, width)}
     </Text>
   );
 }
@@ -155,6 +233,9 @@ export interface DashboardProps {
  *  a few rows left for the log to show through. */
 const CHROME_ROWS = 5;
 const LOG_ROWS = 3;
+/** The node panel's border and padding, and the gap between its two columns. */
+const PANEL_CHROME = 4;
+const COLUMN_GAP = 3;
 
 /** The whole screen for one frame. */
 export function Dashboard({ frame, columns, rows }: DashboardProps) {
@@ -164,17 +245,22 @@ export function Dashboard({ frame, columns, rows }: DashboardProps) {
   const compact = frame.verdicts !== undefined && rows - CHROME_ROWS - LOG_ROWS - fullRows < roles;
   const verdictRows = frame.verdicts ? (compact ? frame.verdicts.length + 3 : fullRows) : 0;
   const partitionRows = frame.network.partitions.length > 0 ? 1 : 0;
-  const budget = Math.max(1, rows - CHROME_ROWS - LOG_ROWS - verdictRows - partitionRows);
-  const panelColumns = layoutPanels(frame.emulation, frame.views, budget, columns >= 150 ? 2 : 1);
+  const extraRows = (frame.violation ? 1 : 0) + (frame.notice || frame.folding ? 1 : 0);
+  const budget = Math.max(1, rows - CHROME_ROWS - LOG_ROWS - verdictRows - partitionRows - extraRows);
+  const two = columns >= 150;
+  const columnWidth = two ? Math.floor((columns - PANEL_CHROME - COLUMN_GAP) / 2) : columns - PANEL_CHROME;
+  const panelColumns = layoutPanels(frame.emulation, frame.views, budget, two ? 2 : 1, columnWidth);
   return (
     <>
-      <LogView lines={frame.log} />
+      <LogView lines={frame.log} width={columns} />
       <Box flexDirection="column" width={columns}>
-        <Header frame={frame} />
+        <Header frame={frame} width={columns} />
         <NodePanels columns={panelColumns} />
         <NetworkBar frame={frame} />
         {frame.verdicts ? <VerdictPanel verdicts={frame.verdicts} compact={compact} /> : null}
-        <Controls frame={frame} />
+        <ViolationBar frame={frame} />
+        <StatusLine frame={frame} />
+        <Controls frame={frame} width={columns} />
       </Box>
     </>
   );

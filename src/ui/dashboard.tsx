@@ -4,13 +4,14 @@
  * simulation; `LiveDashboard` wires it to a ticker and the keyboard; the components
  * (components.tsx) only render its snapshots.
  *
- * Keys: space pause/resume, n or → one event, + / - speed ×2 / ÷2, q quit.
+ * Keys: space pause/resume, n or → one event, v the violation, f / m / c the next fault,
+ * milestone or crash (each pauses there), + / - speed ×2 / ÷2, q quit.
  */
 import { useEffect, useState } from 'react';
 import { render, useApp, useInput, useStdout } from 'ink';
 import type { Run, RunResult } from '../emulations/run.js';
 import { Dashboard } from './components.js';
-import { intervalTicker, SimDriver, type Ticker } from './driver.js';
+import { intervalTicker, REHEARSAL_MS_PER_TICK, SimDriver, type DriverOptions, type JumpTarget, type Ticker } from './driver.js';
 
 export interface DashboardOptions {
   /** Virtual milliseconds per real second (undefined: the default pace). */
@@ -19,7 +20,16 @@ export interface DashboardOptions {
   readonly paused: boolean;
   /** The replay file being played, if any. */
   readonly replay?: string | undefined;
+  /** A fresh copy of the run, for the driver's rehearsal (where does a check first fail?). */
+  readonly rehearse?: () => Run;
+  /** Rehearse in the background from the start (a replay, a mutant). */
+  readonly rehearseEarly?: boolean;
+  /** A replay's faults the trace shows no event for (see `DriverOptions.injected`). */
+  readonly injected?: DriverOptions['injected'];
 }
+
+/** The jump keys. */
+const JUMPS: Readonly<Record<string, JumpTarget>> = { v: 'violation', f: 'fault', m: 'milestone', c: 'crash' };
 
 export interface LiveDashboardProps {
   readonly driver: SimDriver;
@@ -57,6 +67,8 @@ export function LiveDashboard({ driver, ticker, columns, rows }: LiveDashboardPr
         // Keep each tick short so keys stay responsive at high speeds.
         const start = performance.now();
         driver.advance(realMs, () => performance.now() - start > 20);
+        const idle = performance.now();
+        driver.idle(() => performance.now() - idle > REHEARSAL_MS_PER_TICK);
         refresh();
       }),
     [driver, ticker],
@@ -66,6 +78,7 @@ export function LiveDashboard({ driver, ticker, columns, rows }: LiveDashboardPr
     if (input === 'q' || key.escape) return exit();
     if (input === ' ') driver.togglePause();
     else if (input === 'n' || key.rightArrow) driver.stepOne();
+    else if (JUMPS[input] !== undefined) driver.jumpTo(JUMPS[input]!);
     else if (input === '+' || input === '=') driver.faster();
     else if (input === '-' || input === '_') driver.slower();
     else return;
@@ -75,15 +88,21 @@ export function LiveDashboard({ driver, ticker, columns, rows }: LiveDashboardPr
   return <Dashboard frame={frame} columns={columns ?? size.columns} rows={rows ?? size.rows} />;
 }
 
+/** What the user watched: the judged run, or, when they quit before its end, the rehearsal's
+ *  judgement of the same run (if one was made: a jump, or a replay's background rehearsal). */
+export interface Watched {
+  readonly result: RunResult | undefined;
+  readonly rehearsed: RunResult | undefined;
+}
+
 /**
- * Shows the run live until the user quits (q, Esc or Ctrl+C). Returns the judged run, or
- * undefined when the user quit before it ended; the caller prints the report after Ink has
- * let go of the terminal, so the result stays on screen.
+ * Shows the run live until the user quits (q, Esc or Ctrl+C). The caller prints the report
+ * after Ink has let go of the terminal, so the result stays on screen.
  */
-export async function runDashboard(run: Run, options: DashboardOptions): Promise<RunResult | undefined> {
+export async function runDashboard(run: Run, options: DashboardOptions): Promise<Watched> {
   const driver = new SimDriver(run, options);
   const instance = render(<LiveDashboard driver={driver} ticker={intervalTicker()} />, { exitOnCtrlC: true, patchConsole: true });
   await instance.waitUntilExit();
   instance.cleanup();
-  return driver.result;
+  return { result: driver.result, rehearsed: driver.rehearsed };
 }

@@ -31,14 +31,15 @@ function roleSpec(emulation: AnyEmulation, role: string): Role | undefined {
   return emulation.roles.find((r) => r.name === role);
 }
 
-/** The line for one node. A crashed node has lost its state: the line says so, and whether it comes back. */
-export function nodeLine(emulation: AnyEmulation, view: NodeView): NodeLine {
+/** The line for one node (its detail fitted to `width` columns, when given). A crashed node has
+ *  lost its state: the line says so, and whether it comes back. */
+export function nodeLine(emulation: AnyEmulation, view: NodeView, width?: number): NodeLine {
   if (view.status === 'crashed') {
     const detail = view.restartPending ? 'volatile state lost; waits for its planned restart' : 'crashed for good (no restart planned)';
     return { id: view.id, role: view.role, state: 'CRASHED', detail, tone: 'bad' };
   }
   const spec = roleSpec(emulation, view.role);
-  const row = view.context === undefined || !spec ? { state: topState(view.state), detail: '-', tone: 'normal' as Tone } : spec.row(view);
+  const row = view.context === undefined || !spec ? { state: topState(view.state), detail: '-', tone: 'normal' as Tone } : spec.row(view, width);
   return { id: view.id, role: view.role, state: row.state, detail: row.detail, tone: view.status === 'finished' ? 'dim' : row.tone };
 }
 
@@ -69,9 +70,21 @@ export interface PanelGroup {
 
 /**
  * Groups the nodes by role (in the emulation's order) and fits them into `budget` lines (per
- * column when `columns` is 2): the roles the emulation says to summarise first go first.
+ * column when `columns` is 2): the roles the emulation says to summarise first go first. With
+ * `width` (the columns of one panel column), each row's detail is fitted to what is left of it
+ * after the name and state.
  */
-export function layoutPanels(emulation: AnyEmulation, views: readonly NodeView[], budget: number, columns: 1 | 2 = 1): PanelGroup[][] {
+export function layoutPanels(emulation: AnyEmulation, views: readonly NodeView[], budget: number, columns: 1 | 2 = 1, width?: number): PanelGroup[][] {
+  const laid = layoutRoles(emulation, views, budget, columns);
+  if (width === undefined) return laid;
+  return laid.map((col) => {
+    const lines = col.flatMap((g) => g.lines);
+    const detailWidth = Math.max(8, width - Math.max(0, ...lines.map((l) => l.id.length)) - Math.max(0, ...lines.map((l) => l.state.length)) - 2);
+    return col.map((g) => (g.summarised ? g : { ...g, lines: g.lines.map((l) => nodeLine(emulation, views.find((v) => v.id === l.id)!, detailWidth)) }));
+  });
+}
+
+function layoutRoles(emulation: AnyEmulation, views: readonly NodeView[], budget: number, columns: 1 | 2): PanelGroup[][] {
   const order = [...emulation.roles.map((r) => r.name), ...new Set(views.map((v) => v.role))];
   const byRole = [...new Set(order)].map((role) => ({ role, views: views.filter((v) => v.role === role) })).filter((g) => g.views.length > 0);
   const priority = (role: string): number => roleSpec(emulation, role)?.summariseFirst ?? 0;
@@ -151,8 +164,9 @@ export interface VerdictLine {
   readonly detail: readonly string[];
 }
 
+/** Each verdict's lines; a failure says when it first failed, when the check knows. */
 export function verdictLines(verdicts: readonly Verdict[]): VerdictLine[] {
-  return verdicts.map((v) => ({ name: v.name, status: v.status, detail: v.detail.split('\n') }));
+  return verdicts.map((v) => ({ name: v.name, status: v.status, detail: `${v.detail}${v.at ? ` [first failed at t=${v.at.t}]` : ''}`.split('\n') }));
 }
 
 /** Rows the verdict panel needs at `width` columns (border and summary line included). */
@@ -165,4 +179,60 @@ export function verdictHeight(verdicts: readonly Verdict[], width: number): numb
     0,
   );
   return rows + 3;
+}
+
+// ---- fitting text to the terminal ------------------------------------------------------------
+
+/**
+ * A log line fitted to `width` columns: wrapped at spaces, the continuation lines indented under
+ * the text that follows the line's `[t=… node]` prefix, so that nothing wraps into an orphan
+ * fragment at the left margin (a word longer than a line is cut where it must).
+ */
+export function wrapLogLine(text: string, width: number): string {
+  if (text.length <= width || width < 20) return text;
+  const prefix = /^\[[^\]]*\] /.exec(text)?.[0].length ?? 0;
+  const indent = ' '.repeat(Math.min(prefix, Math.floor(width / 3)));
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const room = width - (lines.length === 0 ? 0 : indent.length);
+    if (line.length > 0 && line.length + 1 + word.length > room) {
+      lines.push(line);
+      line = '';
+    }
+    let rest = line.length > 0 ? `${line} ${word}` : word;
+    while (rest.length > width - (lines.length === 0 ? 0 : indent.length)) {
+      const cut = width - (lines.length === 0 ? 0 : indent.length);
+      lines.push(rest.slice(0, cut));
+      rest = rest.slice(cut);
+    }
+    line = rest;
+  }
+  if (line.length > 0) lines.push(line);
+  return lines.map((l, i) => (i === 0 ? l : `${indent}${l}`)).join('\n');
+}
+
+/** `text` cut to `width` columns, with an ellipsis when it was longer. */
+export function ellipsis(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
+
+/** The key hints that fit `width`, least needed dropped first (`q quit` always stays). */
+export function controlsText(state: { ended: boolean; paused: boolean }, width: number): string {
+  if (state.ended) return 'q quit';
+  const hints: Array<[string, number]> = [
+    [`space ${state.paused ? 'resume' : 'pause'}`, 1],
+    ['n/→ step', 2],
+    ['v violation', 1],
+    ['f fault', 3],
+    ['m milestone', 4],
+    ['c crash', 5],
+    ['+/- speed', 6],
+    ['q quit', 0],
+  ];
+  for (let drop = 7; drop >= 0; drop--) {
+    const text = hints.filter(([, p]) => p <= drop).map(([h]) => h).join('  ');
+    if (text.length <= width) return text;
+  }
+  return 'q quit';
 }

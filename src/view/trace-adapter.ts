@@ -131,6 +131,18 @@ export function runDiagram(emulation: AnyEmulation, trace: readonly TraceEvent[]
   });
 }
 
+/**
+ * A run's violations in the emulation's words, as lines of text: the explanation its diagram
+ * shows above the picture (none when the emulation has no explanation or nothing failed). The
+ * plain reports of `mpkv run` and `mpkv explore` print it.
+ */
+export function explainRun(emulation: AnyEmulation, trace: readonly TraceEvent[]): string[] {
+  const spec = diagramSpecOf(emulation);
+  if (!spec.explain) return [];
+  const { events } = diagramEvents(trace);
+  return spec.explain(events, lanesOf(events, spec.laneOrder)).flatMap((x) => x.lines);
+}
+
 /** The self-contained HTML page of a run (what `mpkv run --html` and `mpkv view` write). */
 export function renderRunHtml(emulation: AnyEmulation, trace: readonly TraceEvent[], options: RunViewOptions = {}): string {
   return renderDiagramPage(runDiagram(emulation, trace, options));

@@ -51,8 +51,10 @@ export interface Role {
   readonly crashable: boolean;
   /** When the dashboard is short of lines, higher numbers are summarised first. */
   readonly summariseFirst: number;
-  /** The dashboard line of a node that is up (crashed nodes are drawn by the core). */
-  row(view: NodeView): RowText;
+  /** The dashboard line of a node that is up (crashed nodes are drawn by the core). `width`,
+   *  when given, is the columns its detail may take: a row should abbreviate to fit (what does
+   *  not fit is cut off at the end). */
+  row(view: NodeView, width?: number): RowText;
   /** One line for all nodes of this role, when there is no room for one each (crashed nodes
    *  have no context; the core adds how many are down). */
   summary(views: readonly NodeView[]): string;
@@ -147,6 +149,12 @@ export interface Emulation<S = any, M extends Envelope = any, F extends FactBase
   /** Its part of the message-sequence diagram (without one, messages are labelled by
    *  `describeMessage`). */
   readonly diagram?: DiagramSpec<M, F>;
+  /**
+   * Steady-state chatter in the run's log (polling, heartbeats): a short plural name for its
+   * kind (`quiet polls`), or undefined for an event that matters. The dashboard folds a run of
+   * consecutive such lines into one line (`… 12 quiet polls`).
+   */
+  background?(event: TraceEvent<M, F>): string | undefined;
   /** Deliberately broken variants: name -> what is broken. */
   readonly mutants: Readonly<Record<string, string>>;
   /** Once every client has finished: have the nodes settled, so the run can end before

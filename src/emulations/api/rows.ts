@@ -1,6 +1,7 @@
 /**
- * Small helpers for an emulation's dashboard rows (./api.ts `Role.row` and `Role.summary`):
- * the words for a machine's state, number ranges, and spans.
+ * Small helpers for an emulation's dashboard rows (./emulation.ts `Role.row` and
+ * `Role.summary`): the words for a machine's state, number ranges, spans, and a detail that
+ * abbreviates itself to fit the width it is given.
  */
 
 /** `preempted.backingOff` for nested XState values. */
@@ -35,4 +36,29 @@ export function numberRanges(numbers: Iterable<number>, max = 3): string {
 export function span(values: readonly number[]): string {
   const [lo, hi] = [Math.min(...values), Math.max(...values)];
   return lo === hi ? `${lo}` : `${lo}-${hi}`;
+}
+
+/** One part of a row's detail: its full words, shorter ones, and whether it may be left out. */
+export interface RowPart {
+  readonly full: string;
+  readonly short?: string;
+  /** May be dropped when even the short forms do not fit (dropped from the last one back). */
+  readonly optional?: boolean;
+}
+
+/**
+ * The parts joined by two spaces: in full if that fits `width`, else in their short forms, else
+ * without their optional parts (the last ones first). Without a width, in full.
+ */
+export function fitParts(parts: readonly RowPart[], width?: number): string {
+  const join = (ps: readonly string[]): string => ps.join('  ');
+  const full = join(parts.map((p) => p.full));
+  if (width === undefined || full.length <= width) return full;
+  const short = parts.map((p) => p.short ?? p.full);
+  if (join(short).length <= width) return join(short);
+  const kept = parts.map((p, i) => ({ text: short[i]!, optional: p.optional === true }));
+  for (let i = kept.length - 1; i >= 0 && join(kept.map((k) => k.text)).length > width; i--) {
+    if (kept[i]!.optional) kept.splice(i, 1);
+  }
+  return join(kept.map((k) => k.text));
 }

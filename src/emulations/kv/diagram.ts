@@ -69,7 +69,11 @@ export function explainLinearizability(events: readonly KvEvent[]): DiagramExpla
   const where = e.refuted
     ? 'fits no linearization at all'
     : `cannot be placed after the ${e.prefix.length} operation(s) that can (${e.stateAfterPrefix})`;
-  const lines = [`LINEARIZABILITY VIOLATED on key ${key}: ${culprit} (client process ${e.culprit.process}) ${where}.`, ...e.rejections.map((r) => `  - ${r}`)];
+  const lines = [
+    `LINEARIZABILITY VIOLATED on key ${key}: ${culprit} (client process ${e.culprit.process}) ${where}.`,
+    ...e.rejections.map((r) => `  - ${r}`),
+    ...keyOperations(e.partitionOps, e.culprit.id, e.prefix.map((op) => op.id), (time) => at(time).map((i) => events[i]!.t)[0], describe, key),
+  ];
   // A refutation names the operations its argument rests on; otherwise every other operation on the key is evidence.
   const others = e.refuted && e.involved ? e.involved : e.partitionOps.filter((op) => op.id !== e.culprit.id);
   const highlights: Highlight[] = [
@@ -83,4 +87,32 @@ export function explainLinearizability(events: readonly KvEvent[]): DiagramExpla
     },
   ];
   return [{ lines, highlights }];
+}
+
+/** The operations on the failing key, in call order, each with its client, its interval in
+ *  virtual time, and its place: in the linearizable prefix (#k), or the one that cannot be
+ *  placed. At most `max` lines, those nearest the culprit first kept. */
+function keyOperations<O extends { id: number; process: number; call: number; ret: number; input: KvCommand; output?: KvResult | undefined }>(
+  ops: readonly O[],
+  culprit: number,
+  prefix: readonly number[],
+  timeOf: (position: number) => number | undefined,
+  describe: (input: KvCommand, output: KvResult | undefined) => string,
+  key: string,
+  max = 12,
+): string[] {
+  const sorted = [...ops].sort((a, b) => a.call - b.call);
+  const c = sorted.findIndex((op) => op.id === culprit);
+  const from = Math.max(0, Math.min(c - Math.floor(max / 2), sorted.length - max));
+  const shown = sorted.slice(from, from + max);
+  const span = (op: O): string => {
+    const start = timeOf(op.call);
+    const end = Number.isFinite(op.ret) ? timeOf(op.ret) : undefined;
+    return `t=${start ?? '?'}..${end ?? 'pending'}`;
+  };
+  const place = (op: O): string => (op.id === culprit ? '  <- cannot be placed' : prefix.includes(op.id) ? `  (#${prefix.indexOf(op.id) + 1} in the order found)` : '');
+  return [
+    `  the operations on key ${key} (${ops.length}${ops.length > shown.length ? `, ${shown.length} around it shown` : ''}):`,
+    ...shown.map((op) => `    client process ${op.process}  ${span(op)}  ${describe(op.input, op.output)}${place(op)}`),
+  ];
 }

@@ -9,10 +9,10 @@ import type { NodeView } from '../../sim/router.js';
 import type { TraceEvent } from '../../sim/trace.js';
 import { formatMpkvHistory, invokeEvent, okEvent, type MpkvHistoryEvent } from '../../../specs/formats/mpkv.js';
 import { liveness, type ClientEnd } from '../../../specs/liveness.js';
-import { guarded, type Verdict } from '../../../specs/verdict.js';
+import { guarded, type Verdict, type VerdictAt } from '../../../specs/verdict.js';
 import type { JudgeOptions, RunEnd, RunJudge } from '../api/emulation.js';
 import { linearizabilityJudgeWith } from './linearizability.js';
-import { Agreement, convergence, FactReader, Integrity, Order, Validity, type FactCheck, type LearnerEnd } from './log-checks.js';
+import { Agreement, atFact, convergence, FactReader, Integrity, Order, Validity, type FactCheck, type LearnerEnd } from './log-checks.js';
 import type { KvFact } from './messages.js';
 
 /** What a run's facts add up to, for the summary and for explaining a stall. */
@@ -44,6 +44,8 @@ export function kvJudge(spec: KvJudgeSpec, options: JudgeOptions): RunJudge<neve
     ['order', new Order()],
   ];
   const history: MpkvHistoryEvent[] = [];
+  /** Where each history event was noted (for the step at which linearizability broke). */
+  const historyAt: VerdictAt[] = [];
   const completed = new Map<string, Set<number>>();
   let retries = 0;
   let decided = 0;
@@ -55,9 +57,12 @@ export function kvJudge(spec: KvJudgeSpec, options: JudgeOptions): RunJudge<neve
       if (!noted) return;
       for (const [, check] of checks) check.observe(noted);
       const fact = noted.fact;
-      if (fact.kind === 'invoke') history.push(invokeEvent(fact.client, fact.command, noted.t));
-      else if (fact.kind === 'complete') {
+      if (fact.kind === 'invoke') {
+        history.push(invokeEvent(fact.client, fact.command, noted.t));
+        historyAt.push(atFact(noted));
+      } else if (fact.kind === 'complete') {
         history.push(okEvent(fact.client, fact.command, fact.result, noted.t));
+        historyAt.push(atFact(noted));
         let seen = completed.get(noted.node);
         if (!seen) completed.set(noted.node, (seen = new Set()));
         seen.add(fact.request_id);
@@ -70,7 +75,7 @@ export function kvJudge(spec: KvJudgeSpec, options: JudgeOptions): RunJudge<neve
       const stalled = clients.some((c) => !c.down && c.completed < c.requests);
       const why = (): string[] => [...end.stalled, ...spec.stallReasons(end, { completed, retries, decided })];
       const verdicts: Verdict[] = [
-        guarded('linearizability', () => linearizability(history, options.witness === false ? undefined : agreement.requestsInLogOrder())),
+        guarded('linearizability', () => linearizability(history, options.witness === false ? undefined : agreement.requestsInLogOrder(), historyAt)),
         ...checks.map(([name, check]) => guarded(name, () => check.verdict())),
         guarded('convergence', () => convergence(learnerEnds(end.views, spec))),
         guarded('liveness', () => liveness(clients, `${end.summary.reason} at t=${end.summary.time_ms}`, stalled ? why() : [])),

@@ -13,20 +13,24 @@
  */
 import { storeToObject, type KvCommand, type KvStore } from '../../kv/kv.js';
 import type { Envelope, TraceEvent } from '../../sim/trace.js';
-import { fail, ok as pass, type Verdict } from '../../../specs/verdict.js';
+import { fail, ok as pass, type Verdict, type VerdictAt } from '../../../specs/verdict.js';
 import { ballotText, describeLogCommand, sameLogCommand, type Ballot, type KvFact, type LogCommand } from './messages.js';
 
 /** A fact, where and when it was noted. `life` counts the node's restarts: a restarted node
- *  has lost its volatile state, so per-node checks (integrity, order) start afresh. */
-export type Noted = { readonly t: number; readonly node: string; readonly life: number; readonly fact: KvFact };
+ *  has lost its volatile state, so per-node checks (integrity, order) start afresh. `event` is
+ *  the note's index in the run's trace (from 0), so a failure can name its first bad step. */
+export type Noted = { readonly t: number; readonly node: string; readonly life: number; readonly event: number; readonly fact: KvFact };
 
-/** Turns trace events into noted facts, one at a time, counting each node's restarts. */
+/** Turns trace events into noted facts, one at a time, counting each node's restarts and the
+ *  events read (every event of the run must be read, in order, for `event` to be its index). */
 export class FactReader {
   private readonly lives = new Map<string, number>();
+  private events = 0;
 
   read(e: TraceEvent<Envelope, KvFact>): Noted | undefined {
+    const event = this.events++;
     if (e.kind === 'restart') this.lives.set(e.node, (this.lives.get(e.node) ?? 0) + 1);
-    if (e.kind === 'note' && e.fact) return { t: e.t, node: e.node, life: this.lives.get(e.node) ?? 0, fact: e.fact };
+    if (e.kind === 'note' && e.fact) return { t: e.t, node: e.node, life: this.lives.get(e.node) ?? 0, event, fact: e.fact };
     return undefined;
   }
 }
@@ -36,6 +40,9 @@ export function factsOf(trace: readonly TraceEvent<Envelope, KvFact>[]): Noted[]
   const reader = new FactReader();
   return trace.flatMap((e) => reader.read(e) ?? []);
 }
+
+/** Where a fact was noted, for a failing verdict. */
+export const atFact = (n: Noted): VerdictAt => ({ t: n.t, event: n.event });
 
 /** A check that reads facts one at a time. */
 export interface FactCheck {
@@ -50,26 +57,30 @@ export const describeLog = describeLogCommand;
 export const sameCommand = sameLogCommand;
 
 export class Agreement implements FactCheck {
-  private readonly first = new Map<number, { node: string; t: number; command: LogCommand; ballot?: Ballot; verb: string }>();
-  private violation: string | undefined;
+  private readonly first = new Map<number, { node: string; t: number; command: LogCommand; ballot?: Ballot; quorum?: readonly string[]; verb: string }>();
+  private violation: { detail: string; at: VerdictAt } | undefined;
 
-  observe({ t, node, fact }: Noted): void {
+  observe(noted: Noted): void {
+    const { t, node, fact } = noted;
     if (this.violation || (fact.kind !== 'decide' && fact.kind !== 'apply') || fact.slot < 0) return;
     const verb = fact.kind === 'decide' ? 'decided' : 'applied';
     const ballot = fact.kind === 'decide' ? fact.ballot : undefined;
+    const quorum = fact.kind === 'decide' ? fact.quorum : undefined;
     const seen = this.first.get(fact.slot);
     if (!seen) {
-      this.first.set(fact.slot, { node, t, command: fact.command, verb, ...(ballot ? { ballot } : {}) });
+      this.first.set(fact.slot, { node, t, command: fact.command, verb, ...(ballot ? { ballot } : {}), ...(quorum ? { quorum } : {}) });
     } else if (!sameLogCommand(seen.command, fact.command)) {
-      const b = (x?: Ballot): string => (x ? ` under ballot ${ballotText(x)}` : '');
-      this.violation =
-        `slot ${fact.slot}: ${seen.node} ${seen.verb} ${describeLogCommand(seen.command)}${b(seen.ballot)} at t=${seen.t}, ` +
-        `but ${node} ${verb} ${describeLogCommand(fact.command)}${b(ballot)} at t=${t}`;
+      // Each decision with the ballot and the quorum that chose it, when the decider named them.
+      const b = (x?: Ballot, q?: readonly string[]): string => (x ? ` under ballot ${ballotText(x)}${q ? ` (quorum ${q.join(', ')})` : ''}` : '');
+      const detail =
+        `slot ${fact.slot}: ${seen.node} ${seen.verb} ${describeLogCommand(seen.command)}${b(seen.ballot, seen.quorum)} at t=${seen.t}, ` +
+        `but ${node} ${verb} ${describeLogCommand(fact.command)}${b(ballot, quorum)} at t=${t}`;
+      this.violation = { detail, at: atFact(noted) };
     }
   }
 
   verdict(): Verdict {
-    return this.violation ? fail('agreement', this.violation) : pass('agreement', `${this.first.size} slot(s), one command each`);
+    return this.violation ? fail('agreement', this.violation.detail, this.violation.at) : pass('agreement', `${this.first.size} slot(s), one command each`);
   }
 
   /** The client requests of the log, in slot order, each once (its first slot): the order they
@@ -92,9 +103,10 @@ export class Agreement implements FactCheck {
 export class Validity implements FactCheck {
   private readonly invoked = new Map<string, KvCommand>();
   private checked = 0;
-  private violation: string | undefined;
+  private violation: { detail: string; at: VerdictAt } | undefined;
 
-  observe({ t, node, fact }: Noted): void {
+  observe(noted: Noted): void {
+    const { t, node, fact } = noted;
     if (this.violation) return;
     if (fact.kind === 'invoke') this.invoked.set(`${fact.client}/${fact.request_id}`, fact.command);
     if ((fact.kind !== 'decide' && fact.kind !== 'apply') || fact.command.kind === 'noop') return;
@@ -102,18 +114,19 @@ export class Validity implements FactCheck {
     const { client, request_id, command } = fact.command;
     const sent = this.invoked.get(`${client}/${request_id}`);
     if (!sent || JSON.stringify(sent) !== JSON.stringify(command)) {
-      this.violation = `${node} ${fact.kind === 'decide' ? 'decided' : 'applied'} ${describeLogCommand(fact.command)} at t=${t}, which no client sent`;
+      const detail = `${node} ${fact.kind === 'decide' ? 'decided' : 'applied'} ${describeLogCommand(fact.command)} at t=${t}, which no client sent`;
+      this.violation = { detail, at: atFact(noted) };
     }
   }
 
   verdict(): Verdict {
-    return this.violation ? fail('validity', this.violation) : pass('validity', `${this.checked} decided/applied command(s), all sent by clients or no-ops`);
+    return this.violation ? fail('validity', this.violation.detail, this.violation.at) : pass('validity', `${this.checked} decided/applied command(s), all sent by clients or no-ops`);
   }
 }
 
 export class Integrity implements FactCheck {
   private readonly applied = new Map<string, { t: number; slot: number }>();
-  private violation: string | undefined;
+  private violation: { detail: string; at: VerdictAt } | undefined;
 
   observe(noted: Noted): void {
     const { t, fact } = noted;
@@ -122,20 +135,21 @@ export class Integrity implements FactCheck {
     const key = `${node}|${fact.command.client}/${fact.command.request_id}`;
     const before = this.applied.get(key);
     if (before) {
-      this.violation = `${node} applied ${describeLogCommand(fact.command)} twice: slot ${before.slot} at t=${before.t} and slot ${fact.slot} at t=${t}`;
+      const detail = `${node} applied ${describeLogCommand(fact.command)} twice: slot ${before.slot} at t=${before.t} and slot ${fact.slot} at t=${t}`;
+      this.violation = { detail, at: atFact(noted) };
       return;
     }
     this.applied.set(key, { t, slot: fact.slot });
   }
 
   verdict(): Verdict {
-    return this.violation ? fail('integrity', this.violation) : pass('integrity', `${this.applied.size} request application(s), none repeated on a node`);
+    return this.violation ? fail('integrity', this.violation.detail, this.violation.at) : pass('integrity', `${this.applied.size} request application(s), none repeated on a node`);
   }
 }
 
 export class Order implements FactCheck {
   private readonly next = new Map<string, number>();
-  private violation: string | undefined;
+  private violation: { detail: string; at: VerdictAt } | undefined;
 
   observe(noted: Noted): void {
     const { t, fact } = noted;
@@ -143,14 +157,14 @@ export class Order implements FactCheck {
     const node = incarnation(noted);
     const expected = this.next.get(node) ?? 0;
     if (fact.slot !== expected) {
-      this.violation = `${node} applied slot ${fact.slot} at t=${t} before slot ${expected}`;
+      this.violation = { detail: `${node} applied slot ${fact.slot} at t=${t} before slot ${expected}`, at: atFact(noted) };
       return;
     }
     this.next.set(node, expected + 1);
   }
 
   verdict(): Verdict {
-    return this.violation ? fail('order', this.violation) : pass('order', `${this.next.size} node incarnation(s) applied their log in slot order`);
+    return this.violation ? fail('order', this.violation.detail, this.violation.at) : pass('order', `${this.next.size} node incarnation(s) applied their log in slot order`);
   }
 }
 

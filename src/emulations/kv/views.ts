@@ -26,6 +26,7 @@ export function storeText(store: KvStore | undefined, max = 6): string {
   if (!store || store.size === 0) return '{}';
   const keys = [...store.keys()].sort();
   const shown = keys.slice(0, max).map((k) => `${k}=${store.get(k)}`);
+  if (shown.length === 0) return `{${keys.length} keys}`;
   return `{${shown.join(', ')}${keys.length > max ? `, +${keys.length - max}` : ''}}`;
 }
 
@@ -56,8 +57,12 @@ export const clientRole: Role = {
   },
 };
 
-export function learnerDetail(ctx: LearnerCtx): string {
-  return `applied ${ctx.applied ?? 0}  store ${storeText(ctx.rsm?.store)}`;
+/** `applied 15  store {a=val_3, c=val_9}`, showing as many of the store's keys as fit `width`. */
+export function learnerDetail(ctx: LearnerCtx, width?: number): string {
+  const text = (max: number): string => `applied ${ctx.applied ?? 0}  store ${storeText(ctx.rsm?.store, max)}`;
+  let max = 6;
+  while (width !== undefined && max > 0 && text(max).length > width) max--;
+  return text(max);
 }
 
 /** `applied 12-15` over learners. */

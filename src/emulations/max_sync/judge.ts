@@ -14,7 +14,7 @@
 import type { NodeView } from '../../sim/router.js';
 import type { TraceEvent } from '../../sim/trace.js';
 import { liveness } from '../../../specs/liveness.js';
-import { fail, guarded, ok, type Verdict } from '../../../specs/verdict.js';
+import { fail, guarded, ok, type Verdict, type VerdictAt } from '../../../specs/verdict.js';
 import type { JudgeOptions, RunEnd, RunJudge } from '../api/emulation.js';
 import type { MaxSyncConfig } from './config.js';
 import type { Fact, Message } from './messages.js';
@@ -31,11 +31,14 @@ export function maxSyncJudge(config: MaxSyncConfig, _options: JudgeOptions): Run
   let lastAckT = 0;
   let lastRaiseT = 0;
   let writes = 0;
-  let decrease: string | undefined;
-  let invalid: string | undefined;
+  /** A failure: what, and the step at which it happened (the event's index in the trace). */
+  let decrease: { detail: string; at: VerdictAt } | undefined;
+  let invalid: { detail: string; at: VerdictAt } | undefined;
+  let events = 0;
 
   return {
     observe(e: TraceEvent<Message, Fact>): void {
+      const event = events++;
       if (e.kind !== 'note' || !e.fact) return;
       const fact = e.fact;
       if (fact.kind === 'write') {
@@ -50,9 +53,10 @@ export function maxSyncJudge(config: MaxSyncConfig, _options: JudgeOptions): Run
       } else if (fact.kind === 'held') {
         const before = last.get(e.node);
         if (!decrease && before && fact.value < before.value) {
-          decrease = `${e.node} held ${before.value} at t=${before.t}, then ${fact.value} at t=${e.t} (${fact.cause === 'start' ? 'after a restart' : `by a ${fact.cause}`})`;
+          const detail = `${e.node} held ${before.value} at t=${before.t}, then ${fact.value} at t=${e.t} (${fact.cause === 'start' ? 'after a restart' : `by a ${fact.cause}`})`;
+          decrease = { detail, at: { t: e.t, event } };
         }
-        if (!invalid && !sent.has(fact.value)) invalid = `${e.node} held ${fact.value} at t=${e.t}, which no client sent`;
+        if (!invalid && !sent.has(fact.value)) invalid = { detail: `${e.node} held ${fact.value} at t=${e.t}, which no client sent`, at: { t: e.t, event } };
         last.set(e.node, { value: fact.value, t: e.t });
         if (fact.cause !== 'start') lastRaiseT = e.t;
       }
@@ -65,8 +69,8 @@ export function maxSyncJudge(config: MaxSyncConfig, _options: JudgeOptions): Run
         .map((v) => ({ node: v.id, requests: config.workload.messages, completed: acked.get(v.id)?.size ?? 0, down: v.status === 'crashed' }));
       const stalled = clients.some((c) => !c.down && c.completed < c.requests);
       const verdicts: Verdict[] = [
-        guarded('monotonicity', () => (decrease ? fail('monotonicity', decrease) : ok('monotonicity', `${last.size} server(s), no number went down`))),
-        guarded('validity', () => (invalid ? fail('validity', invalid) : ok('validity', `every number held was sent by a client (${sent.size - 1} distinct), or is 0`))),
+        guarded('monotonicity', () => (decrease ? fail('monotonicity', decrease.detail, decrease.at) : ok('monotonicity', `${last.size} server(s), no number went down`))),
+        guarded('validity', () => (invalid ? fail('validity', invalid.detail, invalid.at) : ok('validity', `every number held was sent by a client (${sent.size - 1} distinct), or is 0`))),
         guarded('convergence', () => convergence(servers, maxAcked)),
         guarded('liveness', () => liveness(clients, `${end.summary.reason} at t=${end.summary.time_ms}`, stalled ? [...end.stalled, ...serverReasons(servers)] : [], 'writes')),
       ];

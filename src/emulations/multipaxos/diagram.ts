@@ -102,6 +102,8 @@ interface Decision {
   readonly slot: number;
   readonly command: LogCommand;
   readonly ballot?: Ballot;
+  /** The acceptors whose `accepted` the deciding leader counted (its decide fact names them). */
+  readonly quorum?: readonly string[];
   readonly verb: string;
 }
 
@@ -113,7 +115,16 @@ export function firstConflict(events: readonly RunEvent[]): [Decision, Decision]
     const e = events[i]!;
     if (e.kind !== 'note' || !e.fact || (e.fact.kind !== 'decide' && e.fact.kind !== 'apply') || e.fact.slot < 0) continue;
     const f = e.fact;
-    const d: Decision = { event: i, node: e.node, t: e.t, slot: f.slot, command: f.command, verb: f.kind === 'decide' ? 'decided' : 'applied', ...(f.kind === 'decide' && f.ballot ? { ballot: f.ballot } : {}) };
+    const d: Decision = {
+      event: i,
+      node: e.node,
+      t: e.t,
+      slot: f.slot,
+      command: f.command,
+      verb: f.kind === 'decide' ? 'decided' : 'applied',
+      ...(f.kind === 'decide' && f.ballot ? { ballot: f.ballot } : {}),
+      ...(f.kind === 'decide' && f.quorum ? { quorum: f.quorum } : {}),
+    };
     const seen = first.get(f.slot);
     if (!seen) first.set(f.slot, d);
     else if (!sameCommand(seen.command, f.command)) return [seen, d];
@@ -127,7 +138,7 @@ function withBallot(events: readonly RunEvent[], d: Decision): Decision {
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     if (e.kind === 'note' && e.fact?.kind === 'decide' && e.fact.slot === d.slot && e.fact.ballot && sameCommand(e.fact.command, d.command)) {
-      return { event: i, node: e.node, t: e.t, slot: d.slot, command: d.command, ballot: e.fact.ballot, verb: 'decided' };
+      return { event: i, node: e.node, t: e.t, slot: d.slot, command: d.command, ballot: e.fact.ballot, verb: 'decided', ...(e.fact.quorum ? { quorum: e.fact.quorum } : {}) };
     }
   }
   return d;
@@ -177,7 +188,12 @@ export function explainAgreement(events: readonly RunEvent[], lanes: readonly La
   if (!x.ballot || !y.ballot) return { lines, highlights, focus };
   // Order the two decisions by ballot: `lo` was chosen first in ballot order.
   const [lo, hi] = compareBallots(x.ballot, y.ballot) <= 0 ? [x, y] : [y, x];
-  const accepted = (d: Decision): number[] => deliveries(events, d.node, d.event, (m) => m.type === 'accepted' && m.slot === slot && sameBallot(m.ballot, d.ballot!));
+  // The acceptances each leader counted: the deliveries of their `accepted` (from the acceptors
+  // its decide fact names, when it names them).
+  const accepted = (d: Decision): number[] =>
+    deliveries(events, d.node, d.event, (m) => m.type === 'accepted' && m.slot === slot && sameBallot(m.ballot, d.ballot!)).filter(
+      (i) => !d.quorum || d.quorum.includes((events[i] as { from: string }).from),
+    );
   const firstAccept = events.findIndex((e) => e.kind === 'send' && e.from === hi.node && e.msg.type === 'accept' && sameBallot(e.msg.ballot, hi.ballot!));
   const promised = firstAccept < 0 ? [] : deliveries(events, hi.node, firstAccept, (m) => m.type === 'promise' && sameBallot(m.ballot, hi.ballot!));
   const from = (list_: number[]): string[] => list_.map((i) => (events[i] as { from: string }).from);

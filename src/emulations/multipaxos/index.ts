@@ -18,7 +18,7 @@ import { majority } from './rules.js';
 import { bench } from './bench.js';
 import { diagram } from './diagram.js';
 import { stallReasons } from './stall.js';
-import { acceptorRole, describeMessage, leaderRole, messageFields, replicaRole } from './views.js';
+import { acceptorRole, background, describeMessage, leaderRole, messageFields, replicaRole } from './views.js';
 
 export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
   name: 'multipaxos',
@@ -75,6 +75,7 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
   },
   roles: [acceptorRole, leaderRole, replicaRole, clientRole],
   describeMessage,
+  background,
   messageFields,
   diagram,
   mutants: MUTANTS,

@@ -117,12 +117,15 @@ export function armCatchUp<S extends LearnerState>(state: S, interval_ms: number
   return state;
 }
 
+/** Why a learner without a gap asks anyway (its note ends with it; views.ts folds such polls). */
+export const QUIET_POLL = 'quiet: any decisions missed?';
+
 /** The catch-up timer: ask a peer when a gap shows, or when no decision came for a while. */
 export function catchUpTick<S extends LearnerState>(state: S, interval_ms: number, out: Outbox): S {
   out.setTimer(CATCH_UP, interval_ms);
   if (state.peers.length === 0 || (!hasGap(state) && state.heard)) return { ...state, heard: false };
   const peer = state.peers[state.nextPeer % state.peers.length]!;
-  out.note(`CATCH-UP from slot ${state.applied} -> ${peer} (${hasGap(state) ? 'gap' : 'quiet: any decisions missed?'})`);
+  out.note(`CATCH-UP from slot ${state.applied} -> ${peer} (${hasGap(state) ? 'gap' : QUIET_POLL})`);
   out.send(peer, { type: 'catch-up', from_slot: state.applied });
   return { ...state, heard: false, nextPeer: state.nextPeer + 1 };
 }

@@ -8,10 +8,17 @@
  *   replica 1   learning    applied 15  store {a=val_3, c=val_9}
  */
 import type { NodeView } from '../../sim/router.js';
+import type { TraceEvent } from '../../sim/trace.js';
 import type { Role, RowText } from '../api/emulation.js';
 import { learnerDetail, learnersSummary, type LearnerCtx } from '../kv/views.js';
-import { numberRanges, span, stateText, topState } from '../api/rows.js';
-import { ballotText, compareBallots, type Ballot, type LogCommand, type Message, type PValue } from './messages.js';
+import { fitParts, numberRanges, span, stateText, topState, type RowPart } from '../api/rows.js';
+import { QUIET_POLL } from './learner.js';
+import { ballotText, compareBallots, type Ballot, type Fact, type LogCommand, type Message, type PValue } from './messages.js';
+
+/** A learner's catch-up poll with no gap to fill: steady-state chatter the dashboard folds. */
+export function background(event: TraceEvent<Message, Fact>): string | undefined {
+  return event.kind === 'note' && event.text.endsWith(`(${QUIET_POLL})`) ? 'quiet catch-up polls' : undefined;
+}
 
 export function describeMessage(msg: Message): string {
   switch (msg.type) {
@@ -81,10 +88,10 @@ interface LeaderCtx extends LearnerCtx {
 
 const ctxOf = <C>(view: NodeView): C => (view.context ?? {}) as C;
 
-/** What a leader's preempted substates mean, appended to its detail. */
-const PHASES: Record<string, string> = {
-  'preempted.backingOff': 'backing off',
-  'preempted.standingBy': 'standing by (no work)',
+/** What a leader's preempted substates mean, appended to its detail (full and short). */
+const PHASES: Record<string, RowPart> = {
+  'preempted.backingOff': { full: 'backing off', short: 'backoff' },
+  'preempted.standingBy': { full: 'standing by (no work)', short: 'idle' },
 };
 
 /** One past the highest decided slot (0 when none is decided). */
@@ -100,19 +107,28 @@ function acceptorDetail(ctx: AcceptorCtx): string {
   return `promised ${ctx.promised ? ballotText(ctx.promised) : '-'}  accepted ${slots}`;
 }
 
-function leaderDetail(ctx: LeaderCtx, state: string, value: unknown): string {
-  const parts = [`ballot ${ctx.ballot ? ballotText(ctx.ballot) : '-'}`];
+/** `ballot 1.1  next 17  decided/applied 15/15  in flight 2 (15-16)`, or, when `width` is
+ *  short, `b1.1  next 17  dec/app 15/15  flight 2 (15-16)`, then without the slot ranges. */
+function leaderDetail(ctx: LeaderCtx, state: string, value: unknown, width?: number): string {
+  const ballot = ctx.ballot ? ballotText(ctx.ballot) : '-';
+  const parts: RowPart[] = [{ full: `ballot ${ballot}`, short: `b${ballot}` }];
   if (state === 'preparing' && ctx.promises && ctx.acceptors) {
     const quorum = ctx.rules?.quorum(ctx.acceptors.length) ?? Math.floor(ctx.acceptors.length / 2) + 1;
-    parts.push(`promises ${ctx.promises.size}/${quorum}`);
+    parts.push({ full: `promises ${ctx.promises.size}/${quorum}`, short: `prom ${ctx.promises.size}/${quorum}` });
   }
-  parts.push(`next ${ctx.nextSlot ?? 0}`, `decided/applied ${decidedTo(ctx)}/${ctx.applied ?? 0}`);
+  parts.push({ full: `next ${ctx.nextSlot ?? 0}` }, { full: `decided/applied ${decidedTo(ctx)}/${ctx.applied ?? 0}`, short: `dec/app ${decidedTo(ctx)}/${ctx.applied ?? 0}` });
   const inFlight = ctx.proposals ? [...ctx.proposals.keys()] : [];
-  parts.push(inFlight.length === 0 ? 'in flight 0' : `in flight ${inFlight.length} (${numberRanges(inFlight, 2)})`);
-  if (ctx.queue && ctx.queue.length > 0) parts.push(`queued ${ctx.queue.length}`);
+  parts.push(
+    inFlight.length === 0
+      ? { full: 'in flight 0', short: 'flight 0' }
+      : { full: `in flight ${inFlight.length} (${numberRanges(inFlight, 2)})`, short: `flight ${inFlight.length} (${numberRanges(inFlight, 1)})` },
+  );
+  if (ctx.queue && ctx.queue.length > 0) parts.push({ full: `queued ${ctx.queue.length}`, short: `q ${ctx.queue.length}` });
   const phase = PHASES[stateText(value)];
   if (phase) parts.push(phase);
-  return parts.join('  ');
+  const fitted = fitParts(parts, width);
+  // Still too long: the slot ranges in flight are what a reader misses least.
+  return width !== undefined && fitted.length > width ? fitParts(parts.map((p) => (p.full.startsWith('in flight') ? { full: `flight ${inFlight.length}` } : p)), width) : fitted;
 }
 
 const leaderTone = (state: string): RowText['tone'] => (state === 'leading' ? 'good' : state.startsWith('preempted') ? 'warn' : 'busy');
@@ -140,9 +156,9 @@ export const leaderRole: Role = {
   plural: 'leaders',
   crashable: true,
   summariseFirst: 0,
-  row(view) {
+  row(view, width) {
     const state = topState(view.state);
-    return { state, detail: leaderDetail(ctxOf(view), state, view.state), tone: leaderTone(state) };
+    return { state, detail: leaderDetail(ctxOf(view), state, view.state, width), tone: leaderTone(state) };
   },
   /** `1 leading 3.1, 2 preempted 2.2`: who thinks it leads, under which ballot. */
   summary: (views) =>
@@ -157,6 +173,6 @@ export const replicaRole: Role = {
   plural: 'replicas',
   crashable: true,
   summariseFirst: 2,
-  row: (view) => ({ state: topState(view.state), detail: learnerDetail(ctxOf(view)), tone: 'normal' }),
+  row: (view, width) => ({ state: topState(view.state), detail: learnerDetail(ctxOf(view), width), tone: 'normal' }),
   summary: (views) => learnersSummary(views.filter((v) => v.status !== 'crashed')),
 };
