@@ -27,7 +27,7 @@ export async function benchProtocol(): Promise<string[]> {
     const spec = emulation.bench;
     if (!spec) continue;
     const toml = (config: string): string => `emulation = "${emulation.name}"\n${config}`;
-    for (const f of spec.figures) lines.push(`${emulation.name}: ${f.figure(emulate(parseConfig(toml(f.config), 'bench')))}`);
+    for (const f of spec.figures) lines.push(`${emulation.name}: ${f.figure(emulate(parseConfig(toml(f.config), 'bench'), { keepTrace: true }) as Parameters<typeof f.figure>[0])}`);
     if (spec.load) lines.push(`${emulation.name}: ${throughput(spec.load.name, toml(spec.load.config), 3)}`);
   }
   return lines;

@@ -6,7 +6,7 @@
  * `npm run explore:long`).
  */
 import test from 'ava';
-import { testDir } from './harness.js';
+import { testDir, traceOf } from './harness.js';
 import fc from 'fast-check';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -106,18 +106,18 @@ test('network: after safety_ms nothing is dropped or duplicated, and every node 
     ...schedule!,
     messages: links(config).flatMap(([from, to]) => Array.from({ length: config.faults.link_messages }, (_, n) => ({ from, to, n, choice: -1 - (n % 2) * 30 }))),
   };
-  const { result, injected } = runSchedule(config, everything);
+  const { result, injected } = runSchedule(config, everything, { keepTrace: true });
   const safety = config.faults.safety_ms;
   t.true(injected.length > 0);
   t.true(injected.every((f) => f.t < safety));
-  t.false(result.trace.some((e) => e.t >= safety && ((e.kind === 'drop' && e.reason === 'loss') || e.kind === 'duplicate' || e.kind === 'crash')));
+  t.false(traceOf(result).some((e) => e.t >= safety && ((e.kind === 'drop' && e.reason === 'loss') || e.kind === 'duplicate' || e.kind === 'crash')));
 });
 
 test('explore: a run is a pure function of (config, schedule)', (t) => {
   const [schedule] = fc.sample(scheduleArbitrary(twoLeaders), { numRuns: 1, seed: 5 });
-  const a = runSchedule(twoLeaders, schedule!);
-  const b = runSchedule(twoLeaders, JSON.parse(JSON.stringify(schedule)) as Schedule);
-  t.is(traceDigest(a.result.trace), traceDigest(b.result.trace));
+  const a = runSchedule(twoLeaders, schedule!, { keepTrace: true });
+  const b = runSchedule(twoLeaders, JSON.parse(JSON.stringify(schedule)) as Schedule, { keepTrace: true });
+  t.is(traceDigest(traceOf(a.result)), traceDigest(traceOf(b.result)));
   t.deepEqual(a.injected, b.injected);
 });
 
@@ -150,15 +150,15 @@ test('replay: a replay file reproduces its run trace for trace, through mpkv run
   const outcome = explore(config, { runs: 100, seed: 1 });
   t.truthy(outcome.failure, 'quorum-too-small is found on two leaders');
   const failure = outcome.failure!;
-  const first = runSchedule(config, failure.schedule).result;
+  const first = runSchedule(config, failure.schedule, { keepTrace: true }).result;
   const dir = testDir(t, 'mpkv-replay-');
   const file = join(dir, 'failure.replay.json');
   const replay = replayFileFor('configs/mutants/two-leaders.toml', config, failure, first);
   writeReplayFile(file, replay);
 
   const loaded = await loadReplayFile(file, twoLeaders);
-  const again = finishRun(startRun(loaded.config, loaded.options));
-  t.is(traceDigest(again.trace), traceDigest(first.trace));
+  const again = finishRun(startRun(loaded.config, { ...loaded.options, keepTrace: true }));
+  t.is(traceDigest(traceOf(again)), traceDigest(traceOf(first)));
   t.true(replayMatches(replay, again));
   t.deepEqual(
     again.verdicts.filter((v) => v.status === 'fail').map((v) => v.detail),

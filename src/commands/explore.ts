@@ -130,7 +130,7 @@ function reportViolation(
 ): number {
   const failure = outcome.failure!;
   for (const line of failureReport(failure)) io.stdout(line);
-  const run = failure.error === undefined ? runSchedule(config, failure.schedule, how.judge).result : undefined;
+  const run = failure.error === undefined ? runSchedule(config, failure.schedule, { judge: how.judge, digest: true }).result : undefined;
   writeReplayFile(how.out, replayFileFor(file, config, failure, run));
   io.stdout(`search: fast-check seed ${failure.seed}, path ${failure.path}; ${outcome.runs} schedule(s) in ${how.seconds.toFixed(1)}s (${how.rate})`);
   io.stdout(`  again: mpkv explore ${file} --seed ${failure.seed} --workers 1${how.mutant ? ` --mutant ${how.mutant}` : ''}`);

@@ -78,13 +78,17 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const replay = values.replay ? await loadReplayFile(values.replay, config) : undefined;
   const runConfig = replay?.config ?? config;
   const judge = { check: checkOptions(values['check-steps'], values['check-timeout-ms']) };
-  const run = startRun(runConfig, { ...replay?.options, judge });
+  const dashboard = io.tty && !values.plain && !values.json;
+  // The whole trace is kept only for what reads it after the run: a trace file, a diagram (the
+  // dashboard keeps its own log). A replay is checked against the streamed trace's digest.
+  const keepTrace = Boolean(values['trace-json'] || values.html);
+  const run = startRun(runConfig, { ...replay?.options, judge, keepTrace, digest: replay !== undefined });
   const { router, emulation } = run;
   if (values.history && !run.judge.history) throw new UsageError(`--history: the ${runConfig.emulation} emulation keeps no client history`);
   const title = runTitle(positionals[0]!, runConfig, replay?.file);
   const writesFiles = Boolean(values['trace-json'] || values.history || values.html);
   let result: RunResult;
-  if (io.tty && !values.plain && !values.json) {
+  if (dashboard) {
     const { runDashboard } = await import('../ui/dashboard.js');
     const watched = await runDashboard(run, { speed: intFlag('speed', values.speed, 1), paused: replay !== undefined, replay: replay?.file });
     if (!watched) {
@@ -107,7 +111,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   }
   if (values['trace-json']) {
     const header = { kind: 'run', emulation: runConfig.emulation, seed: runConfig.seed, mutants: runConfig.mutants.enable };
-    writeFileAtomic(values['trace-json'], [header, ...result.trace].map((e) => JSON.stringify(e)).join('\n') + '\n');
+    writeFileAtomic(values['trace-json'], [header, ...result.trace!].map((e) => JSON.stringify(e)).join('\n') + '\n');
   }
   if (values.history && result.history) writeFileAtomic(values.history, result.history.text());
   if (values.html) writeFileAtomic(values.html, await diagramOf(values.html, emulation, result, title, replay));
@@ -127,7 +131,8 @@ async function diagramOf(file: string, emulation: AnyEmulation, result: RunResul
     return fault.kind === 'normal' ? [] : [{ from: m.from, to: m.to, n: m.n, fault }];
   });
   const options = { title, notes, faults };
-  return file.toLowerCase().endsWith('.svg') ? renderRunSvg(emulation, result.trace, options) : renderRunHtml(emulation, result.trace, options);
+  const trace = result.trace!;
+  return file.toLowerCase().endsWith('.svg') ? renderRunSvg(emulation, trace, options) : renderRunHtml(emulation, trace, options);
 }
 
 /** `mpkv run configs/x.toml: <emulation>, seed 1, mutants: <names>, REPLAY of f.json`. */

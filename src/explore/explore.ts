@@ -20,7 +20,7 @@
  */
 import fc from 'fast-check';
 import type { Config, JudgeOptions } from '../emulations/api/emulation.js';
-import { emulate, type RunResult } from '../emulations/run.js';
+import { emulate, type RunOptions, type RunResult } from '../emulations/run.js';
 import type { Verdict } from '../../specs/verdict.js';
 import { describeFault, scheduleNetwork, type InjectedFault } from './network.js';
 import { faultCount, scheduleArbitrary, type Schedule } from './schedule.js';
@@ -41,12 +41,16 @@ export interface ScheduleRun {
   readonly injected: readonly InjectedFault[];
 }
 
+/** What a schedule's run is asked for besides its verdicts: a judge's budget, the trace kept,
+ *  or its digest (for a replay file). Exploration asks for neither. */
+export type ScheduleRunOptions = Pick<RunOptions, 'judge' | 'keepTrace' | 'digest'>;
+
 /** Runs one schedule to the end and judges it. `config` is the explored config as loaded. */
-export function runSchedule(config: Config, schedule: Schedule, judge: JudgeOptions = {}): ScheduleRun {
+export function runSchedule(config: Config, schedule: Schedule, options: ScheduleRunOptions = {}): ScheduleRun {
   const runConfig = explorationConfig(config, schedule.seed);
-  const options = scheduleOptions(runConfig, schedule);
-  const result = emulate(runConfig, { ...options, judge });
-  return { result, injected: options.network.injected };
+  const router = scheduleOptions(runConfig, schedule);
+  const result = emulate(runConfig, { ...router, ...options });
+  return { result, injected: router.network.injected };
 }
 
 export const failedVerdicts = (result: RunResult): Verdict[] => result.verdicts.filter((v) => v.status === 'fail');
@@ -113,7 +117,7 @@ export function explore(config: Config, options: ExploreOptions): ExploreOutcome
   let undecidedExample: string | undefined;
   const judge: JudgeOptions = options.checkSteps === undefined ? {} : { check: { max_steps: options.checkSteps } };
   const property = fc.property(scheduleArbitrary(config), (schedule) => {
-    const { result, injected } = runSchedule(config, schedule, judge);
+    const { result, injected } = runSchedule(config, schedule, { judge });
     faults += injected.length + schedule.crashes.length + schedule.partitions.length;
     // Only a failed check is a violation; an undecided one is counted and reported, never hidden.
     const ok = result.status !== 'fail';
@@ -138,7 +142,7 @@ export function explore(config: Config, options: ExploreOptions): ExploreOutcome
   let error: string | undefined;
   let run: ScheduleRun | undefined;
   try {
-    run = runSchedule(config, schedule, judge);
+    run = runSchedule(config, schedule, { judge });
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
   }

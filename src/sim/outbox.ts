@@ -5,7 +5,7 @@
  * XState action that assigns the new state and emits the effects for the router to carry out.
  */
 import { enqueueActions, type EventObject, type MachineContext } from 'xstate';
-import type { Effect, Envelope, FactBase, NodeId } from './trace.js';
+import type { Effect, Envelope, FactBase, NodeId, NoteText } from './trace.js';
 
 export class Outbox<M extends Envelope = Envelope, F extends FactBase = FactBase> {
   readonly effects: Effect<M, F>[] = [];
@@ -30,7 +30,8 @@ export class Outbox<M extends Envelope = Envelope, F extends FactBase = FactBase
     this.effects.push({ type: 'persist', disk });
   }
 
-  note(text: string, fact?: F): void {
+  /** A trace line (built lazily when `text` is a function: see `NoteText`), and its fact. */
+  note(text: NoteText, fact?: F): void {
     this.effects.push(fact ? { type: 'note', text, fact } : { type: 'note', text });
   }
 

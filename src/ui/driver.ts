@@ -93,7 +93,7 @@ export class SimDriver {
       if (text === undefined) return;
       this.log.push({ key: this.log.length, text, tone: event.kind === 'end' ? 'end' : FAULTS.has(event.kind) ? 'fault' : 'normal' });
     });
-    if (router.trace.length === 0) router.boot();
+    if (router.eventCount === 0) router.boot();
     this.clock = router.time;
     this.settle();
   }
@@ -119,7 +119,7 @@ export class SimDriver {
   advance(realMs: number, shouldYield?: () => boolean): void {
     if (this.pausedValue || this.router.done) return;
     this.clock += (this.speedValue * realMs) / 1000;
-    const before = this.router.trace.length;
+    const before = this.router.eventCount;
     for (let n = 0; n < this.maxStepsPerTick; n++) {
       const next = this.router.nextAt();
       if (next !== undefined && next > this.clock) break;
@@ -128,7 +128,7 @@ export class SimDriver {
     }
     // Never let the clock run far ahead of a simulation that cannot keep up.
     this.clock = Math.min(this.clock, this.router.time + this.speedValue);
-    if (this.router.trace.length !== before) this.version++;
+    if (this.router.eventCount !== before) this.version++;
     this.settle();
   }
 

@@ -8,13 +8,16 @@
  *  - convergence: at the end, every live learner has applied the same prefix and holds an
  *                 equal store.
  *
+ * A slot may hold a batch of client requests (decided together, applied in order): agreement
+ * and order are per slot; validity and integrity look at every request of a batch.
+ *
  * Each check keeps only what it needs and gives a `Verdict`; a failing one says where and
  * why, in words. The functions at the bottom run a check over a list of facts (for tests).
  */
 import { storeToObject, type KvCommand, type KvStore } from '../../kv/kv.js';
 import type { Envelope, TraceEvent } from '../../sim/trace.js';
 import { fail, ok as pass, type Verdict } from '../../../specs/verdict.js';
-import { ballotText, describeLogCommand, sameLogCommand, type Ballot, type KvFact, type LogCommand } from './messages.js';
+import { ballotText, describeLogCommand, requestsIn, sameLogCommand, type Ballot, type KvFact, type LogCommand } from './messages.js';
 
 /** A fact, where and when it was noted. `life` counts the node's restarts: a restarted node
  *  has lost its volatile state, so per-node checks (integrity, order) start afresh. */
@@ -81,12 +84,16 @@ export class Validity implements FactCheck {
   observe({ t, node, fact }: Noted): void {
     if (this.violation) return;
     if (fact.kind === 'invoke') this.invoked.set(`${fact.client}/${fact.request_id}`, fact.command);
-    if ((fact.kind !== 'decide' && fact.kind !== 'apply') || fact.command.kind === 'noop') return;
-    this.checked++;
-    const { client, request_id, command } = fact.command;
-    const sent = this.invoked.get(`${client}/${request_id}`);
-    if (!sent || JSON.stringify(sent) !== JSON.stringify(command)) {
-      this.violation = `${node} ${fact.kind === 'decide' ? 'decided' : 'applied'} ${describeLogCommand(fact.command)} at t=${t}, which no client sent`;
+    if (fact.kind !== 'decide' && fact.kind !== 'apply') return;
+    for (const request of requestsIn(fact.command)) {
+      this.checked++;
+      const { client, request_id, command } = request;
+      const sent = this.invoked.get(`${client}/${request_id}`);
+      if (!sent || JSON.stringify(sent) !== JSON.stringify(command)) {
+        const within = fact.command.kind === 'batch' ? ` (in a batch of ${fact.command.requests.length} in slot ${fact.slot})` : '';
+        this.violation = `${node} ${fact.kind === 'decide' ? 'decided' : 'applied'} ${describeLogCommand(request)}${within} at t=${t}, which no client sent`;
+        return;
+      }
     }
   }
 
@@ -101,15 +108,20 @@ export class Integrity implements FactCheck {
 
   observe(noted: Noted): void {
     const { t, fact } = noted;
-    if (this.violation || fact.kind !== 'apply' || !fact.fresh || fact.command.kind === 'noop') return;
+    if (this.violation || fact.kind !== 'apply' || !fact.fresh) return;
     const node = incarnation(noted);
-    const key = `${node}|${fact.command.client}/${fact.command.request_id}`;
-    const before = this.applied.get(key);
-    if (before) {
-      this.violation = `${node} applied ${describeLogCommand(fact.command)} twice: slot ${before.slot} at t=${before.t} and slot ${fact.slot} at t=${t}`;
-      return;
+    const requests = requestsIn(fact.command);
+    for (let i = 0; i < requests.length; i++) {
+      if (!(fact.outcomes?.[i]?.fresh ?? fact.fresh)) continue;
+      const request = requests[i]!;
+      const key = `${node}|${request.client}/${request.request_id}`;
+      const before = this.applied.get(key);
+      if (before) {
+        this.violation = `${node} applied ${describeLogCommand(request)} twice: slot ${before.slot} at t=${before.t} and slot ${fact.slot} at t=${t}`;
+        return;
+      }
+      this.applied.set(key, { t, slot: fact.slot });
     }
-    this.applied.set(key, { t, slot: fact.slot });
   }
 
   verdict(): Verdict {
