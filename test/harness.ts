@@ -95,8 +95,14 @@ export class Driven {
 
   constructor(machine: AnyStateMachine, input: unknown) {
     this.actor = createActor(machine, { input });
-    this.actor.on('*', (e) => this.effects.push(e as unknown as Effect));
+    this.actor.on('*', (e) => this.collect(e as unknown as Effect));
     this.actor.start();
+  }
+
+  /** Effects as a node emits them (a transition's batch), one by one. */
+  private collect(effect: Effect): void {
+    if (effect.type === 'effects') for (const one of effect.effects) this.collect(one);
+    else this.effects.push(effect);
   }
 
   start(): this {

@@ -44,7 +44,8 @@ export class Outbox<M extends Envelope = Envelope, F extends FactBase = FactBase
 /** A node's transition logic: pure but for appending to `out`. */
 export type Transition<C, E, O = Outbox> = (state: C, event: E, out: O) => C;
 
-/** Wraps a transition as an XState action: assign the returned state, emit the effects. */
+/** Wraps a transition as an XState action: assign the returned state, emit the effects (all of
+ *  them as one `effects` event). */
 export function step<C extends MachineContext, E extends EventObject, M extends Envelope = Envelope, F extends FactBase = FactBase>(
   transition: Transition<C, E, Outbox<M, F>>,
 ) {
@@ -52,6 +53,6 @@ export function step<C extends MachineContext, E extends EventObject, M extends 
     const out = new Outbox<M, F>();
     const next = transition(context, event, out);
     if (next !== context) enqueue.assign(() => next);
-    for (const effect of out.effects) enqueue.emit(effect);
+    if (out.effects.length > 0) enqueue.emit({ type: 'effects', effects: out.effects });
   });
 }

@@ -17,7 +17,7 @@
 import { storeToObject, type KvCommand, type KvStore } from '../../kv/kv.js';
 import type { Envelope, TraceEvent } from '../../sim/trace.js';
 import { fail, ok as pass, type Verdict } from '../../../specs/verdict.js';
-import { ballotText, describeLogCommand, requestsIn, sameLogCommand, type Ballot, type KvFact, type LogCommand } from './messages.js';
+import { ballotText, describeLogCommand, requestsIn, sameKvCommand, sameLogCommand, type Ballot, type KvFact, type LogCommand } from './messages.js';
 
 /** A fact, where and when it was noted. `life` counts the node's restarts: a restarted node
  *  has lost its volatile state, so per-node checks (integrity, order) start afresh. */
@@ -89,7 +89,7 @@ export class Validity implements FactCheck {
       this.checked++;
       const { client, request_id, command } = request;
       const sent = this.invoked.get(`${client}/${request_id}`);
-      if (!sent || JSON.stringify(sent) !== JSON.stringify(command)) {
+      if (!sent || !sameKvCommand(sent, command)) {
         const within = fact.command.kind === 'batch' ? ` (in a batch of ${fact.command.requests.length} in slot ${fact.slot})` : '';
         this.violation = `${node} ${fact.kind === 'decide' ? 'decided' : 'applied'} ${describeLogCommand(request)}${within} at t=${t}, which no client sent`;
         return;

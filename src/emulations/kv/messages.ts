@@ -81,7 +81,8 @@ function sameRequestCommand(a: RequestCommand, b: RequestCommand): boolean {
   return a.client === b.client && a.request_id === b.request_id && sameKvCommand(a.command, b.command);
 }
 
-const sameKvCommand = (a: KvCommand, b: KvCommand): boolean =>
+/** The same kv command: operation, key and (for a put) value. */
+export const sameKvCommand = (a: KvCommand, b: KvCommand): boolean =>
   a.op === b.op && a.key === b.key && (a.op !== 'put' || (b.op === 'put' && a.value === b.value));
 
 // ---- facts -------------------------------------------------------------------------------------

@@ -67,8 +67,8 @@ function onAccept(state: AcceptorState, event: NodeEvent, out: Outbox): Acceptor
     return state;
   }
   state.accepted.set(slot, { slot, ballot, command });
-  const promised = compareBallots(ballot, state.promised) > 0 ? ballot : state.promised;
-  const next = { ...state, promised };
+  // The accepted map changed in place; the state object changes only with the promise.
+  const next = compareBallots(ballot, state.promised) > 0 ? { ...state, promised: ballot } : state;
   persist(next, out);
   out.note(() => `ACCEPT slot ${slot} ballot ${ballotText(ballot)} ${describeLogCommand(command)} -> accepted`);
   out.send(event.from, { type: 'accepted', ballot, slot });
