@@ -15,7 +15,6 @@ import { loadConfig, parseConfig } from '../src/emulations/index.js';
 import { topologyOf, type PaxosConfig } from '../src/emulations/multipaxos/config.js';
 import { finishRun, startRun } from '../src/emulations/run.js';
 import { explore, failureReport, runSchedule } from '../src/explore/explore.js';
-import { shares, workerSeed } from '../src/explore/pool.js';
 import { loadReplayFile, replayFileFor, replayMatches, traceDigest, writeReplayFile } from '../src/explore/replay.js';
 import { links, scheduleArbitrary, type Schedule } from '../src/explore/schedule.js';
 
@@ -135,14 +134,6 @@ test('explore: the same seed explores the same schedules', (t) => {
   };
   t.deepEqual(seen(99), seen(99));
   t.notDeepEqual(seen(99), seen(100));
-});
-
-test('pool: runs are shared out exactly, worker 0 keeps the main seed', (t) => {
-  t.deepEqual(shares(10, 3), [4, 3, 3]);
-  t.is(shares(1000, 2).reduce((a, b) => a + b), 1000);
-  t.is(workerSeed(42, 0), 42);
-  t.not(workerSeed(42, 1), workerSeed(42, 2));
-  t.true(workerSeed(42, 1) >= 0 && workerSeed(42, 1) < 2 ** 31);
 });
 
 test('replay: a replay file reproduces its run trace for trace, through mpkv run --replay', async (t) => {

@@ -28,6 +28,8 @@ export interface RunOptions {
   readonly keepTrace?: boolean;
   /** Hash the trace as it streams, for `RunResult.trace_sha256` (replay files). */
   readonly digest?: boolean;
+  /** End the drain as soon as nothing can change any more (the emulation's `explore.quiescent`). */
+  readonly endWhenQuiescent?: boolean;
 }
 
 /** A run in progress: its router (step it, or let `finishRun` run it to the end) and its judge. */
@@ -67,6 +69,7 @@ export function startRun(config: Config, options: RunOptions = {}): Run {
     time_limit_ms: config.time_limit_ms,
     drain_ms: config.drain_ms,
     ...(emulation.settled ? { settled: emulation.settled.bind(emulation) } : {}),
+    ...(options.endWhenQuiescent && emulation.explore.quiescent ? { quiescent: emulation.explore.quiescent.bind(emulation.explore) } : {}),
     ...(options.keepTrace ? { keepTrace: true } : {}),
   });
   const judge = emulation.judge(config, options.judge ?? {});

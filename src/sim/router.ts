@@ -50,6 +50,10 @@ export interface RouterOptions {
   /** After the last client finishes: have the nodes settled (nothing left to catch up)? The run
    *  then ends at once. Asked after every step of the drain, with the nodes' views. */
   readonly settled?: (views: readonly NodeView[]) => boolean;
+  /** After the last client finishes, with no message in flight and no planned fault left: can
+   *  nothing change any more? Then the run ends at once (exploration's long drain would only
+   *  watch idle timers). Asked only in that state. */
+  readonly quiescent?: (views: readonly NodeView[]) => boolean;
   /** A safety net against runaway schedules. */
   readonly max_steps?: number;
   /** Keep every trace event for `trace` (off by default: listeners see every event anyway). */
@@ -119,6 +123,9 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
   private clientHosts: NodeHost[] | undefined;
   /** Clients neither finished nor crashed for good: the run drains once none is left. */
   private clientsRunning = 0;
+  /** Deliveries on the agenda, and planned faults (crashes, restarts, partition edges) still to come. */
+  private messagesInFlight = 0;
+  private faultsPlanned = 0;
   private ended: EndReason | undefined;
   private counts = { sent: 0, delivered: 0, dropped: 0, duplicated: 0 };
 
@@ -228,9 +235,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
 
   /** Messages in flight (not yet delivered or dropped). */
   inFlight(): number {
-    let n = 0;
-    for (const item of this.agenda.items()) if (item.kind === 'deliver') n++;
-    return n;
+    return this.messagesInFlight;
   }
 
   activePartitionWindows(): readonly PartitionWindow[] {
@@ -241,10 +246,15 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
 
   private endReason(next: AgendaItem | undefined): EndReason | undefined {
     if (next === undefined) return 'quiescent';
-    if (this.drainUntil !== undefined && (next.at > this.drainUntil || this.options.settled?.(this.views()))) return 'clients-done';
+    if (this.drainUntil !== undefined && (next.at > this.drainUntil || this.options.settled?.(this.views()) || this.quiet())) return 'clients-done';
     if (next.at > this.options.time_limit_ms) return 'time-limit';
     if (this.steps >= (this.options.max_steps ?? 5_000_000)) return 'step-limit';
     return undefined;
+  }
+
+  /** Nothing in flight, no fault to come, and the emulation says nothing can change. */
+  private quiet(): boolean {
+    return this.options.quiescent !== undefined && this.messagesInFlight === 0 && this.faultsPlanned === 0 && this.options.quiescent(this.views());
   }
 
   /** Timers cancelled or re-armed since they were scheduled are not events: skip them. */
@@ -256,6 +266,8 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
   }
 
   private dispatch(item: AgendaItem): void {
+    if (item.kind === 'deliver') this.messagesInFlight--;
+    else if (item.kind !== 'timer') this.faultsPlanned--;
     switch (item.kind) {
       case 'deliver':
         return this.deliver(item);
@@ -410,6 +422,8 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
   }
 
   private schedule(item: AgendaItem): void {
+    if (item.kind === 'deliver') this.messagesInFlight++;
+    else if (item.kind !== 'timer') this.faultsPlanned++;
     this.agenda.push(item);
   }
 

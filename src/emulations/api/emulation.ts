@@ -106,6 +106,13 @@ export interface ExploreSpec<S> {
   links(config: Config<S>): readonly (readonly [NodeId, NodeId])[];
   /** May all of `down` be down at once (on top of `[faults] max_crashed`)? */
   mayBeDown(config: Config<S>, down: ReadonlySet<NodeId>): boolean;
+  /**
+   * Asked once the clients are done, no message is in flight and no planned fault is left: can
+   * nothing change any more (every live node has learned all there is, none has work left)?
+   * Then an explored run ends there instead of draining on through idle timers. Without it,
+   * explored runs drain for their whole `drain_ms`.
+   */
+  quiescent?(views: readonly NodeView[]): boolean;
 }
 
 /** What `npm run bench` measures of an emulation (the bench does the timing). */

@@ -373,7 +373,9 @@ export const leaderMachine = setup({
     resendAccepts: step<LeaderState, NodeEvent, Message, Fact>((s, e, out) => resend(s, e, out, 'accept')),
     backOff: step(backOff),
     receiveRequest: step(receiveRequest),
-    proposeQueued: step<LeaderState, NodeEvent, Message, Fact>((s, _e, out) => proposeQueued(s, out)),
+    /** Leading: a request goes into the queue, and straight into a slot if the window has room
+     *  (one action, not two: each XState action costs a few kilobytes of garbage). */
+    receiveAndPropose: step<LeaderState, NodeEvent, Message, Fact>((s, e, out) => proposeQueued(receiveRequest(s, e, out), out)),
     learnDecision: step(learnDecision),
     learnDecisions: step(learnDecisions),
     answerCatchUp: step<LeaderState, NodeEvent, Message, Fact>((s, e, out) => {
@@ -426,7 +428,7 @@ export const leaderMachine = setup({
     leading: {
       entry: 'adoptAndPropose',
       on: {
-        request: { actions: ['receiveRequest', 'proposeQueued'] },
+        request: { actions: 'receiveAndPropose' },
         accepted: { actions: 'recordAccepted' },
         nack: { guard: 'preemptsUs', target: 'preempted' },
         timeout: { guard: 'isRetryTimer', actions: 'resendAccepts' },
