@@ -32,7 +32,10 @@
  * `deadline` of its own (src/util/budget.ts), and then says so when the verdict is unknown.
  *
  * Memory: the memo cache is the only thing that grows. It is an optimisation, so when one
- * part's cache passes `max_cache_entries` it is dropped and the search goes on without it.
+ * part's cache passes `max_cache_entries`, or its bitsets pass its share of
+ * `max_cache_words` (a part of n operations stores n/32 words per entry: for a history of
+ * 100,000 operations a million entries were gigabytes), it is dropped and the search goes on
+ * without it.
  */
 import { noDeadline, type Deadline } from '../src/util/budget.js';
 import type { Operation } from './history.js';
@@ -50,6 +53,8 @@ export interface CheckOptions {
   readonly slice_steps?: number;
   /** Memo entries one part may hold before its cache is dropped (default 1,000,000). */
   readonly max_cache_entries?: number;
+  /** Bitset words all parts' memos may hold together, shared out equally (default 2^23: 32 MB). */
+  readonly max_cache_words?: number;
 }
 
 /** Why an illegal history is illegal, for `specs/explain.ts` to render. */
@@ -90,6 +95,7 @@ export interface CheckResult<I, O> {
 export const DEFAULT_MAX_STEPS = 50_000_000;
 const DEFAULT_SLICE_STEPS = 2_000;
 const DEFAULT_MAX_CACHE_ENTRIES = 1_000_000;
+const DEFAULT_MAX_CACHE_WORDS = 2 ** 23;
 /** How many distinct rejecting states an explanation lists per operation. */
 const MAX_REJECTIONS = 6;
 
@@ -104,7 +110,9 @@ export function checkOperations<S, I, O>(
   const sliceSteps = options.slice_steps ?? DEFAULT_SLICE_STEPS;
   const maxCache = options.max_cache_entries ?? DEFAULT_MAX_CACHE_ENTRIES;
   const parts = model.partition ? model.partition(history) : [history.slice()];
-  const searches = parts.map((ops) => new PartSearch(model, ops, maxCache));
+  const wordsEach = (options.max_cache_words ?? DEFAULT_MAX_CACHE_WORDS) / Math.max(1, parts.length);
+  const memoFor = (ops: readonly unknown[]): number => Math.max(1, Math.min(maxCache, Math.floor(wordsEach / Math.ceil(Math.max(1, ops.length) / 32))));
+  const searches = parts.map((ops) => new PartSearch(model, ops, memoFor(ops)));
   const summary = { model: model.name, operations: history.length, partitions: parts.length };
   const stepsSoFar = (): number => searches.reduce((sum, s) => sum + s.steps, 0);
 

@@ -72,7 +72,7 @@ export function startRun(config: Config, options: RunOptions = {}): Run {
     ...(options.endWhenQuiescent && emulation.explore.quiescent ? { quiescent: emulation.explore.quiescent.bind(emulation.explore) } : {}),
     ...(options.keepTrace ? { keepTrace: true } : {}),
   });
-  const judge = emulation.judge(config, options.judge ?? {});
+  const judge = emulation.judge(config, judgeOptions(config, options.judge));
   router.onEvent((event) => judge.observe(event));
   if (!options.digest) return { config, emulation, router, judge };
   const hash = new TraceHash();
@@ -98,6 +98,12 @@ export function finishRun(run: Run): RunResult {
     status: overallStatus(verdicts),
     history: judge.history?.(),
   };
+}
+
+/** What the judge is told: the command's budget, else the config's `check_steps`. */
+function judgeOptions(config: Config, given: JudgeOptions = {}): JudgeOptions {
+  if (config.check_steps === undefined || given.check?.max_steps !== undefined) return given;
+  return { ...given, check: { ...given.check, max_steps: config.check_steps } };
 }
 
 /** Runs a config from start to end. */
