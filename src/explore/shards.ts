@@ -4,7 +4,7 @@
  * together into the verdict of the whole search.
  *
  *   {"mpkv_explore_result":1, "config":"configs/default.toml", "config_digest":"…",
- *    "emulation":"multipaxos", "mutants":[], "seed":42, "runs":100000, "check_steps":null,
+ *    "emulation":"<name>", "mutants":[], "seed":42, "runs":100000, "check_steps":null,
  *    "shard":{"index":3,"count":8}, "explored":12500, "faults":205113, "undecided":0,
  *    "seconds":41.2, "violation":{…} (only when one was found)}
  *
