@@ -14,7 +14,7 @@
  *
  * The trace streams: every event goes to the listeners (`onEvent`: the checks, the views) as it
  * happens, and is kept for the whole run only when asked (`keepTrace`: a trace file, a diagram,
- * the dashboard). Keeping it by default made a run's memory grow with its length, and the
+ * tests). Keeping it by default made a run's memory grow with its length, and the
  * garbage collector's work with it.
  */
 import { createActor, type Actor, type AnyStateMachine } from 'xstate';
