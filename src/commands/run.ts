@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { loadConfig } from '../emulations/index.js';
 import { finishRun, startRun, type RunResult } from '../emulations/run.js';
-import { formatEvent, formatSummary } from '../ui/plain.js';
+import { formatEvent, formatSummary, PLAIN_KINDS } from '../ui/plain.js';
 import { writeFileAtomic } from '../util/files.js';
 import { intFlag, UsageError, type Io } from './io.js';
 import type { CheckOptions } from '../../specs/linearizability.js';
@@ -98,10 +98,13 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     result = watched;
   } else {
     if (!values.json) io.stdout(title);
-    router.onEvent((e) => {
-      const line = values.json ? JSON.stringify(e) : formatEvent(e, emulation.describeMessage, values.verbose);
-      if (line) io.stdout(line);
-    });
+    router.onEvent(
+      (e) => {
+        const line = values.json ? JSON.stringify(e) : formatEvent(e, emulation.describeMessage, values.verbose);
+        if (line) io.stdout(line);
+      },
+      values.json || values.verbose ? undefined : PLAIN_KINDS,
+    );
     router.boot();
     while (router.step()) {
       // Output closed (piped into `head`): nothing more can be shown; stop, unless files are due.

@@ -73,7 +73,7 @@ export function startRun(config: Config, options: RunOptions = {}): Run {
     ...(options.keepTrace ? { keepTrace: true } : {}),
   });
   const judge = emulation.judge(config, judgeOptions(config, options.judge));
-  router.onEvent((event) => judge.observe(event));
+  router.onEvent((event) => judge.observe(event), judge.reads);
   if (!options.digest) return { config, emulation, router, judge };
   const hash = new TraceHash();
   router.onEvent((event) => hash.update(event));

@@ -15,7 +15,9 @@
  * The trace streams: every event goes to the listeners (`onEvent`: the checks, the views) as it
  * happens, and is kept for the whole run only when asked (`keepTrace`: a trace file, a diagram,
  * tests). Keeping it by default made a run's memory grow with its length, and the
- * garbage collector's work with it.
+ * garbage collector's work with it. A listener may say which kinds of event it reads (the
+ * checks read notes); the frequent kinds nobody reads (sends, deliveries, timers) are then
+ * counted but never built.
  */
 import { createActor, type Actor, type AnyStateMachine } from 'xstate';
 import { Agenda } from './queue.js';
@@ -73,6 +75,17 @@ export interface NodeView {
   readonly context: unknown;
 }
 
+type Kind = TraceEvent['kind'];
+
+/** The kinds of event that happen per message or per timer: built only when someone reads them. */
+type FrequentKind = 'send' | 'deliver' | 'timer-set' | 'timer-fire' | 'note';
+
+interface Listener<E> {
+  readonly listener: (event: E) => void;
+  /** The kinds it reads (undefined: all). */
+  readonly kinds: ReadonlySet<Kind> | undefined;
+}
+
 type AgendaItem =
   | { at: number; seq: number; kind: 'deliver'; id: number; from: NodeId; to: NodeId; msg: Envelope }
   | { at: number; seq: number; kind: 'timer'; node: NodeId; timer: string; token: number }
@@ -111,7 +124,9 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
   private readonly hosts = new Map<NodeId, NodeHost>();
   private readonly network: NetworkModel;
   private readonly activePartitions: PartitionWindow[] = [];
-  private readonly listeners: Array<(event: TraceEvent<M, F>) => void> = [];
+  private readonly listeners: Listener<TraceEvent<M, F>>[] = [];
+  /** Does some listener (or the kept trace) read events of this kind? */
+  private readonly wanted: Record<FrequentKind, boolean> = { send: false, deliver: false, 'timer-set': false, 'timer-fire': false, note: false };
   private readonly kept: TraceEvent<M, F>[] | undefined;
   private events = 0;
   private seq = 0;
@@ -134,6 +149,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
     const network = options.network;
     this.network = 'fate' in network ? network : randomNetwork(network, streams[0]!);
     this.kept = options.keepTrace ? [] : undefined;
+    if (this.kept) this.want(undefined);
     options.nodes.forEach((spec, i) => {
       if (this.hosts.has(spec.id)) throw new Error(`duplicate node id ${spec.id}`);
       this.hosts.set(spec.id, { spec, rng: streams[i + 1]!, actor: undefined, status: 'up', disk: undefined, restartsPending: 0, timers: new Map() });
@@ -167,9 +183,21 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
     return this.events;
   }
 
-  /** Subscribe to every trace event as it happens (the live views). */
-  onEvent(listener: (event: TraceEvent<M, F>) => void): void {
-    this.listeners.push(listener);
+  /** Subscribe to the trace events as they happen: all of them, or only those of `kinds`. */
+  onEvent(listener: (event: TraceEvent<M, F>) => void, kinds?: readonly Kind[]): void {
+    this.listeners.push({ listener, kinds: kinds === undefined ? undefined : new Set(kinds) });
+    this.want(kinds);
+  }
+
+  private want(kinds: readonly Kind[] | undefined): void {
+    for (const kind of Object.keys(this.wanted) as FrequentKind[]) if (kinds === undefined || kinds.includes(kind)) this.wanted[kind] = true;
+  }
+
+  /** Must an event of this kind be built? If nobody reads it, it is only counted. */
+  private wants(kind: FrequentKind): boolean {
+    if (this.wanted[kind]) return true;
+    this.events++;
+    return false;
   }
 
   get time(): number {
@@ -302,7 +330,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
       return this.record({ t: this.now, kind: 'drop', id, from, to, msg, reason });
     }
     this.counts.delivered++;
-    this.record({ t: this.now, kind: 'deliver', id, from, to, msg });
+    if (this.wants('deliver')) this.record({ t: this.now, kind: 'deliver', id, from, to, msg });
     // The message's fields, then `from` and `entropy`. (Not an object spread: V8 copies a spread
     // of messages of many shapes through a slow generic path, about a microsecond each.)
     const event = Object.assign({}, msg) as Record<string, unknown>;
@@ -315,7 +343,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
     const host = this.host(item.node);
     if (host.timers.get(item.timer) !== item.token) return; // cancelled or re-armed since
     host.timers.delete(item.timer);
-    this.record({ t: this.now, kind: 'timer-fire', node: item.node, timer: item.timer });
+    if (this.wants('timer-fire')) this.record({ t: this.now, kind: 'timer-fire', node: item.node, timer: item.timer });
     this.sendEvent(host, { type: 'timeout', timer: item.timer, entropy: host.rng.u32() });
   }
 
@@ -371,7 +399,8 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
         host.timers.set(effect.timer, token);
         const at = this.now + effect.after_ms;
         this.schedule({ at, seq: this.seq++, kind: 'timer', node, timer: effect.timer, token });
-        return this.record({ t: this.now, kind: 'timer-set', node, timer: effect.timer, at });
+        if (this.wants('timer-set')) this.record({ t: this.now, kind: 'timer-set', node, timer: effect.timer, at });
+        return;
       }
       case 'cancel-timer':
         host.timers.delete(effect.timer);
@@ -380,7 +409,8 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
         host.disk = effect.disk;
         return;
       case 'note':
-        return this.record(new Note<F>(this.now, node, effect.text, effect.fact) as unknown as TraceEvent<M, F>);
+        if (this.wants('note')) this.record(new Note<F>(this.now, node, effect.text, effect.fact) as unknown as TraceEvent<M, F>);
+        return;
     }
   }
 
@@ -388,7 +418,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
     if (!this.hosts.has(to)) throw new Error(`${from} sent ${msg.type} to unknown node ${to}`);
     const id = ++this.nextMessageId;
     this.counts.sent++;
-    this.record({ t: this.now, kind: 'send', id, from, to, msg });
+    if (this.wants('send')) this.record({ t: this.now, kind: 'send', id, from, to, msg });
     const fate = this.network.fate(from, to, msg, this.now);
     if (fate.dropped) {
       this.counts.dropped++;
@@ -430,7 +460,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
   private record(event: TraceEvent<M, F>): void {
     this.events++;
     this.kept?.push(event);
-    for (const listener of this.listeners) listener(event);
+    for (const { listener, kinds } of this.listeners) if (kinds === undefined || kinds.has(event.kind)) listener(event);
   }
 
   private host(node: NodeId): NodeHost {

@@ -88,6 +88,8 @@ export interface ClientHistory {
  * facts as they stream, so no check needs the whole trace kept); `finish` gives the verdicts.
  */
 export interface RunJudge<M extends Envelope = Envelope, F extends FactBase = FactBase> {
+  /** The kinds of event `observe` reads (default: all): the router builds no others for it. */
+  readonly reads?: readonly TraceEvent['kind'][];
   observe(event: TraceEvent<M, F>): void;
   finish(end: RunEnd): Judgement;
   /** The client history, if the emulation keeps one (`mpkv run --history`). */

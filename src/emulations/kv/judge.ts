@@ -49,6 +49,7 @@ export function kvJudge(spec: KvJudgeSpec, options: JudgeOptions): RunJudge<neve
   const linearizability = linearizabilityJudgeWith(options.check ?? {});
 
   return {
+    reads: FactReader.reads,
     observe(event: TraceEvent<never, KvFact>): void {
       const noted = reader.read(event);
       if (!noted) return;

@@ -25,6 +25,8 @@ export type Noted = { readonly t: number; readonly node: string; readonly life: 
 
 /** Turns trace events into noted facts, one at a time, counting each node's restarts. */
 export class FactReader {
+  /** The kinds of event it reads. */
+  static readonly reads = ['note', 'restart'] as const;
   private readonly lives = new Map<string, number>();
 
   read(e: TraceEvent<Envelope, KvFact>): Noted | undefined {

@@ -35,6 +35,7 @@ export function maxSyncJudge(config: MaxSyncConfig, _options: JudgeOptions): Run
   let invalid: string | undefined;
 
   return {
+    reads: ['note'],
     observe(e: TraceEvent<Message, Fact>): void {
       if (e.kind !== 'note' || !e.fact) return;
       const fact = e.fact;
