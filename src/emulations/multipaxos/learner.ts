@@ -64,28 +64,30 @@ export function learn<S extends LearnerState>(
 ): [S, AppliedRequest[]] {
   if (state.decided.has(slot) || slot < state.applied) return [state, []];
   state.decided.set(slot, command);
-  const next = { ...state, lastDecided: Math.max(state.lastDecided, slot), heard: true };
-  return rules.appliesInOrder ? applyReady(next, rules, out) : applyAtOnce(next, slot, rules, out);
+  const learned = { lastDecided: Math.max(state.lastDecided, slot), heard: true };
+  if (!rules.appliesInOrder) return applyAtOnce(state, learned, slot, rules, out);
+  const [applied, done] = applyReady(state, rules, out);
+  return [{ ...state, ...learned, applied }, done];
 }
 
-/** Applies decided slots in order from `applied` until the first gap. */
-function applyReady<S extends LearnerState>(state: S, rules: Rules, out: Outbox): [S, AppliedRequest[]] {
+/** Applies decided slots in order from `applied` until the first gap; the new `applied`. */
+function applyReady(state: LearnerState, rules: Rules, out: Outbox): [number, AppliedRequest[]] {
   let applied = state.applied;
   const done: AppliedRequest[] = [];
   for (let command = state.decided.get(applied); command; command = state.decided.get(applied)) {
     for (const request of applyOne(state.rsm, applied, command, rules, out)) done.push(request);
     applied++;
   }
-  return [{ ...state, applied }, done];
+  return [applied, done];
 }
 
 /** The out-of-order mutant: apply a decision the moment it arrives. */
-function applyAtOnce<S extends LearnerState>(state: S, slot: number, rules: Rules, out: Outbox): [S, AppliedRequest[]] {
+function applyAtOnce<S extends LearnerState>(state: S, learned: Pick<LearnerState, 'lastDecided' | 'heard'>, slot: number, rules: Rules, out: Outbox): [S, AppliedRequest[]] {
   const requests = applyOne(state.rsm, slot, state.decided.get(slot)!, rules, out);
   const appliedOutOfOrder = new Set(state.appliedOutOfOrder).add(slot);
   let applied = state.applied;
   while (appliedOutOfOrder.has(applied)) applied++;
-  return [{ ...state, applied, appliedOutOfOrder }, requests];
+  return [{ ...state, ...learned, applied, appliedOutOfOrder }, requests];
 }
 
 /** Applies one slot's command to `rsm` (in place); returns the requests it answers. */
