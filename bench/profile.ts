@@ -36,8 +36,9 @@ function partOf(fn: string, url: string): string {
   if (url.includes('/src/sim/')) return 'router';
   if (url.includes('/emulations/kv/log-checks') || url.includes('/emulations/kv/judge') || url.includes('/specs/') || url.includes('/emulations/run.')) return 'checks';
   if (url.includes('/src/emulations/') || url.includes('/src/kv/')) return 'roles';
-  if (fn === '(program)' || fn === '(idle)') return 'runtime';
-  return 'other';
+  if (url.includes('/fast-check/') || url.includes('/pure-rand/') || url.includes('/src/explore/')) return 'schedules';
+  if (url === '' && !fn.startsWith('(')) return 'V8 built-ins (Map, Set, Object.assign... called by all the above)';
+  return 'other (Node, module loading, idle)';
 }
 
 /** `garbage collector 31%, XState 33%, ...` */

@@ -11,7 +11,7 @@
 import type { Config } from '../emulations/api/emulation.js';
 import type { Envelope, NodeId } from '../sim/trace.js';
 import type { Fate, NetworkModel } from '../sim/network.js';
-import { rngFromEntropy, mixSeed } from '../sim/rng.js';
+import { intFromEntropy, mixSeed } from '../sim/rng.js';
 import { decodeChoice, NORMAL, type Fault, type Schedule } from './schedule.js';
 
 export interface InjectedFault {
@@ -62,7 +62,7 @@ export function scheduleNetwork(config: Config, schedule: Schedule): ScheduleNet
     fate(from, to, msg, now_ms): Fate {
       const link = linkOf(from, to);
       const n = link.sent++;
-      const normal = rngFromEntropy(mixSeed(schedule.seed, link.hash, n)).int(min, Math.max(min, max));
+      const normal = intFromEntropy(mixSeed(schedule.seed, link.hash, n), min, Math.max(min, max));
       if (now_ms >= config.faults.safety_ms) return { dropped: false, delays_ms: [normal] };
       const fault = decodeChoice(link.choices?.get(n) ?? NORMAL);
       if (fault.kind === 'normal') return { dropped: false, delays_ms: [normal] };
