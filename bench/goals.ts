@@ -93,7 +93,7 @@ async function throughput(): Promise<string[]> {
 /** Runs a config in a child process with this process's flags (the CLI's young generation). */
 function scaleRun(file: string, overrides: readonly string[] = []): ScaleRun {
   const script = path.join(ROOT, 'dist/bench/scale-run.js');
-  const out = execFileSync(process.execPath, [...process.execArgv, script, path.join(ROOT, file), ...overrides], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const out = execFileSync(process.execPath, [...process.execArgv, '--expose-gc', script, path.join(ROOT, file), ...overrides], { encoding: 'utf8', maxBuffer: 1 << 24 });
   return JSON.parse(out.trim().split('\n').at(-1)!) as ScaleRun;
 }
 
@@ -108,6 +108,8 @@ function memory(): string[] {
       `${full.time_ms} ms virtual (${full.reason}), ${full.counts.join(', ')}`,
     `   peak RSS ${full.peak_rss_mb} MB   goal < ${GOALS.peakRssMb} MB: ${verdict(full.peak_rss_mb < GOALS.peakRssMb, `${full.peak_rss_mb} MB`)}`,
     `   a quarter as long (25 requests each): peak RSS ${quarter.peak_rss_mb} MB, so 4x the length costs x${(full.peak_rss_mb / quarter.peak_rss_mb).toFixed(2)} the memory`,
+    `   live heap after the run: ${quarter.live_heap_mb} MB, then ${full.live_heap_mb} MB: ${n(((full.live_heap_mb - quarter.live_heap_mb) * 2 ** 20) / 75_000)} bytes per request, ` +
+      `what the checks must keep (the client history for linearizability, per-request tables for validity and integrity) and the learners' logs; the rest of the peak is the collector's room`,
     `   verdicts: ${verdicts}`,
     ...unknown.map((u) => `   ${u}`),
   ];

@@ -16,6 +16,9 @@ export interface ScaleRun {
   readonly time_ms: number;
   readonly reason: string;
   readonly peak_rss_mb: number;
+  /** The live heap once simulated (collected first when run with --expose-gc): the nodes'
+   *  state, and what the checks keep (the client history, per-request tables). */
+  readonly live_heap_mb: number;
   readonly counts: readonly string[];
   readonly verdicts: readonly { readonly name: string; readonly status: string; readonly detail: string }[];
 }
@@ -26,15 +29,19 @@ if (file) {
   const started = process.hrtime.bigint();
   run.router.run();
   const simulated = process.hrtime.bigint();
+  (globalThis as { gc?: () => void }).gc?.();
+  const live = process.memoryUsage().heapUsed;
+  const judgeFrom = process.hrtime.bigint();
   const result = finishRun(run);
   const judged = process.hrtime.bigint();
   const line: ScaleRun = {
     seconds: Number(simulated - started) / 1e9,
-    judged_seconds: Number(judged - simulated) / 1e9,
+    judged_seconds: Number(judged - judgeFrom) / 1e9,
     delivered: result.summary.delivered,
     time_ms: result.summary.time_ms,
     reason: result.summary.reason,
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    live_heap_mb: Math.round(live / 2 ** 20),
     counts: result.counts,
     verdicts: result.verdicts.map((v) => ({ name: v.name, status: v.status, detail: v.detail })),
   };

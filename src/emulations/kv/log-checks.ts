@@ -51,9 +51,22 @@ export interface FactCheck {
 /** `leader 1`, or `leader 1 (after restart 2)`: a node's identity for per-node checks. */
 const incarnation = (n: Noted): string => (n.life === 0 ? n.node : `${n.node} (after restart ${n.life})`);
 
-/** One number per (client, request id), for the checks' tables: they hold a few entries per
- *  request of the run, and string keys made them the larger part of a long run's memory. */
-const requestKey = (client: number, request_id: number): number => client * 0x8000_0000 + request_id;
+/**
+ * Values by (client, request id): one small array per client, since a client numbers its
+ * requests 1, 2, 3... The checks keep an entry per request of the run, and as maps keyed per
+ * request their tables were the larger part of a long run's memory.
+ */
+class RequestTable<T> {
+  private readonly byClient: T[][] = [];
+
+  get(client: number, request_id: number): T | undefined {
+    return this.byClient[client]?.[request_id];
+  }
+
+  set(client: number, request_id: number, value: T): void {
+    (this.byClient[client] ??= [])[request_id] = value;
+  }
+}
 
 export const describeLog = describeLogCommand;
 export const sameCommand = sameLogCommand;
@@ -83,18 +96,18 @@ export class Agreement implements FactCheck {
 }
 
 export class Validity implements FactCheck {
-  private readonly invoked = new Map<number, KvCommand>();
+  private readonly invoked = new RequestTable<KvCommand>();
   private checked = 0;
   private violation: string | undefined;
 
   observe({ t, node, fact }: Noted): void {
     if (this.violation) return;
-    if (fact.kind === 'invoke') this.invoked.set(requestKey(fact.client, fact.request_id), fact.command);
+    if (fact.kind === 'invoke') this.invoked.set(fact.client, fact.request_id, fact.command);
     if (fact.kind !== 'decide' && fact.kind !== 'apply') return;
     for (const request of requestsIn(fact.command)) {
       this.checked++;
       const { client, request_id, command } = request;
-      const sent = this.invoked.get(requestKey(client, request_id));
+      const sent = this.invoked.get(client, request_id);
       if (!sent || !sameKvCommand(sent, command)) {
         const within = fact.command.kind === 'batch' ? ` (in a batch of ${fact.command.requests.length} in slot ${fact.slot})` : '';
         this.violation = `${node} ${fact.kind === 'decide' ? 'decided' : 'applied'} ${describeLogCommand(request)}${within} at t=${t}, which no client sent`;
@@ -109,8 +122,8 @@ export class Validity implements FactCheck {
 }
 
 export class Integrity implements FactCheck {
-  /** Per node incarnation: request -> where and when it was applied (`appliedAt`). */
-  private readonly applied = new Map<string, Map<number, number>>();
+  /** Per node incarnation: the slot each request was applied in, and when. */
+  private readonly applied = new Map<string, { readonly slot: RequestTable<number>; readonly t: RequestTable<number> }>();
   private count = 0;
   private violation: string | undefined;
 
@@ -119,19 +132,19 @@ export class Integrity implements FactCheck {
     if (this.violation || fact.kind !== 'apply' || !fact.fresh) return;
     const node = incarnation(noted);
     let applied = this.applied.get(node);
-    if (!applied) this.applied.set(node, (applied = new Map()));
+    if (!applied) this.applied.set(node, (applied = { slot: new RequestTable(), t: new RequestTable() }));
     const requests = requestsIn(fact.command);
     for (let i = 0; i < requests.length; i++) {
       if (!(fact.outcomes?.[i]?.fresh ?? fact.fresh)) continue;
       const request = requests[i]!;
-      const key = requestKey(request.client, request.request_id);
-      const before = applied.get(key);
+      const { client, request_id } = request;
+      const before = applied.slot.get(client, request_id);
       if (before !== undefined) {
-        const { slot, t: at } = appliedWhere(before);
-        this.violation = `${node} applied ${describeLogCommand(request)} twice: slot ${slot} at t=${at} and slot ${fact.slot} at t=${t}`;
+        this.violation = `${node} applied ${describeLogCommand(request)} twice: slot ${before} at t=${applied.t.get(client, request_id)} and slot ${fact.slot} at t=${t}`;
         return;
       }
-      applied.set(key, appliedAt(fact.slot, t));
+      applied.slot.set(client, request_id, fact.slot);
+      applied.t.set(client, request_id, t);
       this.count++;
     }
   }
@@ -141,9 +154,6 @@ export class Integrity implements FactCheck {
   }
 }
 
-/** (slot, t) in one number: t is at most a virtual day (< 2^27 ms), and slots stay below 2^26. */
-const appliedAt = (slot: number, t: number): number => slot * 2 ** 27 + t;
-const appliedWhere = (packed: number): { slot: number; t: number } => ({ slot: Math.floor(packed / 2 ** 27), t: packed % 2 ** 27 });
 
 export class Order implements FactCheck {
   private readonly next = new Map<string, number>();
