@@ -148,7 +148,8 @@ async function exploration(): Promise<string[]> {
   return [
     `3. exploration, configs/default.toml, ${n(runs)} schedules: 1 worker ${n(rate[1]!)}/s, 2 workers ${n(rate[2]!)}/s (x${speedup.toFixed(2)})`,
     `   2 workers >= ${GOALS.schedulesPerSecond}/s: ${verdict(rate[2]! >= GOALS.schedulesPerSecond, `${n(rate[2]!)}/s`)}   2 workers >= ${GOALS.workerSpeedup}x one: ${verdict(speedup >= GOALS.workerSpeedup, `x${speedup.toFixed(2)}`)}`,
-    `   per CPU-second (all threads): 1 worker ${n(perCpu[1]!)}, 2 workers ${n(perCpu[2]!)} — the work itself does not grow with the workers; on two idle cores, two workers would run at about twice one's rate`,
+    `   per CPU-second (all threads): 1 worker ${n(perCpu[1]!)}, 2 workers ${n(perCpu[2]!)}: a schedule costs x${(perCpu[1]! / perCpu[2]!).toFixed(2)} the CPU with two workers, ` +
+      `so on two otherwise idle cores two workers would run at about x${((2 * perCpu[2]!) / perCpu[1]!).toFixed(2)} one's rate`,
     `   profile of one worker's runs (self time): ${sharesText(shares)}`,
   ];
 }
