@@ -152,8 +152,7 @@ async function exploration(): Promise<string[]> {
   return [
     `3. exploration, configs/default.toml, ${n(runs)} schedules: 1 worker ${n(rate[1]!)}/s, 2 workers ${n(rate[2]!)}/s (x${speedup.toFixed(2)})`,
     `   2 workers >= ${GOALS.schedulesPerSecond}/s: ${verdict(rate[2]! >= GOALS.schedulesPerSecond, `${n(rate[2]!)}/s`)}   2 workers >= ${GOALS.workerSpeedup}x one: ${verdict(speedup >= GOALS.workerSpeedup, `x${speedup.toFixed(2)}`)}`,
-    `   per CPU-second (all threads): 1 worker ${n(perCpu[1]!)}, 2 workers ${n(perCpu[2]!)}: a schedule costs x${(perCpu[1]! / perCpu[2]!).toFixed(2)} the CPU with two workers, ` +
-      `so on two otherwise idle cores two workers would run at about x${((2 * perCpu[2]!) / perCpu[1]!).toFixed(2)} one's rate`,
+    `   CPU time per schedule (all threads): 1 worker ${(1000 / perCpu[1]!).toFixed(1)} ms, 2 workers ${(1000 / perCpu[2]!).toFixed(1)} ms`,
     `   profile of one worker's runs (self time): ${sharesText(shares)}`,
   ];
 }
@@ -167,11 +166,12 @@ function traceText(): string[] {
   const quiet: number[] = [];
   const printed: number[] = [];
   for (let i = 0; i < 3; i++) {
-    quiet.push(simulate(i + 1).seconds);
-    printed.push(simulate(i + 1, readEveryNote).seconds);
+    quiet.push(cpuTimed(() => simulate(i + 1)).cpu);
+    printed.push(cpuTimed(() => simulate(i + 1, readEveryNote)).cpu);
   }
   const cost = median(printed) / median(quiet) - 1;
   return [
-    `4. trace text: a run no view prints builds no note line (each is made when read); building all ${n(notes / 3)} lines of the 100 x 100 run, as a plain view would, costs ${(100 * cost).toFixed(0)}% more time`,
+    `4. trace text: a run no view prints builds no note line (each is made when read); building all ${n(notes / 3)} lines of the 100 x 100 run, ` +
+      `as a plain view would, takes ${(100 * cost).toFixed(0)}% more CPU time (median of 3 each)`,
   ];
 }
