@@ -8,6 +8,7 @@ import { benchDashboard } from './dashboard.js';
 import { benchProtocol } from './protocol.js';
 
 const sections: Record<string, () => Promise<string[]>> = {
+  goals: async () => (await import('./goals.js')).benchGoals(),
   protocol: benchProtocol,
   checker: benchChecker,
   explore: async () => (await import('./explore.js')).benchExplore(),

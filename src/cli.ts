@@ -1,7 +1,11 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 /**
  * mpkv's command line: `mpkv run | check | explore | view`. Every user error (bad flags, a broken
  * config, a corrupt history) is one line on stderr and exit status 2 — never a stack trace.
+ *
+ * Node runs it with a larger young generation (`--max-semi-space-size=64`, in MB): XState
+ * allocates several kilobytes of short-lived objects per event, and with V8's default 16 MB the
+ * collector's scavenges took a third of a long run (see `npm run bench`, section protocol).
  */
 import { ConfigError } from './config/load.js';
 import { flushStdout, processIo, UsageError, watchStdout, type Io } from './commands/io.js';

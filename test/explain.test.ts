@@ -89,10 +89,10 @@ test('explore: a fault the violation does not need is called incidental; one it 
 });
 
 test('Verdict.at: the log checks name the event at which they first failed', (t) => {
-  const { result } = runSchedule(quorumTooSmall, failure().schedule);
+  const { result } = runSchedule(quorumTooSmall, failure().schedule, { keepTrace: true });
   const agreement = result.verdicts.find((v) => v.name === 'agreement')!;
   t.is(agreement.status, 'fail');
-  const event = result.trace[agreement.at!.event!]!;
+  const event = result.trace![agreement.at!.event!]!;
   t.is(event.t, agreement.at!.t);
   t.like(event, { kind: 'note' });
   t.regex((event as { text: string }).text, /DECIDED|APPLY|LEARN|DECISION/, 'the step is the second, conflicting decision');
@@ -120,8 +120,8 @@ test('Verdict.at: linearizability names the first completion after which the his
 });
 
 test('DECIDED: the note and the decide fact name the acceptors whose accepted formed the quorum', (t) => {
-  const result = emulate(parseConfig('[topology]\nacceptors = 5\nclients = 1\n[workload]\nrequests = 2\n'));
-  const decided = result.trace.filter((e) => e.kind === 'note' && e.node === 'leader 1' && / DECIDED /.test(e.text));
+  const result = emulate(parseConfig('[topology]\nacceptors = 5\nclients = 1\n[workload]\nrequests = 2\n'), { keepTrace: true });
+  const decided = result.trace!.filter((e) => e.kind === 'note' && e.node === 'leader 1' && / DECIDED /.test(e.text));
   t.true(decided.length >= 2);
   for (const e of decided) {
     if (e.kind !== 'note') continue;

@@ -6,7 +6,7 @@
  * `npm run explore:long`).
  */
 import test from 'ava';
-import { testDir } from './harness.js';
+import { testDir, traceOf } from './harness.js';
 import fc from 'fast-check';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,6 @@ import { loadConfig, parseConfig } from '../src/emulations/index.js';
 import { topologyOf, type PaxosConfig } from '../src/emulations/multipaxos/config.js';
 import { finishRun, startRun } from '../src/emulations/run.js';
 import { explore, failureReport, runSchedule } from '../src/explore/explore.js';
-import { shares, workerSeed } from '../src/explore/pool.js';
 import { loadReplayFile, replayFileFor, replayMatches, traceDigest, writeReplayFile } from '../src/explore/replay.js';
 import { links, scheduleArbitrary, type Schedule } from '../src/explore/schedule.js';
 
@@ -34,9 +33,12 @@ const collector = () => {
   return { io: { stdout: (l: string) => out.push(l), stderr: (l: string) => err.push(l), tty: false }, out, err };
 };
 
+/** Configs explored at a smaller size (the load config: 1,000 clients is one run, not 300). */
+const SCALED: Readonly<Record<string, { clients: number; requests: number }>> = { 'configs/load.toml': { clients: 12, requests: 5 } };
+
 for (const file of configFiles()) {
   test(`explore: the correct protocol passes ${RUNS} random schedules on ${file}`, (t) => {
-    const config = loadConfig(file);
+    const config = loadConfig(file, SCALED[file] ?? {});
     const outcome = explore(config, { runs: RUNS, seed: SEED });
     if (outcome.failure) t.fail([`violation on ${file} (seed ${SEED}):`, ...failureReport(outcome.failure)].join('\n'));
     else t.is(outcome.runs, RUNS);
@@ -106,18 +108,18 @@ test('network: after safety_ms nothing is dropped or duplicated, and every node 
     ...schedule!,
     messages: links(config).flatMap(([from, to]) => Array.from({ length: config.faults.link_messages }, (_, n) => ({ from, to, n, choice: -1 - (n % 2) * 30 }))),
   };
-  const { result, injected } = runSchedule(config, everything);
+  const { result, injected } = runSchedule(config, everything, { keepTrace: true });
   const safety = config.faults.safety_ms;
   t.true(injected.length > 0);
   t.true(injected.every((f) => f.t < safety));
-  t.false(result.trace.some((e) => e.t >= safety && ((e.kind === 'drop' && e.reason === 'loss') || e.kind === 'duplicate' || e.kind === 'crash')));
+  t.false(traceOf(result).some((e) => e.t >= safety && ((e.kind === 'drop' && e.reason === 'loss') || e.kind === 'duplicate' || e.kind === 'crash')));
 });
 
 test('explore: a run is a pure function of (config, schedule)', (t) => {
   const [schedule] = fc.sample(scheduleArbitrary(twoLeaders), { numRuns: 1, seed: 5 });
-  const a = runSchedule(twoLeaders, schedule!);
-  const b = runSchedule(twoLeaders, JSON.parse(JSON.stringify(schedule)) as Schedule);
-  t.is(traceDigest(a.result.trace), traceDigest(b.result.trace));
+  const a = runSchedule(twoLeaders, schedule!, { keepTrace: true });
+  const b = runSchedule(twoLeaders, JSON.parse(JSON.stringify(schedule)) as Schedule, { keepTrace: true });
+  t.is(traceDigest(traceOf(a.result)), traceDigest(traceOf(b.result)));
   t.deepEqual(a.injected, b.injected);
 });
 
@@ -137,28 +139,20 @@ test('explore: the same seed explores the same schedules', (t) => {
   t.notDeepEqual(seen(99), seen(100));
 });
 
-test('pool: runs are shared out exactly, worker 0 keeps the main seed', (t) => {
-  t.deepEqual(shares(10, 3), [4, 3, 3]);
-  t.is(shares(1000, 2).reduce((a, b) => a + b), 1000);
-  t.is(workerSeed(42, 0), 42);
-  t.not(workerSeed(42, 1), workerSeed(42, 2));
-  t.true(workerSeed(42, 1) >= 0 && workerSeed(42, 1) < 2 ** 31);
-});
-
 test('replay: a replay file reproduces its run trace for trace, through mpkv run --replay', async (t) => {
   const config = { ...twoLeaders, mutants: { enable: ['quorum-too-small' as const] } };
   const outcome = explore(config, { runs: 100, seed: 1 });
   t.truthy(outcome.failure, 'quorum-too-small is found on two leaders');
   const failure = outcome.failure!;
-  const first = runSchedule(config, failure.schedule).result;
+  const first = runSchedule(config, failure.schedule, { keepTrace: true }).result;
   const dir = testDir(t, 'mpkv-replay-');
   const file = join(dir, 'failure.replay.json');
   const replay = replayFileFor('configs/mutants/two-leaders.toml', config, failure, first);
   writeReplayFile(file, replay);
 
   const loaded = await loadReplayFile(file, twoLeaders);
-  const again = finishRun(startRun(loaded.config, loaded.options));
-  t.is(traceDigest(again.trace), traceDigest(first.trace));
+  const again = finishRun(startRun(loaded.config, { ...loaded.options, keepTrace: true }));
+  t.is(traceDigest(traceOf(again)), traceDigest(traceOf(first)));
   t.true(replayMatches(replay, again));
   t.deepEqual(
     again.verdicts.filter((v) => v.status === 'fail').map((v) => v.detail),

@@ -43,12 +43,22 @@ export function configFrom(toml: string): AnyConfig {
   return parseConfig(toml, 'inline.toml') as AnyConfig;
 }
 
-export function run(cfg: Config, options: RunOptions = {}): RunResult {
-  return emulate(cfg, options);
+/** A run whose whole trace was kept (runs keep none unless asked). */
+export type TracedResult = RunResult & { readonly trace: readonly TraceEvent[] };
+
+/** Runs a config, keeping its trace (tests read it). */
+export function run(cfg: Config, options: RunOptions = {}): TracedResult {
+  return emulate(cfg, { keepTrace: true, ...options }) as TracedResult;
+}
+
+/** The kept trace of a run (throws if the run kept none). */
+export function traceOf(result: RunResult): readonly TraceEvent[] {
+  if (!result.trace) throw new Error('the run kept no trace: run it with { keepTrace: true }');
+  return result.trace;
 }
 
 /** The trace of a kv emulation's run, with its messages and facts typed. */
-export const kvTrace = (result: RunResult): readonly TraceEvent<Message, Fact>[] => result.trace as readonly TraceEvent<Message, Fact>[];
+export const kvTrace = (result: RunResult): readonly TraceEvent<Message, Fact>[] => traceOf(result) as readonly TraceEvent<Message, Fact>[];
 
 /** The client history of a kv emulation's run, as events. */
 export function historyEvents(result: RunResult): MpkvHistoryEvent[] {
@@ -85,8 +95,14 @@ export class Driven {
 
   constructor(machine: AnyStateMachine, input: unknown) {
     this.actor = createActor(machine, { input });
-    this.actor.on('*', (e) => this.effects.push(e as unknown as Effect));
+    this.actor.on('*', (e) => this.collect(e as unknown as Effect));
     this.actor.start();
+  }
+
+  /** Effects as a node emits them (a transition's batch), one by one. */
+  private collect(effect: Effect): void {
+    if (effect.type === 'effects') for (const one of effect.effects) this.collect(one);
+    else this.effects.push(effect);
   }
 
   start(): this {

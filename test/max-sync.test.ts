@@ -77,7 +77,7 @@ const cfg = configFrom('emulation = "max_sync"\n[topology]\nservers = 2\nclients
 
 function judge(events: TraceEvent<Message, Fact>[], views: NodeView[]) {
   const j = maxSyncJudge(cfg, {});
-  for (const e of events) j.observe(e);
+  events.forEach((e, i) => j.observe(e, i));
   return j.finish({ summary, views, partitions: [], stalled: [] }).verdicts;
 }
 const status = (verdicts: ReturnType<typeof judge>) => Object.fromEntries(verdicts.map((v) => [v.name, v.status]));
@@ -123,12 +123,12 @@ for (const [mutant, hunt] of Object.entries(hunts)) {
     const failure = outcome.failure!;
     t.true(failure.verdicts.some((v) => v.name === hunt.check), failure.verdicts.map((v) => `${v.name}: ${v.detail}`).join('\n'));
     t.is(runSchedule(base, failure.schedule).result.status, 'ok', 'the same schedule passes without the mutant');
-    const first = runSchedule(broken, failure.schedule).result;
+    const first = runSchedule(broken, failure.schedule, { digest: true }).result;
     const file = join(testDir(t, 'mpkv-maxsync-'), 'replay.json');
     const replay = replayFileFor(`configs/${hunt.config}`, broken, failure, first);
     writeReplayFile(file, replay);
     const loaded = await loadReplayFile(file, base);
-    t.true(replayMatches(replay, finishRun(startRun(loaded.config, loaded.options))));
+    t.true(replayMatches(replay, finishRun(startRun(loaded.config, { ...loaded.options, digest: true }))));
   });
 }
 

@@ -6,7 +6,7 @@
  * why in its comments).
  */
 import test from 'ava';
-import { testDir } from './harness.js';
+import { testDir, traceOf } from './harness.js';
 
 import { join } from 'node:path';
 import { loadConfig } from '../src/emulations/index.js';
@@ -55,13 +55,13 @@ for (const mutant of MUTANT_NAMES) {
     // The same schedule without the mutant passes: the violation is the mutant's doing.
     t.is(runSchedule(base, failure.schedule).result.status, 'ok', 'the shrunk schedule passes without the mutant');
 
-    const first = runSchedule(config, failure.schedule).result;
+    const first = runSchedule(config, failure.schedule, { keepTrace: true }).result;
     const file = join(testDir(t, 'mpkv-mutant-'), `${mutant}.replay.json`);
     const replay = replayFileFor(hunt.config, config, failure, first);
     writeReplayFile(file, replay);
     const loaded = await loadReplayFile(file, base);
-    const again = finishRun(startRun(loaded.config, loaded.options));
-    t.is(traceDigest(again.trace), traceDigest(first.trace), 'the replay is the same run, trace for trace');
+    const again = finishRun(startRun(loaded.config, { ...loaded.options, keepTrace: true }));
+    t.is(traceDigest(traceOf(again)), traceDigest(traceOf(first)), 'the replay is the same run, trace for trace');
     t.true(replayMatches(replay, again));
     t.deepEqual(
       again.verdicts.filter((v) => v.status === 'fail').map((v) => `${v.name}: ${v.detail}`),

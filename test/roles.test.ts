@@ -62,7 +62,7 @@ const leaderInput = {
   acceptors: ['acceptor 1', 'acceptor 2', 'acceptor 3'],
   replicas: ['replica 1'],
   leaders: ['leader 1'],
-  paxos: { window: 4, retry_ms: 50, backoff_min_ms: 20, backoff_max_ms: 640, catch_up_ms: 100 },
+  paxos: { window: 4, batch: 1, retry_ms: 50, backoff_min_ms: 20, backoff_max_ms: 640, catch_up_ms: 100 },
   rules: correctRules,
 };
 

@@ -7,7 +7,9 @@ import type { Rsm } from '../src/kv/rsm.js';
 import { storeToObject } from '../src/kv/kv.js';
 import { startRun } from '../src/emulations/run.js';
 
-const configs = readdirSync(path.join(repoRoot, 'configs')).filter((f) => f.endsWith('.toml'));
+/** configs/load.toml (100,000 requests) has a test of its own, test/load.test.ts: its
+ *  linearizability search runs out of budget by design there (unknown, never FAIL). */
+const configs = readdirSync(path.join(repoRoot, 'configs')).filter((f) => f.endsWith('.toml') && f !== 'load.toml');
 
 test('scenarios: every README scenario config exists', (t) => {
   for (const name of ['default', 'kv_store', 'five-acceptors', 'two-leaders', 'lossy-network', 'crash-acceptor', 'crash-leader', 'partition']) {
@@ -40,11 +42,14 @@ for (const name of kvConfigs.filter((c) => config(c).emulation === 'multipaxos')
     t.true(learners.length >= cfg.topology.replicas + 1);
     const [first, ...rest] = learners;
     for (const l of rest) t.deepEqual({ applied: l.applied, store: l.store }, { applied: first!.applied, store: first!.store }, l.node);
-    t.true(first!.applied >= cfg.topology.clients * cfg.workload.requests, 'every request has its slot');
+    // Every request has been applied: each client's last request is in the client table (a slot
+    // may hold a batch of requests, so slots can be fewer than requests).
+    for (const l of learners) t.deepEqual(l.lastRequests, new Array(cfg.topology.clients).fill(cfg.workload.requests), l.node);
+    t.true(first!.applied * (cfg.paxos.batch ?? 1) >= cfg.topology.clients * cfg.workload.requests, 'enough slots for every request');
   });
 }
 
-function lastStores(name: string): Array<{ node: string; applied: number; store: Record<string, string> }> {
+function lastStores(name: string): Array<{ node: string; applied: number; store: Record<string, string>; lastRequests: number[] }> {
   const { router } = startRun(config(name));
   router.run();
   return router
@@ -52,7 +57,8 @@ function lastStores(name: string): Array<{ node: string; applied: number; store:
     .filter((v) => v.status === 'up' && /^(leader|replica)/.test(v.id))
     .map((v) => {
       const c = v.context as { applied: number; rsm: Rsm };
-      return { node: v.id, applied: c.applied, store: storeToObject(c.rsm.store) };
+      const clients = [...c.rsm.sessions.keys()].sort((a, b) => a - b);
+      return { node: v.id, applied: c.applied, store: storeToObject(c.rsm.store), lastRequests: clients.map((k) => c.rsm.sessions.get(k)!.request_id) };
     });
 }
 

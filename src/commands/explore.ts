@@ -1,9 +1,12 @@
 /**
- * `mpkv explore <config> [--runs N] [--seed S] [--workers K] [--mutant NAME] [--out FILE]
- *  [--list-mutants]`: random schedule exploration (src/explore/). Checks the property — every
- * run linearizable, agreement, validity, integrity, order, convergence, liveness after
- * healing — for N generated schedules; on a violation prints the shrunk schedule, the
- * violation explained, the seed, and writes a replay file for `mpkv run --replay`.
+ * `mpkv explore <config> [--runs N] [--seed S] [--workers K] [--shard I/N] [--mutant NAME]
+ *  [--out FILE] [--result FILE] [--list-mutants]`, and `mpkv explore --merge FILE...`: random
+ * schedule exploration (src/explore/). Checks the property — every run linearizable, agreement,
+ * validity, integrity, order, convergence, liveness after healing — for N generated schedules;
+ * on a violation prints the shrunk schedule, the violation explained, the seed, and writes a
+ * replay file for `mpkv run --replay`. With `--shard I/N` it explores one of N disjoint shares
+ * of the search (src/explore/search.ts) and ends with one JSON line (src/explore/shards.ts);
+ * `--merge` puts the shards' lines back together.
  *
  * Progress: a one-line bar redrawn in place on a terminal; plain lines (every tenth of the
  * runs) otherwise. Exit status: 0 no violation, 1 a violation, 2 bad input.
@@ -12,10 +15,13 @@ import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../emulations/api/emulation.js';
-import { analyseFaults, failureReport, runSchedule, type ExploreOutcome, type Progress } from '../explore/explore.js';
+import { analyseFaults, failureReport, runSchedule, scheduleSize, type ExploreOutcome, type Progress } from '../explore/explore.js';
 import type { RunResult } from '../emulations/run.js';
 import { exploreWithWorkers } from '../explore/pool.js';
-import { replayFileFor, writeReplayFile } from '../explore/replay.js';
+import { configDigest, replayFileFor, writeReplayFile } from '../explore/replay.js';
+import { parseShard, runsIn, searchChunks, WHOLE, type Shard } from '../explore/search.js';
+import { mergeShardResults, readShardResult, RESULT_VERSION, type ShardResult } from '../explore/shards.js';
+import { writeFileAtomic } from '../util/files.js';
 import { EMULATIONS, emulationOf, loadConfig } from '../emulations/index.js';
 import { flushStdout, intFlag, UsageError, type Io } from './io.js';
 import type { JudgeOptions } from '../emulations/api/emulation.js';
@@ -30,7 +36,12 @@ On a violation the schedule is shrunk to a minimal one and written to a replay f
 Options:
   --runs N          schedules to try (default 100)
   --seed S          the search's seed (default: random, printed); same seed, same schedules
-  --workers K       worker threads (default 1)
+  --workers K       worker threads (default 1); the schedules are the same for any K
+  --shard I/N       explore only share I of N (0 <= I < N) of the search, and end with one
+                    JSON result line; the N shards together explore exactly the search's
+                    schedules. auto/N takes I from JOB_COMPLETION_INDEX (Kubernetes)
+  --result FILE     also write the JSON result line to FILE
+  --merge FILE...   combine the result files of all N shards of one search (no config)
   --mutant NAME     enable a deliberately broken rule (see --list-mutants)
   --out FILE        where to write the replay file (default <config>[-<mutant>].replay.json)
   --check-steps N   the linearizability search's step budget per run (deterministic;
@@ -39,7 +50,8 @@ Options:
   -h, --help        this help
 
 Exit status: 0 no violation, 1 a violation (replay with mpkv run <config> --replay FILE),
-2 usage or config error, 3 no violation but some run's checks could not decide.`;
+2 usage or config error (a merge of another search's or missing shards too), 3 no violation
+but some run's checks could not decide.`;
 
 export async function exploreCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -51,6 +63,9 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
       workers: { type: 'string' },
       mutant: { type: 'string' },
       out: { type: 'string' },
+      shard: { type: 'string' },
+      result: { type: 'string' },
+      merge: { type: 'boolean' },
       'check-steps': { type: 'string' },
       'list-mutants': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -70,6 +85,7 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
     }
     return 0;
   }
+  if (values.merge) return mergeCommand(positionals, io);
   if (positionals.length !== 1) throw new UsageError('explore: expected one config file, e.g. mpkv explore configs/default.toml');
   const file = positionals[0]!;
   const runs = intFlag('runs', values.runs, 1) ?? 100;
@@ -80,30 +96,55 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
   const cores = availableParallelism();
   if (workers > 4 * cores) throw new UsageError(`--workers: expected at most ${4 * cores} on this machine, got ${workers}`);
   const mutant = values.mutant;
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard, process.env);
+  if (typeof shard === 'string') throw new UsageError(`--shard: ${shard}`);
   const loaded = loadConfig(file);
   const known = Object.keys(emulationOf(loaded).mutants);
   if (mutant !== undefined && !known.includes(mutant)) {
     throw new UsageError(`--mutant: ${loaded.emulation} has no mutant ${JSON.stringify(mutant)} (expected one of ${known.join(', ')})`);
   }
   const config: Config = mutant ? { ...loaded, mutants: { enable: [mutant] } } : loaded;
-  const out = values.out ?? `${basename(file, extname(file))}${mutant ? `-${mutant}` : ''}.replay.json`;
+  const shardTag = shard ? `-shard${shard.index}of${shard.count}` : '';
+  const out = values.out ?? `${basename(file, extname(file))}${mutant ? `-${mutant}` : ''}${shardTag}.replay.json`;
+  const share = runsIn(searchChunks(seed, runs, shard ?? WHOLE));
 
   io.stdout(
     `mpkv explore ${file}: ${runs} schedule(s), seed ${seed}, ${workers} worker(s)` +
+      (shard ? `, shard ${shard.index}/${shard.count} (${share} of the runs)` : '') +
       (config.mutants.enable.length ? `, mutants: ${config.mutants.enable.join(', ')}` : ''),
   );
   io.stdout(`budget: ${budgetText(config)}`);
   const started = performance.now();
-  const progress = progressPrinter(io, runs, started);
+  const progress = progressPrinter(io, share, started);
   const outcome = await exploreWithWorkers(config, {
     runs,
     seed,
     workers,
+    ...(shard ? { shard } : {}),
     ...(checkSteps === undefined ? {} : { checkSteps }),
     onProgress: progress.update,
   });
   progress.end();
   const seconds = (performance.now() - started) / 1000;
+  const code = report(io, file, config, outcome, { seconds, mutant, out, checkSteps });
+  if (shard) {
+    const result = shardResult(file, config, { seed, runs, shard, checkSteps, seconds }, outcome, code === 1 ? out : undefined);
+    const line = JSON.stringify(result);
+    if (values.result) writeFileAtomic(values.result, `${line}\n`);
+    io.stdout(line);
+  }
+  return code;
+}
+
+/** The human report of an exploration; its exit status. */
+function report(
+  io: Io,
+  file: string,
+  config: Config,
+  outcome: ExploreOutcome,
+  how: { seconds: number; mutant: string | undefined; out: string; checkSteps: number | undefined },
+): Promise<number> | number {
+  const { seconds } = how;
   const rate = `${(outcome.runs / Math.max(seconds, 1e-3)).toFixed(1)} schedules/s`;
   if (!outcome.failure && outcome.undecided > 0) {
     io.stdout(
@@ -118,14 +159,83 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
     io.stdout(`ok: ${outcome.runs} schedule(s) passed, ${outcome.faults} fault(s) injected, ${seconds.toFixed(1)}s (${rate})`);
     return 0;
   }
-  const judge: JudgeOptions = checkSteps === undefined ? {} : { check: { max_steps: checkSteps } };
-  return reportViolation(io, file, config, outcome, { seconds, rate, mutant, out, judge });
+  const judge: JudgeOptions = how.checkSteps === undefined ? {} : { check: { max_steps: how.checkSteps } };
+  return reportViolation(io, file, config, outcome, { seconds, rate, mutant: how.mutant, out: how.out, judge });
+}
+
+/** The machine-readable line of one shard (src/explore/shards.ts). */
+function shardResult(
+  file: string,
+  config: Config,
+  search: { seed: number; runs: number; shard: Shard; checkSteps: number | undefined; seconds: number },
+  outcome: ExploreOutcome,
+  replay: string | undefined,
+): ShardResult {
+  const f = outcome.failure;
+  return {
+    mpkv_explore_result: RESULT_VERSION,
+    config: file,
+    config_digest: configDigest(config),
+    emulation: config.emulation,
+    mutants: config.mutants.enable,
+    seed: search.seed,
+    runs: search.runs,
+    check_steps: search.checkSteps ?? null,
+    shard: search.shard,
+    explored: outcome.runs,
+    faults: outcome.faults,
+    undecided: outcome.undecided,
+    ...(outcome.undecidedExample === undefined ? {} : { undecided_example: outcome.undecidedExample }),
+    seconds: Math.round(search.seconds * 1000) / 1000,
+    ...(f
+      ? {
+          violation: {
+            run: f.runsToFind - 1,
+            seed: f.seed,
+            chunk_runs: f.chunkRuns ?? search.runs,
+            path: f.path,
+            shrinks: f.shrinks,
+            failed: f.verdicts.map((v) => v.name),
+            faults: scheduleSize(f.schedule),
+            ...(replay ? { replay } : {}),
+            report: failureReport(f),
+          },
+        }
+      : {}),
+  };
+}
+
+/** `mpkv explore --merge FILE...`: the whole search's verdict from its shards' result lines. */
+function mergeCommand(files: readonly string[], io: Io): number {
+  const merged = mergeShardResults(files.map((file) => ({ file, result: readShardResult(file) })));
+  const s = merged.first;
+  io.stdout(
+    `mpkv explore --merge: ${s.config} (${s.emulation}), seed ${s.seed}, ${s.runs} schedule(s) in ${s.shard.count} shard(s)` +
+      (s.mutants.length ? `, mutants: ${s.mutants.join(', ')}` : ''),
+  );
+  const rate = `${(merged.explored / Math.max(merged.seconds, 1e-3)).toFixed(1)} schedules/s with the shards side by side`;
+  const first = merged.violations[0];
+  if (first) {
+    io.stdout(`VIOLATION in shard ${first.shard}/${s.shard.count}, run #${first.run} of the search (${merged.violations.length} shard(s) found one):`);
+    for (const line of first.report) io.stdout(`  ${line}`);
+    io.stdout(`  again: mpkv explore ${s.config} --seed ${first.seed} --runs ${first.chunk_runs} --workers 1${s.mutants.length ? ` --mutant ${s.mutants[0]}` : ''}`);
+    if (first.replay) io.stdout(`  replay file (on the machine that ran shard ${first.shard}): ${first.replay}`);
+    io.stdout(`${merged.explored} schedule(s) explored before the shards stopped, ${merged.faults} fault(s) injected, ${merged.seconds.toFixed(1)}s (${rate})`);
+    return 1;
+  }
+  if (merged.undecided > 0) {
+    io.stdout(`unknown: no violation in ${merged.explored} schedule(s), but in ${merged.undecided} of them a check could not decide (${merged.faults} fault(s) injected)`);
+    io.stdout(`  for example: ${merged.undecidedExample ?? '?'}`);
+    return 3;
+  }
+  io.stdout(`ok: ${merged.explored} schedule(s) passed, ${merged.faults} fault(s) injected, ${merged.seconds.toFixed(1)}s (${rate})`);
+  return 0;
 }
 
 /** The emulation's explanation of a failed run (the one its diagram shows). */
 async function explanationOf(config: Config, run: RunResult): Promise<string[]> {
   const { explainRun } = await import('../view/trace-adapter.js');
-  return explainRun(emulationOf(config), run.trace);
+  return explainRun(emulationOf(config), run.trace!);
 }
 
 async function reportViolation(
@@ -136,12 +246,13 @@ async function reportViolation(
   how: { seconds: number; rate: string; mutant: string | undefined; out: string; judge: JudgeOptions },
 ): Promise<number> {
   const failure = outcome.failure!;
-  const run = failure.error === undefined ? runSchedule(config, failure.schedule, how.judge).result : undefined;
+  const run = failure.error === undefined ? runSchedule(config, failure.schedule, { judge: how.judge, digest: true, keepTrace: true }).result : undefined;
   const extras = run ? { explanation: await explanationOf(config, run), faults: analyseFaults(config, failure, how.judge) } : {};
   for (const line of failureReport(failure, extras)) io.stdout(line);
   writeReplayFile(how.out, replayFileFor(file, config, failure, run));
   io.stdout(`search: fast-check seed ${failure.seed}, path ${failure.path}; ${outcome.runs} schedule(s) in ${how.seconds.toFixed(1)}s (${how.rate})`);
-  io.stdout(`  again: mpkv explore ${file} --seed ${failure.seed} --workers 1${how.mutant ? ` --mutant ${how.mutant}` : ''}`);
+  const chunk = failure.chunkRuns === undefined ? '' : ` --runs ${failure.chunkRuns}`;
+  io.stdout(`  again: mpkv explore ${file} --seed ${failure.seed}${chunk} --workers 1${how.mutant ? ` --mutant ${how.mutant}` : ''}`);
   io.stdout(`replay file: ${how.out}`);
   io.stdout(`  replay: mpkv run ${file} --replay ${how.out}`);
   return 1;

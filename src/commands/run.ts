@@ -9,7 +9,7 @@ import { loadConfig } from '../emulations/index.js';
 import { finishRun, startRun, type Run, type RunResult } from '../emulations/run.js';
 import { describeFault, type ScheduleNetwork } from '../explore/network.js';
 import type { InjectedNote } from '../ui/driver.js';
-import { formatEvent, formatSummary } from '../ui/plain.js';
+import { formatEvent, formatSummary, PLAIN_KINDS } from '../ui/plain.js';
 import { writeFileAtomic } from '../util/files.js';
 import { intFlag, UsageError, type Io } from './io.js';
 import type { CheckOptions } from '../../specs/linearizability.js';
@@ -83,24 +83,31 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const replay = values.replay ? await loadReplayFile(values.replay, config) : undefined;
   const runConfig = replay?.config ?? config;
   const judge = { check: checkOptions(values['check-steps'], values['check-timeout-ms']), witness: !values['no-witness'] };
-  const run = startRun(runConfig, { ...replay?.options, judge });
+  const dashboard = io.tty && !values.plain && !values.json;
+  // The whole trace is kept only for what reads it after the run: a trace file, a diagram, the
+  // dashboard's explanation of a violation (a plain run that fails is run again to explain it).
+  // A replay is checked against the streamed trace's digest.
+  const keepTrace = Boolean(values['trace-json'] || values.html || dashboard);
+  const run = startRun(runConfig, { ...replay?.options, judge, keepTrace, digest: replay !== undefined });
+  /** The same run again, from the start, keeping its trace (a replay's network is fresh per run). */
+  const again = (onNetwork?: (run: Run, network: ScheduleNetwork) => void): Run => {
+    const options = replay ? replayRun(replay.replay, config, replay.file).options : {};
+    const copy = startRun(runConfig, { ...options, judge, keepTrace: true });
+    if (options.network) onNetwork?.(copy, options.network as ScheduleNetwork);
+    return copy;
+  };
   const { router, emulation } = run;
   if (values.history && !run.judge.history) throw new UsageError(`--history: the ${runConfig.emulation} emulation keeps no client history`);
   const title = runTitle(positionals[0]!, runConfig, replay?.file);
   const writesFiles = Boolean(values['trace-json'] || values.history || values.html);
   let result: RunResult;
-  if (io.tty && !values.plain && !values.json) {
+  if (dashboard) {
     const { runDashboard } = await import('./dashboard.js');
     // The same run again, for the dashboard's rehearsal (a replay's network is fresh per run),
     // and each run's schedule network, whose held-back messages the trace shows no event for.
     const networks = new WeakMap<Run, ScheduleNetwork>();
     if (replay) networks.set(run, replay.options.network as ScheduleNetwork);
-    const rehearse = (): Run => {
-      const options = replay ? replayRun(replay.replay, config, replay.file).options : {};
-      const copy = startRun(runConfig, { ...options, judge });
-      if (options.network) networks.set(copy, options.network as ScheduleNetwork);
-      return copy;
-    };
+    const rehearse = (): Run => again((copy, network) => networks.set(copy, network));
     const watched = await runDashboard(run, {
       speed: intFlag('speed', values.speed, 1),
       paused: replay !== undefined,
@@ -123,10 +130,13 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     result = watched.result;
   } else {
     if (!values.json) io.stdout(title);
-    router.onEvent((e) => {
-      const line = values.json ? JSON.stringify(e) : formatEvent(e, emulation.describeMessage, values.verbose);
-      if (line) io.stdout(line);
-    });
+    router.onEvent(
+      (e) => {
+        const line = values.json ? JSON.stringify(e) : formatEvent(e, emulation.describeMessage, values.verbose);
+        if (line) io.stdout(line);
+      },
+      values.json || values.verbose ? undefined : PLAIN_KINDS,
+    );
     router.boot();
     while (router.step()) {
       // Output closed (piped into `head`): nothing more can be shown; stop, unless files are due.
@@ -136,13 +146,13 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   }
   if (values['trace-json']) {
     const header = { kind: 'run', emulation: runConfig.emulation, seed: runConfig.seed, mutants: runConfig.mutants.enable };
-    writeFileAtomic(values['trace-json'], [header, ...result.trace].map((e) => JSON.stringify(e)).join('\n') + '\n');
+    writeFileAtomic(values['trace-json'], [header, ...result.trace!].map((e) => JSON.stringify(e)).join('\n') + '\n');
   }
   if (values.history && result.history) writeFileAtomic(values.history, result.history.text());
   if (values.html) writeFileAtomic(values.html, await diagramOf(values.html, emulation, result, title, replay));
   const diverged = replay ? replayDivergence(replay.replay, result) : undefined;
   if (diverged) io.stderr(`mpkv run: REPLAY DIVERGED from ${replay!.file}: ${diverged}. The code changed since the file was written; this run does not reproduce it.`);
-  const why = result.status === 'fail' && !values.json ? await explanationOf(emulation, result) : [];
+  const why = result.status === 'fail' && !values.json ? await explanationOf(emulation, result.trace ? result : finishRun(again())) : [];
   if (!values.json) for (const line of report(runConfig, result, diverged, why)) io.stdout(line);
   return EXIT_CODES[result.status];
 }
@@ -173,7 +183,8 @@ async function diagramOf(file: string, emulation: AnyEmulation, result: RunResul
     return fault.kind === 'normal' ? [] : [{ from: m.from, to: m.to, n: m.n, fault }];
   });
   const options = { title, notes, faults };
-  return file.toLowerCase().endsWith('.svg') ? renderRunSvg(emulation, result.trace, options) : renderRunHtml(emulation, result.trace, options);
+  const trace = result.trace!;
+  return file.toLowerCase().endsWith('.svg') ? renderRunSvg(emulation, trace, options) : renderRunHtml(emulation, trace, options);
 }
 
 /** `mpkv run configs/x.toml: <emulation>, seed 1, mutants: <names>, REPLAY of f.json`. */
@@ -192,7 +203,7 @@ export function checkOptions(steps: string | undefined, timeoutMs: string | unde
 /** A failed run's violations in the emulation's words (what its diagram explains). */
 async function explanationOf(emulation: AnyEmulation, result: RunResult): Promise<string[]> {
   const { explainRun } = await import('../view/trace-adapter.js');
-  return explainRun(emulation, result.trace);
+  return explainRun(emulation, result.trace!);
 }
 
 /** The closing report: counts, verdicts (a failure with the time it first failed), and the

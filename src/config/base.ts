@@ -112,6 +112,9 @@ export const baseEntries = {
   time_limit_ms: v.optional(positiveMs(), 60_000),
   /** After the last client finishes, the other nodes get this long to catch up. */
   drain_ms: v.optional(ms(), 500),
+  /** The linearizability search's step budget for this config's runs (deterministic; a
+   *  command's --check-steps overrides it; default: the checker's own). */
+  check_steps: v.optional(integer(1, 1_000_000_000)),
   network: v.optional(NetworkSchema, {}),
   partitions: v.optional(v.array(PartitionSchema), []),
   crashes: v.optional(v.array(CrashSchema), []),

@@ -3,7 +3,12 @@
  * to one router with the config's network and planned faults, let the emulation's judge watch
  * every event as it happens, and at the end collect its verdicts. The views (plain, JSON,
  * dashboard) subscribe to the router's events too; nothing here prints.
+ *
+ * Nothing keeps the trace unless asked (`keepTrace`: a trace file, a diagram, the dashboard's
+ * replay, tests that read it); the checks read the facts as they stream, so a run's memory is
+ * its nodes' state and what the checks keep, not the length of the run.
  */
+import { TraceHash } from '../sim/digest.js';
 import { Router, type RouterOptions, type RunSummary } from '../sim/router.js';
 import type { NetworkModel } from '../sim/network.js';
 import type { TraceEvent } from '../sim/trace.js';
@@ -19,6 +24,12 @@ export interface RunOptions {
   readonly crashes?: RouterOptions['crashes'];
   /** What the judge is told (the linearizability search's budget). */
   readonly judge?: JudgeOptions;
+  /** Keep every trace event, for `RunResult.trace`. */
+  readonly keepTrace?: boolean;
+  /** Hash the trace as it streams, for `RunResult.trace_sha256` (replay files). */
+  readonly digest?: boolean;
+  /** End the drain as soon as nothing can change any more (the emulation's `explore.quiescent`). */
+  readonly endWhenQuiescent?: boolean;
 }
 
 /** A run in progress: its router (step it, or let `finishRun` run it to the end) and its judge. */
@@ -27,12 +38,16 @@ export interface Run {
   readonly emulation: AnyEmulation;
   readonly router: Router;
   readonly judge: RunJudge;
+  readonly hash?: TraceHash;
 }
 
 export interface RunResult {
   readonly config: Config;
   readonly summary: RunSummary;
-  readonly trace: readonly TraceEvent[];
+  /** Every event of the run, when it was kept (`RunOptions.keepTrace`). */
+  readonly trace?: readonly TraceEvent[];
+  /** The sha256 of the trace's JSON Lines, when asked for (`RunOptions.digest`). */
+  readonly trace_sha256?: string;
   /** The first lines of the summary, from the emulation (`requests completed: 15/15`). */
   readonly counts: readonly string[];
   readonly verdicts: readonly Verdict[];
@@ -54,10 +69,15 @@ export function startRun(config: Config, options: RunOptions = {}): Run {
     time_limit_ms: config.time_limit_ms,
     drain_ms: config.drain_ms,
     ...(emulation.settled ? { settled: emulation.settled.bind(emulation) } : {}),
+    ...(options.endWhenQuiescent && emulation.explore.quiescent ? { quiescent: emulation.explore.quiescent.bind(emulation.explore) } : {}),
+    ...(options.keepTrace ? { keepTrace: true } : {}),
   });
-  const judge = emulation.judge(config, options.judge ?? {});
-  router.onEvent((event) => judge.observe(event));
-  return { config, emulation, router, judge };
+  const judge = emulation.judge(config, judgeOptions(config, options.judge));
+  router.onEvent((event, index) => judge.observe(event, index), judge.reads);
+  if (!options.digest) return { config, emulation, router, judge };
+  const hash = new TraceHash();
+  router.onEvent((event) => hash.update(event));
+  return { config, emulation, router, judge, hash };
 }
 
 /** Runs to the end (or continues a run the caller has been stepping), then judges it. */
@@ -68,7 +88,22 @@ export function finishRun(run: Run): RunResult {
   const partitions = router.activePartitionWindows();
   const end: RunEnd = { summary, views, partitions, stalled: stalledBy(views, partitions) };
   const { verdicts, counts } = judge.finish(end);
-  return { config, summary, trace: router.trace, counts, verdicts, status: overallStatus(verdicts), history: judge.history?.() };
+  return {
+    config,
+    summary,
+    ...(router.keepsTrace ? { trace: router.trace } : {}),
+    ...(run.hash ? { trace_sha256: run.hash.digest() } : {}),
+    counts,
+    verdicts,
+    status: overallStatus(verdicts),
+    history: judge.history?.(),
+  };
+}
+
+/** What the judge is told: the command's budget, else the config's `check_steps`. */
+function judgeOptions(config: Config, given: JudgeOptions = {}): JudgeOptions {
+  if (config.check_steps === undefined || given.check?.max_steps !== undefined) return given;
+  return { ...given, check: { ...given.check, max_steps: config.check_steps } };
 }
 
 /** Runs a config from start to end. */

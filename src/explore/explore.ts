@@ -9,31 +9,39 @@
  * drops, duplicates and delays (./network.ts), crash-recover events, partitions. Then the
  * healed phase: every node is up, no new fault, the network is reliable. To be sure the healed
  * phase really happens, explored runs drain for `drain_ms + safety_ms` after the last client
- * finishes (`explorationConfig`); liveness is judged at the end of it.
+ * finishes (`explorationConfig`); liveness is judged at the end of it. The drain ends sooner
+ * when nothing can change any more: no message in flight, no planned fault left, and the
+ * emulation says its nodes are quiescent (`explore.quiescent`).
+ *
+ * The search is a fixed list of chunks of runs (./search.ts), each one fast-check check; run i's
+ * schedule depends only on (seed, i), so workers and machines can share the chunks out.
  *
  * On a failure fast-check shrinks the schedule (each shrink step is one more run) to a minimal
- * one; `failureReport` explains it with the failing verdicts' details and the faults that the
- * run injected, and ./replay.ts writes it to a file `mpkv run --replay` reproduces exactly.
+ * one, in the chunk that found it; `failureReport` explains it with the failing verdicts'
+ * details and the faults that the run injected, and ./replay.ts writes it to a file
+ * `mpkv run --replay` reproduces exactly.
  *
  * A run depends only on (config, schedule): no wall clock, no Math.random. The wall clock is
  * read here only for progress and timing.
  */
 import fc from 'fast-check';
 import type { Config, JudgeOptions } from '../emulations/api/emulation.js';
-import { emulate, type RunResult } from '../emulations/run.js';
+import { emulate, type RunOptions, type RunResult } from '../emulations/run.js';
 import type { Verdict } from '../../specs/verdict.js';
 import { describeFault, scheduleNetwork, type InjectedFault } from './network.js';
 import { faultCount, scheduleArbitrary, type Schedule } from './schedule.js';
+import { searchChunks, type Chunk, type Shard } from './search.js';
 
 /** The config a schedule runs under: its seed, the mutants asked for, the longer drain. */
 export function explorationConfig(config: Config, seed: number, mutants: readonly string[] = config.mutants.enable): Config {
   return { ...config, seed, drain_ms: config.drain_ms + config.faults.safety_ms, mutants: { enable: [...mutants] } };
 }
 
-/** The router options a schedule drives: its network, crashes and partitions. */
+/** The router options a schedule drives: its network, crashes and partitions; and the run ends
+ *  once nothing can change any more (the long drain would only watch idle timers). */
 export function scheduleOptions(config: Config, schedule: Schedule) {
   const network = scheduleNetwork(config, schedule);
-  return { network, crashes: schedule.crashes, partitions: schedule.partitions };
+  return { network, crashes: schedule.crashes, partitions: schedule.partitions, endWhenQuiescent: true };
 }
 
 export interface ScheduleRun {
@@ -41,12 +49,16 @@ export interface ScheduleRun {
   readonly injected: readonly InjectedFault[];
 }
 
+/** What a schedule's run is asked for besides its verdicts: a judge's budget, the trace kept,
+ *  or its digest (for a replay file). Exploration asks for neither. */
+export type ScheduleRunOptions = Pick<RunOptions, 'judge' | 'keepTrace' | 'digest'>;
+
 /** Runs one schedule to the end and judges it. `config` is the explored config as loaded. */
-export function runSchedule(config: Config, schedule: Schedule, judge: JudgeOptions = {}): ScheduleRun {
+export function runSchedule(config: Config, schedule: Schedule, options: ScheduleRunOptions = {}): ScheduleRun {
   const runConfig = explorationConfig(config, schedule.seed);
-  const options = scheduleOptions(runConfig, schedule);
-  const result = emulate(runConfig, { ...options, judge });
-  return { result, injected: options.network.injected };
+  const router = scheduleOptions(runConfig, schedule);
+  const result = emulate(runConfig, { ...router, ...options });
+  return { result, injected: router.network.injected };
 }
 
 export const failedVerdicts = (result: RunResult): Verdict[] => result.verdicts.filter((v) => v.status === 'fail');
@@ -63,15 +75,23 @@ export interface Progress {
 }
 
 export interface ExploreOptions {
+  /** The search: `runs` schedules from `seed` (./search.ts); the same seed explores the same
+   *  schedules, however the search is shared out. */
   readonly runs: number;
-  /** fast-check's seed: the same seed explores the same schedules. */
   readonly seed: number;
+  /** Explore only this share of the search's chunks (default: all of them). */
+  readonly shard?: Shard;
   /** The linearizability search's step budget per run (default: the checker's). */
   readonly checkSteps?: number;
   readonly onProgress?: (p: Progress) => void;
   /** Called once, when the first violation is seen (before shrinking). */
   readonly onFound?: () => void;
+  /** Every schedule explored (before shrinking), with its index in the search. */
+  readonly onRun?: (index: number, schedule: Schedule) => void;
 }
+
+/** What exploring some chunks needs (the search's `runs` and `seed` are in the chunks). */
+export type ChunkOptions = Omit<ExploreOptions, 'runs' | 'seed' | 'shard'>;
 
 /** A shrunk counterexample: plain data, so a worker can post it. */
 export interface Failure {
@@ -81,9 +101,13 @@ export interface Failure {
   /** Router steps of the shrunk run, and its trace's size. */
   readonly steps: number;
   readonly time_ms: number;
-  /** fast-check: its seed, the runs it took to find, the shrink steps, and the path that replays. */
+  /** fast-check: its seed (the chunk's: ./search.ts), the runs it took to find, the shrink
+   *  steps, and the path that replays. */
   readonly seed: number;
+  /** The failing run's index in the search is `runsToFind - 1`; its chunk has `chunkRuns` runs
+   *  (`--seed <seed> --runs <chunkRuns>` explores that chunk alone). */
   readonly runsToFind: number;
+  readonly chunkRuns?: number;
   readonly shrinks: number;
   readonly path: string;
   /** An exception thrown by the run, instead of a failing verdict. */
@@ -101,61 +125,104 @@ export interface ExploreOutcome {
 }
 
 /**
- * Checks the property for `options.runs` schedules from `options.seed`; on a violation fast-check
- * shrinks it, and the outcome carries the minimal schedule.
+ * Checks the property for the schedules of the search (`options.runs` from `options.seed`, or
+ * the shard's share of them); on a violation fast-check shrinks it, and the outcome carries the
+ * minimal schedule.
  */
 export function explore(config: Config, options: ExploreOptions): ExploreOutcome {
-  let runs = 0;
-  let shrinks = 0;
-  let faults = 0;
-  let found = false;
-  let undecided = 0;
-  let undecidedExample: string | undefined;
-  const judge: JudgeOptions = options.checkSteps === undefined ? {} : { check: { max_steps: options.checkSteps } };
-  const property = fc.property(scheduleArbitrary(config), (schedule) => {
-    const { result, injected } = runSchedule(config, schedule, judge);
-    faults += injected.length + schedule.crashes.length + schedule.partitions.length;
-    // Only a failed check is a violation; an undecided one is counted and reported, never hidden.
-    const ok = result.status !== 'fail';
-    if (found) shrinks++;
-    else runs++;
-    if (!found && result.status === 'unknown') {
-      undecided++;
-      const v = result.verdicts.find((x) => x.status === 'unknown')!;
-      undecidedExample ??= `run seed ${schedule.seed}: ${v.name}: ${v.detail}`;
-    }
-    if (!ok && !found) {
-      found = true;
-      options.onFound?.();
-    }
-    options.onProgress?.({ runs, shrinks, faults, found, undecided });
-    return ok;
-  });
-  const details = fc.check(property, { seed: options.seed, numRuns: options.runs });
-  const tally = { runs, faults, undecided, ...(undecidedExample === undefined ? {} : { undecidedExample }) };
-  if (!details.failed || details.counterexample === null) return tally;
-  const [schedule] = details.counterexample;
-  let error: string | undefined;
-  let run: ScheduleRun | undefined;
-  try {
-    run = runSchedule(config, schedule, judge);
-  } catch (e) {
-    error = e instanceof Error ? e.message : String(e);
+  return exploreChunks(config, searchChunks(options.seed, options.runs, options.shard), options);
+}
+
+/** Checks the property chunk after chunk, stopping at the first violation. */
+export function exploreChunks(config: Config, chunks: readonly Chunk[], options: ChunkOptions): ExploreOutcome {
+  const search = new Search(config, options);
+  for (const chunk of chunks) {
+    const failure = search.chunk(chunk);
+    if (failure) return { ...search.tally(), failure };
   }
-  if (!run && error === undefined) error = 'the run threw';
-  const failure: Failure = {
-    schedule,
-    verdicts: run ? failedVerdicts(run.result) : [],
-    injected: run?.injected ?? [],
-    steps: run?.result.summary.steps ?? 0,
-    time_ms: run?.result.summary.time_ms ?? 0,
-    seed: details.seed,
-    runsToFind: details.numRuns,
-    shrinks: details.numShrinks,
-    path: details.counterexamplePath ?? '',
-    ...(error === undefined ? {} : { error }),
-  };
-  return { ...tally, failure };
+  return search.tally();
+}
+
+/** One exploration's counters, over the chunks it checks. */
+class Search {
+  private runs = 0;
+  private shrinks = 0;
+  private faults = 0;
+  private found = false;
+  private undecided = 0;
+  private undecidedExample: string | undefined;
+  private readonly judge: JudgeOptions;
+  private readonly arbitrary;
+
+  constructor(
+    private readonly config: Config,
+    private readonly options: ChunkOptions,
+  ) {
+    this.judge = options.checkSteps === undefined ? {} : { check: { max_steps: options.checkSteps } };
+    this.arbitrary = scheduleArbitrary(config);
+  }
+
+  tally(): ExploreOutcome {
+    const { runs, faults, undecided, undecidedExample } = this;
+    return { runs, faults, undecided, ...(undecidedExample === undefined ? {} : { undecidedExample }) };
+  }
+
+  /** One fast-check check over the chunk's runs; the shrunk failure, if any. */
+  chunk(chunk: Chunk): Failure | undefined {
+    const { config, options, judge } = this;
+    let index = chunk.first;
+    const property = fc.property(this.arbitrary, (schedule) => {
+      if (!this.found) options.onRun?.(index++, schedule);
+      const { result, injected } = runSchedule(config, schedule, { judge });
+      this.faults += injected.length + schedule.crashes.length + schedule.partitions.length;
+      // Only a failed check is a violation; an undecided one is counted and reported, never hidden.
+      const ok = result.status !== 'fail';
+      if (this.found) this.shrinks++;
+      else this.runs++;
+      if (!this.found && result.status === 'unknown') {
+        this.undecided++;
+        const v = result.verdicts.find((x) => x.status === 'unknown')!;
+        this.undecidedExample ??= `run seed ${schedule.seed}: ${v.name}: ${v.detail}`;
+      }
+      if (!ok && !this.found) {
+        this.found = true;
+        options.onFound?.();
+      }
+      const { runs, shrinks, faults, found, undecided } = this;
+      options.onProgress?.({ runs, shrinks, faults, found, undecided });
+      return ok;
+    });
+    const details = fc.check(property, { seed: chunk.seed, numRuns: chunk.runs });
+    if (!details.failed || details.counterexample === null) return undefined;
+    return this.failure(details.counterexample[0], {
+      seed: details.seed,
+      runsToFind: chunk.first + details.numRuns,
+      chunkRuns: chunk.runs,
+      shrinks: details.numShrinks,
+      path: details.counterexamplePath ?? '',
+    });
+  }
+
+  /** The shrunk schedule, run once more to report what it breaks. */
+  private failure(schedule: Schedule, search: Pick<Failure, 'seed' | 'runsToFind' | 'chunkRuns' | 'shrinks' | 'path'>): Failure {
+    let error: string | undefined;
+    let run: ScheduleRun | undefined;
+    try {
+      run = runSchedule(this.config, schedule, { judge: this.judge });
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+    }
+    if (!run && error === undefined) error = 'the run threw';
+    return {
+      schedule,
+      verdicts: run ? failedVerdicts(run.result) : [],
+      injected: run?.injected ?? [],
+      steps: run?.result.summary.steps ?? 0,
+      time_ms: run?.result.summary.time_ms ?? 0,
+      ...search,
+      ...(error === undefined ? {} : { error }),
+    };
+  }
 }
 
 /** The number of faults a shrunk schedule needs: its size. */
@@ -190,7 +257,7 @@ export interface FaultAnalysis {
 export function analyseFaults(config: Config, failure: Failure, judge: JudgeOptions = {}): FaultAnalysis {
   const s = failure.schedule;
   const role = (schedule: Schedule): FaultRole => {
-    const failed = failedVerdicts(runSchedule(config, schedule, judge).result).map((v) => v.name);
+    const failed = failedVerdicts(runSchedule(config, schedule, { judge }).result).map((v) => v.name);
     return { needed: failed.length === 0, stillFailing: failed };
   };
   const without = <T>(list: readonly T[], i: number): T[] => list.filter((_, k) => k !== i);

@@ -11,8 +11,8 @@
 import type { Config } from '../emulations/api/emulation.js';
 import type { Envelope, NodeId } from '../sim/trace.js';
 import type { Fate, NetworkModel } from '../sim/network.js';
-import { rngFromEntropy, mixSeed } from '../sim/rng.js';
-import { decodeChoice, messageKey, NORMAL, type Fault, type Schedule } from './schedule.js';
+import { intFromEntropy, mixSeed } from '../sim/rng.js';
+import { decodeChoice, NORMAL, type Fault, type Schedule } from './schedule.js';
 
 export interface InjectedFault {
   readonly from: NodeId;
@@ -29,20 +29,42 @@ export interface ScheduleNetwork extends NetworkModel {
   readonly injected: readonly InjectedFault[];
 }
 
+/** What the network keeps per link: messages sent so far, the link name's hash, its faults. */
+interface Link {
+  sent: number;
+  readonly hash: number;
+  readonly choices: ReadonlyMap<number, number> | undefined;
+}
+
 export function scheduleNetwork(config: Config, schedule: Schedule): ScheduleNetwork {
   const { delay_min_ms: min, delay_max_ms: max } = config.network;
-  const choices = new Map(schedule.messages.map((m) => [messageKey(m.from, m.to, m.n), m.choice]));
-  const sent = new Map<string, number>();
+  const choices = new Map<string, Map<number, number>>();
+  for (const m of schedule.messages) {
+    const key = `${m.from}\u0000${m.to}`;
+    if (!choices.has(key)) choices.set(key, new Map());
+    choices.get(key)!.set(m.n, m.choice);
+  }
+  // Links by sender, then receiver: found without building a string per message.
+  const links = new Map<NodeId, Map<NodeId, Link>>();
+  const linkOf = (from: NodeId, to: NodeId): Link => {
+    let byReceiver = links.get(from);
+    if (!byReceiver) links.set(from, (byReceiver = new Map()));
+    let link = byReceiver.get(to);
+    if (!link) {
+      const key = `${from}\u0000${to}`;
+      byReceiver.set(to, (link = { sent: 0, hash: hashText(key), choices: choices.get(key) }));
+    }
+    return link;
+  };
   const injected: InjectedFault[] = [];
   return {
     injected,
     fate(from, to, msg, now_ms): Fate {
-      const link = `${from}\u0000${to}`;
-      const n = sent.get(link) ?? 0;
-      sent.set(link, n + 1);
-      const normal = rngFromEntropy(mixSeed(schedule.seed, hashText(link), n)).int(min, Math.max(min, max));
+      const link = linkOf(from, to);
+      const n = link.sent++;
+      const normal = intFromEntropy(mixSeed(schedule.seed, link.hash, n), min, Math.max(min, max));
       if (now_ms >= config.faults.safety_ms) return { dropped: false, delays_ms: [normal] };
-      const fault = decodeChoice(choices.get(messageKey(from, to, n)) ?? NORMAL);
+      const fault = decodeChoice(link.choices?.get(n) ?? NORMAL);
       if (fault.kind === 'normal') return { dropped: false, delays_ms: [normal] };
       injected.push({ from, to, n, t: now_ms, type: msg.type, fault });
       switch (fault.kind) {

@@ -1,84 +1,113 @@
 /**
- * Exploration on several cores: `workers` threads (./worker.ts), each running its share of the
- * runs with a seed derived from the main one (worker 0 uses the main seed itself, so one worker
- * explores exactly what `--workers 1` would). The first worker to see a violation wins: the
- * others are stopped, it shrinks the violation and reports it with its own seed, which
- * reproduces the search alone (`--seed S --workers 1`).
+ * Exploration on several cores: `workers` threads (./worker.ts) share out the search's chunks
+ * (./search.ts), each taking the next chunk as soon as it is free, so a slow chunk does not
+ * hold the others up. The schedules explored are those of the search whatever the number of
+ * workers. The first worker to see a violation wins: no more chunks are handed out, the others
+ * are stopped, it shrinks the violation and reports it with its chunk's seed, which reproduces
+ * that chunk alone (`--seed S --runs <chunk runs> --workers 1`).
  */
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../emulations/api/emulation.js';
-import { explore, type ExploreOutcome, type Progress } from './explore.js';
+import { exploreChunks, type ExploreOutcome, type Progress } from './explore.js';
+import { searchChunks, type Chunk, type Shard } from './search.js';
 import type { WorkerMessage, WorkerTask } from './worker.js';
+
+/** A worker's young generation, as the CLI gives the main thread (`--max-semi-space-size=64`: two
+ *  semi-spaces and room for new large objects). Runs allocate heavily and briefly (XState: a few
+ *  kilobytes per event); with V8's default size the scavenger took a third of the time. */
+const YOUNG_GENERATION_MB = 3 * 64;
 
 export interface PoolOptions {
   readonly runs: number;
   readonly seed: number;
   readonly workers: number;
+  /** Explore only this share of the search (default: all of it). */
+  readonly shard?: Shard;
   readonly checkSteps?: number;
   readonly onProgress?: (p: Progress) => void;
 }
 
-/** Worker i's fast-check seed (a 31-bit integer, as fast-check likes them). */
-export function workerSeed(seed: number, i: number): number {
-  if (i === 0) return seed;
-  let h = (seed ^ Math.imul(i, 0x9e3779b9)) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) & 0x7fffffff;
-}
-
-/** Runs split as evenly as possible: the first ones get one more. */
-export function shares(runs: number, workers: number): number[] {
-  return Array.from({ length: workers }, (_, i) => Math.floor(runs / workers) + (i < runs % workers ? 1 : 0));
-}
+const idle: Progress = { runs: 0, shrinks: 0, faults: 0, found: false, undecided: 0 };
 
 export async function exploreWithWorkers(config: Config, options: PoolOptions): Promise<ExploreOutcome> {
-  if (options.workers <= 1) return explore(config, options);
-  const tasks: WorkerTask[] = shares(options.runs, options.workers)
-    .map((runs, i) => ({ config, runs, seed: workerSeed(options.seed, i), ...(options.checkSteps === undefined ? {} : { checkSteps: options.checkSteps }) }))
-    .filter((t) => t.runs > 0);
-  const progress = tasks.map((): Progress => ({ runs: 0, shrinks: 0, faults: 0, found: false, undecided: 0 }));
-  const report = (): void =>
+  const chunks = searchChunks(options.seed, options.runs, options.shard);
+  const checkSteps = options.checkSteps === undefined ? {} : { checkSteps: options.checkSteps };
+  if (options.workers <= 1 || chunks.length <= 1) return exploreChunks(config, chunks, { ...checkSteps, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+
+  const pending = [...chunks];
+  /** Finished chunks' counts, and each worker's count within its current chunk. */
+  let done: Progress = idle;
+  const current: Progress[] = [];
+  const report = (): void => {
+    const all = [done, ...current];
     options.onProgress?.({
-      runs: sum(progress.map((p) => p.runs)),
-      shrinks: sum(progress.map((p) => p.shrinks)),
-      faults: sum(progress.map((p) => p.faults)),
-      found: progress.some((p) => p.found),
-      undecided: sum(progress.map((p) => p.undecided)),
+      runs: sum(all.map((p) => p.runs)),
+      shrinks: sum(all.map((p) => p.shrinks)),
+      faults: sum(all.map((p) => p.faults)),
+      found: all.some((p) => p.found),
+      undecided: sum(all.map((p) => p.undecided)),
     });
-  const workers = tasks.map((task) => new Worker(new URL('./worker.js', import.meta.url), { workerData: task }));
+  };
+  let undecidedExample: string | undefined;
+  let failure: ExploreOutcome['failure'];
   let winner: number | undefined;
-  const outcomes = await Promise.all(
+
+  const task: WorkerTask = { config, ...checkSteps };
+  const count = Math.min(options.workers, chunks.length);
+  const workers = Array.from(
+    { length: count },
+    () => new Worker(new URL('./worker.js', import.meta.url), { workerData: task, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }),
+  );
+  await Promise.all(
     workers.map(
       (worker, i) =>
-        new Promise<ExploreOutcome | undefined>((resolve, reject) => {
+        new Promise<void>((resolve, reject) => {
+          current[i] = idle;
+          const next = (): void => {
+            const chunk: Chunk | undefined = winner === undefined ? pending.shift() : undefined;
+            if (chunk) worker.postMessage(chunk);
+            else void worker.terminate();
+          };
           worker.on('message', (message: WorkerMessage) => {
             if (message.type === 'progress') {
-              progress[i] = message.progress;
+              current[i] = message.progress;
               report();
             } else if (message.type === 'found') {
               if (winner !== undefined) return;
               winner = i;
-              progress[i] = { ...progress[i]!, found: true };
+              current[i] = { ...current[i]!, found: true };
               workers.forEach((other, j) => j !== i && void other.terminate());
             } else {
-              progress[i] = { ...progress[i]!, runs: message.outcome.runs, faults: message.outcome.faults, undecided: message.outcome.undecided };
+              const o = message.outcome;
+              done = add(done, { runs: o.runs, shrinks: 0, faults: o.faults, found: false, undecided: o.undecided });
+              current[i] = idle;
+              undecidedExample ??= o.undecidedExample;
+              if (o.failure && (winner === undefined || winner === i)) failure = o.failure;
               report();
-              resolve(message.outcome);
+              next();
             }
           });
           worker.on('error', reject);
-          worker.on('exit', () => resolve(undefined));
+          worker.on('exit', () => {
+            // A worker stopped mid-chunk (another found a violation) still explored its runs.
+            done = add(done, { ...current[i]!, shrinks: 0, found: false });
+            current[i] = idle;
+            resolve();
+          });
+          next();
         }),
     ),
   );
-  const runs = sum(progress.map((p) => p.runs));
-  const faults = sum(progress.map((p) => p.faults));
-  const undecided = sum(progress.map((p) => p.undecided));
-  const undecidedExample = outcomes.find((o) => o?.undecidedExample)?.undecidedExample;
-  const tally = { runs, faults, undecided, ...(undecidedExample === undefined ? {} : { undecidedExample }) };
-  const failure = (winner !== undefined ? outcomes[winner] : undefined)?.failure ?? outcomes.find((o) => o?.failure)?.failure;
+  const tally = { runs: done.runs, faults: done.faults, undecided: done.undecided, ...(undecidedExample === undefined ? {} : { undecidedExample }) };
   return failure ? { ...tally, failure } : tally;
 }
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+
+const add = (a: Progress, b: Progress): Progress => ({
+  runs: a.runs + b.runs,
+  shrinks: a.shrinks + b.shrinks,
+  faults: a.faults + b.faults,
+  found: a.found || b.found,
+  undecided: a.undecided + b.undecided,
+});

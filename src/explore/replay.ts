@@ -24,7 +24,7 @@ import type { Config } from '../emulations/api/emulation.js';
 import { emulationOf } from '../emulations/index.js';
 import type { RunOptions } from '../emulations/run.js';
 import type { RunResult } from '../emulations/run.js';
-import type { TraceEvent } from '../sim/trace.js';
+import { traceDigest } from '../sim/digest.js';
 import { UsageError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/files.js';
 import { explorationConfig, scheduleOptions, type Failure } from './explore.js';
@@ -58,10 +58,13 @@ export function configDigest(config: Config): string {
   return sha256(JSON.stringify(rest));
 }
 
-export function traceDigest(trace: readonly TraceEvent[]): string {
-  const hash = createHash('sha256');
-  for (const e of trace) hash.update(`${JSON.stringify(e)}\n`);
-  return hash.digest('hex');
+export { traceDigest };
+
+/** A run's trace digest: streamed (`RunOptions.digest`), or from its kept trace. */
+function digestOf(result: RunResult): string {
+  if (result.trace_sha256 !== undefined) return result.trace_sha256;
+  if (result.trace !== undefined) return traceDigest(result.trace);
+  throw new Error('the run kept neither its trace nor its digest: run it with { digest: true }');
 }
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -76,7 +79,7 @@ export function replayFileFor(configFile: string, config: Config, failure: Failu
     schedule: failure.schedule,
     search: { seed: failure.seed, path: failure.path, runs: failure.runsToFind, shrinks: failure.shrinks },
     ...(result
-      ? { expect: { failed: failedNames(result), steps: result.summary.steps, trace_sha256: traceDigest(result.trace) } }
+      ? { expect: { failed: failedNames(result), steps: result.summary.steps, trace_sha256: digestOf(result) } }
       : {}),
   };
 }
@@ -142,7 +145,7 @@ export function replayDivergence(replay: ReplayFile, result: RunResult): string 
   if (!expect) return undefined;
   const differences: string[] = [];
   if (expect.steps !== result.summary.steps) differences.push(`${result.summary.steps} steps where the recorded run took ${expect.steps}`);
-  if (expect.trace_sha256 !== traceDigest(result.trace)) differences.push('a different trace (sha256)');
+  if (expect.trace_sha256 !== digestOf(result)) differences.push('a different trace (sha256)');
   const failed = failedNames(result);
   if (JSON.stringify(expect.failed) !== JSON.stringify(failed)) {
     differences.push(`failed checks [${failed.join(', ') || 'none'}] where the recorded run failed [${expect.failed.join(', ') || 'none'}]`);

@@ -1,16 +1,15 @@
 /**
- * A worker thread of `mpkv explore --workers K` (see ./pool.ts): it explores its share of the
- * runs from its own seed, posts its progress now and then, says at once when it sees a
- * violation (so the pool can stop the others), shrinks it here, and posts the outcome.
+ * A worker thread of `mpkv explore --workers K` (see ./pool.ts): it explores the chunks the pool
+ * hands it, one at a time, posts its progress now and then, says at once when it sees a
+ * violation (so the pool can stop the others), shrinks it here, and posts each chunk's outcome.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../emulations/api/emulation.js';
-import { explore, type ExploreOutcome, type Progress } from './explore.js';
+import { exploreChunks, type ExploreOutcome, type Progress } from './explore.js';
+import type { Chunk } from './search.js';
 
 export interface WorkerTask {
   readonly config: Config;
-  readonly runs: number;
-  readonly seed: number;
   readonly checkSteps?: number;
 }
 
@@ -25,17 +24,17 @@ if (parentPort) {
   const port = parentPort;
   const task = workerData as WorkerTask;
   let last = 0;
-  const outcome = explore(task.config, {
-    runs: task.runs,
-    seed: task.seed,
-    ...(task.checkSteps === undefined ? {} : { checkSteps: task.checkSteps }),
-    onFound: () => port.postMessage({ type: 'found' } satisfies WorkerMessage),
-    onProgress: (progress) => {
-      const now = Date.now();
-      if (now - last < PROGRESS_EVERY_MS) return;
-      last = now;
-      port.postMessage({ type: 'progress', progress } satisfies WorkerMessage);
-    },
+  port.on('message', (chunk: Chunk) => {
+    const outcome = exploreChunks(task.config, [chunk], {
+      ...(task.checkSteps === undefined ? {} : { checkSteps: task.checkSteps }),
+      onFound: () => port.postMessage({ type: 'found' } satisfies WorkerMessage),
+      onProgress: (progress) => {
+        const now = Date.now();
+        if (now - last < PROGRESS_EVERY_MS) return;
+        last = now;
+        port.postMessage({ type: 'progress', progress } satisfies WorkerMessage);
+      },
+    });
+    port.postMessage({ type: 'done', outcome } satisfies WorkerMessage);
   });
-  port.postMessage({ type: 'done', outcome } satisfies WorkerMessage);
 }

@@ -1,7 +1,10 @@
 /**
  * The kv_store semantics, written once. The single kv server, every MultiPaxos leader and
- * replica, and the linearizability checker's sequential model all call `apply` from here, so
- * "what a put/get/delete means" has exactly one definition in the project.
+ * replica, and the linearizability checker's sequential model all apply commands through
+ * `effectOf` here, so "what a put/get/delete means" has exactly one definition in the project.
+ * Two ways to apply it: `apply` is pure over immutable stores (the checker's model explores
+ * many orders from one store), `applyInPlace` writes into a store that has one future (a
+ * node's own store: copying it on every command made large runs quadratic).
  *
  *   put(key, value)  fails with `key already exists: <key>` when the key is present;
  *   get(key)         returns the value, or fails with `key not found: <key>`;
@@ -27,27 +30,43 @@ export const emptyStore: KvStore = new Map();
 export const keyExists = (key: string): string => `key already exists: ${key}`;
 export const keyNotFound = (key: string): string => `key not found: ${key}`;
 
-/** Applies one command to a store: pure, the store passed in is never changed. */
-export function apply(store: KvStore, command: KvCommand): [KvStore, KvResult] {
+/** What a command does to a store: its result, and whether it writes (a put that succeeds
+ *  sets its key, a delete that succeeds removes it; gets and failures change nothing). */
+function effectOf(store: KvStore, command: KvCommand): { readonly result: KvResult; readonly writes: boolean } {
   switch (command.op) {
-    case 'put': {
-      if (store.has(command.key)) return [store, { ok: false, error: keyExists(command.key) }];
-      const next = new Map(store);
-      next.set(command.key, command.value);
-      return [next, { ok: true }];
-    }
+    case 'put':
+      return store.has(command.key) ? { result: { ok: false, error: keyExists(command.key) }, writes: false } : { result: OK, writes: true };
     case 'get': {
       const value = store.get(command.key);
-      if (value === undefined) return [store, { ok: false, error: keyNotFound(command.key) }];
-      return [store, { ok: true, value }];
+      return value === undefined ? { result: { ok: false, error: keyNotFound(command.key) }, writes: false } : { result: { ok: true, value }, writes: false };
     }
-    case 'delete': {
-      if (!store.has(command.key)) return [store, { ok: false, error: keyNotFound(command.key) }];
-      const next = new Map(store);
-      next.delete(command.key);
-      return [next, { ok: true }];
-    }
+    case 'delete':
+      return store.has(command.key) ? { result: OK, writes: true } : { result: { ok: false, error: keyNotFound(command.key) }, writes: false };
   }
+}
+
+const OK: KvResult = { ok: true };
+
+/** Makes a write `effectOf` allowed. */
+function write(store: Map<string, string>, command: KvCommand): void {
+  if (command.op === 'put') store.set(command.key, command.value);
+  else if (command.op === 'delete') store.delete(command.key);
+}
+
+/** Applies one command to a store: pure, the store passed in is never changed. */
+export function apply(store: KvStore, command: KvCommand): [KvStore, KvResult] {
+  const { result, writes } = effectOf(store, command);
+  if (!writes) return [store, result];
+  const next = new Map(store);
+  write(next, command);
+  return [next, result];
+}
+
+/** Applies one command to `store` itself (the same semantics as `apply`). */
+export function applyInPlace(store: Map<string, string>, command: KvCommand): KvResult {
+  const { result, writes } = effectOf(store, command);
+  if (writes) write(store, command);
+  return result;
 }
 
 /** `PUT "a" = "val_3"`, `GET "b"`, `DELETE "c"`: how commands appear in traces. */

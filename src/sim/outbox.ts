@@ -5,7 +5,7 @@
  * XState action that assigns the new state and emits the effects for the router to carry out.
  */
 import { enqueueActions, type EventObject, type MachineContext } from 'xstate';
-import type { Effect, Envelope, FactBase, NodeId } from './trace.js';
+import type { Effect, Envelope, FactBase, NodeId, NoteText } from './trace.js';
 
 export class Outbox<M extends Envelope = Envelope, F extends FactBase = FactBase> {
   readonly effects: Effect<M, F>[] = [];
@@ -30,7 +30,8 @@ export class Outbox<M extends Envelope = Envelope, F extends FactBase = FactBase
     this.effects.push({ type: 'persist', disk });
   }
 
-  note(text: string, fact?: F): void {
+  /** A trace line (built lazily when `text` is a function: see `NoteText`), and its fact. */
+  note(text: NoteText, fact?: F): void {
     this.effects.push(fact ? { type: 'note', text, fact } : { type: 'note', text });
   }
 
@@ -43,7 +44,8 @@ export class Outbox<M extends Envelope = Envelope, F extends FactBase = FactBase
 /** A node's transition logic: pure but for appending to `out`. */
 export type Transition<C, E, O = Outbox> = (state: C, event: E, out: O) => C;
 
-/** Wraps a transition as an XState action: assign the returned state, emit the effects. */
+/** Wraps a transition as an XState action: assign the returned state, emit the effects (all of
+ *  them as one `effects` event). */
 export function step<C extends MachineContext, E extends EventObject, M extends Envelope = Envelope, F extends FactBase = FactBase>(
   transition: Transition<C, E, Outbox<M, F>>,
 ) {
@@ -51,6 +53,6 @@ export function step<C extends MachineContext, E extends EventObject, M extends 
     const out = new Outbox<M, F>();
     const next = transition(context, event, out);
     if (next !== context) enqueue.assign(() => next);
-    for (const effect of out.effects) enqueue.emit(effect);
+    if (out.effects.length > 0) enqueue.emit({ type: 'effects', effects: out.effects });
   });
 }

@@ -25,7 +25,7 @@ export class Agenda<T extends Due> {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!before(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      swap(heap, i, parent);
       i = parent;
     }
   }
@@ -44,7 +44,7 @@ export class Agenda<T extends Due> {
         if (l < heap.length && before(heap[l]!, heap[min]!)) min = l;
         if (r < heap.length && before(heap[r]!, heap[min]!)) min = r;
         if (min === i) break;
-        [heap[i], heap[min]] = [heap[min]!, heap[i]!];
+        swap(heap, i, min);
         i = min;
       }
     }
@@ -58,3 +58,9 @@ export class Agenda<T extends Due> {
 }
 
 const before = (a: Due, b: Due): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq);
+
+function swap<T>(heap: T[], i: number, j: number): void {
+  const x = heap[i]!;
+  heap[i] = heap[j]!;
+  heap[j] = x;
+}

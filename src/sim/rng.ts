@@ -42,6 +42,12 @@ export function rngFromEntropy(entropy: number): Rng {
   return wrap(xoroshiro128plus(entropy));
 }
 
+/** `rngFromEntropy(entropy).int(min, max)`, without building the generator's wrapper (for a
+ *  draw per message). */
+export function intFromEntropy(entropy: number, min: number, max: number): number {
+  return uniformInt(xoroshiro128plus(entropy), min, max);
+}
+
 /** Folds integers into one 32-bit seed (murmur3's finaliser after each word): a stream of its
  *  own for, say, request k of client c, independent of everything else drawn in the run. */
 export function mixSeed(...words: number[]): number {

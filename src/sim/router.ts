@@ -11,12 +11,19 @@
  *
  * Nothing here reads the wall clock or a global random source: one seed fixes the whole run, so the same
  * config and seed give the same trace, byte for byte.
+ *
+ * The trace streams: every event goes to the listeners (`onEvent`: the checks, the views) as it
+ * happens, and is kept for the whole run only when asked (`keepTrace`: a trace file, a diagram,
+ * tests). Keeping it by default made a run's memory grow with its length, and the
+ * garbage collector's work with it. A listener may say which kinds of event it reads (the
+ * checks read notes); the frequent kinds nobody reads (sends, deliveries, timers) are then
+ * counted but never built.
  */
 import { createActor, type Actor, type AnyStateMachine } from 'xstate';
 import { Agenda } from './queue.js';
 import { randomNetwork, separated, type CrashPlan, type NetworkModel, type NetworkOptions, type PartitionWindow } from './network.js';
 import { rngStreams, type Rng } from './rng.js';
-import type { DropReason, Effect, EndReason, Envelope, FactBase, NodeEvent, NodeId, TraceEvent } from './trace.js';
+import type { DropReason, Effect, EndReason, Envelope, FactBase, NodeEvent, NodeId, NoteText, TraceEvent } from './trace.js';
 
 /** One node of the emulation: its address, its role, its machine, and how to build its input. */
 export interface NodeSpec {
@@ -45,8 +52,14 @@ export interface RouterOptions {
   /** After the last client finishes: have the nodes settled (nothing left to catch up)? The run
    *  then ends at once. Asked after every step of the drain, with the nodes' views. */
   readonly settled?: (views: readonly NodeView[]) => boolean;
+  /** After the last client finishes, with no message in flight and no planned fault left: can
+   *  nothing change any more? Then the run ends at once (exploration's long drain would only
+   *  watch idle timers). Asked only in that state. */
+  readonly quiescent?: (views: readonly NodeView[]) => boolean;
   /** A safety net against runaway schedules. */
   readonly max_steps?: number;
+  /** Keep every trace event for `trace` (off by default: listeners see every event anyway). */
+  readonly keepTrace?: boolean;
 }
 
 export type NodeStatus = 'up' | 'crashed' | 'finished';
@@ -62,15 +75,24 @@ export interface NodeView {
   readonly context: unknown;
 }
 
+type Kind = TraceEvent['kind'];
+
+/** The kinds of event that happen per message or per timer: built only when someone reads them. */
+type FrequentKind = 'send' | 'deliver' | 'timer-set' | 'timer-fire' | 'note';
+
+interface Listener<E> {
+  /** `index`: the event's position in the run (counting the events nobody reads too). */
+  readonly listener: (event: E, index: number) => void;
+  /** The kinds it reads (undefined: all). */
+  readonly kinds: ReadonlySet<Kind> | undefined;
+}
+
 type AgendaItem =
   | { at: number; seq: number; kind: 'deliver'; id: number; from: NodeId; to: NodeId; msg: Envelope }
   | { at: number; seq: number; kind: 'timer'; node: NodeId; timer: string; token: number }
   | { at: number; seq: number; kind: 'crash'; node: NodeId }
   | { at: number; seq: number; kind: 'restart'; node: NodeId }
   | { at: number; seq: number; kind: 'partition-start' | 'partition-end'; window: PartitionWindow };
-
-/** Distributes `Omit` over a union, so each trace variant keeps its own fields. */
-type WithoutTime<T> = T extends unknown ? Omit<T, 't'> : never;
 
 interface NodeHost {
   readonly spec: NodeSpec;
@@ -80,6 +102,8 @@ interface NodeHost {
   disk: unknown;
   /** Restarts still planned: a crashed client with none left counts as finished. */
   restartsPending: number;
+  /** The token of each armed timer: a timer item on the agenda is live only while its token is. */
+  readonly timers: Map<string, number>;
 }
 
 export interface RunSummary {
@@ -99,11 +123,13 @@ export interface RunSummary {
 export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase> {
   private readonly agenda = new Agenda<AgendaItem>();
   private readonly hosts = new Map<NodeId, NodeHost>();
-  private readonly timers = new Map<string, number>();
   private readonly network: NetworkModel;
   private readonly activePartitions: PartitionWindow[] = [];
-  private readonly listeners: Array<(event: TraceEvent<M, F>) => void> = [];
-  readonly trace: TraceEvent<M, F>[] = [];
+  private readonly listeners: Listener<TraceEvent<M, F>>[] = [];
+  /** Does some listener (or the kept trace) read events of this kind? */
+  private readonly wanted: Record<FrequentKind, boolean> = { send: false, deliver: false, 'timer-set': false, 'timer-fire': false, note: false };
+  private readonly kept: TraceEvent<M, F>[] | undefined;
+  private events = 0;
   private seq = 0;
   private nextMessageId = 0;
   private tokens = 0;
@@ -111,6 +137,11 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
   private steps = 0;
   private drainUntil: number | undefined;
   private clientHosts: NodeHost[] | undefined;
+  /** Clients neither finished nor crashed for good: the run drains once none is left. */
+  private clientsRunning = 0;
+  /** Deliveries on the agenda, and planned faults (crashes, restarts, partition edges) still to come. */
+  private messagesInFlight = 0;
+  private faultsPlanned = 0;
   private ended: EndReason | undefined;
   private counts = { sent: 0, delivered: 0, dropped: 0, duplicated: 0 };
 
@@ -118,26 +149,56 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
     const streams = rngStreams(options.seed, options.nodes.length + 1);
     const network = options.network;
     this.network = 'fate' in network ? network : randomNetwork(network, streams[0]!);
+    this.kept = options.keepTrace ? [] : undefined;
+    if (this.kept) this.want(undefined);
     options.nodes.forEach((spec, i) => {
       if (this.hosts.has(spec.id)) throw new Error(`duplicate node id ${spec.id}`);
-      this.hosts.set(spec.id, { spec, rng: streams[i + 1]!, actor: undefined, status: 'up', disk: undefined, restartsPending: 0 });
+      this.hosts.set(spec.id, { spec, rng: streams[i + 1]!, actor: undefined, status: 'up', disk: undefined, restartsPending: 0, timers: new Map() });
     });
     for (const window of options.partitions ?? []) {
-      this.schedule({ at: window.start_ms, kind: 'partition-start', window });
-      if (window.end_ms !== undefined) this.schedule({ at: window.end_ms, kind: 'partition-end', window });
+      this.schedule({ at: window.start_ms, seq: this.seq++, kind: 'partition-start', window });
+      if (window.end_ms !== undefined) this.schedule({ at: window.end_ms, seq: this.seq++, kind: 'partition-end', window });
     }
     for (const crash of options.crashes ?? []) {
-      this.schedule({ at: crash.at_ms, kind: 'crash', node: crash.node });
+      this.schedule({ at: crash.at_ms, seq: this.seq++, kind: 'crash', node: crash.node });
       if (crash.restart_ms !== undefined) {
-        this.schedule({ at: crash.restart_ms, kind: 'restart', node: crash.node });
+        this.schedule({ at: crash.restart_ms, seq: this.seq++, kind: 'restart', node: crash.node });
         this.host(crash.node).restartsPending++;
       }
     }
   }
 
-  /** Subscribe to every trace event as it happens (the live views). */
-  onEvent(listener: (event: TraceEvent<M, F>) => void): void {
-    this.listeners.push(listener);
+  /** Every event so far, in order; only when the router was asked to keep them (`keepTrace`). */
+  get trace(): readonly TraceEvent<M, F>[] {
+    if (!this.kept) throw new Error('the trace was not kept: start the run with keepTrace');
+    return this.kept;
+  }
+
+  /** Was the trace kept? */
+  get keepsTrace(): boolean {
+    return this.kept !== undefined;
+  }
+
+  /** How many events have happened so far (kept or not). */
+  get eventCount(): number {
+    return this.events;
+  }
+
+  /** Subscribe to the trace events as they happen: all of them, or only those of `kinds`. */
+  onEvent(listener: (event: TraceEvent<M, F>, index: number) => void, kinds?: readonly Kind[]): void {
+    this.listeners.push({ listener, kinds: kinds === undefined ? undefined : new Set(kinds) });
+    this.want(kinds);
+  }
+
+  private want(kinds: readonly Kind[] | undefined): void {
+    for (const kind of Object.keys(this.wanted) as FrequentKind[]) if (kinds === undefined || kinds.includes(kind)) this.wanted[kind] = true;
+  }
+
+  /** Must an event of this kind be built? If nobody reads it, it is only counted. */
+  private wants(kind: FrequentKind): boolean {
+    if (this.wanted[kind]) return true;
+    this.events++;
+    return false;
   }
 
   get time(): number {
@@ -162,7 +223,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
 
   /** Runs to the end; returns the summary. */
   run(): RunSummary {
-    if (this.steps === 0 && this.trace.length === 0) this.boot();
+    if (this.steps === 0 && this.events === 0) this.boot();
     while (this.step()) {
       /* one agenda item at a time */
     }
@@ -177,7 +238,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
     const reason = this.endReason(next);
     if (reason) {
       this.ended = reason;
-      this.record({ kind: 'end', reason });
+      this.record({ t: this.now, kind: 'end', reason });
       return false;
     }
     this.agenda.pop();
@@ -203,9 +264,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
 
   /** Messages in flight (not yet delivered or dropped). */
   inFlight(): number {
-    let n = 0;
-    for (const item of this.agenda.items()) if (item.kind === 'deliver') n++;
-    return n;
+    return this.messagesInFlight;
   }
 
   activePartitionWindows(): readonly PartitionWindow[] {
@@ -216,21 +275,28 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
 
   private endReason(next: AgendaItem | undefined): EndReason | undefined {
     if (next === undefined) return 'quiescent';
-    if (this.drainUntil !== undefined && (next.at > this.drainUntil || this.options.settled?.(this.views()))) return 'clients-done';
+    if (this.drainUntil !== undefined && (next.at > this.drainUntil || this.options.settled?.(this.views()) || this.quiet())) return 'clients-done';
     if (next.at > this.options.time_limit_ms) return 'time-limit';
     if (this.steps >= (this.options.max_steps ?? 5_000_000)) return 'step-limit';
     return undefined;
   }
 
+  /** Nothing in flight, no fault to come, and the emulation says nothing can change. */
+  private quiet(): boolean {
+    return this.options.quiescent !== undefined && this.messagesInFlight === 0 && this.faultsPlanned === 0 && this.options.quiescent(this.views());
+  }
+
   /** Timers cancelled or re-armed since they were scheduled are not events: skip them. */
   private discardStaleTimers(): void {
     for (let next = this.agenda.peek(); next?.kind === 'timer'; next = this.agenda.peek()) {
-      if (this.timers.get(timerKey(next.node, next.timer)) === next.token) return;
+      if (this.host(next.node).timers.get(next.timer) === next.token) return;
       this.agenda.pop();
     }
   }
 
   private dispatch(item: AgendaItem): void {
+    if (item.kind === 'deliver') this.messagesInFlight--;
+    else if (item.kind !== 'timer') this.faultsPlanned--;
     switch (item.kind) {
       case 'deliver':
         return this.deliver(item);
@@ -242,10 +308,10 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
         return this.restart(item.node);
       case 'partition-start':
         this.activePartitions.push(item.window);
-        return this.record({ kind: 'partition-start', groups: item.window.groups });
+        return this.record({ t: this.now, kind: 'partition-start', groups: item.window.groups });
       case 'partition-end':
         this.activePartitions.splice(this.activePartitions.indexOf(item.window), 1);
-        return this.record({ kind: 'partition-end', groups: item.window.groups });
+        return this.record({ t: this.now, kind: 'partition-end', groups: item.window.groups });
     }
   }
 
@@ -253,7 +319,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
     const { id, from, to } = item;
     const msg = item.msg as M;
     const host = this.host(to);
-    const reason: DropReason | undefined = this.activePartitions.some((w) => separated(w, from, to))
+    const reason: DropReason | undefined = this.activePartitions.length > 0 && this.activePartitions.some((w) => separated(w, from, to))
       ? 'partition'
       : host.status === 'crashed'
         ? 'crashed'
@@ -262,19 +328,23 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
           : undefined;
     if (reason) {
       this.counts.dropped++;
-      return this.record({ kind: 'drop', id, from, to, msg, reason });
+      return this.record({ t: this.now, kind: 'drop', id, from, to, msg, reason });
     }
     this.counts.delivered++;
-    this.record({ kind: 'deliver', id, from, to, msg });
-    this.sendEvent(host, { ...msg, from, entropy: host.rng.u32() } as NodeEvent);
+    if (this.wants('deliver')) this.record({ t: this.now, kind: 'deliver', id, from, to, msg });
+    // The message's fields, then `from` and `entropy`. (Not an object spread: V8 copies a spread
+    // of messages of many shapes through a slow generic path, about a microsecond each.)
+    const event = Object.assign({}, msg) as Record<string, unknown>;
+    event.from = from;
+    event.entropy = host.rng.u32();
+    this.sendEvent(host, event as unknown as NodeEvent);
   }
 
   private fireTimer(item: Extract<AgendaItem, { kind: 'timer' }>): void {
-    const key = timerKey(item.node, item.timer);
-    if (this.timers.get(key) !== item.token) return; // cancelled or re-armed since
-    this.timers.delete(key);
     const host = this.host(item.node);
-    this.record({ kind: 'timer-fire', node: item.node, timer: item.timer });
+    if (host.timers.get(item.timer) !== item.token) return; // cancelled or re-armed since
+    host.timers.delete(item.timer);
+    if (this.wants('timer-fire')) this.record({ t: this.now, kind: 'timer-fire', node: item.node, timer: item.timer });
     this.sendEvent(host, { type: 'timeout', timer: item.timer, entropy: host.rng.u32() });
   }
 
@@ -284,16 +354,18 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
     host.actor?.stop();
     host.actor = undefined;
     host.status = 'crashed';
-    for (const key of [...this.timers.keys()]) if (key.startsWith(`${node}\u0000`)) this.timers.delete(key);
-    this.record({ kind: 'crash', node });
+    host.timers.clear();
+    this.record({ t: this.now, kind: 'crash', node });
+    this.clientStatusChanged(host);
   }
 
   private restart(node: NodeId): void {
     const host = this.host(node);
     host.restartsPending--;
-    if (host.status !== 'crashed') return;
+    if (host.status !== 'crashed') return this.clientStatusChanged(host);
     host.status = 'up';
-    this.record({ kind: 'restart', node });
+    this.clientStatusChanged(host);
+    this.record({ t: this.now, kind: 'restart', node });
     this.startNode(host);
   }
 
@@ -307,7 +379,10 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
 
   private sendEvent(host: NodeHost, event: NodeEvent): void {
     host.actor!.send(event);
-    if (host.actor!.getSnapshot().status === 'done') host.status = 'finished';
+    if (host.actor!.getSnapshot().status === 'done') {
+      host.status = 'finished';
+      this.clientStatusChanged(host);
+    }
   }
 
   // ---- effects -------------------------------------------------------------------------------
@@ -315,23 +390,28 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
   private perform(host: NodeHost, effect: Effect<M, F>): void {
     const node = host.spec.id;
     switch (effect.type) {
+      case 'effects':
+        for (const one of effect.effects) this.perform(host, one);
+        return;
       case 'send':
         return this.send(node, effect.to, effect.msg);
       case 'set-timer': {
         const token = ++this.tokens;
-        this.timers.set(timerKey(node, effect.timer), token);
+        host.timers.set(effect.timer, token);
         const at = this.now + effect.after_ms;
-        this.schedule({ at, kind: 'timer', node, timer: effect.timer, token });
-        return this.record({ kind: 'timer-set', node, timer: effect.timer, at });
+        this.schedule({ at, seq: this.seq++, kind: 'timer', node, timer: effect.timer, token });
+        if (this.wants('timer-set')) this.record({ t: this.now, kind: 'timer-set', node, timer: effect.timer, at });
+        return;
       }
       case 'cancel-timer':
-        this.timers.delete(timerKey(node, effect.timer));
+        host.timers.delete(effect.timer);
         return;
       case 'persist':
         host.disk = effect.disk;
         return;
       case 'note':
-        return this.record(effect.fact ? { kind: 'note', node, text: effect.text, fact: effect.fact } : { kind: 'note', node, text: effect.text });
+        if (this.wants('note')) this.record(new Note<F>(this.now, node, effect.text, effect.fact) as unknown as TraceEvent<M, F>);
+        return;
     }
   }
 
@@ -339,38 +419,49 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
     if (!this.hosts.has(to)) throw new Error(`${from} sent ${msg.type} to unknown node ${to}`);
     const id = ++this.nextMessageId;
     this.counts.sent++;
-    this.record({ kind: 'send', id, from, to, msg });
+    if (this.wants('send')) this.record({ t: this.now, kind: 'send', id, from, to, msg });
     const fate = this.network.fate(from, to, msg, this.now);
     if (fate.dropped) {
       this.counts.dropped++;
-      return this.record({ kind: 'drop', id, from, to, msg, reason: 'loss' });
+      return this.record({ t: this.now, kind: 'drop', id, from, to, msg, reason: 'loss' });
     }
-    fate.delays_ms.forEach((delay, copy) => {
+    const delays = fate.delays_ms;
+    for (let copy = 0; copy < delays.length; copy++) {
       if (copy > 0) {
         this.counts.duplicated++;
-        this.record({ kind: 'duplicate', id, from, to, msg });
+        this.record({ t: this.now, kind: 'duplicate', id, from, to, msg });
       }
-      this.schedule({ at: this.now + Math.max(0, delay), kind: 'deliver', id, from, to, msg });
-    });
+      this.schedule({ at: this.now + Math.max(0, delays[copy]!), seq: this.seq++, kind: 'deliver', id, from, to, msg });
+    }
   }
 
   // ---- bookkeeping ---------------------------------------------------------------------------
 
+  /** Once no client is left running, the run drains for `drain_ms`. Counted as clients finish,
+   *  crash and restart (a scan of every client on every step made large runs slow). */
   private checkClientsFinished(): void {
     if (this.drainUntil !== undefined) return;
-    const clients = (this.clientHosts ??= [...this.hosts.values()].filter((s) => s.spec.client));
-    const finished = (s: NodeHost): boolean => s.status === 'finished' || (s.status === 'crashed' && s.restartsPending === 0);
-    if (clients.every(finished)) this.drainUntil = this.now + this.options.drain_ms;
+    if (this.clientHosts === undefined) {
+      this.clientHosts = [...this.hosts.values()].filter((s) => s.spec.client);
+      this.clientsRunning = this.clientHosts.filter((s) => !clientFinished(s)).length;
+    }
+    if (this.clientsRunning === 0) this.drainUntil = this.now + this.options.drain_ms;
   }
 
-  private schedule(item: WithoutSeq<AgendaItem>): void {
-    this.agenda.push({ ...item, seq: this.seq++ } as AgendaItem);
+  private clientStatusChanged(host: NodeHost): void {
+    if (host.spec.client && this.clientHosts !== undefined) this.clientsRunning = this.clientHosts.filter((s) => !clientFinished(s)).length;
   }
 
-  private record(event: WithoutTime<TraceEvent<M, F>>): void {
-    const stamped = { t: this.now, ...event } as TraceEvent<M, F>;
-    this.trace.push(stamped);
-    for (const listener of this.listeners) listener(stamped);
+  private schedule(item: AgendaItem): void {
+    if (item.kind === 'deliver') this.messagesInFlight++;
+    else if (item.kind !== 'timer') this.faultsPlanned++;
+    this.agenda.push(item);
+  }
+
+  private record(event: TraceEvent<M, F>): void {
+    this.events++;
+    this.kept?.push(event);
+    for (const { listener, kinds } of this.listeners) if (kinds === undefined || kinds.has(event.kind)) listener(event, this.events - 1);
   }
 
   private host(node: NodeId): NodeHost {
@@ -380,6 +471,38 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
   }
 }
 
-type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
+const clientFinished = (s: NodeHost): boolean => s.status === 'finished' || (s.status === 'crashed' && s.restartsPending === 0);
 
-const timerKey = (node: NodeId, timer: string): string => `${node}\u0000${timer}`;
+/**
+ * A note event whose text is built the first time it is read (a view prints it, or the event
+ * is written as JSON), from the `NoteText` the role gave. Serialised exactly as a plain event
+ * object would be: t, kind, node, text, then fact when there is one.
+ */
+class Note<F extends FactBase> {
+  readonly kind = 'note';
+  private made: string | undefined;
+  private make: NoteText | undefined;
+
+  constructor(
+    readonly t: number,
+    readonly node: NodeId,
+    text: NoteText,
+    readonly fact: F | undefined,
+  ) {
+    if (typeof text === 'string') this.made = text;
+    else this.make = text;
+  }
+
+  get text(): string {
+    if (this.made === undefined) {
+      this.made = (this.make as () => string)();
+      this.make = undefined;
+    }
+    return this.made;
+  }
+
+  toJSON(): object {
+    const { t, kind, node, text, fact } = this;
+    return fact === undefined ? { t, kind, node, text } : { t, kind, node, text, fact };
+  }
+}

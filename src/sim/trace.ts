@@ -44,7 +44,18 @@ export type Effect<M extends Envelope = Envelope, F extends FactBase = FactBase>
   /** Write `disk` to stable storage: it is all that survives a crash of this node. */
   | { readonly type: 'persist'; readonly disk: unknown }
   /** A protocol step worth a trace line; `fact` is its structured form for the checks. */
-  | { readonly type: 'note'; readonly text: string; readonly fact?: F };
+  | { readonly type: 'note'; readonly text: NoteText; readonly fact?: F }
+  /** All the effects of one transition, in order: what a machine actually emits (one emitted
+   *  event per transition rather than one per effect halves XState's share of a run). */
+  | { readonly type: 'effects'; readonly effects: readonly Effect<M, F>[] };
+
+/**
+ * A note's line of text, or how to build it. Most runs print nothing (exploration, the bench,
+ * a run whose checks read only facts), so roles hand the router a function and the text is
+ * built only when a view reads it. The function must read only values that never change
+ * afterwards (it may run at the end of the run, when the trace is written out).
+ */
+export type NoteText = string | (() => string);
 
 export type DropReason = 'loss' | 'partition' | 'crashed' | 'finished';
 

@@ -141,7 +141,7 @@ export class SimDriver {
     this.pausedValue = options.paused ?? false;
     this.maxStepsPerTick = options.maxStepsPerTick ?? 20_000;
     router.onEvent((event) => this.onEvent(event, this.events++));
-    if (router.trace.length === 0) router.boot();
+    if (router.eventCount === 0) router.boot();
     this.clock = router.time;
     this.settle();
   }

@@ -9,6 +9,9 @@
 import type { RunSummary } from '../sim/router.js';
 import type { Envelope, TraceEvent } from '../sim/trace.js';
 
+/** The kinds of event the plain view prints without `verbose` (the router need build no others). */
+export const PLAIN_KINDS: readonly TraceEvent['kind'][] = ['note', 'drop', 'duplicate', 'crash', 'restart', 'partition-start', 'partition-end', 'end'];
+
 /** A message in a few words: the emulation's `describeMessage`. */
 export type Describe = (msg: Envelope) => string;
 

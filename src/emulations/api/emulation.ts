@@ -90,7 +90,10 @@ export interface ClientHistory {
  * facts as they stream, so no check needs the whole trace kept); `finish` gives the verdicts.
  */
 export interface RunJudge<M extends Envelope = Envelope, F extends FactBase = FactBase> {
-  observe(event: TraceEvent<M, F>): void;
+  /** The kinds of event `observe` reads (default: all): the router builds no others for it. */
+  readonly reads?: readonly TraceEvent['kind'][];
+  /** `index`: the event's position in the run's trace (for `Verdict.at`). */
+  observe(event: TraceEvent<M, F>, index: number): void;
   finish(end: RunEnd): Judgement;
   /** The client history, if the emulation keeps one (`mpkv run --history`). */
   history?(): ClientHistory;
@@ -110,6 +113,13 @@ export interface ExploreSpec<S> {
   links(config: Config<S>): readonly (readonly [NodeId, NodeId])[];
   /** May all of `down` be down at once (on top of `[faults] max_crashed`)? */
   mayBeDown(config: Config<S>, down: ReadonlySet<NodeId>): boolean;
+  /**
+   * Asked once the clients are done, no message is in flight and no planned fault is left: can
+   * nothing change any more (every live node has learned all there is, none has work left)?
+   * Then an explored run ends there instead of draining on through idle timers. Without it,
+   * explored runs drain for their whole `drain_ms`.
+   */
+  quiescent?(views: readonly NodeView[]): boolean;
 }
 
 /** What `npm run bench` measures of an emulation (the bench does the timing). */

@@ -58,7 +58,7 @@ function issueNext(state: ClientState, out: Outbox): ClientState {
   const request_id = state.started + 1;
   const command = requestCommand(state.workload, state.seed, state.id, request_id);
   out.persist({ started: request_id, completed: state.completed } satisfies ClientDisk);
-  out.note(`${describeCommand(command)} (request ${request_id}) -> ${state.server}`, {
+  out.note(() => `${describeCommand(command)} (request ${request_id}) -> ${state.server}`, {
     kind: 'invoke',
     client: state.id,
     request_id,
@@ -74,7 +74,7 @@ function complete(state: ClientState, event: NodeEvent, out: Outbox): ClientStat
   if (event.type !== 'reply' || !state.outstanding) return state;
   const { request_id, command } = state.outstanding;
   out.cancelTimer(RETRY);
-  out.note(`${describeCommand(command)} -> ${describeResult(event.result)}`, {
+  out.note(() => `${describeCommand(command)} -> ${describeResult(event.result)}`, {
     kind: 'complete',
     client: state.id,
     request_id,
@@ -90,7 +90,7 @@ function complete(state: ClientState, event: NodeEvent, out: Outbox): ClientStat
 function resume(state: ClientState, out: Outbox): ClientState {
   const request_id = state.started;
   const command = requestCommand(state.workload, state.seed, state.id, request_id);
-  out.note(`RESUME request ${request_id} after a restart: ${describeCommand(command)} (same id) -> ${state.server}`);
+  out.note(() => `RESUME request ${request_id} after a restart: ${describeCommand(command)} (same id) -> ${state.server}`);
   out.send(state.server, { type: 'request', client: state.id, request_id, command });
   out.setTimer(RETRY, state.timeout_ms);
   return { ...state, outstanding: { request_id, command, sends: 1 } };
@@ -100,7 +100,7 @@ function resume(state: ClientState, out: Outbox): ClientState {
 function retry(state: ClientState, _event: NodeEvent, out: Outbox): ClientState {
   const pending = state.outstanding;
   if (!pending) return state;
-  out.note(`TIMEOUT request ${pending.request_id}, retry #${pending.sends} -> ${state.server}`, {
+  out.note(() => `TIMEOUT request ${pending.request_id}, retry #${pending.sends} -> ${state.server}`, {
     kind: 'retry',
     client: state.id,
     request_id: pending.request_id,

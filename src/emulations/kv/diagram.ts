@@ -14,7 +14,8 @@ import type { KvFact, LogCommand } from './messages.js';
 type KvEvent = DiagramEvent<unknown, KvFact>;
 
 export const shortCommand = (c: KvCommand): string => (c.op === 'put' ? `PUT ${c.key}=${c.value}` : c.op === 'get' ? `GET ${c.key}` : `DEL ${c.key}`);
-export const shortLog = (c: LogCommand): string => (c.kind === 'noop' ? 'no-op' : shortCommand(c.command));
+export const shortLog = (c: LogCommand): string =>
+  c.kind === 'noop' ? 'no-op' : c.kind === 'batch' ? `batch of ${c.requests.length}` : shortCommand(c.command);
 export const shortResult = (r: KvResult): string =>
   r.ok ? (r.value ?? 'OK') : r.error.startsWith('key not found') ? 'NOT FOUND' : r.error.startsWith('key already exists') ? 'EXISTS' : 'ERROR';
 

@@ -52,8 +52,9 @@ export function kvJudge(spec: KvJudgeSpec, options: JudgeOptions): RunJudge<neve
   const linearizability = linearizabilityJudgeWith(options.check ?? {});
 
   return {
-    observe(event: TraceEvent<never, KvFact>): void {
-      const noted = reader.read(event);
+    reads: FactReader.reads,
+    observe(event: TraceEvent<never, KvFact>, index: number): void {
+      const noted = reader.read(event, index);
       if (!noted) return;
       for (const [, check] of checks) check.observe(noted);
       const fact = noted.fact;

@@ -8,27 +8,34 @@
  *  - convergence: at the end, every live learner has applied the same prefix and holds an
  *                 equal store.
  *
+ * A slot may hold a batch of client requests (decided together, applied in order): agreement
+ * and order are per slot; validity and integrity look at every request of a batch.
+ *
  * Each check keeps only what it needs and gives a `Verdict`; a failing one says where and
  * why, in words. The functions at the bottom run a check over a list of facts (for tests).
  */
 import { storeToObject, type KvCommand, type KvStore } from '../../kv/kv.js';
 import type { Envelope, TraceEvent } from '../../sim/trace.js';
 import { fail, ok as pass, type Verdict, type VerdictAt } from '../../../specs/verdict.js';
-import { ballotText, describeLogCommand, sameLogCommand, type Ballot, type KvFact, type LogCommand } from './messages.js';
+import { ballotText, describeLogCommand, requestsIn, sameKvCommand, sameLogCommand, type Ballot, type KvFact, type LogCommand } from './messages.js';
 
 /** A fact, where and when it was noted. `life` counts the node's restarts: a restarted node
  *  has lost its volatile state, so per-node checks (integrity, order) start afresh. `event` is
  *  the note's index in the run's trace (from 0), so a failure can name its first bad step. */
 export type Noted = { readonly t: number; readonly node: string; readonly life: number; readonly event: number; readonly fact: KvFact };
 
-/** Turns trace events into noted facts, one at a time, counting each node's restarts and the
- *  events read (every event of the run must be read, in order, for `event` to be its index). */
+/** Turns trace events into noted facts, one at a time, counting each node's restarts. An event's
+ *  index in the run is given by the router (which counts the events nobody reads too); without
+ *  it, the reader counts the events it is given (then it must be given every one). */
 export class FactReader {
+  /** The kinds of event it reads. */
+  static readonly reads = ['note', 'restart'] as const;
   private readonly lives = new Map<string, number>();
   private events = 0;
 
-  read(e: TraceEvent<Envelope, KvFact>): Noted | undefined {
-    const event = this.events++;
+  read(e: TraceEvent<Envelope, KvFact>, index?: number): Noted | undefined {
+    const event = index ?? this.events;
+    this.events = event + 1;
     if (e.kind === 'restart') this.lives.set(e.node, (this.lives.get(e.node) ?? 0) + 1);
     if (e.kind === 'note' && e.fact) return { t: e.t, node: e.node, life: this.lives.get(e.node) ?? 0, event, fact: e.fact };
     return undefined;
@@ -52,6 +59,23 @@ export interface FactCheck {
 
 /** `leader 1`, or `leader 1 (after restart 2)`: a node's identity for per-node checks. */
 const incarnation = (n: Noted): string => (n.life === 0 ? n.node : `${n.node} (after restart ${n.life})`);
+
+/**
+ * Values by (client, request id): one small array per client, since a client numbers its
+ * requests 1, 2, 3... The checks keep an entry per request of the run, and as maps keyed per
+ * request their tables were the larger part of a long run's memory.
+ */
+class RequestTable<T> {
+  private readonly byClient: T[][] = [];
+
+  get(client: number, request_id: number): T | undefined {
+    return this.byClient[client]?.[request_id];
+  }
+
+  set(client: number, request_id: number, value: T): void {
+    (this.byClient[client] ??= [])[request_id] = value;
+  }
+}
 
 export const describeLog = describeLogCommand;
 export const sameCommand = sameLogCommand;
@@ -89,33 +113,36 @@ export class Agreement implements FactCheck {
     const seen = new Set<string>();
     const order: { client: number; request_id: number }[] = [];
     for (const slot of [...this.first.keys()].sort((a, b) => a - b)) {
-      const command = this.first.get(slot)!.command;
-      if (command.kind !== 'request') continue;
-      const key = `${command.client}/${command.request_id}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      order.push({ client: command.client, request_id: command.request_id });
+      for (const { client, request_id } of requestsIn(this.first.get(slot)!.command)) {
+        const key = `${client}/${request_id}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        order.push({ client, request_id });
+      }
     }
     return order;
   }
 }
 
 export class Validity implements FactCheck {
-  private readonly invoked = new Map<string, KvCommand>();
+  private readonly invoked = new RequestTable<KvCommand>();
   private checked = 0;
   private violation: { detail: string; at: VerdictAt } | undefined;
 
   observe(noted: Noted): void {
     const { t, node, fact } = noted;
     if (this.violation) return;
-    if (fact.kind === 'invoke') this.invoked.set(`${fact.client}/${fact.request_id}`, fact.command);
-    if ((fact.kind !== 'decide' && fact.kind !== 'apply') || fact.command.kind === 'noop') return;
-    this.checked++;
-    const { client, request_id, command } = fact.command;
-    const sent = this.invoked.get(`${client}/${request_id}`);
-    if (!sent || JSON.stringify(sent) !== JSON.stringify(command)) {
-      const detail = `${node} ${fact.kind === 'decide' ? 'decided' : 'applied'} ${describeLogCommand(fact.command)} at t=${t}, which no client sent`;
-      this.violation = { detail, at: atFact(noted) };
+    if (fact.kind === 'invoke') this.invoked.set(fact.client, fact.request_id, fact.command);
+    if (fact.kind !== 'decide' && fact.kind !== 'apply') return;
+    for (const request of requestsIn(fact.command)) {
+      this.checked++;
+      const { client, request_id, command } = request;
+      const sent = this.invoked.get(client, request_id);
+      if (!sent || !sameKvCommand(sent, command)) {
+        const within = fact.command.kind === 'batch' ? ` (in a batch of ${fact.command.requests.length} in slot ${fact.slot})` : '';
+        this.violation = { detail: `${node} ${fact.kind === 'decide' ? 'decided' : 'applied'} ${describeLogCommand(request)}${within} at t=${t}, which no client sent`, at: atFact(noted) };
+        return;
+      }
     }
   }
 
@@ -125,27 +152,39 @@ export class Validity implements FactCheck {
 }
 
 export class Integrity implements FactCheck {
-  private readonly applied = new Map<string, { t: number; slot: number }>();
+  /** Per node incarnation: the slot each request was applied in, and when. */
+  private readonly applied = new Map<string, { readonly slot: RequestTable<number>; readonly t: RequestTable<number> }>();
+  private count = 0;
   private violation: { detail: string; at: VerdictAt } | undefined;
 
   observe(noted: Noted): void {
     const { t, fact } = noted;
-    if (this.violation || fact.kind !== 'apply' || !fact.fresh || fact.command.kind === 'noop') return;
+    if (this.violation || fact.kind !== 'apply' || !fact.fresh) return;
     const node = incarnation(noted);
-    const key = `${node}|${fact.command.client}/${fact.command.request_id}`;
-    const before = this.applied.get(key);
-    if (before) {
-      const detail = `${node} applied ${describeLogCommand(fact.command)} twice: slot ${before.slot} at t=${before.t} and slot ${fact.slot} at t=${t}`;
-      this.violation = { detail, at: atFact(noted) };
-      return;
+    let applied = this.applied.get(node);
+    if (!applied) this.applied.set(node, (applied = { slot: new RequestTable(), t: new RequestTable() }));
+    const requests = requestsIn(fact.command);
+    for (let i = 0; i < requests.length; i++) {
+      if (!(fact.outcomes?.[i]?.fresh ?? fact.fresh)) continue;
+      const request = requests[i]!;
+      const { client, request_id } = request;
+      const before = applied.slot.get(client, request_id);
+      if (before !== undefined) {
+        const detail = `${node} applied ${describeLogCommand(request)} twice: slot ${before} at t=${applied.t.get(client, request_id)} and slot ${fact.slot} at t=${t}`;
+        this.violation = { detail, at: atFact(noted) };
+        return;
+      }
+      applied.slot.set(client, request_id, fact.slot);
+      applied.t.set(client, request_id, t);
+      this.count++;
     }
-    this.applied.set(key, { t, slot: fact.slot });
   }
 
   verdict(): Verdict {
-    return this.violation ? fail('integrity', this.violation.detail, this.violation.at) : pass('integrity', `${this.applied.size} request application(s), none repeated on a node`);
+    return this.violation ? fail('integrity', this.violation.detail, this.violation.at) : pass('integrity', `${this.count} request application(s), none repeated on a node`);
   }
 }
+
 
 export class Order implements FactCheck {
   private readonly next = new Map<string, number>();

@@ -21,15 +21,25 @@ export type ClientMessage =
 
 // ---- the log -----------------------------------------------------------------------------------
 
-/** What sits in one slot of the log: a client's request, or a no-op hole filler. */
-export type LogCommand =
-  | {
-      readonly kind: 'request';
-      readonly client: number;
-      readonly request_id: number;
-      readonly command: KvCommand;
-    }
-  | { readonly kind: 'noop' };
+/** One client request as the log holds it. */
+export interface RequestCommand {
+  readonly kind: 'request';
+  readonly client: number;
+  readonly request_id: number;
+  readonly command: KvCommand;
+}
+
+/**
+ * What sits in one slot of the log: a client's request, a no-op hole filler, or a batch of
+ * client requests decided together (one accept round for all of them: a leader packs up to
+ * `paxos.batch` queued requests into one slot) and applied in their order.
+ */
+export type LogCommand = RequestCommand | { readonly kind: 'noop' } | { readonly kind: 'batch'; readonly requests: readonly RequestCommand[] };
+
+/** The client requests a slot holds, in the order they are applied. */
+export function requestsIn(command: LogCommand): readonly RequestCommand[] {
+  return command.kind === 'request' ? [command] : command.kind === 'batch' ? command.requests : [];
+}
 
 /**
  * A ballot: (round, leader id), ordered by round, then by leader id. A replicated log stamps
@@ -47,14 +57,33 @@ export function compareBallots(a: Ballot, b: Ballot): number {
 
 export const ballotText = (b: Ballot): string => `${b.round}.${b.leader}`;
 
+/** `PUT "a" = "val_3" (client 1 request 2)`, `NO-OP`, `BATCH of 2: PUT ... ; GET ...`. */
 export function describeLogCommand(command: LogCommand): string {
-  return command.kind === 'noop' ? 'NO-OP' : `${describeCommand(command.command)} (client ${command.client} request ${command.request_id})`;
+  switch (command.kind) {
+    case 'noop':
+      return 'NO-OP';
+    case 'request':
+      return `${describeCommand(command.command)} (client ${command.client} request ${command.request_id})`;
+    case 'batch':
+      return `BATCH of ${command.requests.length}: ${command.requests.map(describeLogCommand).join('; ')}`;
+  }
 }
 
 export function sameLogCommand(a: LogCommand, b: LogCommand): boolean {
-  if (a.kind === 'noop' || b.kind === 'noop') return a.kind === b.kind;
-  return a.client === b.client && a.request_id === b.request_id && JSON.stringify(a.command) === JSON.stringify(b.command);
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'noop') return true;
+  const as = requestsIn(a);
+  const bs = requestsIn(b);
+  return as.length === bs.length && as.every((r, i) => sameRequestCommand(r, bs[i]!));
 }
+
+function sameRequestCommand(a: RequestCommand, b: RequestCommand): boolean {
+  return a.client === b.client && a.request_id === b.request_id && sameKvCommand(a.command, b.command);
+}
+
+/** The same kv command: operation, key and (for a put) value. */
+export const sameKvCommand = (a: KvCommand, b: KvCommand): boolean =>
+  a.op === b.op && a.key === b.key && (a.op !== 'put' || (b.op === 'put' && a.value === b.value));
 
 // ---- facts -------------------------------------------------------------------------------------
 
@@ -85,13 +114,21 @@ export type LogFact =
       readonly quorum?: readonly string[];
     }
   /** A node applies slot `slot` to its store; `fresh` is false when the request was a retry
-   *  already applied (answered from the client table, store untouched). */
+   *  already applied (answered from the client table, store untouched). For a batch, each
+   *  request's outcome is in `outcomes` (in order), and `fresh` says whether any was fresh. */
   | {
       readonly kind: 'apply';
       readonly slot: number;
       readonly command: LogCommand;
       readonly result?: KvResult;
       readonly fresh: boolean;
+      readonly outcomes?: readonly RequestOutcome[];
     };
+
+/** What applying one request of a batch did. */
+export interface RequestOutcome {
+  readonly result?: KvResult;
+  readonly fresh: boolean;
+}
 
 export type KvFact = ClientFact | LogFact;

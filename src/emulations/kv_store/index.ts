@@ -93,5 +93,7 @@ export const kvStore: Emulation<KvStoreSections, ClientMessage, KvFact> = {
       ]);
     },
     mayBeDown: () => true,
+    /** The server only answers requests: with the clients done and nothing in flight, it is idle. */
+    quiescent: () => true,
   },
 };

@@ -5,7 +5,7 @@
  */
 import { setup, type MachineContext } from 'xstate';
 import { describeCommand, describeResult } from '../../kv/kv.js';
-import { applyRequest, emptyRsm, type Rsm } from '../../kv/rsm.js';
+import { applyRequestInPlace, newRsm, type MutableRsm } from '../../kv/rsm.js';
 import { step, type Outbox as AnyOutbox } from '../../sim/outbox.js';
 import type { Effect as AnyEffect, NodeEvent as AnyNodeEvent } from '../../sim/trace.js';
 import type { ClientMessage, KvFact } from '../kv/messages.js';
@@ -20,7 +20,8 @@ export interface ServerInput {
 }
 
 export interface ServerState extends MachineContext {
-  readonly rsm: Rsm;
+  /** Changed in place (it has one future; copying it per request made runs quadratic). */
+  readonly rsm: MutableRsm;
   readonly dedup: boolean;
   /** Requests applied so far; the kv server's "log position". */
   readonly applied: number;
@@ -29,11 +30,11 @@ export interface ServerState extends MachineContext {
 function serve(state: ServerState, event: NodeEvent, out: Outbox): ServerState {
   if (event.type !== 'request') return state;
   const { client, request_id, command } = event;
-  const done = applyRequest(state.rsm, client, request_id, command, state.dedup);
+  const done = applyRequestInPlace(state.rsm, client, request_id, command, state.dedup);
   const logCommand = { kind: 'request', client, request_id, command } as const;
   const applied = done.fresh ? state.applied + 1 : state.applied;
   const suffix = done.fresh ? '' : ' (retry: answered from the client table)';
-  out.note(`${describeCommand(command)} -> ${done.result ? describeResult(done.result) : 'stale retry'}${suffix}`, {
+  out.note(() => `${describeCommand(command)} -> ${done.result ? describeResult(done.result) : 'stale retry'}${suffix}`, {
     kind: 'apply',
     slot: done.fresh ? state.applied : -1,
     command: logCommand,
@@ -41,7 +42,7 @@ function serve(state: ServerState, event: NodeEvent, out: Outbox): ServerState {
     fresh: done.fresh,
   });
   if (done.result) out.send(event.from, { type: 'reply', request_id, result: done.result });
-  return { ...state, rsm: done.rsm, applied };
+  return { ...state, applied };
 }
 
 export const serverMachine = setup({
@@ -49,7 +50,7 @@ export const serverMachine = setup({
   actions: { serve: step(serve) },
 }).createMachine({
   id: 'server',
-  context: ({ input }) => ({ rsm: emptyRsm, dedup: input.dedup, applied: 0 }),
+  context: ({ input }) => ({ rsm: newRsm(), dedup: input.dedup, applied: 0 }),
   initial: 'serving',
   states: { serving: { on: { request: { actions: 'serve' } } } },
 });

@@ -41,8 +41,8 @@ export const writeValue = (seed: number, client: number, seq: number, max: numbe
 function send(state: ClientState, seq: number, out: Outbox, first: boolean): ClientState {
   const value = writeValue(state.seed, state.id, seq, state.max_value);
   out.persist({ started: seq, acked: state.acked } satisfies ClientDisk);
-  if (first) out.note(`WRITE ${value} (write ${seq}) -> ${state.server}`, { kind: 'write', client: state.id, seq, value });
-  else out.note(`RESUME write ${seq} after a restart: ${value} -> ${state.server}`);
+  if (first) out.note(() => `WRITE ${value} (write ${seq}) -> ${state.server}`, { kind: 'write', client: state.id, seq, value });
+  else out.note(() => `RESUME write ${seq} after a restart: ${value} -> ${state.server}`);
   out.send(state.server, { type: 'write', client: state.id, seq, value });
   out.setTimer(RETRY, state.timeout_ms);
   return { ...state, started: seq, outstanding: { seq, value, sends: 1 } };
@@ -52,7 +52,7 @@ function onAck(state: ClientState, event: NodeEvent, out: Outbox): ClientState {
   if (event.type !== 'ack' || event.seq !== state.outstanding?.seq) return state;
   const { seq, value } = state.outstanding;
   out.cancelTimer(RETRY);
-  out.note(`ACK write ${seq}: ${state.server} holds ${event.held}`, { kind: 'acked', client: state.id, seq, value });
+  out.note(() => `ACK write ${seq}: ${state.server} holds ${event.held}`, { kind: 'acked', client: state.id, seq, value });
   const next = { ...state, acked: state.acked + 1, outstanding: undefined };
   out.persist({ started: next.started, acked: next.acked } satisfies ClientDisk);
   return hasMore(next) ? send(next, next.started + 1, out, true) : next;
@@ -61,7 +61,7 @@ function onAck(state: ClientState, event: NodeEvent, out: Outbox): ClientState {
 function retry(state: ClientState, _event: NodeEvent, out: Outbox): ClientState {
   const pending = state.outstanding;
   if (!pending) return state;
-  out.note(`TIMEOUT write ${pending.seq}, retry #${pending.sends} -> ${state.server}`, { kind: 'retry', client: state.id, seq: pending.seq });
+  out.note(() => `TIMEOUT write ${pending.seq}, retry #${pending.sends} -> ${state.server}`, { kind: 'retry', client: state.id, seq: pending.seq });
   out.send(state.server, { type: 'write', client: state.id, seq: pending.seq, value: pending.value });
   out.setTimer(RETRY, state.timeout_ms);
   return { ...state, outstanding: { ...pending, sends: pending.sends + 1 } };

@@ -87,6 +87,10 @@ export const maxSync: Emulation<MaxSyncSections, Message, Fact> = {
       const peers = t.servers.flatMap((a) => t.servers.filter((b) => b !== a).map((b): [string, string] => [a, b]));
       return [...clients, ...peers];
     },
+    /** Nothing in flight and every live server holds the same number: gossip changes nothing more. */
+    quiescent(views) {
+      return maxSync.settled!(views);
+    },
     /** Servers acknowledge alone, so any of them may be down: what they acknowledged is on disk. */
     mayBeDown: () => true,
   },

@@ -34,11 +34,10 @@ export function maxSyncJudge(config: MaxSyncConfig, _options: JudgeOptions): Run
   /** A failure: what, and the step at which it happened (the event's index in the trace). */
   let decrease: { detail: string; at: VerdictAt } | undefined;
   let invalid: { detail: string; at: VerdictAt } | undefined;
-  let events = 0;
 
   return {
-    observe(e: TraceEvent<Message, Fact>): void {
-      const event = events++;
+    reads: ['note'],
+    observe(e: TraceEvent<Message, Fact>, event: number): void {
       if (e.kind !== 'note' || !e.fact) return;
       const fact = e.fact;
       if (fact.kind === 'write') {

@@ -53,7 +53,7 @@ function hold(state: ServerState, value: number, cause: 'write' | 'sync', by: st
 
 /** (Re)started: say what it holds, and start gossiping. */
 function start(state: ServerState, _event: NodeEvent, out: Outbox): ServerState {
-  out.note(`START holding ${state.value}${state.rules.durable && state.value > 0 ? ' (from disk)' : ''}`, { kind: 'held', value: state.value, cause: 'start' });
+  out.note(() => `START holding ${state.value}${state.rules.durable && state.value > 0 ? ' (from disk)' : ''}`, { kind: 'held', value: state.value, cause: 'start' });
   out.setTimer(SYNC, state.sync_ms);
   return state;
 }
@@ -63,9 +63,9 @@ function onWrite(state: ServerState, event: NodeEvent, out: Outbox): ServerState
   let next = state;
   if (raises(state, event.value)) {
     next = hold(state, event.value, 'write', event.from, out);
-    out.note(`WRITE ${event.value} from ${event.from} -> hold ${event.value} (was ${state.value})`, { kind: 'held', value: event.value, cause: 'write' });
+    out.note(() => `WRITE ${event.value} from ${event.from} -> hold ${event.value} (was ${state.value})`, { kind: 'held', value: event.value, cause: 'write' });
   } else {
-    out.note(`WRITE ${event.value} from ${event.from}: holding ${state.value} already`);
+    out.note(() => `WRITE ${event.value} from ${event.from}: holding ${state.value} already`);
   }
   out.send(event.from, { type: 'ack', seq: event.seq, held: next.value });
   return next;
@@ -75,7 +75,7 @@ function onSync(state: ServerState, event: NodeEvent, out: Outbox): ServerState 
   if (event.type !== 'sync') return state;
   if (!raises(state, event.value)) return state;
   const relation = event.value > state.value ? '>' : '<';
-  out.note(`SYNC from ${event.from}: ${event.value} ${relation} ${state.value} -> adopt ${event.value}`, { kind: 'held', value: event.value, cause: 'sync' });
+  out.note(() => `SYNC from ${event.from}: ${event.value} ${relation} ${state.value} -> adopt ${event.value}`, { kind: 'held', value: event.value, cause: 'sync' });
   return hold(state, event.value, 'sync', event.from, out);
 }
 

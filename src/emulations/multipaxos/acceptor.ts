@@ -45,14 +45,14 @@ function onPrepare(state: AcceptorState, event: NodeEvent, out: Outbox): Accepto
   if (event.type !== 'prepare') return state;
   const { ballot, from_slot } = event;
   if (compareBallots(ballot, state.promised) < 0) {
-    out.note(`PREPARE ballot ${ballotText(ballot)} -> rejected (promised ${ballotText(state.promised)})`);
+    out.note(() => `PREPARE ballot ${ballotText(ballot)} -> rejected (promised ${ballotText(state.promised)})`);
     out.send(event.from, { type: 'nack', ballot, promised: state.promised });
     return state;
   }
   const next = { ...state, promised: ballot };
   persist(next, out);
   const accepted = [...state.accepted.values()].filter((pv) => pv.slot >= from_slot).sort((a, b) => a.slot - b.slot);
-  out.note(`PROMISE ballot ${ballotText(ballot)} from slot ${from_slot} (${accepted.length} accepted) -> ${event.from}`);
+  out.note(() => `PROMISE ballot ${ballotText(ballot)} from slot ${from_slot} (${accepted.length} accepted) -> ${event.from}`);
   out.send(event.from, { type: 'promise', ballot, accepted });
   return next;
 }
@@ -62,15 +62,15 @@ function onAccept(state: AcceptorState, event: NodeEvent, out: Outbox): Acceptor
   if (event.type !== 'accept') return state;
   const { ballot, slot, command } = event;
   if (!state.rules.acceptsProposal(ballot, state.promised)) {
-    out.note(`ACCEPT slot ${slot} ballot ${ballotText(ballot)} -> rejected (promised ${ballotText(state.promised)})`);
+    out.note(() => `ACCEPT slot ${slot} ballot ${ballotText(ballot)} -> rejected (promised ${ballotText(state.promised)})`);
     out.send(event.from, { type: 'nack', ballot, promised: state.promised });
     return state;
   }
   state.accepted.set(slot, { slot, ballot, command });
-  const promised = compareBallots(ballot, state.promised) > 0 ? ballot : state.promised;
-  const next = { ...state, promised };
+  // The accepted map changed in place; the state object changes only with the promise.
+  const next = compareBallots(ballot, state.promised) > 0 ? { ...state, promised: ballot } : state;
   persist(next, out);
-  out.note(`ACCEPT slot ${slot} ballot ${ballotText(ballot)} ${describeLogCommand(command)} -> accepted`);
+  out.note(() => `ACCEPT slot ${slot} ballot ${ballotText(ballot)} ${describeLogCommand(command)} -> accepted`);
   out.send(event.from, { type: 'accepted', ballot, slot });
   return next;
 }

@@ -21,6 +21,8 @@ export const TopologySchema = v.strictObject({
 export const PaxosSchema = v.strictObject({
   /** Slots a leader may have in Phase 2 at once (pipelining). */
   window: v.optional(count(1, LIMITS.window), 4),
+  /** Client requests a leader packs into one slot (one accept round for them all); 1: none. */
+  batch: v.optional(count(1, LIMITS.window), 1),
   /** A leader re-sends unanswered prepares / accepts this often. */
   retry_ms: v.optional(positiveMs(), 50),
   /** A preempted leader waits a random time, doubling from min up to max, before Phase 1. */

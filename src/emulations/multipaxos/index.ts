@@ -17,6 +17,7 @@ import { replicaMachine, type ReplicaInput } from './replica.js';
 import { majority } from './rules.js';
 import { bench } from './bench.js';
 import { diagram } from './diagram.js';
+import { quiescent } from './quiescent.js';
 import { stallReasons } from './stall.js';
 import { acceptorRole, background, describeMessage, leaderRole, messageFields, replicaRole } from './views.js';
 
@@ -105,6 +106,7 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
       const acceptors = topologyOf(config).acceptors;
       return acceptors.filter((a) => down.has(a)).length <= acceptors.length - majority(acceptors.length);
     },
+    quiescent,
   },
   bench,
 };

@@ -8,8 +8,9 @@
  *   leading    adopt, per slot, the value accepted under the highest ballot (a value that may
  *              have been chosen must be proposed again, unchanged), fill holes with no-ops,
  *              re-propose them all; then Phase 2 for client requests, up to `window` slots in
- *              flight. A quorum of `accepted` decides a slot: apply in slot order, answer the
- *              client after the apply, and tell the replicas and the other leaders.
+ *              flight, each slot holding up to `batch` queued requests (one accept round for
+ *              the whole batch). A quorum of `accepted` decides a slot: apply in slot order,
+ *              answer the clients after the apply, and tell the replicas and the other leaders.
  *   preempted  a nack carrying a higher ballot: stop proposing, put unfinished requests back in
  *              the queue, wait a random, growing backoff; then, if there is work, prepare again
  *              with a higher round — otherwise stand by until a request arrives.
@@ -18,7 +19,7 @@
  * everything else a restarted leader recovers through Phase 1 from slot 0.
  */
 import { and, setup, type MachineContext } from 'xstate';
-import { apply, describeCommand, describeResult, type KvCommand } from '../../kv/kv.js';
+import { apply, describeCommand, describeResult } from '../../kv/kv.js';
 import { cachedResult } from '../../kv/rsm.js';
 import { step } from '../../sim/outbox.js';
 import { rngFromEntropy } from '../../sim/rng.js';
@@ -37,6 +38,7 @@ import {
   ballotText,
   compareBallots,
   describeLogCommand,
+  requestsIn,
   type Ballot,
   type Effect,
   type Fact,
@@ -46,11 +48,15 @@ import {
   type NodeId,
   type Outbox,
   type PValue,
+  type RequestCommand,
 } from './messages.js';
+import { RequestQueue, type Queued } from './request-queue.js';
 import type { Rules } from './rules.js';
 
 export interface PaxosTiming {
   readonly window: number;
+  /** Client requests a leader packs into one slot, at most. */
+  readonly batch: number;
   readonly retry_ms: number;
   readonly backoff_min_ms: number;
   readonly backoff_max_ms: number;
@@ -81,13 +87,6 @@ interface Proposal {
   readonly ticks: number;
 }
 
-/** A client request waiting for a slot. */
-interface Queued {
-  readonly client: number;
-  readonly request_id: number;
-  readonly command: KvCommand;
-}
-
 /** The leader's state: its fixed setting (the input less its disk), what it has learned, and
  *  its proposer's state for the current ballot. */
 export interface LeaderState extends LearnerState, MachineContext, Omit<LeaderInput, 'disk'> {
@@ -100,7 +99,8 @@ export interface LeaderState extends LearnerState, MachineContext, Omit<LeaderIn
   /** Phase 2: slots in flight under `ballot`. */
   readonly proposals: ReadonlyMap<number, Proposal>;
   readonly nextSlot: number;
-  readonly queue: readonly Queued[];
+  /** Requests waiting for a slot. Changed in place (./request-queue.ts). */
+  readonly queue: RequestQueue;
   /** Where to send each client's replies (the address its requests came from). */
   readonly clients: ReadonlyMap<number, NodeId>;
   /** The current backoff bound: doubles on each preemption, back to the minimum on progress. */
@@ -116,7 +116,7 @@ const BACKOFF = 'backoff';
 function startPhase1(state: LeaderState, _event: NodeEvent, out: Outbox): LeaderState {
   const ballot = { round: state.highestRound + 1, leader: state.id };
   out.persist({ round: ballot.round } satisfies LeaderDisk);
-  out.note(`PREPARE ballot ${ballotText(ballot)} from slot ${state.applied} -> ${listOf(state.acceptors)}`);
+  out.note(() => `PREPARE ballot ${ballotText(ballot)} from slot ${state.applied} -> ${listOf(state.acceptors)}`);
   out.broadcast(state.acceptors, { type: 'prepare', ballot, from_slot: state.applied });
   out.setTimer(RETRY, state.paxos.retry_ms);
   return { ...state, ballot, highestRound: ballot.round, fromSlot: state.applied, promises: new Map(), proposals: new Map() };
@@ -125,7 +125,7 @@ function startPhase1(state: LeaderState, _event: NodeEvent, out: Outbox): Leader
 function recordPromise(state: LeaderState, event: NodeEvent, out: Outbox): LeaderState {
   if (event.type !== 'promise' || !sameBallot(event.ballot, state.ballot) || state.promises.has(event.from)) return state;
   const promises = new Map(state.promises).set(event.from, event.accepted);
-  out.note(`PROMISE from ${event.from} for ballot ${ballotText(state.ballot)} (${promises.size}/${quorumOf(state)})`);
+  out.note(() => `PROMISE from ${event.from} for ballot ${ballotText(state.ballot)} (${promises.size}/${quorumOf(state)})`);
   return { ...state, promises };
 }
 
@@ -147,7 +147,8 @@ function adoptAndPropose(state: LeaderState, _event: NodeEvent, out: Outbox): Le
     proposals = proposals.set(slot, { command, acks: new Set(), ticks: 0 });
   }
   out.note(
-    `LEADING with ballot ${ballotText(state.ballot)}: ${adopted.size} value(s) adopted, ${noops} hole(s) filled with no-ops, from slot ${state.fromSlot}`,
+    () =>
+      `LEADING with ballot ${ballotText(state.ballot)}: ${adopted.size} value(s) adopted, ${noops} hole(s) filled with no-ops, from slot ${state.fromSlot}`,
   );
   for (const [slot, proposal] of proposals) sendAccept(state, slot, proposal.command, out);
   const nextSlot = state.rules.adoptsAcceptedValues ? lastSlot + 1 : state.fromSlot;
@@ -167,25 +168,37 @@ function highestBallotValues(state: LeaderState): Map<number, PValue> {
 
 // ---- Phase 2 ---------------------------------------------------------------------------------
 
-/** Gives queued requests the next free slots, while fewer than `window` are in flight. */
+/** Gives queued requests the next free slots, up to `batch` requests a slot, while fewer than
+ *  `window` slots are in flight. A slot with one request holds the request itself. */
 function proposeQueued(state: LeaderState, out: Outbox): LeaderState {
-  let { queue, nextSlot } = state;
+  if (state.queue.length === 0 || state.proposals.size >= state.paxos.window) return state;
+  let { nextSlot } = state;
   const proposals = new Map(state.proposals);
-  while (queue.length > 0 && proposals.size < state.paxos.window) {
-    const [request, ...rest] = queue;
-    queue = rest;
-    if (state.rules.dedupRetries && alreadyApplied(state, request!)) continue;
+  while (state.queue.length > 0 && proposals.size < state.paxos.window) {
+    const requests = takeBatch(state);
+    if (requests.length === 0) break;
     while (state.decided.has(nextSlot) || proposals.has(nextSlot)) nextSlot++;
-    const command: LogCommand = { kind: 'request', ...request! };
+    const command: LogCommand = requests.length === 1 ? requests[0]! : { kind: 'batch', requests };
     proposals.set(nextSlot, { command, acks: new Set(), ticks: 0 });
     sendAccept(state, nextSlot, command, out);
     nextSlot++;
   }
-  return { ...state, queue, nextSlot, proposals };
+  return { ...state, nextSlot, proposals };
+}
+
+/** Up to `batch` requests off the queue, skipping those applied already (answered retries). */
+function takeBatch(state: LeaderState): RequestCommand[] {
+  const requests: RequestCommand[] = [];
+  while (requests.length < state.paxos.batch && state.queue.length > 0) {
+    const request = state.queue.shift()!;
+    if (state.rules.dedupRetries && alreadyApplied(state, request)) continue;
+    requests.push({ kind: 'request', ...request });
+  }
+  return requests;
 }
 
 function sendAccept(state: LeaderState, slot: number, command: LogCommand, out: Outbox, to = state.acceptors): void {
-  out.note(`PROPOSE slot ${slot} ballot ${ballotText(state.ballot)} ${describeLogCommand(command)} -> ${listOf(to)}`);
+  out.note(() => `PROPOSE slot ${slot} ballot ${ballotText(state.ballot)} ${describeLogCommand(command)} -> ${listOf(to)}`);
   out.broadcast(to, { type: 'accept', ballot: state.ballot, slot, command });
 }
 
@@ -208,7 +221,7 @@ function decide(state: LeaderState, slot: number, command: LogCommand, quorum: I
   proposals.delete(slot);
   const counted = [...quorum];
   // The note names the quorum too: a reader of the trace sees which acceptors chose the value.
-  out.note(`slot ${slot} DECIDED ${describeLogCommand(command)} (ballot ${ballotText(state.ballot)}, quorum ${counted.join(', ')})`, {
+  out.note(() => `slot ${slot} DECIDED ${describeLogCommand(command)} (ballot ${ballotText(state.ballot)}, quorum ${counted.join(', ')})`, {
     kind: 'decide',
     slot,
     command,
@@ -226,7 +239,7 @@ function resend(state: LeaderState, _event: NodeEvent, out: Outbox, phase: 'prep
   out.setTimer(RETRY, state.paxos.retry_ms);
   if (phase === 'prepare') {
     const silent = state.acceptors.filter((a) => !state.promises.has(a));
-    out.note(`RETRY prepare ballot ${ballotText(state.ballot)} -> ${listOf(silent)}`);
+    out.note(() => `RETRY prepare ballot ${ballotText(state.ballot)} -> ${listOf(silent)}`);
     out.broadcast(silent, { type: 'prepare', ballot: state.ballot, from_slot: state.fromSlot });
     return state;
   }
@@ -243,17 +256,17 @@ function resend(state: LeaderState, _event: NodeEvent, out: Outbox, phase: 'prep
 /** A higher ballot exists: give up this one, queue unfinished requests again, back off. */
 function backOff(state: LeaderState, event: NodeEvent, out: Outbox): LeaderState {
   const promised = event.type === 'nack' ? event.promised : state.ballot;
-  const requeued = [...state.proposals.values()].flatMap((p) => (p.command.kind === 'request' ? [queued(p.command)] : []));
+  const requeued = [...state.proposals.values()].flatMap((p) => requestsIn(p.command).map(queued));
   const delay = rngFromEntropy(event.entropy).int(state.paxos.backoff_min_ms, state.backoff_ms);
   out.cancelTimer(RETRY);
   out.setTimer(BACKOFF, delay);
-  out.note(`PREEMPTED by ballot ${ballotText(promised)}: ${requeued.length} request(s) back in the queue, backing off ${delay}ms`);
+  out.note(() => `PREEMPTED by ballot ${ballotText(promised)}: ${requeued.length} request(s) back in the queue, backing off ${delay}ms`);
+  state.queue.putFirst(requeued);
   return {
     ...state,
     highestRound: Math.max(state.highestRound, promised.round),
     proposals: new Map(),
     promises: new Map(),
-    queue: mergeQueue(requeued, state.queue),
     backoff_ms: Math.min(state.paxos.backoff_max_ms, state.backoff_ms * 2),
   };
 }
@@ -264,21 +277,22 @@ function backOff(state: LeaderState, event: NodeEvent, out: Outbox): LeaderState
 function receiveRequest(state: LeaderState, event: NodeEvent, out: Outbox): LeaderState {
   if (event.type !== 'request') return state;
   const { client, request_id, command } = event;
-  const clients = new Map(state.clients).set(client, event.from);
+  // A client always writes from the same address: copy the table only when it changes.
+  const clients = state.clients.get(client) === event.from ? state.clients : new Map(state.clients).set(client, event.from);
   const known = cachedResult(state.rsm, client, request_id);
   if (state.rules.dedupRetries && known) {
-    out.note(`${describeCommand(command)} (client ${client} request ${request_id}) already applied: answering from the client table`);
+    out.note(() => `${describeCommand(command)} (client ${client} request ${request_id}) already applied: answering from the client table`);
     out.send(event.from, { type: 'reply', request_id, result: known });
     return { ...state, clients };
   }
   if (!state.rules.readsThroughLog && command.op === 'get') {
     const [, result] = apply(state.rsm.store, command);
-    out.note(`${describeCommand(command)} answered from the local store -> ${describeResult(result)}`);
+    out.note(() => `${describeCommand(command)} answered from the local store -> ${describeResult(result)}`);
     out.send(event.from, { type: 'reply', request_id, result });
     return { ...state, clients };
   }
-  if (inProgress(state, client, request_id)) return { ...state, clients };
-  return { ...state, clients, queue: [...state.queue, { client, request_id, command }] };
+  if (!inProgress(state, client, request_id)) state.queue.push({ client, request_id, command });
+  return clients === state.clients ? state : { ...state, clients };
 }
 
 function replyToClients(state: LeaderState, applied: readonly AppliedRequest[], out: Outbox): void {
@@ -297,10 +311,12 @@ function learnDecision(state: LeaderState, event: NodeEvent, out: Outbox): Leade
   if (state.decided.has(slot) || slot < state.applied) return state;
   out.observe({ kind: 'decide', slot, command });
   const mine = state.proposals.get(slot);
-  const displaced = mine && mine.command.kind === 'request' && !sameRequest(mine.command, command) ? [queued(mine.command)] : [];
+  const chosen = requestsIn(command);
+  const displaced = mine ? requestsIn(mine.command).filter((r) => !chosen.some((c) => sameRequest(c, r))).map(queued) : [];
+  state.queue.putFirst(displaced);
   const proposals = new Map(state.proposals);
   proposals.delete(slot);
-  const [learned, applied] = learn({ ...state, proposals, queue: mergeQueue(displaced, state.queue) }, slot, command, state.rules, out);
+  const [learned, applied] = learn({ ...state, proposals }, slot, command, state.rules, out);
   replyToClients(learned, applied, out);
   return { ...learned, nextSlot: Math.max(learned.nextSlot, slot + 1) };
 }
@@ -317,31 +333,23 @@ function learnDecisions(state: LeaderState, event: NodeEvent, out: Outbox): Lead
 const quorumOf = (state: LeaderState): number => state.rules.quorum(state.acceptors.length);
 const sameBallot = (a: Ballot, b: Ballot): boolean => compareBallots(a, b) === 0;
 const listOf = (nodes: readonly NodeId[]): string => (nodes.length === 0 ? 'nobody' : nodes.join(', '));
-const queued = (c: Extract<LogCommand, { kind: 'request' }>): Queued => ({ client: c.client, request_id: c.request_id, command: c.command });
+const queued = (c: RequestCommand): Queued => ({ client: c.client, request_id: c.request_id, command: c.command });
 
-/** The same client request (or both no-ops). */
-function sameRequest(a: LogCommand, b: LogCommand): boolean {
-  if (a.kind === 'noop' || b.kind === 'noop') return a.kind === b.kind;
-  return a.client === b.client && a.request_id === b.request_id;
-}
+/** The same client request. */
+const sameRequest = (a: Queued, b: Queued): boolean => a.client === b.client && a.request_id === b.request_id;
 
 function alreadyApplied(state: LeaderState, r: Queued): boolean {
   const session = state.rsm.sessions.get(r.client);
   return session !== undefined && session.request_id >= r.request_id;
 }
 
+/** Is the request waiting in the queue, or in a slot in flight? */
 function inProgress(state: LeaderState, client: number, request_id: number): boolean {
-  const same = (c: { client: number; request_id: number }): boolean => c.client === client && c.request_id === request_id;
-  return state.queue.some(same) || [...state.proposals.values()].some((p) => p.command.kind === 'request' && same(p.command));
-}
-
-/** `first` ahead of `rest`, without duplicates. */
-function mergeQueue(first: readonly Queued[], rest: readonly Queued[]): Queued[] {
-  const merged: Queued[] = [];
-  for (const q of [...first, ...rest]) {
-    if (!merged.some((m) => m.client === q.client && m.request_id === q.request_id)) merged.push(q);
+  if (state.queue.has(client, request_id)) return true;
+  for (const p of state.proposals.values()) {
+    for (const r of requestsIn(p.command)) if (r.client === client && r.request_id === request_id) return true;
   }
-  return merged;
+  return false;
 }
 
 const isTimer = (name: string) => ({ event }: { event: NodeEvent }) => event.type === 'timeout' && event.timer === name;
@@ -370,7 +378,9 @@ export const leaderMachine = setup({
     resendAccepts: step<LeaderState, NodeEvent, Message, Fact>((s, e, out) => resend(s, e, out, 'accept')),
     backOff: step(backOff),
     receiveRequest: step(receiveRequest),
-    proposeQueued: step<LeaderState, NodeEvent, Message, Fact>((s, _e, out) => proposeQueued(s, out)),
+    /** Leading: a request goes into the queue, and straight into a slot if the window has room
+     *  (one action, not two: each XState action costs a few kilobytes of garbage). */
+    receiveAndPropose: step<LeaderState, NodeEvent, Message, Fact>((s, e, out) => proposeQueued(receiveRequest(s, e, out), out)),
     learnDecision: step(learnDecision),
     learnDecisions: step(learnDecisions),
     answerCatchUp: step<LeaderState, NodeEvent, Message, Fact>((s, e, out) => {
@@ -396,7 +406,7 @@ export const leaderMachine = setup({
     promises: new Map(),
     proposals: new Map(),
     nextSlot: 0,
-    queue: [],
+    queue: new RequestQueue(),
     clients: new Map(),
     backoff_ms: input.paxos.backoff_min_ms,
   }),
@@ -423,7 +433,7 @@ export const leaderMachine = setup({
     leading: {
       entry: 'adoptAndPropose',
       on: {
-        request: { actions: ['receiveRequest', 'proposeQueued'] },
+        request: { actions: 'receiveAndPropose' },
         accepted: { actions: 'recordAccepted' },
         nack: { guard: 'preemptsUs', target: 'preempted' },
         timeout: { guard: 'isRetryTimer', actions: 'resendAccepts' },

@@ -11,11 +11,12 @@
  *
  * The decided log only ever grows, and no transition needs its previous version, so it is
  * extended in place rather than copied: copying it on every decision made a long run
- * quadratic (see `npm run bench`). Everything else in the state is replaced, not mutated.
+ * quadratic (see `npm run bench`). The state machine (store and client table) is changed in
+ * place for the same reason. Everything else in the state is replaced, not mutated.
  */
 import { describeCommand, describeResult } from '../../kv/kv.js';
-import { applyRequest, emptyRsm, type Rsm } from '../../kv/rsm.js';
-import { describeLogCommand, type Decided, type LogCommand, type NodeId, type Outbox } from './messages.js';
+import { applyRequestInPlace, newRsm, type MutableRsm } from '../../kv/rsm.js';
+import { describeLogCommand, type Decided, type LogCommand, type NodeId, type Outbox, type RequestCommand, type RequestOutcome } from './messages.js';
 import type { Rules } from './rules.js';
 
 export interface LearnerState {
@@ -23,9 +24,9 @@ export interface LearnerState {
   readonly decided: Map<number, LogCommand>;
   /** The highest decided slot (-1: none). */
   readonly lastDecided: number;
-  /** Slots [0, applied) are applied to `rsm`. */
+  /** Slots [0, applied) are applied to `rsm`. Changed in place. */
   readonly applied: number;
-  readonly rsm: Rsm;
+  readonly rsm: MutableRsm;
   /** Who to ask for missed decisions, in turn. */
   readonly peers: readonly NodeId[];
   readonly nextPeer: number;
@@ -40,14 +41,14 @@ export const CATCH_UP = 'catch-up';
 const BATCH = 64;
 
 export function initialLearner(peers: readonly NodeId[]): LearnerState {
-  return { decided: new Map(), lastDecided: -1, applied: 0, rsm: emptyRsm, peers, nextPeer: 0, heard: false, appliedOutOfOrder: new Set() };
+  return { decided: new Map(), lastDecided: -1, applied: 0, rsm: newRsm(), peers, nextPeer: 0, heard: false, appliedOutOfOrder: new Set() };
 }
 
 /** An applied request's result, for a leader to reply with. */
 export interface AppliedRequest {
   readonly client: number;
   readonly request_id: number;
-  readonly result: ReturnType<typeof applyRequest>['result'];
+  readonly result: ReturnType<typeof applyRequestInPlace>['result'];
 }
 
 /**
@@ -63,49 +64,70 @@ export function learn<S extends LearnerState>(
 ): [S, AppliedRequest[]] {
   if (state.decided.has(slot) || slot < state.applied) return [state, []];
   state.decided.set(slot, command);
-  const next = { ...state, lastDecided: Math.max(state.lastDecided, slot), heard: true };
-  return rules.appliesInOrder ? applyReady(next, rules, out) : applyAtOnce(next, slot, rules, out);
+  const learned = { lastDecided: Math.max(state.lastDecided, slot), heard: true };
+  if (!rules.appliesInOrder) return applyAtOnce(state, learned, slot, rules, out);
+  const [applied, done] = applyReady(state, rules, out);
+  return [{ ...state, ...learned, applied }, done];
 }
 
-/** Applies decided slots in order from `applied` until the first gap. */
-function applyReady<S extends LearnerState>(state: S, rules: Rules, out: Outbox): [S, AppliedRequest[]] {
-  let { rsm, applied } = state;
+/** Applies decided slots in order from `applied` until the first gap; the new `applied`. */
+function applyReady(state: LearnerState, rules: Rules, out: Outbox): [number, AppliedRequest[]] {
+  let applied = state.applied;
   const done: AppliedRequest[] = [];
   for (let command = state.decided.get(applied); command; command = state.decided.get(applied)) {
-    const [nextRsm, request] = applyOne(rsm, applied, command, rules, out);
-    rsm = nextRsm;
-    if (request) done.push(request);
+    for (const request of applyOne(state.rsm, applied, command, rules, out)) done.push(request);
     applied++;
   }
-  return [{ ...state, rsm, applied }, done];
+  return [applied, done];
 }
 
 /** The out-of-order mutant: apply a decision the moment it arrives. */
-function applyAtOnce<S extends LearnerState>(state: S, slot: number, rules: Rules, out: Outbox): [S, AppliedRequest[]] {
-  const [rsm, request] = applyOne(state.rsm, slot, state.decided.get(slot)!, rules, out);
+function applyAtOnce<S extends LearnerState>(state: S, learned: Pick<LearnerState, 'lastDecided' | 'heard'>, slot: number, rules: Rules, out: Outbox): [S, AppliedRequest[]] {
+  const requests = applyOne(state.rsm, slot, state.decided.get(slot)!, rules, out);
   const appliedOutOfOrder = new Set(state.appliedOutOfOrder).add(slot);
   let applied = state.applied;
   while (appliedOutOfOrder.has(applied)) applied++;
-  return [{ ...state, rsm, applied, appliedOutOfOrder }, request ? [request] : []];
+  return [{ ...state, ...learned, applied, appliedOutOfOrder }, requests];
 }
 
-function applyOne(rsm: Rsm, slot: number, command: LogCommand, rules: Rules, out: Outbox): [Rsm, AppliedRequest | undefined] {
-  if (command.kind === 'noop') {
-    out.note(`APPLY slot ${slot} NO-OP`, { kind: 'apply', slot, command, fresh: true });
-    return [rsm, undefined];
+/** Applies one slot's command to `rsm` (in place); returns the requests it answers. */
+function applyOne(rsm: MutableRsm, slot: number, command: LogCommand, rules: Rules, out: Outbox): AppliedRequest[] {
+  switch (command.kind) {
+    case 'noop':
+      out.note(() => `APPLY slot ${slot} NO-OP`, { kind: 'apply', slot, command, fresh: true });
+      return [];
+    case 'request': {
+      const done = applyRequestInPlace(rsm, command.client, command.request_id, command.command, rules.dedupRetries);
+      out.note(() => `APPLY slot ${slot} ${describeCommand(command.command)} -> ${outcomeText(command, done)}`, {
+        kind: 'apply',
+        slot,
+        command,
+        ...(done.result ? { result: done.result } : {}),
+        fresh: done.fresh,
+      });
+      return [{ client: command.client, request_id: command.request_id, result: done.result }];
+    }
+    case 'batch':
+      return applyBatch(rsm, slot, command, rules, out);
   }
-  const { client, request_id } = command;
-  const done = applyRequest(rsm, client, request_id, command.command, rules.dedupRetries);
-  const shown = done.fresh ? describeResult(done.result!) : `already applied (client ${client} request ${request_id}): skipped`;
-  out.note(`APPLY slot ${slot} ${describeCommand(command.command)} -> ${shown}`, {
-    kind: 'apply',
-    slot,
-    command,
-    ...(done.result ? { result: done.result } : {}),
-    fresh: done.fresh,
-  });
-  return [done.rsm, { client, request_id, result: done.result }];
 }
+
+/** A batch: its requests in order, each through the client table; one apply fact for the slot. */
+function applyBatch(rsm: MutableRsm, slot: number, batch: Extract<LogCommand, { kind: 'batch' }>, rules: Rules, out: Outbox): AppliedRequest[] {
+  const outcomes: RequestOutcome[] = batch.requests.map((r) => {
+    const done = applyRequestInPlace(rsm, r.client, r.request_id, r.command, rules.dedupRetries);
+    return done.result ? { result: done.result, fresh: done.fresh } : { fresh: done.fresh };
+  });
+  const text = (): string =>
+    `APPLY slot ${slot} BATCH of ${batch.requests.length}: ` +
+    batch.requests.map((r, i) => `${describeCommand(r.command)} -> ${outcomeText(r, outcomes[i]!)}`).join('; ');
+  out.note(text, { kind: 'apply', slot, command: batch, fresh: outcomes.some((o) => o.fresh), outcomes });
+  return batch.requests.map((r, i) => ({ client: r.client, request_id: r.request_id, result: outcomes[i]!.result }));
+}
+
+/** `OK "val_3"`, or why the request was skipped. */
+const outcomeText = (r: RequestCommand, done: RequestOutcome): string =>
+  done.fresh ? describeResult(done.result!) : `already applied (client ${r.client} request ${r.request_id}): skipped`;
 
 /** Is there a decided slot beyond the next one to apply? (Slots below `applied` are all
  *  decided and the slot at `applied` is not, so any decided slot from there on is past a gap.) */
@@ -125,7 +147,9 @@ export function catchUpTick<S extends LearnerState>(state: S, interval_ms: numbe
   out.setTimer(CATCH_UP, interval_ms);
   if (state.peers.length === 0 || (!hasGap(state) && state.heard)) return { ...state, heard: false };
   const peer = state.peers[state.nextPeer % state.peers.length]!;
-  out.note(`CATCH-UP from slot ${state.applied} -> ${peer} (${hasGap(state) ? 'gap' : QUIET_POLL})`);
+  const from = state.applied;
+  const why = hasGap(state) ? 'gap' : QUIET_POLL;
+  out.note(() => `CATCH-UP from slot ${from} -> ${peer} (${why})`);
   out.send(peer, { type: 'catch-up', from_slot: state.applied });
   return { ...state, heard: false, nextPeer: state.nextPeer + 1 };
 }
@@ -151,7 +175,7 @@ export function learnBatch<S extends LearnerState>(
   const done: AppliedRequest[] = [];
   for (const { slot, command } of entries) {
     if (!next.decided.has(slot) && slot >= next.applied) {
-      out.note(`LEARN slot ${slot} ${describeLogCommand(command)} (caught up)`, { kind: 'decide', slot, command });
+      out.note(() => `LEARN slot ${slot} ${describeLogCommand(command)} (caught up)`, { kind: 'decide', slot, command });
     }
     const [learned, applied] = learn(next, slot, command, rules, out);
     next = learned;

@@ -13,8 +13,8 @@
  */
 import type { Ballot, ClientMessage, KvFact, LogCommand } from '../kv/messages.js';
 
-export type { Ballot, LogCommand } from '../kv/messages.js';
-export { ballotText, compareBallots, describeLogCommand, sameLogCommand } from '../kv/messages.js';
+export type { Ballot, LogCommand, RequestCommand, RequestOutcome } from '../kv/messages.js';
+export { ballotText, compareBallots, describeLogCommand, requestsIn, sameLogCommand } from '../kv/messages.js';
 export type { NodeId } from '../../sim/trace.js';
 
 /** A "pvalue": the command an acceptor accepted in a slot, and under which ballot. */

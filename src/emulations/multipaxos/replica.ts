@@ -28,7 +28,7 @@ function onDecision(state: ReplicaState, event: NodeEvent, out: Outbox): Replica
   if (event.type !== 'decision' || state.decided.has(event.slot) || event.slot < state.applied) return state;
   const { slot, command } = event;
   if (slot > state.applied && state.rules.appliesInOrder) {
-    out.note(`DECISION slot ${slot} ${describeLogCommand(command)}: buffered, waiting for slot ${state.applied}`, { kind: 'decide', slot, command });
+    out.note(() => `DECISION slot ${slot} ${describeLogCommand(command)}: buffered, waiting for slot ${state.applied}`, { kind: 'decide', slot, command });
   } else {
     out.observe({ kind: 'decide', slot, command });
   }

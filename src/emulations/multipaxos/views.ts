@@ -82,7 +82,7 @@ interface LeaderCtx extends LearnerCtx {
   readonly acceptors?: readonly string[];
   readonly proposals?: ReadonlyMap<number, unknown>;
   readonly nextSlot?: number;
-  readonly queue?: readonly unknown[];
+  readonly queue?: { readonly length: number };
   readonly rules?: { readonly quorum: (n: number) => number };
 }
 
