@@ -126,7 +126,7 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
   });
   progress.end();
   const seconds = (performance.now() - started) / 1000;
-  const code = report(io, file, config, outcome, { seconds, mutant, out, checkSteps });
+  const code = await report(io, file, config, outcome, { seconds, mutant, out, checkSteps });
   if (shard) {
     const result = shardResult(file, config, { seed, runs, shard, checkSteps, seconds }, outcome, code === 1 ? out : undefined);
     const line = JSON.stringify(result);
