@@ -15,10 +15,20 @@ export interface Verdict {
   readonly status: VerdictStatus;
   /** One line on success; the violation or the reason for not deciding, in words. */
   readonly detail: string;
+  /** A failure seen at one step of the run (its first bad step): when, and which trace event
+   *  (its index in the run's trace, from 0), so a view can jump to it. */
+  readonly at?: VerdictAt;
+}
+
+export interface VerdictAt {
+  /** Virtual time (ms). */
+  readonly t: number;
+  /** Index of the trace event that broke the check. */
+  readonly event?: number;
 }
 
 export const ok = (name: string, detail: string): Verdict => ({ name, status: 'ok', detail });
-export const fail = (name: string, detail: string): Verdict => ({ name, status: 'fail', detail });
+export const fail = (name: string, detail: string, at?: VerdictAt): Verdict => ({ name, status: 'fail', detail, ...(at ? { at } : {}) });
 export const unknown = (name: string, detail: string): Verdict => ({ name, status: 'unknown', detail });
 
 /** The run's status from its verdicts (none: ok). */

@@ -92,6 +92,18 @@ export interface RunJudge<M extends Envelope = Envelope, F extends FactBase = Fa
   finish(end: RunEnd): Judgement;
   /** The client history, if the emulation keeps one (`mpkv run --history`). */
   history?(): ClientHistory;
+  // ---- for a model checker (`mpkv verify`), which branches a run at every step ----------------
+  /** An independent copy: what it observes from now on does not touch this one. */
+  fork?(): RunJudge<M, F>;
+  /** The safety checks that have failed so far (asked after every step; empty while none has). */
+  violations?(): readonly Verdict[];
+  /**
+   * What the judge remembers that its later verdicts depend on: two runs whose nodes are in
+   * equal states and whose judges remember the same are judged alike from there on, so the
+   * model checker explores them once. No times (they differ between paths); node names only as
+   * whole strings (so interchangeable nodes can be renamed); Maps and Sets compare unordered.
+   */
+  memory?(): unknown;
 }
 
 /** What a judge may be told by the command that runs it. */

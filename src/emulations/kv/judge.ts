@@ -2,17 +2,20 @@
  * The judge of a kv emulation's run (kv_store, MultiPaxos): it reads the facts as they stream
  * and gives, in order, linearizability of the client history, the replicated-log checks
  * (./log-checks.ts), convergence of the learners' stores and per-client liveness, with the
- * reasons a stalled run stalled.
+ * reasons a stalled run stalled. An emulation may add checks of its own facts (MultiPaxos: its
+ * protocol invariants). For a model checker the judge can be forked, says which safety checks
+ * failed so far, and what it remembers (see `FactCheck`).
  */
 import type { Rsm } from '../../kv/rsm.js';
 import type { NodeView } from '../../sim/router.js';
-import type { TraceEvent } from '../../sim/trace.js';
+import type { FactBase, TraceEvent } from '../../sim/trace.js';
+import { deepClone } from '../../util/clone.js';
 import { formatMpkvHistory, invokeEvent, okEvent, type MpkvHistoryEvent } from '../../../specs/formats/mpkv.js';
 import { liveness, type ClientEnd } from '../../../specs/liveness.js';
 import { guarded, type Verdict } from '../../../specs/verdict.js';
 import type { JudgeOptions, RunEnd, RunJudge } from '../api/emulation.js';
 import { linearizabilityJudgeWith } from './linearizability.js';
-import { Agreement, convergence, FactReader, Integrity, Order, Validity, type FactCheck, type LearnerEnd } from './log-checks.js';
+import { Agreement, convergence, FactReader, Integrity, Order, Validity, type FactCheck, type LearnerEnd, type Noted } from './log-checks.js';
 import type { KvFact } from './messages.js';
 
 /** What a run's facts add up to, for the summary and for explaining a stall. */
@@ -25,65 +28,121 @@ export interface KvTally {
   readonly decided: number;
 }
 
-export interface KvJudgeSpec {
+export interface KvJudgeSpec<F extends FactBase = KvFact> {
   /** Requests each client makes. */
   readonly requests: number;
   /** The nodes whose stores must converge (leaders and replicas; the kv server). */
   isLearner(view: NodeView): boolean;
   /** Why a run whose clients did not finish stalled, beyond what the core knows. */
   stallReasons(end: RunEnd, tally: KvTally): readonly string[];
+  /** The emulation's own checks of its facts (a protocol's invariants), after the log checks. */
+  protocolChecks?(): readonly FactCheck<F>[];
 }
 
-export function kvJudge(spec: KvJudgeSpec, options: JudgeOptions): RunJudge<never, KvFact> {
-  const reader = new FactReader();
-  const checks: Array<[string, FactCheck]> = [
-    ['agreement', new Agreement()],
-    ['validity', new Validity()],
-    ['integrity', new Integrity()],
-    ['order', new Order()],
-  ];
-  const history: MpkvHistoryEvent[] = [];
-  const completed = new Map<string, Set<number>>();
-  let retries = 0;
-  let decided = 0;
-  const linearizability = linearizabilityJudgeWith(options.check ?? {});
+export function kvJudge<F extends FactBase = KvFact>(spec: KvJudgeSpec<F>, options: JudgeOptions): RunJudge<never, F> {
+  return new KvJudge<F>(Object.freeze({ ...spec }) as Readonly<KvJudgeSpec<F>>, Object.freeze({ ...options }));
+}
 
-  return {
-    observe(event: TraceEvent<never, KvFact>): void {
-      const noted = reader.read(event);
-      if (!noted) return;
-      for (const [, check] of checks) check.observe(noted);
-      const fact = noted.fact;
-      if (fact.kind === 'invoke') history.push(invokeEvent(fact.client, fact.command, noted.t));
-      else if (fact.kind === 'complete') {
-        history.push(okEvent(fact.client, fact.command, fact.result, noted.t));
-        let seen = completed.get(noted.node);
-        if (!seen) completed.set(noted.node, (seen = new Set()));
-        seen.add(fact.request_id);
-      } else if (fact.kind === 'retry') retries++;
-      else if (fact.kind === 'decide' && fact.ballot !== undefined) decided++;
-    },
+/**
+ * The judge's whole memory lives in its fields, so that `fork` (a deep copy; the spec and
+ * options are frozen, hence shared) gives a model checker an independent judge per branch.
+ */
+class KvJudge<F extends FactBase> implements RunJudge<never, F> {
+  private readonly reader = new FactReader<F>();
+  /** The log checks read the kv facts; other kinds pass them by. */
+  private readonly logChecks: FactCheck[] = [new Agreement(), new Validity(), new Integrity(), new Order()];
+  private readonly protocolChecks: readonly FactCheck<F>[];
+  private readonly historyEvents: MpkvHistoryEvent[] = [];
+  private readonly completed = new Map<string, Set<number>>();
+  private retries = 0;
+  private decided = 0;
+  /** The linearizability verdict of the history as it was after its last completion. */
+  private linearizable: Verdict | undefined;
+  private checkedCompletions = 0;
+  private completions = 0;
 
-    finish(end: RunEnd) {
-      const clients = clientEnds(end.views, spec.requests, completed);
-      const stalled = clients.some((c) => !c.down && c.completed < c.requests);
-      const why = (): string[] => [...end.stalled, ...spec.stallReasons(end, { completed, retries, decided })];
-      const verdicts: Verdict[] = [
-        guarded('linearizability', () => linearizability(history)),
-        ...checks.map(([name, check]) => guarded(name, () => check.verdict())),
-        guarded('convergence', () => convergence(learnerEnds(end.views, spec))),
-        guarded('liveness', () => liveness(clients, `${end.summary.reason} at t=${end.summary.time_ms}`, stalled ? why() : [])),
-      ];
-      const down = clients.filter((c) => c.down).length;
-      const counts = [
-        `requests completed: ${sum(clients.map((c) => c.completed))}/${sum(clients.map((c) => c.requests))}`,
-        ...(down > 0 ? [`clients down at the end: ${down}`] : []),
-      ];
-      return { verdicts, counts };
-    },
+  constructor(
+    private readonly spec: Readonly<KvJudgeSpec<F>>,
+    private readonly options: Readonly<JudgeOptions>,
+  ) {
+    this.protocolChecks = spec.protocolChecks?.() ?? [];
+  }
 
-    history: () => ({ model: 'kv', text: () => formatMpkvHistory(history) }),
-  };
+  observe(event: TraceEvent<never, F>): void {
+    const noted = this.reader.read(event);
+    if (!noted) return;
+    for (const check of this.logChecks) check.observe(noted as Noted<FactBase> as Noted);
+    for (const check of this.protocolChecks) check.observe(noted);
+    const fact = noted.fact as FactBase as KvFact;
+    if (fact.kind === 'invoke') this.historyEvents.push(invokeEvent(fact.client, fact.command, noted.t));
+    else if (fact.kind === 'complete') {
+      this.historyEvents.push(okEvent(fact.client, fact.command, fact.result, noted.t));
+      this.completions++;
+      let seen = this.completed.get(noted.node);
+      if (!seen) this.completed.set(noted.node, (seen = new Set()));
+      seen.add(fact.request_id);
+    } else if (fact.kind === 'retry') this.retries++;
+    else if (fact.kind === 'decide' && fact.ballot !== undefined) this.decided++;
+  }
+
+  finish(end: RunEnd) {
+    const { spec, completed, retries, decided } = this;
+    const clients = clientEnds(end.views, spec.requests, completed);
+    const stalled = clients.some((c) => !c.down && c.completed < c.requests);
+    const why = (): string[] => [...end.stalled, ...spec.stallReasons(end, { completed, retries, decided })];
+    const checks = [...this.logChecks, ...this.protocolChecks];
+    const verdicts: Verdict[] = [
+      guarded('linearizability', () => this.linearizability()),
+      ...checks.flatMap((check) => guardedAll(check)),
+      guarded('convergence', () => convergence(learnerEnds(end.views, spec))),
+      guarded('liveness', () => liveness(clients, `${end.summary.reason} at t=${end.summary.time_ms}`, stalled ? why() : [])),
+    ];
+    const down = clients.filter((c) => c.down).length;
+    const counts = [
+      `requests completed: ${sum(clients.map((c) => c.completed))}/${sum(clients.map((c) => c.requests))}`,
+      ...(down > 0 ? [`clients down at the end: ${down}`] : []),
+    ];
+    return { verdicts, counts };
+  }
+
+  readonly history = (): ReturnType<NonNullable<RunJudge['history']>> => ({ model: 'kv', text: () => formatMpkvHistory(this.historyEvents) });
+
+  fork(): KvJudge<F> {
+    return deepClone(this);
+  }
+
+  /** The safety checks failed so far; linearizability is judged again after each completion
+   *  (a new invocation alone cannot make a history non-linearizable). */
+  violations(): Verdict[] {
+    const failed = [...this.logChecks, ...this.protocolChecks].flatMap((check) => check.failures());
+    if (this.completions > this.checkedCompletions) {
+      this.checkedCompletions = this.completions;
+      this.linearizable = guarded('linearizability', () => this.linearizability());
+    }
+    return this.linearizable?.status === 'fail' ? [this.linearizable, ...failed] : failed;
+  }
+
+  /** The client history without times (its line order is its real-time order), each check's
+   *  memory, and the nodes' restarts. */
+  memory(): unknown {
+    const untimed = this.historyEvents.map(({ time: _time, ...event }) => event);
+    return [untimed, this.reader.memory(), ...[...this.logChecks, ...this.protocolChecks].map((check) => check.memory())];
+  }
+
+  private linearizability(): Verdict {
+    return linearizabilityJudgeWith(this.options.check ?? {})(this.historyEvents);
+  }
+}
+
+/** A check's verdicts; if the check itself throws, one `unknown` verdict says so. */
+function guardedAll(check: FactCheck<FactBase>): Verdict[] {
+  try {
+    return check.verdicts();
+  } catch (error) {
+    return check.names.map((name) => guarded(name, () => {
+      throw error;
+    }));
+  }
 }
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
@@ -94,7 +153,7 @@ function clientEnds(views: readonly NodeView[], requests: number, completed: Rea
     .map((v) => ({ node: v.id, requests, completed: completed.get(v.id)?.size ?? 0, down: v.status === 'crashed' }));
 }
 
-function learnerEnds(views: readonly NodeView[], spec: KvJudgeSpec): LearnerEnd[] {
+function learnerEnds(views: readonly NodeView[], spec: Pick<KvJudgeSpec<FactBase>, 'isLearner'>): LearnerEnd[] {
   return views.filter(spec.isLearner).map((v) => {
     const context = v.context as { applied?: number; rsm?: Rsm } | undefined;
     return { node: v.id, up: v.status === 'up', applied: context?.applied ?? 0, store: context?.rsm?.store ?? new Map() };

@@ -12,35 +12,85 @@
  * why, in words. The functions at the bottom run a check over a list of facts (for tests).
  */
 import { storeToObject, type KvCommand, type KvStore } from '../../kv/kv.js';
-import type { Envelope, TraceEvent } from '../../sim/trace.js';
-import { fail, ok as pass, type Verdict } from '../../../specs/verdict.js';
+import type { Envelope, FactBase, TraceEvent } from '../../sim/trace.js';
+import { fail, ok as pass, type Verdict, type VerdictAt } from '../../../specs/verdict.js';
 import { ballotText, describeLogCommand, sameLogCommand, type Ballot, type KvFact, type LogCommand } from './messages.js';
 
 /** A fact, where and when it was noted. `life` counts the node's restarts: a restarted node
- *  has lost its volatile state, so per-node checks (integrity, order) start afresh. */
-export type Noted = { readonly t: number; readonly node: string; readonly life: number; readonly fact: KvFact };
+ *  has lost its volatile state, so per-node checks (integrity, order) start afresh. `event` is
+ *  the note's index in the run's trace (from 0), so a failure can name its first bad step. */
+export type Noted<F extends FactBase = KvFact> = {
+  readonly t: number;
+  readonly node: string;
+  readonly life: number;
+  readonly event: number;
+  readonly fact: F;
+};
 
-/** Turns trace events into noted facts, one at a time, counting each node's restarts. */
-export class FactReader {
+/** Turns trace events into noted facts, one at a time, counting each node's restarts and the
+ *  events read (every event of the run must be read, in order, for `event` to be its index). */
+export class FactReader<F extends FactBase = KvFact> {
   private readonly lives = new Map<string, number>();
+  private events = 0;
 
-  read(e: TraceEvent<Envelope, KvFact>): Noted | undefined {
+  read(e: TraceEvent<Envelope, F>): Noted<F> | undefined {
+    const event = this.events++;
     if (e.kind === 'restart') this.lives.set(e.node, (this.lives.get(e.node) ?? 0) + 1);
-    if (e.kind === 'note' && e.fact) return { t: e.t, node: e.node, life: this.lives.get(e.node) ?? 0, fact: e.fact };
+    if (e.kind === 'note' && e.fact) return { t: e.t, node: e.node, life: this.lives.get(e.node) ?? 0, event, fact: e.fact };
     return undefined;
+  }
+
+  /** What later facts depend on: each node's restarts (a model checker merges equal memories). */
+  memory(): unknown {
+    return this.lives;
   }
 }
 
 /** The facts of a whole trace. */
-export function factsOf(trace: readonly TraceEvent<Envelope, KvFact>[]): Noted[] {
-  const reader = new FactReader();
+export function factsOf<F extends FactBase = KvFact>(trace: readonly TraceEvent<Envelope, F>[]): Noted<F>[] {
+  const reader = new FactReader<F>();
   return trace.flatMap((e) => reader.read(e) ?? []);
 }
 
-/** A check that reads facts one at a time. */
-export interface FactCheck {
-  observe(noted: Noted): void;
-  verdict(): Verdict;
+/** Where a fact was noted, for a failing verdict. */
+export const atFact = (n: Noted<FactBase>): VerdictAt => ({ t: n.t, event: n.event });
+
+/**
+ * A check that reads facts one at a time (facts of kinds it does not know pass it by). Besides
+ * its verdicts, it tells a model checker, after every step, whether it has failed yet, and what
+ * it remembers: two runs whose nodes are in equal states and whose checks remember the same are
+ * judged alike from there on. `memory` holds no times and names nodes only as whole strings
+ * (so that interchangeable nodes can be renamed); Maps and Sets are compared as unordered.
+ */
+export interface FactCheck<F extends FactBase = KvFact> {
+  /** The names of its verdicts, in order. */
+  readonly names: readonly string[];
+  observe(noted: Noted<F>): void;
+  verdicts(): Verdict[];
+  /** Its failures so far (none: it has not failed yet). */
+  failures(): Verdict[];
+  memory(): unknown;
+}
+
+/** A check with one verdict. */
+abstract class OneVerdict implements FactCheck {
+  protected violation: { detail: string; at: VerdictAt } | undefined;
+  abstract readonly names: readonly [string];
+  abstract observe(noted: Noted): void;
+  abstract verdict(): Verdict;
+  abstract memory(): unknown;
+
+  verdicts(): Verdict[] {
+    return [this.verdict()];
+  }
+
+  failures(): Verdict[] {
+    return this.violation ? [this.verdict()] : [];
+  }
+
+  protected failed(): Verdict {
+    return fail(this.names[0], this.violation!.detail, this.violation!.at);
+  }
 }
 
 /** `leader 1`, or `leader 1 (after restart 2)`: a node's identity for per-node checks. */
@@ -49,11 +99,12 @@ const incarnation = (n: Noted): string => (n.life === 0 ? n.node : `${n.node} (a
 export const describeLog = describeLogCommand;
 export const sameCommand = sameLogCommand;
 
-export class Agreement implements FactCheck {
+export class Agreement extends OneVerdict {
+  readonly names = ['agreement'] as const;
   private readonly first = new Map<number, { node: string; t: number; command: LogCommand; ballot?: Ballot; verb: string }>();
-  private violation: string | undefined;
 
-  observe({ t, node, fact }: Noted): void {
+  observe(noted: Noted): void {
+    const { t, node, fact } = noted;
     if (this.violation || (fact.kind !== 'decide' && fact.kind !== 'apply') || fact.slot < 0) return;
     const verb = fact.kind === 'decide' ? 'decided' : 'applied';
     const ballot = fact.kind === 'decide' ? fact.ballot : undefined;
@@ -62,23 +113,29 @@ export class Agreement implements FactCheck {
       this.first.set(fact.slot, { node, t, command: fact.command, verb, ...(ballot ? { ballot } : {}) });
     } else if (!sameLogCommand(seen.command, fact.command)) {
       const b = (x?: Ballot): string => (x ? ` under ballot ${ballotText(x)}` : '');
-      this.violation =
+      const detail =
         `slot ${fact.slot}: ${seen.node} ${seen.verb} ${describeLogCommand(seen.command)}${b(seen.ballot)} at t=${seen.t}, ` +
         `but ${node} ${verb} ${describeLogCommand(fact.command)}${b(ballot)} at t=${t}`;
+      this.violation = { detail, at: atFact(noted) };
     }
   }
 
   verdict(): Verdict {
-    return this.violation ? fail('agreement', this.violation) : pass('agreement', `${this.first.size} slot(s), one command each`);
+    return this.violation ? this.failed() : pass('agreement', `${this.first.size} slot(s), one command each`);
+  }
+
+  memory(): unknown {
+    return [this.violation !== undefined, new Map([...this.first].map(([slot, seen]) => [slot, seen.command]))];
   }
 }
 
-export class Validity implements FactCheck {
+export class Validity extends OneVerdict {
+  readonly names = ['validity'] as const;
   private readonly invoked = new Map<string, KvCommand>();
   private checked = 0;
-  private violation: string | undefined;
 
-  observe({ t, node, fact }: Noted): void {
+  observe(noted: Noted): void {
+    const { t, node, fact } = noted;
     if (this.violation) return;
     if (fact.kind === 'invoke') this.invoked.set(`${fact.client}/${fact.request_id}`, fact.command);
     if ((fact.kind !== 'decide' && fact.kind !== 'apply') || fact.command.kind === 'noop') return;
@@ -86,55 +143,72 @@ export class Validity implements FactCheck {
     const { client, request_id, command } = fact.command;
     const sent = this.invoked.get(`${client}/${request_id}`);
     if (!sent || JSON.stringify(sent) !== JSON.stringify(command)) {
-      this.violation = `${node} ${fact.kind === 'decide' ? 'decided' : 'applied'} ${describeLogCommand(fact.command)} at t=${t}, which no client sent`;
+      const detail = `${node} ${fact.kind === 'decide' ? 'decided' : 'applied'} ${describeLogCommand(fact.command)} at t=${t}, which no client sent`;
+      this.violation = { detail, at: atFact(noted) };
     }
   }
 
   verdict(): Verdict {
-    return this.violation ? fail('validity', this.violation) : pass('validity', `${this.checked} decided/applied command(s), all sent by clients or no-ops`);
+    return this.violation ? this.failed() : pass('validity', `${this.checked} decided/applied command(s), all sent by clients or no-ops`);
+  }
+
+  memory(): unknown {
+    return [this.violation !== undefined, this.invoked];
   }
 }
 
-export class Integrity implements FactCheck {
-  private readonly applied = new Map<string, { t: number; slot: number }>();
-  private violation: string | undefined;
+export class Integrity extends OneVerdict {
+  readonly names = ['integrity'] as const;
+  /** Per node incarnation (`node|life`), the requests it applied. */
+  private readonly applied = new Map<string, { node: string; life: number; request: string; t: number; slot: number }>();
 
   observe(noted: Noted): void {
     const { t, fact } = noted;
     if (this.violation || fact.kind !== 'apply' || !fact.fresh || fact.command.kind === 'noop') return;
     const node = incarnation(noted);
-    const key = `${node}|${fact.command.client}/${fact.command.request_id}`;
+    const request = `${fact.command.client}/${fact.command.request_id}`;
+    const key = `${noted.node}|${noted.life}|${request}`;
     const before = this.applied.get(key);
     if (before) {
-      this.violation = `${node} applied ${describeLogCommand(fact.command)} twice: slot ${before.slot} at t=${before.t} and slot ${fact.slot} at t=${t}`;
+      const detail = `${node} applied ${describeLogCommand(fact.command)} twice: slot ${before.slot} at t=${before.t} and slot ${fact.slot} at t=${t}`;
+      this.violation = { detail, at: atFact(noted) };
       return;
     }
-    this.applied.set(key, { t, slot: fact.slot });
+    this.applied.set(key, { node: noted.node, life: noted.life, request, t, slot: fact.slot });
   }
 
   verdict(): Verdict {
-    return this.violation ? fail('integrity', this.violation) : pass('integrity', `${this.applied.size} request application(s), none repeated on a node`);
+    return this.violation ? this.failed() : pass('integrity', `${this.applied.size} request application(s), none repeated on a node`);
+  }
+
+  memory(): unknown {
+    return [this.violation !== undefined, new Set([...this.applied.values()].map((a) => [a.node, a.life, a.request]))];
   }
 }
 
-export class Order implements FactCheck {
-  private readonly next = new Map<string, number>();
-  private violation: string | undefined;
+export class Order extends OneVerdict {
+  readonly names = ['order'] as const;
+  /** Per node incarnation (`node|life`), the next slot it must apply. */
+  private readonly next = new Map<string, { node: string; life: number; slot: number }>();
 
   observe(noted: Noted): void {
     const { t, fact } = noted;
     if (this.violation || fact.kind !== 'apply' || fact.slot < 0) return;
-    const node = incarnation(noted);
-    const expected = this.next.get(node) ?? 0;
+    const key = `${noted.node}|${noted.life}`;
+    const expected = this.next.get(key)?.slot ?? 0;
     if (fact.slot !== expected) {
-      this.violation = `${node} applied slot ${fact.slot} at t=${t} before slot ${expected}`;
+      this.violation = { detail: `${incarnation(noted)} applied slot ${fact.slot} at t=${t} before slot ${expected}`, at: atFact(noted) };
       return;
     }
-    this.next.set(node, expected + 1);
+    this.next.set(key, { node: noted.node, life: noted.life, slot: expected + 1 });
   }
 
   verdict(): Verdict {
-    return this.violation ? fail('order', this.violation) : pass('order', `${this.next.size} node incarnation(s) applied their log in slot order`);
+    return this.violation ? this.failed() : pass('order', `${this.next.size} node incarnation(s) applied their log in slot order`);
+  }
+
+  memory(): unknown {
+    return [this.violation !== undefined, new Set([...this.next.values()].map((n) => [n.node, n.life, n.slot]))];
   }
 }
 
@@ -164,12 +238,13 @@ export function convergence(learners: readonly LearnerEnd[]): Verdict {
 
 // ---- over a list of facts -------------------------------------------------------------------
 
-function over(check: FactCheck, facts: readonly Noted[]): Verdict {
-  for (const noted of facts) check.observe(noted);
+/** Facts of other kinds than the kv family's pass the kv checks by. */
+function over(check: OneVerdict, facts: readonly Noted<FactBase>[]): Verdict {
+  for (const noted of facts) check.observe(noted as Noted<FactBase> as Noted);
   return check.verdict();
 }
 
-export const agreement = (facts: readonly Noted[]): Verdict => over(new Agreement(), facts);
-export const validity = (facts: readonly Noted[]): Verdict => over(new Validity(), facts);
-export const integrity = (facts: readonly Noted[]): Verdict => over(new Integrity(), facts);
-export const order = (facts: readonly Noted[]): Verdict => over(new Order(), facts);
+export const agreement = (facts: readonly Noted<FactBase>[]): Verdict => over(new Agreement(), facts);
+export const validity = (facts: readonly Noted<FactBase>[]): Verdict => over(new Validity(), facts);
+export const integrity = (facts: readonly Noted<FactBase>[]): Verdict => over(new Integrity(), facts);
+export const order = (facts: readonly Noted<FactBase>[]): Verdict => over(new Order(), facts);

@@ -75,8 +75,15 @@ export type ClientFact =
 
 /** What the nodes holding the log observe. */
 export type LogFact =
-  /** A node learns that `command` is chosen for `slot` (`ballot` when it counted the quorum). */
-  | { readonly kind: 'decide'; readonly slot: number; readonly command: LogCommand; readonly ballot?: Ballot }
+  /** A node learns that `command` is chosen for `slot` (`ballot` when it counted the quorum,
+   *  and then `quorum`: the nodes whose acknowledgements it counted, one entry per ack). */
+  | {
+      readonly kind: 'decide';
+      readonly slot: number;
+      readonly command: LogCommand;
+      readonly ballot?: Ballot;
+      readonly quorum?: readonly string[];
+    }
   /** A node applies slot `slot` to its store; `fresh` is false when the request was a retry
    *  already applied (answered from the client table, store untouched). */
   | {

@@ -52,6 +52,7 @@ function onPrepare(state: AcceptorState, event: NodeEvent, out: Outbox): Accepto
   const next = { ...state, promised: ballot };
   persist(next, out);
   const accepted = [...state.accepted.values()].filter((pv) => pv.slot >= from_slot).sort((a, b) => a.slot - b.slot);
+  out.observe({ kind: 'promise', ballot, from_slot, accepted });
   out.note(`PROMISE ballot ${ballotText(ballot)} from slot ${from_slot} (${accepted.length} accepted) -> ${event.from}`);
   out.send(event.from, { type: 'promise', ballot, accepted });
   return next;
@@ -70,6 +71,7 @@ function onAccept(state: AcceptorState, event: NodeEvent, out: Outbox): Acceptor
   const promised = compareBallots(ballot, state.promised) > 0 ? ballot : state.promised;
   const next = { ...state, promised };
   persist(next, out);
+  out.observe({ kind: 'vote', ballot, slot, command });
   out.note(`ACCEPT slot ${slot} ballot ${ballotText(ballot)} ${describeLogCommand(command)} -> accepted`);
   out.send(event.from, { type: 'accepted', ballot, slot });
   return next;

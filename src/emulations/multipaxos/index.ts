@@ -18,6 +18,7 @@ import { majority } from './rules.js';
 import { bench } from './bench.js';
 import { diagram } from './diagram.js';
 import { stallReasons } from './stall.js';
+import { VotingInvariants } from './invariants.js';
 import { acceptorRole, describeMessage, leaderRole, messageFields, replicaRole } from './views.js';
 
 export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
@@ -79,11 +80,12 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
   diagram,
   mutants: MUTANTS,
   judge: (config, options) =>
-    kvJudge(
+    kvJudge<Fact>(
       {
         requests: config.workload.requests,
         isLearner: (view) => view.role === 'leader' || view.role === 'replica',
         stallReasons: (end, tally) => stallReasons(config, end, tally),
+        protocolChecks: () => [new VotingInvariants(config.topology.acceptors)],
       },
       options,
     ),

@@ -198,10 +198,12 @@ function recordAccepted(state: LeaderState, event: NodeEvent, out: Outbox): Lead
   if (acks.size < quorumOf(state)) {
     return { ...state, proposals: new Map(state.proposals).set(event.slot, { ...proposal, acks }) };
   }
-  return decide(state, event.slot, proposal.command, out);
+  return decide(state, event.slot, proposal.command, acks, out);
 }
 
-function decide(state: LeaderState, slot: number, command: LogCommand, out: Outbox): LeaderState {
+/** `quorum`: the acceptors whose acknowledgements were counted (the fact names them, so the
+ *  checks can see that they really accepted this command under this ballot). */
+function decide(state: LeaderState, slot: number, command: LogCommand, quorum: Iterable<NodeId>, out: Outbox): LeaderState {
   const proposals = new Map(state.proposals);
   proposals.delete(slot);
   out.note(`slot ${slot} DECIDED ${describeLogCommand(command)} (ballot ${ballotText(state.ballot)})`, {
@@ -209,6 +211,7 @@ function decide(state: LeaderState, slot: number, command: LogCommand, out: Outb
     slot,
     command,
     ballot: state.ballot,
+    quorum: [...quorum],
   });
   out.broadcast([...state.replicas, ...state.leaders], { type: 'decision', slot, command });
   const [learned, applied] = learn({ ...state, proposals, backoff_ms: state.paxos.backoff_min_ms }, slot, command, state.rules, out);

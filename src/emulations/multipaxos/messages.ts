@@ -61,8 +61,19 @@ export interface Decided {
 
 export type MessageType = Message['type'];
 
+/**
+ * What acceptors observe for the protocol invariants (./invariants.ts), noted without a trace
+ * line of their own: the history of promises and votes that Lamport's Voting specification
+ * reasons about (a vote is never forgotten by the history, even when the acceptor overwrites it).
+ */
+export type AcceptorFact =
+  /** An acceptor promised `ballot` (Phase 1b), reporting what it accepted from `from_slot` on. */
+  | { readonly kind: 'promise'; readonly ballot: Ballot; readonly from_slot: number; readonly accepted: readonly PValue[] }
+  /** An acceptor accepted `command` in `slot` under `ballot` (Phase 2b): its vote. */
+  | { readonly kind: 'vote'; readonly ballot: Ballot; readonly slot: number; readonly command: LogCommand };
+
 /** The facts MultiPaxos nodes note for the checks. */
-export type Fact = KvFact;
+export type Fact = KvFact | AcceptorFact;
 
 /** The ballot below every real one: acceptors start having promised it. */
 export const zeroBallot: Ballot = { round: 0, leader: 0 };
