@@ -66,6 +66,9 @@ export interface RunEnd {
   readonly partitions: readonly PartitionWindow[];
   /** What the core knows of why the run may have stalled: nodes down, partitions active. */
   readonly stalled: readonly string[];
+  /** Set when the run did not really end but was cut (a model checker's counterexample stops at
+   *  its violation): why. Checks of the end state (convergence, liveness) then say unknown. */
+  readonly cut?: string;
 }
 
 /** What one run's judge concludes. */
@@ -120,6 +123,33 @@ export interface ExploreSpec<S> {
   mayBeDown(config: Config<S>, down: ReadonlySet<NodeId>): boolean;
 }
 
+/**
+ * What the model checker (`mpkv verify`) may know of an emulation to explore fewer states.
+ * Without it verify still works: every node is distinct and its whole context is compared.
+ */
+export interface VerifySpec {
+  /**
+   * Roles whose nodes are interchangeable: renaming them (everywhere: the nodes, messages, other
+   * nodes' contexts, the judge's memory) turns any reachable state into one that behaves the
+   * same, so the checker explores one state of each such family (symmetry reduction). True of a
+   * role whose nodes all run the same logic and whose peers treat them alike (quorum members).
+   */
+  readonly symmetric?: readonly string[];
+  /**
+   * Per role, the context fields that never change after the node starts (its setting: its
+   * number, its peers, rules, timings), left out when states are compared. For a symmetric
+   * role they must include whatever tells its nodes apart (its number).
+   */
+  readonly setting?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Per role, the context fields its transitions update in place (a log extended rather than
+   * copied). Saying so promises that every other field is only ever replaced, never changed in
+   * place: the checker then copies just these before a step, shares the rest between states and
+   * keeps their fingerprints. A role not listed is copied whole before every step (always safe).
+   */
+  readonly mutable?: Readonly<Record<string, readonly string[]>>;
+}
+
 /** What `npm run bench` measures of an emulation (the bench does the timing). */
 export interface BenchSpec {
   /** Figures read off one run each (no clock): a config (TOML text) and what to say of its run. */
@@ -165,6 +195,8 @@ export interface Emulation<S = any, M extends Envelope = any, F extends FactBase
   /** A fresh judge for one run. */
   judge(config: Config<S>, options: JudgeOptions): RunJudge<M, F>;
   readonly explore: ExploreSpec<S>;
+  /** Hints for the model checker (symmetry, the fixed part of each role's context). */
+  readonly verify?: VerifySpec;
   readonly bench?: BenchSpec;
 }
 

@@ -12,10 +12,10 @@ import type { FactBase, TraceEvent } from '../../sim/trace.js';
 import { deepClone } from '../../util/clone.js';
 import { formatMpkvHistory, invokeEvent, okEvent, type MpkvHistoryEvent } from '../../../specs/formats/mpkv.js';
 import { liveness, type ClientEnd } from '../../../specs/liveness.js';
-import { guarded, type Verdict } from '../../../specs/verdict.js';
-import type { JudgeOptions, RunEnd, RunJudge } from '../api/emulation.js';
+import { guarded, unknown, type Verdict } from '../../../specs/verdict.js';
+import type { ClientHistory, JudgeOptions, RunEnd, RunJudge } from '../api/emulation.js';
 import { linearizabilityJudgeWith } from './linearizability.js';
-import { Agreement, convergence, FactReader, Integrity, Order, Validity, type FactCheck, type LearnerEnd, type Noted } from './log-checks.js';
+import { Agreement, convergence, FactReader, Integrity, Order, Validity, type FactCheck, type LearnerEnd } from './log-checks.js';
 import type { KvFact } from './messages.js';
 
 /** What a run's facts add up to, for the summary and for explaining a stall. */
@@ -44,39 +44,56 @@ export function kvJudge<F extends FactBase = KvFact>(spec: KvJudgeSpec<F>, optio
 }
 
 /**
- * The judge's whole memory lives in its fields, so that `fork` (a deep copy; the spec and
- * options are frozen, hence shared) gives a model checker an independent judge per branch.
+ * The judge. For a model checker, which forks it at every step of every path, a fork shares
+ * everything with its parent and copies a part only when it is about to change it (a check
+ * when a fact of a kind it reads arrives, the history when it grows): a step changes little,
+ * and most states keep most of their parent's judge. The spec and options are frozen, shared.
  */
 class KvJudge<F extends FactBase> implements RunJudge<never, F> {
-  private readonly reader = new FactReader<F>();
-  /** The log checks read the kv facts; other kinds pass them by. */
-  private readonly logChecks: FactCheck[] = [new Agreement(), new Validity(), new Integrity(), new Order()];
-  private readonly protocolChecks: readonly FactCheck<F>[];
-  private readonly historyEvents: MpkvHistoryEvent[] = [];
-  private readonly completed = new Map<string, Set<number>>();
+  private reader = new FactReader<F>();
+  /** The log checks (they read the kv facts), then the emulation's own. */
+  private checks: FactCheck<F>[];
+  /** Which checks this judge may change in place (the others it shares with a fork). */
+  private owned: boolean[];
+  /** Per fact kind, the checks that read it. */
+  private readonly readers: ReadonlyMap<string, readonly number[]>;
+  private historyEvents: MpkvHistoryEvent[] = [];
+  private completed = new Map<string, Set<number>>();
+  private ownsHistory = true;
   private retries = 0;
   private decided = 0;
   /** The linearizability verdict of the history as it was after its last completion. */
   private linearizable: Verdict | undefined;
   private checkedCompletions = 0;
   private completions = 0;
+  /** The history as `memory` gives it (frozen, until the history grows). */
+  private untimed: unknown;
 
   constructor(
     private readonly spec: Readonly<KvJudgeSpec<F>>,
     private readonly options: Readonly<JudgeOptions>,
   ) {
-    this.protocolChecks = spec.protocolChecks?.() ?? [];
+    const log: FactCheck[] = [new Agreement(), new Validity(), new Integrity(), new Order()];
+    this.checks = [...(log as FactCheck<FactBase>[] as FactCheck<F>[]), ...(spec.protocolChecks?.() ?? [])];
+    this.owned = this.checks.map(() => true);
+    const readers = new Map<string, number[]>();
+    this.checks.forEach((check, i) => check.kinds.forEach((kind) => readers.set(kind, [...(readers.get(kind) ?? []), i])));
+    this.readers = readers;
   }
 
   observe(event: TraceEvent<never, F>): void {
     const noted = this.reader.read(event);
     if (!noted) return;
-    for (const check of this.logChecks) check.observe(noted as Noted<FactBase> as Noted);
-    for (const check of this.protocolChecks) check.observe(noted);
+    for (const i of this.readers.get(noted.fact.kind) ?? []) this.own(i).observe(noted);
     const fact = noted.fact as FactBase as KvFact;
-    if (fact.kind === 'invoke') this.historyEvents.push(invokeEvent(fact.client, fact.command, noted.t));
-    else if (fact.kind === 'complete') {
+    if (fact.kind === 'invoke') {
+      this.ownHistory();
+      this.historyEvents.push(invokeEvent(fact.client, fact.command, noted.t));
+      this.untimed = undefined;
+    } else if (fact.kind === 'complete') {
+      this.ownHistory();
       this.historyEvents.push(okEvent(fact.client, fact.command, fact.result, noted.t));
+      this.untimed = undefined;
       this.completions++;
       let seen = this.completed.get(noted.node);
       if (!seen) this.completed.set(noted.node, (seen = new Set()));
@@ -90,12 +107,13 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
     const clients = clientEnds(end.views, spec.requests, completed);
     const stalled = clients.some((c) => !c.down && c.completed < c.requests);
     const why = (): string[] => [...end.stalled, ...spec.stallReasons(end, { completed, retries, decided })];
-    const checks = [...this.logChecks, ...this.protocolChecks];
+    const ended = (name: string, check: () => Verdict): Verdict =>
+      end.cut ? unknown(name, `not judged: ${end.cut}`) : guarded(name, check);
     const verdicts: Verdict[] = [
       guarded('linearizability', () => this.linearizability()),
-      ...checks.flatMap((check) => guardedAll(check)),
-      guarded('convergence', () => convergence(learnerEnds(end.views, spec))),
-      guarded('liveness', () => liveness(clients, `${end.summary.reason} at t=${end.summary.time_ms}`, stalled ? why() : [])),
+      ...this.checks.flatMap((check) => guardedAll(check)),
+      ended('convergence', () => convergence(learnerEnds(end.views, spec))),
+      ended('liveness', () => liveness(clients, `${end.summary.reason} at t=${end.summary.time_ms}`, stalled ? why() : [])),
     ];
     const down = clients.filter((c) => c.down).length;
     const counts = [
@@ -105,16 +123,27 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
     return { verdicts, counts };
   }
 
-  readonly history = (): ReturnType<NonNullable<RunJudge['history']>> => ({ model: 'kv', text: () => formatMpkvHistory(this.historyEvents) });
+  history(): ClientHistory {
+    const events = this.historyEvents;
+    return { model: 'kv', text: () => formatMpkvHistory(events) };
+  }
 
   fork(): KvJudge<F> {
-    return deepClone(this);
+    const copy = Object.create(KvJudge.prototype) as KvJudge<F>;
+    Object.assign(copy, this);
+    copy.reader = deepClone(this.reader);
+    copy.checks = [...this.checks];
+    // From now on both share every part: whichever changes one copies it first.
+    copy.owned = this.checks.map(() => false);
+    this.owned = this.checks.map(() => false);
+    copy.ownsHistory = this.ownsHistory = false;
+    return copy;
   }
 
   /** The safety checks failed so far; linearizability is judged again after each completion
    *  (a new invocation alone cannot make a history non-linearizable). */
   violations(): Verdict[] {
-    const failed = [...this.logChecks, ...this.protocolChecks].flatMap((check) => check.failures());
+    const failed = this.checks.flatMap((check) => check.failures());
     if (this.completions > this.checkedCompletions) {
       this.checkedCompletions = this.completions;
       this.linearizable = guarded('linearizability', () => this.linearizability());
@@ -125,8 +154,23 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
   /** The client history without times (its line order is its real-time order), each check's
    *  memory, and the nodes' restarts. */
   memory(): unknown {
-    const untimed = this.historyEvents.map(({ time: _time, ...event }) => event);
-    return [untimed, this.reader.memory(), ...[...this.logChecks, ...this.protocolChecks].map((check) => check.memory())];
+    this.untimed ??= Object.freeze(this.historyEvents.map(({ time: _time, ...event }) => event));
+    return [this.untimed, this.reader.memory(), ...this.checks.map((check) => check.memory())];
+  }
+
+  private own(i: number): FactCheck<F> {
+    if (!this.owned[i]) {
+      this.checks[i] = deepClone(this.checks[i]!);
+      this.owned[i] = true;
+    }
+    return this.checks[i]!;
+  }
+
+  private ownHistory(): void {
+    if (this.ownsHistory) return;
+    this.historyEvents = [...this.historyEvents];
+    this.completed = deepClone(this.completed);
+    this.ownsHistory = true;
   }
 
   private linearizability(): Verdict {
@@ -135,7 +179,7 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
 }
 
 /** A check's verdicts; if the check itself throws, one `unknown` verdict says so. */
-function guardedAll(check: FactCheck<FactBase>): Verdict[] {
+function guardedAll<F extends FactBase>(check: FactCheck<F>): Verdict[] {
   try {
     return check.verdicts();
   } catch (error) {

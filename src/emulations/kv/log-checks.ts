@@ -32,17 +32,21 @@ export type Noted<F extends FactBase = KvFact> = {
 export class FactReader<F extends FactBase = KvFact> {
   private readonly lives = new Map<string, number>();
   private events = 0;
+  private memo: unknown;
 
   read(e: TraceEvent<Envelope, F>): Noted<F> | undefined {
     const event = this.events++;
-    if (e.kind === 'restart') this.lives.set(e.node, (this.lives.get(e.node) ?? 0) + 1);
+    if (e.kind === 'restart') {
+      this.lives.set(e.node, (this.lives.get(e.node) ?? 0) + 1);
+      this.memo = undefined;
+    }
     if (e.kind === 'note' && e.fact) return { t: e.t, node: e.node, life: this.lives.get(e.node) ?? 0, event, fact: e.fact };
     return undefined;
   }
 
   /** What later facts depend on: each node's restarts (a model checker merges equal memories). */
   memory(): unknown {
-    return this.lives;
+    return (this.memo ??= Object.freeze(new Map(this.lives)));
   }
 }
 
@@ -65,6 +69,8 @@ export const atFact = (n: Noted<FactBase>): VerdictAt => ({ t: n.t, event: n.eve
 export interface FactCheck<F extends FactBase = KvFact> {
   /** The names of its verdicts, in order. */
   readonly names: readonly string[];
+  /** The kinds of facts it reads (it is given only those). */
+  readonly kinds: readonly string[];
   observe(noted: Noted<F>): void;
   verdicts(): Verdict[];
   /** Its failures so far (none: it has not failed yet). */
@@ -72,13 +78,24 @@ export interface FactCheck<F extends FactBase = KvFact> {
   memory(): unknown;
 }
 
-/** A check with one verdict. */
+/** A check with one verdict. Its memory is frozen, and handed out again until the check
+ *  changes (`changed`), so that a model checker writes it out once, not once per state. */
 abstract class OneVerdict implements FactCheck {
   protected violation: { detail: string; at: VerdictAt } | undefined;
+  private memo: unknown;
   abstract readonly names: readonly [string];
+  abstract readonly kinds: readonly string[];
   abstract observe(noted: Noted): void;
   abstract verdict(): Verdict;
-  abstract memory(): unknown;
+  protected abstract remember(): unknown;
+
+  memory(): unknown {
+    return (this.memo ??= Object.freeze(this.remember()));
+  }
+
+  protected changed(): void {
+    this.memo = undefined;
+  }
 
   verdicts(): Verdict[] {
     return [this.verdict()];
@@ -101,6 +118,7 @@ export const sameCommand = sameLogCommand;
 
 export class Agreement extends OneVerdict {
   readonly names = ['agreement'] as const;
+  readonly kinds = ['decide', 'apply'];
   private readonly first = new Map<number, { node: string; t: number; command: LogCommand; ballot?: Ballot; verb: string }>();
 
   observe(noted: Noted): void {
@@ -109,6 +127,7 @@ export class Agreement extends OneVerdict {
     const verb = fact.kind === 'decide' ? 'decided' : 'applied';
     const ballot = fact.kind === 'decide' ? fact.ballot : undefined;
     const seen = this.first.get(fact.slot);
+    this.changed();
     if (!seen) {
       this.first.set(fact.slot, { node, t, command: fact.command, verb, ...(ballot ? { ballot } : {}) });
     } else if (!sameLogCommand(seen.command, fact.command)) {
@@ -124,20 +143,24 @@ export class Agreement extends OneVerdict {
     return this.violation ? this.failed() : pass('agreement', `${this.first.size} slot(s), one command each`);
   }
 
-  memory(): unknown {
+  protected remember(): unknown {
     return [this.violation !== undefined, new Map([...this.first].map(([slot, seen]) => [slot, seen.command]))];
   }
 }
 
 export class Validity extends OneVerdict {
   readonly names = ['validity'] as const;
+  readonly kinds = ['invoke', 'decide', 'apply'];
   private readonly invoked = new Map<string, KvCommand>();
   private checked = 0;
 
   observe(noted: Noted): void {
     const { t, node, fact } = noted;
     if (this.violation) return;
-    if (fact.kind === 'invoke') this.invoked.set(`${fact.client}/${fact.request_id}`, fact.command);
+    if (fact.kind === 'invoke') {
+      this.invoked.set(`${fact.client}/${fact.request_id}`, fact.command);
+      this.changed();
+    }
     if ((fact.kind !== 'decide' && fact.kind !== 'apply') || fact.command.kind === 'noop') return;
     this.checked++;
     const { client, request_id, command } = fact.command;
@@ -145,6 +168,7 @@ export class Validity extends OneVerdict {
     if (!sent || JSON.stringify(sent) !== JSON.stringify(command)) {
       const detail = `${node} ${fact.kind === 'decide' ? 'decided' : 'applied'} ${describeLogCommand(fact.command)} at t=${t}, which no client sent`;
       this.violation = { detail, at: atFact(noted) };
+      this.changed();
     }
   }
 
@@ -152,13 +176,14 @@ export class Validity extends OneVerdict {
     return this.violation ? this.failed() : pass('validity', `${this.checked} decided/applied command(s), all sent by clients or no-ops`);
   }
 
-  memory(): unknown {
-    return [this.violation !== undefined, this.invoked];
+  protected remember(): unknown {
+    return [this.violation !== undefined, new Map(this.invoked)];
   }
 }
 
 export class Integrity extends OneVerdict {
   readonly names = ['integrity'] as const;
+  readonly kinds = ['apply'];
   /** Per node incarnation (`node|life`), the requests it applied. */
   private readonly applied = new Map<string, { node: string; life: number; request: string; t: number; slot: number }>();
 
@@ -169,6 +194,7 @@ export class Integrity extends OneVerdict {
     const request = `${fact.command.client}/${fact.command.request_id}`;
     const key = `${noted.node}|${noted.life}|${request}`;
     const before = this.applied.get(key);
+    this.changed();
     if (before) {
       const detail = `${node} applied ${describeLogCommand(fact.command)} twice: slot ${before.slot} at t=${before.t} and slot ${fact.slot} at t=${t}`;
       this.violation = { detail, at: atFact(noted) };
@@ -181,13 +207,14 @@ export class Integrity extends OneVerdict {
     return this.violation ? this.failed() : pass('integrity', `${this.applied.size} request application(s), none repeated on a node`);
   }
 
-  memory(): unknown {
+  protected remember(): unknown {
     return [this.violation !== undefined, new Set([...this.applied.values()].map((a) => [a.node, a.life, a.request]))];
   }
 }
 
 export class Order extends OneVerdict {
   readonly names = ['order'] as const;
+  readonly kinds = ['apply'];
   /** Per node incarnation (`node|life`), the next slot it must apply. */
   private readonly next = new Map<string, { node: string; life: number; slot: number }>();
 
@@ -196,6 +223,7 @@ export class Order extends OneVerdict {
     if (this.violation || fact.kind !== 'apply' || fact.slot < 0) return;
     const key = `${noted.node}|${noted.life}`;
     const expected = this.next.get(key)?.slot ?? 0;
+    this.changed();
     if (fact.slot !== expected) {
       this.violation = { detail: `${incarnation(noted)} applied slot ${fact.slot} at t=${t} before slot ${expected}`, at: atFact(noted) };
       return;
@@ -207,7 +235,7 @@ export class Order extends OneVerdict {
     return this.violation ? this.failed() : pass('order', `${this.next.size} node incarnation(s) applied their log in slot order`);
   }
 
-  memory(): unknown {
+  protected remember(): unknown {
     return [this.violation !== undefined, new Set([...this.next.values()].map((n) => [n.node, n.life, n.slot]))];
   }
 }

@@ -107,5 +107,18 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
       return acceptors.filter((a) => down.has(a)).length <= acceptors.length - majority(acceptors.length);
     },
   },
+  /** Acceptors are interchangeable: leaders count them, never tell them apart. */
+  verify: {
+    symmetric: ['acceptor'],
+    setting: {
+      acceptor: ['id', 'rules'],
+      leader: ['id', 'acceptors', 'replicas', 'leaders', 'paxos', 'rules', 'peers'],
+      replica: ['id', 'peers', 'catch_up_ms', 'rules'],
+      client: ['id', 'server', 'workload', 'seed', 'timeout_ms'],
+    },
+    /** The acceptor's accepted map and a learner's log grow in place (./acceptor.ts, ./learner.ts);
+     *  everything else in every role is replaced, never changed. */
+    mutable: { acceptor: ['accepted'], leader: ['decided'], replica: ['decided'], client: [] },
+  },
   bench,
 };

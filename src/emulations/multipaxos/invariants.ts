@@ -33,6 +33,8 @@ interface Vote {
   readonly ballot: Ballot;
   readonly command: LogCommand;
   readonly t: number;
+  /** What `memory` says of it: (slot, acceptor, ballot, command), frozen. */
+  readonly remembered: readonly unknown[];
 }
 
 /** A command a quorum voted for in one slot under one ballot. */
@@ -55,6 +57,7 @@ type Invariant = (typeof INVARIANTS)[number];
 
 export class VotingInvariants implements FactCheck<Fact> {
   readonly names = INVARIANTS;
+  readonly kinds = ['vote', 'promise', 'decide'];
   private readonly quorum: number;
   private readonly votes = new Map<number, Vote[]>();
   /** Per acceptor, per slot, its highest vote. */
@@ -63,6 +66,8 @@ export class VotingInvariants implements FactCheck<Fact> {
   private readonly maxBal = new Map<string, MaxBal>();
   private readonly violations = new Map<Invariant, { detail: string; at: VerdictAt }>();
   private counted = { votes: 0, promises: 0, decisions: 0 };
+  /** What `memory` hands out (frozen), until a vote, promise or violation changes it. */
+  private memo: unknown;
 
   constructor(private readonly acceptors: number) {
     this.quorum = majority(acceptors);
@@ -73,6 +78,8 @@ export class VotingInvariants implements FactCheck<Fact> {
     if (fact.kind === 'vote') this.onVote(noted, fact.slot, fact.ballot, fact.command);
     else if (fact.kind === 'promise') this.onPromise(noted, fact.ballot, fact.from_slot, fact.accepted);
     else if (fact.kind === 'decide') this.onDecide(noted, fact.slot, fact.command, fact.ballot, fact.quorum);
+    else return;
+    this.memo = undefined;
   }
 
   // ---- votes -----------------------------------------------------------------------------------
@@ -100,7 +107,7 @@ export class VotingInvariants implements FactCheck<Fact> {
             `${chosenText(c)}: a higher ballot may only carry the chosen command`);
       }
     }
-    const vote: Vote = { acceptor, ballot, command, t: noted.t };
+    const vote: Vote = { acceptor, ballot, command, t: noted.t, remembered: Object.freeze([slot, acceptor, ballot, command]) };
     inSlot.push(vote);
     this.votes.set(slot, inSlot);
     const mine = this.highest.get(acceptor) ?? new Map<number, Vote>();
@@ -219,10 +226,11 @@ export class VotingInvariants implements FactCheck<Fact> {
 
   /** The vote history and each acceptor's highest ballot (what was chosen follows from them). */
   memory(): unknown {
+    if (this.memo) return this.memo;
     const votes = new Set<unknown>();
-    for (const [slot, inSlot] of this.votes) for (const v of inSlot) votes.add([slot, v.acceptor, v.ballot, v.command]);
+    for (const inSlot of this.votes.values()) for (const v of inSlot) votes.add(v.remembered);
     const maxBal = new Map([...this.maxBal].map(([acceptor, m]) => [acceptor, m.ballot]));
-    return [[...this.violations.keys()].sort(), votes, maxBal];
+    return (this.memo = Object.freeze([[...this.violations.keys()].sort(), votes, maxBal]));
   }
 }
 
