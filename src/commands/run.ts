@@ -13,8 +13,10 @@ import { intFlag, UsageError, type Io } from './io.js';
 import type { CheckOptions } from '../../specs/linearizability.js';
 import { EXIT_CODES, statusLabel, summaryLine } from '../../specs/verdict.js';
 import { timeBudget } from '../util/budget.js';
+import { readFile } from 'node:fs/promises';
 import { loadReplayFile, replayDivergence, type LoadedReplay } from '../explore/replay.js';
 import { decodeChoice } from '../explore/schedule.js';
+import { isStepsReplay, loadStepsReplay, stepsReplayDivergence, type LoadedStepsReplay } from '../verify/replay.js';
 
 export const RUN_HELP = `Usage: mpkv run <config.toml> [options]
 
@@ -32,8 +34,9 @@ Options:
   --history FILE      write the client history (JSON Lines, see README)
   --html FILE         draw the run as a message-sequence diagram (a self-contained page;
                       a violation is explained and highlighted); FILE.svg: a standalone SVG
-  --replay FILE       re-run exactly the schedule in FILE (written by mpkv explore);
-                      on a terminal the dashboard opens paused, to be stepped through
+  --replay FILE       re-run exactly the run in FILE: a schedule written by mpkv explore, or
+                      a path of events written by mpkv verify; on a terminal the dashboard
+                      opens paused, to be stepped through
   --speed N           dashboard: virtual milliseconds per real second
   --check-steps N     the linearizability search's step budget (deterministic: the same
                       verdict on any machine; when it runs out the verdict is unknown)
@@ -75,10 +78,10 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     clients: intFlag('clients', values.clients, 1),
     requests: intFlag('requests', values.requests),
   });
-  const replay = values.replay ? await loadReplayFile(values.replay, config) : undefined;
+  const replay = values.replay ? await loadReplay(values.replay, config) : undefined;
   const runConfig = replay?.config ?? config;
   const judge = { check: checkOptions(values['check-steps'], values['check-timeout-ms']) };
-  const run = startRun(runConfig, { ...replay?.options, judge });
+  const run = startRun(runConfig, { ...(replay ? ('router' in replay ? { router: replay.router } : replay.options) : {}), judge });
   const { router, emulation } = run;
   if (values.history && !run.judge.history) throw new UsageError(`--history: the ${runConfig.emulation} emulation keeps no client history`);
   const title = runTitle(positionals[0]!, runConfig, replay?.file);
@@ -111,18 +114,30 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   }
   if (values.history && result.history) writeFileAtomic(values.history, result.history.text());
   if (values.html) writeFileAtomic(values.html, await diagramOf(values.html, emulation, result, title, replay));
-  const diverged = replay ? replayDivergence(replay.replay, result) : undefined;
+  const diverged = replay ? ('router' in replay ? stepsReplayDivergence(replay, result) : replayDivergence(replay.replay, result)) : undefined;
   if (diverged) io.stderr(`mpkv run: REPLAY DIVERGED from ${replay!.file}: ${diverged}. The code changed since the file was written; this run does not reproduce it.`);
   if (!values.json) for (const line of report(runConfig, result, diverged)) io.stdout(line);
   return EXIT_CODES[result.status];
 }
 
+/** A replay file of either kind: an exploration schedule, or a model checker's path of events. */
+async function loadReplay(file: string, config: Config): Promise<LoadedReplay | LoadedStepsReplay> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    // Not readable or not JSON: the schedule reader says so, naming the file.
+  }
+  return isStepsReplay(value) ? loadStepsReplay(file, config, value as Record<string, unknown>) : loadReplayFile(file, config);
+}
+
 /** The run as a message-sequence diagram: a page, or an SVG when `file` ends in .svg; failed
- *  checks above the picture, a replay's message faults marked. */
-async function diagramOf(file: string, emulation: AnyEmulation, result: RunResult, title: string, replay: LoadedReplay | undefined): Promise<string> {
+ *  checks above the picture, a replay's message faults marked (a path's faults are in its trace). */
+async function diagramOf(file: string, emulation: AnyEmulation, result: RunResult, title: string, replay: LoadedReplay | LoadedStepsReplay | undefined): Promise<string> {
   const { renderRunHtml, renderRunSvg } = await import('../view/trace-adapter.js');
   const notes = result.verdicts.filter((v) => v.status !== 'ok').map((v) => `${v.name} ${statusLabel(v.status)}: ${v.detail}`);
-  const faults = (replay?.replay.schedule.messages ?? []).flatMap((m) => {
+  const schedule = replay && !('router' in replay) ? replay.replay.schedule : undefined;
+  const faults = (schedule?.messages ?? []).flatMap((m) => {
     const fault = decodeChoice(m.choice);
     return fault.kind === 'normal' ? [] : [{ from: m.from, to: m.to, n: m.n, fault }];
   });

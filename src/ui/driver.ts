@@ -13,8 +13,8 @@
  * event early, never late, and the total pace is right.
  */
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
-import { finishRun, type Run, type RunResult } from '../emulations/run.js';
-import type { NodeView, Router } from '../sim/router.js';
+import { finishRun, type Run, type RunResult, type RunRouter } from '../emulations/run.js';
+import type { NodeView } from '../sim/router.js';
 import type { EndReason, TraceEvent } from '../sim/trace.js';
 import type { Verdict } from '../../specs/verdict.js';
 import { formatEvent } from './plain.js';
@@ -76,7 +76,7 @@ export class SimDriver {
   private cached: { version: number; frame: Frame } | undefined;
   private readonly maxStepsPerTick: number;
   private readonly config: Config;
-  private readonly router: Router;
+  private readonly router: RunRouter;
 
   constructor(
     private readonly run: Run,

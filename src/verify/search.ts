@@ -14,7 +14,9 @@
  * One `Level` expands one slice of a frontier: a single search runs one slice per level; with
  * worker threads (./parallel.ts) each thread runs its own slice against a shared fingerprint set.
  */
+import { getHeapStatistics } from 'node:v8';
 import type { Config } from '../emulations/api/emulation.js';
+import { emulationOf } from '../emulations/index.js';
 import type { Deadline } from '../util/budget.js';
 import type { Verdict } from '../../specs/verdict.js';
 import { Fingerprinter } from './fingerprints.js';
@@ -57,7 +59,7 @@ export interface SearchOutcome {
   /** Every state within the bound's budget was explored, at a depth below max_depth. */
   readonly exhausted: boolean;
   /** Why the search stopped before the depth bound, if it did. */
-  readonly cut?: 'max-states' | 'deadline';
+  readonly cut?: 'max-states' | 'deadline' | 'memory';
   readonly violation?: Counterexample;
   /** Whether symmetry reduction was on (the emulation declared interchangeable nodes). */
   readonly symmetry: boolean;
@@ -138,13 +140,16 @@ export class Level {
   ) {}
 
   /** Expands `frontier` (states at `depth`): their successors at depth + 1 not seen before. */
-  expand(frontier: readonly Entry[], depth: number, deadline?: Deadline): LevelResult & { cut?: 'deadline' } {
+  expand(frontier: readonly Entry[], depth: number, deadline?: Deadline): LevelResult & { cut?: 'deadline' | 'memory' } {
     const next: Entry[] = [];
     let explored = 0;
     let added = 0;
     let terminal = 0;
     for (let n = 0; n < frontier.length; n++) {
-      if ((n & 255) === 255 && deadline?.expired()) return { next, explored, added, terminal, full: false, cut: 'deadline' };
+      if ((n & 1023) === 1023) {
+        if (deadline?.expired()) return { next, explored, added, terminal, full: false, cut: 'deadline' };
+        if (memoryShort()) return { next, explored, added, terminal, full: false, cut: 'memory' };
+      }
       const { state, id } = frontier[n]!;
       const steps = this.world.enabled(state);
       if (steps.length === 0) terminal++;
@@ -194,10 +199,37 @@ export function search(config: Config, options: SearchOptions = {}): SearchOutco
     const tally = { ...base, explored, distinct, terminal, exhausted: false };
     if (result.violation) return { ...tally, depth: depth + 1, violation: result.violation };
     if (result.full) return { ...tally, depth: depth + 1, cut: 'max-states' };
-    if (result.cut) return { ...tally, depth, cut: 'deadline' };
+    if (result.cut) return { ...tally, depth, cut: result.cut };
     frontier = result.next;
     options.onLevel?.({ depth: depth + 1, explored, distinct, frontier: frontier.length });
   }
   const exhausted = frontier.length === 0;
   return { ...base, explored, distinct, depth: exhausted ? depth - 1 : depth, terminal, exhausted };
+}
+
+/**
+ * Is the heap nearly full? A frontier that no longer fits would end the process; the search
+ * stops first and says so (a safety net: when it trips depends on the garbage collector).
+ */
+function memoryShort(): boolean {
+  const heap = getHeapStatistics();
+  return heap.used_heap_size > 0.85 * heap.heap_size_limit;
+}
+
+/** The bound, in words, for reports. */
+export function boundText(config: Config): string[] {
+  const v = config.verify;
+  const emulation = emulationOf(config);
+  const crashRoles = emulation.roles.filter((r) => r.crashable && config.faults.crash_roles.includes(r.plural)).map((r) => r.plural);
+  const per = [
+    `${v.drops} drop(s)`,
+    `${v.duplicates} duplicate(s)`,
+    `${v.crashes} crash-recovery(ies)${v.crashes > 0 ? ` of ${crashRoles.join('/') || 'nobody'}, at most ${config.faults.max_crashed} down at once` : ''}`,
+    `${v.timeouts} timer firing(s)${v.timers.length > 0 ? ` (only ${v.timers.join(', ')})` : ''}`,
+  ];
+  const symmetric = emulation.verify?.symmetric ?? [];
+  return [
+    `bound: paths of at most ${v.max_depth} events, at most ${v.max_states.toLocaleString('en-US')} distinct states; per path at most ${per.join(', ')}`,
+    `time is abstract: messages arrive in any order, any armed timer may fire at any step${symmetric.length ? `; ${symmetric.map((r) => `${r}s`).join(', ')} are interchangeable (symmetry)` : ''}`,
+  ];
 }

@@ -49,6 +49,15 @@ export class FingerprintSet {
   }
 }
 
+/** Every fingerprint in `from` (a set nobody is adding to), added to `to`. */
+export function copyFingerprints(from: FingerprintSet, to: FingerprintSet): void {
+  const words = new Int32Array(from.buffer);
+  for (let at = 0; at < words.length; at += 2) {
+    const hi = words[at]!;
+    if (hi !== 0) to.add((hi - 1) * TWO32 + (words[at + 1]! >>> 0));
+  }
+}
+
 /** Spreads the low bits (the fingerprint's are already mixed; this is cheap insurance). */
 function mix(x: number): number {
   x = Math.imul(x ^ (x >>> 16), 0x45d9f3b);

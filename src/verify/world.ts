@@ -224,7 +224,7 @@ export class World {
     const mutable = this.mutable[i];
     if (!mutable) return deepClone(context);
     const copy = { ...context };
-    for (const key of mutable) copy[key] = deepClone(copy[key]);
+    for (const key of mutable) copy[key] = copyTop(copy[key]);
     return copy;
   }
 
@@ -259,6 +259,15 @@ function inertScope(spec: NodeSpec): { scope: AnyActorScope; actions: { type: st
     actionExecutor: (action: { type: string; params?: unknown }) => void actions.push(action),
   } as unknown as AnyActorScope;
   return { scope, actions };
+}
+
+/** A new collection with the same entries (its entries are replaced, never changed). */
+function copyTop(value: unknown): unknown {
+  if (value instanceof Map) return new Map(value);
+  if (value instanceof Set) return new Set(value);
+  if (Array.isArray(value)) return [...value];
+  if (typeof value === 'object' && value !== null) return { ...value };
+  return value;
 }
 
 function deepFreeze(value: unknown): void {

@@ -88,11 +88,11 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
     const fact = noted.fact as FactBase as KvFact;
     if (fact.kind === 'invoke') {
       this.ownHistory();
-      this.historyEvents.push(invokeEvent(fact.client, fact.command, noted.t));
+      this.historyEvents.push(Object.freeze(invokeEvent(fact.client, fact.command, noted.t)));
       this.untimed = undefined;
     } else if (fact.kind === 'complete') {
       this.ownHistory();
-      this.historyEvents.push(okEvent(fact.client, fact.command, fact.result, noted.t));
+      this.historyEvents.push(Object.freeze(okEvent(fact.client, fact.command, fact.result, noted.t)));
       this.untimed = undefined;
       this.completions++;
       let seen = this.completed.get(noted.node);

@@ -30,23 +30,20 @@ export type Noted<F extends FactBase = KvFact> = {
 /** Turns trace events into noted facts, one at a time, counting each node's restarts and the
  *  events read (every event of the run must be read, in order, for `event` to be its index). */
 export class FactReader<F extends FactBase = KvFact> {
-  private readonly lives = new Map<string, number>();
+  /** Replaced, never changed, and frozen: a copy of the reader shares it. */
+  private lives: ReadonlyMap<string, number> = Object.freeze(new Map<string, number>());
   private events = 0;
-  private memo: unknown;
 
   read(e: TraceEvent<Envelope, F>): Noted<F> | undefined {
     const event = this.events++;
-    if (e.kind === 'restart') {
-      this.lives.set(e.node, (this.lives.get(e.node) ?? 0) + 1);
-      this.memo = undefined;
-    }
+    if (e.kind === 'restart') this.lives = Object.freeze(new Map(this.lives).set(e.node, (this.lives.get(e.node) ?? 0) + 1));
     if (e.kind === 'note' && e.fact) return { t: e.t, node: e.node, life: this.lives.get(e.node) ?? 0, event, fact: e.fact };
     return undefined;
   }
 
   /** What later facts depend on: each node's restarts (a model checker merges equal memories). */
   memory(): unknown {
-    return (this.memo ??= Object.freeze(new Map(this.lives)));
+    return this.lives;
   }
 }
 
@@ -65,6 +62,8 @@ export const atFact = (n: Noted<FactBase>): VerdictAt => ({ t: n.t, event: n.eve
  * it remembers: two runs whose nodes are in equal states and whose checks remember the same are
  * judged alike from there on. `memory` holds no times and names nodes only as whole strings
  * (so that interchangeable nodes can be renamed); Maps and Sets are compared as unordered.
+ * A model checker copies a check before it changes it: records a check keeps are frozen, so
+ * that the copies share them.
  */
 export interface FactCheck<F extends FactBase = KvFact> {
   /** The names of its verdicts, in order. */
@@ -117,8 +116,8 @@ export const describeLog = describeLogCommand;
 export const sameCommand = sameLogCommand;
 
 export class Agreement extends OneVerdict {
-  readonly names = ['agreement'] as const;
-  readonly kinds = ['decide', 'apply'];
+  readonly names = Object.freeze(['agreement'] as const);
+  readonly kinds = Object.freeze(['decide', 'apply']);
   private readonly first = new Map<number, { node: string; t: number; command: LogCommand; ballot?: Ballot; verb: string }>();
 
   observe(noted: Noted): void {
@@ -129,7 +128,7 @@ export class Agreement extends OneVerdict {
     const seen = this.first.get(fact.slot);
     this.changed();
     if (!seen) {
-      this.first.set(fact.slot, { node, t, command: fact.command, verb, ...(ballot ? { ballot } : {}) });
+      this.first.set(fact.slot, Object.freeze({ node, t, command: fact.command, verb, ...(ballot ? { ballot } : {}) }));
     } else if (!sameLogCommand(seen.command, fact.command)) {
       const b = (x?: Ballot): string => (x ? ` under ballot ${ballotText(x)}` : '');
       const detail =
@@ -149,22 +148,23 @@ export class Agreement extends OneVerdict {
 }
 
 export class Validity extends OneVerdict {
-  readonly names = ['validity'] as const;
-  readonly kinds = ['invoke', 'decide', 'apply'];
-  private readonly invoked = new Map<string, KvCommand>();
+  readonly names = Object.freeze(['validity'] as const);
+  readonly kinds = Object.freeze(['invoke', 'decide', 'apply']);
+  /** Records are frozen: a fork of the check shares them (see FactCheck). */
+  private readonly invoked = new Map<string, { readonly command: KvCommand }>();
   private checked = 0;
 
   observe(noted: Noted): void {
     const { t, node, fact } = noted;
     if (this.violation) return;
     if (fact.kind === 'invoke') {
-      this.invoked.set(`${fact.client}/${fact.request_id}`, fact.command);
+      this.invoked.set(`${fact.client}/${fact.request_id}`, Object.freeze({ command: fact.command }));
       this.changed();
     }
     if ((fact.kind !== 'decide' && fact.kind !== 'apply') || fact.command.kind === 'noop') return;
     this.checked++;
     const { client, request_id, command } = fact.command;
-    const sent = this.invoked.get(`${client}/${request_id}`);
+    const sent = this.invoked.get(`${client}/${request_id}`)?.command;
     if (!sent || JSON.stringify(sent) !== JSON.stringify(command)) {
       const detail = `${node} ${fact.kind === 'decide' ? 'decided' : 'applied'} ${describeLogCommand(fact.command)} at t=${t}, which no client sent`;
       this.violation = { detail, at: atFact(noted) };
@@ -177,13 +177,13 @@ export class Validity extends OneVerdict {
   }
 
   protected remember(): unknown {
-    return [this.violation !== undefined, new Map(this.invoked)];
+    return [this.violation !== undefined, new Map([...this.invoked].map(([key, sent]) => [key, sent.command]))];
   }
 }
 
 export class Integrity extends OneVerdict {
-  readonly names = ['integrity'] as const;
-  readonly kinds = ['apply'];
+  readonly names = Object.freeze(['integrity'] as const);
+  readonly kinds = Object.freeze(['apply']);
   /** Per node incarnation (`node|life`), the requests it applied. */
   private readonly applied = new Map<string, { node: string; life: number; request: string; t: number; slot: number }>();
 
@@ -200,7 +200,7 @@ export class Integrity extends OneVerdict {
       this.violation = { detail, at: atFact(noted) };
       return;
     }
-    this.applied.set(key, { node: noted.node, life: noted.life, request, t, slot: fact.slot });
+    this.applied.set(key, Object.freeze({ node: noted.node, life: noted.life, request, t, slot: fact.slot }));
   }
 
   verdict(): Verdict {
@@ -213,8 +213,8 @@ export class Integrity extends OneVerdict {
 }
 
 export class Order extends OneVerdict {
-  readonly names = ['order'] as const;
-  readonly kinds = ['apply'];
+  readonly names = Object.freeze(['order'] as const);
+  readonly kinds = Object.freeze(['apply']);
   /** Per node incarnation (`node|life`), the next slot it must apply. */
   private readonly next = new Map<string, { node: string; life: number; slot: number }>();
 
@@ -228,7 +228,7 @@ export class Order extends OneVerdict {
       this.violation = { detail: `${incarnation(noted)} applied slot ${fact.slot} at t=${t} before slot ${expected}`, at: atFact(noted) };
       return;
     }
-    this.next.set(key, { node: noted.node, life: noted.life, slot: expected + 1 });
+    this.next.set(key, Object.freeze({ node: noted.node, life: noted.life, slot: expected + 1 }));
   }
 
   verdict(): Verdict {

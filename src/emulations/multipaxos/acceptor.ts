@@ -37,21 +37,26 @@ export interface AcceptorState extends MachineContext {
 function persist(state: AcceptorState, out: Outbox): void {
   // The disk holds the accepted map itself: it is only ever updated right before a persist, so
   // sharing it writes through at no cost; a restart starts from a copy.
-  if (state.rules.durableAcceptor) out.persist({ promised: state.promised, accepted: state.accepted } satisfies AcceptorDisk);
+  const { rules } = state;
+  if (!rules.durableAcceptor) return;
+  out.persist({
+    promised: rules.durablePromise ? state.promised : zeroBallot,
+    accepted: rules.durableVotes ? state.accepted : new Map(),
+  } satisfies AcceptorDisk);
 }
 
 /** Phase 1b: promise, and report what was accepted from `from_slot` on. */
 function onPrepare(state: AcceptorState, event: NodeEvent, out: Outbox): AcceptorState {
   if (event.type !== 'prepare') return state;
   const { ballot, from_slot } = event;
-  if (compareBallots(ballot, state.promised) < 0) {
+  if (!state.rules.acceptsPrepare(ballot, state.promised)) {
     out.note(`PREPARE ballot ${ballotText(ballot)} -> rejected (promised ${ballotText(state.promised)})`);
     out.send(event.from, { type: 'nack', ballot, promised: state.promised });
     return state;
   }
   const next = { ...state, promised: ballot };
   persist(next, out);
-  const accepted = [...state.accepted.values()].filter((pv) => pv.slot >= from_slot).sort((a, b) => a.slot - b.slot);
+  const accepted = [...state.accepted.values()].filter((pv) => state.rules.reportsSlot(pv.slot, from_slot)).sort((a, b) => a.slot - b.slot);
   out.observe({ kind: 'promise', ballot, from_slot, accepted });
   out.note(`PROMISE ballot ${ballotText(ballot)} from slot ${from_slot} (${accepted.length} accepted) -> ${event.from}`);
   out.send(event.from, { type: 'promise', ballot, accepted });
@@ -68,7 +73,7 @@ function onAccept(state: AcceptorState, event: NodeEvent, out: Outbox): Acceptor
     return state;
   }
   state.accepted.set(slot, { slot, ballot, command });
-  const promised = compareBallots(ballot, state.promised) > 0 ? ballot : state.promised;
+  const promised = state.rules.acceptRaisesPromise && compareBallots(ballot, state.promised) > 0 ? ballot : state.promised;
   const next = { ...state, promised };
   persist(next, out);
   out.observe({ kind: 'vote', ballot, slot, command });

@@ -8,9 +8,11 @@
  *   one-value-per-ballot  no two votes in one (ballot, slot) are for different commands
  *                         (OneValuePerBallot: a ballot is one leader's, and it proposes one
  *                         command per slot);
- *   quorum-backed         a leader decides (slot, command) under ballot b only on the
- *                         acknowledgements of a quorum of distinct acceptors, each of which voted
- *                         exactly that command under b (ChosenAt);
+ *   quorum-backed         a leader starts Phase 2 under ballot b only on the promises of a
+ *                         quorum of distinct acceptors, each of which promised exactly b (the
+ *                         guard of Phase2a in Paxos.tla), and decides (slot, command) under b only
+ *                         on the acknowledgements of a quorum of distinct acceptors, each of which
+ *                         voted exactly that command under b (ChosenAt);
  *   votes-safe            once a quorum has voted c in a slot under b (c is chosen), every vote in
  *                         that slot under a higher ballot, and every decision, is c (VotesSafe
  *                         and SafeAt, stated on the history of votes);
@@ -52,20 +54,24 @@ interface MaxBal {
   readonly how: 'promised' | 'accepted';
 }
 
-export const INVARIANTS = ['one-value-per-ballot', 'quorum-backed', 'votes-safe', 'promises-kept'] as const;
+export const INVARIANTS = Object.freeze(['one-value-per-ballot', 'quorum-backed', 'votes-safe', 'promises-kept'] as const);
 type Invariant = (typeof INVARIANTS)[number];
 
 export class VotingInvariants implements FactCheck<Fact> {
   readonly names = INVARIANTS;
-  readonly kinds = ['vote', 'promise', 'decide'];
+  readonly kinds = Object.freeze(['vote', 'promise', 'decide', 'lead']);
   private readonly quorum: number;
-  private readonly votes = new Map<number, Vote[]>();
+  // Every collection is frozen and replaced when it changes (`put`), never changed in place: a
+  // model checker copies this check at each step of each path, and the copies share them.
+  private votes: ReadonlyMap<number, readonly Vote[]> = EMPTY;
   /** Per acceptor, per slot, its highest vote. */
-  private readonly highest = new Map<string, Map<number, Vote>>();
-  private readonly chosen = new Map<number, Chosen[]>();
-  private readonly maxBal = new Map<string, MaxBal>();
-  private readonly violations = new Map<Invariant, { detail: string; at: VerdictAt }>();
-  private counted = { votes: 0, promises: 0, decisions: 0 };
+  private highest: ReadonlyMap<string, ReadonlyMap<number, Vote>> = EMPTY;
+  private chosen: ReadonlyMap<number, readonly Chosen[]> = EMPTY;
+  private maxBal: ReadonlyMap<string, MaxBal> = EMPTY;
+  /** Per acceptor, every ballot it promised (frozen (acceptor, ballot) pairs, for `memory`). */
+  private promised: ReadonlyMap<string, readonly (readonly [string, Ballot])[]> = EMPTY;
+  private violations: ReadonlyMap<Invariant, { detail: string; at: VerdictAt }> = EMPTY;
+  private counted: Readonly<{ votes: number; promises: number; decisions: number; leads: number }> = Object.freeze({ votes: 0, promises: 0, decisions: 0, leads: 0 });
   /** What `memory` hands out (frozen), until a vote, promise or violation changes it. */
   private memo: unknown;
 
@@ -78,6 +84,7 @@ export class VotingInvariants implements FactCheck<Fact> {
     if (fact.kind === 'vote') this.onVote(noted, fact.slot, fact.ballot, fact.command);
     else if (fact.kind === 'promise') this.onPromise(noted, fact.ballot, fact.from_slot, fact.accepted);
     else if (fact.kind === 'decide') this.onDecide(noted, fact.slot, fact.command, fact.ballot, fact.quorum);
+    else if (fact.kind === 'lead') this.onLead(noted, fact.ballot, fact.quorum);
     else return;
     this.memo = undefined;
   }
@@ -85,7 +92,7 @@ export class VotingInvariants implements FactCheck<Fact> {
   // ---- votes -----------------------------------------------------------------------------------
 
   private onVote(noted: Noted<Fact>, slot: number, ballot: Ballot, command: LogCommand): void {
-    this.counted.votes++;
+    this.count('votes');
     const acceptor = noted.node;
     const inSlot = this.votes.get(slot) ?? [];
     const b = ballotText(ballot);
@@ -107,15 +114,14 @@ export class VotingInvariants implements FactCheck<Fact> {
             `${chosenText(c)}: a higher ballot may only carry the chosen command`);
       }
     }
-    const vote: Vote = { acceptor, ballot, command, t: noted.t, remembered: Object.freeze([slot, acceptor, ballot, command]) };
-    inSlot.push(vote);
-    this.votes.set(slot, inSlot);
-    const mine = this.highest.get(acceptor) ?? new Map<number, Vote>();
+    const vote: Vote = Object.freeze({ acceptor, ballot, command, t: noted.t, remembered: Object.freeze([slot, acceptor, ballot, command]) });
+    const votes = Object.freeze([...inSlot, vote]);
+    this.votes = put(this.votes, slot, votes);
+    const mine = this.highest.get(acceptor) ?? EMPTY;
     const before = mine.get(slot);
-    if (!before || compareBallots(ballot, before.ballot) > 0) mine.set(slot, vote);
-    this.highest.set(acceptor, mine);
-    if (!max || compareBallots(ballot, max.ballot) > 0) this.maxBal.set(acceptor, { ballot, t: noted.t, how: 'accepted' });
-    this.noteIfChosen(noted, slot, vote, inSlot);
+    if (!before || compareBallots(ballot, before.ballot) > 0) this.highest = put(this.highest, acceptor, put(mine, slot, vote));
+    if (!max || compareBallots(ballot, max.ballot) > 0) this.maxBal = put(this.maxBal, acceptor, Object.freeze({ ballot, t: noted.t, how: 'accepted' as const }));
+    this.noteIfChosen(noted, slot, vote, votes);
   }
 
   /** Did this vote complete a quorum for its (ballot, command)? Then that command is chosen. */
@@ -124,7 +130,7 @@ export class VotingInvariants implements FactCheck<Fact> {
     const voters = [...new Set(same.map((v) => v.acceptor))].sort();
     const chosenHere = this.chosen.get(slot) ?? [];
     if (voters.length < this.quorum || chosenHere.some((c) => compareBallots(c.ballot, vote.ballot) === 0)) return;
-    const chosen: Chosen = { ballot: vote.ballot, command: vote.command, quorum: voters, t: noted.t };
+    const chosen: Chosen = Object.freeze({ ballot: vote.ballot, command: vote.command, quorum: voters, t: noted.t });
     for (const c of chosenHere) {
       if (!sameLogCommand(c.command, chosen.command)) {
         this.violate('votes-safe', noted, `slot ${slot}: ${chosenText(c)}, and ${chosenText(chosen)}: two commands chosen in one slot`);
@@ -136,14 +142,13 @@ export class VotingInvariants implements FactCheck<Fact> {
         `slot ${slot}: ${chosenText(chosen)}, but ${higher.acceptor} had accepted ${describeLogCommand(higher.command)} under the higher ` +
           `ballot ${ballotText(higher.ballot)} at t=${higher.t}: that vote was not safe`);
     }
-    chosenHere.push(chosen);
-    this.chosen.set(slot, chosenHere);
+    this.chosen = put(this.chosen, slot, Object.freeze([...chosenHere, chosen]));
   }
 
   // ---- promises --------------------------------------------------------------------------------
 
   private onPromise(noted: Noted<Fact>, ballot: Ballot, fromSlot: number, report: readonly PValue[]): void {
-    this.counted.promises++;
+    this.count('promises');
     const acceptor = noted.node;
     const b = ballotText(ballot);
     const max = this.maxBal.get(acceptor);
@@ -160,14 +165,35 @@ export class VotingInvariants implements FactCheck<Fact> {
             `${describeLogCommand(vote.command)} there under ballot ${ballotText(vote.ballot)} at t=${vote.t}: a vote was forgotten`);
       }
     }
-    if (!max || compareBallots(ballot, max.ballot) > 0) this.maxBal.set(acceptor, { ballot, t: noted.t, how: 'promised' });
+    if (!max || compareBallots(ballot, max.ballot) > 0) this.maxBal = put(this.maxBal, acceptor, Object.freeze({ ballot, t: noted.t, how: 'promised' as const }));
+    const mine = this.promised.get(acceptor) ?? [];
+    if (!mine.some(([, b]) => compareBallots(b, ballot) === 0)) this.promised = put(this.promised, acceptor, Object.freeze([...mine, Object.freeze([acceptor, ballot] as const)]));
+  }
+
+  // ---- Phase 2 starts --------------------------------------------------------------------------
+
+  private onLead(noted: Noted<Fact>, ballot: Ballot, quorum: readonly string[]): void {
+    this.count('leads');
+    const leads = `${noted.node} started Phase 2 under ballot ${ballotText(ballot)} at t=${noted.t}`;
+    const distinct = [...new Set(quorum)];
+    if (distinct.length < quorum.length) return this.violate('quorum-backed', noted, `${leads}, counting a promise more than once (${quorum.join(', ')})`);
+    if (distinct.length < this.quorum) {
+      return this.violate('quorum-backed', noted,
+        `${leads} on ${distinct.length} promise(s) (${distinct.join(', ') || 'none'}); a quorum of ${this.acceptors} acceptors is ${this.quorum}`);
+    }
+    for (const acceptor of distinct) {
+      const mine = this.promised.get(acceptor) ?? [];
+      if (mine.some(([, b]) => compareBallots(b, ballot) === 0)) continue;
+      return this.violate('quorum-backed', noted,
+        `${leads}, counting ${acceptor}, which never promised that ballot (its promises: ${mine.map(([, b]) => ballotText(b)).join(', ') || 'none'})`);
+    }
   }
 
   // ---- decisions -------------------------------------------------------------------------------
 
   private onDecide(noted: Noted<Fact>, slot: number, command: LogCommand, ballot?: Ballot, quorum?: readonly string[]): void {
     if (ballot && quorum) {
-      this.counted.decisions++;
+      this.count('decisions');
       this.checkQuorum(noted, slot, command, ballot, quorum);
     }
     for (const c of this.chosen.get(slot) ?? []) {
@@ -201,15 +227,19 @@ export class VotingInvariants implements FactCheck<Fact> {
   // ---- verdicts --------------------------------------------------------------------------------
 
   private violate(invariant: Invariant, noted: Noted<Fact>, detail: string): void {
-    if (!this.violations.has(invariant)) this.violations.set(invariant, { detail, at: atFact(noted) });
+    if (!this.violations.has(invariant)) this.violations = put(this.violations, invariant, Object.freeze({ detail, at: atFact(noted) }));
+  }
+
+  private count(what: keyof VotingInvariants['counted']): void {
+    this.counted = Object.freeze({ ...this.counted, [what]: this.counted[what] + 1 });
   }
 
   verdicts(): Verdict[] {
-    const { votes, promises, decisions } = this.counted;
+    const { votes, promises, decisions, leads } = this.counted;
     const chosen = [...this.chosen.values()].reduce((n, cs) => n + cs.length, 0);
     const fine: Record<Invariant, string> = {
       'one-value-per-ballot': `${votes} vote(s), one command per (ballot, slot)`,
-      'quorum-backed': `${decisions} leader decision(s), each on the acknowledgements of a quorum of distinct acceptors that voted for it`,
+      'quorum-backed': `${leads} Phase 2 start(s) and ${decisions} leader decision(s), each on a quorum of distinct acceptors that promised that ballot / voted that command`,
       'votes-safe': `${chosen} (ballot, slot) choice(s); no vote under a higher ballot nor decision departs from them`,
       'promises-kept': `${promises} promise(s) and ${votes} vote(s), none below an acceptor's earlier promise, no vote forgotten`,
     };
@@ -224,14 +254,22 @@ export class VotingInvariants implements FactCheck<Fact> {
     return this.verdicts().filter((v) => v.status === 'fail');
   }
 
-  /** The vote history and each acceptor's highest ballot (what was chosen follows from them). */
+  /** The vote and promise history and each acceptor's highest ballot (what was chosen follows). */
   memory(): unknown {
     if (this.memo) return this.memo;
     const votes = new Set<unknown>();
     for (const inSlot of this.votes.values()) for (const v of inSlot) votes.add(v.remembered);
     const maxBal = new Map([...this.maxBal].map(([acceptor, m]) => [acceptor, m.ballot]));
-    return (this.memo = Object.freeze([[...this.violations.keys()].sort(), votes, maxBal]));
+    const promised = new Set([...this.promised.values()].flat());
+    return (this.memo = Object.freeze([[...this.violations.keys()].sort(), votes, maxBal, promised]));
   }
+}
+
+const EMPTY: ReadonlyMap<never, never> = Object.freeze(new Map<never, never>());
+
+/** `map` with `key` set to `value`: a new frozen Map (the old one is left as it was). */
+function put<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> {
+  return Object.freeze(new Map(map).set(key, value));
 }
 
 const chosenText = (c: Chosen): string =>
