@@ -28,8 +28,8 @@ found is a shortest one), within the bound of the config's [verify] table: paths
 max_depth events, and per path at most that many message drops, duplicates, crash-recoveries
 and timer firings. Virtual time is abstract: any armed timer may fire at any step. Equal states
 reached by different paths are explored once; interchangeable nodes are explored once.
-The safety checks (the emulation's judge: for MultiPaxos agreement, validity, integrity,
-order, the protocol invariants, and linearizability) are asked after every step.
+The emulation's safety checks (its judge's: the log checks, protocol invariants and
+linearizability of the kv emulations) are asked after every step.
 
 Options:
   --max-depth N     the longest path, in events (overrides verify.max_depth)
@@ -61,7 +61,7 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
     io.stdout(VERIFY_HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('verify: expected one config file, e.g. mpkv verify configs/verify/one-leader.toml');
+  if (positionals.length !== 1) throw new UsageError('verify: expected one config file, e.g. mpkv verify configs/verify/duplicates.toml');
   const file = positionals[0]!;
   const loaded = loadConfig(file);
   const maxDepth = intFlag('max-depth', values['max-depth'], 1, 10_000);
@@ -115,7 +115,8 @@ function reportViolation(io: Io, file: string, config: Config, outcome: SearchOu
   io.stdout(`counterexample (${violation.steps.length} event(s) after boot):`);
   for (const line of describeSteps(config, violation.steps)) io.stdout(`  ${line}`);
   const replayed = finishRun(startRun(config, { router: new StepRouter(config, violation.steps) }));
-  writeStepsReplayFile(how.out, stepsReplayFile(file, config, outcome, replayed));
+  const search = { depth: violation.depth, distinct: outcome.distinct, explored: outcome.explored };
+  writeStepsReplayFile(how.out, stepsReplayFile(file, config, violation.steps, search, replayed));
   io.stdout(`replay file: ${how.out}`);
   io.stdout(`  replay: mpkv run ${file} --replay ${how.out}`);
   return 1;

@@ -22,8 +22,19 @@ import fc from 'fast-check';
 import type { Config, JudgeOptions } from '../emulations/api/emulation.js';
 import { emulate, type RunResult } from '../emulations/run.js';
 import type { Verdict } from '../../specs/verdict.js';
+import type { StepRecord } from '../verify/world.js';
 import { describeFault, scheduleNetwork, type InjectedFault } from './network.js';
+import { DEFAULT_PCT, describePct, pctArbitrary, runPct, type PctOptions, type PctSchedule } from './pct.js';
 import { faultCount, scheduleArbitrary, type Schedule } from './schedule.js';
+import { swarmArbitrary } from './swarm.js';
+
+/**
+ * How schedules are drawn: `random` (the config's fault mix for every schedule; the order of
+ * events follows from random delays), `swarm` (each schedule draws its own mix: ./swarm.ts) or
+ * `pct` (the order of events chosen by priorities with a guarantee per bug depth: ./pct.ts).
+ */
+export type Strategy = 'random' | 'swarm' | 'pct';
+export const STRATEGIES: readonly Strategy[] = ['random', 'swarm', 'pct'];
 
 /** The config a schedule runs under: its seed, the mutants asked for, the longer drain. */
 export function explorationConfig(config: Config, seed: number, mutants: readonly string[] = config.mutants.enable): Config {
@@ -64,6 +75,10 @@ export interface Progress {
 
 export interface ExploreOptions {
   readonly runs: number;
+  /** `random` unless said (`pct` goes through `explorePct`). */
+  readonly strategy?: Strategy;
+  /** PCT's depth and step range. */
+  readonly pct?: PctOptions;
   /** fast-check's seed: the same seed explores the same schedules. */
   readonly seed: number;
   /** The linearizability search's step budget per run (default: the checker's). */
@@ -73,11 +88,9 @@ export interface ExploreOptions {
   readonly onFound?: () => void;
 }
 
-/** A shrunk counterexample: plain data, so a worker can post it. */
-export interface Failure {
-  readonly schedule: Schedule;
+/** What every shrunk counterexample says: plain data, so a worker can post it. */
+interface FailureBase {
   readonly verdicts: readonly Verdict[];
-  readonly injected: readonly InjectedFault[];
   /** Router steps of the shrunk run, and its trace's size. */
   readonly steps: number;
   readonly time_ms: number;
@@ -90,14 +103,28 @@ export interface Failure {
   readonly error?: string;
 }
 
-export interface ExploreOutcome {
+/** A shrunk schedule (random or swarm exploration). */
+export interface Failure extends FailureBase {
+  readonly strategy: 'random' | 'swarm';
+  readonly schedule: Schedule;
+  readonly injected: readonly InjectedFault[];
+}
+
+/** A shrunk PCT schedule, and the path of events its run took (what a replay file lists). */
+export interface PctFailure extends FailureBase {
+  readonly strategy: 'pct';
+  readonly pct: PctSchedule;
+  readonly events: readonly StepRecord[];
+}
+
+export interface ExploreOutcome<F = Failure> {
   readonly runs: number;
   readonly faults: number;
   /** Runs in which no check failed but some could not decide. */
   readonly undecided: number;
   /** One example of an undecided check, for the report. */
   readonly undecidedExample?: string;
-  readonly failure?: Failure;
+  readonly failure?: F;
 }
 
 /**
@@ -112,7 +139,9 @@ export function explore(config: Config, options: ExploreOptions): ExploreOutcome
   let undecided = 0;
   let undecidedExample: string | undefined;
   const judge: JudgeOptions = options.checkSteps === undefined ? {} : { check: { max_steps: options.checkSteps } };
-  const property = fc.property(scheduleArbitrary(config), (schedule) => {
+  const strategy = options.strategy === 'swarm' ? 'swarm' : 'random';
+  const schedules = strategy === 'swarm' ? swarmArbitrary(config) : scheduleArbitrary(config);
+  const property = fc.property(schedules, (schedule) => {
     const { result, injected } = runSchedule(config, schedule, judge);
     faults += injected.length + schedule.crashes.length + schedule.partitions.length;
     // Only a failed check is a violation; an undecided one is counted and reported, never hidden.
@@ -144,6 +173,7 @@ export function explore(config: Config, options: ExploreOptions): ExploreOutcome
   }
   if (!run && error === undefined) error = 'the run threw';
   const failure: Failure = {
+    strategy,
     schedule,
     verdicts: run ? failedVerdicts(run.result) : [],
     injected: run?.injected ?? [],
@@ -158,14 +188,85 @@ export function explore(config: Config, options: ExploreOptions): ExploreOutcome
   return { ...tally, failure };
 }
 
+/**
+ * PCT exploration: `options.runs` PCT schedules (./pct.ts) from `options.seed`; a run fails when
+ * a safety check fails. On a failure fast-check shrinks the schedule, and the outcome carries it
+ * with the path of events its run took.
+ */
+export function explorePct(config: Config, options: ExploreOptions): ExploreOutcome<PctFailure> {
+  let runs = 0;
+  let shrinks = 0;
+  let faults = 0;
+  let found = false;
+  const pct = options.pct ?? DEFAULT_PCT;
+  const property = fc.property(pctArbitrary(config, pct), (schedule) => {
+    const run = runPct(config, schedule);
+    faults += run.faults;
+    if (found) shrinks++;
+    else runs++;
+    const ok = run.failed.length === 0;
+    if (!ok && !found) {
+      found = true;
+      options.onFound?.();
+    }
+    options.onProgress?.({ runs, shrinks, faults, found, undecided: 0 });
+    return ok;
+  });
+  const details = fc.check(property, { seed: options.seed, numRuns: options.runs });
+  const tally = { runs, faults, undecided: 0 };
+  if (!details.failed || details.counterexample === null) return tally;
+  const [schedule] = details.counterexample;
+  let run: ReturnType<typeof runPct> | undefined;
+  let error: string | undefined;
+  try {
+    run = runPct(config, schedule);
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+  }
+  const failure: PctFailure = {
+    strategy: 'pct',
+    pct: schedule,
+    events: run?.path ?? [],
+    verdicts: run?.failed ?? [],
+    steps: run?.path.length ?? 0,
+    time_ms: run?.path.length ?? 0,
+    seed: details.seed,
+    runsToFind: details.numRuns,
+    shrinks: details.numShrinks,
+    path: details.counterexamplePath ?? '',
+    ...(error === undefined ? {} : { error }),
+  };
+  return { ...tally, failure };
+}
+
+/** Exploration with the strategy the options name. */
+export function exploreWith(config: Config, options: ExploreOptions): ExploreOutcome<Failure | PctFailure> {
+  return options.strategy === 'pct' ? explorePct(config, options) : explore(config, options);
+}
+
 /** The number of faults a shrunk schedule needs: its size. */
 export const scheduleSize = faultCount;
 
-/** The violation, explained: failing verdicts, then the minimal schedule fault by fault. */
-export function failureReport(failure: Failure): string[] {
+/** Events of a PCT run shown in a report (its replay file lists them all). */
+const SHOWN = 20;
+
+/** The violation, explained: failing verdicts, then the minimal schedule fault by fault (for
+ *  PCT: the schedule, then the run's path of events). */
+export function failureReport(failure: Failure | PctFailure, describeEvents?: (events: readonly StepRecord[]) => string[]): string[] {
+  if (failure.strategy === 'pct') {
+    return [
+      `VIOLATION after ${failure.runsToFind} PCT schedule(s); shrunk in ${failure.shrinks} step(s) to a run of ${failure.steps} events`,
+      ...(failure.error ? [`the run threw: ${failure.error}`] : []),
+      'failed checks:',
+      ...failure.verdicts.map((v) => `  ${v.name}: ${v.detail}`),
+      ...describePct(failure.pct),
+      `the run's last ${Math.min(SHOWN, failure.events.length)} of ${failure.events.length} event(s) (the replay file has them all):`,
+      ...(describeEvents ? describeEvents(failure.events).slice(-SHOWN).map((l) => `  ${l}`) : []),
+    ];
+  }
   const s = failure.schedule;
   const lines = [
-    `VIOLATION after ${failure.runsToFind} schedule(s); shrunk in ${failure.shrinks} step(s) to ${scheduleSize(s)} fault(s), a run of ${failure.steps} steps (${failure.time_ms} ms virtual)`,
+    `VIOLATION after ${failure.runsToFind} ${failure.strategy === 'swarm' ? 'swarm ' : ''}schedule(s); shrunk in ${failure.shrinks} step(s) to ${scheduleSize(s)} fault(s), a run of ${failure.steps} steps (${failure.time_ms} ms virtual)`,
     ...(failure.error ? [`the run threw: ${failure.error}`] : []),
     'failed checks:',
     ...failure.verdicts.map((v) => `  ${v.name}: ${v.detail}`),

@@ -7,7 +7,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../emulations/api/emulation.js';
-import { explore, type ExploreOutcome, type Progress } from './explore.js';
+import { exploreWith, type ExploreOutcome, type Failure, type PctFailure, type Progress, type Strategy } from './explore.js';
+import type { PctOptions } from './pct.js';
 import type { WorkerMessage, WorkerTask } from './worker.js';
 
 export interface PoolOptions {
@@ -15,6 +16,8 @@ export interface PoolOptions {
   readonly seed: number;
   readonly workers: number;
   readonly checkSteps?: number;
+  readonly strategy?: Strategy;
+  readonly pct?: PctOptions;
   readonly onProgress?: (p: Progress) => void;
 }
 
@@ -32,10 +35,17 @@ export function shares(runs: number, workers: number): number[] {
   return Array.from({ length: workers }, (_, i) => Math.floor(runs / workers) + (i < runs % workers ? 1 : 0));
 }
 
-export async function exploreWithWorkers(config: Config, options: PoolOptions): Promise<ExploreOutcome> {
-  if (options.workers <= 1) return explore(config, options);
+export async function exploreWithWorkers(config: Config, options: PoolOptions): Promise<ExploreOutcome<Failure | PctFailure>> {
+  if (options.workers <= 1) return exploreWith(config, options);
   const tasks: WorkerTask[] = shares(options.runs, options.workers)
-    .map((runs, i) => ({ config, runs, seed: workerSeed(options.seed, i), ...(options.checkSteps === undefined ? {} : { checkSteps: options.checkSteps }) }))
+    .map((runs, i) => ({
+      config,
+      runs,
+      seed: workerSeed(options.seed, i),
+      ...(options.checkSteps === undefined ? {} : { checkSteps: options.checkSteps }),
+      ...(options.strategy ? { strategy: options.strategy } : {}),
+      ...(options.pct ? { pct: options.pct } : {}),
+    }))
     .filter((t) => t.runs > 0);
   const progress = tasks.map((): Progress => ({ runs: 0, shrinks: 0, faults: 0, found: false, undecided: 0 }));
   const report = (): void =>
@@ -51,7 +61,7 @@ export async function exploreWithWorkers(config: Config, options: PoolOptions): 
   const outcomes = await Promise.all(
     workers.map(
       (worker, i) =>
-        new Promise<ExploreOutcome | undefined>((resolve, reject) => {
+        new Promise<ExploreOutcome<Failure | PctFailure> | undefined>((resolve, reject) => {
           worker.on('message', (message: WorkerMessage) => {
             if (message.type === 'progress') {
               progress[i] = message.progress;

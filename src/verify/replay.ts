@@ -8,17 +8,17 @@
  *   {
  *     "mpkv_replay": 1,
  *     "kind": "steps",
- *     "config": "configs/verify/one-leader.toml",  the config checked (a hint for the reader)
+ *     "config": "configs/verify/<name>.toml",      the config checked (a hint for the reader)
  *     "config_digest": "…",                         sha256 of that config (seed and mutants aside)
  *     "mutants": ["<name>"],
  *     "steps": [                                    the events after boot, in order
- *       { "event": "deliver", "from": "leader 1", "to": "acceptor 1", "msg": { … } },
- *       { "event": "timer", "node": "leader 1", "timer": "retry" },
+ *       { "event": "deliver", "from": "client 1", "to": "server", "msg": { … } },
+ *       { "event": "timer", "node": "client 1", "timer": "retry" },
  *       { "event": "drop" | "duplicate", "from": …, "to": …, "msg": { … } },
- *       { "event": "crash" | "restart", "node": "leader 1" }
+ *       { "event": "crash" | "restart", "node": "server" }
  *     ],
  *     "search": { "depth": 14, "distinct": 19733, "explored": 65488 },
- *     "expect": { "failed": ["one-value-per-ballot"], "steps": 14, "trace_sha256": "…" }
+ *     "expect": { "failed": ["integrity"], "steps": 14, "trace_sha256": "…" }
  *   }
  *
  * `StepRouter` plays such a path through the checker's own world (./world.ts): boot at time 0,
@@ -38,7 +38,6 @@ import type { EndReason, TraceEvent } from '../sim/trace.js';
 import { UsageError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/files.js';
 import { describeRecord, World, type StepRecord, type WorldState } from './world.js';
-import type { SearchOutcome } from './search.js';
 
 export const STEPS_REPLAY_VERSION = 1;
 
@@ -49,7 +48,8 @@ export interface StepsReplayFile {
   readonly config_digest: string;
   readonly mutants: readonly string[];
   readonly steps: readonly StepRecord[];
-  readonly search?: { readonly depth: number; readonly distinct: number; readonly explored: number };
+  /** How it was found: the model checker's depth and state counts, or exploration's search. */
+  readonly search?: Readonly<Record<string, number | string>>;
   readonly expect?: { readonly failed: readonly string[]; readonly steps: number; readonly trace_sha256: string };
 }
 
@@ -156,17 +156,22 @@ export class StepRouter implements RunRouter {
   }
 }
 
-/** The replay file of a counterexample; `result` is its replayed run (for `expect`). */
-export function stepsReplayFile(configFile: string, config: Config, outcome: SearchOutcome, result?: RunResult): StepsReplayFile {
-  const violation = outcome.violation!;
+/** The replay file of a path of events; `result` is its replayed run (for `expect`). */
+export function stepsReplayFile(
+  configFile: string,
+  config: Config,
+  steps: readonly StepRecord[],
+  search: Readonly<Record<string, number | string>>,
+  result?: RunResult,
+): StepsReplayFile {
   return {
     mpkv_replay: STEPS_REPLAY_VERSION,
     kind: 'steps',
     config: configFile,
     config_digest: configDigest(config),
     mutants: config.mutants.enable,
-    steps: violation.steps,
-    search: { depth: violation.depth, distinct: outcome.distinct, explored: outcome.explored },
+    steps,
+    search,
     ...(result ? { expect: { failed: failedNames(result), steps: result.summary.steps, trace_sha256: traceDigest(result.trace) } } : {}),
   };
 }

@@ -1,7 +1,7 @@
 /**
- * The set of fingerprints seen: open addressing over an Int32Array of two words per slot, so
+ * The set of fingerprints seen: open addressing over an Int32Array of two words per cell, so
  * that it can live in a SharedArrayBuffer and be filled by several worker threads at once (an
- * insert claims a slot with one compare-and-swap; a reader that finds a slot being written
+ * insert claims a cell with one compare-and-swap; a reader that finds a cell being written
  * waits the few instructions it takes). Sized for `capacity` fingerprints at half load; the
  * search stops before it fills up.
  *
@@ -22,9 +22,9 @@ export class FingerprintSet {
 
   /** A buffer for `capacity` fingerprints, shared between threads if `shared`. */
   static buffer(capacity: number, shared: boolean): ArrayBufferLike {
-    let slots = 1024;
-    while (slots < capacity * 2) slots *= 2;
-    return shared ? new SharedArrayBuffer(slots * 8) : new ArrayBuffer(slots * 8);
+    let cells = 1024;
+    while (cells < capacity * 2) cells *= 2;
+    return shared ? new SharedArrayBuffer(cells * 8) : new ArrayBuffer(cells * 8);
   }
 
   /** Adds a fingerprint (a positive integer below 2^53); false if it was there already. */
@@ -32,8 +32,8 @@ export class FingerprintSet {
     const lo = fingerprint % TWO32 | 0;
     const hi = Math.floor(fingerprint / TWO32) + 1;
     const words = this.words;
-    for (let slot = mix(lo) & this.mask; ; slot = (slot + 1) & this.mask) {
-      const at = slot * 2;
+    for (let cell = mix(lo) & this.mask; ; cell = (cell + 1) & this.mask) {
+      const at = cell * 2;
       let word = Atomics.load(words, at);
       if (word === 0) {
         word = Atomics.compareExchange(words, at, 0, hi | BUSY);

@@ -142,20 +142,21 @@ export class World {
     return draft.done();
   }
 
-  /** The events that may happen next, in a fixed order. */
-  enabled(state: WorldState): Step[] {
+  /** The events that may happen next, in a fixed order; `unbounded`: whatever the budget left
+   *  (a replayed path may have been drawn with a budget of its own). */
+  enabled(state: WorldState, unbounded = false): Step[] {
     const steps: Step[] = [];
     const distinct = state.packets.filter((p, i) => i === 0 || state.packets[i - 1]!.key !== p.key);
     for (const packet of distinct) steps.push({ kind: 'deliver', packet });
-    const { budget } = state;
+    const budget = unbounded ? { drops: 1, duplicates: 1, crashes: 1, timeouts: 1 } : state.budget;
     if (budget.timeouts > 0) {
       state.nodes.forEach((node, i) => {
-        if (node.status === 'up') for (const timer of node.timers) if (this.timerAllowed(i, timer)) steps.push({ kind: 'timer', node: i, timer });
+        if (node.status === 'up') for (const timer of node.timers) if (unbounded || this.timerAllowed(i, timer)) steps.push({ kind: 'timer', node: i, timer });
       });
     }
     if (budget.drops > 0) for (const packet of distinct) steps.push({ kind: 'drop', packet });
     if (budget.duplicates > 0) for (const packet of distinct) steps.push({ kind: 'duplicate', packet });
-    if (budget.crashes > 0) state.nodes.forEach((node, i) => node.status === 'up' && this.mayCrash(state, i) && steps.push({ kind: 'crash', node: i }));
+    if (budget.crashes > 0) state.nodes.forEach((_, i) => this.mayCrash(state, i) && steps.push({ kind: 'crash', node: i }));
     state.nodes.forEach((node, i) => node.status === 'crashed' && steps.push({ kind: 'restart', node: i }));
     return steps;
   }
@@ -168,7 +169,10 @@ export class World {
     return draft.done();
   }
 
-  private mayCrash(state: WorldState, node: number): boolean {
+  /** May node `node` crash now (a crashable role, up, and within [faults] max_crashed and the
+   *  sets of nodes the emulation allows down together)? */
+  mayCrash(state: WorldState, node: number): boolean {
+    if (state.nodes[node]!.status !== 'up') return false;
     if (!this.crashable[node]) return false;
     const down = new Set<NodeId>([this.ids[node]!]);
     state.nodes.forEach((n, i) => n.status === 'crashed' && down.add(this.ids[i]!));
@@ -193,13 +197,13 @@ export class World {
 
   /** The enabled step that `record` describes in `state`, or why there is none. */
   find(state: WorldState, record: StepRecord): Step | string {
-    const enabled = this.enabled(state);
+    const enabled = this.enabled(state, true);
     const match = enabled.find((step) => sameRecord(this.record(step), record));
     if (match) return match;
     return `${describeRecord(record)} is not possible here`;
   }
 
-  /** One line for a step: `deliver leader 1 -> acceptor 2: accept ...`. */
+  /** One line for a step: `deliver client 1 -> server: request ...`. */
   describe(step: Step): string {
     return describeRecord(this.record(step), this.emulation.describeMessage.bind(this.emulation));
   }

@@ -90,6 +90,12 @@ export const maxSync: Emulation<MaxSyncSections, Message, Fact> = {
     /** Servers acknowledge alone, so any of them may be down: what they acknowledged is on disk. */
     mayBeDown: () => true,
   },
+  /** For the model checker: the fixed part of each role's context (nodes are not interchangeable:
+   *  each client writes to its own server). */
+  verify: {
+    setting: { server: ['peers', 'sync_ms', 'rules'], client: ['id', 'server', 'seed', 'messages', 'max_value', 'timeout_ms'] },
+    mutable: { server: [], client: [] },
+  },
   bench: {
     figures: [
       {

@@ -41,6 +41,15 @@ const huntingGrounds: Record<MutantName, string> = {
   'replica-applies-out-of-order': 'configs/default.toml',
   'no-retry-dedup': 'configs/default.toml',
   'leader-reads-locally': 'configs/mutants/stale-reads.toml',
+  'leader-reuses-ballot-after-restart': 'configs/mutants/forgetful-acceptors.toml',
+  'leader-counts-stale-acks': 'configs/mutants/two-leaders.toml',
+  'leader-counts-duplicate-acks': 'configs/mutants/two-leaders.toml',
+  'leader-counts-stale-promises': 'configs/mutants/two-leaders.toml',
+  'acceptor-promises-lower-ballot': 'configs/mutants/two-leaders.toml',
+  'accept-does-not-raise-promise': 'configs/mutants/two-leaders.toml',
+  'acceptor-forgets-promise-on-restart': 'configs/mutants/forgetful-acceptors.toml',
+  'acceptor-forgets-votes-on-restart': 'configs/mutants/forgetful-acceptors.toml',
+  'promise-omits-from-slot': 'configs/mutants/two-leaders.toml',
 };
 
 export const bench: BenchSpec = {
