@@ -12,7 +12,7 @@ import type { FactBase, TraceEvent } from '../../sim/trace.js';
 import { deepClone } from '../../util/clone.js';
 import { formatMpkvHistory, invokeEvent, okEvent, type MpkvHistoryEvent } from '../../../specs/formats/mpkv.js';
 import { liveness, type ClientEnd } from '../../../specs/liveness.js';
-import { guarded, unknown, type Verdict } from '../../../specs/verdict.js';
+import { guarded, unknown, type Verdict, type VerdictAt } from '../../../specs/verdict.js';
 import type { ClientHistory, JudgeOptions, RunEnd, RunJudge } from '../api/emulation.js';
 import { linearizabilityJudgeWith } from './linearizability.js';
 import { Agreement, convergence, FactReader, Integrity, Order, Validity, type FactCheck, type LearnerEnd } from './log-checks.js';
@@ -66,6 +66,9 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
   private linearizable: Verdict | undefined;
   private checkedCompletions = 0;
   private completions = 0;
+  private lastCompletion: VerdictAt | undefined;
+  /** Where each completion was noted, and how long the history was with it (copied with it). */
+  private completionsAt: { readonly at: VerdictAt; readonly length: number }[] = [];
   /** The history as `memory` gives it (frozen, until the history grows). */
   private untimed: unknown;
 
@@ -95,6 +98,8 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
       this.historyEvents.push(Object.freeze(okEvent(fact.client, fact.command, fact.result, noted.t)));
       this.untimed = undefined;
       this.completions++;
+      this.lastCompletion = { t: noted.t, event: noted.event };
+      this.completionsAt.push({ at: this.lastCompletion, length: this.historyEvents.length });
       let seen = this.completed.get(noted.node);
       if (!seen) this.completed.set(noted.node, (seen = new Set()));
       seen.add(fact.request_id);
@@ -110,7 +115,7 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
     const ended = (name: string, check: () => Verdict): Verdict =>
       end.cut ? unknown(name, `not judged: ${end.cut}`) : guarded(name, check);
     const verdicts: Verdict[] = [
-      guarded('linearizability', () => this.linearizability()),
+      guarded('linearizability', () => this.firstBadStep(this.linearizability())),
       ...this.checks.flatMap((check) => guardedAll(check)),
       ended('convergence', () => convergence(learnerEnds(end.views, spec))),
       ended('liveness', () => liveness(clients, `${end.summary.reason} at t=${end.summary.time_ms}`, stalled ? why() : [])),
@@ -146,7 +151,9 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
     const failed = this.checks.flatMap((check) => check.failures());
     if (this.completions > this.checkedCompletions) {
       this.checkedCompletions = this.completions;
-      this.linearizable = guarded('linearizability', () => this.linearizability());
+      const verdict = guarded('linearizability', () => this.linearizability());
+      // Judged after every completion: the one that broke it is the first bad step.
+      this.linearizable = verdict.status === 'fail' && this.lastCompletion ? { ...verdict, at: this.lastCompletion } : verdict;
     }
     return this.linearizable?.status === 'fail' ? [this.linearizable, ...failed] : failed;
   }
@@ -169,12 +176,31 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
   private ownHistory(): void {
     if (this.ownsHistory) return;
     this.historyEvents = [...this.historyEvents];
+    this.completionsAt = [...this.completionsAt];
     this.completed = deepClone(this.completed);
     this.ownsHistory = true;
   }
 
-  private linearizability(): Verdict {
-    return linearizabilityJudgeWith(this.options.check ?? {})(this.historyEvents);
+  private linearizability(events: readonly MpkvHistoryEvent[] = this.historyEvents): Verdict {
+    return linearizabilityJudgeWith(this.options.check ?? {})(events);
+  }
+
+  /**
+   * A failed linearizability verdict, with the completion that broke it: a prefix of a
+   * linearizable history is linearizable, so the first failing prefix ending at a completion
+   * is found by halving (a few more searches; skipped for long histories).
+   */
+  private firstBadStep(verdict: Verdict): Verdict {
+    const done = this.completionsAt;
+    if (verdict.status !== 'fail' || done.length === 0 || done.length > 512) return verdict;
+    let lo = 0;
+    let hi = done.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.linearizability(this.historyEvents.slice(0, done[mid]!.length)).status === 'fail') hi = mid;
+      else lo = mid + 1;
+    }
+    return { ...verdict, at: done[lo]!.at };
   }
 }
 
