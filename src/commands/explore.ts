@@ -13,7 +13,7 @@ import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../emulations/api/emulation.js';
 import { failureReport, runSchedule, STRATEGIES, type ExploreOutcome, type Failure, type PctFailure, type Progress, type Strategy } from '../explore/explore.js';
-import { DEFAULT_PCT, MAX_STEPS, type PctOptions } from '../explore/pct.js';
+import { calibratedSteps, DEFAULT_PCT, MAX_STEPS, type PctOptions } from '../explore/pct.js';
 import { exploreWithWorkers } from '../explore/pool.js';
 import { replayFileFor, writeReplayFile } from '../explore/replay.js';
 import { topologyVariants, type Target } from '../explore/topologies.js';
@@ -42,7 +42,8 @@ Options:
   --runs N          schedules to try (default 100)
   --strategy S      random (default), swarm or pct
   --pct-depth D     pct: the depth of bug aimed at (default ${DEFAULT_PCT.depth}: D-1 priority changes)
-  --pct-steps K     pct: priority changes land in the first K steps (default ${DEFAULT_PCT.steps})
+  --pct-steps K     pct: priority changes land in the first K steps (default: the length
+                    of a run with no change and no fault)
   --topologies T    also explore these variations of [topology]: "acceptors=3,5 leaders=1,2"
                     (every combination; a violation's config is written beside its replay)
   --seed S          the search's seed (default: random, printed); same seed, same schedules
@@ -93,9 +94,10 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
   if (positionals.length === 0) throw new UsageError('explore: expected a config file, e.g. mpkv explore configs/default.toml');
   const strategy = (values.strategy ?? 'random') as Strategy;
   if (!STRATEGIES.includes(strategy)) throw new UsageError(`--strategy: expected one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(values.strategy)}`);
+  const pctSteps = intFlag('pct-steps', values['pct-steps'], 1, MAX_STEPS);
   const pct: PctOptions = {
     depth: intFlag('pct-depth', values['pct-depth'], 1, 10) ?? DEFAULT_PCT.depth,
-    steps: intFlag('pct-steps', values['pct-steps'], 1, MAX_STEPS) ?? DEFAULT_PCT.steps,
+    ...(pctSteps === undefined ? {} : { steps: pctSteps }),
   };
   const runs = intFlag('runs', values.runs, 1) ?? 100;
   const seed = intFlag('seed', values.seed) ?? randomSeed();
@@ -150,7 +152,10 @@ async function exploreTarget(io: Io, target: Target, options: TargetOptions): Pr
       (config.mutants.enable.length ? `, mutants: ${config.mutants.enable.join(', ')}` : ''),
   );
   io.stdout(`budget: ${budgetText(config)}`);
-  if (strategy === 'pct') io.stdout(`pct: depth d = ${pct.depth} (${pct.depth - 1} priority change(s) in the first ${pct.steps} steps); timers fire when no message is in flight; safety checks only`);
+  if (strategy === 'pct') {
+    const k = pct.steps ?? calibratedSteps(config, pct.depth);
+    io.stdout(`pct: depth d = ${pct.depth} (${pct.depth - 1} priority change(s) in the first ${k} steps); timers fire when no message is in flight; safety checks only`);
+  }
   const started = performance.now();
   const progress = progressPrinter(io, runs, started);
   const outcome = await exploreWithWorkers(config, {

@@ -13,7 +13,8 @@
  *     are slower than messages, as in the configs (retry_ms 50, delays of a few ms): without
  *     that, nodes that re-arm their timers forever would keep the others from ever running;
  *   - at d - 1 steps chosen at random in [0, k), the node that just ran drops to a priority
- *     below every initial one (the i-th change point to priority d - i).
+ *     below every initial one (the i-th change point to priority d - i). k is the length of a
+ *     run of the config with no change and no fault, unless given.
  *
  * A bug that needs d ordering constraints between n nodes, within k steps, is then found with
  * probability at least 1 / (n k^(d-1)) per run, however unlikely the order is under random
@@ -59,20 +60,27 @@ export interface PctSchedule {
 
 export interface PctOptions {
   readonly depth: number;
-  readonly steps: number;
+  /** k; undefined: the length of a run of the config with no change point and no fault. */
+  readonly steps?: number;
 }
 
-export const DEFAULT_PCT: PctOptions = { depth: 3, steps: 400 };
+export const DEFAULT_PCT: PctOptions = { depth: 3 };
+
+/** k for a config: how many steps a run takes when nothing is changed or injected. */
+export function calibratedSteps(config: Config, depth: number): number {
+  return Math.max(10, runPct(config, { seed: 0, depth, steps: MAX_STEPS, changes: [], faults: [] }).path.length);
+}
 
 /** The fast-check arbitrary of PCT schedules for `config`. */
 export function pctArbitrary(config: Config, options: PctOptions = DEFAULT_PCT): fc.Arbitrary<PctSchedule> {
   const f = config.faults;
+  const steps = options.steps ?? calibratedSteps(config, options.depth);
   const kinds: PctFault['kind'][] = [
     ...(f.drop_rate > 0 ? (['drop'] as const) : []),
     ...(f.duplicate_rate > 0 ? (['duplicate'] as const) : []),
     ...(f.crashes > 0 && f.max_crashed > 0 && f.crash_roles.length > 0 ? (['crash'] as const) : []),
   ];
-  const step = fc.noBias(fc.integer({ min: 0, max: options.steps - 1 }));
+  const step = fc.noBias(fc.integer({ min: 0, max: steps - 1 }));
   const fault =
     kinds.length === 0
       ? fc.constant([] as PctFault[])
@@ -83,7 +91,7 @@ export function pctArbitrary(config: Config, options: PctOptions = DEFAULT_PCT):
   return fc.record({
     seed: fc.noBias(fc.nat({ max: 2 ** 32 - 1 })),
     depth: fc.constant(options.depth),
-    steps: fc.constant(options.steps),
+    steps: fc.constant(steps),
     changes: fc.array(step, { maxLength: options.depth - 1 }),
     faults: fault,
   });

@@ -163,6 +163,8 @@ export interface BenchSpec {
   readonly load?: { readonly name: string; readonly config: string };
   /** For each mutant, the config file (from the repository root) exploration hunts it on. */
   readonly huntingGrounds?: Readonly<Record<string, string>>;
+  /** For each mutant, the config file `mpkv verify` catches it on, within that config's bound. */
+  readonly verifyGrounds?: Readonly<Record<string, string>>;
 }
 
 export interface Emulation<S = any, M extends Envelope = any, F extends FactBase = any> {

@@ -52,8 +52,28 @@ const huntingGrounds: Record<MutantName, string> = {
   'promise-omits-from-slot': 'configs/mutants/two-leaders.toml',
 };
 
+const verifyGrounds: Record<MutantName, string> = {
+  'acceptor-accepts-lower-ballot': 'configs/verify/two-leaders.toml',
+  'acceptor-forgets-on-restart': 'configs/verify/acceptor-restart.toml',
+  'leader-skips-value-adoption': 'configs/verify/two-leaders.toml',
+  'quorum-too-small': 'configs/verify/two-leaders.toml',
+  'replica-applies-out-of-order': 'configs/verify/leader-restart.toml',
+  'no-retry-dedup': 'configs/verify/duplicates.toml',
+  'leader-reads-locally': 'configs/verify/stale-read.toml',
+  'leader-reuses-ballot-after-restart': 'configs/verify/leader-restart.toml',
+  'leader-counts-stale-acks': 'configs/verify/leader-restart-one-client.toml',
+  'leader-counts-duplicate-acks': 'configs/verify/duplicates.toml',
+  'leader-counts-stale-promises': 'configs/verify/leader-restart.toml',
+  'acceptor-promises-lower-ballot': 'configs/verify/two-leaders.toml',
+  'accept-does-not-raise-promise': 'configs/verify/two-leaders.toml',
+  'acceptor-forgets-promise-on-restart': 'configs/verify/acceptor-restart.toml',
+  'acceptor-forgets-votes-on-restart': 'configs/verify/acceptor-restart.toml',
+  'promise-omits-from-slot': 'configs/verify/two-leaders.toml',
+};
+
 export const bench: BenchSpec = {
   figures: [messagesPerCommand(3, 2), messagesPerCommand(5, 3)],
   load: { name: '100 clients x 100 requests', config: topology(3, 2, 100, 100) },
   huntingGrounds,
+  verifyGrounds,
 };
