@@ -31,7 +31,7 @@ interface Hunt {
 }
 
 /** The outcome checks, and the protocol invariants that catch a broken acceptor or leader first. */
-const SAFETY = ['agreement', 'linearizability', 'one-value-per-ballot', 'quorum-backed', 'votes-safe', 'promises-kept'];
+const SAFETY = ['agreement', 'linearizability', 'one-value', 'quorum-backed', 'votes-safe', 'promises-kept'];
 
 const hunts: Record<MutantName, Hunt> = {
   'acceptor-accepts-lower-ballot': { config: 'configs/mutants/two-leaders.toml', strategy: 'random', seed: 1, within: 50, caughtBy: SAFETY },

@@ -56,12 +56,12 @@ const correct: Event[] = [
 
 test('invariants: a correct history of two ballots keeps all four', (t) => {
   t.deepEqual(failed(correct), []);
-  t.regex(judge(correct)['votes-safe']!.detail, /2 \(ballot, slot\) choice/);
+  t.regex(judge(correct)['votes-safe']!.detail, /2 choice\(s\), no later vote departs/);
 });
 
-test('one-value-per-ballot: two commands accepted under one ballot in one slot fail, naming both acceptors', (t) => {
+test('one-value: two commands accepted under one ballot in one slot fail, naming both acceptors', (t) => {
   const trace = [vote(4, 1, b(1, 1), 0, c1), vote(9, 2, b(1, 1), 0, c2)];
-  const v = judge(trace)['one-value-per-ballot']!;
+  const v = judge(trace)['one-value']!;
   t.is(v.status, 'fail');
   t.regex(v.detail, /slot 0 ballot 1\.1: acceptor 1 accepted PUT "a" = "val_1" .* at t=4, but acceptor 2 accepted PUT "a" = "val_2" .* at t=9/);
   t.deepEqual(v.at, { t: 9, event: 1 }, 'the first bad step: the second vote');

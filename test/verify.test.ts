@@ -40,7 +40,7 @@ const catches: Record<MutantName, { config: string; depth: number; caughtBy: str
   'replica-applies-out-of-order': { config: 'configs/verify/leader-restart.toml', depth: 10, caughtBy: 'order' },
   'no-retry-dedup': { config: 'configs/verify/duplicates.toml', depth: 15, caughtBy: 'integrity' },
   'leader-reads-locally': { config: 'configs/verify/stale-read.toml', depth: 14, caughtBy: 'linearizability' },
-  'leader-reuses-ballot-after-restart': { config: 'configs/verify/leader-restart.toml', depth: 14, caughtBy: 'one-value-per-ballot' },
+  'leader-reuses-ballot-after-restart': { config: 'configs/verify/leader-restart.toml', depth: 14, caughtBy: 'one-value' },
   'leader-counts-stale-acks': { config: 'configs/verify/leader-restart-one-client.toml', depth: 15, caughtBy: 'quorum-backed' },
   'leader-counts-duplicate-acks': { config: 'configs/verify/duplicates.toml', depth: 9, caughtBy: 'quorum-backed' },
   'leader-counts-stale-promises': { config: 'configs/verify/leader-restart.toml', depth: 6, caughtBy: 'quorum-backed' },

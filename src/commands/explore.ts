@@ -44,7 +44,7 @@ Options:
   --pct-depth D     pct: the depth of bug aimed at (default ${DEFAULT_PCT.depth}: D-1 priority changes)
   --pct-steps K     pct: priority changes land in the first K steps (default: the length
                     of a run with no change and no fault)
-  --topologies T    also explore these variations of [topology]: "acceptors=3,5 leaders=1,2"
+  --topologies T    also explore these variations of [topology]: "clients=2,4"
                     (every combination; a violation's config is written beside its replay)
   --seed S          the search's seed (default: random, printed); same seed, same schedules
   --workers K       worker threads (default 1)
@@ -148,7 +148,7 @@ async function exploreTarget(io: Io, target: Target, options: TargetOptions): Pr
   const out = options.out && !options.several ? options.out : `${stem}.replay.json`;
 
   io.stdout(
-    `mpkv explore ${file}${target.label ? ` (${target.label})` : ''}: ${runs} ${strategy} schedule(s), seed ${seed}, ${workers} worker(s)` +
+    `mpkv explore ${file}${target.label ? ` (${target.label})` : ''}: ${runs} schedule(s)${strategy === 'random' ? '' : ` (${strategy})`}, seed ${seed}, ${workers} worker(s)` +
       (config.mutants.enable.length ? `, mutants: ${config.mutants.enable.join(', ')}` : ''),
   );
   io.stdout(`budget: ${budgetText(config)}`);

@@ -28,8 +28,8 @@ found is a shortest one), within the bound of the config's [verify] table: paths
 max_depth events, and per path at most that many message drops, duplicates, crash-recoveries
 and timer firings. Virtual time is abstract: any armed timer may fire at any step. Equal states
 reached by different paths are explored once; interchangeable nodes are explored once.
-The emulation's safety checks (its judge's: the log checks, protocol invariants and
-linearizability of the kv emulations) are asked after every step.
+The emulation's safety checks (its judge's: its log checks, protocol invariants,
+linearizability) are asked after every step.
 
 Options:
   --max-depth N     the longest path, in events (overrides verify.max_depth)

@@ -11,7 +11,7 @@
  *     (a random window of the safety phase: early, late, narrow or wide), how long they last;
  *   - message faults only on the links of a random set of nodes (the "hot" ones).
  *
- * A feature that masks a bug (every message delayed, so no two leaders ever race; crashes so
+ * A feature that masks a bug (every message delayed, so no two nodes ever race; crashes so
  * frequent that nothing gets decided) is off in half the schedules, and rare combinations (two
  * crashes of one node early on, duplicates on one link only) are common somewhere in the swarm.
  * The schedule it produces is an ordinary schedule (./schedule.ts): it shrinks, is reported and

@@ -14,7 +14,7 @@ export interface Target {
   /** The config file (a variation: the file it varies). */
   readonly file: string;
   readonly config: Config;
-  /** A variation: its name (`acceptors5-leaders2`), its spec, and its TOML text. */
+  /** A variation: its name (`servers5-clients2`), its spec, and its TOML text. */
   readonly label?: string;
   readonly spec?: string;
   readonly source?: string;
@@ -27,7 +27,7 @@ export function topologyVariants(file: string, spec: string): Target[] {
     .split(/\s+/)
     .map((part) => {
       const match = /^([a-z_]+)=(\d+(?:,\d+)*)$/.exec(part);
-      if (!match) throw new UsageError(`--topologies: expected key=v1,v2,... (e.g. "acceptors=3,5 leaders=1,2"), got ${JSON.stringify(part)}`);
+      if (!match) throw new UsageError(`--topologies: expected key=v1,v2,... (e.g. "servers=3,5 clients=1,2"), got ${JSON.stringify(part)}`);
       return { key: match[1]!, values: match[2]!.split(',').map(Number) };
     });
   let combos: Record<string, number>[] = [{}];

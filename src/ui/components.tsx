@@ -103,8 +103,8 @@ export function NetworkBar({ frame }: { readonly frame: Frame }) {
   );
 }
 
-export function VerdictPanel({ verdicts }: { readonly verdicts: readonly Verdict[] }) {
-  const lines = verdictLines(verdicts);
+export function VerdictPanel({ verdicts, compact = false }: { readonly verdicts: readonly Verdict[]; readonly compact?: boolean }) {
+  const lines = verdictLines(verdicts, compact);
   const width = Math.max(...lines.map((v) => v.name.length));
   const status = overallStatus(verdicts);
   const color = STATUS_COLOR[status];
@@ -155,8 +155,11 @@ const LOG_ROWS = 3;
 
 /** The whole screen for one frame. */
 export function Dashboard({ frame, columns, rows }: DashboardProps) {
-  const verdictRows = frame.verdicts ? verdictHeight(frame.verdicts, columns) : 0;
   const partitionRows = frame.network.partitions.length > 0 ? 1 : 0;
+  // On a short terminal the passing verdicts share a line, so the nodes keep theirs.
+  const room = rows - CHROME_ROWS - LOG_ROWS - partitionRows - frame.emulation.roles.length - 2;
+  const compact = frame.verdicts !== undefined && verdictHeight(frame.verdicts, columns) > room;
+  const verdictRows = frame.verdicts ? verdictHeight(frame.verdicts, columns, compact) : 0;
   const budget = Math.max(1, rows - CHROME_ROWS - LOG_ROWS - verdictRows - partitionRows);
   const panelColumns = layoutPanels(frame.emulation, frame.views, budget, columns >= 150 ? 2 : 1);
   return (
@@ -166,7 +169,7 @@ export function Dashboard({ frame, columns, rows }: DashboardProps) {
         <Header frame={frame} />
         <NodePanels columns={panelColumns} />
         <NetworkBar frame={frame} />
-        {frame.verdicts ? <VerdictPanel verdicts={frame.verdicts} /> : null}
+        {frame.verdicts ? <VerdictPanel verdicts={frame.verdicts} compact={compact} /> : null}
         <Controls frame={frame} />
       </Box>
     </>

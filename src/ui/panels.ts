@@ -151,15 +151,21 @@ export interface VerdictLine {
   readonly detail: readonly string[];
 }
 
-export function verdictLines(verdicts: readonly Verdict[]): VerdictLine[] {
-  return verdicts.map((v) => ({ name: v.name, status: v.status, detail: v.detail.split('\n') }));
+/** A line per verdict; `compact` (a short terminal): the passing ones share one line, named. */
+export function verdictLines(verdicts: readonly Verdict[], compact = false): VerdictLine[] {
+  const line = (v: Verdict): VerdictLine => ({ name: v.name, status: v.status, detail: v.detail.split('\n') });
+  if (!compact) return verdicts.map(line);
+  const passed = verdicts.filter((v) => v.status === 'ok');
+  const rest = verdicts.filter((v) => v.status !== 'ok').map(line);
+  return passed.length === 0 ? rest : [...rest, { name: `${passed.length} passed`, status: 'ok', detail: [passed.map((v) => v.name).join(', ')] }];
 }
 
 /** Rows the verdict panel needs at `width` columns (border and summary line included). */
-export function verdictHeight(verdicts: readonly Verdict[], width: number): number {
-  const nameWidth = Math.max(0, ...verdicts.map((v) => v.name.length));
+export function verdictHeight(verdicts: readonly Verdict[], width: number, compact = false): number {
+  const lines = verdictLines(verdicts, compact);
+  const nameWidth = Math.max(0, ...lines.map((v) => v.name.length));
   const inner = Math.max(20, width - 4 - nameWidth - 10);
-  const rows = verdictLines(verdicts).reduce(
+  const rows = lines.reduce(
     (n, v) => n + v.detail.reduce((m, line) => m + Math.max(1, Math.ceil(line.length / inner)), 0),
     0,
   );

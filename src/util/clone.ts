@@ -1,8 +1,8 @@
 /**
  * Copying a value so that a branch of a search may change it without touching the other
  * branches. A model checker runs one node's transition on a state that several successors
- * share; roles may update parts of their state in place (an acceptor's accepted map, a
- * learner's log: copying those on every step made long runs quadratic), so before a transition
+ * share; roles may update parts of their state in place (a log extended rather than copied:
+ * copying it on every step made long runs quadratic), so before a transition
  * the state is copied deeply, and the shared original is never written.
  *
  * Copied: arrays, Maps, Sets, plain objects and class instances (same prototype, own fields

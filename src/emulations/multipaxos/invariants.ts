@@ -5,7 +5,7 @@
  * linearizability) see a broken acceptor only once a long chain of faults has turned it into
  * two different decisions; these fail at the first bad step:
  *
- *   one-value-per-ballot  no two votes in one (ballot, slot) are for different commands
+ *   one-value  no two votes in one (ballot, slot) are for different commands
  *                         (OneValuePerBallot: a ballot is one leader's, and it proposes one
  *                         command per slot);
  *   quorum-backed         a leader starts Phase 2 under ballot b only on the promises of a
@@ -54,7 +54,7 @@ interface MaxBal {
   readonly how: 'promised' | 'accepted';
 }
 
-export const INVARIANTS = Object.freeze(['one-value-per-ballot', 'quorum-backed', 'votes-safe', 'promises-kept'] as const);
+export const INVARIANTS = Object.freeze(['one-value', 'quorum-backed', 'votes-safe', 'promises-kept'] as const);
 type Invariant = (typeof INVARIANTS)[number];
 
 export class VotingInvariants implements FactCheck<Fact> {
@@ -98,7 +98,7 @@ export class VotingInvariants implements FactCheck<Fact> {
     const b = ballotText(ballot);
     const other = inSlot.find((v) => compareBallots(v.ballot, ballot) === 0 && !sameLogCommand(v.command, command));
     if (other) {
-      this.violate('one-value-per-ballot', noted,
+      this.violate('one-value', noted,
         `slot ${slot} ballot ${b}: ${other.acceptor} accepted ${describeLogCommand(other.command)} at t=${other.t}, ` +
           `but ${acceptor} accepted ${describeLogCommand(command)} at t=${noted.t}: two values under one ballot`);
     }
@@ -237,11 +237,12 @@ export class VotingInvariants implements FactCheck<Fact> {
   verdicts(): Verdict[] {
     const { votes, promises, decisions, leads } = this.counted;
     const chosen = [...this.chosen.values()].reduce((n, cs) => n + cs.length, 0);
+    // One short line each when they pass (the dashboard's verdict panel fits 80 columns).
     const fine: Record<Invariant, string> = {
-      'one-value-per-ballot': `${votes} vote(s), one command per (ballot, slot)`,
-      'quorum-backed': `${leads} Phase 2 start(s) and ${decisions} leader decision(s), each on a quorum of distinct acceptors that promised that ballot / voted that command`,
-      'votes-safe': `${chosen} (ballot, slot) choice(s); no vote under a higher ballot nor decision departs from them`,
-      'promises-kept': `${promises} promise(s) and ${votes} vote(s), none below an acceptor's earlier promise, no vote forgotten`,
+      'one-value': `${votes} vote(s), one command per (ballot, slot)`,
+      'quorum-backed': `${leads} lead(s), ${decisions} decision(s), on real quorums`,
+      'votes-safe': `${chosen} choice(s), no later vote departs`,
+      'promises-kept': `${promises} promise(s), ${votes} vote(s), none backwards`,
     };
     return INVARIANTS.map((name) => {
       const v = this.violations.get(name);
