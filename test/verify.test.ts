@@ -19,6 +19,7 @@ import { searchWithWorkers } from '../src/verify/parallel.js';
 import { loadStepsReplay, StepRouter, stepsReplayDivergence, stepsReplayFile, writeStepsReplayFile } from '../src/verify/replay.js';
 import { search } from '../src/verify/search.js';
 import { World, type Step } from '../src/verify/world.js';
+import { SimDriver } from '../src/ui/driver.js';
 import { repoRoot, testDir } from './harness.js';
 
 const verifyConfigs = readdirSync(join(repoRoot, 'configs/verify'))
@@ -201,6 +202,28 @@ test('mpkv verify: cut short by max states exits 3 and says so; bad input exits 
   t.true(lines.some((l) => /--mutant: multipaxos has no mutant "nope"/.test(l)));
   t.is(await main(['verify', 'configs/verify/two-leaders.toml', '--max-depth', '0'], io), 2);
   t.is(await main(['verify'], io), 2);
+});
+
+test('replay: the dashboard plays a counterexample paused, one event at a time, and shows its verdicts at the end', (t) => {
+  const base = loadConfig('configs/verify/acceptor-restart.toml');
+  const config = { ...base, mutants: { enable: ['acceptor-forgets-promise-on-restart'] } };
+  const violation = search(config).violation!;
+  const driver = new SimDriver(startRun(config, { router: new StepRouter(config, violation.steps) }), { paused: true });
+  t.true(driver.paused);
+  driver.advance(10_000);
+  t.is(driver.snapshot().steps, 0, 'paused: nothing moves');
+  const logged: number[] = [];
+  for (let n = 0; n < 20 && !driver.done; n++) {
+    driver.stepOne();
+    logged.push(driver.snapshot().log.length);
+  }
+  t.true(driver.done);
+  t.true(logged.every((length, i) => i === 0 || length > logged[i - 1]!), 'each step shows something new');
+  const frame = driver.snapshot();
+  t.is(frame.ended, 'path-end');
+  t.is(frame.time, violation.depth, 'time is the step number');
+  t.true(frame.log.some((l) => /CRASH/.test(l.text)) && frame.log.some((l) => /RESTART/.test(l.text)));
+  t.is(frame.verdicts?.find((v) => v.name === 'promises-kept')?.status, 'fail');
 });
 
 test('replay: a steps replay whose event cannot happen is reported as diverged, not trusted', async (t) => {
