@@ -22,6 +22,8 @@ import type { NodeState, Packet, World, WorldState } from './world.js';
 /** Node index -> its index after renaming. */
 type Perm = readonly number[];
 
+const TWO32 = 4_294_967_296;
+
 interface NodeEntry {
   /** Fingerprint without renaming. */
   readonly plain: number;
@@ -69,7 +71,7 @@ export class Fingerprinter {
 
   /** The renamings that sort each group's nodes by their state (ties in every order). */
   renamings(state: WorldState): Perm[] {
-    let perms: number[][] = [[...this.identity]];
+    let perms: number[][] = [this.identity as number[]];
     for (const group of this.groups) {
       const keyed = group.map((i) => ({ i, key: this.entry(state.nodes[i]!, i).key! })).sort((a, b) => a.key - b.key);
       // Runs of equal keys: their members may take the run's places in any order.
@@ -96,15 +98,25 @@ export class Fingerprinter {
     const plain = perm === this.identity || perm.every((to, from) => to === from);
     const key = plain ? '' : perm.join(',');
     const rename = plain ? undefined : this.renameBy(perm, key);
-    const nodes = new Array<number>(state.nodes.length);
-    state.nodes.forEach((node, i) => (nodes[perm[i]!] = this.nodePrint(node, i, key, rename)));
-    const packets = state.packets.map((p) => mix(mix(perm[p.from]!, perm[p.to]!), this.packetPrint(p, key, rename)));
-    packets.sort((a, b) => a - b);
-    let h = nodes.length;
-    for (const n of nodes) h = mix(h, n);
-    h = mix(h, packets.length);
-    for (const p of packets) h = mix(h, p);
+    let nodes: number;
+    if (plain) {
+      nodes = state.nodes.length;
+      for (let i = 0; i < state.nodes.length; i++) nodes = mix(nodes, this.nodePrint(state.nodes[i]!, i, key, rename));
+    } else {
+      const placed = new Array<number>(state.nodes.length);
+      state.nodes.forEach((node, i) => (placed[perm[i]!] = this.nodePrint(node, i, key, rename)));
+      nodes = placed.reduce(mix, state.nodes.length);
+    }
+    // The messages in flight are a multiset: their fingerprints are added up, in any order.
+    let lo = 0;
+    let hi = 0;
+    for (const p of state.packets) {
+      const x = mix(mix(perm[p.from]!, perm[p.to]!), this.packetPrint(p, key, rename));
+      lo = (lo + (x % TWO32)) % TWO32;
+      hi = (hi + Math.floor(x / TWO32)) & 0x1fffff;
+    }
     const { drops, duplicates, crashes, timeouts } = state.budget;
+    let h = mix(mix(nodes, state.packets.length), hi * TWO32 + lo);
     h = mix(mix(mix(mix(h, drops), duplicates), crashes), timeouts);
     return mix(h, hashOf(state.judge.memory!(), rename)) || 1;
   }
