@@ -45,16 +45,18 @@ test('swarm: schedules draw different mixes: some without any message fault, som
 
 test('pct: a run is a function of its schedule; the priorities decide the order; a change point changes it', (t) => {
   const config = loadConfig('configs/two-leaders.toml');
-  const schedule: PctSchedule = { seed: 11, depth: 3, steps: calibratedSteps(config, 3), changes: [], faults: [] };
+  const schedule: PctSchedule = { seed: 11, depth: 3, steps: calibratedSteps(config, 3), changes: [], messages: [], crashes: [] };
   const once = runPct(config, schedule);
   t.deepEqual(runPct(config, schedule).path, once.path, 'the same schedule, the same path');
   t.notDeepEqual(runPct(config, { ...schedule, seed: 12 }).path, once.path, 'other priorities, another order');
   t.notDeepEqual(runPct(config, { ...schedule, changes: [3] }).path, once.path, 'a change point demotes the node that ran');
   t.deepEqual(once.failed, []);
   t.true(once.path.length > 20 && once.path.length < 2000, `${once.path.length} steps`);
-  const crashed = runPct(config, { ...schedule, faults: [{ at: 10, kind: 'crash', pick: 0, down: 5 }] });
+  const crashed = runPct(config, { ...schedule, crashes: [{ at: 10, pick: 0, down: 5 }] });
   t.true(crashed.path.some((s) => s.event === 'crash') && crashed.path.some((s) => s.event === 'restart'), 'a crash fault crashes a node and it comes back');
   t.is(crashed.faults, 1);
+  const dropped = runPct(config, { ...schedule, messages: [{ from: 'client 1', to: 'leader 1', n: 0, choice: -1 }] });
+  t.true(dropped.path.some((s) => s.event === 'drop' && s.from === 'client 1'), 'the first request of client 1 is lost');
 });
 
 test('pct: change points are drawn within the run (k is the length of an unchanged run)', (t) => {

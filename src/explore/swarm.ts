@@ -4,12 +4,13 @@
  * for every schedule — the config's `[faults]` rates, all kinds on at once — each schedule first
  * draws its own mix, then a schedule within it:
  *
- *   - each kind of fault is on or off (a coin each): drops, duplicates, delays, crashes,
- *     partitions; a kind that is on gets its own rate (a tenth of the config's, the config's,
- *     or three times it, at most one half);
- *   - crashes: how many (up to the budget), which of the crashable nodes, and when they land
- *     (a random window of the safety phase: early, late, narrow or wide), how long they last;
- *   - message faults only on the links of a random set of nodes (the "hot" ones).
+ *   - half the schedules take the config's own mix, as random schedules do;
+ *   - the others draw one: each kind of fault on or off (a coin each: drops, duplicates,
+ *     delays, crashes, partitions), a kind that is on at the config's rate, three times it, or
+ *     one half; one or two nodes the faults gather on (they are the ones that crash, and half
+ *     the time the message faults hit only their links); how many crashes (up to the budget),
+ *     when they land (a random window of the safety phase: early, late, narrow or wide) and how
+ *     long they last.
  *
  * A feature that masks a bug (every message delayed, so no two nodes ever race; crashes so
  * frequent that nothing gets decided) is off in half the schedules, and rare combinations (two
@@ -30,29 +31,55 @@ interface Mix {
   readonly window: readonly [number, number];
   readonly downMax: number;
   readonly partitions: number;
-  readonly hot: readonly string[];
+  /** The links message faults go on (undefined: every link). */
+  readonly links: readonly (readonly [string, string])[] | undefined;
 }
 
-/** A rate that is off half the time, else a tenth of, equal to, or three times `rate`. */
+/** A rate that is off half the time, else the config's, three times it, or one half. */
 const rate = (base: number): fc.Arbitrary<number> =>
-  base <= 0 ? fc.constant(0) : fc.oneof(fc.constant(0), fc.constantFrom(base / 10, base, Math.min(0.5, base * 3)));
+  base <= 0 ? fc.constant(0) : fc.oneof(fc.constant(0), fc.constantFrom(base, Math.min(0.5, base * 3), 0.5));
 
+/** Half the time the config's own mix (what random schedules use); else a mix of the swarm's. */
 function mixArbitrary(config: Config): fc.Arbitrary<Mix> {
   const f = config.faults;
   const crashable = crashableNodes(config);
-  const nodes = allNodes(config);
+  const everyLink = links(config);
+  const own: Mix = {
+    drop: f.drop_rate,
+    duplicate: f.duplicate_rate,
+    delay: f.delay_rate,
+    crashes: f.crashes,
+    crashable,
+    window: [0, f.safety_ms],
+    downMax: f.down_max_ms,
+    partitions: f.partitions,
+    links: undefined,
+  };
   const point = fc.integer({ min: 0, max: f.safety_ms - 1 });
-  return fc.record({
-    drop: rate(f.drop_rate),
-    duplicate: rate(f.duplicate_rate),
-    delay: rate(f.delay_rate),
-    crashes: crashable.length === 0 || f.crashes === 0 ? fc.constant(0) : fc.oneof(fc.constant(0), fc.integer({ min: 1, max: f.crashes })),
-    crashable: crashable.length === 0 ? fc.constant([]) : fc.subarray(crashable, { minLength: 1 }),
-    window: fc.tuple(point, point).map(([a, b]): readonly [number, number] => (a <= b ? [a, b + 1] : [b, a + 1])),
-    downMax: fc.constantFrom(Math.max(1, Math.round(f.down_max_ms / 5)), f.down_max_ms),
-    partitions: f.partitions === 0 ? fc.constant(0) : fc.constantFrom(0, f.partitions),
-    hot: fc.subarray(nodes, { minLength: 1 }),
-  });
+  const drawn = fc
+    .record({
+      drop: rate(f.drop_rate),
+      duplicate: rate(f.duplicate_rate),
+      delay: rate(f.delay_rate),
+      crashes: crashable.length === 0 || f.crashes === 0 ? fc.constant(0) : fc.oneof(fc.constant(0), fc.integer({ min: 1, max: f.crashes })),
+      focus: fc.subarray(allNodes(config), { minLength: 1, maxLength: 2 }),
+      focusLinks: fc.boolean(),
+      victim: crashable.length === 0 ? fc.constant(undefined) : fc.constantFrom(...crashable),
+      window: fc.tuple(point, point).map(([a, b]): readonly [number, number] => (a <= b ? [a, b + 1] : [b, a + 1])),
+      downMax: fc.constantFrom(Math.max(1, Math.round(f.down_max_ms / 5)), f.down_max_ms),
+      partitions: f.partitions === 0 ? fc.constant(0) : fc.constantFrom(0, f.partitions),
+    })
+    .map(({ focus, focusLinks, victim, ...mix }): Mix => {
+      // Faults gather on a node or two: their links, and they are the ones that crash.
+      const focused = crashable.filter((n) => focus.includes(n));
+      const hot = new Set(focus);
+      return {
+        ...mix,
+        crashable: focused.length > 0 ? focused : victim ? [victim] : [],
+        links: focusLinks ? everyLink.filter(([from, to]) => hot.has(from) || hot.has(to)) : undefined,
+      };
+    });
+  return fc.oneof(fc.constant(own), drawn);
 }
 
 /** The fast-check arbitrary of swarm schedules: a mix, then a schedule within it. */
@@ -67,8 +94,6 @@ export function swarmArbitrary(config: Config): fc.Arbitrary<Schedule> {
       down_max_ms: mix.downMax,
       partitions: mix.partitions,
     };
-    const hot = new Set(mix.hot);
-    const hotLinks = links(config).filter(([from, to]) => hot.has(from) || hot.has(to));
-    return scheduleArbitrary({ ...config, faults }, { crashWindow: mix.window, crashable: mix.crashable, links: hotLinks });
+    return scheduleArbitrary({ ...config, faults }, { crashWindow: mix.window, crashable: mix.crashable, ...(mix.links ? { links: mix.links } : {}) });
   });
 }
