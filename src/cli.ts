@@ -1,6 +1,6 @@
 #!/usr/bin/env -S node --max-semi-space-size=64
 /**
- * mpkv's command line: `mpkv run | check | explore | view`. Every user error (bad flags, a broken
+ * mpkv's command line: `mpkv run | check | explore | verify | view`. Every user error (bad flags, a broken
  * config, a corrupt history) is one line on stderr and exit status 2 — never a stack trace.
  *
  * Node runs it with a larger young generation (`--max-semi-space-size=64`, in MB): XState
@@ -16,6 +16,7 @@ Usage:
   mpkv run <config.toml> [options]        run an emulation, show the trace, print verdicts
   mpkv check <history> --model M [opts]   check a recorded history for linearizability
   mpkv explore <config.toml> [options]    hunt for schedules that break the protocol
+  mpkv verify <config.toml> [options]     explore every order of events of a small config
   mpkv view <trace.jsonl> [-o OUT.html]   draw a run as a message-sequence diagram
 
 Run \`mpkv <command> --help\` for a command's options.
@@ -28,6 +29,7 @@ const commands: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./commands/run.js')).runCommand,
   check: async () => (await import('./commands/check.js')).checkCommand,
   explore: async () => (await import('./commands/explore.js')).exploreCommand,
+  verify: async () => (await import('./commands/verify.js')).verifyCommand,
   view: async () => (await import('./commands/view.js')).viewCommand,
 };
 
@@ -39,7 +41,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
   const load = commands[name];
   if (!load) {
-    io.stderr(`mpkv: unknown command ${JSON.stringify(name)} (expected run, check, explore or view; see mpkv --help)`);
+    io.stderr(`mpkv: unknown command ${JSON.stringify(name)} (expected run, check, explore, verify or view; see mpkv --help)`);
     return 2;
   }
   // The dashboard's UI library takes longest to load: start on it while the command loads.

@@ -351,16 +351,17 @@ test.serial('dashboard: a replay reaches its violation in one key press, marked 
   await act(() => ui.stdin.write('v'));
   const frame = stripAnsi(ui.lastFrame()!);
   const violation = driver.snapshot().violation!;
-  t.like(violation, { check: 'agreement', reached: true });
+  // The first bad step: the protocol invariant catches the leader that led on too few promises.
+  t.like(violation, { check: 'quorum-backed', reached: true });
   t.regex(frame, new RegExp(`t=${violation.t} ms .*❚❚ paused`), 'stopped at the violation');
-  // The conflicting decision is the last protocol line, marked; then the VIOLATION line.
+  // The leader's LEADING line is the last protocol line, marked; then the VIOLATION line.
   const log = driver.snapshot().log;
   const marked = log.filter((l) => l.tone === 'violation');
   t.is(marked.length, 2);
-  t.regex(marked[0]!.text, /^\[t=\d+ leader \d\] slot \d+ DECIDED .* \(ballot [\d.]+, quorum acceptor \d\)$/);
-  t.regex(marked[1]!.text, /^\[t=\d+ check\] ▶ VIOLATION: agreement first failed here: slot \d+: /);
-  t.regex(frame, /▶ VIOLATION: agreement first failed here/);
-  t.regex(frame, /^VIOLATION agreement at t=\d+: slot \d+: leader \d decided/m);
+  t.regex(marked[0]!.text, /^\[t=\d+ leader \d\] LEADING with ballot [\d.]+: /);
+  t.regex(marked[1]!.text, /^\[t=\d+ check\] ▶ VIOLATION: quorum-backed first failed here: leader \d started Phase 2 under ballot [\d.]+ at t=\d+ on 1 promise/);
+  t.regex(frame, /▶ VIOLATION: quorum-backed first failed here/);
+  t.regex(frame, /^VIOLATION quorum-backed at t=\d+: leader \d started Phase 2/m);
   fits(t, frame, 80);
 
   // Going back is impossible: v again says so, and the run is where it was.
@@ -423,18 +424,18 @@ test('driver: without a rehearsal the violation is known at the end, and v says 
   t.regex(driver.snapshot().notice!, /cannot tell where the violation is/);
   driver.togglePause();
   while (!driver.done) driver.advance(10_000);
-  t.like(driver.snapshot().violation, { check: 'agreement', reached: true });
+  t.like(driver.snapshot().violation, { check: 'quorum-backed', reached: true });
 });
 
 test('driver: with a replay the rehearsal runs in the background, and play stops at the violation', (t) => {
   const driver = replayDriver({ paused: false, rehearseEarly: true });
   driver.idle(() => false);
-  t.like(driver.snapshot().violation, { check: 'agreement', reached: false });
+  t.like(driver.snapshot().violation, { check: 'quorum-backed', reached: false });
   for (let i = 0; i < 10_000 && !driver.paused; i++) driver.advance(100);
   const frame = driver.snapshot();
   t.true(frame.paused);
   t.is(frame.time, frame.violation!.t);
-  t.deepEqual(frame.log.filter((l) => l.tone === 'violation').length, 2, 'the violating decision and the VIOLATION line');
+  t.deepEqual(frame.log.filter((l) => l.tone === 'violation').length, 2, 'the violating step and the VIOLATION line');
 });
 
 test('driver: quiet catch-up polls are folded into one line', (t) => {

@@ -169,7 +169,7 @@ test('replay: a file recorded with another config, or not a replay file, is bad 
   const dir = testDir(t, 'mpkv-replay-');
   const file = join(dir, 'r.json');
   const schedule: Schedule = { seed: 1, messages: [], crashes: [], partitions: [] };
-  const failure = { schedule, verdicts: [], injected: [], steps: 0, time_ms: 0, seed: 1, runsToFind: 1, shrinks: 0, path: '0' };
+  const failure = { strategy: 'random' as const, schedule, verdicts: [], injected: [], steps: 0, time_ms: 0, seed: 1, runsToFind: 1, shrinks: 0, path: '0' };
   writeReplayFile(file, replayFileFor('configs/mutants/two-leaders.toml', twoLeaders, failure));
   const other = collector();
   t.is(await main(['run', 'configs/default.toml', '--replay', file, '--plain'], other.io), 2);

@@ -12,6 +12,7 @@ import { loadConfig } from '../src/emulations/index.js';
 import { explore } from '../src/explore/explore.js';
 import { exploreWithWorkers } from '../src/explore/pool.js';
 import type { Schedule } from '../src/explore/schedule.js';
+import type { PctSchedule } from '../src/explore/pct.js';
 import { CHUNK_RUNS, chunkSeed, parseShard, runsIn, searchChunks } from '../src/explore/search.js';
 import { testDir } from './harness.js';
 
@@ -26,7 +27,7 @@ function explored(shard?: { index: number; count: number }): Map<number, string>
     runs: RUNS,
     seed: SEED,
     ...(shard ? { shard } : {}),
-    onRun: (index: number, schedule: Schedule) => {
+    onRun: (index: number, schedule: Schedule | PctSchedule) => {
       if (seen.has(index)) throw new Error(`run ${index} explored twice`);
       seen.set(index, JSON.stringify(schedule));
     },

@@ -1,7 +1,7 @@
 /**
- * `mpkv explore <config> [--runs N] [--seed S] [--workers K] [--shard I/N] [--mutant NAME]
- *  [--out FILE] [--result FILE] [--list-mutants]`, and `mpkv explore --merge FILE...`: random
- * schedule exploration (src/explore/). Checks the property — every run linearizable, agreement,
+ * `mpkv explore <config>... [--runs N] [--seed S] [--workers K] [--strategy random|swarm|pct]
+ *  [--topologies T] [--shard I/N] [--mutant NAME] [--out FILE] [--result FILE] [--list-mutants]`,
+ * and `mpkv explore --merge FILE...`: schedule exploration (src/explore/). Checks the property — every run linearizable, agreement,
  * validity, integrity, order, convergence, liveness after healing — for N generated schedules;
  * on a violation prints the shrunk schedule, the violation explained, the seed, and writes a
  * replay file for `mpkv run --replay`. With `--shard I/N` it explores one of N disjoint shares
@@ -15,26 +15,43 @@ import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../emulations/api/emulation.js';
-import { analyseFaults, failureReport, runSchedule, scheduleSize, type ExploreOutcome, type Progress } from '../explore/explore.js';
-import type { RunResult } from '../emulations/run.js';
+import { analyseFaults, failureReport, runSchedule, scheduleSize, STRATEGIES, type ExploreOutcome, type Failure, type PctFailure, type Progress, type Strategy } from '../explore/explore.js';
+import { finishRun, startRun, type RunResult } from '../emulations/run.js';
+import { calibratedSteps, DEFAULT_PCT, MAX_STEPS, type PctOptions } from '../explore/pct.js';
 import { exploreWithWorkers } from '../explore/pool.js';
 import { configDigest, replayFileFor, writeReplayFile } from '../explore/replay.js';
 import { parseShard, runsIn, searchChunks, WHOLE, type Shard } from '../explore/search.js';
 import { mergeShardResults, readShardResult, RESULT_VERSION, type ShardResult } from '../explore/shards.js';
+import { topologyVariants, type Target } from '../explore/topologies.js';
+import { describeSteps, StepRouter, stepsReplayFile, writeStepsReplayFile } from '../verify/replay.js';
 import { writeFileAtomic } from '../util/files.js';
 import { EMULATIONS, emulationOf, loadConfig } from '../emulations/index.js';
 import { flushStdout, intFlag, UsageError, type Io } from './io.js';
 import type { JudgeOptions } from '../emulations/api/emulation.js';
 
-export const EXPLORE_HELP = `Usage: mpkv explore <config.toml> [options]
+export const EXPLORE_HELP = `Usage: mpkv explore <config.toml>... [options]
 
 Generates random schedules within the config's [faults] budget (message drops, duplicates,
 delays; crash-recover; partitions) for a safety phase, then heals everything, and checks each
-run: linearizability, agreement, validity, integrity, order, convergence, liveness.
-On a violation the schedule is shrunk to a minimal one and written to a replay file.
+run: linearizability, agreement, validity, integrity, order, convergence, liveness, and the
+protocol's own invariants. On a violation the schedule is shrunk to a minimal one and
+written to a replay file.
+
+Several config files, or --topologies, explore several topologies in one command (the
+runs each). Strategies: random (the config's fault mix for every schedule), swarm (each
+schedule draws its own mix: which faults are on, their rates, which nodes crash and when),
+pct (PCT: the order of events chosen by random node priorities with d-1 priority changes,
+which finds a bug of depth d among n nodes and k steps with probability >= 1/(n k^(d-1))
+per run; safety checks only).
 
 Options:
   --runs N          schedules to try (default 100)
+  --strategy S      random (default), swarm or pct
+  --pct-depth D     pct: the depth of bug aimed at (default ${DEFAULT_PCT.depth}: D-1 priority changes)
+  --pct-steps K     pct: priority changes land in the first K steps (default: the length
+                    of a run with no change and no fault)
+  --topologies T    also explore these variations of [topology]: "clients=2,4"
+                    (every combination; a violation's config is written beside its replay)
   --seed S          the search's seed (default: random, printed); same seed, same schedules
   --workers K       worker threads (default 1); the schedules are the same for any K
   --shard I/N       explore only share I of N (0 <= I < N) of the search, and end with one
@@ -67,6 +84,10 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
       result: { type: 'string' },
       merge: { type: 'boolean' },
       'check-steps': { type: 'string' },
+      strategy: { type: 'string' },
+      'pct-depth': { type: 'string' },
+      'pct-steps': { type: 'string' },
+      topologies: { type: 'string' },
       'list-mutants': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -86,8 +107,14 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
     return 0;
   }
   if (values.merge) return mergeCommand(positionals, io);
-  if (positionals.length !== 1) throw new UsageError('explore: expected one config file, e.g. mpkv explore configs/default.toml');
-  const file = positionals[0]!;
+  if (positionals.length === 0) throw new UsageError('explore: expected a config file, e.g. mpkv explore configs/default.toml');
+  const strategy = (values.strategy ?? 'random') as Strategy;
+  if (!STRATEGIES.includes(strategy)) throw new UsageError(`--strategy: expected one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(values.strategy)}`);
+  const pctSteps = intFlag('pct-steps', values['pct-steps'], 1, MAX_STEPS);
+  const pct: PctOptions = {
+    depth: intFlag('pct-depth', values['pct-depth'], 1, 10) ?? DEFAULT_PCT.depth,
+    ...(pctSteps === undefined ? {} : { steps: pctSteps }),
+  };
   const runs = intFlag('runs', values.runs, 1) ?? 100;
   const seed = intFlag('seed', values.seed) ?? randomSeed();
   if (seed > 0x7fffffff) throw new UsageError(`--seed: expected an integer < 2^31, got ${seed}`);
@@ -95,42 +122,97 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
   const checkSteps = intFlag('check-steps', values['check-steps'], 1);
   const cores = availableParallelism();
   if (workers > 4 * cores) throw new UsageError(`--workers: expected at most ${4 * cores} on this machine, got ${workers}`);
-  const mutant = values.mutant;
   const shard = values.shard === undefined ? undefined : parseShard(values.shard, process.env);
   if (typeof shard === 'string') throw new UsageError(`--shard: ${shard}`);
-  const loaded = loadConfig(file);
+  if (shard && (positionals.length > 1 || values.topologies)) throw new UsageError('--shard: shards one search of one config: give one config file and no --topologies');
+  const targets: Target[] = positionals.flatMap((file) => {
+    const loaded = loadConfig(file);
+    return [{ file, config: loaded }, ...(values.topologies ? topologyVariants(file, values.topologies) : [])];
+  });
+  const search: SearchOptions = {
+    runs,
+    seed,
+    workers,
+    checkSteps,
+    mutant: values.mutant,
+    strategy,
+    pct,
+    out: values.out,
+    several: targets.length > 1,
+    ...(shard ? { shard } : {}),
+    ...(values.result ? { result: values.result } : {}),
+  };
+  let last = 0;
+  for (const target of targets) {
+    const code = await exploreTarget(io, target, search);
+    if (code === 1 || code === 2) return code;
+    last = Math.max(last, code);
+  }
+  return last;
+}
+
+/** How each target is explored (the command's options). */
+interface SearchOptions {
+  readonly runs: number;
+  readonly seed: number;
+  readonly workers: number;
+  readonly checkSteps: number | undefined;
+  readonly mutant: string | undefined;
+  readonly strategy: Strategy;
+  readonly pct: PctOptions;
+  readonly out: string | undefined;
+  /** Several targets: name each replay file after its target. */
+  readonly several: boolean;
+  readonly shard?: Shard;
+  /** Where to write the shard's result line too. */
+  readonly result?: string;
+}
+
+/** Explores one config (a file, or a variation of its topology); the exit status. */
+async function exploreTarget(io: Io, target: Target, options: SearchOptions): Promise<number> {
+  const { runs, seed, workers, checkSteps, mutant, strategy, pct, shard } = options;
+  const file = target.file;
+  const loaded = target.config;
   const known = Object.keys(emulationOf(loaded).mutants);
   if (mutant !== undefined && !known.includes(mutant)) {
     throw new UsageError(`--mutant: ${loaded.emulation} has no mutant ${JSON.stringify(mutant)} (expected one of ${known.join(', ')})`);
   }
   const config: Config = mutant ? { ...loaded, mutants: { enable: [mutant] } } : loaded;
   const shardTag = shard ? `-shard${shard.index}of${shard.count}` : '';
-  const out = values.out ?? `${basename(file, extname(file))}${mutant ? `-${mutant}` : ''}${shardTag}.replay.json`;
+  const stem = `${basename(file, extname(file))}${target.label ? `-${target.label}` : ''}${mutant ? `-${mutant}` : ''}`;
+  const out = options.out && !options.several ? options.out : `${stem}${shardTag}.replay.json`;
   const share = runsIn(searchChunks(seed, runs, shard ?? WHOLE));
 
   io.stdout(
-    `mpkv explore ${file}: ${runs} schedule(s), seed ${seed}, ${workers} worker(s)` +
+    `mpkv explore ${file}${target.label ? ` (${target.label})` : ''}: ${runs} schedule(s)${strategy === 'random' ? '' : ` (${strategy})`}, seed ${seed}, ${workers} worker(s)` +
       (shard ? `, shard ${shard.index}/${shard.count} (${share} of the runs)` : '') +
       (config.mutants.enable.length ? `, mutants: ${config.mutants.enable.join(', ')}` : ''),
   );
   io.stdout(`budget: ${budgetText(config)}`);
+  // PCT's k, measured once here rather than by every chunk and worker.
+  const k = strategy === 'pct' ? (pct.steps ?? calibratedSteps(config, pct.depth)) : undefined;
+  if (k !== undefined) {
+    io.stdout(`pct: depth d = ${pct.depth} (${pct.depth - 1} priority change(s) in the first ${k} steps); timers fire when no message is in flight; safety checks only`);
+  }
   const started = performance.now();
   const progress = progressPrinter(io, share, started);
   const outcome = await exploreWithWorkers(config, {
     runs,
     seed,
     workers,
+    strategy,
+    pct: k === undefined ? pct : { ...pct, steps: k },
     ...(shard ? { shard } : {}),
     ...(checkSteps === undefined ? {} : { checkSteps }),
     onProgress: progress.update,
   });
   progress.end();
   const seconds = (performance.now() - started) / 1000;
-  const code = await report(io, file, config, outcome, { seconds, mutant, out, checkSteps });
+  const code = await report(io, target, config, outcome, { seconds, mutant, out, stem, checkSteps, strategy, runs });
   if (shard) {
     const result = shardResult(file, config, { seed, runs, shard, checkSteps, seconds }, outcome, code === 1 ? out : undefined);
     const line = JSON.stringify(result);
-    if (values.result) writeFileAtomic(values.result, `${line}\n`);
+    if (options.result) writeFileAtomic(options.result, `${line}\n`);
     io.stdout(line);
   }
   return code;
@@ -139,10 +221,10 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
 /** The human report of an exploration; its exit status. */
 function report(
   io: Io,
-  file: string,
+  target: Target,
   config: Config,
   outcome: ExploreOutcome,
-  how: { seconds: number; mutant: string | undefined; out: string; checkSteps: number | undefined },
+  how: { seconds: number; mutant: string | undefined; out: string; stem: string; checkSteps: number | undefined; strategy: Strategy; runs: number },
 ): Promise<number> | number {
   const { seconds } = how;
   const rate = `${(outcome.runs / Math.max(seconds, 1e-3)).toFixed(1)} schedules/s`;
@@ -160,7 +242,16 @@ function report(
     return 0;
   }
   const judge: JudgeOptions = how.checkSteps === undefined ? {} : { check: { max_steps: how.checkSteps } };
-  return reportViolation(io, file, config, outcome, { seconds, rate, mutant: how.mutant, out: how.out, judge });
+  const { file } = target;
+  // A variation of a topology has no file of its own: write one, for the replay to name.
+  const configFile = target.source === undefined ? file : `${how.stem}.toml`;
+  if (target.source !== undefined) writeFileAtomic(configFile, target.source);
+  const f = outcome.failure;
+  const chunk = f.chunkRuns === undefined ? '' : ` --runs ${f.chunkRuns}`;
+  const again =
+    `mpkv explore ${file}${target.label ? ` --topologies "${target.spec}"` : ''} --seed ${f.seed}${chunk} --workers 1` +
+    `${how.strategy === 'random' ? '' : ` --strategy ${how.strategy}`}${how.mutant ? ` --mutant ${how.mutant}` : ''}`;
+  return reportViolation(io, configFile, config, outcome, { seconds, rate, again, out: how.out, judge });
 }
 
 /** The machine-readable line of one shard (src/explore/shards.ts). */
@@ -196,7 +287,7 @@ function shardResult(
             path: f.path,
             shrinks: f.shrinks,
             failed: f.verdicts.map((v) => v.name),
-            faults: scheduleSize(f.schedule),
+            faults: f.strategy === 'pct' ? f.pct.messages.length + f.pct.crashes.length : scheduleSize(f.schedule),
             ...(replay ? { replay } : {}),
             report: failureReport(f),
           },
@@ -243,19 +334,34 @@ async function reportViolation(
   file: string,
   config: Config,
   outcome: ExploreOutcome,
-  how: { seconds: number; rate: string; mutant: string | undefined; out: string; judge: JudgeOptions },
+  how: { seconds: number; rate: string; again: string; out: string; judge: JudgeOptions },
 ): Promise<number> {
   const failure = outcome.failure!;
+  if (failure.strategy === 'pct') await reportPath(io, file, config, failure, how);
+  else await reportSchedule(io, file, config, failure, how);
+  io.stdout(`search: fast-check seed ${failure.seed}, path ${failure.path}; ${outcome.runs} schedule(s) in ${how.seconds.toFixed(1)}s (${how.rate})`);
+  io.stdout(`  again: ${how.again}`);
+  io.stdout(`replay file: ${how.out}`);
+  io.stdout(`  replay: mpkv run ${file} --replay ${how.out}`);
+  return 1;
+}
+
+/** A shrunk random or swarm schedule: explained, each fault's part, and its replay file. */
+async function reportSchedule(io: Io, file: string, config: Config, failure: Failure, how: { out: string; judge: JudgeOptions }): Promise<void> {
   const run = failure.error === undefined ? runSchedule(config, failure.schedule, { judge: how.judge, digest: true, keepTrace: true }).result : undefined;
   const extras = run ? { explanation: await explanationOf(config, run), faults: analyseFaults(config, failure, how.judge) } : {};
   for (const line of failureReport(failure, extras)) io.stdout(line);
   writeReplayFile(how.out, replayFileFor(file, config, failure, run));
-  io.stdout(`search: fast-check seed ${failure.seed}, path ${failure.path}; ${outcome.runs} schedule(s) in ${how.seconds.toFixed(1)}s (${how.rate})`);
-  const chunk = failure.chunkRuns === undefined ? '' : ` --runs ${failure.chunkRuns}`;
-  io.stdout(`  again: mpkv explore ${file} --seed ${failure.seed}${chunk} --workers 1${how.mutant ? ` --mutant ${how.mutant}` : ''}`);
-  io.stdout(`replay file: ${how.out}`);
-  io.stdout(`  replay: mpkv run ${file} --replay ${how.out}`);
-  return 1;
+}
+
+/** A shrunk PCT schedule: its run's path of events, explained, written as a steps replay file. */
+async function reportPath(io: Io, file: string, config: Config, failure: PctFailure, how: { out: string; judge: JudgeOptions }): Promise<void> {
+  const replayed = failure.error === undefined ? finishRun(startRun(config, { router: new StepRouter(config, failure.events), judge: how.judge })) : undefined;
+  const describeEvents = (events: Parameters<typeof describeSteps>[1]): string[] => describeSteps(config, events);
+  const extras = replayed ? { explanation: await explanationOf(config, replayed), describeEvents } : { describeEvents };
+  for (const line of failureReport(failure, extras)) io.stdout(line);
+  const search = { strategy: 'pct', seed: failure.seed, path: failure.path, runs: failure.runsToFind, shrinks: failure.shrinks };
+  writeStepsReplayFile(how.out, stepsReplayFile(file, config, failure.events, search, replayed));
 }
 
 export function budgetText(config: Config): string {

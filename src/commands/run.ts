@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { loadConfig } from '../emulations/index.js';
-import { finishRun, startRun, type Run, type RunResult } from '../emulations/run.js';
+import { finishRun, startRun, type Run, type RunOptions, type RunResult } from '../emulations/run.js';
 import { describeFault, type ScheduleNetwork } from '../explore/network.js';
 import type { InjectedNote } from '../ui/driver.js';
 import { formatEvent, formatSummary, PLAIN_KINDS } from '../ui/plain.js';
@@ -15,8 +15,10 @@ import { intFlag, UsageError, type Io } from './io.js';
 import type { CheckOptions } from '../../specs/linearizability.js';
 import { EXIT_CODES, statusLabel, summaryLine } from '../../specs/verdict.js';
 import { timeBudget } from '../util/budget.js';
+import { readFile } from 'node:fs/promises';
 import { loadReplayFile, replayDivergence, replayRun, type LoadedReplay } from '../explore/replay.js';
 import { decodeChoice } from '../explore/schedule.js';
+import { isStepsReplay, loadStepsReplay, StepRouter, stepsReplayDivergence, type LoadedStepsReplay } from '../verify/replay.js';
 
 export const RUN_HELP = `Usage: mpkv run <config.toml> [options]
 
@@ -34,8 +36,9 @@ Options:
   --history FILE      write the client history (JSON Lines, see README)
   --html FILE         draw the run as a message-sequence diagram (a self-contained page;
                       a violation is explained and highlighted); FILE.svg: a standalone SVG
-  --replay FILE       re-run exactly the schedule in FILE (written by mpkv explore);
-                      on a terminal the dashboard opens paused, to be stepped through
+  --replay FILE       re-run exactly the run in FILE: a schedule written by mpkv explore, or
+                      a path of events written by mpkv verify; on a terminal the dashboard
+                      opens paused, to be stepped through
   --speed N           dashboard: virtual milliseconds per real second
   --check-steps N     the linearizability search's step budget (deterministic: the same
                       verdict on any machine; when it runs out the verdict is unknown)
@@ -80,7 +83,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     clients: intFlag('clients', values.clients, 1),
     requests: intFlag('requests', values.requests),
   });
-  const replay = values.replay ? await loadReplayFile(values.replay, config) : undefined;
+  const replay = values.replay ? await loadReplay(values.replay, config) : undefined;
   const runConfig = replay?.config ?? config;
   const judge = { check: checkOptions(values['check-steps'], values['check-timeout-ms']), witness: !values['no-witness'] };
   const dashboard = io.tty && !values.plain && !values.json;
@@ -88,10 +91,17 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   // dashboard's explanation of a violation (a plain run that fails is run again to explain it).
   // A replay is checked against the streamed trace's digest.
   const keepTrace = Boolean(values['trace-json'] || values.html || dashboard);
-  const run = startRun(runConfig, { ...replay?.options, judge, keepTrace, digest: replay !== undefined });
-  /** The same run again, from the start, keeping its trace (a replay's network is fresh per run). */
+  /** What drives a replayed run: a schedule's network and faults, or a path of events; `fresh`:
+   *  new ones, for the same run again (a network and a path are consumed as they are played). */
+  const replayOptions = (fresh: boolean): RunOptions => {
+    if (!replay) return {};
+    if ('router' in replay) return { router: fresh ? new StepRouter(runConfig, replay.replay.steps) : replay.router };
+    return fresh ? replayRun(replay.replay, config, replay.file).options : replay.options;
+  };
+  const run = startRun(runConfig, { ...replayOptions(false), judge, keepTrace, digest: replay !== undefined });
+  /** The same run again, from the start, keeping its trace. */
   const again = (onNetwork?: (run: Run, network: ScheduleNetwork) => void): Run => {
-    const options = replay ? replayRun(replay.replay, config, replay.file).options : {};
+    const options = replayOptions(true);
     const copy = startRun(runConfig, { ...options, judge, keepTrace: true });
     if (options.network) onNetwork?.(copy, options.network as ScheduleNetwork);
     return copy;
@@ -106,7 +116,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     // The same run again, for the dashboard's rehearsal (a replay's network is fresh per run),
     // and each run's schedule network, whose held-back messages the trace shows no event for.
     const networks = new WeakMap<Run, ScheduleNetwork>();
-    if (replay) networks.set(run, replay.options.network as ScheduleNetwork);
+    if (replay && !('router' in replay)) networks.set(run, replay.options.network as ScheduleNetwork);
     const rehearse = (): Run => again((copy, network) => networks.set(copy, network));
     const watched = await runDashboard(run, {
       speed: intFlag('speed', values.speed, 1),
@@ -150,7 +160,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   }
   if (values.history && result.history) writeFileAtomic(values.history, result.history.text());
   if (values.html) writeFileAtomic(values.html, await diagramOf(values.html, emulation, result, title, replay));
-  const diverged = replay ? replayDivergence(replay.replay, result) : undefined;
+  const diverged = replay ? ('router' in replay ? stepsReplayDivergence(replay, result) : replayDivergence(replay.replay, result)) : undefined;
   if (diverged) io.stderr(`mpkv run: REPLAY DIVERGED from ${replay!.file}: ${diverged}. The code changed since the file was written; this run does not reproduce it.`);
   const why = result.status === 'fail' && !values.json ? await explanationOf(emulation, result.trace ? result : finishRun(again())) : [];
   if (!values.json) for (const line of report(runConfig, result, diverged, why)) io.stdout(line);
@@ -173,12 +183,24 @@ function heldBack(networks: WeakMap<Run, ScheduleNetwork>): (run: Run) => readon
   };
 }
 
+/** A replay file of either kind: an exploration schedule, or a model checker's path of events. */
+async function loadReplay(file: string, config: Config): Promise<LoadedReplay | LoadedStepsReplay> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    // Not readable or not JSON: the schedule reader says so, naming the file.
+  }
+  return isStepsReplay(value) ? loadStepsReplay(file, config, value as Record<string, unknown>) : loadReplayFile(file, config);
+}
+
 /** The run as a message-sequence diagram: a page, or an SVG when `file` ends in .svg; failed
- *  checks above the picture, a replay's message faults marked. */
-async function diagramOf(file: string, emulation: AnyEmulation, result: RunResult, title: string, replay: LoadedReplay | undefined): Promise<string> {
+ *  checks above the picture, a replay's message faults marked (a path's faults are in its trace). */
+async function diagramOf(file: string, emulation: AnyEmulation, result: RunResult, title: string, replay: LoadedReplay | LoadedStepsReplay | undefined): Promise<string> {
   const { renderRunHtml, renderRunSvg } = await import('../view/trace-adapter.js');
   const notes = result.verdicts.filter((v) => v.status !== 'ok').map((v) => `${v.name} ${statusLabel(v.status)}: ${v.detail}`);
-  const faults = (replay?.replay.schedule.messages ?? []).flatMap((m) => {
+  const schedule = replay && !('router' in replay) ? replay.replay.schedule : undefined;
+  const faults = (schedule?.messages ?? []).flatMap((m) => {
     const fault = decodeChoice(m.choice);
     return fault.kind === 'normal' ? [] : [{ from: m.from, to: m.to, n: m.n, fault }];
   });

@@ -28,6 +28,9 @@ export const LIMITS = {
   /** Pipelining windows, batches and exploration's message budgets. */
   window: 100_000,
   messages: 1_000_000,
+  /** The model checker's path length and state count. */
+  depth: 10_000,
+  states: 20_000_000,
 } as const;
 
 /** An integer in [min, max], with the range in the message. */
@@ -97,6 +100,27 @@ export const FaultsSchema = v.strictObject({
   link_messages: v.optional(count(1, LIMITS.messages), 40),
 });
 
+/**
+ * `mpkv verify`'s bound: the exhaustive search explores every order of events on paths of at
+ * most `max_depth` events, with at most this many faults of each kind and timer firings on any
+ * one path. Virtual time is abstract there: any armed timer may fire at any step.
+ */
+export const VerifySchema = v.strictObject({
+  /** The longest path explored, in events after boot. */
+  max_depth: v.optional(count(1, LIMITS.depth), 30),
+  /** The search stops after this many distinct states (and says it was cut short). */
+  max_states: v.optional(count(1, LIMITS.states), 2_000_000),
+  /** Per path: messages lost, messages delivered twice, crash-recover events (crashable nodes
+   *  and how many may be down at once come from [faults]: crash_roles, max_crashed). */
+  drops: v.optional(count(0, 100), 0),
+  duplicates: v.optional(count(0, 100), 0),
+  crashes: v.optional(count(0, 100), 0),
+  /** Per path: timer firings. */
+  timeouts: v.optional(count(0, 1000), 2),
+  /** Only these timers may fire (names, or `role:name`); empty: every timer. */
+  timers: v.optional(v.array(v.string('expected a timer name such as "retry"')), []),
+});
+
 export const MutantsSchema = v.strictObject({
   /** Names of the emulation's deliberately broken variants to switch on. */
   enable: v.optional(v.array(v.string('expected a mutant name')), []),
@@ -119,6 +143,7 @@ export const baseEntries = {
   partitions: v.optional(v.array(PartitionSchema), []),
   crashes: v.optional(v.array(CrashSchema), []),
   faults: v.optional(FaultsSchema, {}),
+  verify: v.optional(VerifySchema, {}),
   mutants: v.optional(MutantsSchema, {}),
 };
 

@@ -16,7 +16,19 @@ import { overallStatus, type Verdict, type VerdictStatus } from '../../specs/ver
 import type { AnyEmulation, ClientHistory, Config, JudgeOptions, RunEnd, RunJudge } from './api/emulation.js';
 import { emulationOf } from './index.js';
 
+/** What a run needs of the thing that drives it: the router's public side. A model checker's
+ *  counterexample is replayed by a driver of its own with this same face (src/verify). */
+export type RunRouter = Pick<
+  Router,
+  'onEvent' | 'trace' | 'keepsTrace' | 'eventCount' | 'time' | 'nextAt' | 'done' | 'boot' | 'run' | 'step' | 'summary' | 'views' | 'inFlight' | 'activePartitionWindows'
+> & {
+  /** Set when the run is cut rather than ended (see RunEnd.cut). */
+  readonly cut?: string;
+};
+
 export interface RunOptions {
+  /** Drive the run with this instead of a router built from the config (a replayed path). */
+  readonly router?: RunRouter;
   /** Replaces the config's network (exploration drives it from a schedule). */
   readonly network?: NetworkModel;
   /** Replace the config's planned faults. */
@@ -36,7 +48,7 @@ export interface RunOptions {
 export interface Run {
   readonly config: Config;
   readonly emulation: AnyEmulation;
-  readonly router: Router;
+  readonly router: RunRouter;
   readonly judge: RunJudge;
   readonly hash?: TraceHash;
 }
@@ -60,7 +72,7 @@ export interface RunResult {
 /** Builds the world a config describes; the judge is already watching. */
 export function startRun(config: Config, options: RunOptions = {}): Run {
   const emulation = emulationOf(config);
-  const router = new Router({
+  const router = options.router ?? new Router({
     seed: config.seed,
     nodes: emulation.nodes(config),
     network: options.network ?? config.network,
@@ -86,7 +98,7 @@ export function finishRun(run: Run): RunResult {
   const summary = router.run();
   const views = router.views();
   const partitions = router.activePartitionWindows();
-  const end: RunEnd = { summary, views, partitions, stalled: stalledBy(views, partitions) };
+  const end: RunEnd = { summary, views, partitions, stalled: stalledBy(views, partitions), ...(router.cut ? { cut: router.cut } : {}) };
   const { verdicts, counts } = judge.finish(end);
   return {
     config,

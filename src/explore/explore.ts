@@ -16,6 +16,11 @@
  * The search is a fixed list of chunks of runs (./search.ts), each one fast-check check; run i's
  * schedule depends only on (seed, i), so workers and machines can share the chunks out.
  *
+ * Schedules are drawn by a strategy: `random` (the config's fault mix for every schedule; the
+ * order of events follows from random delays), `swarm` (each schedule draws its own mix:
+ * ./swarm.ts) or `pct` (the order of events chosen by priorities, with a guarantee per bug
+ * depth: ./pct.ts). All three are fast-check values, chunked, shrunk and replayable alike.
+ *
  * On a failure fast-check shrinks the schedule (each shrink step is one more run) to a minimal
  * one, in the chunk that found it; `failureReport` explains it with the failing verdicts'
  * details and the faults that the run injected, and ./replay.ts writes it to a file
@@ -28,9 +33,16 @@ import fc from 'fast-check';
 import type { Config, JudgeOptions } from '../emulations/api/emulation.js';
 import { emulate, type RunOptions, type RunResult } from '../emulations/run.js';
 import type { Verdict } from '../../specs/verdict.js';
+import type { StepRecord } from '../verify/world.js';
 import { describeFault, scheduleNetwork, type InjectedFault } from './network.js';
+import { DEFAULT_PCT, describePct, pctArbitrary, runPct, type PctOptions, type PctSchedule } from './pct.js';
 import { faultCount, scheduleArbitrary, type Schedule } from './schedule.js';
 import { searchChunks, type Chunk, type Shard } from './search.js';
+import { swarmArbitrary } from './swarm.js';
+
+/** How schedules are drawn (see the top of this file). */
+export type Strategy = 'random' | 'swarm' | 'pct';
+export const STRATEGIES: readonly Strategy[] = ['random', 'swarm', 'pct'];
 
 /** The config a schedule runs under: its seed, the mutants asked for, the longer drain. */
 export function explorationConfig(config: Config, seed: number, mutants: readonly string[] = config.mutants.enable): Config {
@@ -79,6 +91,10 @@ export interface ExploreOptions {
    *  schedules, however the search is shared out. */
   readonly runs: number;
   readonly seed: number;
+  /** `random` unless said. */
+  readonly strategy?: Strategy;
+  /** PCT's depth and step range (strategy `pct`). */
+  readonly pct?: PctOptions;
   /** Explore only this share of the search's chunks (default: all of them). */
   readonly shard?: Shard;
   /** The linearizability search's step budget per run (default: the checker's). */
@@ -87,17 +103,15 @@ export interface ExploreOptions {
   /** Called once, when the first violation is seen (before shrinking). */
   readonly onFound?: () => void;
   /** Every schedule explored (before shrinking), with its index in the search. */
-  readonly onRun?: (index: number, schedule: Schedule) => void;
+  readonly onRun?: (index: number, schedule: Schedule | PctSchedule) => void;
 }
 
 /** What exploring some chunks needs (the search's `runs` and `seed` are in the chunks). */
 export type ChunkOptions = Omit<ExploreOptions, 'runs' | 'seed' | 'shard'>;
 
-/** A shrunk counterexample: plain data, so a worker can post it. */
-export interface Failure {
-  readonly schedule: Schedule;
+/** What every shrunk counterexample says: plain data, so a worker can post it. */
+interface FailureBase {
   readonly verdicts: readonly Verdict[];
-  readonly injected: readonly InjectedFault[];
   /** Router steps of the shrunk run, and its trace's size. */
   readonly steps: number;
   readonly time_ms: number;
@@ -114,22 +128,46 @@ export interface Failure {
   readonly error?: string;
 }
 
-export interface ExploreOutcome {
+/** A shrunk schedule (random or swarm exploration). */
+export interface Failure extends FailureBase {
+  readonly strategy: 'random' | 'swarm';
+  readonly schedule: Schedule;
+  readonly injected: readonly InjectedFault[];
+}
+
+/** A shrunk PCT schedule, and the path of events its run took (what a replay file lists). */
+export interface PctFailure extends FailureBase {
+  readonly strategy: 'pct';
+  readonly pct: PctSchedule;
+  readonly events: readonly StepRecord[];
+}
+
+export interface ExploreOutcome<F = Failure | PctFailure> {
   readonly runs: number;
   readonly faults: number;
   /** Runs in which no check failed but some could not decide. */
   readonly undecided: number;
   /** One example of an undecided check, for the report. */
   readonly undecidedExample?: string;
-  readonly failure?: Failure;
+  readonly failure?: F;
 }
 
 /**
- * Checks the property for the schedules of the search (`options.runs` from `options.seed`, or
- * the shard's share of them); on a violation fast-check shrinks it, and the outcome carries the
- * minimal schedule.
+ * Checks the property for the random or swarm schedules of the search (`options.runs` from
+ * `options.seed`, or the shard's share of them); on a violation fast-check shrinks it, and the
+ * outcome carries the minimal schedule.
  */
-export function explore(config: Config, options: ExploreOptions): ExploreOutcome {
+export function explore(config: Config, options: ExploreOptions & { readonly strategy?: 'random' | 'swarm' }): ExploreOutcome<Failure> {
+  return exploreChunks(config, searchChunks(options.seed, options.runs, options.shard), options) as ExploreOutcome<Failure>;
+}
+
+/** PCT exploration: the failure carries the shrunk PCT schedule and the path its run took. */
+export function explorePct(config: Config, options: Omit<ExploreOptions, 'strategy'>): ExploreOutcome<PctFailure> {
+  return exploreChunks(config, searchChunks(options.seed, options.runs, options.shard), { ...options, strategy: 'pct' }) as ExploreOutcome<PctFailure>;
+}
+
+/** Exploration with the strategy the options name. */
+export function exploreWith(config: Config, options: ExploreOptions): ExploreOutcome {
   return exploreChunks(config, searchChunks(options.seed, options.runs, options.shard), options);
 }
 
@@ -143,6 +181,24 @@ export function exploreChunks(config: Config, chunks: readonly Chunk[], options:
   return search.tally();
 }
 
+/** What the search learns of one schedule's run. */
+interface Judged {
+  readonly status: Verdict['status'];
+  readonly faults: number;
+  /** The first undecided check, for the report. */
+  readonly undecided?: string;
+}
+
+/** What a failure says of the search that found it. */
+type Found = Pick<FailureBase, 'seed' | 'runsToFind' | 'chunkRuns' | 'shrinks' | 'path'>;
+
+/** A strategy as the search uses it: its schedules, how one is judged, and its failure. */
+interface Drawing<S> {
+  readonly arbitrary: fc.Arbitrary<S>;
+  judge(schedule: S): Judged;
+  failure(schedule: S, found: Found): Failure | PctFailure;
+}
+
 /** One exploration's counters, over the chunks it checks. */
 class Search {
   private runs = 0;
@@ -151,38 +207,37 @@ class Search {
   private found = false;
   private undecided = 0;
   private undecidedExample: string | undefined;
-  private readonly judge: JudgeOptions;
-  private readonly arbitrary;
+  private readonly drawing: Drawing<Schedule> | Drawing<PctSchedule>;
 
   constructor(
-    private readonly config: Config,
+    config: Config,
     private readonly options: ChunkOptions,
   ) {
-    this.judge = options.checkSteps === undefined ? {} : { check: { max_steps: options.checkSteps } };
-    this.arbitrary = scheduleArbitrary(config);
+    const judge: JudgeOptions = options.checkSteps === undefined ? {} : { check: { max_steps: options.checkSteps } };
+    this.drawing = options.strategy === 'pct' ? pctDrawing(config, options.pct ?? DEFAULT_PCT) : scheduleDrawing(config, options.strategy === 'swarm' ? 'swarm' : 'random', judge);
   }
 
-  tally(): ExploreOutcome {
+  tally(): ExploreOutcome<never> {
     const { runs, faults, undecided, undecidedExample } = this;
     return { runs, faults, undecided, ...(undecidedExample === undefined ? {} : { undecidedExample }) };
   }
 
   /** One fast-check check over the chunk's runs; the shrunk failure, if any. */
-  chunk(chunk: Chunk): Failure | undefined {
-    const { config, options, judge } = this;
+  chunk(chunk: Chunk): Failure | PctFailure | undefined {
+    const drawing = this.drawing as Drawing<Schedule | PctSchedule>;
+    const { options } = this;
     let index = chunk.first;
-    const property = fc.property(this.arbitrary, (schedule) => {
+    const property = fc.property(drawing.arbitrary, (schedule) => {
       if (!this.found) options.onRun?.(index++, schedule);
-      const { result, injected } = runSchedule(config, schedule, { judge });
-      this.faults += injected.length + schedule.crashes.length + schedule.partitions.length;
+      const judged = drawing.judge(schedule);
+      this.faults += judged.faults;
       // Only a failed check is a violation; an undecided one is counted and reported, never hidden.
-      const ok = result.status !== 'fail';
+      const ok = judged.status !== 'fail';
       if (this.found) this.shrinks++;
       else this.runs++;
-      if (!this.found && result.status === 'unknown') {
+      if (!this.found && judged.status === 'unknown') {
         this.undecided++;
-        const v = result.verdicts.find((x) => x.status === 'unknown')!;
-        this.undecidedExample ??= `run seed ${schedule.seed}: ${v.name}: ${v.detail}`;
+        this.undecidedExample ??= judged.undecided;
       }
       if (!ok && !this.found) {
         this.found = true;
@@ -194,7 +249,7 @@ class Search {
     });
     const details = fc.check(property, { seed: chunk.seed, numRuns: chunk.runs });
     if (!details.failed || details.counterexample === null) return undefined;
-    return this.failure(details.counterexample[0], {
+    return drawing.failure(details.counterexample[0], {
       seed: details.seed,
       runsToFind: chunk.first + details.numRuns,
       chunkRuns: chunk.runs,
@@ -202,27 +257,74 @@ class Search {
       path: details.counterexamplePath ?? '',
     });
   }
+}
 
-  /** The shrunk schedule, run once more to report what it breaks. */
-  private failure(schedule: Schedule, search: Pick<Failure, 'seed' | 'runsToFind' | 'chunkRuns' | 'shrinks' | 'path'>): Failure {
-    let error: string | undefined;
-    let run: ScheduleRun | undefined;
-    try {
-      run = runSchedule(this.config, schedule, { judge: this.judge });
-    } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
-    }
-    if (!run && error === undefined) error = 'the run threw';
-    return {
-      schedule,
-      verdicts: run ? failedVerdicts(run.result) : [],
-      injected: run?.injected ?? [],
-      steps: run?.result.summary.steps ?? 0,
-      time_ms: run?.result.summary.time_ms ?? 0,
-      ...search,
-      ...(error === undefined ? {} : { error }),
-    };
-  }
+/** Random or swarm schedules: timed runs of the router, judged by all the checks. */
+function scheduleDrawing(config: Config, strategy: 'random' | 'swarm', judge: JudgeOptions): Drawing<Schedule> {
+  return {
+    arbitrary: strategy === 'swarm' ? swarmArbitrary(config) : scheduleArbitrary(config),
+    judge(schedule) {
+      const { result, injected } = runSchedule(config, schedule, { judge });
+      const v = result.verdicts.find((x) => x.status === 'unknown');
+      return {
+        status: result.status,
+        faults: injected.length + schedule.crashes.length + schedule.partitions.length,
+        ...(v ? { undecided: `run seed ${schedule.seed}: ${v.name}: ${v.detail}` } : {}),
+      };
+    },
+    /** The shrunk schedule, run once more to report what it breaks. */
+    failure(schedule, found) {
+      let error: string | undefined;
+      let run: ScheduleRun | undefined;
+      try {
+        run = runSchedule(config, schedule, { judge });
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+      }
+      if (!run && error === undefined) error = 'the run threw';
+      return {
+        strategy,
+        schedule,
+        verdicts: run ? failedVerdicts(run.result) : [],
+        injected: run?.injected ?? [],
+        steps: run?.result.summary.steps ?? 0,
+        time_ms: run?.result.summary.time_ms ?? 0,
+        ...found,
+        ...(error === undefined ? {} : { error }),
+      };
+    },
+  };
+}
+
+/** PCT schedules: ordered runs in the model checker's world, judged by the safety checks. */
+function pctDrawing(config: Config, pct: PctOptions): Drawing<PctSchedule> {
+  return {
+    arbitrary: pctArbitrary(config, pct),
+    judge(schedule) {
+      const run = runPct(config, schedule);
+      return { status: run.failed.length === 0 ? 'ok' : 'fail', faults: run.faults };
+    },
+    failure(schedule, found) {
+      let run: ReturnType<typeof runPct> | undefined;
+      let error: string | undefined;
+      try {
+        run = runPct(config, schedule);
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+      }
+      return {
+        strategy: 'pct',
+        pct: schedule,
+        events: run?.path ?? [],
+        verdicts: run?.failed ?? [],
+        steps: run?.path.length ?? 0,
+        // No clock in an ordered run: its length in events stands for its time.
+        time_ms: run?.path.length ?? 0,
+        ...found,
+        ...(error === undefined ? {} : { error }),
+      };
+    },
+  };
 }
 
 /** The number of faults a shrunk schedule needs: its size. */
@@ -274,7 +376,12 @@ export interface ReportExtras {
   /** The violation explained (the emulation's explanation of the shrunk run). */
   readonly explanation?: readonly string[];
   readonly faults?: FaultAnalysis;
+  /** A PCT run's events in words (the emulation's view of a path). */
+  readonly describeEvents?: (events: readonly StepRecord[]) => string[];
 }
+
+/** Events of a PCT run shown in a report (its replay file lists them all). */
+const SHOWN = 20;
 
 /** The time of the first failure (the earliest step a failing check names). */
 export function violationTime(verdicts: readonly Verdict[]): { t: number; check: string } | undefined {
@@ -284,11 +391,12 @@ export function violationTime(verdicts: readonly Verdict[]): { t: number; check:
 
 /** The violation, explained: failing verdicts and why, then the minimal schedule fault by fault,
  *  each placed in time against the violation and marked needed or incidental when known. */
-export function failureReport(failure: Failure, extras: ReportExtras = {}): string[] {
+export function failureReport(failure: Failure | PctFailure, extras: ReportExtras = {}): string[] {
+  if (failure.strategy === 'pct') return pctReport(failure, extras);
   const s = failure.schedule;
   const when = violationTime(failure.verdicts);
   const lines = [
-    `VIOLATION after ${failure.runsToFind} schedule(s); shrunk in ${failure.shrinks} step(s) to ${scheduleSize(s)} fault(s), a run of ${failure.steps} steps (${failure.time_ms} ms virtual)`,
+    `VIOLATION after ${failure.runsToFind} ${failure.strategy === 'swarm' ? 'swarm ' : ''}schedule(s); shrunk in ${failure.shrinks} step(s) to ${scheduleSize(s)} fault(s), a run of ${failure.steps} steps (${failure.time_ms} ms virtual)`,
     ...(failure.error ? [`the run threw: ${failure.error}`] : []),
     'failed checks:',
     ...failure.verdicts.map((v) => `  ${v.name}: ${v.detail}${v.at ? ` [first failed at t=${v.at.t}]` : ''}`),
@@ -320,4 +428,19 @@ export function failureReport(failure: Failure, extras: ReportExtras = {}): stri
     );
   }
   return lines;
+}
+
+/** A PCT failure: failing verdicts and why, the schedule, then the run's last events. */
+function pctReport(failure: PctFailure, extras: ReportExtras): string[] {
+  const events = failure.events;
+  return [
+    `VIOLATION after ${failure.runsToFind} PCT schedule(s); shrunk in ${failure.shrinks} step(s) to a run of ${failure.steps} events`,
+    ...(failure.error ? [`the run threw: ${failure.error}`] : []),
+    'failed checks:',
+    ...failure.verdicts.map((v) => `  ${v.name}: ${v.detail}`),
+    ...(extras.explanation && extras.explanation.length > 0 ? ['why:', ...extras.explanation.map((l) => `  ${l}`)] : []),
+    ...describePct(failure.pct),
+    `the run's last ${Math.min(SHOWN, events.length)} of ${events.length} event(s) (the replay file has them all):`,
+    ...(extras.describeEvents ? extras.describeEvents(events).slice(-SHOWN).map((l) => `  ${l}`) : []),
+  ];
 }

@@ -8,7 +8,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../emulations/api/emulation.js';
-import { exploreChunks, type ExploreOutcome, type Progress } from './explore.js';
+import { exploreChunks, type ChunkOptions, type ExploreOutcome, type Progress, type Strategy } from './explore.js';
+import type { PctOptions } from './pct.js';
 import { searchChunks, type Chunk, type Shard } from './search.js';
 import type { WorkerMessage, WorkerTask } from './worker.js';
 
@@ -24,6 +25,9 @@ export interface PoolOptions {
   /** Explore only this share of the search (default: all of it). */
   readonly shard?: Shard;
   readonly checkSteps?: number;
+  /** How schedules are drawn (default `random`), and PCT's depth and steps. */
+  readonly strategy?: Strategy;
+  readonly pct?: PctOptions;
   readonly onProgress?: (p: Progress) => void;
 }
 
@@ -31,8 +35,12 @@ const idle: Progress = { runs: 0, shrinks: 0, faults: 0, found: false, undecided
 
 export async function exploreWithWorkers(config: Config, options: PoolOptions): Promise<ExploreOutcome> {
   const chunks = searchChunks(options.seed, options.runs, options.shard);
-  const checkSteps = options.checkSteps === undefined ? {} : { checkSteps: options.checkSteps };
-  if (options.workers <= 1 || chunks.length <= 1) return exploreChunks(config, chunks, { ...checkSteps, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const drawn: Pick<ChunkOptions, 'checkSteps' | 'strategy' | 'pct'> = {
+    ...(options.checkSteps === undefined ? {} : { checkSteps: options.checkSteps }),
+    ...(options.strategy ? { strategy: options.strategy } : {}),
+    ...(options.pct ? { pct: options.pct } : {}),
+  };
+  if (options.workers <= 1 || chunks.length <= 1) return exploreChunks(config, chunks, { ...drawn, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
 
   const pending = [...chunks];
   /** Finished chunks' counts, and each worker's count within its current chunk. */
@@ -52,7 +60,7 @@ export async function exploreWithWorkers(config: Config, options: PoolOptions): 
   let failure: ExploreOutcome['failure'];
   let winner: number | undefined;
 
-  const task: WorkerTask = { config, ...checkSteps };
+  const task: WorkerTask = { config, ...drawn };
   const count = Math.min(options.workers, chunks.length);
   const workers = Array.from(
     { length: count },

@@ -18,13 +18,12 @@
  * against it. A replay only makes sense with the config it was recorded with, so loading one
  * against a different config (another file, or different command-line overrides) is refused.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../emulations/api/emulation.js';
+import { configDigest, digestOf, traceDigest } from '../emulations/digest.js';
 import { emulationOf } from '../emulations/index.js';
 import type { RunOptions } from '../emulations/run.js';
 import type { RunResult } from '../emulations/run.js';
-import { traceDigest } from '../sim/digest.js';
 import { UsageError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/files.js';
 import { explorationConfig, scheduleOptions, type Failure } from './explore.js';
@@ -52,22 +51,7 @@ export interface LoadedReplay {
   readonly options: RunOptions;
 }
 
-/** The config's fingerprint: everything that shapes a run except what the replay sets itself. */
-export function configDigest(config: Config): string {
-  const { seed: _seed, mutants: _mutants, ...rest } = config;
-  return sha256(JSON.stringify(rest));
-}
-
-export { traceDigest };
-
-/** A run's trace digest: streamed (`RunOptions.digest`), or from its kept trace. */
-function digestOf(result: RunResult): string {
-  if (result.trace_sha256 !== undefined) return result.trace_sha256;
-  if (result.trace !== undefined) return traceDigest(result.trace);
-  throw new Error('the run kept neither its trace nor its digest: run it with { digest: true }');
-}
-
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+export { configDigest, traceDigest };
 
 /** The replay file for a shrunk failure; `result` is its run (for `expect`). */
 export function replayFileFor(configFile: string, config: Config, failure: Failure, result?: RunResult): ReplayFile {

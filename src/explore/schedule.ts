@@ -82,8 +82,18 @@ export const allNodes = (config: Config): NodeId[] => emulationOf(config).topolo
 /** The directed links messages travel on in this topology (a fault on any other would be lost). */
 export const links = (config: Config): [NodeId, NodeId][] => emulationOf(config).explore.links(config).map(([a, b]) => [a, b]);
 
+/** Narrower choices than the budget allows (swarm exploration draws them per schedule). */
+export interface ScheduleKnobs {
+  /** Crashes start in [from, to) (default: anywhere in the safety phase). */
+  readonly crashWindow?: readonly [number, number];
+  /** The nodes that may crash (default: every crashable node). */
+  readonly crashable?: readonly NodeId[];
+  /** The links message faults go on (default: every link). */
+  readonly links?: readonly (readonly [NodeId, NodeId])[];
+}
+
 /** The fast-check arbitrary of schedules within `config.faults`. */
-export function scheduleArbitrary(config: Config): fc.Arbitrary<Schedule> {
+export function scheduleArbitrary(config: Config, knobs: ScheduleKnobs = {}): fc.Arbitrary<Schedule> {
   const f = config.faults;
   const per = (p: number): number => Math.round(p * 1000);
   const faultRate = Math.min(1, f.drop_rate + f.duplicate_rate + f.delay_rate);
@@ -95,13 +105,16 @@ export function scheduleArbitrary(config: Config): fc.Arbitrary<Schedule> {
   const maxFaulted = kinds.length === 0 ? 0 : Math.round(faultRate * f.max_messages);
   const choice = maxFaulted === 0 ? fc.constant(NORMAL) : fc.oneof({ withCrossShrink: true }, ...kinds);
   const nodes = allNodes(config);
-  const crashable = crashableNodes(config);
+  const crashable = knobs.crashable ?? crashableNodes(config);
   const time = fc.integer({ min: 0, max: f.safety_ms - 1 });
+  const [crashFrom, crashTo] = knobs.crashWindow ?? [0, f.safety_ms];
+  const crashTime = fc.integer({ min: crashFrom, max: Math.max(crashFrom, crashTo - 1) });
+  const faultLinks = knobs.links ?? links(config);
   const length = fc.integer({ min: 1, max: f.safety_ms });
   const crash =
     crashable.length === 0 || f.max_crashed === 0 || f.crashes === 0
       ? fc.constant([] as { node: string; start: number; length: number }[])
-      : fc.array(fc.record({ node: fc.constantFrom(...crashable), start: time, length: fc.integer({ min: 1, max: f.down_max_ms }) }), {
+      : fc.array(fc.record({ node: fc.constantFrom(...crashable), start: crashTime, length: fc.integer({ min: 1, max: f.down_max_ms }) }), {
           maxLength: f.crashes,
         });
   const partition =
@@ -114,10 +127,10 @@ export function scheduleArbitrary(config: Config): fc.Arbitrary<Schedule> {
     .record({
       seed: fc.nat({ max: 2 ** 32 - 1 }),
       messages:
-        maxFaulted === 0
-          ? fc.constant([] as { link: [NodeId, NodeId]; n: number; choice: number }[])
+        maxFaulted === 0 || faultLinks.length === 0
+          ? fc.constant([] as { link: readonly [NodeId, NodeId]; n: number; choice: number }[])
           : fc.array(
-              fc.record({ link: fc.noShrink(fc.constantFrom(...links(config))), n: fc.noShrink(fc.nat({ max: f.link_messages - 1 })), choice }),
+              fc.record({ link: fc.noShrink(fc.constantFrom(...faultLinks)), n: fc.noShrink(fc.nat({ max: f.link_messages - 1 })), choice }),
               { maxLength: maxFaulted, size: 'max' },
             ),
       crashes: crash,

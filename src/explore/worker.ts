@@ -5,12 +5,15 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../emulations/api/emulation.js';
-import { exploreChunks, type ExploreOutcome, type Progress } from './explore.js';
+import { exploreChunks, type ExploreOutcome, type Progress, type Strategy } from './explore.js';
+import type { PctOptions } from './pct.js';
 import type { Chunk } from './search.js';
 
 export interface WorkerTask {
   readonly config: Config;
   readonly checkSteps?: number;
+  readonly strategy?: Strategy;
+  readonly pct?: PctOptions;
 }
 
 export type WorkerMessage =
@@ -27,6 +30,8 @@ if (parentPort) {
   port.on('message', (chunk: Chunk) => {
     const outcome = exploreChunks(task.config, [chunk], {
       ...(task.checkSteps === undefined ? {} : { checkSteps: task.checkSteps }),
+      ...(task.strategy ? { strategy: task.strategy } : {}),
+      ...(task.pct ? { pct: task.pct } : {}),
       onFound: () => port.postMessage({ type: 'found' } satisfies WorkerMessage),
       onProgress: (progress) => {
         const now = Date.now();

@@ -471,6 +471,11 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
   }
 }
 
+/** A note event as the router records it (its text built when first read). */
+export function noteEvent<F extends FactBase>(t: number, node: NodeId, text: NoteText, fact?: F): TraceEvent<Envelope, F> {
+  return new Note<F>(t, node, text, fact) as unknown as TraceEvent<Envelope, F>;
+}
+
 const clientFinished = (s: NodeHost): boolean => s.status === 'finished' || (s.status === 'crashed' && s.restartsPending === 0);
 
 /**

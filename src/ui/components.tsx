@@ -181,9 +181,9 @@ export function NetworkBar({ frame }: { readonly frame: Frame }) {
   );
 }
 
-/** The verdicts; `compact`: one line each, cut with an ellipsis (when the terminal is short). */
+/** The verdicts; `compact` (a short terminal): the passing ones share a line, each line cut with an ellipsis. */
 export function VerdictPanel({ verdicts, compact = false }: { readonly verdicts: readonly Verdict[]; readonly compact?: boolean }) {
-  const lines = verdictLines(verdicts);
+  const lines = verdictLines(verdicts, compact);
   const width = Math.max(...lines.map((v) => v.name.length));
   const status = overallStatus(verdicts);
   const color = STATUS_COLOR[status];
@@ -239,11 +239,12 @@ const COLUMN_GAP = 3;
 
 /** The whole screen for one frame. */
 export function Dashboard({ frame, columns, rows }: DashboardProps) {
-  // The verdicts in full when they leave room for a line per role; one line each otherwise.
+  // The verdicts in full when they leave room for a line per role; otherwise one line each,
+  // the passing ones sharing a line.
   const fullRows = frame.verdicts ? verdictHeight(frame.verdicts, columns) : 0;
   const roles = new Set(frame.views.map((v) => v.role)).size;
   const compact = frame.verdicts !== undefined && rows - CHROME_ROWS - LOG_ROWS - fullRows < roles;
-  const verdictRows = frame.verdicts ? (compact ? frame.verdicts.length + 3 : fullRows) : 0;
+  const verdictRows = frame.verdicts ? (compact ? verdictLines(frame.verdicts, true).length + 3 : fullRows) : 0;
   const partitionRows = frame.network.partitions.length > 0 ? 1 : 0;
   const extraRows = (frame.violation ? 1 : 0) + (frame.notice || frame.folding ? 1 : 0);
   const budget = Math.max(1, rows - CHROME_ROWS - LOG_ROWS - verdictRows - partitionRows - extraRows);

@@ -23,8 +23,8 @@
  * e.g. polling while nothing happens) are folded into one line as they come.
  */
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
-import { finishRun, type Run, type RunResult } from '../emulations/run.js';
-import type { NodeView, Router } from '../sim/router.js';
+import { finishRun, type Run, type RunResult, type RunRouter } from '../emulations/run.js';
+import type { NodeView } from '../sim/router.js';
 import type { EndReason, TraceEvent } from '../sim/trace.js';
 import type { Verdict } from '../../specs/verdict.js';
 import { formatEvent } from './plain.js';
@@ -117,7 +117,7 @@ export class SimDriver {
   private cached: { version: number; frame: Frame } | undefined;
   private readonly maxStepsPerTick: number;
   private readonly config: Config;
-  private readonly router: Router;
+  private readonly router: RunRouter;
   /** Events the router has emitted so far (the next event's index in the trace). */
   private events = 0;
   private rehearsal: Rehearsal | undefined;

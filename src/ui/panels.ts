@@ -164,17 +164,22 @@ export interface VerdictLine {
   readonly detail: readonly string[];
 }
 
-/** Each verdict's lines; a failure says when it first failed, when the check knows. */
-export function verdictLines(verdicts: readonly Verdict[]): VerdictLine[] {
-  return verdicts.map((v) => ({ name: v.name, status: v.status, detail: `${v.detail}${v.at ? ` [first failed at t=${v.at.t}]` : ''}`.split('\n') }));
+/** A line per verdict (a failure says when it first failed, when the check knows); `compact` (a short terminal): the passing ones share one line, named. */
+export function verdictLines(verdicts: readonly Verdict[], compact = false): VerdictLine[] {
+  const line = (v: Verdict): VerdictLine => ({ name: v.name, status: v.status, detail: `${v.detail}${v.at ? ` [first failed at t=${v.at.t}]` : ''}`.split('\n') });
+  if (!compact) return verdicts.map(line);
+  const passed = verdicts.filter((v) => v.status === 'ok');
+  const rest = verdicts.filter((v) => v.status !== 'ok').map(line);
+  return passed.length === 0 ? rest : [...rest, { name: `${passed.length} passed`, status: 'ok', detail: [passed.map((v) => v.name).join(', ')] }];
 }
 
 /** Rows the verdict panel needs at `width` columns (border and summary line included). */
-export function verdictHeight(verdicts: readonly Verdict[], width: number): number {
-  const nameWidth = Math.max(0, ...verdicts.map((v) => v.name.length));
+export function verdictHeight(verdicts: readonly Verdict[], width: number, compact = false): number {
+  const lines = verdictLines(verdicts, compact);
+  const nameWidth = Math.max(0, ...lines.map((v) => v.name.length));
   // The panel: border and padding (4), the name column (name + 2), the status column (8).
   const inner = Math.max(20, width - 4 - (nameWidth + 2) - 8);
-  const rows = verdictLines(verdicts).reduce(
+  const rows = lines.reduce(
     (n, v) => n + v.detail.reduce((m, line) => m + Math.max(1, Math.ceil(line.length / inner)), 0),
     0,
   );

@@ -68,6 +68,9 @@ export interface RunEnd {
   readonly partitions: readonly PartitionWindow[];
   /** What the core knows of why the run may have stalled: nodes down, partitions active. */
   readonly stalled: readonly string[];
+  /** Set when the run did not really end but was cut (a model checker's counterexample stops at
+   *  its violation): why. Checks of the end state (convergence, liveness) then say unknown. */
+  readonly cut?: string;
 }
 
 /** What one run's judge concludes. */
@@ -97,6 +100,18 @@ export interface RunJudge<M extends Envelope = Envelope, F extends FactBase = Fa
   finish(end: RunEnd): Judgement;
   /** The client history, if the emulation keeps one (`mpkv run --history`). */
   history?(): ClientHistory;
+  // ---- for a model checker (`mpkv verify`), which branches a run at every step ----------------
+  /** An independent copy: what it observes from now on does not touch this one. */
+  fork?(): RunJudge<M, F>;
+  /** The safety checks that have failed so far (asked after every step; empty while none has). */
+  violations?(): readonly Verdict[];
+  /**
+   * What the judge remembers that its later verdicts depend on: two runs whose nodes are in
+   * equal states and whose judges remember the same are judged alike from there on, so the
+   * model checker explores them once. No times (they differ between paths); node names only as
+   * whole strings (so interchangeable nodes can be renamed); Maps and Sets compare unordered.
+   */
+  memory?(): unknown;
 }
 
 /** What a judge may be told by the command that runs it. */
@@ -122,6 +137,35 @@ export interface ExploreSpec<S> {
   quiescent?(views: readonly NodeView[]): boolean;
 }
 
+/**
+ * What the model checker (`mpkv verify`) may know of an emulation to explore fewer states.
+ * Without it verify still works: every node is distinct and its whole context is compared.
+ */
+export interface VerifySpec {
+  /**
+   * Roles whose nodes are interchangeable: renaming them (everywhere: the nodes, messages, other
+   * nodes' contexts, the judge's memory) turns any reachable state into one that behaves the
+   * same, so the checker explores one state of each such family (symmetry reduction). True of a
+   * role whose nodes all run the same logic and whose peers treat them alike (quorum members).
+   */
+  readonly symmetric?: readonly string[];
+  /**
+   * Per role, the context fields that never change after the node starts (its setting: its
+   * number, its peers, rules, timings), left out when states are compared. For a symmetric
+   * role they must include whatever tells its nodes apart (its number).
+   */
+  readonly setting?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Per role, the context fields its transitions update in place (a log extended rather than
+   * copied: a Map, Set, array or object whose entries are set, but never changed themselves).
+   * Saying so promises that every other field is only ever replaced, never changed in place:
+   * the checker then copies just these collections (one level deep) before a step, shares the
+   * rest between states and keeps their fingerprints. A role not listed is copied whole, deeply,
+   * before every step (always safe).
+   */
+  readonly mutable?: Readonly<Record<string, readonly string[]>>;
+}
+
 /** What `npm run bench` measures of an emulation (the bench does the timing). */
 export interface BenchSpec {
   /** Figures read off one run each (no clock): a config (TOML text) and what to say of its run. */
@@ -133,6 +177,8 @@ export interface BenchSpec {
   readonly load?: { readonly name: string; readonly config: string };
   /** For each mutant, the config file (from the repository root) exploration hunts it on. */
   readonly huntingGrounds?: Readonly<Record<string, string>>;
+  /** For each mutant, the config file `mpkv verify` catches it on, within that config's bound. */
+  readonly verifyGrounds?: Readonly<Record<string, string>>;
 }
 
 export interface Emulation<S = any, M extends Envelope = any, F extends FactBase = any> {
@@ -173,6 +219,8 @@ export interface Emulation<S = any, M extends Envelope = any, F extends FactBase
   /** A fresh judge for one run. */
   judge(config: Config<S>, options: JudgeOptions): RunJudge<M, F>;
   readonly explore: ExploreSpec<S>;
+  /** Hints for the model checker (symmetry, the fixed part of each role's context). */
+  readonly verify?: VerifySpec;
   readonly bench?: BenchSpec;
 }
 

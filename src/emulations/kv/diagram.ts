@@ -9,9 +9,12 @@ import { mpkvOperations, invokeEvent, okEvent, type MpkvHistoryEvent } from '../
 import { checkOperations } from '../../../specs/linearizability.js';
 import { kvModel } from '../../../specs/models/kv.js';
 import type { DiagramEvent, DiagramExplanation, Highlight, OperationSpan } from '../api/diagram.js';
+import type { FactBase } from '../../sim/trace.js';
 import type { KvFact, LogCommand } from './messages.js';
 
-type KvEvent = DiagramEvent<unknown, KvFact>;
+/** An event of a kv emulation's run: its facts are the kv family's, or the emulation's own
+ *  (which these functions pass by). */
+type KvEvent = DiagramEvent<unknown, FactBase>;
 
 export const shortCommand = (c: KvCommand): string => (c.op === 'put' ? `PUT ${c.key}=${c.value}` : c.op === 'get' ? `GET ${c.key}` : `DEL ${c.key}`);
 export const shortLog = (c: LogCommand): string =>
@@ -25,7 +28,7 @@ export function kvOperations(events: readonly KvEvent[]): OperationSpan[] {
   const ops: OperationSpan[] = [];
   events.forEach((e, i) => {
     if (e.kind !== 'note' || !e.fact) return;
-    const f = e.fact;
+    const f = e.fact as KvFact;
     if (f.kind === 'invoke') {
       open.set(`${e.node}|${f.request_id}`, ops.length);
       ops.push({ lane: e.node, start: i, label: describeCommand(f.command) });
@@ -49,8 +52,9 @@ export function explainLinearizability(events: readonly KvEvent[]): DiagramExpla
   const notes: number[] = [];
   events.forEach((e, i) => {
     if (e.kind !== 'note' || !e.fact) return;
-    if (e.fact.kind === 'invoke') history.push(invokeEvent(e.fact.client, e.fact.command, e.t));
-    else if (e.fact.kind === 'complete') history.push(okEvent(e.fact.client, e.fact.command, e.fact.result, e.t));
+    const f = e.fact as KvFact;
+    if (f.kind === 'invoke') history.push(invokeEvent(f.client, f.command, e.t));
+    else if (f.kind === 'complete') history.push(okEvent(f.client, f.command, f.result, e.t));
     else return;
     notes.push(i);
   });

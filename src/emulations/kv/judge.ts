@@ -2,15 +2,18 @@
  * The judge of a kv emulation's run (kv_store, MultiPaxos): it reads the facts as they stream
  * and gives, in order, linearizability of the client history, the replicated-log checks
  * (./log-checks.ts), convergence of the learners' stores and per-client liveness, with the
- * reasons a stalled run stalled.
+ * reasons a stalled run stalled. An emulation may add checks of its own facts (MultiPaxos: its
+ * protocol invariants). For a model checker the judge can be forked, says which safety checks
+ * failed so far, and what it remembers (see `FactCheck`).
  */
 import type { Rsm } from '../../kv/rsm.js';
 import type { NodeView } from '../../sim/router.js';
-import type { TraceEvent } from '../../sim/trace.js';
+import type { FactBase, TraceEvent } from '../../sim/trace.js';
+import { deepClone } from '../../util/clone.js';
 import { formatMpkvHistory, invokeEvent, okEvent, type MpkvHistoryEvent } from '../../../specs/formats/mpkv.js';
 import { liveness, type ClientEnd } from '../../../specs/liveness.js';
-import { guarded, type Verdict, type VerdictAt } from '../../../specs/verdict.js';
-import type { JudgeOptions, RunEnd, RunJudge } from '../api/emulation.js';
+import { guarded, unknown, type Verdict, type VerdictAt } from '../../../specs/verdict.js';
+import type { ClientHistory, JudgeOptions, RunEnd, RunJudge } from '../api/emulation.js';
 import { linearizabilityJudgeWith } from './linearizability.js';
 import { Agreement, atFact, convergence, FactReader, Integrity, Order, Validity, type FactCheck, type LearnerEnd } from './log-checks.js';
 import type { KvFact } from './messages.js';
@@ -25,72 +28,188 @@ export interface KvTally {
   readonly decided: number;
 }
 
-export interface KvJudgeSpec {
+export interface KvJudgeSpec<F extends FactBase = KvFact> {
   /** Requests each client makes. */
   readonly requests: number;
   /** The nodes whose stores must converge (leaders and replicas; the kv server). */
   isLearner(view: NodeView): boolean;
   /** Why a run whose clients did not finish stalled, beyond what the core knows. */
   stallReasons(end: RunEnd, tally: KvTally): readonly string[];
+  /** The emulation's own checks of its facts (a protocol's invariants), after the log checks. */
+  protocolChecks?(): readonly FactCheck<F>[];
 }
 
-export function kvJudge(spec: KvJudgeSpec, options: JudgeOptions): RunJudge<never, KvFact> {
-  const reader = new FactReader();
-  const agreement = new Agreement();
-  const checks: Array<[string, FactCheck]> = [
-    ['agreement', agreement],
-    ['validity', new Validity()],
-    ['integrity', new Integrity()],
-    ['order', new Order()],
-  ];
-  const history: MpkvHistoryEvent[] = [];
+export function kvJudge<F extends FactBase = KvFact>(spec: KvJudgeSpec<F>, options: JudgeOptions): RunJudge<never, F> {
+  return new KvJudge<F>(Object.freeze({ ...spec }) as Readonly<KvJudgeSpec<F>>, Object.freeze({ ...options }));
+}
+
+/**
+ * The judge. For a model checker, which forks it at every step of every path, a fork shares
+ * everything with its parent and copies a part only when it is about to change it (a check
+ * when a fact of a kind it reads arrives, the history when it grows): a step changes little,
+ * and most states keep most of their parent's judge. The spec and options are frozen, shared.
+ */
+class KvJudge<F extends FactBase> implements RunJudge<never, F> {
+  private reader = new FactReader<F>();
+  /** The log checks (they read the kv facts), then the emulation's own. */
+  private checks: FactCheck<F>[];
+  /** Which checks this judge may change in place (the others it shares with a fork). */
+  private owned: boolean[];
+  /** Per fact kind, the checks that read it. */
+  private readonly readers: ReadonlyMap<string, readonly number[]>;
+  private historyEvents: MpkvHistoryEvent[] = [];
   /** Where each history event was noted (for the step at which linearizability broke). */
-  const historyAt: VerdictAt[] = [];
-  const completed = new Map<string, Set<number>>();
-  let retries = 0;
-  let decided = 0;
-  const linearizability = linearizabilityJudgeWith(options.check ?? {});
+  private historyAt: VerdictAt[] = [];
+  private completed = new Map<string, Set<number>>();
+  private ownsHistory = true;
+  private retries = 0;
+  private decided = 0;
+  /** The linearizability verdict of the history as it was after its last completion. */
+  private linearizable: Verdict | undefined;
+  private checkedCompletions = 0;
+  private completions = 0;
+  private lastCompletion: VerdictAt | undefined;
+  /** The history as `memory` gives it (frozen, until the history grows). */
+  private untimed: unknown;
 
-  return {
-    reads: FactReader.reads,
-    observe(event: TraceEvent<never, KvFact>, index: number): void {
-      const noted = reader.read(event, index);
-      if (!noted) return;
-      for (const [, check] of checks) check.observe(noted);
-      const fact = noted.fact;
-      if (fact.kind === 'invoke') {
-        history.push(invokeEvent(fact.client, fact.command, noted.t));
-        historyAt.push(atFact(noted));
-      } else if (fact.kind === 'complete') {
-        history.push(okEvent(fact.client, fact.command, fact.result, noted.t));
-        historyAt.push(atFact(noted));
-        let seen = completed.get(noted.node);
-        if (!seen) completed.set(noted.node, (seen = new Set()));
-        seen.add(fact.request_id);
-      } else if (fact.kind === 'retry') retries++;
-      else if (fact.kind === 'decide' && fact.ballot !== undefined) decided++;
-    },
+  constructor(
+    private readonly spec: Readonly<KvJudgeSpec<F>>,
+    private readonly options: Readonly<JudgeOptions>,
+  ) {
+    const log: FactCheck[] = [new Agreement(), new Validity(), new Integrity(), new Order()];
+    this.checks = [...(log as FactCheck<FactBase>[] as FactCheck<F>[]), ...(spec.protocolChecks?.() ?? [])];
+    this.owned = this.checks.map(() => true);
+    const readers = new Map<string, number[]>();
+    this.checks.forEach((check, i) => check.kinds.forEach((kind) => readers.set(kind, [...(readers.get(kind) ?? []), i])));
+    this.readers = readers;
+  }
 
-    finish(end: RunEnd) {
-      const clients = clientEnds(end.views, spec.requests, completed);
-      const stalled = clients.some((c) => !c.down && c.completed < c.requests);
-      const why = (): string[] => [...end.stalled, ...spec.stallReasons(end, { completed, retries, decided })];
-      const verdicts: Verdict[] = [
-        guarded('linearizability', () => linearizability(history, options.witness === false ? undefined : agreement.requestsInLogOrder(), historyAt)),
-        ...checks.map(([name, check]) => guarded(name, () => check.verdict())),
-        guarded('convergence', () => convergence(learnerEnds(end.views, spec))),
-        guarded('liveness', () => liveness(clients, `${end.summary.reason} at t=${end.summary.time_ms}`, stalled ? why() : [])),
-      ];
-      const down = clients.filter((c) => c.down).length;
-      const counts = [
-        `requests completed: ${sum(clients.map((c) => c.completed))}/${sum(clients.map((c) => c.requests))}`,
-        ...(down > 0 ? [`clients down at the end: ${down}`] : []),
-      ];
-      return { verdicts, counts };
-    },
+  /** Facts come in notes only: the router builds no other events for this judge. */
+  readonly reads = FactReader.reads;
 
-    history: () => ({ model: 'kv', text: () => formatMpkvHistory(history) }),
-  };
+  /** `index`: the event's place in the trace (where a check first failed). */
+  observe(event: TraceEvent<never, F>, index: number): void {
+    const noted = this.reader.read(event, index);
+    if (!noted) return;
+    for (const i of this.readers.get(noted.fact.kind) ?? []) this.own(i).observe(noted);
+    const fact = noted.fact as FactBase as KvFact;
+    if (fact.kind === 'invoke') {
+      this.ownHistory();
+      this.historyEvents.push(Object.freeze(invokeEvent(fact.client, fact.command, noted.t)));
+      this.historyAt.push(atFact(noted));
+      this.untimed = undefined;
+    } else if (fact.kind === 'complete') {
+      this.ownHistory();
+      this.historyEvents.push(Object.freeze(okEvent(fact.client, fact.command, fact.result, noted.t)));
+      this.lastCompletion = atFact(noted);
+      this.historyAt.push(this.lastCompletion);
+      this.untimed = undefined;
+      this.completions++;
+      let seen = this.completed.get(noted.node);
+      if (!seen) this.completed.set(noted.node, (seen = new Set()));
+      seen.add(fact.request_id);
+    } else if (fact.kind === 'retry') this.retries++;
+    else if (fact.kind === 'decide' && fact.ballot !== undefined) this.decided++;
+  }
+
+  finish(end: RunEnd) {
+    const { spec, completed, retries, decided } = this;
+    const clients = clientEnds(end.views, spec.requests, completed);
+    const stalled = clients.some((c) => !c.down && c.completed < c.requests);
+    const why = (): string[] => [...end.stalled, ...spec.stallReasons(end, { completed, retries, decided })];
+    const ended = (name: string, check: () => Verdict): Verdict =>
+      end.cut ? unknown(name, `not judged: ${end.cut}`) : guarded(name, check);
+    const verdicts: Verdict[] = [
+      // A failure names the first completion after which the history was not linearizable.
+      guarded('linearizability', () => this.linearizability(this.historyAt)),
+      ...this.checks.flatMap((check) => guardedAll(check)),
+      ended('convergence', () => convergence(learnerEnds(end.views, spec))),
+      ended('liveness', () => liveness(clients, `${end.summary.reason} at t=${end.summary.time_ms}`, stalled ? why() : [])),
+    ];
+    const down = clients.filter((c) => c.down).length;
+    const counts = [
+      `requests completed: ${sum(clients.map((c) => c.completed))}/${sum(clients.map((c) => c.requests))}`,
+      ...(down > 0 ? [`clients down at the end: ${down}`] : []),
+    ];
+    return { verdicts, counts };
+  }
+
+  history(): ClientHistory {
+    const events = this.historyEvents;
+    return { model: 'kv', text: () => formatMpkvHistory(events) };
+  }
+
+  fork(): KvJudge<F> {
+    const copy = Object.create(KvJudge.prototype) as KvJudge<F>;
+    Object.assign(copy, this);
+    copy.reader = deepClone(this.reader);
+    copy.checks = [...this.checks];
+    // From now on both share every part: whichever changes one copies it first.
+    copy.owned = this.checks.map(() => false);
+    this.owned = this.checks.map(() => false);
+    copy.ownsHistory = this.ownsHistory = false;
+    return copy;
+  }
+
+  /** The safety checks failed so far; linearizability is judged again after each completion
+   *  (a new invocation alone cannot make a history non-linearizable). */
+  violations(): Verdict[] {
+    const failed = this.checks.flatMap((check) => check.failures());
+    if (this.completions > this.checkedCompletions) {
+      this.checkedCompletions = this.completions;
+      const verdict = guarded('linearizability', () => this.linearizability());
+      // Judged after every completion: the one that broke it is the first bad step.
+      this.linearizable = verdict.status === 'fail' && this.lastCompletion ? { ...verdict, at: this.lastCompletion } : verdict;
+    }
+    return this.linearizable?.status === 'fail' ? [this.linearizable, ...failed] : failed;
+  }
+
+  /** The client history without times (its line order is its real-time order), each check's
+   *  memory, and the nodes' restarts. */
+  memory(): unknown {
+    this.untimed ??= Object.freeze(this.historyEvents.map(({ time: _time, ...event }) => event));
+    return [this.untimed, this.reader.memory(), ...this.checks.map((check) => check.memory())];
+  }
+
+  private own(i: number): FactCheck<F> {
+    if (!this.owned[i]) {
+      this.checks[i] = deepClone(this.checks[i]!);
+      this.owned[i] = true;
+    }
+    return this.checks[i]!;
+  }
+
+  private ownHistory(): void {
+    if (this.ownsHistory) return;
+    this.historyEvents = [...this.historyEvents];
+    this.historyAt = [...this.historyAt];
+    this.completed = deepClone(this.completed);
+    this.ownsHistory = true;
+  }
+
+  /** The history judged, with the log's order offered as a witness (unless told not to);
+   *  `at`: where each event was noted, for the first bad completion of a failure. */
+  private linearizability(at?: readonly VerdictAt[]): Verdict {
+    const witness = this.options.witness === false ? undefined : this.agreement()?.requestsInLogOrder();
+    return linearizabilityJudgeWith(this.options.check ?? {})(this.historyEvents, witness, at);
+  }
+
+  /** The agreement check (its log is the witness), as this judge holds it now. */
+  private agreement(): Agreement | undefined {
+    const found = this.checks.find((check) => check instanceof Agreement);
+    return found as Agreement | undefined;
+  }
+}
+
+/** A check's verdicts; if the check itself throws, one `unknown` verdict says so. */
+function guardedAll<F extends FactBase>(check: FactCheck<F>): Verdict[] {
+  try {
+    return check.verdicts();
+  } catch (error) {
+    return check.names.map((name) => guarded(name, () => {
+      throw error;
+    }));
+  }
 }
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
@@ -101,7 +220,7 @@ function clientEnds(views: readonly NodeView[], requests: number, completed: Rea
     .map((v) => ({ node: v.id, requests, completed: completed.get(v.id)?.size ?? 0, down: v.status === 'crashed' }));
 }
 
-function learnerEnds(views: readonly NodeView[], spec: KvJudgeSpec): LearnerEnd[] {
+function learnerEnds(views: readonly NodeView[], spec: Pick<KvJudgeSpec<FactBase>, 'isLearner'>): LearnerEnd[] {
   return views.filter(spec.isLearner).map((v) => {
     const context = v.context as { applied?: number; rsm?: Rsm } | undefined;
     return { node: v.id, up: v.status === 'up', applied: context?.applied ?? 0, store: context?.rsm?.store ?? new Map() };

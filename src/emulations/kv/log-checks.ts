@@ -15,46 +15,105 @@
  * why, in words. The functions at the bottom run a check over a list of facts (for tests).
  */
 import { storeToObject, type KvCommand, type KvStore } from '../../kv/kv.js';
-import type { Envelope, TraceEvent } from '../../sim/trace.js';
+import type { Envelope, FactBase, TraceEvent } from '../../sim/trace.js';
 import { fail, ok as pass, type Verdict, type VerdictAt } from '../../../specs/verdict.js';
 import { ballotText, describeLogCommand, requestsIn, sameKvCommand, sameLogCommand, type Ballot, type KvFact, type LogCommand } from './messages.js';
 
 /** A fact, where and when it was noted. `life` counts the node's restarts: a restarted node
  *  has lost its volatile state, so per-node checks (integrity, order) start afresh. `event` is
  *  the note's index in the run's trace (from 0), so a failure can name its first bad step. */
-export type Noted = { readonly t: number; readonly node: string; readonly life: number; readonly event: number; readonly fact: KvFact };
+export type Noted<F extends FactBase = KvFact> = {
+  readonly t: number;
+  readonly node: string;
+  readonly life: number;
+  readonly event: number;
+  readonly fact: F;
+};
 
 /** Turns trace events into noted facts, one at a time, counting each node's restarts. An event's
  *  index in the run is given by the router (which counts the events nobody reads too); without
  *  it, the reader counts the events it is given (then it must be given every one). */
-export class FactReader {
+export class FactReader<F extends FactBase = KvFact> {
   /** The kinds of event it reads. */
   static readonly reads = ['note', 'restart'] as const;
-  private readonly lives = new Map<string, number>();
+  /** Replaced, never changed, and frozen: a copy of the reader shares it. */
+  private lives: ReadonlyMap<string, number> = Object.freeze(new Map<string, number>());
   private events = 0;
 
-  read(e: TraceEvent<Envelope, KvFact>, index?: number): Noted | undefined {
+  read(e: TraceEvent<Envelope, F>, index?: number): Noted<F> | undefined {
     const event = index ?? this.events;
     this.events = event + 1;
-    if (e.kind === 'restart') this.lives.set(e.node, (this.lives.get(e.node) ?? 0) + 1);
+    if (e.kind === 'restart') this.lives = Object.freeze(new Map(this.lives).set(e.node, (this.lives.get(e.node) ?? 0) + 1));
     if (e.kind === 'note' && e.fact) return { t: e.t, node: e.node, life: this.lives.get(e.node) ?? 0, event, fact: e.fact };
     return undefined;
+  }
+
+  /** What later facts depend on: each node's restarts (a model checker merges equal memories). */
+  memory(): unknown {
+    return this.lives;
   }
 }
 
 /** The facts of a whole trace. */
-export function factsOf(trace: readonly TraceEvent<Envelope, KvFact>[]): Noted[] {
-  const reader = new FactReader();
+export function factsOf<F extends FactBase = KvFact>(trace: readonly TraceEvent<Envelope, F>[]): Noted<F>[] {
+  const reader = new FactReader<F>();
   return trace.flatMap((e) => reader.read(e) ?? []);
 }
 
 /** Where a fact was noted, for a failing verdict. */
-export const atFact = (n: Noted): VerdictAt => ({ t: n.t, event: n.event });
+export const atFact = (n: Noted<FactBase>): VerdictAt => ({ t: n.t, event: n.event });
 
-/** A check that reads facts one at a time. */
-export interface FactCheck {
-  observe(noted: Noted): void;
-  verdict(): Verdict;
+/**
+ * A check that reads facts one at a time (facts of kinds it does not know pass it by). Besides
+ * its verdicts, it tells a model checker, after every step, whether it has failed yet, and what
+ * it remembers: two runs whose nodes are in equal states and whose checks remember the same are
+ * judged alike from there on. `memory` holds no times and names nodes only as whole strings
+ * (so that interchangeable nodes can be renamed); Maps and Sets are compared as unordered.
+ * A model checker copies a check before it changes it: records a check keeps are frozen, so
+ * that the copies share them.
+ */
+export interface FactCheck<F extends FactBase = KvFact> {
+  /** The names of its verdicts, in order. */
+  readonly names: readonly string[];
+  /** The kinds of facts it reads (it is given only those). */
+  readonly kinds: readonly string[];
+  observe(noted: Noted<F>): void;
+  verdicts(): Verdict[];
+  /** Its failures so far (none: it has not failed yet). */
+  failures(): Verdict[];
+  memory(): unknown;
+}
+
+/** A check with one verdict. Its memory is frozen, and handed out again until the check
+ *  changes (`changed`), so that a model checker writes it out once, not once per state. */
+abstract class OneVerdict implements FactCheck {
+  protected violation: { detail: string; at: VerdictAt } | undefined;
+  private memo: unknown;
+  abstract readonly names: readonly [string];
+  abstract readonly kinds: readonly string[];
+  abstract observe(noted: Noted): void;
+  abstract verdict(): Verdict;
+  protected abstract remember(): unknown;
+
+  memory(): unknown {
+    return (this.memo ??= Object.freeze(this.remember()));
+  }
+
+  protected changed(): void {
+    this.memo = undefined;
+  }
+
+  verdicts(): Verdict[] {
+    return [this.verdict()];
+  }
+
+  failures(): Verdict[] {
+    return this.violation ? [this.verdict()] : [];
+  }
+
+  protected failed(): Verdict {
+    return fail(this.names[0], this.violation!.detail, this.violation!.at);
+  }
 }
 
 /** `leader 1`, or `leader 1 (after restart 2)`: a node's identity for per-node checks. */
@@ -75,14 +134,24 @@ class RequestTable<T> {
   set(client: number, request_id: number, value: T): void {
     (this.byClient[client] ??= [])[request_id] = value;
   }
+
+  /** Every entry, as `client/request_id` and its value (for a model checker's memory). */
+  *entries(): IterableIterator<[string, T]> {
+    for (const [client, values] of this.byClient.entries()) {
+      if (!values) continue;
+      for (const [request_id, value] of values.entries()) if (value !== undefined) yield [`${client}/${request_id}`, value];
+    }
+  }
 }
 
 export const describeLog = describeLogCommand;
 export const sameCommand = sameLogCommand;
 
-export class Agreement implements FactCheck {
+export class Agreement extends OneVerdict {
+  readonly names = Object.freeze(['agreement'] as const);
+  readonly kinds = Object.freeze(['decide', 'apply']);
+  /** Records are frozen: a fork of the check shares them (see FactCheck). */
   private readonly first = new Map<number, { node: string; t: number; command: LogCommand; ballot?: Ballot; quorum?: readonly string[]; verb: string }>();
-  private violation: { detail: string; at: VerdictAt } | undefined;
 
   observe(noted: Noted): void {
     const { t, node, fact } = noted;
@@ -92,7 +161,8 @@ export class Agreement implements FactCheck {
     const quorum = fact.kind === 'decide' ? fact.quorum : undefined;
     const seen = this.first.get(fact.slot);
     if (!seen) {
-      this.first.set(fact.slot, { node, t, command: fact.command, verb, ...(ballot ? { ballot } : {}), ...(quorum ? { quorum } : {}) });
+      this.first.set(fact.slot, Object.freeze({ node, t, command: fact.command, verb, ...(ballot ? { ballot } : {}), ...(quorum ? { quorum } : {}) }));
+      this.changed();
     } else if (!sameLogCommand(seen.command, fact.command)) {
       // Each decision with the ballot and the quorum that chose it, when the decider named them.
       const b = (x?: Ballot, q?: readonly string[]): string => (x ? ` under ballot ${ballotText(x)}${q ? ` (quorum ${q.join(', ')})` : ''}` : '');
@@ -100,11 +170,12 @@ export class Agreement implements FactCheck {
         `slot ${fact.slot}: ${seen.node} ${seen.verb} ${describeLogCommand(seen.command)}${b(seen.ballot, seen.quorum)} at t=${seen.t}, ` +
         `but ${node} ${verb} ${describeLogCommand(fact.command)}${b(ballot, quorum)} at t=${t}`;
       this.violation = { detail, at: atFact(noted) };
+      this.changed();
     }
   }
 
   verdict(): Verdict {
-    return this.violation ? fail('agreement', this.violation.detail, this.violation.at) : pass('agreement', `${this.first.size} slot(s), one command each`);
+    return this.violation ? this.failed() : pass('agreement', `${this.first.size} slot(s), one command each`);
   }
 
   /** The client requests of the log, in slot order, each once (its first slot): the order they
@@ -122,17 +193,25 @@ export class Agreement implements FactCheck {
     }
     return order;
   }
+
+  protected remember(): unknown {
+    return [this.violation !== undefined, new Map([...this.first].map(([slot, seen]) => [slot, seen.command]))];
+  }
 }
 
-export class Validity implements FactCheck {
+export class Validity extends OneVerdict {
+  readonly names = Object.freeze(['validity'] as const);
+  readonly kinds = Object.freeze(['invoke', 'decide', 'apply']);
   private readonly invoked = new RequestTable<KvCommand>();
   private checked = 0;
-  private violation: { detail: string; at: VerdictAt } | undefined;
 
   observe(noted: Noted): void {
     const { t, node, fact } = noted;
     if (this.violation) return;
-    if (fact.kind === 'invoke') this.invoked.set(fact.client, fact.request_id, fact.command);
+    if (fact.kind === 'invoke') {
+      this.invoked.set(fact.client, fact.request_id, fact.command);
+      this.changed();
+    }
     if (fact.kind !== 'decide' && fact.kind !== 'apply') return;
     for (const request of requestsIn(fact.command)) {
       this.checked++;
@@ -141,28 +220,35 @@ export class Validity implements FactCheck {
       if (!sent || !sameKvCommand(sent, command)) {
         const within = fact.command.kind === 'batch' ? ` (in a batch of ${fact.command.requests.length} in slot ${fact.slot})` : '';
         this.violation = { detail: `${node} ${fact.kind === 'decide' ? 'decided' : 'applied'} ${describeLogCommand(request)}${within} at t=${t}, which no client sent`, at: atFact(noted) };
+        this.changed();
         return;
       }
     }
   }
 
   verdict(): Verdict {
-    return this.violation ? fail('validity', this.violation.detail, this.violation.at) : pass('validity', `${this.checked} decided/applied command(s), all sent by clients or no-ops`);
+    return this.violation ? this.failed() : pass('validity', `${this.checked} decided/applied command(s), all sent by clients or no-ops`);
+  }
+
+  protected remember(): unknown {
+    return [this.violation !== undefined, new Map(this.invoked.entries())];
   }
 }
 
-export class Integrity implements FactCheck {
-  /** Per node incarnation: the slot each request was applied in, and when. */
-  private readonly applied = new Map<string, { readonly slot: RequestTable<number>; readonly t: RequestTable<number> }>();
+export class Integrity extends OneVerdict {
+  readonly names = Object.freeze(['integrity'] as const);
+  readonly kinds = Object.freeze(['apply']);
+  /** Per node incarnation: who it is, and the slot each request was applied in, and when. */
+  private readonly applied = new Map<string, { readonly node: string; readonly life: number; readonly slot: RequestTable<number>; readonly t: RequestTable<number> }>();
   private count = 0;
-  private violation: { detail: string; at: VerdictAt } | undefined;
 
   observe(noted: Noted): void {
     const { t, fact } = noted;
     if (this.violation || fact.kind !== 'apply' || !fact.fresh) return;
     const node = incarnation(noted);
     let applied = this.applied.get(node);
-    if (!applied) this.applied.set(node, (applied = { slot: new RequestTable(), t: new RequestTable() }));
+    if (!applied) this.applied.set(node, (applied = { node: noted.node, life: noted.life, slot: new RequestTable(), t: new RequestTable() }));
+    this.changed();
     const requests = requestsIn(fact.command);
     for (let i = 0; i < requests.length; i++) {
       if (!(fact.outcomes?.[i]?.fresh ?? fact.fresh)) continue;
@@ -181,29 +267,40 @@ export class Integrity implements FactCheck {
   }
 
   verdict(): Verdict {
-    return this.violation ? fail('integrity', this.violation.detail, this.violation.at) : pass('integrity', `${this.count} request application(s), none repeated on a node`);
+    return this.violation ? this.failed() : pass('integrity', `${this.count} request application(s), none repeated on a node`);
+  }
+
+  /** The requests each node incarnation applied (not where or when: that changes no verdict). */
+  protected remember(): unknown {
+    return [this.violation !== undefined, new Set([...this.applied.values()].flatMap((a) => [...a.slot.entries()].map(([request]) => [a.node, a.life, request])))];
   }
 }
 
-
-export class Order implements FactCheck {
-  private readonly next = new Map<string, number>();
-  private violation: { detail: string; at: VerdictAt } | undefined;
+export class Order extends OneVerdict {
+  readonly names = Object.freeze(['order'] as const);
+  readonly kinds = Object.freeze(['apply']);
+  /** Per node incarnation, the next slot it must apply (records replaced, never changed). */
+  private readonly next = new Map<string, { readonly node: string; readonly life: number; readonly slot: number }>();
 
   observe(noted: Noted): void {
     const { t, fact } = noted;
     if (this.violation || fact.kind !== 'apply' || fact.slot < 0) return;
     const node = incarnation(noted);
-    const expected = this.next.get(node) ?? 0;
+    const expected = this.next.get(node)?.slot ?? 0;
+    this.changed();
     if (fact.slot !== expected) {
       this.violation = { detail: `${node} applied slot ${fact.slot} at t=${t} before slot ${expected}`, at: atFact(noted) };
       return;
     }
-    this.next.set(node, expected + 1);
+    this.next.set(node, Object.freeze({ node: noted.node, life: noted.life, slot: expected + 1 }));
   }
 
   verdict(): Verdict {
-    return this.violation ? fail('order', this.violation.detail, this.violation.at) : pass('order', `${this.next.size} node incarnation(s) applied their log in slot order`);
+    return this.violation ? this.failed() : pass('order', `${this.next.size} node incarnation(s) applied their log in slot order`);
+  }
+
+  protected remember(): unknown {
+    return [this.violation !== undefined, new Set([...this.next.values()].map((n) => [n.node, n.life, n.slot]))];
   }
 }
 
@@ -233,12 +330,13 @@ export function convergence(learners: readonly LearnerEnd[]): Verdict {
 
 // ---- over a list of facts -------------------------------------------------------------------
 
-function over(check: FactCheck, facts: readonly Noted[]): Verdict {
-  for (const noted of facts) check.observe(noted);
+/** Facts of other kinds than the kv family's pass the kv checks by. */
+function over(check: OneVerdict, facts: readonly Noted<FactBase>[]): Verdict {
+  for (const noted of facts) check.observe(noted as Noted<FactBase> as Noted);
   return check.verdict();
 }
 
-export const agreement = (facts: readonly Noted[]): Verdict => over(new Agreement(), facts);
-export const validity = (facts: readonly Noted[]): Verdict => over(new Validity(), facts);
-export const integrity = (facts: readonly Noted[]): Verdict => over(new Integrity(), facts);
-export const order = (facts: readonly Noted[]): Verdict => over(new Order(), facts);
+export const agreement = (facts: readonly Noted<FactBase>[]): Verdict => over(new Agreement(), facts);
+export const validity = (facts: readonly Noted<FactBase>[]): Verdict => over(new Validity(), facts);
+export const integrity = (facts: readonly Noted<FactBase>[]): Verdict => over(new Integrity(), facts);
+export const order = (facts: readonly Noted<FactBase>[]): Verdict => over(new Order(), facts);

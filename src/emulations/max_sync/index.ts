@@ -94,6 +94,12 @@ export const maxSync: Emulation<MaxSyncSections, Message, Fact> = {
     /** Servers acknowledge alone, so any of them may be down: what they acknowledged is on disk. */
     mayBeDown: () => true,
   },
+  /** For the model checker: the fixed part of each role's context (nodes are not interchangeable:
+   *  each client writes to its own server). */
+  verify: {
+    setting: { server: ['peers', 'sync_ms', 'rules'], client: ['id', 'server', 'seed', 'messages', 'max_value', 'timeout_ms'] },
+    mutable: { server: [], client: [] },
+  },
   bench: {
     figures: [
       {
@@ -103,5 +109,6 @@ export const maxSync: Emulation<MaxSyncSections, Message, Fact> = {
     ],
     load: { name: '5 servers, 10 clients x 1,000 writes', config: '[topology]\nservers = 5\nclients_per_server = 2\n[workload]\nmessages = 1000\n' },
     huntingGrounds: { 'takes-last-value': 'configs/max-sync.toml', 'server-without-disk': 'configs/max-sync-lossy.toml' },
+    verifyGrounds: { 'takes-last-value': 'configs/verify/max-sync.toml', 'server-without-disk': 'configs/verify/max-sync.toml' },
   },
 };

@@ -14,7 +14,8 @@
 import type { NodeView } from '../../sim/router.js';
 import type { TraceEvent } from '../../sim/trace.js';
 import { liveness } from '../../../specs/liveness.js';
-import { fail, guarded, ok, type Verdict, type VerdictAt } from '../../../specs/verdict.js';
+import { fail, guarded, ok, unknown, type Verdict, type VerdictAt } from '../../../specs/verdict.js';
+import { deepClone } from '../../util/clone.js';
 import type { JudgeOptions, RunEnd, RunJudge } from '../api/emulation.js';
 import type { MaxSyncConfig } from './config.js';
 import type { Fact, Message } from './messages.js';
@@ -24,63 +25,95 @@ interface ServerCtx {
 }
 
 export function maxSyncJudge(config: MaxSyncConfig, _options: JudgeOptions): RunJudge<Message, Fact> {
-  const last = new Map<string, { value: number; t: number }>();
-  const sent = new Set<number>([0]);
-  const acked = new Map<string, Set<number>>();
-  let maxAcked: { value: number; by: string; t: number } | undefined;
-  let lastAckT = 0;
-  let lastRaiseT = 0;
-  let writes = 0;
-  /** A failure: what, and the step at which it happened (the event's index in the trace). */
-  let decrease: { detail: string; at: VerdictAt } | undefined;
-  let invalid: { detail: string; at: VerdictAt } | undefined;
+  return new MaxSyncJudge(config.workload.messages);
+}
 
-  return {
-    reads: ['note'],
-    observe(e: TraceEvent<Message, Fact>, event: number): void {
-      if (e.kind !== 'note' || !e.fact) return;
-      const fact = e.fact;
-      if (fact.kind === 'write') {
-        sent.add(fact.value);
-        writes++;
-      } else if (fact.kind === 'acked') {
-        let seen = acked.get(e.node);
-        if (!seen) acked.set(e.node, (seen = new Set()));
-        seen.add(fact.seq);
-        lastAckT = e.t;
-        if (!maxAcked || fact.value > maxAcked.value) maxAcked = { value: fact.value, by: e.node, t: e.t };
-      } else if (fact.kind === 'held') {
-        const before = last.get(e.node);
-        if (!decrease && before && fact.value < before.value) {
-          const detail = `${e.node} held ${before.value} at t=${before.t}, then ${fact.value} at t=${e.t} (${fact.cause === 'start' ? 'after a restart' : `by a ${fact.cause}`})`;
-          decrease = { detail, at: { t: e.t, event } };
-        }
-        if (!invalid && !sent.has(fact.value)) invalid = { detail: `${e.node} held ${fact.value} at t=${e.t}, which no client sent`, at: { t: e.t, event } };
-        last.set(e.node, { value: fact.value, t: e.t });
-        if (fact.cause !== 'start') lastRaiseT = e.t;
+/** The judge's memory is in its fields, so a model checker can fork it (a deep copy). */
+class MaxSyncJudge implements RunJudge<Message, Fact> {
+  private readonly last = new Map<string, { value: number; t: number }>();
+  private readonly sent = new Set<number>([0]);
+  private readonly acked = new Map<string, Set<number>>();
+  private maxAcked: { value: number; by: string; t: number } | undefined;
+  private lastAckT = 0;
+  private lastRaiseT = 0;
+  private writes = 0;
+  private decrease: { detail: string; at: VerdictAt } | undefined;
+  private invalid: { detail: string; at: VerdictAt } | undefined;
+
+  /** Facts come in notes only: the router builds no other events for this judge. */
+  readonly reads = ['note'] as const;
+
+  constructor(private readonly messages: number) {}
+
+  /** `event`: the event's index in the trace (where a check first failed). */
+  observe(e: TraceEvent<Message, Fact>, event: number): void {
+    if (e.kind !== 'note' || !e.fact) return;
+    const fact = e.fact;
+    if (fact.kind === 'write') {
+      this.sent.add(fact.value);
+      this.writes++;
+    } else if (fact.kind === 'acked') {
+      let seen = this.acked.get(e.node);
+      if (!seen) this.acked.set(e.node, (seen = new Set()));
+      seen.add(fact.seq);
+      this.lastAckT = e.t;
+      if (!this.maxAcked || fact.value > this.maxAcked.value) this.maxAcked = { value: fact.value, by: e.node, t: e.t };
+    } else if (fact.kind === 'held') {
+      const before = this.last.get(e.node);
+      if (!this.decrease && before && fact.value < before.value) {
+        const detail = `${e.node} held ${before.value} at t=${before.t}, then ${fact.value} at t=${e.t} (${fact.cause === 'start' ? 'after a restart' : `by a ${fact.cause}`})`;
+        this.decrease = { detail, at: { t: e.t, event } };
       }
-    },
+      if (!this.invalid && !this.sent.has(fact.value)) this.invalid = { detail: `${e.node} held ${fact.value} at t=${e.t}, which no client sent`, at: { t: e.t, event } };
+      this.last.set(e.node, { value: fact.value, t: e.t });
+      if (fact.cause !== 'start') this.lastRaiseT = e.t;
+    }
+  }
 
-    finish(end: RunEnd) {
-      const servers = end.views.filter((v) => v.role === 'server');
-      const clients = end.views
-        .filter((v) => v.role === 'client')
-        .map((v) => ({ node: v.id, requests: config.workload.messages, completed: acked.get(v.id)?.size ?? 0, down: v.status === 'crashed' }));
-      const stalled = clients.some((c) => !c.down && c.completed < c.requests);
-      const verdicts: Verdict[] = [
-        guarded('monotonicity', () => (decrease ? fail('monotonicity', decrease.detail, decrease.at) : ok('monotonicity', `${last.size} server(s), no number went down`))),
-        guarded('validity', () => (invalid ? fail('validity', invalid.detail, invalid.at) : ok('validity', `every number held was sent by a client (${sent.size - 1} distinct), or is 0`))),
-        guarded('convergence', () => convergence(servers, maxAcked)),
-        guarded('liveness', () => liveness(clients, `${end.summary.reason} at t=${end.summary.time_ms}`, stalled ? [...end.stalled, ...serverReasons(servers)] : [], 'writes')),
-      ];
-      const done = clients.reduce((n, c) => n + c.completed, 0);
-      const counts = [
-        `writes acknowledged: ${done}/${clients.reduce((n, c) => n + c.requests, 0)}`,
-        `converged ${Math.max(0, lastRaiseT - lastAckT)} ms after the last acknowledged write; ${writes === 0 ? 0 : (end.summary.sent / writes).toFixed(1)} messages per client write`,
-      ];
-      return { verdicts, counts };
-    },
-  };
+  finish(end: RunEnd) {
+    const { last, sent, acked, maxAcked } = this;
+    const servers = end.views.filter((v) => v.role === 'server');
+    const clients = end.views
+      .filter((v) => v.role === 'client')
+      .map((v) => ({ node: v.id, requests: this.messages, completed: acked.get(v.id)?.size ?? 0, down: v.status === 'crashed' }));
+    const stalled = clients.some((c) => !c.down && c.completed < c.requests);
+    const cut = (name: string): Verdict => unknown(name, `not judged: ${end.cut}`);
+    const verdicts: Verdict[] = [
+      guarded('monotonicity', () => this.monotonicity() ?? ok('monotonicity', `${last.size} server(s), no number went down`)),
+      guarded('validity', () => this.validity() ?? ok('validity', `every number held was sent by a client (${sent.size - 1} distinct), or is 0`)),
+      end.cut ? cut('convergence') : guarded('convergence', () => convergence(servers, maxAcked)),
+      end.cut
+        ? cut('liveness')
+        : guarded('liveness', () => liveness(clients, `${end.summary.reason} at t=${end.summary.time_ms}`, stalled ? [...end.stalled, ...serverReasons(servers)] : [], 'writes')),
+    ];
+    const done = clients.reduce((n, c) => n + c.completed, 0);
+    const counts = [
+      `writes acknowledged: ${done}/${clients.reduce((n, c) => n + c.requests, 0)}`,
+      `converged ${Math.max(0, this.lastRaiseT - this.lastAckT)} ms after the last acknowledged write; ${this.writes === 0 ? 0 : (end.summary.sent / this.writes).toFixed(1)} messages per client write`,
+    ];
+    return { verdicts, counts };
+  }
+
+  fork(): MaxSyncJudge {
+    return deepClone(this);
+  }
+
+  violations(): Verdict[] {
+    return [this.monotonicity(), this.validity()].filter((v): v is Verdict => v !== undefined);
+  }
+
+  /** What later safety verdicts depend on: each server's last number, the numbers sent. */
+  memory(): unknown {
+    return [this.decrease !== undefined, this.invalid !== undefined, new Map([...this.last].map(([node, held]) => [node, held.value])), this.sent];
+  }
+
+  private monotonicity(): Verdict | undefined {
+    return this.decrease ? fail('monotonicity', this.decrease.detail, this.decrease.at) : undefined;
+  }
+
+  private validity(): Verdict | undefined {
+    return this.invalid ? fail('validity', this.invalid.detail, this.invalid.at) : undefined;
+  }
 }
 
 function convergence(servers: readonly NodeView[], maxAcked: { value: number; by: string; t: number } | undefined): Verdict {

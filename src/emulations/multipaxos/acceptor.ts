@@ -37,21 +37,27 @@ export interface AcceptorState extends MachineContext {
 function persist(state: AcceptorState, out: Outbox): void {
   // The disk holds the accepted map itself: it is only ever updated right before a persist, so
   // sharing it writes through at no cost; a restart starts from a copy.
-  if (state.rules.durableAcceptor) out.persist({ promised: state.promised, accepted: state.accepted } satisfies AcceptorDisk);
+  const { rules } = state;
+  if (!rules.durableAcceptor) return;
+  out.persist({
+    promised: rules.durablePromise ? state.promised : zeroBallot,
+    accepted: rules.durableVotes ? state.accepted : new Map(),
+  } satisfies AcceptorDisk);
 }
 
 /** Phase 1b: promise, and report what was accepted from `from_slot` on. */
 function onPrepare(state: AcceptorState, event: NodeEvent, out: Outbox): AcceptorState {
   if (event.type !== 'prepare') return state;
   const { ballot, from_slot } = event;
-  if (compareBallots(ballot, state.promised) < 0) {
+  if (!state.rules.acceptsPrepare(ballot, state.promised)) {
     out.note(() => `PREPARE ballot ${ballotText(ballot)} -> rejected (promised ${ballotText(state.promised)})`);
     out.send(event.from, { type: 'nack', ballot, promised: state.promised });
     return state;
   }
   const next = { ...state, promised: ballot };
   persist(next, out);
-  const accepted = [...state.accepted.values()].filter((pv) => pv.slot >= from_slot).sort((a, b) => a.slot - b.slot);
+  const accepted = [...state.accepted.values()].filter((pv) => state.rules.reportsSlot(pv.slot, from_slot)).sort((a, b) => a.slot - b.slot);
+  out.observe({ kind: 'promise', ballot, from_slot, accepted });
   out.note(() => `PROMISE ballot ${ballotText(ballot)} from slot ${from_slot} (${accepted.length} accepted) -> ${event.from}`);
   out.send(event.from, { type: 'promise', ballot, accepted });
   return next;
@@ -68,8 +74,9 @@ function onAccept(state: AcceptorState, event: NodeEvent, out: Outbox): Acceptor
   }
   state.accepted.set(slot, { slot, ballot, command });
   // The accepted map changed in place; the state object changes only with the promise.
-  const next = compareBallots(ballot, state.promised) > 0 ? { ...state, promised: ballot } : state;
+  const next = state.rules.acceptRaisesPromise && compareBallots(ballot, state.promised) > 0 ? { ...state, promised: ballot } : state;
   persist(next, out);
+  out.observe({ kind: 'vote', ballot, slot, command });
   out.note(() => `ACCEPT slot ${slot} ballot ${ballotText(ballot)} ${describeLogCommand(command)} -> accepted`);
   out.send(event.from, { type: 'accepted', ballot, slot });
   return next;

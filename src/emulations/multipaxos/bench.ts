@@ -66,6 +66,34 @@ const huntingGrounds: Record<MutantName, string> = {
   'replica-applies-out-of-order': 'configs/default.toml',
   'no-retry-dedup': 'configs/default.toml',
   'leader-reads-locally': 'configs/mutants/stale-reads.toml',
+  'leader-reuses-ballot-after-restart': 'configs/mutants/forgetful-acceptors.toml',
+  'leader-counts-stale-acks': 'configs/mutants/two-leaders.toml',
+  'leader-counts-duplicate-acks': 'configs/mutants/two-leaders.toml',
+  'leader-counts-stale-promises': 'configs/mutants/two-leaders.toml',
+  'acceptor-promises-lower-ballot': 'configs/mutants/two-leaders.toml',
+  'accept-does-not-raise-promise': 'configs/mutants/two-leaders.toml',
+  'acceptor-forgets-promise-on-restart': 'configs/mutants/forgetful-acceptors.toml',
+  'acceptor-forgets-votes-on-restart': 'configs/mutants/forgetful-acceptors.toml',
+  'promise-omits-from-slot': 'configs/mutants/two-leaders.toml',
+};
+
+const verifyGrounds: Record<MutantName, string> = {
+  'acceptor-accepts-lower-ballot': 'configs/verify/two-leaders.toml',
+  'acceptor-forgets-on-restart': 'configs/verify/acceptor-restart.toml',
+  'leader-skips-value-adoption': 'configs/verify/two-leaders.toml',
+  'quorum-too-small': 'configs/verify/two-leaders.toml',
+  'replica-applies-out-of-order': 'configs/verify/leader-restart.toml',
+  'no-retry-dedup': 'configs/verify/duplicates.toml',
+  'leader-reads-locally': 'configs/verify/stale-read.toml',
+  'leader-reuses-ballot-after-restart': 'configs/verify/leader-restart.toml',
+  'leader-counts-stale-acks': 'configs/verify/leader-restart-one-client.toml',
+  'leader-counts-duplicate-acks': 'configs/verify/duplicates.toml',
+  'leader-counts-stale-promises': 'configs/verify/leader-restart.toml',
+  'acceptor-promises-lower-ballot': 'configs/verify/two-leaders.toml',
+  'accept-does-not-raise-promise': 'configs/verify/two-leaders.toml',
+  'acceptor-forgets-promise-on-restart': 'configs/verify/acceptor-restart.toml',
+  'acceptor-forgets-votes-on-restart': 'configs/verify/acceptor-restart.toml',
+  'promise-omits-from-slot': 'configs/verify/two-leaders.toml',
 };
 
 export const bench: BenchSpec = {
@@ -77,4 +105,5 @@ export const bench: BenchSpec = {
   ],
   load: { name: '100 clients x 100 requests', config: toml({ acceptors: 3, replicas: 2, clients: 100, requests: 100 }) },
   huntingGrounds,
+  verifyGrounds,
 };

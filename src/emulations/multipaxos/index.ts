@@ -19,6 +19,7 @@ import { bench } from './bench.js';
 import { diagram } from './diagram.js';
 import { quiescent } from './quiescent.js';
 import { stallReasons } from './stall.js';
+import { VotingInvariants } from './invariants.js';
 import { acceptorRole, background, describeMessage, leaderRole, messageFields, replicaRole } from './views.js';
 
 export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
@@ -81,11 +82,12 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
   diagram,
   mutants: MUTANTS,
   judge: (config, options) =>
-    kvJudge(
+    kvJudge<Fact>(
       {
         requests: config.workload.requests,
         isLearner: (view) => view.role === 'leader' || view.role === 'replica',
         stallReasons: (end, tally) => stallReasons(config, end, tally),
+        protocolChecks: () => [new VotingInvariants(config.topology.acceptors)],
       },
       options,
     ),
@@ -107,6 +109,20 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
       return acceptors.filter((a) => down.has(a)).length <= acceptors.length - majority(acceptors.length);
     },
     quiescent,
+  },
+  /** Acceptors are interchangeable: leaders count them, never tell them apart. */
+  verify: {
+    symmetric: ['acceptor'],
+    setting: {
+      acceptor: ['id', 'rules'],
+      leader: ['id', 'acceptors', 'replicas', 'leaders', 'paxos', 'rules', 'peers'],
+      replica: ['id', 'peers', 'catch_up_ms', 'rules'],
+      client: ['id', 'server', 'workload', 'seed', 'timeout_ms'],
+    },
+    /** The acceptor's accepted map, a learner's log and state machine (./acceptor.ts,
+     *  ./learner.ts) and the leader's queue (./request-queue.ts) change in place; everything
+     *  else in every role is replaced, never changed. */
+    mutable: { acceptor: ['accepted'], leader: ['decided', 'rsm', 'queue'], replica: ['decided', 'rsm'], client: [] },
   },
   bench,
 };

@@ -82,7 +82,8 @@ export interface LeaderDisk {
 /** A slot in Phase 2 under the current ballot, and the acceptors that accepted it. */
 interface Proposal {
   readonly command: LogCommand;
-  readonly acks: ReadonlySet<NodeId>;
+  /** One entry per acknowledgement counted. */
+  readonly acks: readonly NodeId[];
   /** Retry ticks it has waited through: only proposals a whole tick old are re-sent. */
   readonly ticks: number;
 }
@@ -115,7 +116,7 @@ const BACKOFF = 'backoff';
 /** Takes a ballot above every round seen and asks all acceptors for promises. */
 function startPhase1(state: LeaderState, _event: NodeEvent, out: Outbox): LeaderState {
   const ballot = { round: state.highestRound + 1, leader: state.id };
-  out.persist({ round: ballot.round } satisfies LeaderDisk);
+  if (state.rules.durableLeaderRound) out.persist({ round: ballot.round } satisfies LeaderDisk);
   out.note(() => `PREPARE ballot ${ballotText(ballot)} from slot ${state.applied} -> ${listOf(state.acceptors)}`);
   out.broadcast(state.acceptors, { type: 'prepare', ballot, from_slot: state.applied });
   out.setTimer(RETRY, state.paxos.retry_ms);
@@ -123,7 +124,7 @@ function startPhase1(state: LeaderState, _event: NodeEvent, out: Outbox): Leader
 }
 
 function recordPromise(state: LeaderState, event: NodeEvent, out: Outbox): LeaderState {
-  if (event.type !== 'promise' || !sameBallot(event.ballot, state.ballot) || state.promises.has(event.from)) return state;
+  if (event.type !== 'promise' || !state.rules.countsPromise(event.ballot, state.ballot) || state.promises.has(event.from)) return state;
   const promises = new Map(state.promises).set(event.from, event.accepted);
   out.note(() => `PROMISE from ${event.from} for ballot ${ballotText(state.ballot)} (${promises.size}/${quorumOf(state)})`);
   return { ...state, promises };
@@ -144,11 +145,12 @@ function adoptAndPropose(state: LeaderState, _event: NodeEvent, out: Outbox): Le
     if (state.decided.has(slot)) continue;
     const command: LogCommand = adopted.get(slot)?.command ?? { kind: 'noop' };
     if (command.kind === 'noop' && !adopted.has(slot)) noops++;
-    proposals = proposals.set(slot, { command, acks: new Set(), ticks: 0 });
+    proposals = proposals.set(slot, { command, acks: [], ticks: 0 });
   }
   out.note(
     () =>
       `LEADING with ballot ${ballotText(state.ballot)}: ${adopted.size} value(s) adopted, ${noops} hole(s) filled with no-ops, from slot ${state.fromSlot}`,
+    { kind: 'lead', ballot: state.ballot, quorum: [...state.promises.keys()] },
   );
   for (const [slot, proposal] of proposals) sendAccept(state, slot, proposal.command, out);
   const nextSlot = state.rules.adoptsAcceptedValues ? lastSlot + 1 : state.fromSlot;
@@ -179,7 +181,7 @@ function proposeQueued(state: LeaderState, out: Outbox): LeaderState {
     if (requests.length === 0) break;
     while (state.decided.has(nextSlot) || proposals.has(nextSlot)) nextSlot++;
     const command: LogCommand = requests.length === 1 ? requests[0]! : { kind: 'batch', requests };
-    proposals.set(nextSlot, { command, acks: new Set(), ticks: 0 });
+    proposals.set(nextSlot, { command, acks: [], ticks: 0 });
     sendAccept(state, nextSlot, command, out);
     nextSlot++;
   }
@@ -204,11 +206,11 @@ function sendAccept(state: LeaderState, slot: number, command: LogCommand, out: 
 
 /** An acceptor accepted: on a quorum the slot is decided. */
 function recordAccepted(state: LeaderState, event: NodeEvent, out: Outbox): LeaderState {
-  if (event.type !== 'accepted' || !sameBallot(event.ballot, state.ballot)) return state;
+  if (event.type !== 'accepted' || !state.rules.countsAck(event.ballot, state.ballot)) return state;
   const proposal = state.proposals.get(event.slot);
-  if (!proposal || proposal.acks.has(event.from)) return state;
-  const acks = new Set(proposal.acks).add(event.from);
-  if (acks.size < quorumOf(state)) {
+  if (!proposal || (state.rules.distinctAcks && proposal.acks.includes(event.from))) return state;
+  const acks = [...proposal.acks, event.from];
+  if (acks.length < quorumOf(state)) {
     return { ...state, proposals: new Map(state.proposals).set(event.slot, { ...proposal, acks }) };
   }
   return decide(state, event.slot, proposal.command, acks, out);
@@ -245,7 +247,7 @@ function resend(state: LeaderState, _event: NodeEvent, out: Outbox, phase: 'prep
   }
   const proposals = new Map<number, Proposal>();
   for (const [slot, proposal] of state.proposals) {
-    if (proposal.ticks >= 1) sendAccept(state, slot, proposal.command, out, state.acceptors.filter((a) => !proposal.acks.has(a)));
+    if (proposal.ticks >= 1) sendAccept(state, slot, proposal.command, out, state.acceptors.filter((a) => !proposal.acks.includes(a)));
     proposals.set(slot, { ...proposal, ticks: proposal.ticks + 1 });
   }
   return { ...state, proposals };
@@ -359,7 +361,7 @@ export const leaderMachine = setup({
   guards: {
     completesPromiseQuorum: ({ context, event }) =>
       event.type === 'promise' &&
-      sameBallot(event.ballot, context.ballot) &&
+      context.rules.countsPromise(event.ballot, context.ballot) &&
       !context.promises.has(event.from) &&
       context.promises.size + 1 >= quorumOf(context),
     preemptsUs: ({ context, event }) =>

@@ -16,6 +16,7 @@ import type { Ballot, ClientMessage, KvFact, LogCommand } from '../kv/messages.j
 export type { Ballot, LogCommand, RequestCommand, RequestOutcome } from '../kv/messages.js';
 export { ballotText, compareBallots, describeLogCommand, requestsIn, sameLogCommand } from '../kv/messages.js';
 export type { NodeId } from '../../sim/trace.js';
+import type { NodeId } from '../../sim/trace.js';
 
 /** A "pvalue": the command an acceptor accepted in a slot, and under which ballot. */
 export interface PValue {
@@ -61,8 +62,22 @@ export interface Decided {
 
 export type MessageType = Message['type'];
 
+/**
+ * What acceptors and leaders observe for the protocol invariants (./invariants.ts): the history
+ * of promises and votes that Lamport's Voting specification reasons about (a vote is never
+ * forgotten by the history, even when the acceptor overwrites it), and the promises a leader
+ * started Phase 2 on.
+ */
+export type PaxosFact =
+  /** An acceptor promised `ballot` (Phase 1b), reporting what it accepted from `from_slot` on. */
+  | { readonly kind: 'promise'; readonly ballot: Ballot; readonly from_slot: number; readonly accepted: readonly PValue[] }
+  /** An acceptor accepted `command` in `slot` under `ballot` (Phase 2b): its vote. */
+  | { readonly kind: 'vote'; readonly ballot: Ballot; readonly slot: number; readonly command: LogCommand }
+  /** A leader starts Phase 2 under `ballot`, on the promises of `quorum` (one entry per promise counted). */
+  | { readonly kind: 'lead'; readonly ballot: Ballot; readonly quorum: readonly NodeId[] };
+
 /** The facts MultiPaxos nodes note for the checks. */
-export type Fact = KvFact;
+export type Fact = KvFact | PaxosFact;
 
 /** The ballot below every real one: acceptors start having promised it. */
 export const zeroBallot: Ballot = { round: 0, leader: 0 };

@@ -3,6 +3,7 @@
  * single rule of the correct protocol; exploration must catch every one of them, which is how
  * mpkv shows that its checkers can fail.
  */
+import { compareBallots } from './messages.js';
 import { correctRules, type Rules } from './rules.js';
 export const MUTANTS = {
   'acceptor-accepts-lower-ballot': 'an acceptor accepts a proposal whose ballot is below the one it promised',
@@ -12,6 +13,16 @@ export const MUTANTS = {
   'replica-applies-out-of-order': 'a learner (replica, or leader learning) applies each decision as it arrives instead of in slot order',
   'no-retry-dedup': 'a retried request is applied again instead of being answered from the client table',
   'leader-reads-locally': 'a leader answers get from its own store at once, without going through the log',
+  // Subtle ones: each stays hidden until competing leaders, a crash and a late or repeated message line up.
+  'leader-reuses-ballot-after-restart': 'a leader does not persist its round: after a restart it uses the same ballot again, for other commands',
+  'leader-counts-stale-acks': "a leader counts an acceptor's acknowledgement from an older ballot toward its quorum",
+  'leader-counts-duplicate-acks': 'a leader counts a repeated acknowledgement from one acceptor twice toward its quorum',
+  'leader-counts-stale-promises': "a leader counts an acceptor's promise for an older ballot toward its Phase 1 quorum",
+  'acceptor-promises-lower-ballot': 'an acceptor promises a prepare whose ballot is below the one it promised (and lowers its promise)',
+  'accept-does-not-raise-promise': 'an acceptor that accepts a higher ballot than it promised leaves its promise where it was',
+  'acceptor-forgets-promise-on-restart': 'an acceptor persists its votes but not its promise: after a restart it has promised nothing',
+  'acceptor-forgets-votes-on-restart': 'an acceptor persists its promise but not its votes: after a restart it has accepted nothing',
+  'promise-omits-from-slot': "an acceptor's promise reports what it accepted after the prepare's first slot, not from it (off by one)",
 } as const;
 
 export type MutantName = keyof typeof MUTANTS;
@@ -22,7 +33,7 @@ export type Mutants = ReadonlySet<MutantName>;
 
 export const isMutant = (name: string): name is MutantName => Object.hasOwn(MUTANTS, name);
 
-/** What each mutant changes: one rule of src/roles/rules.ts. */
+/** What each mutant changes: one rule of ./rules.ts. */
 const overrides: Record<MutantName, Partial<Rules>> = {
   'acceptor-accepts-lower-ballot': { acceptsProposal: () => true },
   'acceptor-forgets-on-restart': { durableAcceptor: false },
@@ -31,6 +42,15 @@ const overrides: Record<MutantName, Partial<Rules>> = {
   'replica-applies-out-of-order': { appliesInOrder: false },
   'no-retry-dedup': { dedupRetries: false },
   'leader-reads-locally': { readsThroughLog: false },
+  'leader-reuses-ballot-after-restart': { durableLeaderRound: false },
+  'leader-counts-stale-acks': { countsAck: (acked, ballot) => compareBallots(acked, ballot) <= 0 },
+  'leader-counts-duplicate-acks': { distinctAcks: false },
+  'leader-counts-stale-promises': { countsPromise: (promised, ballot) => compareBallots(promised, ballot) <= 0 },
+  'acceptor-promises-lower-ballot': { acceptsPrepare: () => true },
+  'accept-does-not-raise-promise': { acceptRaisesPromise: false },
+  'acceptor-forgets-promise-on-restart': { durablePromise: false },
+  'acceptor-forgets-votes-on-restart': { durableVotes: false },
+  'promise-omits-from-slot': { reportsSlot: (slot, from_slot) => slot > from_slot },
 };
 
 /** The protocol's rules with the named mutants' overrides applied. */

@@ -46,7 +46,11 @@ export class RequestQueue {
     if (this.head >= this.items.length) return undefined;
     const request = this.items[this.head++]!;
     this.waiting.delete(keyOf(request.client, request.request_id));
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
+    // Emptied: start afresh, so equal queues are equal objects (the model checker compares them).
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
@@ -61,6 +65,13 @@ export class RequestQueue {
     this.head = 0;
     this.waiting.clear();
     for (const request of [...first, ...rest]) this.push(request);
+  }
+
+  /** An independent queue with the same requests waiting (for a model checker's branches). */
+  copy(): RequestQueue {
+    const copy = new RequestQueue();
+    for (const request of this.toArray()) copy.push(request);
+    return copy;
   }
 
   /** The waiting requests, front first (for views and tests). */

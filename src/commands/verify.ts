@@ -1,0 +1,129 @@
+/**
+ * `mpkv verify <config> [--max-depth N] [--max-states M] [--workers K] [--mutant NAME]
+ *  [--out FILE] [--timeout-s S]`: bounded exhaustive model checking (src/verify). Every order of
+ * events of a small configuration, breadth first, within the bound of its `[verify]` table; the
+ * safety checks after every step. On a violation: the shortest counterexample, printed event by
+ * event and written as a replay file (`mpkv run <config> --replay FILE` plays it; on a terminal
+ * the dashboard steps through it).
+ *
+ * Exit status: 0 no violation within the bound, 1 a violation, 3 the search was cut short
+ * (max states, memory or time) before it covered the bound, 2 bad input.
+ */
+import { availableParallelism } from 'node:os';
+import { basename, extname } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Config } from '../emulations/api/emulation.js';
+import { emulationOf, loadConfig } from '../emulations/index.js';
+import { finishRun, startRun } from '../emulations/run.js';
+import { timeBudget } from '../util/budget.js';
+import { searchWithWorkers } from '../verify/parallel.js';
+import { describeSteps, StepRouter, stepsReplayFile, writeStepsReplayFile } from '../verify/replay.js';
+import { boundText, type LevelProgress, type SearchOutcome } from '../verify/search.js';
+import { flushStdout, intFlag, UsageError, type Io } from './io.js';
+
+export const VERIFY_HELP = `Usage: mpkv verify <config.toml> [options]
+
+Explores every order of events of a small configuration (breadth first: the first violation
+found is a shortest one), within the bound of the config's [verify] table: paths of at most
+max_depth events, and per path at most that many message drops, duplicates, crash-recoveries
+and timer firings. Virtual time is abstract: any armed timer may fire at any step. Equal states
+reached by different paths are explored once; interchangeable nodes are explored once.
+The emulation's safety checks (its judge's: its log checks, protocol invariants,
+linearizability) are asked after every step.
+
+Options:
+  --max-depth N     the longest path, in events (overrides verify.max_depth)
+  --max-states M    stop after M distinct states (overrides verify.max_states)
+  --workers K       worker threads sharing the frontier (default 1)
+  --mutant NAME     enable a deliberately broken rule (see mpkv explore --list-mutants)
+  --out FILE        where to write a counterexample (default <config>[-<mutant>].replay.json)
+  --timeout-s S     also stop after S seconds of wall-clock time (off by default)
+  -h, --help        this help
+
+Exit status: 0 no violation within the bound, 1 a violation (replay it with
+mpkv run <config> --replay FILE), 3 the search stopped before covering the bound, 2 bad input.`;
+
+export async function verifyCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      'max-depth': { type: 'string' },
+      'max-states': { type: 'string' },
+      workers: { type: 'string' },
+      mutant: { type: 'string' },
+      out: { type: 'string' },
+      'timeout-s': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout(VERIFY_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('verify: expected one config file, e.g. mpkv verify configs/verify/duplicates.toml');
+  const file = positionals[0]!;
+  const loaded = loadConfig(file);
+  const maxDepth = intFlag('max-depth', values['max-depth'], 1, 10_000);
+  const maxStates = intFlag('max-states', values['max-states'], 1, 20_000_000);
+  const workers = intFlag('workers', values.workers, 1) ?? 1;
+  if (workers > 4 * availableParallelism()) throw new UsageError(`--workers: expected at most ${4 * availableParallelism()} on this machine, got ${workers}`);
+  const timeout = intFlag('timeout-s', values['timeout-s'], 1);
+  const mutant = values.mutant;
+  const known = Object.keys(emulationOf(loaded).mutants);
+  if (mutant !== undefined && !known.includes(mutant)) {
+    throw new UsageError(`--mutant: ${loaded.emulation} has no mutant ${JSON.stringify(mutant)} (expected one of ${known.join(', ')})`);
+  }
+  const config: Config = {
+    ...loaded,
+    ...(mutant ? { mutants: { enable: [mutant] } } : {}),
+    verify: { ...loaded.verify, ...(maxDepth ? { max_depth: maxDepth } : {}), ...(maxStates ? { max_states: maxStates } : {}) },
+  };
+  const out = values.out ?? `${basename(file, extname(file))}${mutant ? `-${mutant}` : ''}.replay.json`;
+
+  io.stdout(`mpkv verify ${file}: ${config.emulation}${config.mutants.enable.length ? `, mutants: ${config.mutants.enable.join(', ')}` : ''}, ${workers} worker(s)`);
+  for (const line of boundText(config)) io.stdout(line);
+  const started = performance.now();
+  const outcome = await searchWithWorkers(config, {
+    workers,
+    ...(timeout ? { deadline: timeBudget(timeout * 1000) } : {}),
+    onLevel: (p) => progress(io, p, started),
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const rate = `${Math.round(outcome.distinct / Math.max(seconds, 1e-3)).toLocaleString('en-US')} distinct states/s`;
+  const tally = `${outcome.explored.toLocaleString('en-US')} transitions, ${outcome.distinct.toLocaleString('en-US')} distinct states`;
+  if (outcome.violation) return reportViolation(io, file, config, outcome, { out, seconds, rate, tally });
+  if (outcome.cut) {
+    const why = { 'max-states': `max_states (${config.verify.max_states.toLocaleString('en-US')}) reached`, deadline: `--timeout-s ${timeout} reached`, memory: 'the frontier no longer fits in memory' }[outcome.cut];
+    io.stdout(`unknown: no violation among ${tally} explored, but the search stopped at depth ${outcome.depth} of ${config.verify.max_depth}: ${why}`);
+    io.stdout(`  ${seconds.toFixed(1)}s, ${rate}`);
+    return 3;
+  }
+  const space = outcome.exhausted
+    ? `the whole space within the budget was explored: no event is left after depth ${outcome.depth} (${outcome.terminal.toLocaleString('en-US')} final state(s))`
+    : `paths longer than ${config.verify.max_depth} events were not explored`;
+  io.stdout(`ok: no violation within depth ${outcome.exhausted ? outcome.depth : config.verify.max_depth}: ${tally}; ${space}`);
+  io.stdout(`  ${seconds.toFixed(1)}s, ${rate}`);
+  return 0;
+}
+
+function reportViolation(io: Io, file: string, config: Config, outcome: SearchOutcome, how: { out: string; seconds: number; rate: string; tally: string }): number {
+  const violation = outcome.violation!;
+  io.stdout(`VIOLATION at depth ${violation.depth}: a shortest counterexample (every shorter path was explored), after ${how.tally} in ${how.seconds.toFixed(1)}s (${how.rate})`);
+  io.stdout('failed checks:');
+  for (const v of violation.verdicts) io.stdout(`  ${v.name}: ${v.detail}`);
+  io.stdout(`counterexample (${violation.steps.length} event(s) after boot):`);
+  for (const line of describeSteps(config, violation.steps)) io.stdout(`  ${line}`);
+  const replayed = finishRun(startRun(config, { router: new StepRouter(config, violation.steps) }));
+  const search = { depth: violation.depth, distinct: outcome.distinct, explored: outcome.explored };
+  writeStepsReplayFile(how.out, stepsReplayFile(file, config, violation.steps, search, replayed));
+  io.stdout(`replay file: ${how.out}`);
+  io.stdout(`  replay: mpkv run ${file} --replay ${how.out}`);
+  return 1;
+}
+
+function progress(io: Io, p: LevelProgress, started: number): void {
+  const seconds = (performance.now() - started) / 1000;
+  io.stdout(`depth ${String(p.depth).padStart(3)}: ${p.distinct.toLocaleString('en-US')} distinct states, ${p.frontier.toLocaleString('en-US')} new at this depth (${seconds.toFixed(1)}s)`);
+  flushStdout();
+}

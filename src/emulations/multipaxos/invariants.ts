@@ -1,0 +1,277 @@
+/**
+ * The protocol's own invariants, after Lamport's TLA+ specification of the voting behind Paxos
+ * (tlaplus/Examples, specifications/Paxos/Voting.tla), checked at every step from the acceptors'
+ * `promise` and `vote` facts and the leaders' `decide` facts. The outcome checks (agreement,
+ * linearizability) see a broken acceptor only once a long chain of faults has turned it into
+ * two different decisions; these fail at the first bad step:
+ *
+ *   one-value  no two votes in one (ballot, slot) are for different commands
+ *                         (OneValuePerBallot: a ballot is one leader's, and it proposes one
+ *                         command per slot);
+ *   quorum-backed         a leader starts Phase 2 under ballot b only on the promises of a
+ *                         quorum of distinct acceptors, each of which promised exactly b (the
+ *                         guard of Phase2a in Paxos.tla), and decides (slot, command) under b only
+ *                         on the acknowledgements of a quorum of distinct acceptors, each of which
+ *                         voted exactly that command under b (ChosenAt);
+ *   votes-safe            once a quorum has voted c in a slot under b (c is chosen), every vote in
+ *                         that slot under a higher ballot, and every decision, is c (VotesSafe
+ *                         and SafeAt, stated on the history of votes);
+ *   promises-kept         an acceptor never promises, nor votes, below a ballot it has promised
+ *                         or voted for before — across restarts too — and its promise reports, for
+ *                         every slot it voted in, a vote at least that high (its maxBal only
+ *                         grows; its votes are never forgotten).
+ *
+ * The votes are a history, as in the specification: an acceptor overwrites its accepted value,
+ * the history keeps every vote. Quorums are majorities of the configured acceptors, whatever
+ * rule the leaders use (a mutant's smaller quorum is exactly what must be caught).
+ */
+import { fail, ok, type Verdict, type VerdictAt } from '../../../specs/verdict.js';
+import { atFact, type FactCheck, type Noted } from '../kv/log-checks.js';
+import { ballotText, compareBallots, describeLogCommand, sameLogCommand, type Ballot, type Fact, type LogCommand, type PValue } from './messages.js';
+import { majority } from './rules.js';
+
+interface Vote {
+  readonly acceptor: string;
+  readonly ballot: Ballot;
+  readonly command: LogCommand;
+  readonly t: number;
+  /** What `memory` says of it: (slot, acceptor, ballot, command), frozen. */
+  readonly remembered: readonly unknown[];
+}
+
+/** A command a quorum voted for in one slot under one ballot. */
+interface Chosen {
+  readonly ballot: Ballot;
+  readonly command: LogCommand;
+  readonly quorum: readonly string[];
+  readonly t: number;
+}
+
+/** The highest ballot an acceptor has promised or voted for. */
+interface MaxBal {
+  readonly ballot: Ballot;
+  readonly t: number;
+  readonly how: 'promised' | 'accepted';
+}
+
+export const INVARIANTS = Object.freeze(['one-value', 'quorum-backed', 'votes-safe', 'promises-kept'] as const);
+type Invariant = (typeof INVARIANTS)[number];
+
+export class VotingInvariants implements FactCheck<Fact> {
+  readonly names = INVARIANTS;
+  readonly kinds = Object.freeze(['vote', 'promise', 'decide', 'lead']);
+  private readonly quorum: number;
+  // Every collection is frozen and replaced when it changes (`put`), never changed in place: a
+  // model checker copies this check at each step of each path, and the copies share them.
+  private votes: ReadonlyMap<number, readonly Vote[]> = EMPTY;
+  /** Per acceptor, per slot, its highest vote. */
+  private highest: ReadonlyMap<string, ReadonlyMap<number, Vote>> = EMPTY;
+  private chosen: ReadonlyMap<number, readonly Chosen[]> = EMPTY;
+  private maxBal: ReadonlyMap<string, MaxBal> = EMPTY;
+  /** Per acceptor, every ballot it promised (frozen (acceptor, ballot) pairs, for `memory`). */
+  private promised: ReadonlyMap<string, readonly (readonly [string, Ballot])[]> = EMPTY;
+  private violations: ReadonlyMap<Invariant, { detail: string; at: VerdictAt }> = EMPTY;
+  private counted: Readonly<{ votes: number; promises: number; decisions: number; leads: number }> = Object.freeze({ votes: 0, promises: 0, decisions: 0, leads: 0 });
+  /** What `memory` hands out (frozen), until a vote, promise or violation changes it. */
+  private memo: unknown;
+
+  constructor(private readonly acceptors: number) {
+    this.quorum = majority(acceptors);
+  }
+
+  observe(noted: Noted<Fact>): void {
+    const fact = noted.fact;
+    if (fact.kind === 'vote') this.onVote(noted, fact.slot, fact.ballot, fact.command);
+    else if (fact.kind === 'promise') this.onPromise(noted, fact.ballot, fact.from_slot, fact.accepted);
+    else if (fact.kind === 'decide') this.onDecide(noted, fact.slot, fact.command, fact.ballot, fact.quorum);
+    else if (fact.kind === 'lead') this.onLead(noted, fact.ballot, fact.quorum);
+    else return;
+    this.memo = undefined;
+  }
+
+  // ---- votes -----------------------------------------------------------------------------------
+
+  private onVote(noted: Noted<Fact>, slot: number, ballot: Ballot, command: LogCommand): void {
+    this.count('votes');
+    const acceptor = noted.node;
+    const inSlot = this.votes.get(slot) ?? [];
+    const b = ballotText(ballot);
+    const other = inSlot.find((v) => compareBallots(v.ballot, ballot) === 0 && !sameLogCommand(v.command, command));
+    if (other) {
+      this.violate('one-value', noted,
+        `slot ${slot} ballot ${b}: ${other.acceptor} accepted ${describeLogCommand(other.command)} at t=${other.t}, ` +
+          `but ${acceptor} accepted ${describeLogCommand(command)} at t=${noted.t}: two values under one ballot`);
+    }
+    const max = this.maxBal.get(acceptor);
+    if (max && compareBallots(ballot, max.ballot) < 0) {
+      this.violate('promises-kept', noted,
+        `${acceptor} accepted slot ${slot} under ballot ${b} at t=${noted.t}, below ballot ${ballotText(max.ballot)} it had ${max.how} at t=${max.t}`);
+    }
+    for (const c of this.chosen.get(slot) ?? []) {
+      if (compareBallots(ballot, c.ballot) > 0 && !sameLogCommand(command, c.command)) {
+        this.violate('votes-safe', noted,
+          `slot ${slot}: ${acceptor} accepted ${describeLogCommand(command)} under ballot ${b} at t=${noted.t}, but ` +
+            `${chosenText(c)}: a higher ballot may only carry the chosen command`);
+      }
+    }
+    const vote: Vote = Object.freeze({ acceptor, ballot, command, t: noted.t, remembered: Object.freeze([slot, acceptor, ballot, command]) });
+    const votes = Object.freeze([...inSlot, vote]);
+    this.votes = put(this.votes, slot, votes);
+    const mine = this.highest.get(acceptor) ?? EMPTY;
+    const before = mine.get(slot);
+    if (!before || compareBallots(ballot, before.ballot) > 0) this.highest = put(this.highest, acceptor, put(mine, slot, vote));
+    if (!max || compareBallots(ballot, max.ballot) > 0) this.maxBal = put(this.maxBal, acceptor, Object.freeze({ ballot, t: noted.t, how: 'accepted' as const }));
+    this.noteIfChosen(noted, slot, vote, votes);
+  }
+
+  /** Did this vote complete a quorum for its (ballot, command)? Then that command is chosen. */
+  private noteIfChosen(noted: Noted<Fact>, slot: number, vote: Vote, inSlot: readonly Vote[]): void {
+    const same = inSlot.filter((v) => compareBallots(v.ballot, vote.ballot) === 0 && sameLogCommand(v.command, vote.command));
+    const voters = [...new Set(same.map((v) => v.acceptor))].sort();
+    const chosenHere = this.chosen.get(slot) ?? [];
+    if (voters.length < this.quorum || chosenHere.some((c) => compareBallots(c.ballot, vote.ballot) === 0)) return;
+    const chosen: Chosen = Object.freeze({ ballot: vote.ballot, command: vote.command, quorum: voters, t: noted.t });
+    for (const c of chosenHere) {
+      if (!sameLogCommand(c.command, chosen.command)) {
+        this.violate('votes-safe', noted, `slot ${slot}: ${chosenText(c)}, and ${chosenText(chosen)}: two commands chosen in one slot`);
+      }
+    }
+    const higher = inSlot.find((v) => compareBallots(v.ballot, chosen.ballot) > 0 && !sameLogCommand(v.command, chosen.command));
+    if (higher) {
+      this.violate('votes-safe', noted,
+        `slot ${slot}: ${chosenText(chosen)}, but ${higher.acceptor} had accepted ${describeLogCommand(higher.command)} under the higher ` +
+          `ballot ${ballotText(higher.ballot)} at t=${higher.t}: that vote was not safe`);
+    }
+    this.chosen = put(this.chosen, slot, Object.freeze([...chosenHere, chosen]));
+  }
+
+  // ---- promises --------------------------------------------------------------------------------
+
+  private onPromise(noted: Noted<Fact>, ballot: Ballot, fromSlot: number, report: readonly PValue[]): void {
+    this.count('promises');
+    const acceptor = noted.node;
+    const b = ballotText(ballot);
+    const max = this.maxBal.get(acceptor);
+    if (max && compareBallots(ballot, max.ballot) < 0) {
+      this.violate('promises-kept', noted, `${acceptor} promised ballot ${b} at t=${noted.t}, below ballot ${ballotText(max.ballot)} it had ${max.how} at t=${max.t}`);
+    }
+    for (const [slot, vote] of this.highest.get(acceptor) ?? []) {
+      if (slot < fromSlot) continue;
+      const reported = report.find((pv) => pv.slot === slot);
+      if (!reported || compareBallots(reported.ballot, vote.ballot) < 0) {
+        const said = reported ? `${describeLogCommand(reported.command)} under ballot ${ballotText(reported.ballot)}` : 'nothing';
+        this.violate('promises-kept', noted,
+          `${acceptor}'s promise of ballot ${b} at t=${noted.t} reports ${said} for slot ${slot}, but it had accepted ` +
+            `${describeLogCommand(vote.command)} there under ballot ${ballotText(vote.ballot)} at t=${vote.t}: a vote was forgotten`);
+      }
+    }
+    if (!max || compareBallots(ballot, max.ballot) > 0) this.maxBal = put(this.maxBal, acceptor, Object.freeze({ ballot, t: noted.t, how: 'promised' as const }));
+    const mine = this.promised.get(acceptor) ?? [];
+    if (!mine.some(([, b]) => compareBallots(b, ballot) === 0)) this.promised = put(this.promised, acceptor, Object.freeze([...mine, Object.freeze([acceptor, ballot] as const)]));
+  }
+
+  // ---- Phase 2 starts --------------------------------------------------------------------------
+
+  private onLead(noted: Noted<Fact>, ballot: Ballot, quorum: readonly string[]): void {
+    this.count('leads');
+    const leads = `${noted.node} started Phase 2 under ballot ${ballotText(ballot)} at t=${noted.t}`;
+    const distinct = [...new Set(quorum)];
+    if (distinct.length < quorum.length) return this.violate('quorum-backed', noted, `${leads}, counting a promise more than once (${quorum.join(', ')})`);
+    if (distinct.length < this.quorum) {
+      return this.violate('quorum-backed', noted,
+        `${leads} on ${distinct.length} promise(s) (${distinct.join(', ') || 'none'}); a quorum of ${this.acceptors} acceptors is ${this.quorum}`);
+    }
+    for (const acceptor of distinct) {
+      const mine = this.promised.get(acceptor) ?? [];
+      if (mine.some(([, b]) => compareBallots(b, ballot) === 0)) continue;
+      return this.violate('quorum-backed', noted,
+        `${leads}, counting ${acceptor}, which never promised that ballot (its promises: ${mine.map(([, b]) => ballotText(b)).join(', ') || 'none'})`);
+    }
+  }
+
+  // ---- decisions -------------------------------------------------------------------------------
+
+  private onDecide(noted: Noted<Fact>, slot: number, command: LogCommand, ballot?: Ballot, quorum?: readonly string[]): void {
+    if (ballot && quorum) {
+      this.count('decisions');
+      this.checkQuorum(noted, slot, command, ballot, quorum);
+    }
+    for (const c of this.chosen.get(slot) ?? []) {
+      if (!sameLogCommand(command, c.command)) {
+        this.violate('votes-safe', noted, `slot ${slot}: ${noted.node} decided ${describeLogCommand(command)} at t=${noted.t}, but ${chosenText(c)}`);
+      }
+    }
+  }
+
+  private checkQuorum(noted: Noted<Fact>, slot: number, command: LogCommand, ballot: Ballot, quorum: readonly string[]): void {
+    const decided = `${noted.node} decided slot ${slot} = ${describeLogCommand(command)} under ballot ${ballotText(ballot)} at t=${noted.t}`;
+    const distinct = [...new Set(quorum)];
+    if (distinct.length < quorum.length) {
+      const twice = quorum.filter((a, i) => quorum.indexOf(a) !== i);
+      return this.violate('quorum-backed', noted, `${decided}, counting ${[...new Set(twice)].join(', ')} more than once (acknowledgements from ${quorum.join(', ')})`);
+    }
+    if (distinct.length < this.quorum) {
+      return this.violate('quorum-backed', noted,
+        `${decided} on ${distinct.length} acknowledgement(s) (${distinct.join(', ') || 'none'}); a quorum of ${this.acceptors} acceptors is ${this.quorum}`);
+    }
+    const inSlot = this.votes.get(slot) ?? [];
+    for (const acceptor of distinct) {
+      const voted = inSlot.some((v) => v.acceptor === acceptor && compareBallots(v.ballot, ballot) === 0 && sameLogCommand(v.command, command));
+      if (voted) continue;
+      const own = inSlot.filter((v) => v.acceptor === acceptor).map((v) => `${describeLogCommand(v.command)} under ${ballotText(v.ballot)}`);
+      return this.violate('quorum-backed', noted,
+        `${decided}, counting ${acceptor}, which never accepted that command under that ballot (its votes in slot ${slot}: ${own.join('; ') || 'none'})`);
+    }
+  }
+
+  // ---- verdicts --------------------------------------------------------------------------------
+
+  private violate(invariant: Invariant, noted: Noted<Fact>, detail: string): void {
+    if (!this.violations.has(invariant)) this.violations = put(this.violations, invariant, Object.freeze({ detail, at: atFact(noted) }));
+  }
+
+  private count(what: keyof VotingInvariants['counted']): void {
+    this.counted = Object.freeze({ ...this.counted, [what]: this.counted[what] + 1 });
+  }
+
+  verdicts(): Verdict[] {
+    const { votes, promises, decisions, leads } = this.counted;
+    const chosen = [...this.chosen.values()].reduce((n, cs) => n + cs.length, 0);
+    // One short line each when they pass (the dashboard's verdict panel fits 80 columns).
+    const fine: Record<Invariant, string> = {
+      'one-value': `${votes} vote(s), one command per (ballot, slot)`,
+      'quorum-backed': `${leads} lead(s), ${decisions} decision(s), on real quorums`,
+      'votes-safe': `${chosen} choice(s), no later vote departs`,
+      'promises-kept': `${promises} promise(s), ${votes} vote(s), none backwards`,
+    };
+    return INVARIANTS.map((name) => {
+      const v = this.violations.get(name);
+      return v ? fail(name, v.detail, v.at) : ok(name, fine[name]);
+    });
+  }
+
+  failures(): Verdict[] {
+    if (this.violations.size === 0) return [];
+    return this.verdicts().filter((v) => v.status === 'fail');
+  }
+
+  /** The vote and promise history and each acceptor's highest ballot (what was chosen follows). */
+  memory(): unknown {
+    if (this.memo) return this.memo;
+    const votes = new Set<unknown>();
+    for (const inSlot of this.votes.values()) for (const v of inSlot) votes.add(v.remembered);
+    const maxBal = new Map([...this.maxBal].map(([acceptor, m]) => [acceptor, m.ballot]));
+    const promised = new Set([...this.promised.values()].flat());
+    return (this.memo = Object.freeze([[...this.violations.keys()].sort(), votes, maxBal, promised]));
+  }
+}
+
+const EMPTY: ReadonlyMap<never, never> = Object.freeze(new Map<never, never>());
+
+/** `map` with `key` set to `value`: a new frozen Map (the old one is left as it was). */
+function put<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> {
+  return Object.freeze(new Map(map).set(key, value));
+}
+
+const chosenText = (c: Chosen): string =>
+  `${describeLogCommand(c.command)} was chosen under ballot ${ballotText(c.ballot)} at t=${c.t} (accepted by ${c.quorum.join(', ')})`;

@@ -1,0 +1,99 @@
+/**
+ * Swarm exploration (Groce, Zhang, Eide, Chen, Regehr, "Swarm Testing", ISSTA 2012; the way
+ * FoundationDB's and TigerBeetle's simulators pick their fault mixes): instead of one fault mix
+ * for every schedule — the config's `[faults]` rates, all kinds on at once — each schedule first
+ * draws its own mix, then a schedule within it:
+ *
+ *   - half the schedules take the config's own mix, as random schedules do;
+ *   - the others draw one: each kind of fault on or off (a coin each: drops, duplicates,
+ *     delays, crashes, partitions), a kind that is on at the config's rate, three times it, or
+ *     one half; one or two nodes the faults gather on (they are the ones that crash, and half
+ *     the time the message faults hit only their links); how many crashes (up to the budget),
+ *     when they land (a random window of the safety phase: early, late, narrow or wide) and how
+ *     long they last.
+ *
+ * A feature that masks a bug (every message delayed, so no two nodes ever race; crashes so
+ * frequent that nothing gets decided) is off in half the schedules, and rare combinations (two
+ * crashes of one node early on, duplicates on one link only) are common somewhere in the swarm.
+ * The schedule it produces is an ordinary schedule (./schedule.ts): it shrinks, is reported and
+ * replays exactly as the others do; the mix is only how it was drawn.
+ */
+import fc from 'fast-check';
+import type { Config } from '../emulations/api/emulation.js';
+import { allNodes, crashableNodes, links, scheduleArbitrary, type Schedule } from './schedule.js';
+
+interface Mix {
+  readonly drop: number;
+  readonly duplicate: number;
+  readonly delay: number;
+  readonly crashes: number;
+  readonly crashable: readonly string[];
+  readonly window: readonly [number, number];
+  readonly downMax: number;
+  readonly partitions: number;
+  /** The links message faults go on (undefined: every link). */
+  readonly links: readonly (readonly [string, string])[] | undefined;
+}
+
+/** A rate that is off half the time, else the config's, three times it, or one half. */
+const rate = (base: number): fc.Arbitrary<number> =>
+  base <= 0 ? fc.constant(0) : fc.oneof(fc.constant(0), fc.constantFrom(base, Math.min(0.5, base * 3), 0.5));
+
+/** Half the time the config's own mix (what random schedules use); else a mix of the swarm's. */
+function mixArbitrary(config: Config): fc.Arbitrary<Mix> {
+  const f = config.faults;
+  const crashable = crashableNodes(config);
+  const everyLink = links(config);
+  const own: Mix = {
+    drop: f.drop_rate,
+    duplicate: f.duplicate_rate,
+    delay: f.delay_rate,
+    crashes: f.crashes,
+    crashable,
+    window: [0, f.safety_ms],
+    downMax: f.down_max_ms,
+    partitions: f.partitions,
+    links: undefined,
+  };
+  const point = fc.integer({ min: 0, max: f.safety_ms - 1 });
+  const drawn = fc
+    .record({
+      drop: rate(f.drop_rate),
+      duplicate: rate(f.duplicate_rate),
+      delay: rate(f.delay_rate),
+      crashes: crashable.length === 0 || f.crashes === 0 ? fc.constant(0) : fc.oneof(fc.constant(0), fc.integer({ min: 1, max: f.crashes })),
+      focus: fc.subarray(allNodes(config), { minLength: 1, maxLength: 2 }),
+      focusLinks: fc.boolean(),
+      victim: crashable.length === 0 ? fc.constant(undefined) : fc.constantFrom(...crashable),
+      window: fc.tuple(point, point).map(([a, b]): readonly [number, number] => (a <= b ? [a, b + 1] : [b, a + 1])),
+      downMax: fc.constantFrom(Math.max(1, Math.round(f.down_max_ms / 5)), f.down_max_ms),
+      partitions: f.partitions === 0 ? fc.constant(0) : fc.constantFrom(0, f.partitions),
+    })
+    .map(({ focus, focusLinks, victim, ...mix }): Mix => {
+      // Faults gather on a node or two: their links, and they are the ones that crash.
+      const focused = crashable.filter((n) => focus.includes(n));
+      const hot = new Set(focus);
+      return {
+        ...mix,
+        crashable: focused.length > 0 ? focused : victim ? [victim] : [],
+        links: focusLinks ? everyLink.filter(([from, to]) => hot.has(from) || hot.has(to)) : undefined,
+      };
+    });
+  return fc.oneof(fc.constant(own), drawn);
+}
+
+/** The fast-check arbitrary of swarm schedules: a mix, then a schedule within it. */
+export function swarmArbitrary(config: Config): fc.Arbitrary<Schedule> {
+  return mixArbitrary(config).chain((mix) => {
+    const faults = {
+      ...config.faults,
+      drop_rate: mix.drop,
+      duplicate_rate: mix.duplicate,
+      delay_rate: mix.delay,
+      crashes: mix.crashes,
+      down_max_ms: mix.downMax,
+      partitions: mix.partitions,
+    };
+    return scheduleArbitrary({ ...config, faults }, { crashWindow: mix.window, crashable: mix.crashable, ...(mix.links ? { links: mix.links } : {}) });
+  });
+}
