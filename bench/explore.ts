@@ -3,14 +3,19 @@
  * worker threads; for each mutant, on the config its test hunts it on (test/mutants.test.ts),
  * the median over 5 search seeds of the wall time to find it and shrink it, the schedules it
  * took to find, and the size of the shrunk counterexample (faults left, and router steps); and
- * every mutant on the default-sized configs configs/default.toml and configs/two-leaders.toml,
- * which no one shaped around a mutant: the schedules each strategy (random, swarm, PCT) takes.
+ * (section `strategies`) every mutant on the default-sized configs configs/default.toml and
+ * configs/two-leaders.toml, which no one shaped around a mutant: the schedules each strategy
+ * (random, swarm, PCT) needs on average to find it.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../src/emulations/api/emulation.js';
 import { EMULATIONS, loadConfig } from '../src/emulations/index.js';
-import { explore, exploreWith, scheduleSize, STRATEGIES } from '../src/explore/explore.js';
+import fc from 'fast-check';
+import { explore, runSchedule, scheduleSize, STRATEGIES, type Strategy } from '../src/explore/explore.js';
+import { DEFAULT_PCT, pctArbitrary, runPct } from '../src/explore/pct.js';
+import { scheduleArbitrary } from '../src/explore/schedule.js';
+import { swarmArbitrary } from '../src/explore/swarm.js';
 import { exploreWithWorkers } from '../src/explore/pool.js';
 
 // Compiled to dist/bench/: the repository root is two levels up.
@@ -36,23 +41,32 @@ export async function benchExplore(): Promise<string[]> {
       lines.push(mutantLine(`${emulation.name}/${mutant}`, { ...loadConfig(configPath(ground)), mutants: { enable: [mutant] } }));
     }
   }
-  lines.push(...strategyLines());
   return lines;
+}
+
+/** The strategies compared (`npm run bench -- strategies`). */
+export async function benchStrategies(): Promise<string[]> {
+  return strategyLines();
 }
 
 /** Configs of the default size that nobody shaped around a mutant: where the strategies are compared. */
 const GENERIC = ['configs/default.toml', 'configs/two-leaders.toml'];
-const STRATEGY_RUNS = 1000;
-const STRATEGY_SEEDS = [1, 2, 3];
+/** Schedules sampled per strategy at most, in batches; sampling stops early after this many failures. */
+const SAMPLE_MAX = 4000;
+const SAMPLE_BATCH = 250;
+const SAMPLE_FAILURES = 20;
 
 /**
- * For every mutant, on each generic config: the schedules each strategy takes to find it
- * (median of the seeds; ">N" when most seeds did not find it in N), so that swarm and PCT are
- * set against today's random schedules on configs no one shaped for the mutant.
+ * For every mutant, on each generic config, each strategy's rate: schedules drawn from its
+ * arbitrary (as a search draws them, without the search's stop or shrinking) and run, until
+ * 20 have failed or 4000 were run. A search needs 1/rate schedules to find the mutant on
+ * average (a geometric law), which a median of a few searches estimates far more roughly.
  */
 function strategyLines(): string[] {
+  const cell = (r: Rate): string => (r.fails === 0 ? `>${r.runs}` : `${Math.round(r.runs / r.fails)}`).padStart(8);
   const lines = [
-    `explore: schedules to find each mutant, by strategy, on default-sized configs nobody shaped for it (median of ${STRATEGY_SEEDS.length} seeds, at most ${STRATEGY_RUNS} schedules each)`,
+    `explore: schedules a search needs on average to find each mutant, by strategy (runs / failures, sampled until ${SAMPLE_FAILURES} failures or ${SAMPLE_MAX} runs),`,
+    '  on default-sized configs nobody shaped for it; "fewest" names the best, ties included',
     `  ${'mutant'.padEnd(48)} ${'config'.padEnd(18)} ${STRATEGIES.map((s) => s.padStart(8)).join(' ')}   fewest`,
   ];
   for (const emulation of EMULATIONS) {
@@ -60,18 +74,43 @@ function strategyLines(): string[] {
       for (const file of GENERIC) {
         const config = { ...loadConfig(configPath(file)), mutants: { enable: [mutant] } };
         if (config.emulation !== emulation.name) continue;
-        const found = STRATEGIES.map((strategy) =>
-          median(STRATEGY_SEEDS.map((seed) => exploreWith(config, { runs: STRATEGY_RUNS, seed, strategy }).failure?.runsToFind ?? Infinity)),
-        );
-        const best = Math.min(...found);
-        const cell = (x: number): string => (Number.isFinite(x) ? String(x) : `>${STRATEGY_RUNS}`).padStart(8);
-        const winner = Number.isFinite(best) ? STRATEGIES.filter((_, i) => found[i] === best).join('/') : 'none';
-        lines.push(`  ${`${emulation.name}/${mutant}`.padEnd(48)} ${path.basename(file).padEnd(18)} ${found.map(cell).join(' ')}   ${winner}`);
+        const rates = STRATEGIES.map((strategy) => rateOf(config, strategy));
+        const mean = rates.map((r) => (r.fails === 0 ? Infinity : r.runs / r.fails));
+        const best = Math.min(...mean);
+        const winner = Number.isFinite(best) ? STRATEGIES.filter((_, i) => mean[i]! <= best * 1.15).join('/') : 'none';
+        lines.push(`  ${`${emulation.name}/${mutant}`.padEnd(48)} ${path.basename(file).padEnd(18)} ${rates.map(cell).join(' ')}   ${winner}`);
       }
     }
   }
   return lines;
 }
+
+interface Rate {
+  readonly runs: number;
+  readonly fails: number;
+}
+
+/** How often a strategy's schedules fail on `config` (batches of fresh seeds until enough fail). */
+function rateOf(config: Config, strategy: Strategy): Rate {
+  const failed = strategy === 'pct' ? pctRunner(config) : scheduleRunner(config, strategy);
+  let runs = 0;
+  let fails = 0;
+  for (let batch = 0; runs < SAMPLE_MAX && fails < SAMPLE_FAILURES; batch++) {
+    fails += failed(batch + 1, SAMPLE_BATCH);
+    runs += SAMPLE_BATCH;
+  }
+  return { runs, fails };
+}
+
+const scheduleRunner = (config: Config, strategy: 'random' | 'swarm') => {
+  const arbitrary = strategy === 'swarm' ? swarmArbitrary(config) : scheduleArbitrary(config);
+  return (seed: number, n: number): number => fc.sample(arbitrary, { seed, numRuns: n }).filter((s) => runSchedule(config, s).result.status === 'fail').length;
+};
+
+const pctRunner = (config: Config) => {
+  const arbitrary = pctArbitrary(config, DEFAULT_PCT);
+  return (seed: number, n: number): number => fc.sample(arbitrary, { seed, numRuns: n }).filter((s) => runPct(config, s).failed.length > 0).length;
+};
 
 function mutantLine(mutant: string, config: Config): string {
   const found: { ms: number; runs: number; faults: number; steps: number }[] = [];

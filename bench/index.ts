@@ -12,6 +12,7 @@ const sections: Record<string, () => Promise<string[]>> = {
   protocol: benchProtocol,
   checker: benchChecker,
   explore: async () => (await import('./explore.js')).benchExplore(),
+  strategies: async () => (await import('./explore.js')).benchStrategies(),
   verify: async () => (await import('./verify.js')).benchVerify(),
   dashboard: () => benchDashboard(),
   view: async () => (await import('./view.js')).benchView(),

@@ -102,6 +102,9 @@ export interface ExploreOptions {
   readonly onProgress?: (p: Progress) => void;
   /** Called once, when the first violation is seen (before shrinking). */
   readonly onFound?: () => void;
+  /** Shrink a failing schedule (default true); false: stop at the first failure as found (to
+   *  count the schedules it takes to find, as the bench does). */
+  readonly shrink?: boolean;
   /** Every schedule explored (before shrinking), with its index in the search. */
   readonly onRun?: (index: number, schedule: Schedule | PctSchedule) => void;
 }
@@ -247,7 +250,7 @@ class Search {
       options.onProgress?.({ runs, shrinks, faults, found, undecided });
       return ok;
     });
-    const details = fc.check(property, { seed: chunk.seed, numRuns: chunk.runs });
+    const details = fc.check(property, { seed: chunk.seed, numRuns: chunk.runs, ...(options.shrink === false ? { endOnFailure: true } : {}) });
     if (!details.failed || details.counterexample === null) return undefined;
     return drawing.failure(details.counterexample[0], {
       seed: details.seed,

@@ -20,7 +20,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../emulations/api/emulation.js';
-import { configDigest, digestOf, traceDigest } from '../emulations/digest.js';
+import { configDigest, differencesFrom, expectationOf, traceDigest } from '../emulations/digest.js';
 import { emulationOf } from '../emulations/index.js';
 import type { RunOptions } from '../emulations/run.js';
 import type { RunResult } from '../emulations/run.js';
@@ -63,7 +63,7 @@ export function replayFileFor(configFile: string, config: Config, failure: Failu
     schedule: failure.schedule,
     search: { seed: failure.seed, path: failure.path, runs: failure.runsToFind, shrinks: failure.shrinks },
     ...(result
-      ? { expect: { failed: failedNames(result), steps: result.summary.steps, trace_sha256: digestOf(result) } }
+      ? { expect: expectationOf(result) }
       : {}),
   };
 }
@@ -117,23 +117,14 @@ export async function loadReplayFile(file: string, config: Config): Promise<Load
   return replayRun(replay, config, file);
 }
 
-const failedNames = (result: RunResult): string[] => result.verdicts.filter((v) => v.status === 'fail').map((v) => v.name);
-
 /**
  * How `result` differs from what the replay file says its run did, in words (undefined: it
  * matches). A difference means the code changed since the file was written: the replay no
  * longer reproduces the recorded run, and must not be trusted as a reproduction.
  */
 export function replayDivergence(replay: ReplayFile, result: RunResult): string | undefined {
-  const expect = replay.expect;
-  if (!expect) return undefined;
-  const differences: string[] = [];
-  if (expect.steps !== result.summary.steps) differences.push(`${result.summary.steps} steps where the recorded run took ${expect.steps}`);
-  if (expect.trace_sha256 !== digestOf(result)) differences.push('a different trace (sha256)');
-  const failed = failedNames(result);
-  if (JSON.stringify(expect.failed) !== JSON.stringify(failed)) {
-    differences.push(`failed checks [${failed.join(', ') || 'none'}] where the recorded run failed [${expect.failed.join(', ') || 'none'}]`);
-  }
+  if (!replay.expect) return undefined;
+  const differences = differencesFrom(replay.expect, result);
   return differences.length === 0 ? undefined : differences.join('; ');
 }
 

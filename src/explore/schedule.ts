@@ -84,7 +84,7 @@ export const links = (config: Config): [NodeId, NodeId][] => emulationOf(config)
 
 /** Narrower choices than the budget allows (swarm exploration draws them per schedule). */
 export interface ScheduleKnobs {
-  /** Crashes start in [from, to) (default: anywhere in the safety phase). */
+  /** Crashes and partitions start in [from, to) (default: anywhere in the safety phase). */
   readonly crashWindow?: readonly [number, number];
   /** The nodes that may crash (default: every crashable node). */
   readonly crashable?: readonly NodeId[];
@@ -120,7 +120,7 @@ export function scheduleArbitrary(config: Config, knobs: ScheduleKnobs = {}): fc
   const partition =
     f.partitions === 0
       ? fc.constant([] as { start: number; length: number; group: string[] }[])
-      : fc.array(fc.record({ start: time, length, group: fc.subarray(nodes, { minLength: 0 }) }), {
+      : fc.array(fc.record({ start: knobs.crashWindow ? crashTime : time, length, group: fc.subarray(nodes, { minLength: 0 }) }), {
           maxLength: f.partitions,
         });
   return fc

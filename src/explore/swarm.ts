@@ -9,8 +9,14 @@
  *     delays, crashes, partitions), a kind that is on at the config's rate, three times it, or
  *     one half; one or two nodes the faults gather on (they are the ones that crash, and half
  *     the time the message faults hit only their links); how many crashes (up to the budget),
- *     when they land (a random window of the safety phase: early, late, narrow or wide) and how
- *     long they last.
+ *     when they and partitions land (a random window of the safety phase: early, late, narrow
+ *     or wide; half the time a window of the busy period, while the clients are still at
+ *     work) and how long crashes last.
+ *
+ * The busy period is measured once per config, as PCT measures its k: when the last client
+ * finishes in a fault-free run. In a small config it is a fraction of the safety phase
+ * (configs/default.toml: about 135 ms of 1000), and a crash that lands after it finds nothing
+ * left to break.
  *
  * A feature that masks a bug (every message delayed, so no two nodes ever race; crashes so
  * frequent that nothing gets decided) is off in half the schedules, and rare combinations (two
@@ -20,7 +26,14 @@
  */
 import fc from 'fast-check';
 import type { Config } from '../emulations/api/emulation.js';
+import { emulate } from '../emulations/run.js';
 import { allNodes, crashableNodes, links, scheduleArbitrary, type Schedule } from './schedule.js';
+
+/** When the last client finishes in a fault-free run of `config` (at most the safety phase). */
+export function busyTime(config: Config): number {
+  const done = emulate(config).summary.clients_done_ms ?? config.faults.safety_ms;
+  return Math.max(1, Math.min(config.faults.safety_ms, done));
+}
 
 interface Mix {
   readonly drop: number;
@@ -40,7 +53,7 @@ const rate = (base: number): fc.Arbitrary<number> =>
   base <= 0 ? fc.constant(0) : fc.oneof(fc.constant(0), fc.constantFrom(base, Math.min(0.5, base * 3), 0.5));
 
 /** Half the time the config's own mix (what random schedules use); else a mix of the swarm's. */
-function mixArbitrary(config: Config): fc.Arbitrary<Mix> {
+function mixArbitrary(config: Config, busy: number): fc.Arbitrary<Mix> {
   const f = config.faults;
   const crashable = crashableNodes(config);
   const everyLink = links(config);
@@ -55,7 +68,10 @@ function mixArbitrary(config: Config): fc.Arbitrary<Mix> {
     partitions: f.partitions,
     links: undefined,
   };
-  const point = fc.integer({ min: 0, max: f.safety_ms - 1 });
+  const window = (end: number): fc.Arbitrary<readonly [number, number]> => {
+    const point = fc.integer({ min: 0, max: end - 1 });
+    return fc.tuple(point, point).map(([a, b]): readonly [number, number] => (a <= b ? [a, b + 1] : [b, a + 1]));
+  };
   const drawn = fc
     .record({
       drop: rate(f.drop_rate),
@@ -65,8 +81,8 @@ function mixArbitrary(config: Config): fc.Arbitrary<Mix> {
       focus: fc.subarray(allNodes(config), { minLength: 1, maxLength: 2 }),
       focusLinks: fc.boolean(),
       victim: crashable.length === 0 ? fc.constant(undefined) : fc.constantFrom(...crashable),
-      window: fc.tuple(point, point).map(([a, b]): readonly [number, number] => (a <= b ? [a, b + 1] : [b, a + 1])),
-      downMax: fc.constantFrom(Math.max(1, Math.round(f.down_max_ms / 5)), f.down_max_ms),
+      window: fc.oneof(window(f.safety_ms), window(busy)),
+      downMax: fc.constantFrom(Math.max(1, Math.round(f.down_max_ms / 5)), f.down_max_ms, Math.max(1, Math.min(f.down_max_ms, Math.round(busy / 2)))),
       partitions: f.partitions === 0 ? fc.constant(0) : fc.constantFrom(0, f.partitions),
     })
     .map(({ focus, focusLinks, victim, ...mix }): Mix => {
@@ -83,8 +99,8 @@ function mixArbitrary(config: Config): fc.Arbitrary<Mix> {
 }
 
 /** The fast-check arbitrary of swarm schedules: a mix, then a schedule within it. */
-export function swarmArbitrary(config: Config): fc.Arbitrary<Schedule> {
-  return mixArbitrary(config).chain((mix) => {
+export function swarmArbitrary(config: Config, busy: number = busyTime(config)): fc.Arbitrary<Schedule> {
+  return mixArbitrary(config, busy).chain((mix) => {
     const faults = {
       ...config.faults,
       drop_rate: mix.drop,

@@ -114,6 +114,8 @@ export interface RunSummary {
   readonly delivered: number;
   readonly dropped: number;
   readonly duplicated: number;
+  /** When the last client finished (the drain began), if they all did. */
+  readonly clients_done_ms?: number;
 }
 
 /**
@@ -250,7 +252,8 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
   }
 
   summary(): RunSummary {
-    return { reason: this.ended ?? 'step-limit', time_ms: this.now, steps: this.steps, ...this.counts };
+    const done = this.drainUntil === undefined ? {} : { clients_done_ms: this.drainUntil - this.options.drain_ms };
+    return { reason: this.ended ?? 'step-limit', time_ms: this.now, steps: this.steps, ...this.counts, ...done };
   }
 
   /** The nodes as the views see them. */

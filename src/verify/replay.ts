@@ -29,7 +29,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../emulations/api/emulation.js';
-import { configDigest, digestOf } from '../emulations/digest.js';
+import { configDigest, differencesFrom, expectationOf } from '../emulations/digest.js';
 import { emulationOf } from '../emulations/index.js';
 import type { RunResult, RunRouter } from '../emulations/run.js';
 import type { PartitionWindow } from '../sim/network.js';
@@ -184,7 +184,7 @@ export function stepsReplayFile(
     mutants: config.mutants.enable,
     steps,
     search,
-    ...(result ? { expect: { failed: failedNames(result), steps: result.summary.steps, trace_sha256: digestOf(result) } } : {}),
+    ...(result ? { expect: expectationOf(result) } : {}),
   };
 }
 
@@ -249,21 +249,11 @@ export async function loadStepsReplay(file: string, config: Config, value?: Reco
   return { file, replay, config: runConfig, router: new StepRouter(runConfig, replay.steps) };
 }
 
-const failedNames = (result: RunResult): string[] => result.verdicts.filter((v) => v.status === 'fail').map((v) => v.name);
-
 /** How the replayed run differs from what the file recorded, in words (undefined: it matches). */
 export function stepsReplayDivergence(loaded: LoadedStepsReplay, result: RunResult): string | undefined {
   const differences: string[] = [];
   if (loaded.router.problem) differences.push(`${loaded.router.problem}`);
-  const expect = loaded.replay.expect;
-  if (expect) {
-    if (expect.steps !== result.summary.steps) differences.push(`${result.summary.steps} steps where the recorded run took ${expect.steps}`);
-    if (expect.trace_sha256 !== digestOf(result)) differences.push('a different trace (sha256)');
-    const failed = failedNames(result);
-    if (JSON.stringify(expect.failed) !== JSON.stringify(failed)) {
-      differences.push(`failed checks [${failed.join(', ') || 'none'}] where the recorded run failed [${expect.failed.join(', ') || 'none'}]`);
-    }
-  }
+  if (loaded.replay.expect) differences.push(...differencesFrom(loaded.replay.expect, result));
   return differences.length === 0 ? undefined : differences.join('; ');
 }
 
