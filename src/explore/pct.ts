@@ -34,7 +34,7 @@ import type { Config } from '../emulations/api/emulation.js';
 import { mixSeed, rngFromEntropy } from '../sim/rng.js';
 import type { Verdict } from '../../specs/verdict.js';
 import { World, type Step, type StepRecord, type WorldState } from '../verify/world.js';
-import { crashableNodes, DROP, links, messageChoices, messageKey, type MessageChoice } from './schedule.js';
+import { crashableNodes, DROP, linkKey, links, messageChoices, messageKey, sentMessages, type MessageChoice } from './schedule.js';
 
 /** Steps a run may take at most (a safety net; runs of the small configs end long before). */
 export const MAX_STEPS = 2_000;
@@ -72,7 +72,16 @@ export const DEFAULT_PCT: PctOptions = { depth: 3 };
 
 /** k for a config: how many steps a run takes when nothing is changed or injected. */
 export function calibratedSteps(config: Config, depth: number): number {
-  return Math.max(10, runPct(config, { seed: 0, depth, steps: MAX_STEPS, changes: [], messages: [], crashes: [] }).path.length);
+  return Math.max(10, calibrationRun(config, depth).path.length);
+}
+
+const calibrationRun = (config: Config, depth: number): PctRun => runPct(config, { seed: 0, depth, steps: MAX_STEPS, changes: [], messages: [], crashes: [] });
+
+/** Messages per link (`linkKey`) in a run with no change and no fault. */
+function trafficOf(config: Config, depth: number): Map<string, number> {
+  const traffic = new Map<string, number>();
+  for (const e of calibrationRun(config, depth).path) if (e.event === 'deliver') traffic.set(linkKey(e.from, e.to), (traffic.get(linkKey(e.from, e.to)) ?? 0) + 1);
+  return traffic;
 }
 
 /** The fast-check arbitrary of PCT schedules for `config`. */
@@ -86,16 +95,17 @@ export function pctArbitrary(config: Config, options: PctOptions = DEFAULT_PCT):
     { weight: per(f.drop_rate), arbitrary: fc.constant(DROP) },
     { weight: per(f.duplicate_rate), arbitrary: fc.constant(-2) },
   ].filter((k) => k.weight > 0);
-  const maxFaulted = kinds.length === 0 ? 0 : Math.round(Math.min(1, f.drop_rate + f.duplicate_rate + f.delay_rate) * f.max_messages);
+  // Fates land on messages a run sends (the n-th of a link, n below its count in a run with no
+  // change), not on numbers no message of the run will have.
+  const sent = sentMessages(links(config), trafficOf(config, options.depth), f.link_messages);
+  // The rates are per message: of the messages a run sends, about that share at most.
+  const maxFaulted = kinds.length === 0 ? 0 : Math.round(Math.min(1, f.drop_rate + f.duplicate_rate + f.delay_rate) * Math.min(f.max_messages, sent.length));
   const messages =
     maxFaulted === 0
       ? fc.constant([] as MessageChoice[])
       : fc
-          .array(
-            fc.record({ link: fc.noShrink(fc.constantFrom(...links(config))), n: fc.noShrink(fc.nat({ max: f.link_messages - 1 })), choice: fc.oneof(...kinds) }),
-            { maxLength: maxFaulted, size: 'max' },
-          )
-          .map((ms) => messageChoices(ms.map(({ link: [from, to], n, choice }) => ({ from, to, n, choice }))));
+          .array(fc.record({ at: fc.noShrink(fc.constantFrom(...sent)), choice: fc.oneof(...kinds) }), { maxLength: maxFaulted, size: 'max' })
+          .map((ms) => messageChoices(ms.map(({ at: { link: [from, to], n }, choice }) => ({ from, to, n, choice }))));
   const crashes =
     f.crashes === 0 || f.max_crashed === 0 || crashableNodes(config).length === 0
       ? fc.constant([] as PctCrash[])

@@ -90,6 +90,19 @@ export interface ScheduleKnobs {
   readonly crashable?: readonly NodeId[];
   /** The links message faults go on (default: every link). */
   readonly links?: readonly (readonly [NodeId, NodeId])[];
+  /** How many messages each link (`from -> to`, see `linkKey`) carries in a fault-free run:
+   *  message faults then land only on messages that are sent (the n-th of a link, n below its
+   *  count), never on numbers no message will have (default: the first `link_messages` of
+   *  every link). */
+  readonly traffic?: ReadonlyMap<string, number>;
+}
+
+export const linkKey = (from: NodeId, to: NodeId): string => `${from}\u0000${to}`;
+
+/** The (link, n) a message fault may hit: every message sent on `links` in a run whose
+ *  traffic is known, within the first `max` of each link. */
+export function sentMessages(links: readonly (readonly [NodeId, NodeId])[], traffic: ReadonlyMap<string, number>, max: number): { link: readonly [NodeId, NodeId]; n: number }[] {
+  return links.flatMap((link) => Array.from({ length: Math.min(max, traffic.get(linkKey(link[0], link[1])) ?? 0) }, (_, n) => ({ link, n })));
 }
 
 /** The fast-check arbitrary of schedules within `config.faults`. */
@@ -102,14 +115,17 @@ export function scheduleArbitrary(config: Config, knobs: ScheduleKnobs = {}): fc
     { weight: per(f.drop_rate), arbitrary: fc.constant(DROP) },
     { weight: per(f.duplicate_rate), arbitrary: fc.integer({ min: -1 - f.delay_max_ms, max: -2 }) },
   ].filter((k) => k.weight > 0);
-  const maxFaulted = kinds.length === 0 ? 0 : Math.round(faultRate * f.max_messages);
+  const faultLinks = knobs.links ?? links(config);
+  const sent = knobs.traffic ? sentMessages(faultLinks, knobs.traffic, f.link_messages) : undefined;
+  const target = sent && sent.length > 0 ? fc.constantFrom(...sent) : undefined;
+  // The rates are per message: of the messages open to faults, about that share at most.
+  const maxFaulted = kinds.length === 0 ? 0 : Math.round(faultRate * Math.min(f.max_messages, sent?.length ?? f.max_messages));
   const choice = maxFaulted === 0 ? fc.constant(NORMAL) : fc.oneof({ withCrossShrink: true }, ...kinds);
   const nodes = allNodes(config);
   const crashable = knobs.crashable ?? crashableNodes(config);
   const time = fc.integer({ min: 0, max: f.safety_ms - 1 });
   const [crashFrom, crashTo] = knobs.crashWindow ?? [0, f.safety_ms];
   const crashTime = fc.integer({ min: crashFrom, max: Math.max(crashFrom, crashTo - 1) });
-  const faultLinks = knobs.links ?? links(config);
   const length = fc.integer({ min: 1, max: f.safety_ms });
   const crash =
     crashable.length === 0 || f.max_crashed === 0 || f.crashes === 0
@@ -127,12 +143,14 @@ export function scheduleArbitrary(config: Config, knobs: ScheduleKnobs = {}): fc
     .record({
       seed: fc.nat({ max: 2 ** 32 - 1 }),
       messages:
-        maxFaulted === 0 || faultLinks.length === 0
+        maxFaulted === 0 || faultLinks.length === 0 || sent?.length === 0
           ? fc.constant([] as { link: readonly [NodeId, NodeId]; n: number; choice: number }[])
-          : fc.array(
-              fc.record({ link: fc.noShrink(fc.constantFrom(...faultLinks)), n: fc.noShrink(fc.nat({ max: f.link_messages - 1 })), choice }),
-              { maxLength: maxFaulted, size: 'max' },
-            ),
+          : target
+            ? fc.array(fc.record({ at: fc.noShrink(target), choice }), { maxLength: maxFaulted, size: 'max' }).map((ms) => ms.map(({ at, choice }) => ({ ...at, choice })))
+            : fc.array(
+                fc.record({ link: fc.noShrink(fc.constantFrom(...faultLinks)), n: fc.noShrink(fc.nat({ max: f.link_messages - 1 })), choice }),
+                { maxLength: maxFaulted, size: 'max' },
+              ),
       crashes: crash,
       partitions: partition,
     })

@@ -11,10 +11,12 @@
  *     the time the message faults hit only their links); how many crashes (up to the budget),
  *     when they and partitions land (a random window of the safety phase: early, late, narrow
  *     or wide; half the time a window of the busy period, while the clients are still at
- *     work) and how long crashes last.
+ *     work) and how long crashes last; and message faults land only on messages that a
+ *     fault-free run sends (the n-th message of a link, for n below its count there).
  *
- * The busy period is measured once per config, as PCT measures its k: when the last client
- * finishes in a fault-free run. In a small config it is a fraction of the safety phase
+ * The busy period and each link's traffic are measured once per config, as PCT measures its
+ * k, by a fault-free run: when the last client finishes, and how many messages each link
+ * carries (the first 40 of a link are open to faults, but most links carry a handful). In a small config it is a fraction of the safety phase
  * (configs/default.toml: about 135 ms of 1000), and a crash that lands after it finds nothing
  * left to break.
  *
@@ -27,13 +29,25 @@
 import fc from 'fast-check';
 import type { Config } from '../emulations/api/emulation.js';
 import { emulate } from '../emulations/run.js';
-import { allNodes, crashableNodes, links, scheduleArbitrary, type Schedule } from './schedule.js';
+import { allNodes, crashableNodes, linkKey, links, scheduleArbitrary, type Schedule } from './schedule.js';
 
-/** When the last client finishes in a fault-free run of `config` (at most the safety phase). */
-export function busyTime(config: Config): number {
-  const done = emulate(config).summary.clients_done_ms ?? config.faults.safety_ms;
-  return Math.max(1, Math.min(config.faults.safety_ms, done));
+/** What a fault-free run of a config shows the swarm: how long the clients keep it busy, and
+ *  how many messages each link carries (so that message faults land on messages that exist). */
+export interface Calibration {
+  /** When the last client finishes (at most the safety phase). */
+  readonly busy: number;
+  readonly traffic: ReadonlyMap<string, number>;
 }
+
+export function calibrate(config: Config): Calibration {
+  const run = emulate(config, { keepTrace: true });
+  const traffic = new Map<string, number>();
+  for (const e of run.trace ?? []) if (e.kind === 'send') traffic.set(linkKey(e.from, e.to), (traffic.get(linkKey(e.from, e.to)) ?? 0) + 1);
+  const done = run.summary.clients_done_ms ?? config.faults.safety_ms;
+  return { busy: Math.max(1, Math.min(config.faults.safety_ms, done)), traffic };
+}
+
+export const busyTime = (config: Config): number => calibrate(config).busy;
 
 interface Mix {
   readonly drop: number;
@@ -46,6 +60,9 @@ interface Mix {
   readonly partitions: number;
   /** The links message faults go on (undefined: every link). */
   readonly links: readonly (readonly [string, string])[] | undefined;
+  /** Message faults land only on messages a fault-free run sends (the config's own mix: on
+   *  any of the first `link_messages` of a link, as random schedules do). */
+  readonly onSent: boolean;
 }
 
 /** A rate that is off half the time, else the config's, three times it, or one half. */
@@ -67,6 +84,7 @@ function mixArbitrary(config: Config, busy: number): fc.Arbitrary<Mix> {
     downMax: f.down_max_ms,
     partitions: f.partitions,
     links: undefined,
+    onSent: false,
   };
   const window = (end: number): fc.Arbitrary<readonly [number, number]> => {
     const point = fc.integer({ min: 0, max: end - 1 });
@@ -93,14 +111,15 @@ function mixArbitrary(config: Config, busy: number): fc.Arbitrary<Mix> {
         ...mix,
         crashable: focused.length > 0 ? focused : victim ? [victim] : [],
         links: focusLinks ? everyLink.filter(([from, to]) => hot.has(from) || hot.has(to)) : undefined,
+        onSent: true,
       };
     });
   return fc.oneof(fc.constant(own), drawn);
 }
 
 /** The fast-check arbitrary of swarm schedules: a mix, then a schedule within it. */
-export function swarmArbitrary(config: Config, busy: number = busyTime(config)): fc.Arbitrary<Schedule> {
-  return mixArbitrary(config, busy).chain((mix) => {
+export function swarmArbitrary(config: Config, calibration: Calibration = calibrate(config)): fc.Arbitrary<Schedule> {
+  return mixArbitrary(config, calibration.busy).chain((mix) => {
     const faults = {
       ...config.faults,
       drop_rate: mix.drop,
@@ -110,6 +129,9 @@ export function swarmArbitrary(config: Config, busy: number = busyTime(config)):
       down_max_ms: mix.downMax,
       partitions: mix.partitions,
     };
-    return scheduleArbitrary({ ...config, faults }, { crashWindow: mix.window, crashable: mix.crashable, ...(mix.links ? { links: mix.links } : {}) });
+    return scheduleArbitrary(
+      { ...config, faults },
+      { crashWindow: mix.window, crashable: mix.crashable, ...(mix.links ? { links: mix.links } : {}), ...(mix.onSent ? { traffic: calibration.traffic } : {}) },
+    );
   });
 }
