@@ -7,8 +7,9 @@
  *   - half the schedules take the config's own mix, as random schedules do;
  *   - the others draw one: each kind of fault on or off (a coin each: drops, duplicates,
  *     delays, crashes, partitions), a kind that is on at the config's rate, three times it, or
- *     one half; one or two nodes the faults gather on (they are the ones that crash, and half
- *     the time the message faults hit only their links); how many crashes (up to the budget),
+ *     one half; one or two nodes the faults gather on (drawn uniformly, or one drawn in
+ *     proportion to the messages it handles: they are the ones that crash, and half the time
+ *     the message faults hit only their links); how many crashes (up to the budget),
  *     when they and partitions land (a random window of the safety phase: early, late, narrow
  *     or wide; half the time a window of the busy period, while the clients are still at
  *     work) and how long crashes last; and message faults land only on messages that a
@@ -65,12 +66,26 @@ interface Mix {
   readonly onSent: boolean;
 }
 
+/**
+ * One node, drawn in proportion to the messages it sends and receives in a fault-free run:
+ * faults gather where the traffic is (in MultiPaxos, the leader's links carry most of it).
+ */
+function busiest(config: Config, traffic: ReadonlyMap<string, number>): fc.Arbitrary<string[]> {
+  const load = new Map<string, number>();
+  for (const [link, count] of traffic) for (const node of link.split('\u0000')) load.set(node, (load.get(node) ?? 0) + count);
+  const weighted = allNodes(config)
+    .filter((node) => (load.get(node) ?? 0) > 0)
+    .map((node) => ({ arbitrary: fc.constant<string[]>([node]), weight: load.get(node)! }));
+  return weighted.length === 0 ? fc.subarray(allNodes(config), { minLength: 1, maxLength: 1 }) : fc.oneof(...weighted);
+}
+
 /** A rate that is off half the time, else the config's, three times it, or one half. */
 const rate = (base: number): fc.Arbitrary<number> =>
   base <= 0 ? fc.constant(0) : fc.oneof(fc.constant(0), fc.constantFrom(base, Math.min(0.5, base * 3), 0.5));
 
 /** Half the time the config's own mix (what random schedules use); else a mix of the swarm's. */
-function mixArbitrary(config: Config, busy: number): fc.Arbitrary<Mix> {
+function mixArbitrary(config: Config, calibration: Calibration): fc.Arbitrary<Mix> {
+  const { busy } = calibration;
   const f = config.faults;
   const crashable = crashableNodes(config);
   const everyLink = links(config);
@@ -96,7 +111,7 @@ function mixArbitrary(config: Config, busy: number): fc.Arbitrary<Mix> {
       duplicate: rate(f.duplicate_rate),
       delay: rate(f.delay_rate),
       crashes: crashable.length === 0 || f.crashes === 0 ? fc.constant(0) : fc.oneof(fc.constant(0), fc.integer({ min: 1, max: f.crashes })),
-      focus: fc.subarray(allNodes(config), { minLength: 1, maxLength: 2 }),
+      focus: fc.oneof(fc.subarray(allNodes(config), { minLength: 1, maxLength: 2 }), busiest(config, calibration.traffic)),
       focusLinks: fc.boolean(),
       victim: crashable.length === 0 ? fc.constant(undefined) : fc.constantFrom(...crashable),
       window: fc.oneof(window(f.safety_ms), window(busy)),
@@ -119,7 +134,7 @@ function mixArbitrary(config: Config, busy: number): fc.Arbitrary<Mix> {
 
 /** The fast-check arbitrary of swarm schedules: a mix, then a schedule within it. */
 export function swarmArbitrary(config: Config, calibration: Calibration = calibrate(config)): fc.Arbitrary<Schedule> {
-  return mixArbitrary(config, calibration.busy).chain((mix) => {
+  return mixArbitrary(config, calibration).chain((mix) => {
     const faults = {
       ...config.faults,
       drop_rate: mix.drop,
