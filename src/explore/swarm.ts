@@ -68,7 +68,7 @@ interface Mix {
 
 /**
  * One node, drawn in proportion to the messages it sends and receives in a fault-free run:
- * faults gather where the traffic is (in MultiPaxos, the leader's links carry most of it).
+ * faults gather where the traffic is (a node every request passes through draws them most).
  */
 function busiest(config: Config, traffic: ReadonlyMap<string, number>): fc.Arbitrary<string[]> {
   const load = new Map<string, number>();
