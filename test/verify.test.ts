@@ -14,7 +14,9 @@ import type { Config } from '../src/emulations/api/emulation.js';
 import { loadConfig } from '../src/emulations/index.js';
 import { finishRun, startRun } from '../src/emulations/run.js';
 import { MUTANT_NAMES, type MutantName } from '../src/emulations/multipaxos/mutants.js';
+import { RequestQueue } from '../src/emulations/multipaxos/request-queue.js';
 import { Fingerprinter } from '../src/verify/fingerprints.js';
+import { hashOf } from '../src/verify/hash.js';
 import { searchWithWorkers } from '../src/verify/parallel.js';
 import { loadStepsReplay, StepRouter, stepsReplayDivergence, stepsReplayFile, writeStepsReplayFile } from '../src/verify/replay.js';
 import { search } from '../src/verify/search.js';
@@ -154,6 +156,20 @@ test('verify: symmetry: mirror images of a state share its fingerprint; differen
   const both = world.apply(to1, world.enabled(to1).find((s) => s.kind === 'deliver' && s.packet.msg.type === 'promise')!, 2);
   t.not(prints.of(both), prints.of(to1));
   t.true(search(bounded(loadConfig('configs/verify/two-leaders.toml'), 6)).symmetry);
+});
+
+test('verify: a value is fingerprinted as what it is, not how it is laid out (a queue that was shifted)', (t) => {
+  const put = { op: 'put', key: 'a', value: 'v' } as const;
+  const fresh = new RequestQueue();
+  fresh.push({ client: 2, request_id: 1, command: put });
+  const shifted = new RequestQueue();
+  shifted.push({ client: 1, request_id: 1, command: put });
+  shifted.push({ client: 2, request_id: 1, command: put });
+  shifted.shift();
+  t.is(hashOf(shifted), hashOf(fresh), 'the same request waiting, whatever was taken before');
+  shifted.push({ client: 3, request_id: 1, command: put });
+  t.not(hashOf(shifted), hashOf(fresh), 'another request waiting');
+  t.is(hashOf(shifted.copy()), hashOf(shifted));
 });
 
 test('verify: a state reached by two orders of independent events is explored once', (t) => {

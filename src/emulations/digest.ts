@@ -18,7 +18,7 @@ export function configDigest(config: Config): string {
 }
 
 /** A run's trace digest: streamed (`RunOptions.digest`), or from its kept trace. */
-export function digestOf(result: { readonly trace_sha256?: string; readonly trace?: readonly TraceEvent[] }): string {
+function digestOf(result: { readonly trace_sha256?: string; readonly trace?: readonly TraceEvent[] }): string {
   if (result.trace_sha256 !== undefined) return result.trace_sha256;
   if (result.trace !== undefined) return traceDigest(result.trace);
   throw new Error('the run kept neither its trace nor its digest: run it with { digest: true }');

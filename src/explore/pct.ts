@@ -34,7 +34,7 @@ import type { Config } from '../emulations/api/emulation.js';
 import { mixSeed, rngFromEntropy } from '../sim/rng.js';
 import type { Verdict } from '../../specs/verdict.js';
 import { World, type Step, type StepRecord, type WorldState } from '../verify/world.js';
-import { crashableNodes, DROP, linkKey, links, messageChoices, messageKey, sentMessages, type MessageChoice } from './schedule.js';
+import { crashableNodes, DROP, links, messageChoices, messageKey, sentMessages, trafficOf, type MessageChoice } from './schedule.js';
 
 /** Steps a run may take at most (a safety net; runs of the small configs end long before). */
 export const MAX_STEPS = 2_000;
@@ -72,22 +72,18 @@ export const DEFAULT_PCT: PctOptions = { depth: 3 };
 
 /** k for a config: how many steps a run takes when nothing is changed or injected. */
 export function calibratedSteps(config: Config, depth: number): number {
-  return Math.max(10, calibrationRun(config, depth).path.length);
+  return stepsOf(calibrationRun(config, depth));
 }
 
 const calibrationRun = (config: Config, depth: number): PctRun => runPct(config, { seed: 0, depth, steps: MAX_STEPS, changes: [], messages: [], crashes: [] });
-
-/** Messages per link (`linkKey`) in a run with no change and no fault. */
-function trafficOf(config: Config, depth: number): Map<string, number> {
-  const traffic = new Map<string, number>();
-  for (const e of calibrationRun(config, depth).path) if (e.event === 'deliver') traffic.set(linkKey(e.from, e.to), (traffic.get(linkKey(e.from, e.to)) ?? 0) + 1);
-  return traffic;
-}
+const stepsOf = (run: PctRun): number => Math.max(10, run.path.length);
 
 /** The fast-check arbitrary of PCT schedules for `config`. */
 export function pctArbitrary(config: Config, options: PctOptions = DEFAULT_PCT): fc.Arbitrary<PctSchedule> {
   const f = config.faults;
-  const steps = options.steps ?? calibratedSteps(config, options.depth);
+  // A run with no change and no fault: its length is k, its deliveries each link's traffic.
+  const calibration = calibrationRun(config, options.depth);
+  const steps = options.steps ?? stepsOf(calibration);
   const step = fc.noBias(fc.integer({ min: 0, max: steps - 1 }));
   const per = (p: number): number => Math.round(p * 1000);
   const kinds = [
@@ -97,7 +93,8 @@ export function pctArbitrary(config: Config, options: PctOptions = DEFAULT_PCT):
   ].filter((k) => k.weight > 0);
   // Fates land on messages a run sends (the n-th of a link, n below its count in a run with no
   // change), not on numbers no message of the run will have.
-  const sent = sentMessages(links(config), trafficOf(config, options.depth), f.link_messages);
+  const delivered = calibration.path.flatMap((e) => (e.event === 'deliver' ? [e] : []));
+  const sent = sentMessages(links(config), trafficOf(delivered), f.link_messages);
   // The rates are per message: of the messages a run sends, about that share at most.
   const maxFaulted = kinds.length === 0 ? 0 : Math.round(Math.min(1, f.drop_rate + f.duplicate_rate + f.delay_rate) * Math.min(f.max_messages, sent.length));
   const messages =

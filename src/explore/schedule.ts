@@ -99,6 +99,13 @@ export interface ScheduleKnobs {
 
 export const linkKey = (from: NodeId, to: NodeId): string => `${from}\u0000${to}`;
 
+/** Messages per link (`linkKey`) among `messages`, e.g. the sends of a fault-free run. */
+export function trafficOf(messages: Iterable<{ readonly from: NodeId; readonly to: NodeId }>): Map<string, number> {
+  const traffic = new Map<string, number>();
+  for (const { from, to } of messages) traffic.set(linkKey(from, to), (traffic.get(linkKey(from, to)) ?? 0) + 1);
+  return traffic;
+}
+
 /** The (link, n) a message fault may hit: every message sent on `links` in a run whose
  *  traffic is known, within the first `max` of each link. */
 export function sentMessages(links: readonly (readonly [NodeId, NodeId])[], traffic: ReadonlyMap<string, number>, max: number): { link: readonly [NodeId, NodeId]; n: number }[] {

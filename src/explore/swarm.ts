@@ -30,7 +30,7 @@
 import fc from 'fast-check';
 import type { Config } from '../emulations/api/emulation.js';
 import { emulate } from '../emulations/run.js';
-import { allNodes, crashableNodes, linkKey, links, scheduleArbitrary, type Schedule } from './schedule.js';
+import { allNodes, crashableNodes, links, scheduleArbitrary, trafficOf, type Schedule } from './schedule.js';
 
 /** What a fault-free run of a config shows the swarm: how long the clients keep it busy, and
  *  how many messages each link carries (so that message faults land on messages that exist). */
@@ -42,13 +42,10 @@ export interface Calibration {
 
 export function calibrate(config: Config): Calibration {
   const run = emulate(config, { keepTrace: true });
-  const traffic = new Map<string, number>();
-  for (const e of run.trace ?? []) if (e.kind === 'send') traffic.set(linkKey(e.from, e.to), (traffic.get(linkKey(e.from, e.to)) ?? 0) + 1);
+  const traffic = trafficOf((run.trace ?? []).flatMap((e) => (e.kind === 'send' ? [e] : [])));
   const done = run.summary.clients_done_ms ?? config.faults.safety_ms;
   return { busy: Math.max(1, Math.min(config.faults.safety_ms, done)), traffic };
 }
-
-export const busyTime = (config: Config): number => calibrate(config).busy;
 
 interface Mix {
   readonly drop: number;

@@ -4,8 +4,9 @@
  * object keys, because the entries of those are combined by a sum (a multiset hash, as in
  * incremental hashing), and arrays in order. Functions and undefined fields are left out (a
  * node's rules are part of its fixed setting). Node names may be renamed on the way (symmetry:
- * ./fingerprints.ts). A frozen value never changes, so its fingerprint is kept (per renaming):
- * judges hand out the same frozen memory until it changes.
+ * ./fingerprints.ts). An object with a `toJSON` is fingerprinted as what that returns (what
+ * the object is, not how it is laid out inside). A frozen value never changes, so its
+ * fingerprint is kept (per renaming): judges hand out the same frozen memory until it changes.
  *
  * A fingerprint is a JavaScript number below 2^53 (high 21 bits, low 32 bits), so a shared
  * Int32Array can hold them. As in TLC and Stateright, two different states might share one; with
@@ -83,6 +84,8 @@ function hash(value: unknown, renaming: Renaming | undefined, omit?: ReadonlySet
   }
   if (value === null) return T.nul;
   const object = value as object;
+  const toJSON = (object as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return hash(toJSON.call(object), renaming, omit);
   if (omit || !Object.isFrozen(object)) return structure(object, renaming, omit);
   const key = renaming?.key ?? '';
   let prints = frozen.get(object);
@@ -120,7 +123,7 @@ function kept(object: object, renaming: Renaming | undefined): number {
   let prints = keptPrints.get(object);
   if (!prints) keptPrints.set(object, (prints = new Map()));
   let print = prints.get(key);
-  if (print === undefined) prints.set(key, (print = structure(object, renaming, undefined)));
+  if (print === undefined) prints.set(key, (print = hash(object, renaming)));
   return print;
 }
 

@@ -157,10 +157,11 @@ export interface VerifySpec {
   readonly setting?: Readonly<Record<string, readonly string[]>>;
   /**
    * Per role, the context fields its transitions update in place (a log extended rather than
-   * copied: a Map, Set, array or object whose entries are set, but never changed themselves).
+   * copied: a Map, Set or array whose entries are set but never changed themselves, a record of
+   * such collections, or an object with a `copy()` method that gives an independent copy).
    * Saying so promises that every other field is only ever replaced, never changed in place:
-   * the checker then copies just these collections (one level deep) before a step, shares the
-   * rest between states and keeps their fingerprints. A role not listed is copied whole, deeply,
+   * the checker then copies just these fields before a step, shares the rest between states
+   * and keeps their fingerprints. A role not listed is copied whole, deeply,
    * before every step (always safe).
    */
   readonly mutable?: Readonly<Record<string, readonly string[]>>;

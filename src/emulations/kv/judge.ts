@@ -66,9 +66,9 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
   private decided = 0;
   /** The linearizability verdict of the history as it was after its last completion. */
   private linearizable: Verdict | undefined;
-  private checkedCompletions = 0;
-  private completions = 0;
+  /** The last completion, and whether the history has been judged since it. */
   private lastCompletion: VerdictAt | undefined;
+  private judgedSinceCompletion = true;
   /** The history as `memory` gives it (frozen, until the history grows). */
   private untimed: unknown;
 
@@ -76,6 +76,7 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
     private readonly spec: Readonly<KvJudgeSpec<F>>,
     private readonly options: Readonly<JudgeOptions>,
   ) {
+    // The agreement check first: its log is linearizability's witness (`agreement()`).
     const log: FactCheck[] = [new Agreement(), new Validity(), new Integrity(), new Order()];
     this.checks = [...(log as FactCheck<FactBase>[] as FactCheck<F>[]), ...(spec.protocolChecks?.() ?? [])];
     this.owned = this.checks.map(() => true);
@@ -104,7 +105,7 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
       this.lastCompletion = atFact(noted);
       this.historyAt.push(this.lastCompletion);
       this.untimed = undefined;
-      this.completions++;
+      this.judgedSinceCompletion = false;
       let seen = this.completed.get(noted.node);
       if (!seen) this.completed.set(noted.node, (seen = new Set()));
       seen.add(fact.request_id);
@@ -155,8 +156,8 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
    *  (a new invocation alone cannot make a history non-linearizable). */
   violations(): Verdict[] {
     const failed = this.checks.flatMap((check) => check.failures());
-    if (this.completions > this.checkedCompletions) {
-      this.checkedCompletions = this.completions;
+    if (!this.judgedSinceCompletion) {
+      this.judgedSinceCompletion = true;
       const verdict = guarded('linearizability', () => this.linearizability());
       // Judged after every completion: the one that broke it is the first bad step.
       this.linearizable = verdict.status === 'fail' && this.lastCompletion ? { ...verdict, at: this.lastCompletion } : verdict;
@@ -190,14 +191,13 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
   /** The history judged, with the log's order offered as a witness (unless told not to);
    *  `at`: where each event was noted, for the first bad completion of a failure. */
   private linearizability(at?: readonly VerdictAt[]): Verdict {
-    const witness = this.options.witness === false ? undefined : this.agreement()?.requestsInLogOrder();
+    const witness = this.options.witness === false ? undefined : this.agreement().requestsInLogOrder();
     return linearizabilityJudgeWith(this.options.check ?? {})(this.historyEvents, witness, at);
   }
 
   /** The agreement check (its log is the witness), as this judge holds it now. */
-  private agreement(): Agreement | undefined {
-    const found = this.checks.find((check) => check instanceof Agreement);
-    return found as Agreement | undefined;
+  private agreement(): Agreement {
+    return this.checks[0] as unknown as Agreement;
   }
 }
 

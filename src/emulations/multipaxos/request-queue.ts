@@ -46,11 +46,7 @@ export class RequestQueue {
     if (this.head >= this.items.length) return undefined;
     const request = this.items[this.head++]!;
     this.waiting.delete(keyOf(request.client, request.request_id));
-    // Emptied: start afresh, so equal queues are equal objects (the model checker compares them).
-    if (this.head === this.items.length) {
-      this.items = [];
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
@@ -72,6 +68,12 @@ export class RequestQueue {
     const copy = new RequestQueue();
     for (const request of this.toArray()) copy.push(request);
     return copy;
+  }
+
+  /** What the queue is: its waiting requests, front first (JSON, and a model checker's
+   *  fingerprint, see src/verify/hash.ts: not how they are laid out inside). */
+  toJSON(): Queued[] {
+    return this.toArray();
   }
 
   /** The waiting requests, front first (for views and tests). */
