@@ -9,7 +9,7 @@
 import type { Rsm } from '../../kv/rsm.js';
 import type { NodeView } from '../../sim/router.js';
 import type { FactBase, TraceEvent } from '../../sim/trace.js';
-import { deepClone } from '../../util/clone.js';
+import { forkOf, List, PMap, PSet } from '../../util/persistent.js';
 import { formatMpkvHistory, invokeEvent, okEvent, type MpkvHistoryEvent } from '../../../specs/formats/mpkv.js';
 import { liveness, type ClientEnd } from '../../../specs/liveness.js';
 import { guarded, unknown, type Verdict, type VerdictAt } from '../../../specs/verdict.js';
@@ -44,24 +44,23 @@ export function kvJudge<F extends FactBase = KvFact>(spec: KvJudgeSpec<F>, optio
 }
 
 /**
- * The judge. For a model checker, which forks it at every step of every path, a fork shares
- * everything with its parent and copies a part only when it is about to change it (a check
- * when a fact of a kind it reads arrives, the history when it grows): a step changes little,
- * and most states keep most of their parent's judge. The spec and options are frozen, shared.
+ * The judge. Everything it keeps is a number, a frozen record or a persistent collection
+ * (../../util/persistent.ts), and so is everything its checks keep: a fact costs O(log n)
+ * however long the run, and a model checker, which forks the judge at every step of every path,
+ * forks it in O(1) (its fields and each check's fields copied, the collections shared). The spec
+ * and options are frozen, shared.
  */
 class KvJudge<F extends FactBase> implements RunJudge<never, F> {
   private reader = new FactReader<F>();
   /** The log checks (they read the kv facts), then the emulation's own. */
-  private checks: FactCheck<F>[];
-  /** Which checks this judge may change in place (the others it shares with a fork). */
-  private owned: boolean[];
+  private checks: readonly FactCheck<F>[];
   /** Per fact kind, the checks that read it. */
   private readonly readers: ReadonlyMap<string, readonly number[]>;
-  private historyEvents: MpkvHistoryEvent[] = [];
+  private historyEvents = List<MpkvHistoryEvent>();
   /** Where each history event was noted (for the step at which linearizability broke). */
-  private historyAt: VerdictAt[] = [];
-  private completed = new Map<string, Set<number>>();
-  private ownsHistory = true;
+  private historyAt = List<VerdictAt>();
+  /** Per client node, the distinct requests it completed. */
+  private completed = PMap<string, PSet<number>>();
   private retries = 0;
   private decided = 0;
   /** The linearizability verdict of the history as it was after its last completion. */
@@ -79,7 +78,6 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
     // The agreement check first: its log is linearizability's witness (`agreement()`).
     const log: FactCheck[] = [new Agreement(), new Validity(), new Integrity(), new Order()];
     this.checks = [...(log as FactCheck<FactBase>[] as FactCheck<F>[]), ...(spec.protocolChecks?.() ?? [])];
-    this.owned = this.checks.map(() => true);
     const readers = new Map<string, number[]>();
     this.checks.forEach((check, i) => check.kinds.forEach((kind) => readers.set(kind, [...(readers.get(kind) ?? []), i])));
     this.readers = readers;
@@ -92,29 +90,26 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
   observe(event: TraceEvent<never, F>, index: number): void {
     const noted = this.reader.read(event, index);
     if (!noted) return;
-    for (const i of this.readers.get(noted.fact.kind) ?? []) this.own(i).observe(noted);
+    for (const i of this.readers.get(noted.fact.kind) ?? []) this.checks[i]!.observe(noted);
     const fact = noted.fact as FactBase as KvFact;
     if (fact.kind === 'invoke') {
-      this.ownHistory();
-      this.historyEvents.push(Object.freeze(invokeEvent(fact.client, fact.command, noted.t)));
-      this.historyAt.push(atFact(noted));
+      this.historyEvents = this.historyEvents.push(Object.freeze(invokeEvent(fact.client, fact.command, noted.t)));
+      this.historyAt = this.historyAt.push(atFact(noted));
       this.untimed = undefined;
     } else if (fact.kind === 'complete') {
-      this.ownHistory();
-      this.historyEvents.push(Object.freeze(okEvent(fact.client, fact.command, fact.result, noted.t)));
+      this.historyEvents = this.historyEvents.push(Object.freeze(okEvent(fact.client, fact.command, fact.result, noted.t)));
       this.lastCompletion = atFact(noted);
-      this.historyAt.push(this.lastCompletion);
+      this.historyAt = this.historyAt.push(this.lastCompletion);
       this.untimed = undefined;
       this.judgedSinceCompletion = false;
-      let seen = this.completed.get(noted.node);
-      if (!seen) this.completed.set(noted.node, (seen = new Set()));
-      seen.add(fact.request_id);
+      this.completed = this.completed.set(noted.node, (this.completed.get(noted.node) ?? PSet<number>()).add(fact.request_id));
     } else if (fact.kind === 'retry') this.retries++;
     else if (fact.kind === 'decide' && fact.ballot !== undefined) this.decided++;
   }
 
   finish(end: RunEnd) {
-    const { spec, completed, retries, decided } = this;
+    const { spec, retries, decided } = this;
+    const completed: ReadonlyMap<string, ReadonlySet<number>> = new Map([...this.completed].map(([client, done]) => [client, new Set(done)]));
     const clients = clientEnds(end.views, spec.requests, completed);
     const stalled = clients.some((c) => !c.down && c.completed < c.requests);
     const why = (): string[] => [...end.stalled, ...spec.stallReasons(end, { completed, retries, decided })];
@@ -122,7 +117,7 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
       end.cut ? unknown(name, `not judged: ${end.cut}`) : guarded(name, check);
     const verdicts: Verdict[] = [
       // A failure names the first completion after which the history was not linearizable.
-      guarded('linearizability', () => this.linearizability(this.historyAt)),
+      guarded('linearizability', () => this.linearizability(this.historyAt.toArray())),
       ...this.checks.flatMap((check) => guardedAll(check)),
       ended('convergence', () => convergence(learnerEnds(end.views, spec))),
       ended('liveness', () => liveness(clients, `${end.summary.reason} at t=${end.summary.time_ms}`, stalled ? why() : [])),
@@ -137,18 +132,13 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
 
   history(): ClientHistory {
     const events = this.historyEvents;
-    return { model: 'kv', text: () => formatMpkvHistory(events) };
+    return { model: 'kv', text: () => formatMpkvHistory(events.toArray()) };
   }
 
   fork(): KvJudge<F> {
-    const copy = Object.create(KvJudge.prototype) as KvJudge<F>;
-    Object.assign(copy, this);
-    copy.reader = deepClone(this.reader);
-    copy.checks = [...this.checks];
-    // From now on both share every part: whichever changes one copies it first.
-    copy.owned = this.checks.map(() => false);
-    this.owned = this.checks.map(() => false);
-    copy.ownsHistory = this.ownsHistory = false;
+    const copy = forkOf(this);
+    copy.reader = this.reader.fork();
+    copy.checks = this.checks.map((check) => check.fork());
     return copy;
   }
 
@@ -168,31 +158,15 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
   /** The client history without times (its line order is its real-time order), each check's
    *  memory, and the nodes' restarts. */
   memory(): unknown {
-    this.untimed ??= Object.freeze(this.historyEvents.map(({ time: _time, ...event }) => event));
+    this.untimed ??= Object.freeze(this.historyEvents.toArray().map(({ time: _time, ...event }) => event));
     return [this.untimed, this.reader.memory(), ...this.checks.map((check) => check.memory())];
-  }
-
-  private own(i: number): FactCheck<F> {
-    if (!this.owned[i]) {
-      this.checks[i] = deepClone(this.checks[i]!);
-      this.owned[i] = true;
-    }
-    return this.checks[i]!;
-  }
-
-  private ownHistory(): void {
-    if (this.ownsHistory) return;
-    this.historyEvents = [...this.historyEvents];
-    this.historyAt = [...this.historyAt];
-    this.completed = deepClone(this.completed);
-    this.ownsHistory = true;
   }
 
   /** The history judged, with the log's order offered as a witness (unless told not to);
    *  `at`: where each event was noted, for the first bad completion of a failure. */
   private linearizability(at?: readonly VerdictAt[]): Verdict {
     const witness = this.options.witness === false ? undefined : this.agreement().requestsInLogOrder();
-    return linearizabilityJudgeWith(this.options.check ?? {})(this.historyEvents, witness, at);
+    return linearizabilityJudgeWith(this.options.check ?? {})(this.historyEvents.toArray(), witness, at);
   }
 
   /** The agreement check (its log is the witness), as this judge holds it now. */
