@@ -104,6 +104,8 @@ interface NodeHost {
   restartsPending: number;
   /** The token of each armed timer: a timer item on the agenda is live only while its token is. */
   readonly timers: Map<string, number>;
+  /** A client, counted among those still running (see `clientStatusChanged`). */
+  running?: boolean;
 }
 
 export interface RunSummary {
@@ -446,13 +448,19 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
     if (this.drainUntil !== undefined) return;
     if (this.clientHosts === undefined) {
       this.clientHosts = [...this.hosts.values()].filter((s) => s.spec.client);
-      this.clientsRunning = this.clientHosts.filter((s) => !clientFinished(s)).length;
+      for (const client of this.clientHosts) client.running = !clientFinished(client);
+      this.clientsRunning = this.clientHosts.filter((s) => s.running).length;
     }
     if (this.clientsRunning === 0) this.drainUntil = this.now + this.options.drain_ms;
   }
 
+  /** A client's status or planned restarts changed: count it again (O(1): each client host
+   *  remembers whether it was counted as running). */
   private clientStatusChanged(host: NodeHost): void {
-    if (host.spec.client && this.clientHosts !== undefined) this.clientsRunning = this.clientHosts.filter((s) => !clientFinished(s)).length;
+    if (!host.spec.client || this.clientHosts === undefined) return;
+    const running = !clientFinished(host);
+    if (running !== host.running) this.clientsRunning += running ? 1 : -1;
+    host.running = running;
   }
 
   private schedule(item: AgendaItem): void {
