@@ -9,7 +9,7 @@
 import type { Rsm } from '../../kv/rsm.js';
 import type { NodeView } from '../../sim/router.js';
 import type { FactBase, TraceEvent } from '../../sim/trace.js';
-import { forkOf, List, PMap, PSet } from '../../util/persistent.js';
+import { at, forkOf, List, RequestTable } from '../../util/persistent.js';
 import { formatMpkvHistory, invokeEvent, okEvent, type MpkvHistoryEvent } from '../../../specs/formats/mpkv.js';
 import { liveness, type ClientEnd } from '../../../specs/liveness.js';
 import { guarded, unknown, type Verdict, type VerdictAt } from '../../../specs/verdict.js';
@@ -21,7 +21,7 @@ import type { KvFact } from './messages.js';
 /** What a run's facts add up to, for the summary and for explaining a stall. */
 export interface KvTally {
   /** Distinct requests answered, per client node. */
-  readonly completed: ReadonlyMap<string, ReadonlySet<number>>;
+  readonly completed: ReadonlyMap<string, number>;
   /** Requests re-sent after a timeout. */
   readonly retries: number;
   /** Slots decided by the node that counted the quorum (facts with a ballot). */
@@ -56,11 +56,12 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
   private checks: readonly FactCheck<F>[];
   /** Per fact kind, the checks that read it. */
   private readonly readers: ReadonlyMap<string, readonly number[]>;
-  private historyEvents = List<MpkvHistoryEvent>();
-  /** Where each history event was noted (for the step at which linearizability broke). */
-  private historyAt = List<VerdictAt>();
-  /** Per client node, the distinct requests it completed. */
-  private completed = PMap<string, PSet<number>>();
+  /** The client history, each event with where it was noted (for the step at which
+   *  linearizability broke). */
+  private history_ = List<HistoryEntry>();
+  /** The requests answered, by (client, request id), and per client its node and how many. */
+  private answered = RequestTable.empty<true>();
+  private completedBy = List<readonly [node: string, count: number] | undefined>();
   private retries = 0;
   private decided = 0;
   /** The linearizability verdict of the history as it was after its last completion. */
@@ -93,23 +94,21 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
     for (const i of this.readers.get(noted.fact.kind) ?? []) this.checks[i]!.observe(noted);
     const fact = noted.fact as FactBase as KvFact;
     if (fact.kind === 'invoke') {
-      this.historyEvents = this.historyEvents.push(Object.freeze(invokeEvent(fact.client, fact.command, noted.t)));
-      this.historyAt = this.historyAt.push(atFact(noted));
+      this.history_ = this.history_.push(Object.freeze({ event: Object.freeze(invokeEvent(fact.client, fact.command, noted.t)), at: atFact(noted) }));
       this.untimed = undefined;
     } else if (fact.kind === 'complete') {
-      this.historyEvents = this.historyEvents.push(Object.freeze(okEvent(fact.client, fact.command, fact.result, noted.t)));
       this.lastCompletion = atFact(noted);
-      this.historyAt = this.historyAt.push(this.lastCompletion);
+      this.history_ = this.history_.push(Object.freeze({ event: Object.freeze(okEvent(fact.client, fact.command, fact.result, noted.t)), at: this.lastCompletion }));
       this.untimed = undefined;
       this.judgedSinceCompletion = false;
-      this.completed = this.completed.set(noted.node, (this.completed.get(noted.node) ?? PSet<number>()).add(fact.request_id));
+      this.countAnswer(noted.node, fact.client, fact.request_id);
     } else if (fact.kind === 'retry') this.retries++;
     else if (fact.kind === 'decide' && fact.ballot !== undefined) this.decided++;
   }
 
   finish(end: RunEnd) {
     const { spec, retries, decided } = this;
-    const completed: ReadonlyMap<string, ReadonlySet<number>> = new Map([...this.completed].map(([client, done]) => [client, new Set(done)]));
+    const completed: ReadonlyMap<string, number> = new Map(this.completedBy.filter((c) => c !== undefined));
     const clients = clientEnds(end.views, spec.requests, completed);
     const stalled = clients.some((c) => !c.down && c.completed < c.requests);
     const why = (): string[] => [...end.stalled, ...spec.stallReasons(end, { completed, retries, decided })];
@@ -117,7 +116,7 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
       end.cut ? unknown(name, `not judged: ${end.cut}`) : guarded(name, check);
     const verdicts: Verdict[] = [
       // A failure names the first completion after which the history was not linearizable.
-      guarded('linearizability', () => this.linearizability(this.historyAt.toArray())),
+      guarded('linearizability', () => this.linearizability(this.history_.map((h) => h.at).toArray())),
       ...this.checks.flatMap((check) => guardedAll(check)),
       ended('convergence', () => convergence(learnerEnds(end.views, spec))),
       ended('liveness', () => liveness(clients, `${end.summary.reason} at t=${end.summary.time_ms}`, stalled ? why() : [])),
@@ -131,8 +130,8 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
   }
 
   history(): ClientHistory {
-    const events = this.historyEvents;
-    return { model: 'kv', text: () => formatMpkvHistory(events.toArray()) };
+    const events = this.historyEvents();
+    return { model: 'kv', text: () => formatMpkvHistory(events) };
   }
 
   fork(): KvJudge<F> {
@@ -158,7 +157,7 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
   /** The client history without times (its line order is its real-time order), each check's
    *  memory, and the nodes' restarts. */
   memory(): unknown {
-    this.untimed ??= Object.freeze(this.historyEvents.toArray().map(({ time: _time, ...event }) => event));
+    this.untimed ??= Object.freeze(this.history_.toArray().map(({ event: { time: _time, ...event } }) => event));
     return [this.untimed, this.reader.memory(), ...this.checks.map((check) => check.memory())];
   }
 
@@ -166,7 +165,18 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
    *  `at`: where each event was noted, for the first bad completion of a failure. */
   private linearizability(at?: readonly VerdictAt[]): Verdict {
     const witness = this.options.witness === false ? undefined : this.agreement().requestsInLogOrder();
-    return linearizabilityJudgeWith(this.options.check ?? {})(this.historyEvents.toArray(), witness, at);
+    return linearizabilityJudgeWith(this.options.check ?? {})(this.historyEvents(), witness, at);
+  }
+
+  private historyEvents(): MpkvHistoryEvent[] {
+    return this.history_.map((h) => h.event).toArray();
+  }
+
+  /** A client's answer to (client, request id): counted once, however often it comes. */
+  private countAnswer(node: string, client: number, request_id: number): void {
+    if (this.answered.get(client, request_id)) return;
+    this.answered = this.answered.set(client, request_id, true);
+    this.completedBy = this.completedBy.set(client, [node, (at(this.completedBy, client)?.[1] ?? 0) + 1]);
   }
 
   /** The agreement check (its log is the witness), as this judge holds it now. */
@@ -186,12 +196,18 @@ function guardedAll<F extends FactBase>(check: FactCheck<F>): Verdict[] {
   }
 }
 
+/** A client history event, and where it was noted. */
+interface HistoryEntry {
+  readonly event: MpkvHistoryEvent;
+  readonly at: VerdictAt;
+}
+
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
-function clientEnds(views: readonly NodeView[], requests: number, completed: ReadonlyMap<string, ReadonlySet<number>>): ClientEnd[] {
+function clientEnds(views: readonly NodeView[], requests: number, completed: ReadonlyMap<string, number>): ClientEnd[] {
   return views
     .filter((v) => v.role === 'client')
-    .map((v) => ({ node: v.id, requests, completed: completed.get(v.id)?.size ?? 0, down: v.status === 'crashed' }));
+    .map((v) => ({ node: v.id, requests, completed: completed.get(v.id) ?? 0, down: v.status === 'crashed' }));
 }
 
 function learnerEnds(views: readonly NodeView[], spec: Pick<KvJudgeSpec<FactBase>, 'isLearner'>): LearnerEnd[] {
@@ -214,7 +230,7 @@ export function slowRunReasons(
 ): string[] {
   const seconds = Math.max(end.summary.time_ms, 1) / 1000;
   const needed = cfg.clients * cfg.requests;
-  const completed = sum([...tally.completed.values()].map((s) => s.size));
+  const completed = sum([...tally.completed.values()]);
   const per = (n: number): string => `${(n / seconds).toFixed(1)}/s`;
   const lines = [
     `nothing was down or cut off: the requests were too slow. ${completed}/${needed} requests completed in ${end.summary.time_ms} ms (${per(completed)}); ` +

@@ -255,23 +255,24 @@ export class Integrity extends OneVerdict {
     const { t, fact } = noted;
     if (this.violation || fact.kind !== 'apply' || !fact.fresh) return;
     const node = incarnation(noted);
-    let applied = this.applied.get(node) ?? { node: noted.node, life: noted.life, where: RequestTable.empty<readonly [number, number]>() };
+    const applied = this.applied.get(node) ?? { node: noted.node, life: noted.life, where: RequestTable.empty<readonly [number, number]>() };
+    let where = applied.where;
     this.changed();
     const requests = requestsIn(fact.command);
     for (let i = 0; i < requests.length; i++) {
       if (!(fact.outcomes?.[i]?.fresh ?? fact.fresh)) continue;
       const request = requests[i]!;
       const { client, request_id } = request;
-      const before = applied.where.get(client, request_id);
+      const before = where.get(client, request_id);
       if (before !== undefined) {
         const detail = `${node} applied ${describeLogCommand(request)} twice: slot ${before[0]} at t=${before[1]} and slot ${fact.slot} at t=${t}`;
         this.violation = { detail, at: atFact(noted) };
         break;
       }
-      applied = { ...applied, where: applied.where.set(client, request_id, Object.freeze([fact.slot, t] as const)) };
+      where = where.set(client, request_id, Object.freeze([fact.slot, t] as const));
       this.count++;
     }
-    this.applied = this.applied.set(node, applied);
+    this.applied = this.applied.set(node, Object.freeze({ node: applied.node, life: applied.life, where }));
   }
 
   verdict(): Verdict {

@@ -36,8 +36,7 @@ interface Vote {
   readonly ballot: Ballot;
   readonly command: LogCommand;
   readonly t: number;
-  /** What `memory` says of it: (slot, acceptor, ballot, command), frozen. */
-  readonly remembered: readonly unknown[];
+  readonly slot: number;
 }
 
 /** An acceptor's highest vote in a slot, and when it first voted there (the nth vote of the run). */
@@ -131,7 +130,7 @@ export class VotingInvariants implements FactCheck<Fact> {
             `${chosenText(c)}: a higher ballot may only carry the chosen command`);
       }
     }
-    const vote: Vote = Object.freeze({ acceptor, ballot, command, t: noted.t, remembered: Object.freeze([slot, acceptor, ballot, command]) });
+    const vote: Vote = Object.freeze({ acceptor, ballot, command, t: noted.t, slot });
     const votes = Object.freeze([...inSlot, vote]);
     this.votes = this.votes.set(slot, votes);
     const mine = this.highest.get(acceptor) ?? List<Highest>();
@@ -145,10 +144,13 @@ export class VotingInvariants implements FactCheck<Fact> {
 
   /** Did this vote complete a quorum for its (ballot, command)? Then that command is chosen. */
   private noteIfChosen(noted: Noted<Fact>, slot: number, vote: Vote, inSlot: readonly Vote[]): void {
+    const chosenHere = at(this.chosen, slot) ?? [];
+    // Most votes come after their slot's choice under their ballot: nothing to build then.
+    for (const c of chosenHere) if (compareBallots(c.ballot, vote.ballot) === 0) return;
+    if (inSlot.length < this.quorum) return;
     const same = inSlot.filter((v) => compareBallots(v.ballot, vote.ballot) === 0 && sameLogCommand(v.command, vote.command));
     const voters = [...new Set(same.map((v) => v.acceptor))].sort();
-    const chosenHere = at(this.chosen, slot) ?? [];
-    if (voters.length < this.quorum || chosenHere.some((c) => compareBallots(c.ballot, vote.ballot) === 0)) return;
+    if (voters.length < this.quorum) return;
     const chosen: Chosen = Object.freeze({ ballot: vote.ballot, command: vote.command, quorum: voters, t: noted.t });
     for (const c of chosenHere) {
       if (!sameLogCommand(c.command, chosen.command)) {
@@ -289,7 +291,7 @@ export class VotingInvariants implements FactCheck<Fact> {
   memory(): unknown {
     if (this.memo) return this.memo;
     const votes = new Set<unknown>();
-    for (const inSlot of this.votes) for (const v of inSlot ?? []) votes.add(v.remembered);
+    for (const inSlot of this.votes) for (const v of inSlot ?? []) votes.add([v.slot, v.acceptor, v.ballot, v.command]);
     const maxBal = new Map([...this.maxBal].map(([acceptor, m]) => [acceptor, m.ballot]));
     const promised = new Set([...this.promised.values()].flatMap((ballots) => [...ballots.values()]));
     return (this.memo = Object.freeze([[...this.violations.keys()].sort(), votes, maxBal, promised]));
