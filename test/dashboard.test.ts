@@ -24,6 +24,7 @@ import { layoutPanels, networkLine, nodeLine as nodeLineOf, partitionsLine, role
 import { explorationConfig, explore, scheduleOptions } from '../src/explore/explore.js';
 import type { Schedule } from '../src/explore/schedule.js';
 import { describeFault } from '../src/explore/network.js';
+import { leaderRestartRun } from './view-runs.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DEFAULT = path.join(ROOT, 'configs/default.toml');
@@ -359,7 +360,8 @@ test.serial('dashboard: a replay reaches its violation in one key press, marked 
   const marked = log.filter((l) => l.tone === 'violation');
   t.is(marked.length, 2);
   t.regex(marked[0]!.text, /^\[t=\d+ leader \d\] LEADING with ballot [\d.]+: /);
-  t.regex(marked[1]!.text, /^\[t=\d+ check\] ▶ VIOLATION: quorum-backed first failed here: leader \d started Phase 2 under ballot [\d.]+ at t=\d+ on 1 promise/);
+  t.regex(marked[1]!.text, /^\[t=\d+ check\] ▶ VIOLATION: quorum-backed first failed here \(the earlier step\(s\) it names are marked ◀ above\): leader \d started Phase 2 under ballot [\d.]+ at t=\d+ on 1 promise/);
+  t.is(log.filter((l) => l.tone === 'evidence').length, 1, 'the one promise it counted, marked');
   t.regex(frame, /▶ VIOLATION: quorum-backed first failed here/);
   t.regex(frame, /^VIOLATION quorum-backed at t=\d+: leader \d started Phase 2/m);
   fits(t, frame, 80);
@@ -391,6 +393,27 @@ test.serial('dashboard: f, m and c run to the next fault, milestone or crash, an
   await act(() => ui.stdin.write('f'));
   const fault = driver.snapshot().log.filter((l) => l.tone === 'target').pop()!;
   t.regex(fault.text, /^\[t=\d+ (net\] (DROP|DUPLICATE|PARTITION)|acceptor 2\] RESTART)/);
+  await unmount(ui);
+});
+
+test.serial('dashboard: v stops at the first broken invariant; the earlier votes it names are marked, the bar names the other failed checks', async (t) => {
+  const { config: runConfig, options } = leaderRestartRun();
+  const fresh = () => startRun(runConfig, options());
+  const driver = new SimDriver(fresh(), { paused: true, replay: 'lr.replay.json', rehearse: fresh });
+  const ui = await mount(React.createElement(LiveDashboard, { driver, ticker: new ManualTicker(), columns: 120, rows: 30 }));
+  await flush();
+  await act(() => ui.stdin.write('v'));
+  const frame = driver.snapshot();
+  t.like(frame.violation, { check: 'one-value', t: 113, reached: true, others: ['quorum-backed', 'votes-safe'] });
+  t.is(frame.time, 113);
+  const log = frame.log;
+  const named = log.filter((l) => l.tone === 'evidence');
+  t.deepEqual(named.map((l) => l.text), ['[t=109 acceptor 3] ACCEPT slot 1 ballot 1.1 GET "b" (client 2 request 1) -> accepted  ◀ named by one-value'], 'the other vote of ballot 1.1 in slot 1');
+  const marked = log.filter((l) => l.tone === 'violation').map((l) => l.text);
+  t.is(marked[0], '[t=113 acceptor 2] ACCEPT slot 1 ballot 1.1 NO-OP -> accepted', 'the vote that broke it (a bare fact, shown by its line)');
+  t.regex(marked[1]!, /^\[t=113 check\] ▶ VIOLATION: one-value first failed here \(the earlier step\(s\) it names are marked ◀ above\): slot 1 ballot 1\.1/);
+  t.is(log.indexOf(log.find((l) => l.text === marked[1])!), log.length - 1, 'the VIOLATION line comes after the step, last');
+  t.regex(stripAnsi(ui.lastFrame()!), /^VIOLATION one-value at t=113 \(first of 3 failed checks; also quorum-backed, votes-safe\): slot 1/m);
   await unmount(ui);
 });
 

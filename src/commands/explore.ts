@@ -326,7 +326,7 @@ function mergeCommand(files: readonly string[], io: Io): number {
 /** The emulation's explanation of a failed run (the one its diagram shows). */
 async function explanationOf(config: Config, run: RunResult): Promise<string[]> {
   const { explainRun } = await import('../view/trace-adapter.js');
-  return explainRun(emulationOf(config), run.trace!);
+  return explainRun(emulationOf(config), run.trace!, run.verdicts);
 }
 
 async function reportViolation(

@@ -38,6 +38,7 @@ const LOG_STYLE: Record<LogTone, { color?: string; bold?: boolean; inverse?: boo
   fault: { color: 'yellow' },
   end: { color: 'magenta' },
   violation: { color: 'red', bold: true, inverse: true },
+  evidence: { color: 'red', bold: true },
   target: { inverse: true },
   quiet: { dimColor: true },
 };
@@ -104,7 +105,11 @@ export function ViolationBar({ frame }: { readonly frame: Frame }) {
   const v = frame.violation;
   if (!v) return null;
   const when = Number.isFinite(v.t) ? `t=${v.t}` : 'the end';
-  const text = v.reached ? `VIOLATION ${v.check} at ${when}: ${v.detail.split('\n')[0]}` : `a violation ahead: ${v.check} fails at ${when} (v goes there)`;
+  // Several checks failed: this is the first in time; the others are named (the verdicts say more).
+  const others = v.others.length === 0 ? '' : ` (first of ${v.others.length + 1} failed checks; also ${v.others.join(', ')})`;
+  const text = v.reached
+    ? `VIOLATION ${v.check} at ${when}${others}: ${v.detail.split('\n')[0]}`
+    : `a violation ahead: ${v.check} fails at ${when}${others} (v goes there)`;
   return (
     <Text wrap="truncate-end" color="red" bold={v.reached}>
       {text}

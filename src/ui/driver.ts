@@ -16,8 +16,14 @@
  * emulation's diagram draws as a strong badge) or crash, and to the violation: a run is
  * deterministic, so a rehearsal (a fresh copy of the same run, judged silently: `rehearse`) says
  * at which event a check first failed (`Verdict.at`), and the live run is stepped to exactly that
- * event, marked in the log, and paused there. With a replay or a mutant the rehearsal goes on in
- * the background, a few milliseconds a tick, so the violation is marked when play reaches it.
+ * event, marked in the log, and paused there; the earlier steps the failure names (`at.evidence`:
+ * e.g. the step it conflicts with) are marked as play passes them.
+ * When several checks fail, the first in time is the one shown, and the bar names the others.
+ * With a replay or a mutant the rehearsal goes on in the background, a few milliseconds a tick,
+ * so the violation is marked when play reaches it.
+ *
+ * A step the emulation records as a bare fact (a note without words) is shown by the node's next
+ * line: its mark waits for that line (or for the end of the step, when none comes).
  *
  * Quiet stretches. Consecutive log lines the emulation calls background (`Emulation.background`,
  * e.g. polling while nothing happens) are folded into one line as they come.
@@ -129,6 +135,10 @@ export class SimDriver {
   /** The index of the event a jump runs to, when the rehearsal knows it. */
   private jumpTarget: number | undefined;
   private injectedSeen = 0;
+  /** The earlier events the violation names (its `evidence`), as a set. */
+  private evidence: ReadonlySet<number> = new Set();
+  /** Per node, the mark its next log line carries: an event of it was marked but had no line. */
+  private readonly owed = new Map<string, 'violation' | 'evidence'>();
 
   constructor(
     private readonly run: Run,
@@ -150,7 +160,7 @@ export class SimDriver {
    *  a jump or the violation mark waits for. */
   private onEvent(event: TraceEvent, index: number): void {
     const { emulation } = this.run;
-    const atViolation = !this.reached && this.isViolation(event, index);
+    const marked = this.markOf(event, index);
     const newFaults = this.newlyInjected();
     const seeking = this.jump !== undefined && !this.jump.found;
     const hitFault = seeking && this.jump!.target === 'fault' && newFaults.length > 0;
@@ -158,16 +168,51 @@ export class SimDriver {
     for (const fault of newFaults) this.log.add(`[t=${fault.t} net] SCHEDULE ${fault.text}`, hitFault ? 'target' : 'fault');
     if (hitFault) this.jump!.found = true;
     const text = formatEvent(event, emulation.describeMessage);
+    const node = 'node' in event ? event.node : undefined;
+    // A bare fact has no line: the node's next line (in this step) shows it.
+    if (marked && text === undefined && node !== undefined) this.owed.set(node, marked);
+    const mark = text === undefined ? undefined : (marked ?? this.takeOwed(node));
     if (text !== undefined) {
-      const kind = atViolation || hit ? undefined : emulation.background?.(event);
+      const kind = mark || hit ? undefined : emulation.background?.(event);
       if (kind !== undefined) this.log.addBackground(kind, event, text);
+      else if (mark === 'evidence') this.log.add(`${text}  ◀ named by ${this.violationValue!.check}`, 'evidence');
       else {
-        const tone: LogTone = atViolation ? 'violation' : hit ? 'target' : event.kind === 'end' ? 'end' : FAULTS.has(event.kind) ? 'fault' : 'normal';
+        const tone: LogTone = mark === 'violation' ? 'violation' : hit ? 'target' : event.kind === 'end' ? 'end' : FAULTS.has(event.kind) ? 'fault' : 'normal';
         this.log.add(text, tone);
       }
     }
-    if (atViolation) this.markViolation();
+    if (mark === 'violation' || (marked === 'violation' && node === undefined)) this.markViolation();
     if (hit) this.jump!.found = true;
+  }
+
+  /** Is `event` the violation, or an earlier step it names (until the violation is reached)? */
+  private markOf(event: TraceEvent, index: number): 'violation' | 'evidence' | undefined {
+    if (this.reached) return undefined;
+    if (this.isViolation(event, index)) return 'violation';
+    return this.evidence.has(index) ? 'evidence' : undefined;
+  }
+
+  /** The mark `node`'s next line owes to a bare fact of it, if any. */
+  private takeOwed(node: string | undefined): 'violation' | 'evidence' | undefined {
+    if (node === undefined) return undefined;
+    const mark = this.owed.get(node);
+    this.owed.delete(node);
+    return mark;
+  }
+
+  /** One router step; then the marks its bare facts still owe lapse. */
+  private step(): boolean {
+    const more = this.router.step();
+    this.settleOwed();
+    return more;
+  }
+
+  /** The end of a step: marks still owed lapse (a violation is marked all the same). */
+  private settleOwed(): void {
+    if (this.owed.size === 0) return;
+    const violation = [...this.owed.values()].includes('violation');
+    this.owed.clear();
+    if (violation) this.markViolation();
   }
 
   private matches(target: JumpTarget, event: TraceEvent, index: number): boolean {
@@ -205,7 +250,8 @@ export class SimDriver {
   private markViolation(): void {
     const v = this.violationValue!;
     this.reached = true;
-    this.log.add(`[t=${v.t} check] ▶ VIOLATION: ${v.check} first failed here: ${v.detail.split('\n')[0]}`, 'violation');
+    const named = v.evidence.length > 0 ? ` (the earlier step(s) it names are marked ◀ above)` : '';
+    this.log.add(`[t=${v.t} check] ▶ VIOLATION: ${v.check} first failed here${named}: ${v.detail.split('\n')[0]}`, 'violation');
     this.pausedValue = true;
   }
 
@@ -240,7 +286,7 @@ export class SimDriver {
     for (let n = 0; n < this.maxStepsPerTick; n++) {
       const next = this.router.nextAt();
       if (next !== undefined && next > this.clock) break;
-      if (!this.router.step()) break;
+      if (!this.step()) break;
       if (this.pausedValue) break; // stopped at the violation
       if ((n & 63) === 63 && shouldYield?.()) break;
     }
@@ -261,7 +307,7 @@ export class SimDriver {
     if (this.router.done) return;
     const lines = this.log.length;
     const folded = this.log.folded;
-    for (let n = 0; n < 100_000 && this.log.length === lines && this.log.folded === folded; n++) if (!this.router.step()) break;
+    for (let n = 0; n < 100_000 && this.log.length === lines && this.log.folded === folded; n++) if (!this.step()) break;
     this.clock = Math.max(this.clock, this.router.time);
     this.noticeValue = undefined;
     this.version++;
@@ -292,7 +338,7 @@ export class SimDriver {
     }
     this.jump = { target, found: false };
     const endsAtEnd = target === 'violation' && this.violationValue?.event === undefined && !Number.isFinite(this.violationValue?.t ?? Infinity);
-    for (let n = 0; n < MAX_JUMP_STEPS && !this.jump.found; n++) if (!this.router.step()) break;
+    for (let n = 0; n < MAX_JUMP_STEPS && !this.jump.found; n++) if (!this.step()) break;
     const found = this.jump.found || (endsAtEnd && this.router.done);
     this.jump = undefined;
     this.jumpTarget = undefined;
@@ -323,7 +369,7 @@ export class SimDriver {
     this.rehearsal ??= new Rehearsal(this.options.rehearse!(), (event) => this.kinds(event), this.options.injected);
     if (this.rehearsal.done) return true;
     if (!this.rehearsal.advance(shouldStop)) return false;
-    this.violationValue = firstViolation(this.rehearsal.judged!.verdicts);
+    this.setViolation(firstViolation(this.rehearsal.judged!.verdicts));
     // The live run may be past it already (no mark then: the verdicts will say it).
     if (this.violationValue?.event !== undefined && this.events > this.violationValue.event) this.reached = true;
     return true;
@@ -382,12 +428,17 @@ export class SimDriver {
     return frame;
   }
 
+  private setViolation(v: Violation | undefined): void {
+    this.violationValue = v;
+    this.evidence = new Set(v?.evidence ?? []);
+  }
+
   /** Once the router has ended, judge the run (once). */
   private settle(): void {
     if (this.router.done && !this.resultValue) {
       this.log.flush();
       this.resultValue = finishRun(this.run);
-      this.violationValue ??= firstViolation(this.resultValue.verdicts);
+      if (!this.violationValue) this.setViolation(firstViolation(this.resultValue.verdicts));
       this.version++;
     }
   }

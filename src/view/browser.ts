@@ -3,10 +3,11 @@
  * The diagram page's script (runs in the browser; ./page.ts inlines it after ./draw.ts, whose
  * functions it calls). It keeps the reader's choices — hidden lanes, a field filter, folds
  * opened, zoom — redraws with `drawDiagram` when they change, and moves to what matters:
- * `v` the violation, `f` the next injected fault, `m` the next mark (a decision), `c` the
- * next crash; a click on an arrow or a badge shows its full description.
+ * `v` the first violation in time (again: the next one), `f` the next injected fault, `m` the
+ * next mark (a decision), `c` the next crash; a click on an arrow or a badge shows its full
+ * description.
  */
-import { DEFAULT_VIEW, diagramSvg, drawDiagram, markerDefs, type DiagramModel, type Drawing, type ViewState } from './draw.js';
+import { DEFAULT_VIEW, diagramSvg, drawDiagram, markerDefs, violationsInTime, violationStatus, type DiagramModel, type Drawing, type ViewState } from './draw.js';
 
 export function startDiagramPage(): void {
   const model = JSON.parse(document.getElementById('model')!.textContent!) as DiagramModel;
@@ -68,11 +69,14 @@ export function startDiagramPage(): void {
   }
 
   const highlighted = (role: string): number[] => model.highlights.filter((h) => h.role === role).flatMap((h) => [...h.events]);
+  const violations = violationsInTime(model);
+  /** The violation `v` showed last (-1: none yet). */
+  let violationShown = -1;
   const jumps: Record<string, () => void> = {
     violation: () => {
-      const events = highlighted('violation');
-      const last = events.sort((a, b) => a - b)[events.length - 1];
-      if (last !== undefined) show(last, model.highlights.find((h) => h.role === 'violation')!.text);
+      if (violations.length === 0) return;
+      violationShown = (violationShown + 1) % violations.length;
+      show(violations[violationShown]!.event, violationStatus(model, violationShown));
     },
     fault: () => next(highlighted('fault')),
     mark: () => next(model.events.flatMap((e, i) => (e.mark?.strong ? [i] : []))),

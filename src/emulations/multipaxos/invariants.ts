@@ -24,6 +24,11 @@
  * The votes are a history, as in the specification: an acceptor overwrites its accepted value,
  * the history keeps every vote. Quorums are majorities of the configured acceptors, whatever
  * rule the leaders use (a mutant's smaller quorum is exactly what must be caught).
+ *
+ * A failure names the step that broke the invariant (`Verdict.at.event`) and the earlier votes,
+ * promises and decisions its detail names (`Verdict.at.evidence`: the other vote of the ballot,
+ * the quorum that chose a command, the promises a leader counted), so a picture can point at
+ * all of them.
  */
 import { fail, ok, type Verdict, type VerdictAt } from '../../../specs/verdict.js';
 import { atFact, type FactCheck, type Noted } from '../kv/log-checks.js';
@@ -35,6 +40,8 @@ interface Vote {
   readonly ballot: Ballot;
   readonly command: LogCommand;
   readonly t: number;
+  /** The vote fact's index in the trace. */
+  readonly event: number;
   /** What `memory` says of it: (slot, acceptor, ballot, command), frozen. */
   readonly remembered: readonly unknown[];
 }
@@ -45,6 +52,8 @@ interface Chosen {
   readonly command: LogCommand;
   readonly quorum: readonly string[];
   readonly t: number;
+  /** The votes of the quorum (trace indices). */
+  readonly events: readonly number[];
 }
 
 /** The highest ballot an acceptor has promised or voted for. */
@@ -52,6 +61,8 @@ interface MaxBal {
   readonly ballot: Ballot;
   readonly t: number;
   readonly how: 'promised' | 'accepted';
+  /** The promise or vote that set it (trace index). */
+  readonly event: number;
 }
 
 export const INVARIANTS = Object.freeze(['one-value', 'quorum-backed', 'votes-safe', 'promises-kept'] as const);
@@ -70,6 +81,9 @@ export class VotingInvariants implements FactCheck<Fact> {
   private maxBal: ReadonlyMap<string, MaxBal> = EMPTY;
   /** Per acceptor, every ballot it promised (frozen (acceptor, ballot) pairs, for `memory`). */
   private promised: ReadonlyMap<string, readonly (readonly [string, Ballot])[]> = EMPTY;
+  /** Per acceptor, its first promise of each ballot, where it is in the trace (not remembered:
+   *  only a failure's evidence). */
+  private promises: ReadonlyMap<string, readonly { readonly ballot: Ballot; readonly event: number }[]> = EMPTY;
   private violations: ReadonlyMap<Invariant, { detail: string; at: VerdictAt }> = EMPTY;
   private counted: Readonly<{ votes: number; promises: number; decisions: number; leads: number }> = Object.freeze({ votes: 0, promises: 0, decisions: 0, leads: 0 });
   /** What `memory` hands out (frozen), until a vote, promise or violation changes it. */
@@ -100,27 +114,27 @@ export class VotingInvariants implements FactCheck<Fact> {
     if (other) {
       this.violate('one-value', noted,
         `slot ${slot} ballot ${b}: ${other.acceptor} accepted ${describeLogCommand(other.command)} at t=${other.t}, ` +
-          `but ${acceptor} accepted ${describeLogCommand(command)} at t=${noted.t}: two values under one ballot`);
+          `but ${acceptor} accepted ${describeLogCommand(command)} at t=${noted.t}: two values under one ballot`, [other.event]);
     }
     const max = this.maxBal.get(acceptor);
     if (max && compareBallots(ballot, max.ballot) < 0) {
       this.violate('promises-kept', noted,
-        `${acceptor} accepted slot ${slot} under ballot ${b} at t=${noted.t}, below ballot ${ballotText(max.ballot)} it had ${max.how} at t=${max.t}`);
+        `${acceptor} accepted slot ${slot} under ballot ${b} at t=${noted.t}, below ballot ${ballotText(max.ballot)} it had ${max.how} at t=${max.t}`, [max.event]);
     }
     for (const c of this.chosen.get(slot) ?? []) {
       if (compareBallots(ballot, c.ballot) > 0 && !sameLogCommand(command, c.command)) {
         this.violate('votes-safe', noted,
           `slot ${slot}: ${acceptor} accepted ${describeLogCommand(command)} under ballot ${b} at t=${noted.t}, but ` +
-            `${chosenText(c)}: a higher ballot may only carry the chosen command`);
+            `${chosenText(c)}: a higher ballot may only carry the chosen command`, c.events);
       }
     }
-    const vote: Vote = Object.freeze({ acceptor, ballot, command, t: noted.t, remembered: Object.freeze([slot, acceptor, ballot, command]) });
+    const vote: Vote = Object.freeze({ acceptor, ballot, command, t: noted.t, event: noted.event, remembered: Object.freeze([slot, acceptor, ballot, command]) });
     const votes = Object.freeze([...inSlot, vote]);
     this.votes = put(this.votes, slot, votes);
     const mine = this.highest.get(acceptor) ?? EMPTY;
     const before = mine.get(slot);
     if (!before || compareBallots(ballot, before.ballot) > 0) this.highest = put(this.highest, acceptor, put(mine, slot, vote));
-    if (!max || compareBallots(ballot, max.ballot) > 0) this.maxBal = put(this.maxBal, acceptor, Object.freeze({ ballot, t: noted.t, how: 'accepted' as const }));
+    if (!max || compareBallots(ballot, max.ballot) > 0) this.maxBal = put(this.maxBal, acceptor, Object.freeze({ ballot, t: noted.t, how: 'accepted' as const, event: noted.event }));
     this.noteIfChosen(noted, slot, vote, votes);
   }
 
@@ -130,17 +144,18 @@ export class VotingInvariants implements FactCheck<Fact> {
     const voters = [...new Set(same.map((v) => v.acceptor))].sort();
     const chosenHere = this.chosen.get(slot) ?? [];
     if (voters.length < this.quorum || chosenHere.some((c) => compareBallots(c.ballot, vote.ballot) === 0)) return;
-    const chosen: Chosen = Object.freeze({ ballot: vote.ballot, command: vote.command, quorum: voters, t: noted.t });
+    const events = Object.freeze(voters.map((a) => same.find((v) => v.acceptor === a)!.event));
+    const chosen: Chosen = Object.freeze({ ballot: vote.ballot, command: vote.command, quorum: voters, t: noted.t, events });
     for (const c of chosenHere) {
       if (!sameLogCommand(c.command, chosen.command)) {
-        this.violate('votes-safe', noted, `slot ${slot}: ${chosenText(c)}, and ${chosenText(chosen)}: two commands chosen in one slot`);
+        this.violate('votes-safe', noted, `slot ${slot}: ${chosenText(c)}, and ${chosenText(chosen)}: two commands chosen in one slot`, [...c.events, ...events]);
       }
     }
     const higher = inSlot.find((v) => compareBallots(v.ballot, chosen.ballot) > 0 && !sameLogCommand(v.command, chosen.command));
     if (higher) {
       this.violate('votes-safe', noted,
         `slot ${slot}: ${chosenText(chosen)}, but ${higher.acceptor} had accepted ${describeLogCommand(higher.command)} under the higher ` +
-          `ballot ${ballotText(higher.ballot)} at t=${higher.t}: that vote was not safe`);
+          `ballot ${ballotText(higher.ballot)} at t=${higher.t}: that vote was not safe`, [higher.event, ...events]);
     }
     this.chosen = put(this.chosen, slot, Object.freeze([...chosenHere, chosen]));
   }
@@ -153,7 +168,7 @@ export class VotingInvariants implements FactCheck<Fact> {
     const b = ballotText(ballot);
     const max = this.maxBal.get(acceptor);
     if (max && compareBallots(ballot, max.ballot) < 0) {
-      this.violate('promises-kept', noted, `${acceptor} promised ballot ${b} at t=${noted.t}, below ballot ${ballotText(max.ballot)} it had ${max.how} at t=${max.t}`);
+      this.violate('promises-kept', noted, `${acceptor} promised ballot ${b} at t=${noted.t}, below ballot ${ballotText(max.ballot)} it had ${max.how} at t=${max.t}`, [max.event]);
     }
     for (const [slot, vote] of this.highest.get(acceptor) ?? []) {
       if (slot < fromSlot) continue;
@@ -162,12 +177,20 @@ export class VotingInvariants implements FactCheck<Fact> {
         const said = reported ? `${describeLogCommand(reported.command)} under ballot ${ballotText(reported.ballot)}` : 'nothing';
         this.violate('promises-kept', noted,
           `${acceptor}'s promise of ballot ${b} at t=${noted.t} reports ${said} for slot ${slot}, but it had accepted ` +
-            `${describeLogCommand(vote.command)} there under ballot ${ballotText(vote.ballot)} at t=${vote.t}: a vote was forgotten`);
+            `${describeLogCommand(vote.command)} there under ballot ${ballotText(vote.ballot)} at t=${vote.t}: a vote was forgotten`, [vote.event]);
       }
     }
-    if (!max || compareBallots(ballot, max.ballot) > 0) this.maxBal = put(this.maxBal, acceptor, Object.freeze({ ballot, t: noted.t, how: 'promised' as const }));
+    if (!max || compareBallots(ballot, max.ballot) > 0) this.maxBal = put(this.maxBal, acceptor, Object.freeze({ ballot, t: noted.t, how: 'promised' as const, event: noted.event }));
     const mine = this.promised.get(acceptor) ?? [];
-    if (!mine.some(([, b]) => compareBallots(b, ballot) === 0)) this.promised = put(this.promised, acceptor, Object.freeze([...mine, Object.freeze([acceptor, ballot] as const)]));
+    if (mine.some(([, b]) => compareBallots(b, ballot) === 0)) return;
+    this.promised = put(this.promised, acceptor, Object.freeze([...mine, Object.freeze([acceptor, ballot] as const)]));
+    this.promises = put(this.promises, acceptor, Object.freeze([...(this.promises.get(acceptor) ?? []), Object.freeze({ ballot, event: noted.event })]));
+  }
+
+  /** Where `acceptors` promised `ballot` (each acceptor's first such promise), or every promise
+   *  of theirs when `ballot` is not given. */
+  private promiseEvents(acceptors: readonly string[], ballot?: Ballot): number[] {
+    return acceptors.flatMap((a) => (this.promises.get(a) ?? []).filter((p) => !ballot || compareBallots(p.ballot, ballot) === 0).map((p) => p.event));
   }
 
   // ---- Phase 2 starts --------------------------------------------------------------------------
@@ -176,16 +199,18 @@ export class VotingInvariants implements FactCheck<Fact> {
     this.count('leads');
     const leads = `${noted.node} started Phase 2 under ballot ${ballotText(ballot)} at t=${noted.t}`;
     const distinct = [...new Set(quorum)];
-    if (distinct.length < quorum.length) return this.violate('quorum-backed', noted, `${leads}, counting a promise more than once (${quorum.join(', ')})`);
+    const counted = this.promiseEvents(distinct, ballot);
+    if (distinct.length < quorum.length) return this.violate('quorum-backed', noted, `${leads}, counting a promise more than once (${quorum.join(', ')})`, counted);
     if (distinct.length < this.quorum) {
       return this.violate('quorum-backed', noted,
-        `${leads} on ${distinct.length} promise(s) (${distinct.join(', ') || 'none'}); a quorum of ${this.acceptors} acceptors is ${this.quorum}`);
+        `${leads} on ${distinct.length} promise(s) (${distinct.join(', ') || 'none'}); a quorum of ${this.acceptors} acceptors is ${this.quorum}`, counted);
     }
     for (const acceptor of distinct) {
       const mine = this.promised.get(acceptor) ?? [];
       if (mine.some(([, b]) => compareBallots(b, ballot) === 0)) continue;
       return this.violate('quorum-backed', noted,
-        `${leads}, counting ${acceptor}, which never promised that ballot (its promises: ${mine.map(([, b]) => ballotText(b)).join(', ') || 'none'})`);
+        `${leads}, counting ${acceptor}, which never promised that ballot (its promises: ${mine.map(([, b]) => ballotText(b)).join(', ') || 'none'})`,
+        [...counted, ...this.promiseEvents([acceptor])]);
     }
   }
 
@@ -198,7 +223,7 @@ export class VotingInvariants implements FactCheck<Fact> {
     }
     for (const c of this.chosen.get(slot) ?? []) {
       if (!sameLogCommand(command, c.command)) {
-        this.violate('votes-safe', noted, `slot ${slot}: ${noted.node} decided ${describeLogCommand(command)} at t=${noted.t}, but ${chosenText(c)}`);
+        this.violate('votes-safe', noted, `slot ${slot}: ${noted.node} decided ${describeLogCommand(command)} at t=${noted.t}, but ${chosenText(c)}`, c.events);
       }
     }
   }
@@ -206,28 +231,36 @@ export class VotingInvariants implements FactCheck<Fact> {
   private checkQuorum(noted: Noted<Fact>, slot: number, command: LogCommand, ballot: Ballot, quorum: readonly string[]): void {
     const decided = `${noted.node} decided slot ${slot} = ${describeLogCommand(command)} under ballot ${ballotText(ballot)} at t=${noted.t}`;
     const distinct = [...new Set(quorum)];
+    const inSlot = this.votes.get(slot) ?? [];
+    const matches = (v: Vote): boolean => compareBallots(v.ballot, ballot) === 0 && sameLogCommand(v.command, command);
+    // The votes the leader could rightly count: each named acceptor's vote for this command.
+    const counted = distinct.flatMap((a) => inSlot.find((v) => v.acceptor === a && matches(v))?.event ?? []);
     if (distinct.length < quorum.length) {
       const twice = quorum.filter((a, i) => quorum.indexOf(a) !== i);
-      return this.violate('quorum-backed', noted, `${decided}, counting ${[...new Set(twice)].join(', ')} more than once (acknowledgements from ${quorum.join(', ')})`);
+      return this.violate('quorum-backed', noted, `${decided}, counting ${[...new Set(twice)].join(', ')} more than once (acknowledgements from ${quorum.join(', ')})`, counted);
     }
     if (distinct.length < this.quorum) {
       return this.violate('quorum-backed', noted,
-        `${decided} on ${distinct.length} acknowledgement(s) (${distinct.join(', ') || 'none'}); a quorum of ${this.acceptors} acceptors is ${this.quorum}`);
+        `${decided} on ${distinct.length} acknowledgement(s) (${distinct.join(', ') || 'none'}); a quorum of ${this.acceptors} acceptors is ${this.quorum}`, counted);
     }
-    const inSlot = this.votes.get(slot) ?? [];
     for (const acceptor of distinct) {
-      const voted = inSlot.some((v) => v.acceptor === acceptor && compareBallots(v.ballot, ballot) === 0 && sameLogCommand(v.command, command));
-      if (voted) continue;
-      const own = inSlot.filter((v) => v.acceptor === acceptor).map((v) => `${describeLogCommand(v.command)} under ${ballotText(v.ballot)}`);
+      if (inSlot.some((v) => v.acceptor === acceptor && matches(v))) continue;
+      const own = inSlot.filter((v) => v.acceptor === acceptor);
       return this.violate('quorum-backed', noted,
-        `${decided}, counting ${acceptor}, which never accepted that command under that ballot (its votes in slot ${slot}: ${own.join('; ') || 'none'})`);
+        `${decided}, counting ${acceptor}, which never accepted that command under that ballot (its votes in slot ${slot}: ` +
+          `${own.map((v) => `${describeLogCommand(v.command)} under ${ballotText(v.ballot)}`).join('; ') || 'none'})`,
+        [...counted, ...own.map((v) => v.event)]);
     }
   }
 
   // ---- verdicts --------------------------------------------------------------------------------
 
-  private violate(invariant: Invariant, noted: Noted<Fact>, detail: string): void {
-    if (!this.violations.has(invariant)) this.violations = put(this.violations, invariant, Object.freeze({ detail, at: atFact(noted) }));
+  /** The first failure of `invariant`: where, and the earlier events its detail names. */
+  private violate(invariant: Invariant, noted: Noted<Fact>, detail: string, evidence: readonly number[] = []): void {
+    if (this.violations.has(invariant)) return;
+    const named = [...new Set(evidence)].filter((e) => e !== noted.event).sort((a, b) => a - b);
+    const at: VerdictAt = named.length > 0 ? { ...atFact(noted), evidence: Object.freeze(named) } : atFact(noted);
+    this.violations = put(this.violations, invariant, Object.freeze({ detail, at }));
   }
 
   private count(what: keyof VotingInvariants['counted']): void {
