@@ -122,14 +122,14 @@ test('judge: a get answered OK without a value (a broken client or store) is jud
   ];
   const v = linearizabilityJudge(history);
   t.is(v.status, 'fail');
-  t.regex(v.detail, /NOT linearizable: GET "a" -> \{"ok":true\} \(process 2\) cannot be placed/);
+  t.regex(v.detail, /NOT linearizable: GET "a" -> \{"ok":true\} \(process 2, t=3\.\.4\) cannot be placed/);
 });
 
 test('judge: an answer meant for another key is shown exactly, not as the same words', (t) => {
   const history = [invokeEvent(1, { op: 'get', key: 'a' }, 1), okEvent(1, { op: 'get', key: 'a' }, { ok: false, error: 'key not found: b' }, 2)];
   const v = linearizabilityJudge(history);
   t.is(v.status, 'fail');
-  t.regex(v.detail, /GET "a" -> \{"ok":false,"error":"key not found: b"\} \(process 1\) cannot be placed/);
+  t.regex(v.detail, /GET "a" -> \{"ok":false,"error":"key not found: b"\} \(process 1, t=1\.\.2\) cannot be placed/);
   t.notRegex(v.detail, /NOT FOUND.*NOT FOUND/, 'never "returned NOT FOUND, but would return NOT FOUND"');
 });
 

@@ -226,6 +226,10 @@ test('view: a stale read in a run is pointed at: its call and return, the reason
   t.regex(found.lines[0]!, /^LINEARIZABILITY VIOLATED on key "a": GET "a" -> NOT FOUND \(client process 2\) (cannot be placed after the 1 operation\(s\) that can|fits no linearization at all)/);
   t.true(found.lines.length > 1, 'with the reasons');
   t.deepEqual(found.highlights[0]!.events, [3, 4], 'the culprit\'s invoke and complete notes');
+  // One unit: the run's virtual times, as the list of operations gives them.
+  t.regex(found.lines.join('\n'), /but p1 PUT "a" = "val_3" -> OK \(t=0\.\.5\) returned before it was called/);
+  t.regex(found.lines.join('\n'), /client process 1 {2}t=0\.\.5 {2}PUT "a" = "val_3" -> OK/);
+  t.notRegex(found.lines.join('\n'), /\[\d+, \d+\]/, 'no positions');
   t.deepEqual(found.highlights[1]!.events, [0], 'the put on the same key');
   const correct = trace.slice(0, 3);
   t.is(explainLinearizability(diagramEvents(correct).events as never) as unknown, undefined);
