@@ -18,7 +18,8 @@ import { numberRanges, stateText } from '../src/emulations/api/rows.js';
 import { emulate, startRun } from '../src/emulations/run.js';
 import type { NodeView } from '../src/sim/router.js';
 import { Dashboard } from '../src/ui/components.js';
-import { LiveDashboard } from '../src/ui/dashboard.js';
+import { eraseEcho, keysOf, LiveDashboard } from '../src/ui/dashboard.js';
+import { holdKeystrokes } from '../src/commands/io.js';
 import { DEFAULT_SPEED, ManualTicker, SimDriver } from '../src/ui/driver.js';
 import { layoutPanels, networkLine, nodeLine as nodeLineOf, partitionsLine, roleSummary as roleSummaryOf, wrapLogLine } from '../src/ui/panels.js';
 import { explorationConfig, explore, scheduleOptions } from '../src/explore/explore.js';
@@ -238,6 +239,38 @@ test.serial('dashboard: q quits (the app unmounts, the ticker stops)', async (t)
   t.true(ticker.started);
   await act(() => ui.stdin.write('q'));
   t.false(ticker.started, 'unmounted: the ticker was stopped');
+});
+
+test.serial('dashboard: a burst of one key (auto-repeat, a paste) acts once per key, like the keys one by one', async (t) => {
+  const oneByOne = driverFor(small(), { paused: true });
+  for (let i = 0; i < 3; i++) oneByOne.stepOne();
+  const driver = driverFor(small(), { paused: true });
+  const ticker = new ManualTicker();
+  const ui = await mount(React.createElement(LiveDashboard, { driver, ticker, columns: 100, rows: 30 }));
+  await flush();
+  await act(() => ui.stdin.write('nnn'));
+  t.deepEqual(driver.snapshot().log.map((l) => l.text), oneByOne.snapshot().log.map((l) => l.text), 'three steps');
+  await act(() => ui.stdin.write('++'));
+  t.is(driver.speed, DEFAULT_SPEED * 4);
+  await act(() => ui.stdin.write('---'));
+  t.is(driver.speed, DEFAULT_SPEED / 2);
+  await act(() => ui.stdin.write('nq'));
+  t.false(ticker.started, 'a q in a burst quits');
+});
+
+test('dashboard: keys typed while mpkv starts are held, not echoed, and what was echoed is erased before the first frame', (t) => {
+  const modes: boolean[] = [];
+  holdKeystrokes({ isTTY: true, setRawMode: (raw: boolean) => modes.push(raw) });
+  t.deepEqual(modes, [true], 'raw mode: no echo, the keys wait for the dashboard');
+  holdKeystrokes({ isTTY: false, setRawMode: (raw: boolean) => modes.push(raw) });
+  t.deepEqual(modes, [true], 'not a terminal: nothing to hold');
+  const written: string[] = [];
+  eraseEcho({ isTTY: true, write: (s: string) => written.push(s) });
+  t.deepEqual(written, ['\r\u001B[2K'], 'back to the start of the line, and the line cleared');
+  eraseEcho({ isTTY: false, write: (s: string) => written.push(s) });
+  t.is(written.length, 1, 'piped: nothing written');
+  t.deepEqual(keysOf('nnn', { ctrl: false, meta: false }), ['n', 'n', 'n']);
+  t.deepEqual(keysOf('c', { ctrl: true, meta: false }), ['c'], 'Ctrl+C is one key');
 });
 
 test.serial('dashboard: a violation is explained in the verdict panel', async (t) => {
