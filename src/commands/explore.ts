@@ -366,8 +366,14 @@ async function reportPath(io: Io, file: string, config: Config, failure: PctFail
 
 export function budgetText(config: Config): string {
   const f = config.faults;
+  const crashes =
+    f.crash_roles.length === 0
+      ? `no crashes (no role of ${config.emulation} may crash)`
+      : f.crashes === 0
+        ? 'no crashes'
+        : `<= ${f.crashes} crash(es) of ${f.crash_roles.join('/')}, <= ${f.max_crashed} down at once`;
   return (
-    `safety phase ${f.safety_ms}ms; <= ${f.crashes} crash(es) of ${f.crash_roles.join('/') || 'nobody'}, <= ${f.max_crashed} down at once; ` +
+    `safety phase ${f.safety_ms}ms; ${crashes}; ` +
     `<= ${f.partitions} partition(s); per message: drop ${f.drop_rate}, duplicate ${f.duplicate_rate}, delay ${f.delay_rate} (<= ${f.delay_max_ms}ms), ` +
     `among the first ${f.link_messages} on each link`
   );
