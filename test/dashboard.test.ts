@@ -97,6 +97,9 @@ test('panels: a crashed node and a preempted leader say so', (t) => {
   };
   t.like(nodeLine(preempted), { state: 'preempted', tone: 'warn' });
   t.is(nodeLine(preempted).detail, 'ballot 3.2  next 4  decided/applied 2/2  in flight 0  queued 2  backing off');
+  // Short of room the row abbreviates, but its queue stays in words: `q` is the quit key.
+  const narrow = nodeLineOf(multipaxos, preempted, 50).detail;
+  t.is(narrow, 'b3.2  next 4  dec/app 2/2  flight 0  queued 2  backoff');
 });
 
 test('panels: many nodes are summarised by role to fit, leaders last', (t) => {
