@@ -21,7 +21,7 @@ import { Dashboard } from '../src/ui/components.js';
 import { eraseEcho, keysOf, LiveDashboard } from '../src/ui/dashboard.js';
 import { holdKeystrokes } from '../src/commands/io.js';
 import { DEFAULT_SPEED, ManualTicker, SimDriver } from '../src/ui/driver.js';
-import { layoutPanels, networkLine, nodeLine as nodeLineOf, partitionsLine, roleSummary as roleSummaryOf, wrapLogLine } from '../src/ui/panels.js';
+import { controlsText, layoutPanels, networkLine, nodeLine as nodeLineOf, partitionsLine, roleSummary as roleSummaryOf, wrapLogLine } from '../src/ui/panels.js';
 import { explorationConfig, explore, scheduleOptions } from '../src/explore/explore.js';
 import type { Schedule } from '../src/explore/schedule.js';
 import { describeFault } from '../src/explore/network.js';
@@ -128,6 +128,15 @@ test('panels: the network line', (t) => {
     'in flight 3  delivered 6  dropped 1  duplicated 0  partitions 1 active',
   );
   t.is(partitionsLine(net), '{leader 1} | rest');
+});
+
+test('panels: at 80 columns the key bar names every key but c (f stops at crashes too), speed included', (t) => {
+  for (const paused of [true, false]) {
+    const bar = controlsText({ ended: false, paused }, 80);
+    t.true(bar.length <= 80, bar);
+    t.is(bar, `space ${paused ? 'resume' : 'pause'}  n/→ step  v violation  f fault  m milestone  +/- speed  q quit`);
+  }
+  t.regex(controlsText({ ended: false, paused: true }, 100), /m milestone {2}c crash {2}\+\/- speed {2}q quit$/, 'with room, all of them');
 });
 
 // ---- driver ----------------------------------------------------------------------------------
