@@ -506,6 +506,23 @@ test('driver: with a replay the rehearsal runs in the background, and play stops
   t.deepEqual(frame.log.filter((l) => l.tone === 'violation').length, 2, 'the violating step and the VIOLATION line');
 });
 
+test('driver: when the nodes have settled but clients are still at work, the frame says since when (max_sync)', (t) => {
+  const driver = driverFor(loadConfig(path.join(ROOT, 'configs/max-sync.toml')));
+  let frame = driver.snapshot();
+  for (let i = 0; i < 1000 && !frame.settled; i++) {
+    driver.advance(100);
+    frame = driver.snapshot();
+  }
+  t.regex(frame.settled!, /^settled since t=(\d+): nothing left to agree on; waiting for 10 client\(s\) at work$/);
+  const since = Number(/t=(\d+)/.exec(frame.settled!)![1]);
+  t.true(since < 400, `settled early (t=${since}), long before the clients are done`);
+  const servers = frame.views.filter((v) => v.role === 'server').map((v) => (v.context as { value: number }).value);
+  t.is(new Set(servers).size, 1, 'every server holds the same number');
+  while (!driver.done) driver.advance(10_000);
+  t.is(driver.snapshot().settled, undefined, 'the run is over: nothing to wait for');
+  t.is(driverFor(small()).snapshot().settled, undefined, 'an emulation without settled() never says it');
+});
+
 test('driver: quiet catch-up polls are folded into one line', (t) => {
   const driver = driverFor(small());
   while (!driver.done) driver.advance(10_000);

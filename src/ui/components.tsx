@@ -117,7 +117,7 @@ export function ViolationBar({ frame }: { readonly frame: Frame }) {
   );
 }
 
-/** The last key's notice, or the background lines being folded. */
+/** The last key's notice, the background lines being folded, or that the nodes have settled. */
 export function StatusLine({ frame }: { readonly frame: Frame }) {
   if (frame.notice) {
     return (
@@ -126,10 +126,10 @@ export function StatusLine({ frame }: { readonly frame: Frame }) {
       </Text>
     );
   }
-  if (frame.folding) {
+  if (frame.folding || frame.settled) {
     return (
       <Text wrap="truncate-end" dimColor>
-        {frame.folding}
+        {frame.folding ?? frame.settled}
       </Text>
     );
   }
@@ -251,7 +251,7 @@ export function Dashboard({ frame, columns, rows }: DashboardProps) {
   const compact = frame.verdicts !== undefined && rows - CHROME_ROWS - LOG_ROWS - fullRows < roles;
   const verdictRows = frame.verdicts ? (compact ? verdictLines(frame.verdicts, true).length + 3 : fullRows) : 0;
   const partitionRows = frame.network.partitions.length > 0 ? 1 : 0;
-  const extraRows = (frame.violation ? 1 : 0) + (frame.notice || frame.folding ? 1 : 0);
+  const extraRows = (frame.violation ? 1 : 0) + (frame.notice || frame.folding || frame.settled ? 1 : 0);
   const budget = Math.max(1, rows - CHROME_ROWS - LOG_ROWS - verdictRows - partitionRows - extraRows);
   const two = columns >= 150;
   const columnWidth = two ? Math.floor((columns - PANEL_CHROME - COLUMN_GAP) / 2) : columns - PANEL_CHROME;

@@ -26,7 +26,10 @@
  * line: its mark waits for that line (or for the end of the step, when none comes).
  *
  * Quiet stretches. Consecutive log lines the emulation calls background (`Emulation.background`,
- * e.g. polling while nothing happens) are folded into one line as they come.
+ * e.g. polling while nothing happens) are folded into one line as they come. And when the nodes
+ * have settled (`Emulation.settled`: the run would end now, were the clients done) while clients
+ * are still at work, the frame says so, with since when, so that rows that no longer change
+ * are not a mystery.
  */
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { finishRun, type Run, type RunResult, type RunRouter } from '../emulations/run.js';
@@ -80,6 +83,8 @@ export interface Frame {
   readonly violation: ViolationMark | undefined;
   /** Background lines being folded right now (`… 5 quiet polls, t=300..500`). */
   readonly folding: string | undefined;
+  /** The nodes have settled, but clients are still at work: since when, and how many. */
+  readonly settled: string | undefined;
   /** A word about the last key (`no further crash in this run`). */
   readonly notice: string | undefined;
 }
@@ -135,6 +140,10 @@ export class SimDriver {
   /** The index of the event a jump runs to, when the rehearsal knows it. */
   private jumpTarget: number | undefined;
   private injectedSeen = 0;
+  /** The clients (whose end ends the run), if the emulation can say when its nodes settled. */
+  private readonly clients: ReadonlySet<string> | undefined;
+  /** Since when the nodes have been settled with clients still at work (undefined: they are not). */
+  private settledSince: number | undefined;
   /** The earlier events the violation names (its `evidence`), as a set. */
   private evidence: ReadonlySet<number> = new Set();
   /** Per node, the mark its next log line carries: an event of it was marked but had no line. */
@@ -150,6 +159,7 @@ export class SimDriver {
     this.speedValue = clampSpeed(options.speed ?? DEFAULT_SPEED);
     this.pausedValue = options.paused ?? false;
     this.maxStepsPerTick = options.maxStepsPerTick ?? 20_000;
+    this.clients = run.emulation.settled ? new Set(run.emulation.nodes(config).filter((n) => n.client).map((n) => n.id)) : undefined;
     router.onEvent((event) => this.onEvent(event, this.events++));
     if (router.eventCount === 0) router.boot();
     this.clock = router.time;
@@ -375,6 +385,22 @@ export class SimDriver {
     return true;
   }
 
+  /** Are the nodes settled while clients are still at work? Looked at after each batch of steps. */
+  private watchSettled(): void {
+    const settled = this.run.emulation.settled;
+    if (!settled || !this.clients || this.router.done) return void (this.settledSince = undefined);
+    const views = this.router.views();
+    const busy = views.some((v) => this.clients!.has(v.id) && v.status === 'up');
+    if (busy && settled(views)) this.settledSince ??= this.router.time;
+    else this.settledSince = undefined;
+  }
+
+  private settledText(): string | undefined {
+    if (this.settledSince === undefined) return undefined;
+    const busy = this.router.views().filter((v) => this.clients!.has(v.id) && v.status === 'up').length;
+    return `settled since t=${this.settledSince}: nothing left to agree on; waiting for ${busy} client(s) at work`;
+  }
+
   togglePause(): void {
     this.pausedValue = !this.pausedValue;
     this.clock = Math.max(this.clock, this.router.time);
@@ -422,6 +448,7 @@ export class SimDriver {
       replay: this.options.replay,
       violation: this.violationValue ? { ...this.violationValue, reached: this.reached || this.resultValue !== undefined } : undefined,
       folding: this.log.folding,
+      settled: this.settledText(),
       notice: this.noticeValue,
     };
     this.cached = { version: this.version, frame };
@@ -435,6 +462,7 @@ export class SimDriver {
 
   /** Once the router has ended, judge the run (once). */
   private settle(): void {
+    this.watchSettled();
     if (this.router.done && !this.resultValue) {
       this.log.flush();
       this.resultValue = finishRun(this.run);
