@@ -387,11 +387,11 @@ export class SimDriver {
 
   /** Are the nodes settled while clients are still at work? Looked at after each batch of steps. */
   private watchSettled(): void {
-    const settled = this.run.emulation.settled;
-    if (!settled || !this.clients || this.router.done) return void (this.settledSince = undefined);
+    const { emulation } = this.run;
+    if (!emulation.settled || !this.clients || this.router.done) return void (this.settledSince = undefined);
     const views = this.router.views();
     const busy = views.some((v) => this.clients!.has(v.id) && v.status === 'up');
-    if (busy && settled(views)) this.settledSince ??= this.router.time;
+    if (busy && emulation.settled(views)) this.settledSince ??= this.router.time;
     else this.settledSince = undefined;
   }
 

@@ -54,7 +54,8 @@ export function startDiagramPage(): void {
     const scroller = $<HTMLDivElement>('#scroller');
     scroller.scrollTop = y * zoom - scroller.clientHeight / 2;
     for (const el of document.querySelectorAll('.flash')) el.classList.remove('flash');
-    document.getElementById(`ev-${i}`)?.classList.add('flash');
+    // The event's own drawing, and the rings around it (a step without a badge is drawn as its rings).
+    for (const el of document.querySelectorAll(`#ev-${i}, [data-ring="${i}"]`)) el.classList.add('flash');
     if (text !== undefined) details.textContent = text;
     return true;
   }
@@ -97,6 +98,8 @@ export function startDiagramPage(): void {
       return `${lane(send.lane)} → ${lane(send.to)}: ${msg.detail}. Sent t=${send.t}; ${fate.join(', ') || 'never arrived'}${fields ? `. [${fields}]` : ''}`;
     }
     if (e.mark) return `t=${e.t} ${lane(e.lane)}: ${e.mark.text}`;
+    const ringed = model.highlights.filter((h) => h.events.includes(i)).map((h) => h.tag || h.title);
+    if (ringed.length > 0) return `t=${e.t} ${lane(e.lane)}: a step named by ${ringed.join(', ')}`;
     return `t=${e.t} ${e.k} ${lane(e.lane)}`;
   }
 
@@ -178,8 +181,8 @@ export function startDiagramPage(): void {
       render();
       return;
     }
-    const hit = target.closest('[data-ev]');
-    if (hit) details.textContent = describeEvent(Number(hit.getAttribute('data-ev')));
+    const hit = target.closest('[data-ev], [data-ring]');
+    if (hit) details.textContent = describeEvent(Number(hit.getAttribute('data-ev') ?? hit.getAttribute('data-ring')));
   });
   $<HTMLButtonElement>('#export').addEventListener('click', () => {
     const url = URL.createObjectURL(new Blob([diagramSvg(model, drawing)], { type: 'image/svg+xml' }));

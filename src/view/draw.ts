@@ -602,7 +602,7 @@ function drawHighlights(model: DiagramModel, L: Layout, bottom: number, out: str
         if (cx === undefined) continue;
         const k = rings.get(i) ?? 0;
         rings.set(i, k + 1);
-        parts.push(`<circle cx="${cx}" cy="${px(y)}" r="${9 + 3 * k}" stroke="${colour}"/>`);
+        parts.push(`<circle data-ring="${i}" cx="${cx}" cy="${px(y)}" r="${9 + 3 * k}" stroke="${colour}"/>`);
         if (h.role === 'violation') parts.push(`<text x="${cx - 12 - 3 * k}" y="${px(y + 3 + 11 * k)}" text-anchor="end" style="fill:${colour}">${esc(fit(h.tag || 'violation', 20))}</text>`);
       }
     }
