@@ -115,6 +115,9 @@ export interface RunSummary {
   readonly sent: number;
   readonly delivered: number;
   readonly dropped: number;
+  /** Of the dropped, those the network lost (its drop rate, a schedule's drop), not a
+   *  partition or a node that was not up. */
+  readonly lost: number;
   readonly duplicated: number;
   /** When the last client finished (the drain began), if they all did. */
   readonly clients_done_ms?: number;
@@ -147,7 +150,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
   private messagesInFlight = 0;
   private faultsPlanned = 0;
   private ended: EndReason | undefined;
-  private counts = { sent: 0, delivered: 0, dropped: 0, duplicated: 0 };
+  private counts = { sent: 0, delivered: 0, dropped: 0, lost: 0, duplicated: 0 };
 
   constructor(private readonly options: RouterOptions) {
     const streams = rngStreams(options.seed, options.nodes.length + 1);
@@ -428,6 +431,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
     const fate = this.network.fate(from, to, msg, this.now);
     if (fate.dropped) {
       this.counts.dropped++;
+      this.counts.lost++;
       return this.record({ t: this.now, kind: 'drop', id, from, to, msg, reason: 'loss' });
     }
     const delays = fate.delays_ms;

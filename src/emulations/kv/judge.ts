@@ -217,9 +217,14 @@ function learnerEnds(views: readonly NodeView[], spec: Pick<KvJudgeSpec<FactBase
   });
 }
 
+/** Was a node down, or a partition in force, at the end (the core's `stalled` says which)? */
+export const downOrCutOff = (end: RunEnd): boolean => end.partitions.length > 0 || end.views.some((v) => v.status === 'crashed');
+
 /**
  * Nothing was down or cut off, yet the clients did not finish: the requests were too slow.
  * What was done against what was needed, and the keys that change it (kv emulations share it).
+ * Messages the network lost are said by the core (`RunEnd.stalled`); when it lost every one,
+ * that is the whole story, and nothing is added.
  */
 export function slowRunReasons(
   end: RunEnd,
@@ -228,12 +233,15 @@ export function slowRunReasons(
   /** The protocol's own figures and knobs (decided slots per second, its window). */
   protocol: readonly string[] = [],
 ): string[] {
+  const { lost, sent } = end.summary;
+  if (lost > 0 && lost === sent) return [];
   const seconds = Math.max(end.summary.time_ms, 1) / 1000;
   const needed = cfg.clients * cfg.requests;
   const completed = sum([...tally.completed.values()]);
   const per = (n: number): string => `${(n / seconds).toFixed(1)}/s`;
+  const slow = lost > 0 ? 'nothing was down or cut off, but lost messages cost retries: the requests were too slow' : 'nothing was down or cut off: the requests were too slow';
   const lines = [
-    `nothing was down or cut off: the requests were too slow. ${completed}/${needed} requests completed in ${end.summary.time_ms} ms (${per(completed)}); ` +
+    `${slow}. ${completed}/${needed} requests completed in ${end.summary.time_ms} ms (${per(completed)}); ` +
       `finishing in time_limit_ms needs ${(needed / (cfg.time_limit_ms / 1000)).toFixed(1)}/s`,
     ...protocol,
   ];

@@ -24,6 +24,11 @@
  * The votes are a history, as in the specification: an acceptor overwrites its accepted value,
  * the history keeps every vote. Quorums are majorities of the configured acceptors, whatever
  * rule the leaders use (a mutant's smaller quorum is exactly what must be caught).
+ *
+ * A failure names the step that broke the invariant (`Verdict.at.event`) and the earlier votes,
+ * promises and decisions its detail names (`Verdict.at.evidence`: the other vote of the ballot,
+ * the quorum that chose a command, the promises a leader counted), so a picture can point at
+ * all of them.
  */
 import { fail, ok, type Verdict, type VerdictAt } from '../../../specs/verdict.js';
 import { at, forkOf, List, OrderedMap, PMap } from '../../util/persistent.js';
@@ -37,6 +42,8 @@ interface Vote {
   readonly command: LogCommand;
   readonly t: number;
   readonly slot: number;
+  /** The vote fact's index in the trace. */
+  readonly event: number;
 }
 
 /** An acceptor's highest vote in a slot, and when it first voted there (the nth vote of the run). */
@@ -51,6 +58,8 @@ interface Chosen {
   readonly command: LogCommand;
   readonly quorum: readonly string[];
   readonly t: number;
+  /** The votes of the quorum (trace indices). */
+  readonly events: readonly number[];
 }
 
 /** The highest ballot an acceptor has promised or voted for. */
@@ -58,6 +67,15 @@ interface MaxBal {
   readonly ballot: Ballot;
   readonly t: number;
   readonly how: 'promised' | 'accepted';
+  /** The promise or vote that set it (trace index). */
+  readonly event: number;
+}
+
+/** An acceptor's first promise of a ballot: (acceptor, ballot) as `memory` gives it, and where
+ *  it is in the trace (not remembered: only a failure's evidence). */
+interface Promised {
+  readonly pair: readonly [string, Ballot];
+  readonly event: number;
 }
 
 export const INVARIANTS = Object.freeze(['one-value', 'quorum-backed', 'votes-safe', 'promises-kept'] as const);
@@ -75,9 +93,8 @@ export class VotingInvariants implements FactCheck<Fact> {
   private highest = PMap<string, List<Highest>>();
   private chosen = List<readonly Chosen[]>();
   private maxBal = PMap<string, MaxBal>();
-  /** Per acceptor, every ballot it promised, in order (frozen (acceptor, ballot) pairs, for
-   *  `memory`), by the ballot's text. */
-  private promised = PMap<string, OrderedMap<string, readonly [string, Ballot]>>();
+  /** Per acceptor, every ballot it promised, in order, by the ballot's text. */
+  private promised = PMap<string, OrderedMap<string, Promised>>();
   private violations = PMap<Invariant, { detail: string; at: VerdictAt }>();
   private votesCounted = 0;
   private promisesCounted = 0;
@@ -116,21 +133,21 @@ export class VotingInvariants implements FactCheck<Fact> {
     if (other) {
       this.violate('one-value', noted,
         `slot ${slot} ballot ${b}: ${other.acceptor} accepted ${describeLogCommand(other.command)} at t=${other.t}, ` +
-          `but ${acceptor} accepted ${describeLogCommand(command)} at t=${noted.t}: two values under one ballot`);
+          `but ${acceptor} accepted ${describeLogCommand(command)} at t=${noted.t}: two values under one ballot`, [other.event]);
     }
     const max = this.maxBal.get(acceptor);
     if (max && compareBallots(ballot, max.ballot) < 0) {
       this.violate('promises-kept', noted,
-        `${acceptor} accepted slot ${slot} under ballot ${b} at t=${noted.t}, below ballot ${ballotText(max.ballot)} it had ${max.how} at t=${max.t}`);
+        `${acceptor} accepted slot ${slot} under ballot ${b} at t=${noted.t}, below ballot ${ballotText(max.ballot)} it had ${max.how} at t=${max.t}`, [max.event]);
     }
     for (const c of at(this.chosen, slot) ?? []) {
       if (compareBallots(ballot, c.ballot) > 0 && !sameLogCommand(command, c.command)) {
         this.violate('votes-safe', noted,
           `slot ${slot}: ${acceptor} accepted ${describeLogCommand(command)} under ballot ${b} at t=${noted.t}, but ` +
-            `${chosenText(c)}: a higher ballot may only carry the chosen command`);
+            `${chosenText(c)}: a higher ballot may only carry the chosen command`, c.events);
       }
     }
-    const vote: Vote = Object.freeze({ acceptor, ballot, command, t: noted.t, slot });
+    const vote: Vote = Object.freeze({ acceptor, ballot, command, t: noted.t, slot, event: noted.event });
     const votes = Object.freeze([...inSlot, vote]);
     this.votes = this.votes.set(slot, votes);
     const mine = this.highest.get(acceptor) ?? List<Highest>();
@@ -138,7 +155,7 @@ export class VotingInvariants implements FactCheck<Fact> {
     if (!before || compareBallots(ballot, before.vote.ballot) > 0) {
       this.highest = this.highest.set(acceptor, mine.set(slot, Object.freeze({ vote, first: before?.first ?? nth })));
     }
-    if (!max || compareBallots(ballot, max.ballot) > 0) this.maxBal = this.maxBal.set(acceptor, Object.freeze({ ballot, t: noted.t, how: 'accepted' as const }));
+    if (!max || compareBallots(ballot, max.ballot) > 0) this.maxBal = this.maxBal.set(acceptor, Object.freeze({ ballot, t: noted.t, how: 'accepted' as const, event: noted.event }));
     this.noteIfChosen(noted, slot, vote, votes);
   }
 
@@ -151,17 +168,18 @@ export class VotingInvariants implements FactCheck<Fact> {
     const same = inSlot.filter((v) => compareBallots(v.ballot, vote.ballot) === 0 && sameLogCommand(v.command, vote.command));
     const voters = [...new Set(same.map((v) => v.acceptor))].sort();
     if (voters.length < this.quorum) return;
-    const chosen: Chosen = Object.freeze({ ballot: vote.ballot, command: vote.command, quorum: voters, t: noted.t });
+    const events = Object.freeze(voters.map((a) => same.find((v) => v.acceptor === a)!.event));
+    const chosen: Chosen = Object.freeze({ ballot: vote.ballot, command: vote.command, quorum: voters, t: noted.t, events });
     for (const c of chosenHere) {
       if (!sameLogCommand(c.command, chosen.command)) {
-        this.violate('votes-safe', noted, `slot ${slot}: ${chosenText(c)}, and ${chosenText(chosen)}: two commands chosen in one slot`);
+        this.violate('votes-safe', noted, `slot ${slot}: ${chosenText(c)}, and ${chosenText(chosen)}: two commands chosen in one slot`, [...c.events, ...events]);
       }
     }
     const higher = inSlot.find((v) => compareBallots(v.ballot, chosen.ballot) > 0 && !sameLogCommand(v.command, chosen.command));
     if (higher) {
       this.violate('votes-safe', noted,
         `slot ${slot}: ${chosenText(chosen)}, but ${higher.acceptor} had accepted ${describeLogCommand(higher.command)} under the higher ` +
-          `ballot ${ballotText(higher.ballot)} at t=${higher.t}: that vote was not safe`);
+          `ballot ${ballotText(higher.ballot)} at t=${higher.t}: that vote was not safe`, [higher.event, ...events]);
     }
     this.chosen = this.chosen.set(slot, Object.freeze([...chosenHere, chosen]));
     this.chosenCounted++;
@@ -175,12 +193,24 @@ export class VotingInvariants implements FactCheck<Fact> {
     const b = ballotText(ballot);
     const max = this.maxBal.get(acceptor);
     if (max && compareBallots(ballot, max.ballot) < 0) {
-      this.violate('promises-kept', noted, `${acceptor} promised ballot ${b} at t=${noted.t}, below ballot ${ballotText(max.ballot)} it had ${max.how} at t=${max.t}`);
+      this.violate('promises-kept', noted, `${acceptor} promised ballot ${b} at t=${noted.t}, below ballot ${ballotText(max.ballot)} it had ${max.how} at t=${max.t}`, [max.event]);
     }
     this.checkReport(noted, ballot, fromSlot, report);
-    if (!max || compareBallots(ballot, max.ballot) > 0) this.maxBal = this.maxBal.set(acceptor, Object.freeze({ ballot, t: noted.t, how: 'promised' as const }));
-    const mine = this.promised.get(acceptor) ?? OrderedMap<string, readonly [string, Ballot]>();
-    if (!mine.has(b)) this.promised = this.promised.set(acceptor, mine.set(b, Object.freeze([acceptor, ballot] as const)));
+    if (!max || compareBallots(ballot, max.ballot) > 0) this.maxBal = this.maxBal.set(acceptor, Object.freeze({ ballot, t: noted.t, how: 'promised' as const, event: noted.event }));
+    const mine = this.promised.get(acceptor) ?? OrderedMap<string, Promised>();
+    if (!mine.has(b)) this.promised = this.promised.set(acceptor, mine.set(b, Object.freeze({ pair: Object.freeze([acceptor, ballot] as const), event: noted.event })));
+  }
+
+  /** Where `acceptors` promised `ballot` (each acceptor's first such promise), or every promise
+   *  of theirs when `ballot` is not given. */
+  private promiseEvents(acceptors: readonly string[], ballot?: Ballot): number[] {
+    return acceptors.flatMap((a) => {
+      const mine = this.promised.get(a);
+      if (!mine) return [];
+      if (!ballot) return [...mine.values()].map((p) => p.event);
+      const p = mine.get(ballotText(ballot));
+      return p ? [p.event] : [];
+    });
   }
 
   /** Does the promise report, for every slot from `fromSlot` on where the acceptor voted, a
@@ -204,7 +234,7 @@ export class VotingInvariants implements FactCheck<Fact> {
     const said = pv ? `${describeLogCommand(pv.command)} under ballot ${ballotText(pv.ballot)}` : 'nothing';
     this.violate('promises-kept', noted,
       `${acceptor}'s promise of ballot ${ballotText(ballot)} at t=${noted.t} reports ${said} for slot ${slot}, but it had accepted ` +
-        `${describeLogCommand(vote.command)} there under ballot ${ballotText(vote.ballot)} at t=${vote.t}: a vote was forgotten`);
+        `${describeLogCommand(vote.command)} there under ballot ${ballotText(vote.ballot)} at t=${vote.t}: a vote was forgotten`, [vote.event]);
   }
 
   // ---- Phase 2 starts --------------------------------------------------------------------------
@@ -213,16 +243,18 @@ export class VotingInvariants implements FactCheck<Fact> {
     this.leadsCounted++;
     const leads = `${noted.node} started Phase 2 under ballot ${ballotText(ballot)} at t=${noted.t}`;
     const distinct = [...new Set(quorum)];
-    if (distinct.length < quorum.length) return this.violate('quorum-backed', noted, `${leads}, counting a promise more than once (${quorum.join(', ')})`);
+    const counted = this.promiseEvents(distinct, ballot);
+    if (distinct.length < quorum.length) return this.violate('quorum-backed', noted, `${leads}, counting a promise more than once (${quorum.join(', ')})`, counted);
     if (distinct.length < this.quorum) {
       return this.violate('quorum-backed', noted,
-        `${leads} on ${distinct.length} promise(s) (${distinct.join(', ') || 'none'}); a quorum of ${this.acceptors} acceptors is ${this.quorum}`);
+        `${leads} on ${distinct.length} promise(s) (${distinct.join(', ') || 'none'}); a quorum of ${this.acceptors} acceptors is ${this.quorum}`, counted);
     }
     for (const acceptor of distinct) {
-      const mine = this.promised.get(acceptor) ?? OrderedMap<string, readonly [string, Ballot]>();
+      const mine = this.promised.get(acceptor) ?? OrderedMap<string, Promised>();
       if (mine.has(ballotText(ballot))) continue;
       return this.violate('quorum-backed', noted,
-        `${leads}, counting ${acceptor}, which never promised that ballot (its promises: ${[...mine.keys()].join(', ') || 'none'})`);
+        `${leads}, counting ${acceptor}, which never promised that ballot (its promises: ${[...mine.keys()].join(', ') || 'none'})`,
+        [...counted, ...this.promiseEvents([acceptor])]);
     }
   }
 
@@ -235,7 +267,7 @@ export class VotingInvariants implements FactCheck<Fact> {
     }
     for (const c of at(this.chosen, slot) ?? []) {
       if (!sameLogCommand(command, c.command)) {
-        this.violate('votes-safe', noted, `slot ${slot}: ${noted.node} decided ${describeLogCommand(command)} at t=${noted.t}, but ${chosenText(c)}`);
+        this.violate('votes-safe', noted, `slot ${slot}: ${noted.node} decided ${describeLogCommand(command)} at t=${noted.t}, but ${chosenText(c)}`, c.events);
       }
     }
   }
@@ -243,28 +275,36 @@ export class VotingInvariants implements FactCheck<Fact> {
   private checkQuorum(noted: Noted<Fact>, slot: number, command: LogCommand, ballot: Ballot, quorum: readonly string[]): void {
     const decided = `${noted.node} decided slot ${slot} = ${describeLogCommand(command)} under ballot ${ballotText(ballot)} at t=${noted.t}`;
     const distinct = [...new Set(quorum)];
+    const inSlot = at(this.votes, slot) ?? [];
+    const matches = (v: Vote): boolean => compareBallots(v.ballot, ballot) === 0 && sameLogCommand(v.command, command);
+    // The votes the leader could rightly count: each named acceptor's vote for this command.
+    const counted = distinct.flatMap((a) => inSlot.find((v) => v.acceptor === a && matches(v))?.event ?? []);
     if (distinct.length < quorum.length) {
       const twice = quorum.filter((a, i) => quorum.indexOf(a) !== i);
-      return this.violate('quorum-backed', noted, `${decided}, counting ${[...new Set(twice)].join(', ')} more than once (acknowledgements from ${quorum.join(', ')})`);
+      return this.violate('quorum-backed', noted, `${decided}, counting ${[...new Set(twice)].join(', ')} more than once (acknowledgements from ${quorum.join(', ')})`, counted);
     }
     if (distinct.length < this.quorum) {
       return this.violate('quorum-backed', noted,
-        `${decided} on ${distinct.length} acknowledgement(s) (${distinct.join(', ') || 'none'}); a quorum of ${this.acceptors} acceptors is ${this.quorum}`);
+        `${decided} on ${distinct.length} acknowledgement(s) (${distinct.join(', ') || 'none'}); a quorum of ${this.acceptors} acceptors is ${this.quorum}`, counted);
     }
-    const inSlot = at(this.votes, slot) ?? [];
     for (const acceptor of distinct) {
-      const voted = inSlot.some((v) => v.acceptor === acceptor && compareBallots(v.ballot, ballot) === 0 && sameLogCommand(v.command, command));
-      if (voted) continue;
-      const own = inSlot.filter((v) => v.acceptor === acceptor).map((v) => `${describeLogCommand(v.command)} under ${ballotText(v.ballot)}`);
+      if (inSlot.some((v) => v.acceptor === acceptor && matches(v))) continue;
+      const own = inSlot.filter((v) => v.acceptor === acceptor);
       return this.violate('quorum-backed', noted,
-        `${decided}, counting ${acceptor}, which never accepted that command under that ballot (its votes in slot ${slot}: ${own.join('; ') || 'none'})`);
+        `${decided}, counting ${acceptor}, which never accepted that command under that ballot (its votes in slot ${slot}: ` +
+          `${own.map((v) => `${describeLogCommand(v.command)} under ${ballotText(v.ballot)}`).join('; ') || 'none'})`,
+        [...counted, ...own.map((v) => v.event)]);
     }
   }
 
   // ---- verdicts --------------------------------------------------------------------------------
 
-  private violate(invariant: Invariant, noted: Noted<Fact>, detail: string): void {
-    if (!this.violations.has(invariant)) this.violations = this.violations.set(invariant, Object.freeze({ detail, at: atFact(noted) }));
+  /** The first failure of `invariant`: where, and the earlier events its detail names. */
+  private violate(invariant: Invariant, noted: Noted<Fact>, detail: string, evidence: readonly number[] = []): void {
+    if (this.violations.has(invariant)) return;
+    const named = [...new Set(evidence)].filter((e) => e !== noted.event).sort((a, b) => a - b);
+    const at: VerdictAt = named.length > 0 ? { ...atFact(noted), evidence: Object.freeze(named) } : atFact(noted);
+    this.violations = this.violations.set(invariant, Object.freeze({ detail, at }));
   }
 
   verdicts(): Verdict[] {
@@ -293,7 +333,7 @@ export class VotingInvariants implements FactCheck<Fact> {
     const votes = new Set<unknown>();
     for (const inSlot of this.votes) for (const v of inSlot ?? []) votes.add([v.slot, v.acceptor, v.ballot, v.command]);
     const maxBal = new Map([...this.maxBal].map(([acceptor, m]) => [acceptor, m.ballot]));
-    const promised = new Set([...this.promised.values()].flatMap((ballots) => [...ballots.values()]));
+    const promised = new Set([...this.promised.values()].flatMap((ballots) => [...ballots.values()].map((p) => p.pair)));
     return (this.memo = Object.freeze([[...this.violations.keys()].sort(), votes, maxBal, promised]));
   }
 }
