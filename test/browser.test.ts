@@ -35,13 +35,13 @@ const artifacts = path.join(repoRoot, 'test-artifacts');
 const skipped = process.env.MPKV_NO_BROWSER === '1';
 const binary = skipped ? undefined : await findChromium();
 /** Why the tests are not run here (undefined: they are). */
-const notRun = skipped ? 'MPKV_NO_BROWSER=1 is set' : binary === undefined ? browserMissing() : undefined;
+const notRun = skipped ? 'MPKV_NO_BROWSER=1 is set: unset it to run them' : binary === undefined ? browserMissing() : undefined;
 /** Each browser test, run one at a time (a page in the background of a headless browser may
  *  never paint), or registered as skipped when there is no browser. */
 const browserTest = notRun === undefined ? test.serial : test.serial.skip;
 
 if (notRun !== undefined) {
-  console.error(`\n*** the browser tests were NOT run (${notRun}): the HTML views were not tested in a browser; to run them: unset MPKV_NO_BROWSER, or MPKV_CHROMIUM=/path/to/chrome npm test ***\n`);
+  console.error(`\n*** the browser tests were NOT run, the HTML views not tested in a browser: ${notRun} ***\n`);
 }
 browserTests(binary);
 
