@@ -1,7 +1,7 @@
 /** The command line, as a person uses it: a real process, its output and exit status. */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { configPath, repoRoot, tempDir } from './harness.js';
 
@@ -91,4 +91,29 @@ test('cli: help, and usage errors exit 2 with one line', (t) => {
   t.is(badFlag.status, 2);
   t.regex(badFlag.stderr, /^mpkv run: Unknown option '--colour'/);
   t.is(mpkv('run').status, 2);
+});
+
+test('cli: an output file that cannot be written is refused before any work: exit 2, one line naming the flag and the file', (t) => {
+  const missing = path.join(dir, 'no-such-dir');
+  const refused: Array<[string[], RegExp]> = [
+    [['run', configPath('default.toml'), '--history', `${missing}/h.jsonl`], /^mpkv run: --history \S+\/no-such-dir\/h\.jsonl: no such directory: \S+\/no-such-dir$/],
+    [['run', configPath('default.toml'), '--html', `${missing}/r.html`], /^mpkv run: --html \S+: no such directory: /],
+    [['run', configPath('default.toml'), '--trace-json', `${missing}/t.jsonl`], /^mpkv run: --trace-json \S+: no such directory: /],
+    [['run', configPath('default.toml'), '--html', dir], /^mpkv run: --html \S+: is a directory$/],
+    [['run', configPath('default.toml'), '--html', path.join(dir, 'same'), '--history', path.join(dir, 'same')], /^mpkv run: --html \S+same: also given to --history$/],
+    [['run', configPath('default.toml'), '--trace-json', configPath('default.toml')], /^mpkv run: --trace-json \S+default\.toml: that is an input of this command: it would be overwritten$/],
+    [['check', path.join(repoRoot, 'test/fixtures/porcupine/jepsen/etcd_002.log'), '--model', 'register', '--html', `${missing}/c.html`], /^mpkv check: --html \S+: no such directory: /],
+    [['explore', configPath('default.toml'), '--out', `${missing}/r.json`], /^mpkv explore: --out \S+: no such directory: /],
+    [['explore', configPath('default.toml'), '--result', `${configPath('default.toml')}/x.json`], /^mpkv explore: --result \S+: \S+default\.toml is not a directory$/],
+    [['verify', configPath('verify/duplicates.toml'), '--out', `${missing}/r.json`], /^mpkv verify: --out \S+: no such directory: /],
+    [['view', path.join(dir, 'trace.jsonl'), '-o', `${missing}/v.html`], /^mpkv view: -o \S+: no such directory: /],
+  ];
+  for (const [args, line] of refused) {
+    const r = mpkv(...args);
+    t.is(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    t.regex(r.stderr.trimEnd(), line);
+    t.is(r.stderr.trim().split('\n').length, 1);
+    t.is(r.stdout, '', `${args[0]} did no work: ${r.stdout.slice(0, 200)}`);
+  }
+  t.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp') || f === 'same'), [], 'nothing half-written');
 });

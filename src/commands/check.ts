@@ -19,6 +19,7 @@ import { detectFormat, type FormatName } from '../../specs/formats/detect.js';
 import type { CheckOptions } from '../../specs/linearizability.js';
 import { timeBudget } from '../util/budget.js';
 import { UsageError } from '../util/errors.js';
+import { checkOutputs } from './io.js';
 import { writeFileAtomic } from '../util/files.js';
 import { renderHistoryHtml } from '../view/history-html.js';
 
@@ -57,6 +58,7 @@ export async function checkCommand(args: string[], out: CommandOutput): Promise<
       out.stdout(`${CHECK_HELP}\n`);
       return 0;
     }
+    checkOutputs({ '--html': options.html }, [options.file]);
     const text = await readHistory(options.file);
     const detected = detectFormat(text);
     if (detected && detected.format !== options.format) {

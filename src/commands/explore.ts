@@ -26,7 +26,7 @@ import { topologyVariants, type Target } from '../explore/topologies.js';
 import { describeSteps, StepRouter, stepsReplayFile, writeStepsReplayFile } from '../verify/replay.js';
 import { writeFileAtomic } from '../util/files.js';
 import { EMULATIONS, emulationOf, loadConfig } from '../emulations/index.js';
-import { flushStdout, intFlag, UsageError, type Io } from './io.js';
+import { checkOutputs, flushStdout, intFlag, UsageError, type Io } from './io.js';
 import type { JudgeOptions } from '../emulations/api/emulation.js';
 
 export const EXPLORE_HELP = `Usage: mpkv explore <config.toml>... [options]
@@ -107,7 +107,7 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
     return 0;
   }
   if (values.merge) return mergeCommand(positionals, io);
-  if (positionals.length === 0) throw new UsageError('explore: expected a config file, e.g. mpkv explore configs/default.toml');
+  if (positionals.length === 0) throw new UsageError('expected a config file, e.g. mpkv explore configs/default.toml');
   const strategy = (values.strategy ?? 'random') as Strategy;
   if (!STRATEGIES.includes(strategy)) throw new UsageError(`--strategy: expected one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(values.strategy)}`);
   const pctSteps = intFlag('pct-steps', values['pct-steps'], 1, MAX_STEPS);
@@ -129,6 +129,13 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
     const loaded = loadConfig(file);
     return [{ file, config: loaded }, ...(values.topologies ? topologyVariants(file, values.topologies) : [])];
   });
+  const outputs: Record<string, string | undefined> = { '--result': values.result };
+  for (const target of targets) {
+    const files = filesOf(target, { mutant: values.mutant, out: values.out, several: targets.length > 1, ...(shard ? { shard } : {}) });
+    outputs[values.out && targets.length === 1 ? '--out' : `the replay file of ${target.file}${target.label ? ` (${target.label})` : ''}`] = files.out;
+    if (files.config) outputs[`the config of ${target.label}`] = files.config;
+  }
+  checkOutputs(outputs, positionals);
   const search: SearchOptions = {
     runs,
     seed,
@@ -168,6 +175,15 @@ interface SearchOptions {
   readonly result?: string;
 }
 
+/** What a target's exploration may write: its replay file, and a variation's config (`stem`.toml). */
+function filesOf(target: Target, options: Pick<SearchOptions, 'mutant' | 'out' | 'several' | 'shard'>): { stem: string; out: string; config?: string } {
+  const { mutant, shard } = options;
+  const shardTag = shard ? `-shard${shard.index}of${shard.count}` : '';
+  const stem = `${basename(target.file, extname(target.file))}${target.label ? `-${target.label}` : ''}${mutant ? `-${mutant}` : ''}`;
+  const out = options.out && !options.several ? options.out : `${stem}${shardTag}.replay.json`;
+  return { stem, out, ...(target.source === undefined ? {} : { config: `${stem}.toml` }) };
+}
+
 /** Explores one config (a file, or a variation of its topology); the exit status. */
 async function exploreTarget(io: Io, target: Target, options: SearchOptions): Promise<number> {
   const { runs, seed, workers, checkSteps, mutant, strategy, pct, shard } = options;
@@ -178,9 +194,7 @@ async function exploreTarget(io: Io, target: Target, options: SearchOptions): Pr
     throw new UsageError(`--mutant: ${loaded.emulation} has no mutant ${JSON.stringify(mutant)} (expected one of ${known.join(', ')})`);
   }
   const config: Config = mutant ? { ...loaded, mutants: { enable: [mutant] } } : loaded;
-  const shardTag = shard ? `-shard${shard.index}of${shard.count}` : '';
-  const stem = `${basename(file, extname(file))}${target.label ? `-${target.label}` : ''}${mutant ? `-${mutant}` : ''}`;
-  const out = options.out && !options.several ? options.out : `${stem}${shardTag}.replay.json`;
+  const { stem, out } = filesOf(target, options);
   const share = runsIn(searchChunks(seed, runs, shard ?? WHOLE));
 
   io.stdout(

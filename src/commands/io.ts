@@ -66,9 +66,32 @@ export const processIo: Io = {
   closed: () => stdoutClosed,
 };
 
+import path from 'node:path';
 import { UsageError } from '../util/errors.js';
+import { unwritable } from '../util/files.js';
 
 export { UsageError };
+
+/**
+ * Checks the files a command will write before it starts its work: each must be writable
+ * (src/util/files.ts), and no two of them, nor one of them and an input, may be one file.
+ * `outputs` maps what names each file (`--history`, `the replay file`) to it, if given.
+ */
+export function checkOutputs(outputs: Readonly<Record<string, string | undefined>>, inputs: readonly (string | undefined)[] = []): void {
+  const taken = new Map<string, string | undefined>();
+  for (const input of inputs) if (input !== undefined) taken.set(path.resolve(input), undefined);
+  for (const [name, file] of Object.entries(outputs)) {
+    if (file === undefined) continue;
+    const problem = unwritable(file);
+    if (problem) throw new UsageError(`${name} ${file}: ${problem}`);
+    const key = path.resolve(file);
+    if (taken.has(key)) {
+      const other = taken.get(key);
+      throw new UsageError(`${name} ${file}: ${other === undefined ? 'that is an input of this command: it would be overwritten' : `also given to ${other}`}`);
+    }
+    taken.set(key, name);
+  }
+}
 
 /** Parses a non-negative integer flag value, or says which flag is wrong. */
 export function intFlag(name: string, value: string | undefined, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {

@@ -11,7 +11,7 @@ import { describeFault, type ScheduleNetwork } from '../explore/network.js';
 import type { InjectedNote } from '../ui/driver.js';
 import { formatEvent, formatSummary, PLAIN_KINDS } from '../ui/plain.js';
 import { writeFileAtomic } from '../util/files.js';
-import { intFlag, UsageError, type Io } from './io.js';
+import { checkOutputs, intFlag, UsageError, type Io } from './io.js';
 import type { CheckOptions } from '../../specs/linearizability.js';
 import { EXIT_CODES, statusLabel, summaryLine } from '../../specs/verdict.js';
 import { timeBudget } from '../util/budget.js';
@@ -77,7 +77,8 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     io.stdout(RUN_HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('run: expected one config file, e.g. mpkv run configs/default.toml');
+  if (positionals.length !== 1) throw new UsageError('expected one config file, e.g. mpkv run configs/default.toml');
+  checkOutputs({ '--trace-json': values['trace-json'], '--history': values.history, '--html': values.html }, [positionals[0], values.replay]);
   const config = loadConfig(positionals[0]!, {
     seed: intFlag('seed', values.seed, 0, 2 ** 32 - 1),
     clients: intFlag('clients', values.clients, 1),

@@ -19,7 +19,7 @@ import { timeBudget } from '../util/budget.js';
 import { searchWithWorkers } from '../verify/parallel.js';
 import { describeSteps, StepRouter, stepsReplayFile, writeStepsReplayFile } from '../verify/replay.js';
 import { boundText, type LevelProgress, type SearchOutcome } from '../verify/search.js';
-import { flushStdout, intFlag, UsageError, type Io } from './io.js';
+import { checkOutputs, flushStdout, intFlag, UsageError, type Io } from './io.js';
 
 export const VERIFY_HELP = `Usage: mpkv verify <config.toml> [options]
 
@@ -61,7 +61,7 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
     io.stdout(VERIFY_HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('verify: expected one config file, e.g. mpkv verify configs/verify/duplicates.toml');
+  if (positionals.length !== 1) throw new UsageError('expected one config file, e.g. mpkv verify configs/verify/duplicates.toml');
   const file = positionals[0]!;
   const loaded = loadConfig(file);
   const maxDepth = intFlag('max-depth', values['max-depth'], 1, 10_000);
@@ -80,6 +80,7 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
     verify: { ...loaded.verify, ...(maxDepth ? { max_depth: maxDepth } : {}), ...(maxStates ? { max_states: maxStates } : {}) },
   };
   const out = values.out ?? `${basename(file, extname(file))}${mutant ? `-${mutant}` : ''}.replay.json`;
+  checkOutputs({ [values.out === undefined ? 'the replay file' : '--out']: out }, [file]);
 
   io.stdout(`mpkv verify ${file}: ${config.emulation}${config.mutants.enable.length ? `, mutants: ${config.mutants.enable.join(', ')}` : ''}, ${workers} worker(s)`);
   for (const line of boundText(config)) io.stdout(line);

@@ -17,7 +17,7 @@ import { diagramSvg, drawDiagram } from '../view/draw.js';
 import { renderDiagramPage } from '../view/page.js';
 import { EMULATIONS } from '../emulations/index.js';
 import { diagramSpecOf, parseTraceJsonl, runDiagram, TraceFileError, type MessageFault, type RunViewOptions } from '../view/trace-adapter.js';
-import { UsageError, type Io } from './io.js';
+import { checkOutputs, UsageError, type Io } from './io.js';
 
 export const VIEW_HELP = `Usage: mpkv view <trace.jsonl> [-o OUT.html|OUT.svg] [options]
 
@@ -60,6 +60,7 @@ export async function viewCommand(args: string[], io: Io): Promise<number> {
   const out = values.out ?? `${file.replace(/\.jsonl?$/i, '')}.html`;
   const format = path.extname(out).toLowerCase();
   if (!['.html', '.htm', '.svg'].includes(format)) throw new UsageError(`-o ${out}: expected a .html or .svg file name`);
+  checkOutputs({ [values.out === undefined ? 'the page' : '-o']: out }, [file, values.replay]);
   const { header, events: trace } = await readTrace(file, values.emulation);
   const emulation = EMULATIONS.find((e) => e.name === (values.emulation ?? header?.emulation));
   if (!emulation) {
@@ -70,12 +71,7 @@ export async function viewCommand(args: string[], io: Io): Promise<number> {
   const options: RunViewOptions = { title: values.title ?? `mpkv run ${path.basename(file)}`, ...(values.replay ? await replayOptions(values.replay, trace) : {}) };
   const model = runDiagram(emulation, trace, options);
   const content = format === '.svg' ? diagramSvg(model, drawDiagram(model)) : renderDiagramPage(model);
-  try {
-    writeFileAtomic(out, content);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${out}: cannot write (${code === 'ENOENT' ? 'no such directory' : code ?? 'error'})`);
-  }
+  writeFileAtomic(out, content);
   const faults = model.highlights.filter((h) => h.role === 'fault').length;
   io.stdout(`wrote ${out}: ${model.messages.length} messages, t=0..${trace[trace.length - 1]!.t} ms${faults ? `, ${faults} fault(s) marked` : ''}`);
   for (const line of model.explanation) io.stdout(line);
