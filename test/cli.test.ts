@@ -3,13 +3,18 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { configPath, repoRoot, tempDir } from './harness.js';
+import { configPath, repoRoot, tempDir, testDir } from './harness.js';
 
 const cli = path.join(repoRoot, 'dist/src/cli.js');
 const dir = tempDir('mpkv-cli-');
 
 function mpkv(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  return mpkvIn(repoRoot, ...args);
+}
+
+/** mpkv run from the directory `cwd` (where default output files go). */
+function mpkvIn(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -116,4 +121,41 @@ test('cli: an output file that cannot be written is refused before any work: exi
     t.is(r.stdout, '', `${args[0]} did no work: ${r.stdout.slice(0, 200)}`);
   }
   t.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp') || f === 'same'), [], 'nothing half-written');
+});
+
+test('cli: explore and verify of two configs of one name write two replay files, and neither overwrites another run\'s replay without --force', (t) => {
+  const cwd = testDir(t, 'mpkv-replays-');
+  const mutant = 'server-without-disk';
+  // configs/max-sync.toml and configs/verify/max-sync.toml: two configs, one name.
+  const explored = mpkvIn(cwd, 'explore', configPath('max-sync.toml'), '--mutant', mutant, '--seed', '1');
+  t.is(explored.status, 1, explored.stderr);
+  const verified = mpkvIn(cwd, 'verify', configPath('verify/max-sync.toml'), '--mutant', mutant);
+  t.is(verified.status, 1, verified.stderr);
+  const exploreFile = `max-sync-${mutant}.explore.replay.json`;
+  const verifyFile = `max-sync-${mutant}.verify.replay.json`;
+  t.deepEqual(readdirSync(cwd).sort(), [exploreFile, verifyFile]);
+  t.regex(explored.stdout, new RegExp(`^replay file: ${exploreFile.replace(/\./g, '\\.')}$`, 'm'));
+  t.regex(verified.stdout, new RegExp(`^replay file: ${verifyFile.replace(/\./g, '\\.')}$`, 'm'));
+  // Each replays its own run.
+  t.is(mpkvIn(cwd, 'run', configPath('max-sync.toml'), '--replay', exploreFile).status, 1);
+  t.is(mpkvIn(cwd, 'run', configPath('verify/max-sync.toml'), '--replay', verifyFile).status, 1);
+
+  // Another run's replay is not overwritten: refused before the search, the file untouched.
+  const before = readFileSync(path.join(cwd, exploreFile), 'utf8');
+  const refused = mpkvIn(cwd, 'verify', configPath('verify/max-sync.toml'), '--mutant', mutant, '--out', exploreFile);
+  t.is(refused.status, 2);
+  t.is(
+    refused.stderr.trim(),
+    `mpkv verify: --out ${exploreFile}: holds the replay of another run (a schedule of ${configPath('max-sync.toml')} with ${mutant}): give another --out FILE, or --force to overwrite it`,
+  );
+  t.is(refused.stdout, '');
+  t.is(readFileSync(path.join(cwd, exploreFile), 'utf8'), before);
+  writeFileSync(path.join(cwd, 'notes.json'), '{"mine": true}\n');
+  const notReplay = mpkvIn(cwd, 'explore', configPath('max-sync.toml'), '--mutant', mutant, '--seed', '1', '--out', 'notes.json');
+  t.is(notReplay.status, 2);
+  t.regex(notReplay.stderr, /^mpkv explore: --out notes\.json: exists and is not a replay file: give another --out FILE, or --force to overwrite it\n$/);
+  // The same setup again replaces its own replay; --force overwrites another's.
+  t.is(mpkvIn(cwd, 'explore', configPath('max-sync.toml'), '--mutant', mutant, '--seed', '2').status, 1);
+  t.is(mpkvIn(cwd, 'verify', configPath('verify/max-sync.toml'), '--mutant', mutant, '--out', exploreFile, '--force').status, 1);
+  t.is((JSON.parse(readFileSync(path.join(cwd, exploreFile), 'utf8')) as { kind?: string }).kind, 'steps');
 });

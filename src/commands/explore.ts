@@ -26,7 +26,7 @@ import { topologyVariants, type Target } from '../explore/topologies.js';
 import { describeSteps, StepRouter, stepsReplayFile, writeStepsReplayFile } from '../verify/replay.js';
 import { writeFileAtomic } from '../util/files.js';
 import { EMULATIONS, emulationOf, loadConfig } from '../emulations/index.js';
-import { checkOutputs, flushStdout, intFlag, UsageError, type Io } from './io.js';
+import { checkOutputs, checkReplayOutput, flushStdout, intFlag, UsageError, type Io } from './io.js';
 import type { JudgeOptions } from '../emulations/api/emulation.js';
 
 export const EXPLORE_HELP = `Usage: mpkv explore <config.toml>... [options]
@@ -60,7 +60,10 @@ Options:
   --result FILE     also write the JSON result line to FILE
   --merge FILE...   combine the result files of all N shards of one search (no config)
   --mutant NAME     enable a deliberately broken rule (see --list-mutants)
-  --out FILE        where to write the replay file (default <config>[-<mutant>].replay.json)
+  --out FILE        where to write the replay file (default
+                    <config>[-<mutant>].explore[-<strategy>].replay.json)
+  --force           overwrite a file that holds the replay of another run (another
+                    config, mutant or kind): refused without it
   --check-steps N   the linearizability search's step budget per run (deterministic;
                     a run whose search runs out counts as undecided, never as passed)
   --list-mutants    print the mutants with their descriptions
@@ -89,6 +92,7 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
       'pct-steps': { type: 'string' },
       topologies: { type: 'string' },
       'list-mutants': { type: 'boolean' },
+      force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -129,13 +133,7 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
     const loaded = loadConfig(file);
     return [{ file, config: loaded }, ...(values.topologies ? topologyVariants(file, values.topologies) : [])];
   });
-  const outputs: Record<string, string | undefined> = { '--result': values.result };
-  for (const target of targets) {
-    const files = filesOf(target, { mutant: values.mutant, out: values.out, several: targets.length > 1, ...(shard ? { shard } : {}) });
-    outputs[values.out && targets.length === 1 ? '--out' : `the replay file of ${target.file}${target.label ? ` (${target.label})` : ''}`] = files.out;
-    if (files.config) outputs[`the config of ${target.label}`] = files.config;
-  }
-  checkOutputs(outputs, positionals);
+  checkTargetOutputs(targets, { mutant: values.mutant, out: values.out, several: targets.length > 1, strategy, ...(shard ? { shard } : {}) }, values);
   const search: SearchOptions = {
     runs,
     seed,
@@ -176,12 +174,31 @@ interface SearchOptions {
 }
 
 /** What a target's exploration may write: its replay file, and a variation's config (`stem`.toml). */
-function filesOf(target: Target, options: Pick<SearchOptions, 'mutant' | 'out' | 'several' | 'shard'>): { stem: string; out: string; config?: string } {
-  const { mutant, shard } = options;
+function filesOf(target: Target, options: Pick<SearchOptions, 'mutant' | 'out' | 'several' | 'shard' | 'strategy'>): { stem: string; out: string; config?: string } {
+  const { mutant, shard, strategy } = options;
   const shardTag = shard ? `-shard${shard.index}of${shard.count}` : '';
   const stem = `${basename(target.file, extname(target.file))}${target.label ? `-${target.label}` : ''}${mutant ? `-${mutant}` : ''}`;
-  const out = options.out && !options.several ? options.out : `${stem}${shardTag}.replay.json`;
+  const out = options.out && !options.several ? options.out : `${stem}${shardTag}.explore${strategy === 'random' ? '' : `-${strategy}`}.replay.json`;
   return { stem, out, ...(target.source === undefined ? {} : { config: `${stem}.toml` }) };
+}
+
+/** Before any search: every file the targets' explorations may write can be written, and no
+ *  replay file holds another run's replay (unless --force). */
+function checkTargetOutputs(targets: readonly Target[], options: Pick<SearchOptions, 'mutant' | 'out' | 'several' | 'shard' | 'strategy'>, flags: { result?: string; force?: boolean }): void {
+  const outputs: Record<string, string | undefined> = { '--result': flags.result };
+  const replays: Array<[string, string, Target]> = [];
+  for (const target of targets) {
+    const files = filesOf(target, options);
+    const name = options.out && !options.several ? '--out' : `the replay file of ${target.file}${target.label ? ` (${target.label})` : ''}`;
+    outputs[name] = files.out;
+    replays.push([name, files.out, target]);
+    if (files.config) outputs[`the config of ${target.label}`] = files.config;
+  }
+  checkOutputs(outputs, [...new Set(targets.map((t) => t.file))]);
+  for (const [name, file, target] of replays) {
+    const mutants = options.mutant ? [options.mutant] : target.config.mutants.enable;
+    checkReplayOutput(name, file, { config_digest: configDigest(target.config), mutants, kind: options.strategy === 'pct' ? 'steps' : 'schedule' }, flags.force);
+  }
 }
 
 /** Explores one config (a file, or a variation of its topology); the exit status. */

@@ -69,6 +69,7 @@ export const processIo: Io = {
 import path from 'node:path';
 import { UsageError } from '../util/errors.js';
 import { unwritable } from '../util/files.js';
+import { replayOverwriteProblem, type ReplayIdentity } from '../explore/replay.js';
 
 export { UsageError };
 
@@ -99,4 +100,11 @@ export function intFlag(name: string, value: string | undefined, min = 0, max = 
   const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`--${name}: expected an integer ${range}, got ${JSON.stringify(value)}`);
   return Number(value);
+}
+
+/** Refuses to write a replay file over a file that is not a replay of the same setup
+ *  (src/explore/replay.ts `replayOverwriteProblem`), unless `--force`. */
+export function checkReplayOutput(name: string, file: string, identity: ReplayIdentity, force: boolean | undefined): void {
+  const problem = force ? undefined : replayOverwriteProblem(file, identity);
+  if (problem) throw new UsageError(`${name} ${file}: ${problem}: give another --out FILE, or --force to overwrite it`);
 }

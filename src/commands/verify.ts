@@ -19,7 +19,8 @@ import { timeBudget } from '../util/budget.js';
 import { searchWithWorkers } from '../verify/parallel.js';
 import { describeSteps, StepRouter, stepsReplayFile, writeStepsReplayFile } from '../verify/replay.js';
 import { boundText, type LevelProgress, type SearchOutcome } from '../verify/search.js';
-import { checkOutputs, flushStdout, intFlag, UsageError, type Io } from './io.js';
+import { checkOutputs, checkReplayOutput, flushStdout, intFlag, UsageError, type Io } from './io.js';
+import { configDigest } from '../explore/replay.js';
 
 export const VERIFY_HELP = `Usage: mpkv verify <config.toml> [options]
 
@@ -36,7 +37,10 @@ Options:
   --max-states M    stop after M distinct states (overrides verify.max_states)
   --workers K       worker threads sharing the frontier (default 1)
   --mutant NAME     enable a deliberately broken rule (see mpkv explore --list-mutants)
-  --out FILE        where to write a counterexample (default <config>[-<mutant>].replay.json)
+  --out FILE        where to write a counterexample (default
+                    <config>[-<mutant>].verify.replay.json)
+  --force           overwrite a file that holds the replay of another run (another
+                    config, mutant or kind): refused without it
   --timeout-s S     also stop after S seconds of wall-clock time (off by default)
   -h, --help        this help
 
@@ -54,6 +58,7 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
       mutant: { type: 'string' },
       out: { type: 'string' },
       'timeout-s': { type: 'string' },
+      force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -79,8 +84,10 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
     ...(mutant ? { mutants: { enable: [mutant] } } : {}),
     verify: { ...loaded.verify, ...(maxDepth ? { max_depth: maxDepth } : {}), ...(maxStates ? { max_states: maxStates } : {}) },
   };
-  const out = values.out ?? `${basename(file, extname(file))}${mutant ? `-${mutant}` : ''}.replay.json`;
-  checkOutputs({ [values.out === undefined ? 'the replay file' : '--out']: out }, [file]);
+  const out = values.out ?? `${basename(file, extname(file))}${mutant ? `-${mutant}` : ''}.verify.replay.json`;
+  const outName = values.out === undefined ? 'the replay file' : '--out';
+  checkOutputs({ [outName]: out }, [file]);
+  checkReplayOutput(outName, out, { config_digest: configDigest(config), mutants: config.mutants.enable, kind: 'steps' }, values.force);
 
   io.stdout(`mpkv verify ${file}: ${config.emulation}${config.mutants.enable.length ? `, mutants: ${config.mutants.enable.join(', ')}` : ''}, ${workers} worker(s)`);
   for (const line of boundText(config)) io.stdout(line);
