@@ -13,7 +13,6 @@
  */
 import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Config } from '../emulations/api/emulation.js';
 import { analyseFaults, failureReport, runSchedule, scheduleSize, STRATEGIES, type ExploreOutcome, type Failure, type PctFailure, type Progress, type Strategy } from '../explore/explore.js';
 import { finishRun, startRun, type RunResult } from '../emulations/run.js';
@@ -26,8 +25,9 @@ import { topologyVariants, type Target } from '../explore/topologies.js';
 import { describeSteps, StepRouter, stepsReplayFile, writeStepsReplayFile } from '../verify/replay.js';
 import { writeFileAtomic } from '../util/files.js';
 import { EMULATIONS, emulationOf, loadConfig } from '../emulations/index.js';
-import { checkOutputs, checkReplayOutput, flushStdout, intFlag, UsageError, type Io } from './io.js';
+import { checkOutputs, checkReplayOutput, flushStdout, intFlag, type Io, parseFlags, UsageError } from './io.js';
 import type { JudgeOptions } from '../emulations/api/emulation.js';
+import { withMutant } from './mutant.js';
 
 export const EXPLORE_HELP = `Usage: mpkv explore <config.toml>... [options]
 
@@ -74,27 +74,23 @@ Exit status: 0 no violation, 1 a violation (replay with mpkv run <config> --repl
 but some run's checks could not decide.`;
 
 export async function exploreCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      runs: { type: 'string' },
-      seed: { type: 'string' },
-      workers: { type: 'string' },
-      mutant: { type: 'string' },
-      out: { type: 'string' },
-      shard: { type: 'string' },
-      result: { type: 'string' },
-      merge: { type: 'boolean' },
-      'check-steps': { type: 'string' },
-      strategy: { type: 'string' },
-      'pct-depth': { type: 'string' },
-      'pct-steps': { type: 'string' },
-      topologies: { type: 'string' },
-      'list-mutants': { type: 'boolean' },
-      force: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const { values, positionals } = parseFlags('explore', args, {
+    runs: { type: 'string' },
+    seed: { type: 'string' },
+    workers: { type: 'string' },
+    mutant: { type: 'string' },
+    out: { type: 'string' },
+    shard: { type: 'string' },
+    result: { type: 'string' },
+    merge: { type: 'boolean' },
+    'check-steps': { type: 'string' },
+    strategy: { type: 'string' },
+    'pct-depth': { type: 'string' },
+    'pct-steps': { type: 'string' },
+    topologies: { type: 'string' },
+    'list-mutants': { type: 'boolean' },
+    force: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.stdout(EXPLORE_HELP);
@@ -129,10 +125,10 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
   const shard = values.shard === undefined ? undefined : parseShard(values.shard, process.env);
   if (typeof shard === 'string') throw new UsageError(`--shard: ${shard}`);
   if (shard && (positionals.length > 1 || values.topologies)) throw new UsageError('--shard: shards one search of one config: give one config file and no --topologies');
-  const targets: Target[] = positionals.flatMap((file) => {
-    const loaded = loadConfig(file);
-    return [{ file, config: loaded }, ...(values.topologies ? topologyVariants(file, values.topologies) : [])];
-  });
+  const targets = distinctTargets(
+    positionals.flatMap((file): Target[] => [{ file, config: loadConfig(file) }, ...(values.topologies ? topologyVariants(file, values.topologies) : [])]),
+    io,
+  );
   checkTargetOutputs(targets, { mutant: values.mutant, out: values.out, several: targets.length > 1, strategy, ...(shard ? { shard } : {}) }, values);
   const search: SearchOptions = {
     runs,
@@ -173,6 +169,20 @@ interface SearchOptions {
   readonly result?: string;
 }
 
+/** The targets less those that are another's config again (a variation naming the base's own
+ *  topology, a file given twice): each config is explored once, and the dropped are named. */
+function distinctTargets(targets: readonly Target[], io: Io): Target[] {
+  const seen = new Map<string, Target>();
+  const name = (t: Target): string => `${t.file}${t.label ? ` (${t.label})` : ''}`;
+  return targets.filter((target) => {
+    const key = `${configDigest(target.config)}/${target.config.seed}/${target.config.mutants.enable.join()}`;
+    const first = seen.get(key);
+    if (first) io.stdout(`${name(target)}: the same config as ${name(first)}, explored once`);
+    else seen.set(key, target);
+    return first === undefined;
+  });
+}
+
 /** What a target's exploration may write: its replay file, and a variation's config (`stem`.toml). */
 function filesOf(target: Target, options: Pick<SearchOptions, 'mutant' | 'out' | 'several' | 'shard' | 'strategy'>): { stem: string; out: string; config?: string } {
   const { mutant, shard, strategy } = options;
@@ -206,11 +216,7 @@ async function exploreTarget(io: Io, target: Target, options: SearchOptions): Pr
   const { runs, seed, workers, checkSteps, mutant, strategy, pct, shard } = options;
   const file = target.file;
   const loaded = target.config;
-  const known = Object.keys(emulationOf(loaded).mutants);
-  if (mutant !== undefined && !known.includes(mutant)) {
-    throw new UsageError(`--mutant: ${loaded.emulation} has no mutant ${JSON.stringify(mutant)} (expected one of ${known.join(', ')})`);
-  }
-  const config: Config = mutant ? { ...loaded, mutants: { enable: [mutant] } } : loaded;
+  const config: Config = withMutant(loaded, mutant);
   const { stem, out } = filesOf(target, options);
   const share = runsIn(searchChunks(seed, runs, shard ?? WHOLE));
 

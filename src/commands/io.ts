@@ -55,18 +55,19 @@ export const processIo: Io = {
     // Flushed when the block is full, or as soon as the event loop turns (lines printed from
     // asynchronous code, such as exploration's progress, appear at once).
     if (pending === '') setImmediate(flushStdout);
-    pending += newline(line);
+    pending += newline(printable(line));
     if (pending.length >= FLUSH_AT || process.stdout.isTTY) flushStdout();
   },
   stderr: (line) => {
     flushStdout();
-    process.stderr.write(newline(line));
+    process.stderr.write(newline(printable(line)));
   },
   tty: Boolean(process.stdout.isTTY),
   closed: () => stdoutClosed,
 };
 
 import path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../util/errors.js';
 import { unwritable } from '../util/files.js';
 import { replayOverwriteProblem, type ReplayIdentity } from '../explore/replay.js';
@@ -107,4 +108,43 @@ export function intFlag(name: string, value: string | undefined, min = 0, max = 
 export function checkReplayOutput(name: string, file: string, identity: ReplayIdentity, force: boolean | undefined): void {
   const problem = force ? undefined : replayOverwriteProblem(file, identity);
   if (problem) throw new UsageError(`${name} ${file}: ${problem}: give another --out FILE, or --force to overwrite it`);
+}
+
+type FlagOptions = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * A command's flags and operands (node:util parseArgs), with mpkv's own answer to a flag it
+ * does not know, a flag missing its value (`--seed` at the end, or followed by another flag)
+ * and a value given to a flag that takes none: one line naming the flag, with the command's
+ * flags, instead of Node's text.
+ */
+export function parseFlags<const T extends FlagOptions>(command: string, args: string[], options: T) {
+  const { tokens } = parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const spec = options[token.name];
+    const flag = printable(token.rawName);
+    if (spec === undefined) throw new UsageError(`unknown flag ${flag}; mpkv ${command} takes ${flagList(options)} (see mpkv ${command} --help)`);
+    if (spec.type === 'string' && (token.value === undefined || (!token.inlineValue && token.value.startsWith('-')))) {
+      throw new UsageError(`${flag} needs a value${token.value === undefined ? '' : `, not the flag ${printable(token.value)}`} (see mpkv ${command} --help)`);
+    }
+    if (spec.type === 'boolean' && token.inlineValue) throw new UsageError(`${flag} takes no value (got ${printable(`${token.rawName}=${token.value}`)})`);
+  }
+  return parseArgs<{ args: string[]; options: T; allowPositionals: true }>({ args, options, allowPositionals: true });
+}
+
+const flagList = (options: FlagOptions): string =>
+  Object.entries(options)
+    .map(([name, spec]) => (spec.short ? `-${spec.short}/--${name}` : `--${name}`))
+    .join(', ');
+
+/**
+ * `text` safe to show on a terminal: control characters (an escape sequence, a bell, a NUL
+ * from a binary file), DEL and the C1 controls are written as escapes (`\x1b`), so what a
+ * user gave — a file name, a flag, a line of a file — is shown, never acted on. Line breaks
+ * and tabs of multi-line text are kept.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

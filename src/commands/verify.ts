@@ -11,15 +11,15 @@
  */
 import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Config } from '../emulations/api/emulation.js';
-import { emulationOf, loadConfig } from '../emulations/index.js';
+import { loadConfig } from '../emulations/index.js';
+import { withMutant } from './mutant.js';
 import { finishRun, startRun } from '../emulations/run.js';
 import { timeBudget } from '../util/budget.js';
 import { searchWithWorkers } from '../verify/parallel.js';
 import { describeSteps, StepRouter, stepsReplayFile, writeStepsReplayFile } from '../verify/replay.js';
 import { boundText, type LevelProgress, type SearchOutcome } from '../verify/search.js';
-import { checkOutputs, checkReplayOutput, flushStdout, intFlag, UsageError, type Io } from './io.js';
+import { checkOutputs, checkReplayOutput, flushStdout, intFlag, type Io, parseFlags, UsageError } from './io.js';
 import { configDigest } from '../explore/replay.js';
 
 export const VERIFY_HELP = `Usage: mpkv verify <config.toml> [options]
@@ -48,19 +48,15 @@ Exit status: 0 no violation within the bound, 1 a violation (replay it with
 mpkv run <config> --replay FILE), 3 the search stopped before covering the bound, 2 bad input.`;
 
 export async function verifyCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      'max-depth': { type: 'string' },
-      'max-states': { type: 'string' },
-      workers: { type: 'string' },
-      mutant: { type: 'string' },
-      out: { type: 'string' },
-      'timeout-s': { type: 'string' },
-      force: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const { values, positionals } = parseFlags('verify', args, {
+    'max-depth': { type: 'string' },
+    'max-states': { type: 'string' },
+    workers: { type: 'string' },
+    mutant: { type: 'string' },
+    out: { type: 'string' },
+    'timeout-s': { type: 'string' },
+    force: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.stdout(VERIFY_HELP);
@@ -75,13 +71,9 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   if (workers > 4 * availableParallelism()) throw new UsageError(`--workers: expected at most ${4 * availableParallelism()} on this machine, got ${workers}`);
   const timeout = intFlag('timeout-s', values['timeout-s'], 1);
   const mutant = values.mutant;
-  const known = Object.keys(emulationOf(loaded).mutants);
-  if (mutant !== undefined && !known.includes(mutant)) {
-    throw new UsageError(`--mutant: ${loaded.emulation} has no mutant ${JSON.stringify(mutant)} (expected one of ${known.join(', ')})`);
-  }
+  const mutated = withMutant(loaded, mutant);
   const config: Config = {
-    ...loaded,
-    ...(mutant ? { mutants: { enable: [mutant] } } : {}),
+    ...mutated,
     verify: { ...loaded.verify, ...(maxDepth ? { max_depth: maxDepth } : {}), ...(maxStates ? { max_states: maxStates } : {}) },
   };
   const out = values.out ?? `${basename(file, extname(file))}${mutant ? `-${mutant}` : ''}.verify.replay.json`;

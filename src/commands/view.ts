@@ -8,7 +8,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { readReplayFile, traceDigest } from '../explore/replay.js';
 import { decodeChoice } from '../explore/schedule.js';
 import type { TraceEvent } from '../sim/trace.js';
@@ -17,7 +16,7 @@ import { diagramSvg, drawDiagram } from '../view/draw.js';
 import { renderDiagramPage } from '../view/page.js';
 import { EMULATIONS } from '../emulations/index.js';
 import { diagramSpecOf, parseTraceJsonl, runDiagram, TraceFileError, type MessageFault, type RunViewOptions } from '../view/trace-adapter.js';
-import { checkOutputs, UsageError, type Io } from './io.js';
+import { checkOutputs, type Io, parseFlags, UsageError } from './io.js';
 
 export const VIEW_HELP = `Usage: mpkv view <trace.jsonl> [-o OUT.html|OUT.svg] [options]
 
@@ -40,16 +39,12 @@ Options:
 Exit status: 0 written, 2 bad input.`;
 
 export async function viewCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      out: { type: 'string', short: 'o' },
-      replay: { type: 'string' },
-      title: { type: 'string' },
-      emulation: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const { values, positionals } = parseFlags('view', args, {
+    out: { type: 'string', short: 'o' },
+    replay: { type: 'string' },
+    title: { type: 'string' },
+    emulation: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.stdout(VIEW_HELP);
