@@ -17,7 +17,7 @@ import type { Config } from '../emulations/api/emulation.js';
 import { analyseFaults, failureReport, runSchedule, scheduleSize, STRATEGIES, type ExploreOutcome, type Failure, type PctFailure, type Progress, type Strategy } from '../explore/explore.js';
 import { finishRun, startRun, type RunResult } from '../emulations/run.js';
 import { calibratedSteps, DEFAULT_PCT, MAX_STEPS, type PctOptions } from '../explore/pct.js';
-import { exploreWithWorkers } from '../explore/pool.js';
+import { exploreWithWorkers, type PoolOutcome } from '../explore/pool.js';
 import { configDigest, replayFileFor, writeReplayFile } from '../explore/replay.js';
 import { parseShard, runsIn, searchChunks, WHOLE, type Shard } from '../explore/search.js';
 import { mergeShardResults, readShardResult, RESULT_VERSION, type ShardResult } from '../explore/shards.js';
@@ -25,7 +25,7 @@ import { topologyVariants, type Target } from '../explore/topologies.js';
 import { describeSteps, StepRouter, stepsReplayFile, writeStepsReplayFile } from '../verify/replay.js';
 import { writeFileAtomic } from '../util/files.js';
 import { EMULATIONS, emulationOf, loadConfig } from '../emulations/index.js';
-import { checkOutputs, checkReplayOutput, flushStdout, intFlag, type Io, parseFlags, UsageError } from './io.js';
+import { checkOutputs, checkReplayOutput, flushStdout, intFlag, type Io, parseFlags, Stopper, UsageError } from './io.js';
 import type { JudgeOptions } from '../emulations/api/emulation.js';
 import { withMutant } from './mutant.js';
 
@@ -71,7 +71,8 @@ Options:
 
 Exit status: 0 no violation, 1 a violation (replay with mpkv run <config> --replay FILE),
 2 usage or config error (a merge of another search's or missing shards too), 3 no violation
-but some run's checks could not decide.`;
+but some run's checks could not decide, or Ctrl-C stopped the search (what it explored so
+far is printed).`;
 
 export async function exploreCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseFlags('explore', args, {
@@ -143,13 +144,19 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
     ...(shard ? { shard } : {}),
     ...(values.result ? { result: values.result } : {}),
   };
-  let last = 0;
-  for (const target of targets) {
-    const code = await exploreTarget(io, target, search);
-    if (code === 1 || code === 2) return code;
-    last = Math.max(last, code);
+  // A Ctrl-C ends the search with what it found so far; a reader gone (`| head`) ends it quietly.
+  const stopper = new Stopper(io);
+  try {
+    let last = 0;
+    for (const target of targets) {
+      const code = await exploreTarget(io, target, search, stopper);
+      if (code === 1 || code === 2 || stopper.reason !== undefined) return code;
+      last = Math.max(last, code);
+    }
+    return last;
+  } finally {
+    stopper.dispose();
   }
-  return last;
 }
 
 /** How each target is explored (the command's options). */
@@ -212,7 +219,7 @@ function checkTargetOutputs(targets: readonly Target[], options: Pick<SearchOpti
 }
 
 /** Explores one config (a file, or a variation of its topology); the exit status. */
-async function exploreTarget(io: Io, target: Target, options: SearchOptions): Promise<number> {
+async function exploreTarget(io: Io, target: Target, options: SearchOptions, stopper: Stopper): Promise<number> {
   const { runs, seed, workers, checkSteps, mutant, strategy, pct, shard } = options;
   const file = target.file;
   const loaded = target.config;
@@ -241,10 +248,18 @@ async function exploreTarget(io: Io, target: Target, options: SearchOptions): Pr
     pct: k === undefined ? pct : { ...pct, steps: k },
     ...(shard ? { shard } : {}),
     ...(checkSteps === undefined ? {} : { checkSteps }),
-    onProgress: progress.update,
+    // On worker threads even with one worker: this thread stays free to hear a Ctrl-C.
+    ...(stopper.signal ? { signal: stopper.signal } : {}),
+    onProgress: (p) => {
+      progress.update(p);
+      stopper.noticeClosed();
+    },
   });
   progress.end();
+  if (stopper.reason === 'output closed') return 0; // piped into `head`: nobody reads on
   const seconds = (performance.now() - started) / 1000;
+  // Interrupted: what was explored so far (a shard's partial share writes no result line).
+  if (outcome.stopped) return reportStopped(io, outcome, { seconds, share, seed });
   const code = await report(io, target, config, outcome, { seconds, mutant, out, stem, checkSteps, strategy, runs });
   if (shard) {
     const result = shardResult(file, config, { seed, runs, shard, checkSteps, seconds }, outcome, code === 1 ? out : undefined);
@@ -253,6 +268,21 @@ async function exploreTarget(io: Io, target: Target, options: SearchOptions): Pr
     io.stdout(line);
   }
   return code;
+}
+
+/** An exploration stopped by a Ctrl-C: what it explored so far; exit 3 (it did not cover the
+ *  search), or 1 when it had found a violation it was still shrinking. */
+function reportStopped(io: Io, outcome: PoolOutcome, how: { seconds: number; share: number; seed: number }): number {
+  const rate = `${(outcome.runs / Math.max(how.seconds, 1e-3)).toFixed(1)} schedules/s`;
+  if (outcome.stopped?.found) {
+    io.stdout(`VIOLATION found, but interrupted (Ctrl-C) while shrinking it: run the same command again (--seed ${how.seed}) to have it shrunk and its replay file written`);
+    return 1;
+  }
+  const undecided = outcome.undecided > 0 ? `, ${outcome.undecided} of them undecided` : '';
+  io.stdout(
+    `unknown: interrupted (Ctrl-C) after ${outcome.runs} of ${how.share} schedule(s): no violation so far${undecided}, ${outcome.faults} fault(s) injected, ${how.seconds.toFixed(1)}s (${rate})`,
+  );
+  return 3;
 }
 
 /** The human report of an exploration; its exit status. */
@@ -410,10 +440,16 @@ export function budgetText(config: Config): string {
   );
 }
 
-/** A progress bar on a terminal (redrawn at most 10 times a second), plain lines otherwise. */
+/** Piped, a progress line at least this often (a log shows the search is alive; a reader that
+ *  went away, `| head`, is noticed by the next line). */
+const PROGRESS_LINE_MS = 10_000;
+
+/** A progress bar on a terminal (redrawn at most 10 times a second), plain lines otherwise:
+ *  every tenth of the runs, or every PROGRESS_LINE_MS. */
 function progressPrinter(io: Io, total: number, started: number): { update: (p: Progress) => void; end: () => void } {
   let lastDraw = 0;
   let lastTenth = 0;
+  let lastLine = started;
   let shrinkAnnounced = false;
   let drawn = false;
   const line = (p: Progress): string => {
@@ -438,8 +474,10 @@ function progressPrinter(io: Io, total: number, started: number): { update: (p: 
         io.stdout(`violation found after ${p.runs} schedule(s): shrinking`);
       }
       const tenth = Math.floor((10 * p.runs) / total);
-      if (!p.found && tenth > lastTenth) {
+      const now = performance.now();
+      if (!p.found && (tenth > lastTenth || now - lastLine >= PROGRESS_LINE_MS)) {
         lastTenth = tenth;
+        lastLine = now;
         io.stdout(`progress: ${line(p)}`);
         flushStdout(); // exploration may hold the event loop: show progress now
       }

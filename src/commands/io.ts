@@ -7,6 +7,9 @@ export interface Io {
   readonly tty?: boolean;
   /** Has the reader of stdout gone away (a pipe into `head` closed)? Then nothing is shown. */
   readonly closed?: () => boolean;
+  /** Calls `stop` at the first Ctrl-C (SIGINT) until the returned function is called; a second
+   *  Ctrl-C ends the process as it would without mpkv. */
+  readonly onInterrupt?: (stop: () => void) => () => void;
 }
 
 const newline = (line: string): string => (line.endsWith('\n') ? line : `${line}\n`);
@@ -64,7 +67,49 @@ export const processIo: Io = {
   },
   tty: Boolean(process.stdout.isTTY),
   closed: () => stdoutClosed,
+  onInterrupt: (stop) => {
+    const handler = (): void => stop();
+    process.once('SIGINT', handler);
+    return () => process.off('SIGINT', handler);
+  },
 };
+
+/**
+ * Stops a long command early, for one of two reasons: a Ctrl-C (it then reports what it found
+ * so far), or the reader of its output gone (`| head`: it then ends quietly, exit 0). Its
+ * `signal` aborts the search; `noticeClosed` is called after output.
+ */
+export class Stopper {
+  reason: 'interrupted' | 'output closed' | undefined;
+  private readonly controller = new AbortController();
+  private readonly release: () => void;
+
+  constructor(private readonly io: Io) {
+    this.release = io.onInterrupt?.(() => this.stop('interrupted')) ?? (() => undefined);
+  }
+
+  /** The signal, for a search to stop on; none when nothing can stop it (an Io that hears no
+   *  Ctrl-C and has no reader to lose: the search may then run on this thread). */
+  get signal(): AbortSignal | undefined {
+    return this.io.onInterrupt || this.io.closed ? this.controller.signal : undefined;
+  }
+
+  stop(reason: 'interrupted' | 'output closed'): void {
+    if (this.reason !== undefined) return;
+    this.reason = reason;
+    this.controller.abort();
+  }
+
+  /** After writing output: stop if nobody reads it any more. */
+  noticeClosed(): void {
+    if (this.io.closed?.()) this.stop('output closed');
+  }
+
+  /** Ctrl-C is the shell's again. */
+  dispose(): void {
+    this.release();
+  }
+}
 
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';

@@ -15,11 +15,10 @@ import type { Config } from '../emulations/api/emulation.js';
 import { loadConfig } from '../emulations/index.js';
 import { withMutant } from './mutant.js';
 import { finishRun, startRun } from '../emulations/run.js';
-import { timeBudget } from '../util/budget.js';
 import { searchWithWorkers } from '../verify/parallel.js';
 import { describeSteps, StepRouter, stepsReplayFile, writeStepsReplayFile } from '../verify/replay.js';
 import { boundText, type LevelProgress, type SearchOutcome } from '../verify/search.js';
-import { checkOutputs, checkReplayOutput, flushStdout, intFlag, type Io, parseFlags, UsageError } from './io.js';
+import { checkOutputs, checkReplayOutput, flushStdout, intFlag, type Io, parseFlags, Stopper, UsageError } from './io.js';
 import { configDigest } from '../explore/replay.js';
 
 export const VERIFY_HELP = `Usage: mpkv verify <config.toml> [options]
@@ -45,7 +44,8 @@ Options:
   -h, --help        this help
 
 Exit status: 0 no violation within the bound, 1 a violation (replay it with
-mpkv run <config> --replay FILE), 3 the search stopped before covering the bound, 2 bad input.`;
+mpkv run <config> --replay FILE), 3 the search stopped before covering the bound (max
+states, memory, --timeout-s, or Ctrl-C: what it explored so far is printed), 2 bad input.`;
 
 export async function verifyCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseFlags('verify', args, {
@@ -84,17 +84,34 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   io.stdout(`mpkv verify ${file}: ${config.emulation}${config.mutants.enable.length ? `, mutants: ${config.mutants.enable.join(', ')}` : ''}, ${workers} worker(s)`);
   for (const line of boundText(config)) io.stdout(line);
   const started = performance.now();
-  const outcome = await searchWithWorkers(config, {
-    workers,
-    ...(timeout ? { deadline: timeBudget(timeout * 1000) } : {}),
-    onLevel: (p) => progress(io, p, started),
-  });
+  // On a worker thread even with one worker: this thread stays free to hear a Ctrl-C.
+  const stopper = new Stopper(io);
+  let outcome: SearchOutcome;
+  try {
+    outcome = await searchWithWorkers(config, {
+      workers,
+      ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
+      ...(stopper.signal ? { signal: stopper.signal } : {}),
+      onLevel: (p) => {
+        progress(io, p, started);
+        stopper.noticeClosed();
+      },
+    });
+  } finally {
+    stopper.dispose();
+  }
+  if (stopper.reason === 'output closed') return 0; // piped into `head`: nobody reads on
   const seconds = (performance.now() - started) / 1000;
   const rate = `${Math.round(outcome.distinct / Math.max(seconds, 1e-3)).toLocaleString('en-US')} distinct states/s`;
   const tally = `${outcome.explored.toLocaleString('en-US')} transitions, ${outcome.distinct.toLocaleString('en-US')} distinct states`;
   if (outcome.violation) return reportViolation(io, file, config, outcome, { out, seconds, rate, tally });
   if (outcome.cut) {
-    const why = { 'max-states': `max_states (${config.verify.max_states.toLocaleString('en-US')}) reached`, deadline: `--timeout-s ${timeout} reached`, memory: 'the frontier no longer fits in memory' }[outcome.cut];
+    const why = {
+      'max-states': `max_states (${config.verify.max_states.toLocaleString('en-US')}) reached`,
+      deadline: `--timeout-s ${timeout} reached`,
+      memory: 'the frontier no longer fits in memory',
+      stopped: 'interrupted (Ctrl-C)',
+    }[outcome.cut];
     io.stdout(`unknown: no violation among ${tally} explored, but the search stopped at depth ${outcome.depth} of ${config.verify.max_depth}: ${why}`);
     io.stdout(`  ${seconds.toFixed(1)}s, ${rate}`);
     return 3;
