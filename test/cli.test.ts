@@ -177,10 +177,10 @@ test('cli: control characters in arguments and files are shown escaped, never wr
   writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x1b, 0x5b, 0x32, 0x4a, 0x07, 0x0a]));
   const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
   const cases: Array<[string[], RegExp]> = [
-    [['run', 'bad\u001b[31mred\u0007.toml'], /^mpkv run: bad\\x1b\[31mred\\x07\.toml: /],
-    [['run', configPath('default.toml'), '--c\u001b[2Jolour'], /^mpkv run: unknown flag --c\\x1b\[2Jolour;/],
-    [['check', binary, '--model', 'kv'], /^mpkv check: \S+binary\.jsonl:1: .*\\x7fELF/],
-    [['view', binary], /^mpkv view: \S+binary\.jsonl:1: not JSON .*\\x7fELF/],
+    [['run', 'bad\u001b[31mred\u0007.toml'], /^mpkv run: bad\\u001b\[31mred\\u0007\.toml: /],
+    [['run', configPath('default.toml'), '--c\u001b[2Jolour'], /^mpkv run: unknown flag --c\\u001b\[2Jolour;/],
+    [['check', binary, '--model', 'kv'], /^mpkv check: \S+binary\.jsonl:1: .*\\u007fELF/],
+    [['view', binary], /^mpkv view: \S+binary\.jsonl:1: not JSON .*\\u007fELF/],
   ];
   for (const [args, line] of cases) {
     const r = mpkv(...args);
@@ -189,6 +189,17 @@ test('cli: control characters in arguments and files are shown escaped, never wr
     t.notRegex(r.stderr, raw, JSON.stringify(r.stderr));
     t.notRegex(r.stdout, raw);
   }
+  // A key holding a DEL: escaped on the plain trace, and still the same key in --json's JSON.
+  const odd = path.join(dir, 'odd-key.toml');
+  writeFileSync(odd, '[workload]\nkeys = ["a\\u007Fb"]\n');
+  const plain = mpkv('run', odd);
+  t.is(plain.status, 0, plain.stderr);
+  t.notRegex(plain.stdout, raw);
+  t.regex(plain.stdout, /"a\\u007fb"/);
+  const json = mpkv('run', odd, '--json');
+  t.notRegex(json.stdout, raw);
+  const keys = json.stdout.trim().split('\n').flatMap((l) => [...JSON.stringify(JSON.parse(l)).matchAll(/"key":"([^"]*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string));
+  t.true(keys.length > 0 && keys.every((k) => k === 'a\u007fb'), `keys read back: ${[...new Set(keys)].join(', ')}`);
 });
 
 test('cli: run --html and check --html say which file they wrote', (t) => {

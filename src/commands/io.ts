@@ -185,11 +185,12 @@ const flagList = (options: FlagOptions): string =>
 
 /**
  * `text` safe to show on a terminal: control characters (an escape sequence, a bell, a NUL
- * from a binary file), DEL and the C1 controls are written as escapes (`\x1b`), so what a
+ * from a binary file), DEL and the C1 controls are written as escapes (`\u001b`), so what a
  * user gave — a file name, a flag, a line of a file — is shown, never acted on. Line breaks
- * and tabs of multi-line text are kept.
+ * and tabs of multi-line text are kept. The escape is JSON's: inside a JSON string (`--json`)
+ * it still reads back as the same character.
  */
 export function printable(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
