@@ -6,4 +6,6 @@
  */
 import base from './ava.config.js';
 
-export default { ...base, files: ['test/long/**/*.test.ts'] };
+// A long search may run many minutes before its test reports (ava's timeout is the longest
+// wait for any test result).
+export default { ...base, files: ['test/long/**/*.test.ts'], timeout: '15m' };

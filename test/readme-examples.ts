@@ -13,7 +13,7 @@
  * prefix in a directory of the test's own (`npm install -g` installs there, offline).
  */
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot, tempDir } from './harness.js';
@@ -130,18 +130,24 @@ export function blockDir(root: string, block: number): string {
   return dir;
 }
 
-/** Runs one example's command line in `dir`. */
-export function runExample(command: string, dir: string): Ran {
+/** Runs one example's command line in `dir` (a child process: the test's thread stays free). */
+export function runExample(command: string, dir: string): Promise<Ran> {
   const env = { ...process.env, CI: 'true', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
   const mpkv = /^npx mpkv (.*)$/.exec(command);
-  const r = mpkv
-    ? spawnSync(process.execPath, [cli, ...mpkv[1]!.split(/\s+/)], { cwd: dir, encoding: 'utf8', env })
-    : spawnSync('bash', ['-c', command.replaceAll('/path/to/mpkv', repoRoot)], {
+  const child = mpkv
+    ? spawn(process.execPath, [cli, ...mpkv[1]!.split(/\s+/)], { cwd: dir, env })
+    : spawn('bash', ['-c', command.replaceAll('/path/to/mpkv', repoRoot)], {
         cwd: dir,
-        encoding: 'utf8',
         env: { ...env, npm_config_prefix: path.join(dir, '.npm-global'), npm_config_offline: 'true', PATH: `${path.join(dir, '.npm-global', 'bin')}:${process.env.PATH}` },
       });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 /** Registers the examples of one suite (`long` or not), one test per block. */
@@ -152,11 +158,11 @@ export function exampleTests(long: boolean): void {
   for (const [block, commands] of blocks) {
     const mine = commands.filter((c) => EXAMPLES[c.command] && !EXAMPLES[c.command]!.notRun && Boolean(EXAMPLES[c.command]!.long) === long);
     if (mine.length === 0) continue;
-    test(`readme: the example at README.md:${mine[0]!.line} does what the README says (${mine.map((c) => c.command.replace(/^npx mpkv /, '')).join('; ')})`, (t) => {
+    test(`readme: the example at README.md:${mine[0]!.line} does what the README says (${mine.map((c) => c.command.replace(/^npx mpkv /, '')).join('; ')})`, async (t) => {
       const dir = blockDir(root, block);
       for (const { command, line } of mine) {
         const example = EXAMPLES[command]!;
-        const r = runExample(example.runs ?? command, dir);
+        const r = await runExample(example.runs ?? command, dir);
         const where = `README.md:${line}: ${command}\n${r.stdout.slice(-1500)}${r.stderr}`;
         if (example.status !== undefined) t.is(r.status, example.status, where);
         for (const printed of example.prints ?? []) t.regex(r.stdout, new RegExp(printed.source, 'm'), where);
