@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './config/load.js';
-import { flushStdout, printable, processIo, UsageError, watchStdout, type Io } from './commands/io.js';
+import { flushStdout, holdKeystrokes, printable, processIo, UsageError, watchStdout, type Io } from './commands/io.js';
 
 const HELP = `mpkv — watch a distributed protocol run, and check it is correct
 
@@ -54,6 +54,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
   // The dashboard's UI library takes longest to load: start on it while the command loads.
   if (name === 'run' && io === processIo && rest[0] !== undefined && process.stdout.isTTY && !rest.some((a) => ['--plain', '--json', '-h', '--help'].includes(a))) {
+    holdKeystrokes();
     import('./commands/dashboard.js').catch(() => undefined);
   }
   try {

@@ -50,7 +50,7 @@ function logAtViolation(fresh: () => Run): Array<{ tone: string; text: string }>
 
 test('readme: the dashboard\'s ▶ VIOLATION line is the one the README quotes, below the failing step\'s own line', (t) => {
   const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8').replace(/\n/g, ' ');
-  const quoted = /The log says so in red: `(\[t=\d+ check\] ▶ VIOLATION: [^`]+)`/.exec(readme)?.[1];
+  const quoted = /`(\[t=\d+ check\] ▶ VIOLATION: [^`]+)`/.exec(readme)?.[1];
   t.truthy(quoted, 'the README quotes the line');
   const base = loadConfig('configs/mutants/two-leaders.toml');
   const config: Config = { ...base, mutants: { enable: ['quorum-too-small'] } };
@@ -64,13 +64,17 @@ test('readme: the dashboard\'s ▶ VIOLATION line is the one the README quotes, 
   t.is(log[at - 1]!.tone, 'violation', 'the failing step\'s own line, marked too');
 });
 
-test('readme: when the failing step is a promise an acceptor only noted, the ▶ VIOLATION line comes first, then the message it handled', (t) => {
+test('readme: the violating step is drawn inverted above the ▶ VIOLATION line, and the earlier steps it names say ◀ named by <check>', (t) => {
+  // An acceptor that promises below its promise: the step is a promise it only notes.
   const base = loadConfig('configs/verify/two-leaders.toml');
   const config: Config = { ...base, mutants: { enable: ['acceptor-promises-lower-ballot'] } };
   const steps = search(config).violation!.steps;
   const log = logAtViolation(() => startRun(config, { router: new StepRouter(config, steps) }));
   const at = log.findIndex((l) => l.text.includes('▶ VIOLATION'));
-  t.regex(log[at]!.text, /^\[t=\d+ check\] ▶ VIOLATION: promises-kept first failed here: acceptor 1 promised ballot 1\.1 at t=\d+, below ballot 1\.2/);
-  t.deepEqual(log.filter((l) => l.tone === 'violation').length, 1, 'no protocol line is marked');
-  t.regex(log[at + 1]!.text, /^\[t=\d+ acceptor 1\] PROMISE ballot 1\.1 /);
+  t.regex(log[at]!.text, /^\[t=\d+ check\] ▶ VIOLATION: promises-kept first failed here .*: acceptor 1 promised ballot 1\.1 at t=\d+, below ballot 1\.2/);
+  t.regex(log[at - 1]!.text, /^\[t=\d+ acceptor 1\] PROMISE ballot 1\.1 /);
+  t.is(log[at - 1]!.tone, 'violation');
+  const named = log.filter((l) => l.text.endsWith('◀ named by promises-kept'));
+  t.is(named.length, 1);
+  t.regex(named[0]!.text, /^\[t=\d+ acceptor 1\] PROMISE ballot 1\.2 /);
 });
