@@ -6,8 +6,8 @@
  * model checker forks a judge in O(1): a fork copies the judge's own fields (numbers and
  * references to persistent collections) and nothing else.
  *
- * Before: collections copied whole on every change (a frozen Map of every slot per vote) made a
- * run with n slots do O(n^2) work (issue 18); `test/growth.test.ts` counts that work.
+ * Before: collections copied whole on every change (a frozen Map of every entry per fact) made
+ * a run with n entries do O(n^2) work (issue 18); `test/growth.test.ts` counts that work.
  */
 import { List } from 'immutable';
 
