@@ -1,50 +1,28 @@
 /**
  * Schedule exploration: the generator keeps to the `[faults]` budget, the schedule-driven
  * network heals after the safety phase, runs are reproducible from their schedule (and from a
- * replay file, through `mpkv run --replay`), and — the property itself — the correct protocol
- * passes a few hundred random schedules on every config in configs/ (more with
- * `npm run explore:long`).
+ * replay file, through `mpkv run --replay`). The property itself — the correct protocol
+ * passes a few hundred random schedules on every config in configs/ — is a long search:
+ * test/long/explore-configs.test.ts.
  */
 import test from 'ava';
 import { testDir, traceOf } from './harness.js';
 import fc from 'fast-check';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../src/cli.js';
 import { loadConfig, parseConfig } from '../src/emulations/index.js';
 import { topologyOf, type PaxosConfig } from '../src/emulations/multipaxos/config.js';
 import { finishRun, startRun } from '../src/emulations/run.js';
-import { explore, failureReport, runSchedule } from '../src/explore/explore.js';
+import { explore, runSchedule } from '../src/explore/explore.js';
 import { loadReplayFile, replayFileFor, replayMatches, traceDigest, writeReplayFile } from '../src/explore/replay.js';
 import { links, scheduleArbitrary, type Schedule } from '../src/explore/schedule.js';
-
-/** Schedules per config in `npm test`; MPKV_EXPLORE_RUNS raises it (explore:long). */
-const RUNS = Number(process.env.MPKV_EXPLORE_RUNS ?? 300);
-const SEED = Number(process.env.MPKV_EXPLORE_SEED ?? 20240601);
-
-const configFiles = (): string[] => [
-  ...readdirSync('configs').filter((f) => f.endsWith('.toml')).map((f) => `configs/${f}`),
-  ...readdirSync('configs/mutants').filter((f) => f.endsWith('.toml')).map((f) => `configs/mutants/${f}`),
-];
 
 const collector = () => {
   const out: string[] = [];
   const err: string[] = [];
   return { io: { stdout: (l: string) => out.push(l), stderr: (l: string) => err.push(l), tty: false }, out, err };
 };
-
-/** Configs explored at a smaller size (the load config: 1,000 clients is one run, not 300). */
-const SCALED: Readonly<Record<string, { clients: number; requests: number }>> = { 'configs/load.toml': { clients: 12, requests: 5 } };
-
-for (const file of configFiles()) {
-  test(`explore: the correct protocol passes ${RUNS} random schedules on ${file}`, (t) => {
-    const config = loadConfig(file, SCALED[file] ?? {});
-    const outcome = explore(config, { runs: RUNS, seed: SEED });
-    if (outcome.failure) t.fail([`violation on ${file} (seed ${SEED}):`, ...failureReport(outcome.failure)].join('\n'));
-    else t.is(outcome.runs, RUNS);
-    t.true(outcome.faults > RUNS, `schedules inject faults (${outcome.faults} in ${RUNS} runs)`);
-  });
-}
 
 const twoLeaders = loadConfig('configs/mutants/two-leaders.toml');
 

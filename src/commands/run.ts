@@ -3,15 +3,15 @@
  * Exit 0 when every check passes, 1 when one fails, 3 when none fails but one could not
  * decide (unknown), 2 on a usage or config error.
  */
-import { parseArgs } from 'node:util';
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { loadConfig } from '../emulations/index.js';
+import { withMutant } from './mutant.js';
 import { finishRun, startRun, type Run, type RunOptions, type RunResult } from '../emulations/run.js';
 import { describeFault, type ScheduleNetwork } from '../explore/network.js';
 import type { InjectedNote } from '../ui/driver.js';
 import { formatEvent, formatSummary, PLAIN_KINDS } from '../ui/plain.js';
 import { writeFileAtomic } from '../util/files.js';
-import { intFlag, UsageError, type Io } from './io.js';
+import { checkOutputs, intFlag, type Io, parseFlags, UsageError } from './io.js';
 import type { CheckOptions } from '../../specs/linearizability.js';
 import { EXIT_CODES, statusLabel, summaryLine, verdictNote } from '../../specs/verdict.js';
 import { timeBudget } from '../util/budget.js';
@@ -29,6 +29,7 @@ Options:
   --seed N            override the config's seed
   --clients N         override topology.clients
   --requests N        override workload.requests (per client)
+  --mutant NAME       enable a deliberately broken rule, alone (see mpkv explore --list-mutants)
   --plain             print the plain trace even on a terminal
   --json              print the trace as JSON Lines events
   --verbose           plain trace: also sends, deliveries and timers
@@ -52,38 +53,43 @@ Exit status: 0 all checks pass, 1 a check fails, 3 no check fails but one could 
 decide (unknown), 2 usage or config error.`;
 
 export async function runCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      seed: { type: 'string' },
-      clients: { type: 'string' },
-      requests: { type: 'string' },
-      plain: { type: 'boolean' },
-      json: { type: 'boolean' },
-      verbose: { type: 'boolean' },
-      'trace-json': { type: 'string' },
-      history: { type: 'string' },
-      html: { type: 'string' },
-      replay: { type: 'string' },
-      speed: { type: 'string' },
-      'check-steps': { type: 'string' },
-      'check-timeout-ms': { type: 'string' },
-      'no-witness': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const { values, positionals } = parseFlags('run', args, {
+    seed: { type: 'string' },
+    mutant: { type: 'string' },
+    clients: { type: 'string' },
+    requests: { type: 'string' },
+    plain: { type: 'boolean' },
+    json: { type: 'boolean' },
+    verbose: { type: 'boolean' },
+    'trace-json': { type: 'string' },
+    history: { type: 'string' },
+    html: { type: 'string' },
+    replay: { type: 'string' },
+    speed: { type: 'string' },
+    'check-steps': { type: 'string' },
+    'check-timeout-ms': { type: 'string' },
+    'no-witness': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.stdout(RUN_HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('run: expected one config file, e.g. mpkv run configs/default.toml');
-  const config = loadConfig(positionals[0]!, {
-    seed: intFlag('seed', values.seed, 0, 2 ** 32 - 1),
-    clients: intFlag('clients', values.clients, 1),
-    requests: intFlag('requests', values.requests),
-  });
+  if (positionals.length !== 1) throw new UsageError('expected one config file, e.g. mpkv run configs/default.toml');
+  checkOutputs({ '--trace-json': values['trace-json'], '--history': values.history, '--html': values.html }, [positionals[0], values.replay]);
+  const speed = intFlag('speed', values.speed, 1);
+  const config = withMutant(
+    loadConfig(positionals[0]!, {
+      seed: intFlag('seed', values.seed, 0, 2 ** 32 - 1),
+      clients: intFlag('clients', values.clients, 1),
+      requests: intFlag('requests', values.requests),
+    }),
+    values.mutant,
+  );
   const replay = values.replay ? await loadReplay(values.replay, config) : undefined;
+  if (replay && values.mutant !== undefined && replay.config.mutants.enable.join() !== values.mutant) {
+    throw new UsageError(`--mutant ${values.mutant}: ${replay.file} replays a run ${replay.config.mutants.enable.length ? `with ${replay.config.mutants.enable.join(', ')}` : 'with no mutant'}; leave --mutant out (the replay file says which)`);
+  }
   const runConfig = replay?.config ?? config;
   const judge = { check: checkOptions(values['check-steps'], values['check-timeout-ms']), witness: !values['no-witness'] };
   const dashboard = io.tty && !values.plain && !values.json;
@@ -119,7 +125,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     if (replay && !('router' in replay)) networks.set(run, replay.options.network as ScheduleNetwork);
     const rehearse = (): Run => again((copy, network) => networks.set(copy, network));
     const watched = await runDashboard(run, {
-      speed: intFlag('speed', values.speed, 1),
+      speed,
       paused: replay !== undefined,
       replay: replay?.file,
       rehearse,
@@ -154,12 +160,17 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     }
     result = finishRun(run);
   }
+  // Each file written is said (on stderr with --json, whose stdout is JSON Lines only).
+  const wrote = (file: string, content: string): void => {
+    writeFileAtomic(file, content);
+    (values.json ? io.stderr : io.stdout)(`wrote ${file}`);
+  };
   if (values['trace-json']) {
     const header = { kind: 'run', emulation: runConfig.emulation, seed: runConfig.seed, mutants: runConfig.mutants.enable };
-    writeFileAtomic(values['trace-json'], [header, ...result.trace!].map((e) => JSON.stringify(e)).join('\n') + '\n');
+    wrote(values['trace-json'], [header, ...result.trace!].map((e) => JSON.stringify(e)).join('\n') + '\n');
   }
-  if (values.history && result.history) writeFileAtomic(values.history, result.history.text());
-  if (values.html) writeFileAtomic(values.html, await diagramOf(values.html, emulation, result, title, replay));
+  if (values.history && result.history) wrote(values.history, result.history.text());
+  if (values.html) wrote(values.html, await diagramOf(values.html, emulation, result, title, replay));
   const diverged = replay ? ('router' in replay ? stepsReplayDivergence(replay, result) : replayDivergence(replay.replay, result)) : undefined;
   if (diverged) io.stderr(`mpkv run: REPLAY DIVERGED from ${replay!.file}: ${diverged}. The code changed since the file was written; this run does not reproduce it.`);
   const why = result.status === 'fail' && !values.json ? await explanationOf(emulation, result.trace ? result : finishRun(again())) : [];

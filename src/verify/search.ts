@@ -58,8 +58,9 @@ export interface SearchOutcome {
   readonly terminal: number;
   /** Every state within the bound's budget was explored, at a depth below max_depth. */
   readonly exhausted: boolean;
-  /** Why the search stopped before the depth bound, if it did. */
-  readonly cut?: 'max-states' | 'deadline' | 'memory';
+  /** Why the search stopped before the depth bound, if it did (`stopped`: asked to, by a
+   *  Ctrl-C or a reader gone: ./parallel.ts). */
+  readonly cut?: 'max-states' | 'deadline' | 'memory' | 'stopped';
   readonly violation?: Counterexample;
   /** Whether symmetry reduction was on (the emulation declared interchangeable nodes). */
   readonly symmetry: boolean;

@@ -4,6 +4,7 @@
  * told to, claiming new states in the shared fingerprint set.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { flagBudget } from '../util/budget.js';
 import { Fingerprinter } from './fingerprints.js';
 import type { VerifyTask, WorkerCommand, WorkerReport } from './parallel.js';
 import { Level, Parents, type Entry, type SearchOutcome } from './search.js';
@@ -21,6 +22,8 @@ if (parentPort) {
   const world = new World(task.config);
   const fingerprints = new Fingerprinter(world);
   const parents = new Parents();
+  /** Set by the main thread: a Ctrl-C, or the time limit (./parallel.ts). */
+  const stopped = flagBudget(new Int32Array(task.stop));
 
   // 1. The first levels, the same in every worker, with a private set.
   const own = new FingerprintSet(FingerprintSet.buffer(Math.min(max_states, 1 << 20), false));
@@ -37,7 +40,7 @@ if (parentPort) {
   const rootFailed = root.judge.violations!();
   if (rootFailed.length > 0) outcome = { ...base, explored: 0, distinct, depth: 0, terminal: 0, exhausted: false, violation: { depth: 0, steps: [], verdicts: rootFailed } };
   while (!outcome && frontier.length > 0 && frontier.length < SHARE_AT * task.workers && depth < max_depth) {
-    const result = prefix.expand(frontier, depth);
+    const result = prefix.expand(frontier, depth, stopped);
     explored += result.explored;
     terminal += result.terminal;
     const tally = { ...base, explored, distinct, terminal, exhausted: false };
@@ -64,7 +67,7 @@ if (parentPort) {
       post({ type: 'ready' });
       return;
     }
-    const result = level.expand(mine, depth);
+    const result = level.expand(mine, depth, stopped);
     mine = result.next;
     depth++;
     post({

@@ -7,17 +7,17 @@
  * comments). The protocol invariants usually catch a mutant before the outcome checks do.
  */
 import test from 'ava';
-import { testDir, traceOf } from './harness.js';
+import { testDir, traceOf } from '../harness.js';
 
 import { join } from 'node:path';
-import { loadConfig } from '../src/emulations/index.js';
-import { finishRun, startRun } from '../src/emulations/run.js';
-import { exploreWith, failureReport, runSchedule, scheduleSize, type Failure, type PctFailure, type Strategy } from '../src/explore/explore.js';
-import { runPct } from '../src/explore/pct.js';
-import { loadReplayFile, replayFileFor, replayMatches, traceDigest, writeReplayFile } from '../src/explore/replay.js';
-import { loadStepsReplay, StepRouter, stepsReplayDivergence, stepsReplayFile, writeStepsReplayFile } from '../src/verify/replay.js';
-import { MUTANT_NAMES, type MutantName } from '../src/emulations/multipaxos/mutants.js';
-import type { Config } from '../src/emulations/api/emulation.js';
+import { loadConfig } from '../../src/emulations/index.js';
+import { finishRun, startRun } from '../../src/emulations/run.js';
+import { exploreWith, failureReport, runSchedule, scheduleSize, type Failure, type PctFailure, type Strategy } from '../../src/explore/explore.js';
+import { runPct } from '../../src/explore/pct.js';
+import { loadReplayFile, replayFileFor, replayMatches, traceDigest, writeReplayFile } from '../../src/explore/replay.js';
+import { loadStepsReplay, StepRouter, stepsReplayDivergence, stepsReplayFile, writeStepsReplayFile } from '../../src/verify/replay.js';
+import { MUTANT_NAMES, type MutantName } from '../../src/emulations/multipaxos/mutants.js';
+import type { Config } from '../../src/emulations/api/emulation.js';
 
 interface Hunt {
   readonly config: string;

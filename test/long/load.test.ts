@@ -7,8 +7,8 @@
  * business (`npm run bench -- protocol`), not asserted here.
  */
 import test from 'ava';
-import { config, notOk } from './harness.js';
-import { emulate } from '../src/emulations/run.js';
+import { config, notOk } from '../harness.js';
+import { emulate } from '../../src/emulations/run.js';
 
 test('configs/load.toml: 100,000 requests decided in batches within the time limit; every check passes, certified by the log', (t) => {
   const cfg = config('load.toml');
