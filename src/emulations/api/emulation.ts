@@ -185,8 +185,6 @@ export interface BenchSpec {
 export interface Emulation<S = any, M extends Envelope = any, F extends FactBase = any> {
   /** `emulation = "<name>"` in a config. */
   readonly name: string;
-  /** One line: what it emulates. */
-  readonly description: string;
   /** Its config sections (valibot schemas with their defaults), besides the common keys. */
   readonly sections: { readonly [K in keyof S]: v.GenericSchema<unknown, S[K]> };
   /** Where `--clients N` and `--requests N` write (key paths), if it has such knobs. */
@@ -201,8 +199,6 @@ export interface Emulation<S = any, M extends Envelope = any, F extends FactBase
   readonly roles: readonly Role[];
   /** A message in a few words, for traces (`accept slot 3 ballot 1.1`). */
   describeMessage(msg: M): string;
-  /** The fields that matter, for diagrams and filters (`{ slot: 3, ballot: '1.1' }`). */
-  messageFields?(msg: M): Readonly<Record<string, string | number>>;
   /** Its part of the message-sequence diagram (without one, messages are labelled by
    *  `describeMessage`). */
   readonly diagram?: DiagramSpec<M, F>;
@@ -227,6 +223,3 @@ export interface Emulation<S = any, M extends Envelope = any, F extends FactBase
 
 /** Any emulation, as the registry holds them. */
 export type AnyEmulation = Emulation<any, any, any>;
-
-/** The role of a node from its name: `acceptor 3` -> `acceptor`, `server` -> `server`. */
-export const roleOfNode = (id: NodeId): string => id.split(' ')[0] ?? id;

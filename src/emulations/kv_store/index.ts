@@ -35,7 +35,6 @@ export const MUTANTS = {
 
 export const kvStore: Emulation<KvStoreSections, ClientMessage, KvFact> = {
   name: 'kv_store',
-  description: 'one kv server, no replication: the baseline',
   sections: { topology: v.optional(TopologySchema, {}), workload: v.optional(WorkloadSchema, {}) },
   overrides: { clients: ['topology', 'clients'], requests: ['workload', 'requests'] },
   validate(config) {
@@ -67,7 +66,6 @@ export const kvStore: Emulation<KvStoreSections, ClientMessage, KvFact> = {
     clientRole,
   ],
   describeMessage: (msg) => (msg.type === 'request' ? `request ${msg.request_id} of client ${msg.client}` : `reply to request ${msg.request_id}`),
-  messageFields: (msg): Record<string, number> => (msg.type === 'request' ? { client: msg.client, request: msg.request_id } : { request: msg.request_id }),
   diagram,
   mutants: MUTANTS,
   judge: (config, options) =>

@@ -12,7 +12,7 @@ import { diagram } from './diagram.js';
 import { maxSyncJudge } from './judge.js';
 import type { Fact, Message } from './messages.js';
 import { serverMachine, type ServerDisk, type ServerInput } from './server.js';
-import { clientRole, describeMessage, messageFields, serverRole } from './views.js';
+import { clientRole, describeMessage, serverRole } from './views.js';
 
 export const MUTANTS = {
   'takes-last-value': 'a server takes the last number it hears (a write or a sync) instead of the largest',
@@ -21,7 +21,6 @@ export const MUTANTS = {
 
 export const maxSync: Emulation<MaxSyncSections, Message, Fact> = {
   name: 'max_sync',
-  description: 'servers that keep the largest number any client sent, gossiping it to each other',
   sections,
   overrides: { requests: ['workload', 'messages'] },
   topology(config) {
@@ -65,7 +64,6 @@ export const maxSync: Emulation<MaxSyncSections, Message, Fact> = {
   },
   roles: [serverRole, clientRole],
   describeMessage,
-  messageFields,
   diagram,
   mutants: MUTANTS,
   /** The clients are done: the run may end as soon as every live server holds the same number. */

@@ -22,17 +22,6 @@ export function describeMessage(msg: Message): string {
   }
 }
 
-export function messageFields(msg: Message): Record<string, number> {
-  switch (msg.type) {
-    case 'write':
-      return { client: msg.client, seq: msg.seq, value: msg.value };
-    case 'ack':
-      return { seq: msg.seq, held: msg.held };
-    case 'sync':
-      return { value: msg.value };
-  }
-}
-
 const ctx = <C>(view: NodeView): Partial<C> => (view.context ?? {}) as Partial<C>;
 
 export const serverRole: Role = {

@@ -20,11 +20,10 @@ import { diagram } from './diagram.js';
 import { quiescent } from './quiescent.js';
 import { stallReasons } from './stall.js';
 import { VotingInvariants } from './invariants.js';
-import { acceptorRole, background, describeMessage, leaderRole, messageFields, replicaRole } from './views.js';
+import { acceptorRole, background, describeMessage, leaderRole, replicaRole } from './views.js';
 
 export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
   name: 'multipaxos',
-  description: 'a kv store replicated with MultiPaxos: acceptors, leaders, replicas, clients',
   sections,
   overrides: { clients: ['topology', 'clients'], requests: ['workload', 'requests'] },
   validate: (config) => checkWorkload(config.workload, config.topology.clients),
@@ -78,7 +77,6 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
   roles: [acceptorRole, leaderRole, replicaRole, clientRole],
   describeMessage,
   background,
-  messageFields,
   diagram,
   mutants: MUTANTS,
   judge: (config, options) =>

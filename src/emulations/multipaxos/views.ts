@@ -1,6 +1,6 @@
 /**
- * How MultiPaxos looks in traces and on the dashboard: each message in a few words, the fields
- * that matter for diagrams, and each role's row and summary.
+ * How MultiPaxos looks in traces and on the dashboard: each message in a few words, and each
+ * role's row and summary.
  *
  *   acceptor 1  serving     promised 1.1  accepted 15 (slots 0-14)
  *   leader 1    leading     ballot 1.1  next 17  decided/applied 15/15  in flight 2 (15-16)
@@ -42,30 +42,6 @@ export function describeMessage(msg: Message): string {
       return `catch-up from slot ${msg.from_slot}`;
     case 'decisions':
       return `decisions from slot ${msg.from_slot} (${msg.entries.length})`;
-  }
-}
-
-/** The fields a diagram labels and filters by. */
-export function messageFields(msg: Message): Record<string, string | number> {
-  switch (msg.type) {
-    case 'request':
-      return { client: msg.client, request: msg.request_id };
-    case 'reply':
-      return { request: msg.request_id };
-    case 'prepare':
-      return { ballot: ballotText(msg.ballot), from_slot: msg.from_slot };
-    case 'promise':
-      return { ballot: ballotText(msg.ballot), accepted: msg.accepted.length };
-    case 'accept':
-    case 'accepted':
-      return { slot: msg.slot, ballot: ballotText(msg.ballot) };
-    case 'nack':
-      return { ballot: ballotText(msg.ballot), promised: ballotText(msg.promised) };
-    case 'decision':
-      return { slot: msg.slot };
-    case 'catch-up':
-    case 'decisions':
-      return { from_slot: msg.from_slot };
   }
 }
 
