@@ -142,7 +142,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     if (!values.json) io.stdout(title);
     router.onEvent(
       (e) => {
-        const line = values.json ? JSON.stringify(e) : formatEvent(e, emulation.describeMessage, values.verbose);
+        const line = values.json ? JSON.stringify(e) : formatEvent(e, (msg) => emulation.messages.describe(msg), values.verbose);
         if (line) io.stdout(line);
       },
       values.json || values.verbose ? undefined : PLAIN_KINDS,

@@ -2,7 +2,7 @@
  * The registry: every emulation a config may name with `emulation = "..."`, the first being
  * the default. Adding an emulation is one line here (see README, "Adding an emulation").
  */
-import { loadConfigWith, parseConfigWith, type Catalogue, type Overrides } from '../config/load.js';
+import { catalogueOf, loadConfigWith, parseConfigWith, type Catalogue, type Overrides } from '../config/load.js';
 import type { AnyEmulation, Config } from './api/emulation.js';
 import { kvStore } from './kv_store/index.js';
 import { maxSync } from './max_sync/index.js';
@@ -23,7 +23,7 @@ export function emulationOf(config: Pick<Config, 'emulation'>): AnyEmulation {
   return emulation;
 }
 
-export const catalogue: Catalogue = { names: EMULATIONS.map((e) => e.name), get: (name) => byName.get(name) };
+export const catalogue: Catalogue = catalogueOf(EMULATIONS);
 
 /** Reads and checks a config file; bad input is a `ConfigError` naming the file, line and key. */
 export const loadConfig = (file: string, overrides: Overrides = {}): Config => loadConfigWith(catalogue, file, overrides);

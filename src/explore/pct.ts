@@ -153,7 +153,7 @@ export function runPct(config: Config, schedule: PctSchedule): PctRun {
     path.push(world.record(step));
     sent = [];
     state = world.apply(state, step, path.length, (e) => e.kind === 'send' && sent.push(e.id));
-    return [...state.judge.violations!()];
+    return [...state.judge.violations()];
   };
   /** The fates of the messages the last step sent. */
   const faultSent = (): Verdict[] => {
@@ -175,7 +175,7 @@ export function runPct(config: Config, schedule: PctSchedule): PctRun {
     }
     return [];
   };
-  let failed: Verdict[] = [...state.judge.violations!(), ...faultSent()];
+  let failed: Verdict[] = [...state.judge.violations(), ...faultSent()];
   for (let k = 0; failed.length === 0 && k < MAX_STEPS; k++) {
     now = k;
     // Crashes and restarts due before this step.

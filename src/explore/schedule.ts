@@ -32,7 +32,7 @@
  * emulation says (src/emulations/api.ts `explore`, `Role.crashable`).
  */
 import fc from 'fast-check';
-import type { Config } from '../emulations/api/emulation.js';
+import { crashRolesOf, type Config } from '../emulations/api/emulation.js';
 import { emulationOf } from '../emulations/index.js';
 import type { CrashPlan, PartitionWindow } from '../sim/network.js';
 import type { NodeId } from '../sim/trace.js';
@@ -71,8 +71,7 @@ export function decodeChoice(code: number): Fault {
 /** The nodes a schedule may crash: those of the crashable roles the budget names. */
 export function crashableNodes(config: Config): string[] {
   const emulation = emulationOf(config);
-  const roles = new Set(config.faults.crash_roles);
-  const crashable = new Set(emulation.roles.filter((r) => r.crashable && roles.has(r.plural)).map((r) => r.name));
+  const crashable = new Set(crashRolesOf(emulation, config).map((r) => r.name));
   return emulation.topology(config).flatMap((r) => (crashable.has(r.role) ? r.nodes : []));
 }
 
@@ -196,7 +195,7 @@ export function admissibleCrashes(config: Config, crashes: readonly Required<Cra
     const starts = [c.at_ms, ...overlapping.map((k) => k.at_ms).filter((t) => t > c.at_ms)];
     const tooMany = starts.some((t) => {
       const down = [c, ...overlapping.filter((k) => k.at_ms <= t && t < k.restart_ms)];
-      return down.length > config.faults.max_crashed || !emulation.explore.mayBeDown(config, new Set(down.map((d) => d.node)));
+      return down.length > config.faults.max_crashed || emulation.explore.mayBeDown?.(config, new Set(down.map((d) => d.node))) === false;
     });
     if (!tooMany) kept.push(c);
   }

@@ -20,7 +20,7 @@
  * the background, a few milliseconds a tick, so the violation is marked when play reaches it.
  *
  * Quiet stretches. Consecutive log lines the emulation calls background (`Emulation.background`,
- * e.g. polling while nothing happens) are folded into one line as they come.
+ * e.g. polling while nothing happens) are folded into one line as they come; a fault never is.
  */
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { finishRun, type Run, type RunResult, type RunRouter } from '../emulations/run.js';
@@ -157,9 +157,9 @@ export class SimDriver {
     const hit = seeking && !hitFault && this.matches(this.jump!.target, event, index);
     for (const fault of newFaults) this.log.add(`[t=${fault.t} net] SCHEDULE ${fault.text}`, hitFault ? 'target' : 'fault');
     if (hitFault) this.jump!.found = true;
-    const text = formatEvent(event, emulation.describeMessage);
+    const text = formatEvent(event, (msg) => emulation.messages.describe(msg));
     if (text !== undefined) {
-      const kind = atViolation || hit ? undefined : emulation.background?.(event);
+      const kind = atViolation || hit || FAULTS.has(event.kind) ? undefined : emulation.background?.(event);
       if (kind !== undefined) this.log.addBackground(kind, event, text);
       else {
         const tone: LogTone = atViolation ? 'violation' : hit ? 'target' : event.kind === 'end' ? 'end' : FAULTS.has(event.kind) ? 'fault' : 'normal';
@@ -181,7 +181,7 @@ export class SimDriver {
     const kinds: EventTarget[] = [];
     if (isFault(event)) kinds.push('fault');
     if (event.kind === 'crash') kinds.push('crash');
-    if (event.kind === 'note' && this.run.emulation.diagram?.view.mark?.(event)?.strong === true) kinds.push('milestone');
+    if (event.kind === 'note' && this.run.emulation.diagram?.mark?.(event)?.strong === true) kinds.push('milestone');
     return kinds;
   }
 

@@ -261,5 +261,5 @@ export function stepsReplayDivergence(loaded: LoadedStepsReplay, result: RunResu
 export function describeSteps(config: Config, steps: readonly StepRecord[]): string[] {
   const emulation = emulationOf(config);
   const width = String(steps.length).length;
-  return steps.map((step, i) => `${String(i + 1).padStart(width)}. ${describeRecord(step, (m) => emulation.describeMessage(m))}`);
+  return steps.map((step, i) => `${String(i + 1).padStart(width)}. ${describeRecord(step, (m) => emulation.messages.describe(m))}`);
 }

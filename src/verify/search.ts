@@ -15,7 +15,7 @@
  * worker threads (./parallel.ts) each thread runs its own slice against a shared fingerprint set.
  */
 import { getHeapStatistics } from 'node:v8';
-import type { Config } from '../emulations/api/emulation.js';
+import { crashRolesOf, pluralOf, type Config } from '../emulations/api/emulation.js';
 import { emulationOf } from '../emulations/index.js';
 import type { Deadline } from '../util/budget.js';
 import type { Verdict } from '../../specs/verdict.js';
@@ -156,7 +156,7 @@ export class Level {
       for (let choice = 0; choice < steps.length; choice++) {
         const child = this.world.apply(state, steps[choice]!, depth + 1);
         explored++;
-        const failed = child.judge.violations!();
+        const failed = child.judge.violations();
         if (failed.length > 0) {
           const path = replayChoices(this.world, [...this.parents.choices(id), choice]).map((s) => this.world.record(s));
           return { next, explored, added, terminal, full: false, violation: { depth: depth + 1, steps: path, verdicts: failed } };
@@ -186,7 +186,7 @@ export function search(config: Config, options: SearchOptions = {}): SearchOutco
   const root = world.initial();
   visited.add(fingerprints.of(root));
   const base = { symmetry: fingerprints.symmetric };
-  const rootFailed = root.judge.violations!();
+  const rootFailed = root.judge.violations();
   if (rootFailed.length > 0) return { ...base, explored: 0, distinct, depth: 0, terminal: 0, exhausted: false, violation: { depth: 0, steps: [], verdicts: rootFailed } };
   let frontier: Entry[] = [{ state: root, id: 0 }];
   let explored = 0;
@@ -220,7 +220,7 @@ function memoryShort(): boolean {
 export function boundText(config: Config): string[] {
   const v = config.verify;
   const emulation = emulationOf(config);
-  const crashRoles = emulation.roles.filter((r) => r.crashable && config.faults.crash_roles.includes(r.plural)).map((r) => r.plural);
+  const crashRoles = crashRolesOf(emulation, config).map(pluralOf);
   const per = [
     `${v.drops} drop(s)`,
     `${v.duplicates} duplicate(s)`,

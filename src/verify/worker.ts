@@ -34,7 +34,7 @@ if (parentPort) {
   let explored = 0;
   let terminal = 0;
   let outcome: SearchOutcome | undefined;
-  const rootFailed = root.judge.violations!();
+  const rootFailed = root.judge.violations();
   if (rootFailed.length > 0) outcome = { ...base, explored: 0, distinct, depth: 0, terminal: 0, exhausted: false, violation: { depth: 0, steps: [], verdicts: rootFailed } };
   while (!outcome && frontier.length > 0 && frontier.length < SHARE_AT * task.workers && depth < max_depth) {
     const result = prefix.expand(frontier, depth);

@@ -30,7 +30,7 @@
  * router would record (time is the step number), so the safety checks run on every step.
  */
 import { createActor, type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
-import type { AnyEmulation, Config, RunJudge } from '../emulations/api/emulation.js';
+import { crashRolesOf, type AnyEmulation, type Config, type RunJudge } from '../emulations/api/emulation.js';
 import { emulationOf } from '../emulations/index.js';
 import { noteEvent, type NodeSpec } from '../sim/router.js';
 import type { DropReason, Effect, Envelope, NodeEvent, NodeId, TraceEvent } from '../sim/trace.js';
@@ -118,8 +118,7 @@ export class World {
     this.setting = this.specs.map((s) => new Set(setting[s.role] ?? []));
     const mutable = this.emulation.verify?.mutable ?? {};
     this.mutable = this.specs.map((s) => (mutable[s.role] ? new Set(mutable[s.role]) : undefined));
-    const crashRoles = new Set(config.faults.crash_roles);
-    const crashableRoles = new Set(this.emulation.roles.filter((r) => r.crashable && crashRoles.has(r.plural)).map((r) => r.name));
+    const crashableRoles = new Set(crashRolesOf(this.emulation, config).map((r) => r.name));
     this.crashable = this.specs.map((s) => crashableRoles.has(s.role));
     this.scopes = this.specs.map((spec) => inertScope(spec));
     const allowed = config.verify.timers;
@@ -130,9 +129,6 @@ export class World {
   /** Every node booted, in order, at time 0: the root of the search. */
   initial(sink?: (e: TraceEvent) => void): WorldState {
     const judge = this.emulation.judge(this.config, {});
-    if (!judge.fork || !judge.violations || !judge.memory) {
-      throw new Error(`the ${this.emulation.name} emulation's judge cannot be forked (it needs fork, violations and memory): mpkv verify cannot check it`);
-    }
     const { drops, duplicates, crashes, timeouts } = this.config.verify;
     const draft = new Draft(this, {
       nodes: this.specs.map(() => ({ status: 'up', snapshot: undefined, disk: undefined, timers: [] })),
@@ -180,7 +176,7 @@ export class World {
     if (!this.crashable[node]) return false;
     const down = new Set<NodeId>([this.ids[node]!]);
     state.nodes.forEach((n, i) => n.status === 'crashed' && down.add(this.ids[i]!));
-    return down.size <= this.config.faults.max_crashed && this.emulation.explore.mayBeDown(this.config, down);
+    return down.size <= this.config.faults.max_crashed && this.emulation.explore.mayBeDown?.(this.config, down) !== false;
   }
 
   // ---- steps as plain JSON ---------------------------------------------------------------------
@@ -209,7 +205,7 @@ export class World {
 
   /** One line for a step: `deliver client 1 -> server: request ...`. */
   describe(step: Step): string {
-    return describeRecord(this.record(step), this.emulation.describeMessage.bind(this.emulation));
+    return describeRecord(this.record(step), (msg) => this.emulation.messages.describe(msg));
   }
 
   /** Node `i`'s machine's initial snapshot for `input`, and the actions it asks for. */
@@ -337,7 +333,7 @@ class Draft {
     this.nodes = [...from.nodes];
     this.packets = [...from.packets];
     this.budget = { ...from.budget };
-    this.judge = fork ? from.judge.fork!() : from.judge;
+    this.judge = fork ? from.judge.fork() : from.judge;
     this.nextId = from.nextId;
     this.events = from.events;
   }

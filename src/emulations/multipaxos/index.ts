@@ -16,11 +16,11 @@ import { MUTANTS, rulesFor, type MutantName } from './mutants.js';
 import { replicaMachine, type ReplicaInput } from './replica.js';
 import { majority } from './rules.js';
 import { bench } from './bench.js';
-import { diagram } from './diagram.js';
+import { diagram, messageWords } from './diagram.js';
 import { quiescent } from './quiescent.js';
 import { stallReasons } from './stall.js';
 import { VotingInvariants } from './invariants.js';
-import { acceptorRole, background, describeMessage, leaderRole, replicaRole } from './views.js';
+import { acceptorRole, background, leaderRole, replicaRole } from './views.js';
 
 export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
   name: 'multipaxos',
@@ -75,7 +75,7 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
     return [...acceptors, ...leaders, ...replicas, ...clients];
   },
   roles: [acceptorRole, leaderRole, replicaRole, clientRole],
-  describeMessage,
+  messages: messageWords,
   background,
   diagram,
   mutants: MUTANTS,

@@ -15,10 +15,19 @@ import { fitParts, numberRanges, span, stateText, topState, type RowPart } from 
 import { QUIET_POLL } from './learner.js';
 import { ballotText, compareBallots, type Ballot, type Fact, type LogCommand, type Message, type PValue } from './messages.js';
 
-/** A learner's catch-up poll with no gap to fill: steady-state chatter the dashboard folds. */
+/**
+ * Steady-state chatter, the dashboard's and the diagram's to fold: a learner's catch-up
+ * polling while it has no gap to fill (the note of such a poll), and the polls and answers
+ * with nothing in them.
+ */
 export function background(event: TraceEvent<Message, Fact>): string | undefined {
-  return event.kind === 'note' && event.text.endsWith(`(${QUIET_POLL})`) ? 'quiet catch-up polls' : undefined;
+  if (event.kind === 'note') return event.text.endsWith(`(${QUIET_POLL})`) ? QUIET_POLLS : undefined;
+  if (!('msg' in event)) return undefined;
+  const msg = event.msg;
+  return msg.type === 'catch-up' || (msg.type === 'decisions' && msg.entries.length === 0) ? QUIET_POLLS : undefined;
 }
+
+const QUIET_POLLS = 'quiet catch-up polls';
 
 export function describeMessage(msg: Message): string {
   switch (msg.type) {
@@ -111,7 +120,6 @@ const leaderTone = (state: string): RowText['tone'] => (state === 'leading' ? 'g
 
 export const acceptorRole: Role = {
   name: 'acceptor',
-  plural: 'acceptors',
   crashable: true,
   summariseFirst: 3,
   row: (view) => ({ state: topState(view.state), detail: acceptorDetail(ctxOf(view)), tone: 'normal' }),
@@ -129,9 +137,7 @@ export const acceptorRole: Role = {
 
 export const leaderRole: Role = {
   name: 'leader',
-  plural: 'leaders',
   crashable: true,
-  summariseFirst: 0,
   row(view, width) {
     const state = topState(view.state);
     return { state, detail: leaderDetail(ctxOf(view), state, view.state, width), tone: leaderTone(state) };
@@ -146,7 +152,6 @@ export const leaderRole: Role = {
 
 export const replicaRole: Role = {
   name: 'replica',
-  plural: 'replicas',
   crashable: true,
   summariseFirst: 2,
   row: (view, width) => ({ state: topState(view.state), detail: learnerDetail(ctxOf(view), width), tone: 'normal' }),
