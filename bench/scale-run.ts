@@ -5,7 +5,7 @@
  *
  *   node --max-semi-space-size=64 dist/bench/scale-run.js configs/load.toml [--requests N]
  */
-import { loadConfig } from '../src/emulations/index.js';
+import { emulationOf, loadConfig } from '../src/emulations/index.js';
 import { finishRun, startRun } from '../src/emulations/run.js';
 
 export interface ScaleRun {
@@ -25,7 +25,8 @@ export interface ScaleRun {
 
 const [file, flag, value] = process.argv.slice(2);
 if (file) {
-  const run = startRun(loadConfig(file, flag === '--requests' ? { requests: Number(value) } : {}));
+  const config = loadConfig(file, flag === '--requests' ? { requests: Number(value) } : {});
+  const run = startRun(emulationOf(config), config);
   const started = process.hrtime.bigint();
   run.router.run();
   const simulated = process.hrtime.bigint();

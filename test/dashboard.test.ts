@@ -30,7 +30,7 @@ const DEFAULT = path.join(ROOT, 'configs/default.toml');
 const run = promisify(execFile);
 
 const small = (): Config => loadConfig(DEFAULT);
-const driverFor = (config: Config, options: ConstructorParameters<typeof SimDriver>[1] = {}) => new SimDriver(startRun(config), options);
+const driverFor = (config: Config, options: ConstructorParameters<typeof SimDriver>[1] = {}) => new SimDriver(startRun(multipaxos, config), options);
 const nodeLine = (view: NodeView) => nodeLineOf(multipaxos, view);
 const roleSummary = (role: string, views: readonly NodeView[]) => roleSummaryOf(multipaxos, role, views);
 
@@ -65,7 +65,7 @@ test('panels: slot ranges, stores and state values read well', (t) => {
 
 test('panels: a line per role from a real mid-run snapshot', (t) => {
   const config = small();
-  const { router } = startRun(config);
+  const { router } = startRun(multipaxos, config);
   router.boot();
   while (router.time < 60 && router.step()) {
     /* into the run */
@@ -99,7 +99,7 @@ test('panels: a crashed node and a preempted leader say so', (t) => {
 
 test('panels: many nodes are summarised by role to fit, leaders last', (t) => {
   const config = parseConfig('[topology]\nacceptors = 7\nleaders = 3\nreplicas = 2\nclients = 10\n');
-  const { router } = startRun(config);
+  const { router } = startRun(multipaxos, config);
   router.run();
   const views = router.views();
   const all = layoutPanels(multipaxos, views, 100);
@@ -129,8 +129,8 @@ test('panels: the network line', (t) => {
 
 test('driver: the same seed gives the same trace as the plain run, whatever the pace', (t) => {
   const config = small();
-  const plain = emulate(config, { keepTrace: true });
-  const driver = new SimDriver(startRun(config, { keepTrace: true }), { maxStepsPerTick: 7 });
+  const plain = emulate(multipaxos, config, { keepTrace: true });
+  const driver = new SimDriver(startRun(multipaxos, config, { keepTrace: true }), { maxStepsPerTick: 7 });
   const realTicks = [16, 33, 50, 5, 120];
   for (let i = 0; !driver.done && i < 100_000; i++) {
     if (i % 11 === 3) driver.stepOne();
@@ -330,9 +330,9 @@ const quorumTooSmall: Config = { ...twoLeaders, mutants: { enable: ['quorum-too-
  *  --replay` opens it: paused, with a rehearsal of the same run. */
 let counterexample: Schedule | undefined;
 const replayDriver = (options: ConstructorParameters<typeof SimDriver>[1] = {}) => {
-  counterexample ??= explore(quorumTooSmall, { runs: 50, seed: 1 }).failure!.schedule;
+  counterexample ??= explore(multipaxos, quorumTooSmall, { runs: 50, seed: 1 }).failure!.schedule;
   const runConfig = explorationConfig(quorumTooSmall, counterexample.seed);
-  const fresh = () => startRun(runConfig, scheduleOptions(runConfig, counterexample!));
+  const fresh = () => startRun(multipaxos, runConfig, scheduleOptions(runConfig, counterexample!));
   return new SimDriver(fresh(), { paused: true, replay: 'qts.replay.json', rehearse: fresh, ...options });
 };
 const fits = (t: ExecutionContext, frame: string, columns: number) => {
@@ -371,7 +371,7 @@ test.serial('dashboard: a replay reaches its violation in one key press, marked 
 });
 
 test.serial('dashboard: f, m and c run to the next fault, milestone or crash, and say when there is none', async (t) => {
-  const driver = driverFor(parseConfig(FAULTY), { paused: true, rehearse: () => startRun(parseConfig(FAULTY)) });
+  const driver = driverFor(parseConfig(FAULTY), { paused: true, rehearse: () => startRun(multipaxos, parseConfig(FAULTY)) });
   const ticker = new ManualTicker();
   const ui = await mount(React.createElement(LiveDashboard, { driver, ticker, columns: 100, rows: 30 }));
   await flush();
@@ -395,13 +395,13 @@ test.serial('dashboard: f, m and c run to the next fault, milestone or crash, an
 });
 
 test('driver: a replay\'s held-back message shows in the log when it is sent, and f stops there', (t) => {
-  counterexample ??= explore(quorumTooSmall, { runs: 50, seed: 1 }).failure!.schedule;
+  counterexample ??= explore(multipaxos, quorumTooSmall, { runs: 50, seed: 1 }).failure!.schedule;
   const schedule: Schedule = { ...counterexample, messages: [...counterexample.messages, { from: 'leader 1', to: 'acceptor 2', n: 3, choice: 30 }] };
   const runConfig = explorationConfig(quorumTooSmall, schedule.seed);
   const networks = new WeakMap<object, ReturnType<typeof scheduleOptions>['network']>();
   const fresh = () => {
     const options = scheduleOptions(runConfig, schedule);
-    const run = startRun(runConfig, options);
+    const run = startRun(multipaxos, runConfig, options);
     networks.set(run, options.network);
     return run;
   };

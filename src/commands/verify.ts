@@ -12,7 +12,7 @@
 import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Config } from '../emulations/api/emulation.js';
+import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { emulationOf, loadConfig } from '../emulations/index.js';
 import { finishRun, startRun } from '../emulations/run.js';
 import { timeBudget } from '../util/budget.js';
@@ -64,13 +64,14 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('verify: expected one config file, e.g. mpkv verify configs/verify/duplicates.toml');
   const file = positionals[0]!;
   const loaded = loadConfig(file);
+  const emulation = emulationOf(loaded);
   const maxDepth = intFlag('max-depth', values['max-depth'], 1, 10_000);
   const maxStates = intFlag('max-states', values['max-states'], 1, 20_000_000);
   const workers = intFlag('workers', values.workers, 1) ?? 1;
   if (workers > 4 * availableParallelism()) throw new UsageError(`--workers: expected at most ${4 * availableParallelism()} on this machine, got ${workers}`);
   const timeout = intFlag('timeout-s', values['timeout-s'], 1);
   const mutant = values.mutant;
-  const known = Object.keys(emulationOf(loaded).mutants);
+  const known = Object.keys(emulation.mutants);
   if (mutant !== undefined && !known.includes(mutant)) {
     throw new UsageError(`--mutant: ${loaded.emulation} has no mutant ${JSON.stringify(mutant)} (expected one of ${known.join(', ')})`);
   }
@@ -82,9 +83,9 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   const out = values.out ?? `${basename(file, extname(file))}${mutant ? `-${mutant}` : ''}.replay.json`;
 
   io.stdout(`mpkv verify ${file}: ${config.emulation}${config.mutants.enable.length ? `, mutants: ${config.mutants.enable.join(', ')}` : ''}, ${workers} worker(s)`);
-  for (const line of boundText(config)) io.stdout(line);
+  for (const line of boundText(emulation, config)) io.stdout(line);
   const started = performance.now();
-  const outcome = await searchWithWorkers(config, {
+  const outcome = await searchWithWorkers(emulation, config, {
     workers,
     ...(timeout ? { deadline: timeBudget(timeout * 1000) } : {}),
     onLevel: (p) => progress(io, p, started),
@@ -92,7 +93,7 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   const rate = `${Math.round(outcome.distinct / Math.max(seconds, 1e-3)).toLocaleString('en-US')} distinct states/s`;
   const tally = `${outcome.explored.toLocaleString('en-US')} transitions, ${outcome.distinct.toLocaleString('en-US')} distinct states`;
-  if (outcome.violation) return reportViolation(io, file, config, outcome, { out, seconds, rate, tally });
+  if (outcome.violation) return reportViolation(io, file, emulation, config, outcome, { out, seconds, rate, tally });
   if (outcome.cut) {
     const why = { 'max-states': `max_states (${config.verify.max_states.toLocaleString('en-US')}) reached`, deadline: `--timeout-s ${timeout} reached`, memory: 'the frontier no longer fits in memory' }[outcome.cut];
     io.stdout(`unknown: no violation among ${tally} explored, but the search stopped at depth ${outcome.depth} of ${config.verify.max_depth}: ${why}`);
@@ -107,14 +108,14 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
-function reportViolation(io: Io, file: string, config: Config, outcome: SearchOutcome, how: { out: string; seconds: number; rate: string; tally: string }): number {
+function reportViolation(io: Io, file: string, emulation: AnyEmulation, config: Config, outcome: SearchOutcome, how: { out: string; seconds: number; rate: string; tally: string }): number {
   const violation = outcome.violation!;
   io.stdout(`VIOLATION at depth ${violation.depth}: a shortest counterexample (every shorter path was explored), after ${how.tally} in ${how.seconds.toFixed(1)}s (${how.rate})`);
   io.stdout('failed checks:');
   for (const v of violation.verdicts) io.stdout(`  ${v.name}: ${v.detail}`);
   io.stdout(`counterexample (${violation.steps.length} event(s) after boot):`);
-  for (const line of describeSteps(config, violation.steps)) io.stdout(`  ${line}`);
-  const replayed = finishRun(startRun(config, { router: new StepRouter(config, violation.steps) }));
+  for (const line of describeSteps(emulation, violation.steps)) io.stdout(`  ${line}`);
+  const replayed = finishRun(startRun(emulation, config, { router: new StepRouter(emulation, config, violation.steps) }));
   const search = { depth: violation.depth, distinct: outcome.distinct, explored: outcome.explored };
   writeStepsReplayFile(how.out, stepsReplayFile(file, config, violation.steps, search, replayed));
   io.stdout(`replay file: ${how.out}`);

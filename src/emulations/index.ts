@@ -16,11 +16,22 @@ export const EMULATIONS: readonly AnyEmulation[] = [
 
 const byName = new Map(EMULATIONS.map((e) => [e.name, e]));
 
-/** The emulation a config names (configs are only ever loaded with a registered name). */
-export function emulationOf(config: Pick<Config, 'emulation'>): AnyEmulation {
-  const emulation = byName.get(config.emulation);
-  if (!emulation) throw new Error(`no emulation named ${JSON.stringify(config.emulation)}`);
+/** The registered emulation of this name. */
+export function emulationNamed(name: string): AnyEmulation {
+  const emulation = byName.get(name);
+  if (!emulation) throw new Error(`no emulation named ${JSON.stringify(name)}`);
   return emulation;
+}
+
+/** The emulation a config names (configs are only ever loaded with a registered name): what a
+ *  command resolves once, as it starts, and hands down. */
+export const emulationOf = (config: Pick<Config, 'emulation'>): AnyEmulation => emulationNamed(config.emulation);
+
+/** The name a worker thread finds `emulation` by (its functions cannot cross threads): only a
+ *  registered emulation has one. */
+export function registeredName(emulation: AnyEmulation): string {
+  if (byName.get(emulation.name) !== emulation) throw new Error(`worker threads run registered emulations only, and ${emulation.name} is not one: run it on one thread`);
+  return emulation.name;
 }
 
 export const catalogue: Catalogue = catalogueOf(EMULATIONS);

@@ -7,7 +7,8 @@
  * that chunk alone (`--seed S --runs <chunk runs> --workers 1`).
  */
 import { Worker } from 'node:worker_threads';
-import type { Config } from '../emulations/api/emulation.js';
+import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
+import { registeredName } from '../emulations/index.js';
 import { exploreChunks, type ChunkOptions, type ExploreOutcome, type Progress, type Strategy } from './explore.js';
 import type { PctOptions } from './pct.js';
 import { searchChunks, type Chunk, type Shard } from './search.js';
@@ -33,14 +34,14 @@ export interface PoolOptions {
 
 const idle: Progress = { runs: 0, shrinks: 0, faults: 0, found: false, undecided: 0 };
 
-export async function exploreWithWorkers(config: Config, options: PoolOptions): Promise<ExploreOutcome> {
+export async function exploreWithWorkers(emulation: AnyEmulation, config: Config, options: PoolOptions): Promise<ExploreOutcome> {
   const chunks = searchChunks(options.seed, options.runs, options.shard);
   const drawn: Pick<ChunkOptions, 'checkSteps' | 'strategy' | 'pct'> = {
     ...(options.checkSteps === undefined ? {} : { checkSteps: options.checkSteps }),
     ...(options.strategy ? { strategy: options.strategy } : {}),
     ...(options.pct ? { pct: options.pct } : {}),
   };
-  if (options.workers <= 1 || chunks.length <= 1) return exploreChunks(config, chunks, { ...drawn, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  if (options.workers <= 1 || chunks.length <= 1) return exploreChunks(emulation, config, chunks, { ...drawn, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
 
   const pending = [...chunks];
   /** Finished chunks' counts, and each worker's count within its current chunk. */
@@ -60,7 +61,7 @@ export async function exploreWithWorkers(config: Config, options: PoolOptions): 
   let failure: ExploreOutcome['failure'];
   let winner: number | undefined;
 
-  const task: WorkerTask = { config, ...drawn };
+  const task: WorkerTask = { emulation: registeredName(emulation), config, ...drawn };
   const count = Math.min(options.workers, chunks.length);
   const workers = Array.from(
     { length: count },

@@ -19,7 +19,8 @@
  * counts of states. With one worker the search runs on this thread (./search.ts).
  */
 import { Worker } from 'node:worker_threads';
-import type { Config } from '../emulations/api/emulation.js';
+import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
+import { registeredName } from '../emulations/index.js';
 import type { Deadline } from '../util/budget.js';
 import { search, type Counterexample, type LevelProgress, type SearchOutcome } from './search.js';
 import { FingerprintSet } from './visited.js';
@@ -58,7 +59,10 @@ export type WorkerReport =
 /** This thread -> worker. */
 export type WorkerCommand = { readonly type: 'share' } | { readonly type: 'level'; readonly deadline_ms?: number };
 
+/** What a worker is given: plain data. It resolves the emulation by its registered name, once,
+ *  as it starts (an emulation's functions cannot cross threads). */
 export interface VerifyTask {
+  readonly emulation: string;
   readonly config: Config;
   readonly index: number;
   readonly workers: number;
@@ -66,18 +70,19 @@ export interface VerifyTask {
   readonly counters: SharedArrayBuffer;
 }
 
-export async function searchWithWorkers(config: Config, options: ParallelOptions): Promise<SearchOutcome> {
+export async function searchWithWorkers(emulation: AnyEmulation, config: Config, options: ParallelOptions): Promise<SearchOutcome> {
   if (options.workers <= 1) {
-    return search(config, {
+    return search(emulation, config, {
       ...(options.deadline ? { deadline: options.deadline } : {}),
       ...(options.onLevel ? { onLevel: options.onLevel } : {}),
     });
   }
+  const name = registeredName(emulation);
   const visited = FingerprintSet.buffer(config.verify.max_states, true) as SharedArrayBuffer;
   const counters = new SharedArrayBuffer(8);
   const workers = Array.from(
     { length: options.workers },
-    (_, index) => new Worker(new URL('./worker.js', import.meta.url), { workerData: { config, index, workers: options.workers, visited, counters } satisfies VerifyTask }),
+    (_, index) => new Worker(new URL('./worker.js', import.meta.url), { workerData: { emulation: name, config, index, workers: options.workers, visited, counters } satisfies VerifyTask }),
   );
   const inbox = workers.map(() => new Mailbox<WorkerReport>());
   workers.forEach((worker, i) => {

@@ -15,8 +15,7 @@
  * worker threads (./parallel.ts) each thread runs its own slice against a shared fingerprint set.
  */
 import { getHeapStatistics } from 'node:v8';
-import { crashRolesOf, pluralOf, type Config } from '../emulations/api/emulation.js';
-import { emulationOf } from '../emulations/index.js';
+import { crashRolesOf, pluralOf, type AnyEmulation, type Config } from '../emulations/api/emulation.js';
 import type { Deadline } from '../util/budget.js';
 import type { Verdict } from '../../specs/verdict.js';
 import { Fingerprinter } from './fingerprints.js';
@@ -172,9 +171,9 @@ export class Level {
 }
 
 /** The whole search on one thread. */
-export function search(config: Config, options: SearchOptions = {}): SearchOutcome {
+export function search(emulation: AnyEmulation, config: Config, options: SearchOptions = {}): SearchOutcome {
   const { max_depth, max_states } = config.verify;
-  const world = new World(config);
+  const world = new World(emulation, config);
   const fingerprints = new Fingerprinter(world);
   const visited = new FingerprintSet(FingerprintSet.buffer(max_states, false));
   const parents = new Parents();
@@ -217,9 +216,8 @@ function memoryShort(): boolean {
 }
 
 /** The bound, in words, for reports. */
-export function boundText(config: Config): string[] {
+export function boundText(emulation: AnyEmulation, config: Config): string[] {
   const v = config.verify;
-  const emulation = emulationOf(config);
   const crashRoles = crashRolesOf(emulation, config).map(pluralOf);
   const per = [
     `${v.drops} drop(s)`,

@@ -9,6 +9,7 @@ import type { VerifyTask, WorkerCommand, WorkerReport } from './parallel.js';
 import { Level, Parents, type Entry, type SearchOutcome } from './search.js';
 import { copyFingerprints, FingerprintSet } from './visited.js';
 import { World } from './world.js';
+import { emulationNamed } from '../emulations/index.js';
 
 /** States per worker before the frontier is shared out. */
 const SHARE_AT = 16;
@@ -18,7 +19,7 @@ if (parentPort) {
   const task = workerData as VerifyTask;
   const post = (report: WorkerReport): void => port.postMessage(report);
   const { max_depth, max_states } = task.config.verify;
-  const world = new World(task.config);
+  const world = new World(emulationNamed(task.emulation), task.config);
   const fingerprints = new Fingerprinter(world);
   const parents = new Parents();
 

@@ -31,7 +31,6 @@
  */
 import { createActor, type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import { crashRolesOf, type AnyEmulation, type Config, type RunJudge } from '../emulations/api/emulation.js';
-import { emulationOf } from '../emulations/index.js';
 import { noteEvent, type NodeSpec } from '../sim/router.js';
 import type { DropReason, Effect, Envelope, NodeEvent, NodeId, TraceEvent } from '../sim/trace.js';
 import { deepClone } from '../util/clone.js';
@@ -96,7 +95,6 @@ export type StepRecord =
 const ENTROPY = 0;
 
 export class World {
-  readonly emulation: AnyEmulation;
   readonly specs: readonly NodeSpec[];
   readonly ids: readonly NodeId[];
   readonly index: ReadonlyMap<NodeId, number>;
@@ -109,8 +107,10 @@ export class World {
   private readonly scopes: readonly { scope: AnyActorScope; actions: { type: string; params?: unknown }[] }[];
   private readonly timerAllowed: (node: number, timer: string) => boolean;
 
-  constructor(readonly config: Config) {
-    this.emulation = emulationOf(config);
+  constructor(
+    readonly emulation: AnyEmulation,
+    readonly config: Config,
+  ) {
     this.specs = this.emulation.nodes(config);
     this.ids = this.specs.map((s) => s.id);
     this.index = new Map(this.ids.map((id, i) => [id, i]));
