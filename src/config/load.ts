@@ -58,7 +58,7 @@ interface RoleName {
   readonly crashable: boolean;
 }
 
-/** How `[faults] crash_roles` names a role: `acceptors`. */
+/** How `[faults] crash_roles` names a role: `clients`. */
 export const pluralOf = (role: Pick<RoleName, 'name' | 'plural'>): string => role.plural ?? `${role.name}s`;
 
 /** The emulations a config may name; the first is the default. */
