@@ -455,6 +455,15 @@ test('driver: quiet catch-up polls are folded into one line', (t) => {
   t.regex(stepping.snapshot().folding!, /^\[t=300\] … 2 quiet catch-up polls$/);
 });
 
+test('driver: a fault is never folded, even one of a message the emulation calls background', (t) => {
+  const driver = driverFor(loadConfig(path.join(ROOT, 'configs/lossy-network.toml')));
+  while (!driver.done) driver.advance(10_000);
+  const lost = driver.snapshot().log.filter((l) => /(DROP|DUPLICATE) .*: catch-up from slot/.test(l.text));
+  t.true(lost.length >= 4, 'catch-up polls lost or doubled in this run');
+  t.true(lost.every((l) => l.tone === 'fault'), 'each its own line, as a fault');
+  t.is(multipaxos.background!({ t: 0, kind: 'send', id: 1, from: 'replica 1', to: 'leader 1', msg: { type: 'catch-up', from_slot: 15 } }), 'quiet catch-up polls');
+});
+
 test('panels: a long log line wraps under its text, never into an orphan fragment', (t) => {
   const line = '[t=79 leader 2] slot 7 DECIDED GET "b" (client 2 request 3) (ballot 3.2, quorum acceptor 3, acceptor 1)';
   const wrapped = wrapLogLine(line, 60).split('\n');
