@@ -26,8 +26,22 @@
  * read notes alone, and the frequent kinds (sends, deliveries, timers) are then only counted.
  * Nothing here allocates beyond the events built and the event a machine is handed.
  */
-import type { NodeSpec, NodeStatus } from './router.js';
+import type { AnyStateMachine } from 'xstate';
 import type { DropReason, Effect, Envelope, FactBase, NodeEvent, NodeId, NoteText, TraceEvent } from './trace.js';
+
+/** One node of the emulation: its address, its role, its machine, and how to build its input. */
+export interface NodeSpec {
+  readonly id: NodeId;
+  /** The role it plays (`server`, `client`, ...): how views group and draw it. */
+  readonly role: string;
+  readonly machine: AnyStateMachine;
+  /** The machine's input, given what the node persisted before its last crash (if any). */
+  readonly input: (disk: unknown) => unknown;
+  /** The run is over when every client has finished (or crashed for good). */
+  readonly client?: boolean;
+}
+
+export type NodeStatus = 'up' | 'crashed' | 'finished';
 
 /** The kinds of event that happen per message or per timer: a world may leave them unbuilt. */
 export type FrequentKind = 'send' | 'deliver' | 'timer-set' | 'timer-fire' | 'note';

@@ -25,23 +25,12 @@
  * counted but never built.
  */
 import { createActor, type Actor, type AnyStateMachine } from 'xstate';
-import { Interpreter, type FrequentKind } from './interpreter.js';
+import { Interpreter, type FrequentKind, type NodeSpec, type NodeStatus } from './interpreter.js';
 import { Agenda } from './queue.js';
 import { randomNetwork, separated, type CrashPlan, type NetworkModel, type NetworkOptions, type PartitionWindow } from './network.js';
 import { rngStreams, type Rng } from './rng.js';
 import type { Effect, EndReason, Envelope, FactBase, NodeEvent, NodeId, TraceEvent } from './trace.js';
 
-/** One node of the emulation: its address, its role, its machine, and how to build its input. */
-export interface NodeSpec {
-  readonly id: NodeId;
-  /** The role it plays (`server`, `client`, ...): how views group and draw it. */
-  readonly role: string;
-  readonly machine: AnyStateMachine;
-  /** The machine's input, given what the node persisted before its last crash (if any). */
-  readonly input: (disk: unknown) => unknown;
-  /** The run is over when every client has finished (or crashed for good). */
-  readonly client?: boolean;
-}
 
 export interface RouterOptions {
   readonly seed: number;
@@ -68,7 +57,6 @@ export interface RouterOptions {
   readonly keepTrace?: boolean;
 }
 
-export type NodeStatus = 'up' | 'crashed' | 'finished';
 
 /** What a view may read of a node: its status, machine state and context. */
 export interface NodeView {

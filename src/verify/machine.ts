@@ -11,7 +11,7 @@
  * `xstate.emit` action are not XState's public API.
  */
 import { createActor, type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
-import type { NodeSpec } from '../sim/router.js';
+import type { NodeSpec } from '../sim/interpreter.js';
 import type { Effect, NodeEvent } from '../sim/trace.js';
 
 /** A machine's state: what it is in (`value`), its context, and whether it is done. */

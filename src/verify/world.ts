@@ -27,8 +27,7 @@
  * router would record (time is the step number), so the safety checks run on every step.
  */
 import { crashRolesOf, type AnyEmulation, type Config, type RunJudge } from '../emulations/api/emulation.js';
-import { Interpreter } from '../sim/interpreter.js';
-import type { NodeSpec, NodeStatus } from '../sim/router.js';
+import { Interpreter, type NodeSpec, type NodeStatus } from '../sim/interpreter.js';
 import type { Envelope, NodeEvent, NodeId, TraceEvent } from '../sim/trace.js';
 import { deepClone } from '../util/clone.js';
 import { canonical } from './canonical.js';

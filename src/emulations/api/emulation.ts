@@ -13,7 +13,8 @@
 import type * as v from 'valibot';
 import type { BaseConfig } from '../../config/base.js';
 import type { PartitionWindow } from '../../sim/network.js';
-import type { NodeSpec, NodeView, RunSummary } from '../../sim/router.js';
+import type { NodeSpec } from '../../sim/interpreter.js';
+import type { NodeView, RunSummary } from '../../sim/router.js';
 import type { Envelope, FactBase, NodeId, TraceEvent } from '../../sim/trace.js';
 import type { CheckOptions } from '../../../specs/linearizability.js';
 import type { Verdict } from '../../../specs/verdict.js';
