@@ -47,7 +47,8 @@ export async function benchView(): Promise<string[]> {
     [6, 20],
     [12, 40],
   ] as const) {
-    const trace = emulate(loadConfig(path.join(ROOT, 'configs/lossy-network.toml'), { clients, requests }), { keepTrace: true }).trace!;
+    const config = loadConfig(path.join(ROOT, 'configs/lossy-network.toml'), { clients, requests });
+    const trace = emulate(multipaxos, config, { keepTrace: true }).trace!;
     const messages = trace.filter((e) => e.kind === 'send').length;
     const html = timed(() => renderRunHtml(trace));
     const svg = timed(() => renderRunSvg(trace));

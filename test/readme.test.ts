@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../src/emulations/api/emulation.js';
 import { loadConfig } from '../src/emulations/index.js';
+import { multipaxos } from '../src/emulations/multipaxos/index.js';
 import { startRun, type Run } from '../src/emulations/run.js';
 import { explorationConfig, explore, scheduleOptions } from '../src/explore/explore.js';
 import { SimDriver } from '../src/ui/driver.js';
@@ -54,9 +55,9 @@ test('readme: the dashboard\'s ▶ VIOLATION line is the one the README quotes, 
   t.truthy(quoted, 'the README quotes the line');
   const base = loadConfig('configs/mutants/two-leaders.toml');
   const config: Config = { ...base, mutants: { enable: ['quorum-too-small'] } };
-  const schedule = explore(config, { runs: 50, seed: 1 }).failure!.schedule;
+  const schedule = explore(multipaxos, config, { runs: 50, seed: 1 }).failure!.schedule;
   const runConfig = explorationConfig(config, schedule.seed);
-  const log = logAtViolation(() => startRun(runConfig, scheduleOptions(runConfig, schedule)));
+  const log = logAtViolation(() => startRun(multipaxos, runConfig, scheduleOptions(runConfig, schedule)));
   const at = log.findIndex((l) => l.text.includes('▶ VIOLATION'));
   t.is(log[at]!.text, quoted ?? 'no quoted line');
   t.is(log[at]!.tone, 'violation');
@@ -68,8 +69,8 @@ test('readme: the violating step is drawn inverted above the ▶ VIOLATION line,
   // An acceptor that promises below its promise: the step is a promise it only notes.
   const base = loadConfig('configs/verify/two-leaders.toml');
   const config: Config = { ...base, mutants: { enable: ['acceptor-promises-lower-ballot'] } };
-  const steps = search(config).violation!.steps;
-  const log = logAtViolation(() => startRun(config, { router: new StepRouter(config, steps) }));
+  const steps = search(multipaxos, config).violation!.steps;
+  const log = logAtViolation(() => startRun(multipaxos, config, { router: new StepRouter(multipaxos, config, steps) }));
   const at = log.findIndex((l) => l.text.includes('▶ VIOLATION'));
   t.regex(log[at]!.text, /^\[t=\d+ check\] ▶ VIOLATION: promises-kept first failed here .*: acceptor 1 promised ballot 1\.1 at t=\d+, below ballot 1\.2/);
   t.regex(log[at - 1]!.text, /^\[t=\d+ acceptor 1\] PROMISE ballot 1\.1 /);

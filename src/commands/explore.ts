@@ -13,7 +13,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
-import type { Config } from '../emulations/api/emulation.js';
+import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { analyseFaults, failureReport, runSchedule, scheduleSize, STRATEGIES, type ExploreOutcome, type Failure, type PctFailure, type Progress, type Strategy } from '../explore/explore.js';
 import { finishRun, startRun, type RunResult } from '../emulations/run.js';
 import { calibratedSteps, DEFAULT_PCT, MAX_STEPS, type PctOptions } from '../explore/pct.js';
@@ -223,7 +223,8 @@ async function exploreTarget(io: Io, target: Target, options: SearchOptions, sto
   const { runs, seed, workers, checkSteps, mutant, strategy, pct, shard } = options;
   const file = target.file;
   const loaded = target.config;
-  const config: Config = withMutant(loaded, mutant);
+  const emulation = emulationOf(loaded);
+  const config: Config = withMutant(emulation, loaded, mutant);
   const { stem, out } = filesOf(target, options);
   const share = runsIn(searchChunks(seed, runs, shard ?? WHOLE));
 
@@ -234,13 +235,13 @@ async function exploreTarget(io: Io, target: Target, options: SearchOptions, sto
   );
   io.stdout(`budget: ${budgetText(config)}`);
   // PCT's k, measured once here rather than by every chunk and worker.
-  const k = strategy === 'pct' ? (pct.steps ?? calibratedSteps(config, pct.depth)) : undefined;
+  const k = strategy === 'pct' ? (pct.steps ?? calibratedSteps(emulation, config, pct.depth)) : undefined;
   if (k !== undefined) {
     io.stdout(`pct: depth d = ${pct.depth} (${pct.depth - 1} priority change(s) in the first ${k} steps); timers fire when no message is in flight; safety checks only`);
   }
   const started = performance.now();
   const progress = progressPrinter(io, share, started);
-  const outcome = await exploreWithWorkers(config, {
+  const outcome = await exploreWithWorkers(emulation, config, {
     runs,
     seed,
     workers,
@@ -260,7 +261,7 @@ async function exploreTarget(io: Io, target: Target, options: SearchOptions, sto
   const seconds = (performance.now() - started) / 1000;
   // Interrupted: what was explored so far (a shard's partial share writes no result line).
   if (outcome.stopped) return reportStopped(io, outcome, { seconds, share, seed });
-  const code = await report(io, target, config, outcome, { seconds, mutant, out, stem, checkSteps, strategy, runs });
+  const code = await report(io, target, emulation, config, outcome, { seconds, mutant, out, stem, checkSteps, strategy, runs });
   if (shard) {
     const result = shardResult(file, config, { seed, runs, shard, checkSteps, seconds }, outcome, code === 1 ? out : undefined);
     const line = JSON.stringify(result);
@@ -289,6 +290,7 @@ function reportStopped(io: Io, outcome: PoolOutcome, how: { seconds: number; sha
 function report(
   io: Io,
   target: Target,
+  emulation: AnyEmulation,
   config: Config,
   outcome: ExploreOutcome,
   how: { seconds: number; mutant: string | undefined; out: string; stem: string; checkSteps: number | undefined; strategy: Strategy; runs: number },
@@ -318,7 +320,7 @@ function report(
   const again =
     `mpkv explore ${file}${target.label ? ` --topologies "${target.spec}"` : ''} --seed ${f.seed}${chunk} --workers 1` +
     `${how.strategy === 'random' ? '' : ` --strategy ${how.strategy}`}${how.mutant ? ` --mutant ${how.mutant}` : ''}`;
-  return reportViolation(io, configFile, config, outcome, { seconds, rate, again, out: how.out, judge });
+  return reportViolation(io, configFile, emulation, config, outcome, { seconds, rate, again, out: how.out, judge });
 }
 
 /** The machine-readable line of one shard (src/explore/shards.ts). */
@@ -391,21 +393,22 @@ function mergeCommand(files: readonly string[], io: Io): number {
 }
 
 /** The emulation's explanation of a failed run (the one its diagram shows). */
-async function explanationOf(config: Config, run: RunResult): Promise<string[]> {
+async function explanationOf(emulation: AnyEmulation, run: RunResult): Promise<string[]> {
   const { explainRun } = await import('../view/trace-adapter.js');
-  return explainRun(emulationOf(config), run.trace!, run.verdicts);
+  return explainRun(emulation, run.trace!, run.verdicts);
 }
 
 async function reportViolation(
   io: Io,
   file: string,
+  emulation: AnyEmulation,
   config: Config,
   outcome: ExploreOutcome,
   how: { seconds: number; rate: string; again: string; out: string; judge: JudgeOptions },
 ): Promise<number> {
   const failure = outcome.failure!;
-  if (failure.strategy === 'pct') await reportPath(io, file, config, failure, how);
-  else await reportSchedule(io, file, config, failure, how);
+  if (failure.strategy === 'pct') await reportPath(io, file, emulation, config, failure, how);
+  else await reportSchedule(io, file, emulation, config, failure, how);
   io.stdout(`search: fast-check seed ${failure.seed}, path ${failure.path}; ${outcome.runs} schedule(s) in ${how.seconds.toFixed(1)}s (${how.rate})`);
   io.stdout(`  again: ${how.again}`);
   io.stdout(`replay file: ${how.out}`);
@@ -414,18 +417,18 @@ async function reportViolation(
 }
 
 /** A shrunk random or swarm schedule: explained, each fault's part, and its replay file. */
-async function reportSchedule(io: Io, file: string, config: Config, failure: Failure, how: { out: string; judge: JudgeOptions }): Promise<void> {
-  const run = failure.error === undefined ? runSchedule(config, failure.schedule, { judge: how.judge, digest: true, keepTrace: true }).result : undefined;
-  const extras = run ? { explanation: await explanationOf(config, run), faults: analyseFaults(config, failure, how.judge) } : {};
+async function reportSchedule(io: Io, file: string, emulation: AnyEmulation, config: Config, failure: Failure, how: { out: string; judge: JudgeOptions }): Promise<void> {
+  const run = failure.error === undefined ? runSchedule(emulation, config, failure.schedule, { judge: how.judge, digest: true, keepTrace: true }).result : undefined;
+  const extras = run ? { explanation: await explanationOf(emulation, run), faults: analyseFaults(emulation, config, failure, how.judge) } : {};
   for (const line of failureReport(failure, extras)) io.stdout(line);
   writeReplayFile(how.out, replayFileFor(file, config, failure, run));
 }
 
 /** A shrunk PCT schedule: its run's path of events, explained, written as a steps replay file. */
-async function reportPath(io: Io, file: string, config: Config, failure: PctFailure, how: { out: string; judge: JudgeOptions }): Promise<void> {
-  const replayed = failure.error === undefined ? finishRun(startRun(config, { router: new StepRouter(config, failure.events), judge: how.judge })) : undefined;
-  const describeEvents = (events: Parameters<typeof describeSteps>[1]): string[] => describeSteps(config, events);
-  const extras = replayed ? { explanation: await explanationOf(config, replayed), describeEvents } : { describeEvents };
+async function reportPath(io: Io, file: string, emulation: AnyEmulation, config: Config, failure: PctFailure, how: { out: string; judge: JudgeOptions }): Promise<void> {
+  const replayed = failure.error === undefined ? finishRun(startRun(emulation, config, { router: new StepRouter(emulation, config, failure.events), judge: how.judge })) : undefined;
+  const describeEvents = (events: Parameters<typeof describeSteps>[1]): string[] => describeSteps(emulation, events);
+  const extras = replayed ? { explanation: await explanationOf(emulation, replayed), describeEvents } : { describeEvents };
   for (const line of failureReport(failure, extras)) io.stdout(line);
   const search = { strategy: 'pct', seed: failure.seed, path: failure.path, runs: failure.runsToFind, shrinks: failure.shrinks };
   writeStepsReplayFile(how.out, stepsReplayFile(file, config, failure.events, search, replayed));

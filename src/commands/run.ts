@@ -4,7 +4,7 @@
  * decide (unknown), 2 on a usage or config error.
  */
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
-import { loadConfig } from '../emulations/index.js';
+import { emulationOf, loadConfig } from '../emulations/index.js';
 import { withMutant } from './mutant.js';
 import { finishRun, startRun, type Run, type RunOptions, type RunResult } from '../emulations/run.js';
 import { describeFault, type ScheduleNetwork } from '../explore/network.js';
@@ -78,15 +78,14 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('expected one config file, e.g. mpkv run configs/default.toml');
   checkOutputs({ '--trace-json': values['trace-json'], '--history': values.history, '--html': values.html }, [positionals[0], values.replay]);
   const speed = intFlag('speed', values.speed, 1);
-  const config = withMutant(
-    loadConfig(positionals[0]!, {
-      seed: intFlag('seed', values.seed, 0, 2 ** 32 - 1),
-      clients: intFlag('clients', values.clients, 1),
-      requests: intFlag('requests', values.requests),
-    }),
-    values.mutant,
-  );
-  const replay = values.replay ? await loadReplay(values.replay, config) : undefined;
+  const loaded = loadConfig(positionals[0]!, {
+    seed: intFlag('seed', values.seed, 0, 2 ** 32 - 1),
+    clients: intFlag('clients', values.clients, 1),
+    requests: intFlag('requests', values.requests),
+  });
+  const emulation = emulationOf(loaded);
+  const config = withMutant(emulation, loaded, values.mutant);
+  const replay = values.replay ? await loadReplay(values.replay, emulation, config) : undefined;
   if (replay && values.mutant !== undefined && replay.config.mutants.enable.join() !== values.mutant) {
     throw new UsageError(`--mutant ${values.mutant}: ${replay.file} replays a run ${replay.config.mutants.enable.length ? `with ${replay.config.mutants.enable.join(', ')}` : 'with no mutant'}; leave --mutant out (the replay file says which)`);
   }
@@ -101,18 +100,18 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
    *  new ones, for the same run again (a network and a path are consumed as they are played). */
   const replayOptions = (fresh: boolean): RunOptions => {
     if (!replay) return {};
-    if ('router' in replay) return { router: fresh ? new StepRouter(runConfig, replay.replay.steps) : replay.router };
+    if ('router' in replay) return { router: fresh ? new StepRouter(emulation, runConfig, replay.replay.steps) : replay.router };
     return fresh ? replayRun(replay.replay, config, replay.file).options : replay.options;
   };
-  const run = startRun(runConfig, { ...replayOptions(false), judge, keepTrace, digest: replay !== undefined });
+  const run = startRun(emulation, runConfig, { ...replayOptions(false), judge, keepTrace, digest: replay !== undefined });
   /** The same run again, from the start, keeping its trace. */
   const again = (onNetwork?: (run: Run, network: ScheduleNetwork) => void): Run => {
     const options = replayOptions(true);
-    const copy = startRun(runConfig, { ...options, judge, keepTrace: true });
+    const copy = startRun(emulation, runConfig, { ...options, judge, keepTrace: true });
     if (options.network) onNetwork?.(copy, options.network as ScheduleNetwork);
     return copy;
   };
-  const { router, emulation } = run;
+  const { router } = run;
   if (values.history && !run.judge.history) throw new UsageError(`--history: the ${runConfig.emulation} emulation keeps no client history`);
   const title = runTitle(positionals[0]!, runConfig, replay?.file);
   const writesFiles = Boolean(values['trace-json'] || values.history || values.html);
@@ -148,7 +147,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     if (!values.json) io.stdout(title);
     router.onEvent(
       (e) => {
-        const line = values.json ? JSON.stringify(e) : formatEvent(e, emulation.describeMessage, values.verbose);
+        const line = values.json ? JSON.stringify(e) : formatEvent(e, (msg) => emulation.messages.describe(msg), values.verbose);
         if (line) io.stdout(line);
       },
       values.json || values.verbose ? undefined : PLAIN_KINDS,
@@ -195,14 +194,14 @@ function heldBack(networks: WeakMap<Run, ScheduleNetwork>): (run: Run) => readon
 }
 
 /** A replay file of either kind: an exploration schedule, or a model checker's path of events. */
-async function loadReplay(file: string, config: Config): Promise<LoadedReplay | LoadedStepsReplay> {
+async function loadReplay(file: string, emulation: AnyEmulation, config: Config): Promise<LoadedReplay | LoadedStepsReplay> {
   let value: unknown;
   try {
     value = JSON.parse(await readFile(file, 'utf8'));
   } catch {
     // Not readable or not JSON: the schedule reader says so, naming the file.
   }
-  return isStepsReplay(value) ? loadStepsReplay(file, config, value as Record<string, unknown>) : loadReplayFile(file, config);
+  return isStepsReplay(value) ? loadStepsReplay(file, emulation, config, value as Record<string, unknown>) : loadReplayFile(file, emulation, config);
 }
 
 /** The run as a message-sequence diagram: a page, or an SVG when `file` ends in .svg; failed

@@ -11,8 +11,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
-import type { Config } from '../emulations/api/emulation.js';
-import { loadConfig } from '../emulations/index.js';
+import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
+import { emulationOf, loadConfig } from '../emulations/index.js';
 import { withMutant } from './mutant.js';
 import { finishRun, startRun } from '../emulations/run.js';
 import { searchWithWorkers } from '../verify/parallel.js';
@@ -65,13 +65,14 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('expected one config file, e.g. mpkv verify configs/verify/duplicates.toml');
   const file = positionals[0]!;
   const loaded = loadConfig(file);
+  const emulation = emulationOf(loaded);
   const maxDepth = intFlag('max-depth', values['max-depth'], 1, 10_000);
   const maxStates = intFlag('max-states', values['max-states'], 1, 20_000_000);
   const workers = intFlag('workers', values.workers, 1) ?? 1;
   if (workers > 4 * availableParallelism()) throw new UsageError(`--workers: expected at most ${4 * availableParallelism()} on this machine, got ${workers}`);
   const timeout = intFlag('timeout-s', values['timeout-s'], 1);
   const mutant = values.mutant;
-  const mutated = withMutant(loaded, mutant);
+  const mutated = withMutant(emulation, loaded, mutant);
   const config: Config = {
     ...mutated,
     verify: { ...loaded.verify, ...(maxDepth ? { max_depth: maxDepth } : {}), ...(maxStates ? { max_states: maxStates } : {}) },
@@ -82,13 +83,13 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   checkReplayOutput(outName, out, { config_digest: configDigest(config), mutants: config.mutants.enable, kind: 'steps' }, values.force);
 
   io.stdout(`mpkv verify ${file}: ${config.emulation}${config.mutants.enable.length ? `, mutants: ${config.mutants.enable.join(', ')}` : ''}, ${workers} worker(s)`);
-  for (const line of boundText(config)) io.stdout(line);
+  for (const line of boundText(emulation, config)) io.stdout(line);
   const started = performance.now();
   // On a worker thread even with one worker: this thread stays free to hear a Ctrl-C.
   const stopper = new Stopper(io);
   let outcome: SearchOutcome;
   try {
-    outcome = await searchWithWorkers(config, {
+    outcome = await searchWithWorkers(emulation, config, {
       workers,
       ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
       ...(stopper.signal ? { signal: stopper.signal } : {}),
@@ -104,7 +105,7 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   const rate = `${Math.round(outcome.distinct / Math.max(seconds, 1e-3)).toLocaleString('en-US')} distinct states/s`;
   const tally = `${outcome.explored.toLocaleString('en-US')} transitions, ${outcome.distinct.toLocaleString('en-US')} distinct states`;
-  if (outcome.violation) return reportViolation(io, file, config, outcome, { out, seconds, rate, tally });
+  if (outcome.violation) return reportViolation(io, file, emulation, config, outcome, { out, seconds, rate, tally });
   if (outcome.cut) {
     const why = {
       'max-states': `max_states (${config.verify.max_states.toLocaleString('en-US')}) reached`,
@@ -124,14 +125,14 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
-function reportViolation(io: Io, file: string, config: Config, outcome: SearchOutcome, how: { out: string; seconds: number; rate: string; tally: string }): number {
+function reportViolation(io: Io, file: string, emulation: AnyEmulation, config: Config, outcome: SearchOutcome, how: { out: string; seconds: number; rate: string; tally: string }): number {
   const violation = outcome.violation!;
   io.stdout(`VIOLATION at depth ${violation.depth}: a shortest counterexample (every shorter path was explored), after ${how.tally} in ${how.seconds.toFixed(1)}s (${how.rate})`);
   io.stdout('failed checks:');
   for (const v of violation.verdicts) io.stdout(`  ${v.name}: ${v.detail}`);
   io.stdout(`counterexample (${violation.steps.length} event(s) after boot):`);
-  for (const line of describeSteps(config, violation.steps)) io.stdout(`  ${line}`);
-  const replayed = finishRun(startRun(config, { router: new StepRouter(config, violation.steps) }));
+  for (const line of describeSteps(emulation, violation.steps)) io.stdout(`  ${line}`);
+  const replayed = finishRun(startRun(emulation, config, { router: new StepRouter(emulation, config, violation.steps) }));
   const search = { depth: violation.depth, distinct: outcome.distinct, explored: outcome.explored };
   writeStepsReplayFile(how.out, stepsReplayFile(file, config, violation.steps, search, replayed));
   io.stdout(`replay file: ${how.out}`);

@@ -11,7 +11,8 @@
  * are handed out, the workers are stopped, and the outcome counts what they had explored.
  */
 import { Worker } from 'node:worker_threads';
-import type { Config } from '../emulations/api/emulation.js';
+import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
+import { registeredName } from '../emulations/index.js';
 import { exploreChunks, type ChunkOptions, type ExploreOutcome, type Progress, type Strategy } from './explore.js';
 import type { PctOptions } from './pct.js';
 import { searchChunks, type Chunk, type Shard } from './search.js';
@@ -45,14 +46,14 @@ export interface PoolOutcome extends ExploreOutcome {
 
 const idle: Progress = { runs: 0, shrinks: 0, faults: 0, found: false, undecided: 0 };
 
-export async function exploreWithWorkers(config: Config, options: PoolOptions): Promise<PoolOutcome> {
+export async function exploreWithWorkers(emulation: AnyEmulation, config: Config, options: PoolOptions): Promise<PoolOutcome> {
   const chunks = searchChunks(options.seed, options.runs, options.shard);
   const drawn: Pick<ChunkOptions, 'checkSteps' | 'strategy' | 'pct'> = {
     ...(options.checkSteps === undefined ? {} : { checkSteps: options.checkSteps }),
     ...(options.strategy ? { strategy: options.strategy } : {}),
     ...(options.pct ? { pct: options.pct } : {}),
   };
-  if (!options.signal && (options.workers <= 1 || chunks.length <= 1)) return exploreChunks(config, chunks, { ...drawn, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  if (!options.signal && (options.workers <= 1 || chunks.length <= 1)) return exploreChunks(emulation, config, chunks, { ...drawn, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
 
   const pending = [...chunks];
   /** Finished chunks' counts, and each worker's count within its current chunk. */
@@ -73,7 +74,7 @@ export async function exploreWithWorkers(config: Config, options: PoolOptions): 
   let winner: number | undefined;
   let stopped = false;
 
-  const task: WorkerTask = { config, ...drawn };
+  const task: WorkerTask = { emulation: registeredName(emulation), config, ...drawn };
   const count = Math.min(options.workers, chunks.length);
   const workers = Array.from(
     { length: count },

@@ -20,9 +20,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { Config } from '../emulations/api/emulation.js';
+import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { configDigest, differencesFrom, expectationOf, traceDigest } from '../emulations/digest.js';
-import { emulationOf } from '../emulations/index.js';
 import type { RunOptions } from '../emulations/run.js';
 import type { RunResult } from '../emulations/run.js';
 import { UsageError } from '../util/errors.js';
@@ -107,9 +106,10 @@ export function replayRun(replay: ReplayFile, config: Config, file = '<replay>')
   return { file, replay, config: runConfig, options: scheduleOptions(runConfig, replay.schedule) };
 }
 
-export async function loadReplayFile(file: string, config: Config): Promise<LoadedReplay> {
+/** Reads a replay file for `config` of `emulation` (refusing one recorded with another config). */
+export async function loadReplayFile(file: string, emulation: AnyEmulation, config: Config): Promise<LoadedReplay> {
   const replay = await readReplayFile(file);
-  const known = Object.keys(emulationOf(config).mutants);
+  const known = Object.keys(emulation.mutants);
   const unknownMutant = replay.mutants.find((m) => !known.includes(m));
   if (unknownMutant) throw new UsageError(`${file}: mutants: ${JSON.stringify(unknownMutant)} is not a mutant of ${config.emulation} (see mpkv explore --list-mutants)`);
   if (configDigest(config) !== replay.config_digest) {

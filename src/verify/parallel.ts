@@ -25,7 +25,8 @@
  * aborts, and the workers end their level at once, with their counts so far.
  */
 import { Worker } from 'node:worker_threads';
-import type { Config } from '../emulations/api/emulation.js';
+import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
+import { registeredName } from '../emulations/index.js';
 import { timeBudget } from '../util/budget.js';
 import { search, type Counterexample, type LevelProgress, type SearchOutcome } from './search.js';
 import { FingerprintSet } from './visited.js';
@@ -67,7 +68,10 @@ export type WorkerReport =
 /** This thread -> worker. */
 export type WorkerCommand = { readonly type: 'share' } | { readonly type: 'level'; readonly deadline_ms?: number };
 
+/** What a worker is given: plain data. It resolves the emulation by its registered name, once,
+ *  as it starts (an emulation's functions cannot cross threads). */
 export interface VerifyTask {
+  readonly emulation: string;
   readonly config: Config;
   readonly index: number;
   readonly workers: number;
@@ -77,20 +81,23 @@ export interface VerifyTask {
   readonly stop: SharedArrayBuffer;
 }
 
-/** The single search on a worker thread (./solo-worker.ts): what it is given, what it posts. */
+/** The single search on a worker thread (./solo-worker.ts): what it is given (plain data, the
+ *  emulation by its registered name), what it posts. */
 export interface SoloTask {
+  readonly emulation: string;
   readonly config: Config;
   readonly stop: SharedArrayBuffer;
 }
 export type SoloReport = { readonly type: 'level'; readonly progress: LevelProgress } | { readonly type: 'done'; readonly outcome: SearchOutcome };
 
-export async function searchWithWorkers(config: Config, options: ParallelOptions): Promise<SearchOutcome> {
+export async function searchWithWorkers(emulation: AnyEmulation, config: Config, options: ParallelOptions): Promise<SearchOutcome> {
   if (options.workers <= 1 && !options.signal) {
-    return search(config, {
+    return search(emulation, config, {
       ...(options.timeoutMs ? { deadline: timeBudget(options.timeoutMs) } : {}),
       ...(options.onLevel ? { onLevel: options.onLevel } : {}),
     });
   }
+  const name = registeredName(emulation);
   const stop = new SharedArrayBuffer(4);
   const flag = new Int32Array(stop);
   let why: 'deadline' | 'stopped' | undefined;
@@ -103,7 +110,7 @@ export async function searchWithWorkers(config: Config, options: ParallelOptions
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const outcome = options.workers <= 1 ? await solo(config, options, stop) : await parallel(config, options, stop);
+    const outcome = options.workers <= 1 ? await solo(name, config, options, stop) : await parallel(name, config, options, stop);
     // A level cut by the flag says 'deadline' (the flag is its deadline): say why it was set.
     return outcome.cut === 'deadline' ? { ...outcome, cut: why ?? 'deadline' } : outcome;
   } finally {
@@ -113,8 +120,8 @@ export async function searchWithWorkers(config: Config, options: ParallelOptions
 }
 
 /** The single-thread search, on a worker thread. */
-async function solo(config: Config, options: ParallelOptions, stop: SharedArrayBuffer): Promise<SearchOutcome> {
-  const worker = new Worker(new URL('./solo-worker.js', import.meta.url), { workerData: { config, stop } satisfies SoloTask });
+async function solo(emulation: string, config: Config, options: ParallelOptions, stop: SharedArrayBuffer): Promise<SearchOutcome> {
+  const worker = new Worker(new URL('./solo-worker.js', import.meta.url), { workerData: { emulation, config, stop } satisfies SoloTask });
   try {
     return await new Promise<SearchOutcome>((resolve, reject) => {
       worker.on('message', (m: SoloReport) => (m.type === 'level' ? options.onLevel?.(m.progress) : resolve(m.outcome)));
@@ -127,12 +134,12 @@ async function solo(config: Config, options: ParallelOptions, stop: SharedArrayB
 }
 
 /** The search shared by several worker threads, in lockstep. */
-async function parallel(config: Config, options: ParallelOptions, stop: SharedArrayBuffer): Promise<SearchOutcome> {
+async function parallel(emulation: string, config: Config, options: ParallelOptions, stop: SharedArrayBuffer): Promise<SearchOutcome> {
   const visited = FingerprintSet.buffer(config.verify.max_states, true) as SharedArrayBuffer;
   const counters = new SharedArrayBuffer(8);
   const workers = Array.from(
     { length: options.workers },
-    (_, index) => new Worker(new URL('./worker.js', import.meta.url), { workerData: { config, index, workers: options.workers, visited, counters, stop } satisfies VerifyTask }),
+    (_, index) => new Worker(new URL('./worker.js', import.meta.url), { workerData: { emulation, config, index, workers: options.workers, visited, counters, stop } satisfies VerifyTask }),
   );
   const inbox = workers.map(() => new Mailbox<WorkerReport>());
   workers.forEach((worker, i) => {

@@ -10,6 +10,7 @@ import type { VerifyTask, WorkerCommand, WorkerReport } from './parallel.js';
 import { Level, Parents, type Entry, type SearchOutcome } from './search.js';
 import { copyFingerprints, FingerprintSet } from './visited.js';
 import { World } from './world.js';
+import { emulationNamed } from '../emulations/index.js';
 
 /** States per worker before the frontier is shared out. */
 const SHARE_AT = 16;
@@ -19,7 +20,7 @@ if (parentPort) {
   const task = workerData as VerifyTask;
   const post = (report: WorkerReport): void => port.postMessage(report);
   const { max_depth, max_states } = task.config.verify;
-  const world = new World(task.config);
+  const world = new World(emulationNamed(task.emulation), task.config);
   const fingerprints = new Fingerprinter(world);
   const parents = new Parents();
   /** Set by the main thread: a Ctrl-C, or the time limit (./parallel.ts). */
@@ -37,7 +38,7 @@ if (parentPort) {
   let explored = 0;
   let terminal = 0;
   let outcome: SearchOutcome | undefined;
-  const rootFailed = root.judge.violations!();
+  const rootFailed = root.judge.violations();
   if (rootFailed.length > 0) outcome = { ...base, explored: 0, distinct, depth: 0, terminal: 0, exhausted: false, violation: { depth: 0, steps: [], verdicts: rootFailed } };
   while (!outcome && frontier.length > 0 && frontier.length < SHARE_AT * task.workers && depth < max_depth) {
     const result = prefix.expand(frontier, depth, stopped);

@@ -4,6 +4,7 @@
  * schedules. A long search: `npm run test:long` (test/batching.test.ts has the rest).
  */
 import test from 'ava';
+import { multipaxos } from '../../src/emulations/multipaxos/index.js';
 import { MUTANT_NAMES, type MutantName } from '../../src/emulations/multipaxos/mutants.js';
 import { explore, failureReport } from '../../src/explore/explore.js';
 import { batchedGround, decided } from '../batched.js';
@@ -33,7 +34,7 @@ for (const mutant of MUTANT_NAMES) {
     const hunt = hunts[mutant];
     const ground = batchedGround(hunt.config);
     t.true(decided(ground).batches > 0, `${hunt.config} with batch 4 and window 1 forms batches`);
-    const outcome = explore({ ...ground, mutants: { enable: [mutant] } }, { runs: hunt.within, seed: 1, strategy: hunt.strategy ?? 'random' });
+    const outcome = explore(multipaxos, { ...ground, mutants: { enable: [mutant] } }, { runs: hunt.within, seed: 1, strategy: hunt.strategy ?? 'random' });
     if (!outcome.failure) return t.fail(`${mutant} not found in ${hunt.within} batched schedules of ${hunt.config}`);
     t.log(`${mutant} (batched): found after ${outcome.failure.runsToFind} schedule(s): ${outcome.failure.verdicts.map((v) => v.name).join(', ')}`);
     t.true(outcome.failure.verdicts.length > 0, failureReport(outcome.failure).join('\n'));

@@ -6,7 +6,7 @@
  */
 import test from 'ava';
 import { readdirSync } from 'node:fs';
-import { loadConfig } from '../../src/emulations/index.js';
+import { emulationOf, loadConfig } from '../../src/emulations/index.js';
 import { explore, failureReport } from '../../src/explore/explore.js';
 
 /** Schedules per config; MPKV_EXPLORE_RUNS raises it (`npm run explore:long`). */
@@ -24,7 +24,7 @@ const SCALED: Readonly<Record<string, { clients: number; requests: number }>> = 
 for (const file of configFiles()) {
   test(`explore: the correct protocol passes ${RUNS} random schedules on ${file}`, (t) => {
     const config = loadConfig(file, SCALED[file] ?? {});
-    const outcome = explore(config, { runs: RUNS, seed: SEED });
+    const outcome = explore(emulationOf(config), config, { runs: RUNS, seed: SEED });
     if (outcome.failure) t.fail([`violation on ${file} (seed ${SEED}):`, ...failureReport(outcome.failure)].join('\n'));
     else t.is(outcome.runs, RUNS);
     t.true(outcome.faults > RUNS, `schedules inject faults (${outcome.faults} in ${RUNS} runs)`);

@@ -5,7 +5,7 @@
 import test from 'ava';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/emulations/index.js';
+import { emulationOf, loadConfig } from '../../src/emulations/index.js';
 import { search } from '../../src/verify/search.js';
 import { repoRoot } from '../harness.js';
 
@@ -16,7 +16,7 @@ const verifyConfigs = readdirSync(join(repoRoot, 'configs/verify'))
 for (const config of verifyConfigs) {
   test(`verify: the correct protocol has no violation in ${config} to depth 9`, (t) => {
     const base = loadConfig(config);
-    const outcome = search({ ...base, verify: { ...base.verify, max_depth: 9 } });
+    const outcome = search(emulationOf(base), { ...base, verify: { ...base.verify, max_depth: 9 } });
     t.is(outcome.violation, undefined, outcome.violation?.verdicts.map((v) => `${v.name}: ${v.detail}`).join('\n'));
     t.is(outcome.cut, undefined);
     t.true(outcome.distinct > 1);
