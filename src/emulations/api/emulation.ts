@@ -175,6 +175,15 @@ export interface VerifySpec {
    * before every step (always safe).
    */
   readonly mutable?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The kinds of fact whose order, noted at different nodes, the judge's verdicts depend on
+   * (a client history's invocations and completions: linearizability reads their real-time
+   * order). Saying so promises that whatever else the judge reads — other facts, notes without
+   * one — leaves it remembering the same (or failing either way) in whichever order steps at
+   * different nodes note it; the model checker's partial-order reduction then lets such steps
+   * commute. Without it, any two steps the judge reads are kept in every order (always safe).
+   */
+  readonly orderedFacts?: readonly string[];
 }
 
 /**
