@@ -35,8 +35,11 @@ export class Fingerprinter {
   private readonly quotedNames: readonly string[];
   private a = 0;
   private b = 0;
+  /** Scratch: each node's sort key. */
+  private readonly keys: Float64Array;
 
   constructor(private readonly model: Model) {
+    this.keys = new Float64Array(model.n);
     this.quotedNames = [...model.symmetry.names].map((name) => JSON.stringify(name));
   }
 
@@ -50,7 +53,8 @@ export class Fingerprinter {
     const model = this.model;
     if (!model.symmetry.symmetric) return this.under(words, 0);
     const locals = model.locals.states;
-    const count = model.symmetry.sorting((i) => locals[words[i]!]!.key, this.renamings);
+    for (let i = 0; i < model.n; i++) this.keys[i] = locals[words[i]!]!.key;
+    const count = model.symmetry.sorting(this.keys, this.renamings);
     let bestHi = 0;
     let bestLo = 0;
     for (let r = 0; r < count; r++) {

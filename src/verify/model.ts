@@ -109,6 +109,9 @@ export class Model {
   /** The emulation's word on which facts' order matters (undefined: every judged step's). */
   private readonly orderedFacts: ReadonlySet<string> | undefined;
   private readonly judgeReadsDrops: boolean;
+  /** Leave out deliveries that change nothing (./search.ts); off for `--no-reduction`. */
+  pruneNoops = process.env.EXPERIMENT_NOOP === '1' || process.env.EXPERIMENT_SET === '1';
+  setNetwork = process.env.EXPERIMENT_SET === '1';
 
   constructor(
     readonly emulation: AnyEmulation,
@@ -176,7 +179,11 @@ export class Model {
     const j = this.judgeAt;
     const distinct = this.distinctPackets(words);
     let k = 0;
-    for (let p = 0; p < distinct; p++) out[k++] = codeOf(DELIVER, this.byKey[p]!);
+    for (let p = 0; p < distinct; p++) {
+      const pid = this.byKey[p]!;
+      if (!unbounded && this.pruneNoops && this.noop(words, pid)) continue;
+      out[k++] = codeOf(DELIVER, pid);
+    }
     if (unbounded || words[j + TIMEOUTS]! > 0) {
       for (let i = 0; i < n; i++) {
         const local = this.locals.states[words[i]!]!;
@@ -185,11 +192,19 @@ export class Model {
         else for (let t = 0; t < local.timerSteps.length; t++) out[k++] = local.timerSteps[t]!;
       }
     }
-    if (unbounded || words[j + DROPS]! > 0) for (let p = 0; p < distinct; p++) out[k++] = codeOf(DROP, this.byKey[p]!);
-    if (unbounded || words[j + DUPLICATES]! > 0) for (let p = 0; p < distinct; p++) out[k++] = codeOf(DUPLICATE, this.byKey[p]!);
+    if (!this.setNetwork && (unbounded || words[j + DROPS]! > 0)) for (let p = 0; p < distinct; p++) out[k++] = codeOf(DROP, this.byKey[p]!);
+    if (!this.setNetwork && (unbounded || words[j + DUPLICATES]! > 0)) for (let p = 0; p < distinct; p++) out[k++] = codeOf(DUPLICATE, this.byKey[p]!);
     if (unbounded || words[j + CRASHES]! > 0) for (let i = 0; i < n; i++) if (this.mayCrash(words, i)) out[k++] = codeOf(CRASH, i);
     for (let i = 0; i < n; i++) if (this.locals.states[words[i]!]!.status === 'crashed') out[k++] = codeOf(RESTART, i);
     return k;
+  }
+
+  /** Would delivering packet `pid` change nothing (its addressee's state, the messages in
+   *  flight but for it, what the judge reads)? */
+  private noop(words: Int32Array, pid: number): boolean {
+    const to = this.packets.to[pid]!;
+    const step = this.localStep(words[to]!, DELIVER, pid);
+    return step.next === words[to] && step.sends.length === 0 && step.judged < 0 && !step.finishes;
   }
 
   /** The distinct packets in flight in `words`, in the order of their keys (link, then
@@ -340,7 +355,7 @@ export class Model {
   /** Applies a node's step: its new local state, its messages, the judge. */
   private local(from: Int32Array, out: Int32Array, node: number, step: LocalStep, taken: number): number {
     out[node] = step.next;
-    this.copyPackets(from, out, taken, -1);
+    this.copyPackets(from, out, this.setNetwork ? -1 : taken, -1);
     let count = out[this.countAt]!;
     const first = this.countAt + 1;
     let dropped = false;
@@ -352,6 +367,11 @@ export class Model {
         continue;
       }
       // Insert in order.
+      if (this.setNetwork) {
+        let present = false;
+        for (let p = first; p < first + count; p++) if (out[p] === pid) present = true;
+        if (present) continue;
+      }
       let at = first + count;
       while (at > first && out[at - 1]! > pid) {
         out[at] = out[at - 1]!;

@@ -209,8 +209,10 @@ export class Search {
       if (count === 0) terminal++;
       const sleep = this.sleepNow;
       const flagged = this.shared !== undefined && (this.visited.get(this.store.hiOf(id), this.store.loOf(id)) & FLAG) !== 0;
-      const [z0, z1] = this.reduction && !flagged ? [sleep.start(id), sleep.end(id)] : [0, 0];
-      if (this.reduction) this.sleeper.prepare(words, this.steps, count, sleep.array, z0, z1);
+      if (this.reduction) {
+        const full = flagged || sleep.end(id) === sleep.start(id);
+        this.sleeper.prepare(words, this.steps, count, sleep.array, full ? 0 : sleep.start(id), full ? 0 : sleep.end(id));
+      }
       for (let i = 0; i < count; i++) {
         if (this.reduction && this.sleeper.isAsleep(i)) {
           asleep++;

@@ -29,6 +29,9 @@ export class Symmetry {
   /** Per group, the number of renamings of the groups before it (mixed radix). */
   private readonly radix: readonly number[];
   private readonly orders: readonly (readonly (readonly number[])[])[];
+  /** With few renamings: per renaming, the node that goes to each place, group after group
+   *  (-1 between groups); empty with many. */
+  private readonly owners: readonly Int32Array[];
 
   constructor(ids: readonly NodeId[], roles: readonly string[], symmetric: readonly string[]) {
     this.groups = symmetric.map((role) => roles.flatMap((r, i) => (r === role ? [i] : []))).filter((g) => g.length > 1);
@@ -56,6 +59,7 @@ export class Symmetry {
     }
     this.perms = perms;
     this.renamings = renamings;
+    this.owners = count > 720 ? [] : perms.map((perm) => ownersOf(this.groups, perm));
   }
 
   get symmetric(): boolean {
@@ -67,24 +71,39 @@ export class Symmetry {
   }
 
   /**
-   * The renamings that sort each group's nodes by `key` (ties in every order), as numbers, into
-   * `out`; returns how many. `key(i)`: node i's sort key.
+   * The renamings that sort each group's nodes by their keys (ties in every order), as
+   * numbers, into `out`; returns how many. `keys[i]`: node i's sort key. With few renamings
+   * (up to 720: six interchangeable nodes) every renaming is tested, with no garbage: is the
+   * node it puts in each place of each group keyed no higher than the next one's?
    */
-  sorting(key: (node: number) => number, out: number[]): number {
+  sorting(keys: Float64Array, out: number[]): number {
     out.length = 0;
+    if (this.owners.length > 0) {
+      for (let k = 0; k < this.owners.length; k++) {
+        const owners = this.owners[k]!;
+        let sorted = true;
+        for (let r = 1; r < owners.length && sorted; r++) if (owners[r - 1] >= 0 && owners[r]! >= 0 && keys[owners[r - 1]!]! > keys[owners[r]!]!) sorted = false;
+        if (sorted) out.push(k);
+      }
+      return out.length;
+    }
+    return this.sortingMany(keys, out);
+  }
+
+  /** `sorting` for many renamings: each group sorted, runs of equal keys in every order. */
+  private sortingMany(keys: Float64Array, out: number[]): number {
     out.push(0);
     this.groups.forEach((group, g) => {
-      const sorted = [...group].sort((a, b) => key(a) - key(b) || a - b);
-      // Place r goes to the r-th node in key order; a run of equal keys takes its places in any order.
-      const choices: number[][] = [];
+      const sorted = [...group].sort((a, b) => keys[a]! - keys[b]! || a - b);
+      const runs: number[][] = [];
       let runStart = 0;
       for (let r = 1; r <= sorted.length; r++) {
-        if (r < sorted.length && key(sorted[r]!) === key(sorted[runStart]!)) continue;
-        choices.push(sorted.slice(runStart, r));
+        if (r < sorted.length && keys[sorted[r]!] === keys[sorted[runStart]!]) continue;
+        runs.push(sorted.slice(runStart, r));
         runStart = r;
       }
       let assignments: number[][] = [[]];
-      for (const run of choices) {
+      for (const run of runs) {
         const next: number[][] = [];
         for (const before of assignments) for (const order of ordersOf(run.length)) next.push([...before, ...order.map((k) => run[k]!)]);
         assignments = next;
@@ -101,6 +120,16 @@ export class Symmetry {
     });
     return out.length;
   }
+}
+
+/** Per place of each group (groups separated by -1), the node a renaming puts there. */
+function ownersOf(groups: readonly (readonly number[])[], perm: Int32Array): Int32Array {
+  const owners: number[] = [];
+  for (const group of groups) {
+    if (owners.length > 0) owners.push(-1);
+    for (const place of group) owners.push(group.find((node) => perm[node] === place)!);
+  }
+  return Int32Array.from(owners);
 }
 
 function renamingOf(ids: readonly NodeId[], perm: Int32Array, key: string): Renaming {

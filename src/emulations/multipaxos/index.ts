@@ -121,6 +121,11 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
      *  ./learner.ts) and the leader's queue (./request-queue.ts) change in place; everything
      *  else in every role is replaced, never changed. */
     mutable: { acceptor: ['accepted'], leader: ['decided', 'rsm', 'queue'], replica: ['decided', 'rsm'], client: [] },
+    /** Linearizability reads the real-time order of the clients' invocations and completions.
+     *  Every other fact commutes between nodes: the log checks keep per-node records, or the
+     *  first command of each slot (two different ones fail agreement in either order), and the
+     *  voting invariants keep sets of votes and promises and each acceptor's highest ballot. */
+    orderedFacts: ['invoke', 'complete'],
   },
   bench,
 };
