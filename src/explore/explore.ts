@@ -34,7 +34,7 @@ import type { AnyEmulation, Config, JudgeOptions } from '../emulations/api/emula
 import { emulate, type RunOptions, type RunResult } from '../emulations/run.js';
 import type { Verdict } from '../../specs/verdict.js';
 import type { StepRecord } from '../verify/world.js';
-import { describeFault, scheduleNetwork, type InjectedFault } from './network.js';
+import { describeFault, scheduleHealing, scheduleNetwork, type InjectedFault } from './network.js';
 import { DEFAULT_PCT, describePct, pctArbitrary, runPct, type PctOptions, type PctSchedule } from './pct.js';
 import { faultCount, scheduleArbitrary, type Schedule } from './schedule.js';
 import { searchChunks, type Chunk, type Shard } from './search.js';
@@ -49,11 +49,13 @@ export function explorationConfig(config: Config, seed: number, mutants: readonl
   return { ...config, seed, drain_ms: config.drain_ms + config.faults.safety_ms, mutants: { enable: [...mutants] } };
 }
 
-/** The router options a schedule drives: its network, crashes and partitions; and the run ends
- *  once nothing can change any more (the long drain would only watch idle timers). */
+/** The router options a schedule drives: its network, crashes and partitions; liveness judged by
+ *  temperature once they have healed (src/emulations/temperature.ts); and the run ends once
+ *  nothing can change any more (the long drain would only watch idle timers). */
 export function scheduleOptions(config: Config, schedule: Schedule) {
   const network = scheduleNetwork(config, schedule);
-  return { network, crashes: schedule.crashes, partitions: schedule.partitions, endWhenQuiescent: true };
+  const temperature = scheduleHealing(config, schedule, network);
+  return { network, crashes: schedule.crashes, partitions: schedule.partitions, endWhenQuiescent: true, temperature };
 }
 
 export interface ScheduleRun {

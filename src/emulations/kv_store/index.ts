@@ -9,6 +9,8 @@ import { clientSpecs } from '../kv/client.js';
 import { downOrCutOff, kvJudge, slowRunReasons } from '../kv/judge.js';
 import type { ClientMessage, KvFact } from '../kv/messages.js';
 import { clientRole, learnerDetail } from '../kv/views.js';
+import { clientsHot } from '../kv/temperature.js';
+import { boundOf } from '../api/temperature.js';
 import { checkWorkload, WorkloadSchema, type WorkloadConfig } from '../kv/workload.js';
 import { topState } from '../api/rows.js';
 import { diagram, messageWords } from './diagram.js';
@@ -90,5 +92,15 @@ export const kvStore: Emulation<KvStoreSections, ClientMessage, KvFact> = {
     },
     /** The server only answers requests: with the clients done and nothing in flight, it is idle. */
     quiescent: () => true,
+  },
+  /** A client's outstanding request: the server answers at once, so a request waits after the
+   *  heal for the client's timeout (it was lost) and a message each way. */
+  temperature: {
+    hot: (views) => clientsHot(views),
+    bound: (config) =>
+      boundOf([
+        { key: 'workload.timeout_ms', ms: config.workload.timeout_ms },
+        { key: 'network.delay_max_ms', ms: config.network.delay_max_ms, times: 2 },
+      ]),
   },
 };

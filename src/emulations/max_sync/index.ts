@@ -12,6 +12,7 @@ import { diagram, messageWords } from './diagram.js';
 import { maxSyncJudge } from './judge.js';
 import type { Fact, Message } from './messages.js';
 import { serverMachine, type ServerDisk, type ServerInput } from './server.js';
+import { temperature } from './temperature.js';
 import { background, clientRole, serverRole } from './views.js';
 
 export const MUTANTS = {
@@ -108,4 +109,5 @@ export const maxSync: Emulation<MaxSyncSections, Message, Fact> = {
     huntingGrounds: { 'takes-last-value': 'configs/max-sync.toml', 'server-without-disk': 'configs/max-sync-lossy.toml' },
     verifyGrounds: { 'takes-last-value': 'configs/verify/max-sync.toml', 'server-without-disk': 'configs/verify/max-sync.toml' },
   },
+  temperature,
 };

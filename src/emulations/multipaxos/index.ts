@@ -20,6 +20,7 @@ import { diagram, messageWords } from './diagram.js';
 import { quiescent } from './quiescent.js';
 import { stallReasons } from './stall.js';
 import { VotingInvariants } from './invariants.js';
+import { temperature } from './temperature.js';
 import { acceptorRole, background, leaderRole, replicaRole } from './views.js';
 
 export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
@@ -123,4 +124,5 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
     mutable: { acceptor: ['accepted'], leader: ['decided', 'rsm', 'queue'], replica: ['decided', 'rsm'], client: [] },
   },
   bench,
+  temperature,
 };
