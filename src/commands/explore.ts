@@ -16,6 +16,7 @@ import { basename, extname } from 'node:path';
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { analyseFaults, failureReport, runSchedule, scheduleSize, STRATEGIES, type ExploreOutcome, type Failure, type PctFailure, type Progress, type Strategy } from '../explore/explore.js';
 import { finishRun, startRun, type RunResult } from '../emulations/run.js';
+import { livenessBound } from '../emulations/temperature.js';
 import { calibratedSteps, DEFAULT_PCT, MAX_STEPS, type PctOptions } from '../explore/pct.js';
 import { exploreWithWorkers, type PoolOutcome } from '../explore/pool.js';
 import { configDigest, replayFileFor, writeReplayFile } from '../explore/replay.js';
@@ -234,6 +235,8 @@ async function exploreTarget(io: Io, target: Target, options: SearchOptions, sto
       (config.mutants.enable.length ? `, mutants: ${config.mutants.enable.join(', ')}` : ''),
   );
   io.stdout(`budget: ${budgetText(config)}`);
+  const bound = strategy === 'pct' ? undefined : livenessBound(emulation, config);
+  if (bound) io.stdout(`liveness: once the faults heal, nothing may stay hot longer than ${bound.ms} ms (${bound.why})`);
   // PCT's k, measured once here rather than by every chunk and worker.
   const k = strategy === 'pct' ? (pct.steps ?? calibratedSteps(emulation, config, pct.depth)) : undefined;
   if (k !== undefined) {

@@ -209,14 +209,19 @@ export class MonitoredRouter implements RunRouter {
     this.failure = fail(
       'liveness',
       `${first.what()} since t=${first.t}, and the run ended at t=${now} with nothing left to happen ` +
-        `(no message in flight, no timer armed), after the last fault healed${healed > 0 ? ` at t=${healed}` : ' (there was none)'}: ` +
+        `(no message in flight, no timer armed)${healed > 0 ? `, the last fault healed at t=${healed}` : ', in a run with no fault'}: ` +
         `it can never cool down${others > 0 ? `; ${others} other obligation(s) hot too` : ''}`,
       { t: now, event: this.router.eventCount - 1 },
     );
   }
 
   private tooLong(seen: Seen, from: number, healed: number, now: number): Verdict {
-    const since = seen.t >= healed ? `since it arose at t=${seen.t}` : `since the last fault healed at t=${healed}${healed === 0 ? ' (there was none)' : ''} (it arose at t=${seen.t})`;
+    const since =
+      healed === 0
+        ? `since it arose at t=${seen.t} (the run had no fault)`
+        : seen.t >= healed
+          ? `since it arose at t=${seen.t}, after the last fault healed at t=${healed}`
+          : `since the last fault healed at t=${healed} (it arose at t=${seen.t}, before)`;
     const others = this.hot.size - 1;
     return fail(
       'liveness',

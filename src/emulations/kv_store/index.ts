@@ -5,7 +5,7 @@
 import * as v from 'valibot';
 import { count } from '../../config/base.js';
 import type { Config, Emulation } from '../api/emulation.js';
-import { clientSpecs } from '../kv/client.js';
+import { CLIENT_MUTANTS, clientSpecs } from '../kv/client.js';
 import { downOrCutOff, kvJudge, slowRunReasons } from '../kv/judge.js';
 import type { ClientMessage, KvFact } from '../kv/messages.js';
 import { clientRole, learnerDetail } from '../kv/views.js';
@@ -33,6 +33,7 @@ const clientsOf = (config: Config<KvStoreSections>): string[] => Array.from({ le
 
 export const MUTANTS = {
   'no-retry-dedup': 'a retried request is applied again instead of being answered from the client table',
+  ...CLIENT_MUTANTS,
 } as const;
 
 export const kvStore: Emulation<KvStoreSections, ClientMessage, KvFact> = {
@@ -54,7 +55,7 @@ export const kvStore: Emulation<KvStoreSections, ClientMessage, KvFact> = {
       machine: serverMachine,
       input: (): ServerInput => ({ dedup: !config.mutants.enable.includes('no-retry-dedup') }),
     };
-    return [server, ...clientSpecs(config.seed, config.workload, clientsOf(config), () => SERVER)];
+    return [server, ...clientSpecs(config.seed, config.workload, clientsOf(config), () => SERVER, config.mutants.enable)];
   },
   roles: [
     {

@@ -72,7 +72,7 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
       }),
     }));
     const leaderOf = (client: number): string => leaderId(leaderOfClient(client, config.topology.leaders));
-    const clients = clientSpecs(config.seed, config.workload, topology.clients, leaderOf);
+    const clients = clientSpecs(config.seed, config.workload, topology.clients, leaderOf, config.mutants.enable);
     return [...acceptors, ...leaders, ...replicas, ...clients];
   },
   roles: [acceptorRole, leaderRole, replicaRole, clientRole],
@@ -116,7 +116,7 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
       acceptor: ['id', 'rules'],
       leader: ['id', 'acceptors', 'replicas', 'leaders', 'paxos', 'rules', 'peers'],
       replica: ['id', 'peers', 'catch_up_ms', 'rules'],
-      client: ['id', 'server', 'workload', 'seed', 'timeout_ms'],
+      client: ['id', 'server', 'workload', 'seed', 'timeout_ms', 'rules'],
     },
     /** The acceptor's accepted map, a learner's log and state machine (./acceptor.ts,
      *  ./learner.ts) and the leader's queue (./request-queue.ts) change in place; everything
