@@ -126,6 +126,7 @@ export class MonitoredRouter implements RunRouter {
     if (this.booted) return;
     this.booted = true;
     this.router.boot();
+    this.watch(); // what the nodes owe from the start (a client's first request)
   }
 
   run(): RunSummary {
