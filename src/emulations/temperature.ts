@@ -76,6 +76,8 @@ export class MonitoredRouter implements RunRouter {
   private booted = false;
   private ended = false;
   private failure: Verdict | undefined;
+  /** The longest any obligation has been hot after the heal, so far (ms; for the bench). */
+  private longestAge = 0;
 
   constructor(
     private readonly router: Router,
@@ -87,6 +89,12 @@ export class MonitoredRouter implements RunRouter {
   /** The liveness failure seen, if any: it takes the place of the judge's liveness verdict. */
   verdict(): Verdict | undefined {
     return this.failure;
+  }
+
+  /** The longest any obligation has been hot after the heal so far, in virtual ms (what a
+   *  correct protocol leaves of its bound: `npm run bench -- liveness`). */
+  longest(): number {
+    return this.longestAge;
   }
 
   /** Set when the monitor stopped the run: its end-state checks are then not judged. */
@@ -176,6 +184,7 @@ export class MonitoredRouter implements RunRouter {
     for (const entry of this.hot) if (!oldest || entry[1].t < oldest[1].t) oldest = entry;
     if (!oldest) return;
     const from = Math.max(oldest[1].t, healed);
+    this.longestAge = Math.max(this.longestAge, now - from);
     if (now - from > this.bound.ms) this.failure = this.tooLong(oldest[1], from, healed, now);
   }
 
