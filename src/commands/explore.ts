@@ -34,9 +34,11 @@ export const EXPLORE_HELP = `Usage: mpkv explore <config.toml>... [options]
 
 Generates random schedules within the config's [faults] budget (message drops, duplicates,
 delays; crash-recover; partitions) for a safety phase, then heals everything, and checks each
-run: linearizability, agreement, validity, integrity, order, convergence, liveness, and the
-protocol's own invariants. On a violation the schedule is shrunk to a minimal one and
-written to a replay file.
+run: linearizability, agreement, validity, integrity, order, convergence, the protocol's own
+invariants, and liveness: once the faults heal, nothing the emulation calls hot (a request
+unanswered, a node behind) may stay hot longer than [faults] liveness_ms (default: derived
+from the config's timeouts, printed). On a violation the schedule is shrunk to a minimal one
+and written to a replay file.
 
 Several config files, or --topologies, explore several topologies in one command (the
 runs each). Strategies: random (the config's fault mix for every schedule), swarm (each
