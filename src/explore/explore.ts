@@ -7,11 +7,15 @@
  *
  * A run has two phases. The safety phase [0, safety_ms) has the schedule's faults: message
  * drops, duplicates and delays (./network.ts), crash-recover events, partitions. Then the
- * healed phase: every node is up, no new fault, the network is reliable. To be sure the healed
- * phase really happens, explored runs drain for `drain_ms + safety_ms` after the last client
- * finishes (`explorationConfig`); liveness is judged at the end of it. The drain ends sooner
- * when nothing can change any more: no message in flight, no planned fault left, and the
- * emulation says its nodes are quiescent (`explore.quiescent`).
+ * healed phase: every node is up, no new fault, the network is reliable. Liveness is judged by
+ * temperature (src/emulations/temperature.ts): once the schedule's last fault has healed
+ * (`scheduleHealing`), nothing the emulation calls hot may stay hot longer than the liveness
+ * bound, and a run in which something does is stopped there; a run that gets to its end is
+ * also judged as every run is (every client finished). To be sure the healed phase really
+ * happens, explored runs drain for `drain_ms + safety_ms` after the last client finishes
+ * (`explorationConfig`), and the liveness bound longer (src/emulations/run.ts). The drain ends
+ * sooner when nothing can change any more: no message in flight, no planned fault left, and
+ * the emulation says its nodes are quiescent (`explore.quiescent`).
  *
  * The search is a fixed list of chunks of runs (./search.ts), each one fast-check check; run i's
  * schedule depends only on (seed, i), so workers and machines can share the chunks out.
