@@ -53,7 +53,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   /** The interface an emulation implements, and helpers for its rows. */
   'src/emulations/api': ['src/sim', 'src/config', 'specs'],
   /** The registry and the runner: they know every emulation. */
-  'src/emulations': ['src/sim', 'src/config', 'src/kv', 'src/util', 'specs', 'src/emulations/api', 'src/emulations/kv', 'src/emulations/multipaxos', 'src/emulations/kv_store', 'src/emulations/max_sync'],
+  'src/emulations': ['src/sim', 'src/config', 'src/kv', 'src/util', 'specs', 'src/emulations/api', 'src/emulations/kv', 'src/emulations/multipaxos', 'src/emulations/kv_store', 'src/emulations/max_sync', 'src/emulations/raft'],
   'src/ui': ['src/emulations', 'src/emulations/api', 'src/sim', 'src/config', 'src/util', 'specs'],
   'src/explore': ['src/emulations', 'src/emulations/api', 'src/verify', 'src/sim', 'src/config', 'src/util', 'specs'],
   /** The model checker: generic, it drives any emulation through its nodes' machines and judge. */

@@ -15,6 +15,19 @@ export const TopologySchema = v.strictObject({
   clients: v.optional(count(1), 3),
 });
 
+/**
+ * What a server finds on its disk when it first boots, as if it were restarting: its term, its
+ * vote, and the terms of its log's entries (no-ops). The paper's figures are such states
+ * (Figure 7's followers, Figure 8's servers); a config may start from one.
+ */
+export const DiskSchema = v.strictObject({
+  server: v.string('expected a server name such as "server 1"'),
+  term: v.optional(count(0, LIMITS.depth), 0),
+  voted_for: v.optional(v.string('expected a server name such as "server 1"')),
+  /** The terms of its entries, first to last (each a no-op). */
+  log: v.optional(v.pipe(v.array(count(1, LIMITS.depth), 'expected a list of terms'), v.maxLength(LIMITS.depth, `expected at most ${LIMITS.depth} entries`)), []),
+});
+
 export const RaftSchema = v.strictObject({
   /** A follower that hears from no leader for a random time in [election_min_ms,
    *  election_max_ms] (drawn afresh each time) stands for election (§5.2). */
@@ -27,16 +40,21 @@ export const RaftSchema = v.strictObject({
   window: v.optional(count(1, LIMITS.window), 4),
   /** Entries one AppendEntries carries, at most; 1: none batched. */
   batch: v.optional(count(1, LIMITS.window), 1),
+  /** Servers that start from a given disk (the others start empty). */
+  disks: v.optional(v.array(DiskSchema, 'expected a list of [[raft.disks]] tables'), []),
 });
 
 export const sections = { topology: v.optional(TopologySchema, {}), workload: v.optional(WorkloadSchema, {}), raft: v.optional(RaftSchema, {}) };
 
-export type RaftTiming = v.InferOutput<typeof RaftSchema>;
+export type RaftSettings = v.InferOutput<typeof RaftSchema>;
+/** The protocol's timings and sizes, as a server is given them. */
+export type RaftTiming = Omit<RaftSettings, 'disks'>;
+export type DiskConfig = v.InferOutput<typeof DiskSchema>;
 
 export interface RaftSections {
   readonly topology: v.InferOutput<typeof TopologySchema>;
   readonly workload: WorkloadConfig;
-  readonly raft: RaftTiming;
+  readonly raft: RaftSettings;
 }
 
 export type RaftConfig = Config<RaftSections>;
@@ -58,11 +76,30 @@ export function topologyOf(config: Pick<RaftConfig, 'topology'>): Topology {
 /** The server client `i` knows. */
 export const serverOfClient = (client: number, servers: number): string => serverId(((client - 1) % servers) + 1);
 
-/** What the schemas cannot say: the election timeouts' range, and the workload's. */
+/** What the schemas cannot say: the election timeouts' range, the starting disks, and the
+ *  workload's. */
 export function validate(config: RaftConfig): ConfigProblem | undefined {
   const { election_min_ms, election_max_ms } = config.raft;
   if (election_max_ms < election_min_ms) {
     return { path: ['raft', 'election_max_ms'], detail: `must be >= election_min_ms (${election_min_ms}), got ${election_max_ms}` };
   }
-  return checkWorkload(config.workload, config.topology.clients);
+  return checkDisks(config) ?? checkWorkload(config.workload, config.topology.clients);
+}
+
+/** Each starting disk names a server of this topology once, votes for one, and holds a log whose
+ *  terms never decrease and never pass its own term. */
+function checkDisks(config: RaftConfig): ConfigProblem | undefined {
+  const servers = topologyOf(config).servers;
+  const seen = new Set<string>();
+  for (const [i, disk] of config.raft.disks.entries()) {
+    const at = (key: string, detail: string): ConfigProblem => ({ path: ['raft', 'disks', i, key], detail });
+    const known = (name: string): string => `no server ${JSON.stringify(name)} in this topology (servers: ${servers.join(', ')})`;
+    if (!servers.includes(disk.server)) return at('server', known(disk.server));
+    if (seen.has(disk.server)) return at('server', `${disk.server} has two disks`);
+    seen.add(disk.server);
+    if (disk.voted_for !== undefined && !servers.includes(disk.voted_for)) return at('voted_for', known(disk.voted_for));
+    const bad = disk.log.findIndex((term, k) => term > disk.term || (k > 0 && term < disk.log[k - 1]!));
+    if (bad >= 0) return at('log', `entry ${bad + 1} has term ${disk.log[bad]}: a log's terms never decrease and never pass the server's term (${disk.term})`);
+  }
+  return undefined;
 }

@@ -8,7 +8,8 @@ import type { Emulation } from '../api/emulation.js';
 import { clientSpecs } from '../kv/client.js';
 import { kvJudge } from '../kv/judge.js';
 import { clientRole } from '../kv/views.js';
-import { sections, serverOfClient, topologyOf, validate, type RaftSections } from './config.js';
+import { sections, serverOfClient, topologyOf, validate, type RaftConfig, type RaftSections } from './config.js';
+import { RaftLog } from './log.js';
 import type { Fact, Message, NodeId } from './messages.js';
 import { MUTANTS, rulesFor } from './mutants.js';
 import { majority } from './rules.js';
@@ -36,19 +37,23 @@ export const raft: Emulation<RaftSections, Message, Fact> = {
   nodes(config) {
     const t = topologyOf(config);
     const rules = rulesFor(config.mutants.enable);
-    const servers = t.servers.map((self, i) => ({
-      id: self,
-      role: 'server',
-      machine: serverMachine,
-      input: (disk: unknown): ServerInput => ({
-        id: i + 1,
-        self,
-        peers: t.servers.filter((other) => other !== self),
-        raft: config.raft,
-        rules,
-        ...(disk ? { disk: disk as ServerDisk } : {}),
-      }),
-    }));
+    const { disks: _disks, ...timing } = config.raft;
+    const servers = t.servers.map((self, i) => {
+      const seeded = seededDisk(config, self);
+      return {
+        id: self,
+        role: 'server',
+        machine: serverMachine,
+        input: (disk: unknown): ServerInput => ({
+          id: i + 1,
+          self,
+          peers: t.servers.filter((other) => other !== self),
+          raft: timing,
+          rules,
+          ...(disk ? { disk: disk as ServerDisk } : seeded ? { disk: seeded, seeded: true } : {}),
+        }),
+      };
+    });
     const clients = clientSpecs(config.seed, config.workload, t.clients, (client) => serverOfClient(client, config.topology.servers));
     return [...servers, ...clients];
   },
@@ -86,10 +91,14 @@ export const raft: Emulation<RaftSections, Message, Fact> = {
     },
     quiescent,
   },
+  /** Servers are interchangeable: they run the same logic and count each other alike. A
+   *  client's server is part of its state, renamed with the servers (not its fixed setting),
+   *  so a config whose clients tell the servers apart is reduced only where they do not. */
   verify: {
+    symmetric: ['server'],
     setting: {
-      server: ['id', 'self', 'peers', 'raft', 'rules'],
-      client: ['id', 'server', 'workload', 'seed', 'timeout_ms'],
+      server: ['id', 'self', 'peers', 'raft', 'rules', 'seeded'],
+      client: ['id', 'workload', 'seed', 'timeout_ms'],
     },
     /** The state machine (store and client table) changes in place; everything else in a
      *  server's context, its log included (./log.ts), is replaced, never changed. */
@@ -97,3 +106,11 @@ export const raft: Emulation<RaftSections, Message, Fact> = {
   },
   bench,
 };
+
+/** The disk `[[raft.disks]]` gives a server to start from, if any. */
+function seededDisk(config: RaftConfig, server: string): ServerDisk | undefined {
+  const disk = config.raft.disks.find((d) => d.server === server);
+  if (!disk) return undefined;
+  const log = RaftLog.of(disk.log.map((term) => Object.freeze({ term, command: { kind: 'noop' as const } })));
+  return { term: disk.term, votedFor: disk.voted_for, log };
+}

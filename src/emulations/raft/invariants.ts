@@ -123,7 +123,7 @@ export class RaftInvariants implements FactCheck<Fact> {
         if (fact.slot >= 0) this.onApply(noted, fact.slot + 1, fact.command);
         break;
       case 'restore':
-        this.onRestore(noted.node, fact.last_index);
+        this.onRestore(noted, fact);
         break;
       default:
         return;
@@ -227,9 +227,15 @@ export class RaftInvariants implements FactCheck<Fact> {
     return this.written.get(index)?.find((w) => w.term === term);
   }
 
-  private onRestore(node: string, lastIndex: number): void {
-    const mirror = this.mirror(node);
-    if (lastIndex < mirror.length) this.mirrors = Object.freeze(new Map(this.mirrors).set(node, Object.freeze({ entries: mirror.entries, length: lastIndex })));
+  /** A server (re)started: its log is what its disk held. A disk it wrote itself holds a prefix
+   *  of what it wrote (only its length is said); a disk the config gave lists its entries. */
+  private onRestore(noted: Noted<Fact>, fact: Extract<RaftFact, { kind: 'restore' }>): void {
+    if (fact.entries) {
+      this.write(noted, 1, 0, fact.entries, this.mirror(noted.node).length);
+      return;
+    }
+    const mirror = this.mirror(noted.node);
+    if (fact.last_index < mirror.length) this.mirrors = Object.freeze(new Map(this.mirrors).set(noted.node, Object.freeze({ entries: mirror.entries, length: fact.last_index })));
   }
 
   private mirror(node: string): Mirror {

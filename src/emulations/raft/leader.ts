@@ -8,7 +8,7 @@
  *               `raft.batch` per message, at most `raft.window` messages unanswered), the entry
  *               before them as (prev_index, prev_term), and its commit index. A follower with
  *               nothing new gets an empty AppendEntries when the commit index has risen (so it
- *               applies and answers its clients) and on every heartbeat tick it was sent nothing.
+ *               applies and answers its clients), and on every heartbeat tick.
  *   answers     success: matchIndex rises; a refusal: nextIndex goes back (to the follower's
  *               last index + 1 when that is shorter) and the entries are sent again from there.
  *               What a follower has not answered for a whole heartbeat tick is sent again.
@@ -40,7 +40,7 @@ export function becomeLeader(state: ServerState, _event: NodeEvent, out: Outbox)
   });
   out.cancelTimer(ELECTION);
   out.setTimer(HEARTBEAT, state.raft.heartbeat_ms);
-  const start: Progress = { next: log.lastIndex + 1, match: 0, inflight: 0, heard: false, sent: false, commitSent: -1 };
+  const start: Progress = { next: log.lastIndex + 1, match: 0, inflight: 0, probing: true, heard: false, commitSent: -1 };
   const progress = new Map(state.peers.map((peer) => [peer, start]));
   const leading = propose({ ...state, role: 'leader', leader: state.self, progress }, { kind: 'noop' }, out);
   return replicateAll(advanceCommit(leading, out), out);
@@ -71,13 +71,14 @@ function propose(state: ServerState, command: LogCommand, out: Outbox): ServerSt
 // ---- replication ---------------------------------------------------------------------------------
 
 /** Sends `peer` what it lacks, within the window; an empty AppendEntries when only the commit
- *  index is news to it, or when `heartbeat` asks for one and nothing else was sent. */
+ *  index is news to it, or when `heartbeat` asks for one. */
 function replicateTo(state: ServerState, peer: NodeId, out: Outbox, heartbeat = false): ServerState {
   const { raft, log } = state;
   let p = state.progress.get(peer);
   if (!p) return state;
   const before = p;
-  while (p.inflight < raft.window && p.next <= log.lastIndex) p = sendAppend(state, peer, p, Math.min(log.lastIndex, p.next + raft.batch - 1), out);
+  const window = p.probing ? 1 : raft.window;
+  while (p.inflight < window && p.next <= log.lastIndex) p = sendAppend(state, peer, p, Math.min(log.lastIndex, p.next + raft.batch - 1), out);
   if (p === before && p.inflight === 0 && (heartbeat || p.commitSent < state.commit)) p = sendAppend(state, peer, p, p.next - 1, out);
   return p === before ? state : { ...state, progress: new Map(state.progress).set(peer, p) };
 }
@@ -87,7 +88,7 @@ function sendAppend(state: ServerState, peer: NodeId, p: Progress, to: number, o
   const prev_index = p.next - 1;
   const entries = state.log.slice(p.next, to);
   out.send(peer, { type: 'append-entries', term: state.term, prev_index, prev_term: state.log.termAt(prev_index)!, entries, commit: state.commit });
-  return { ...p, next: p.next + entries.length, inflight: p.inflight + 1, sent: true, commitSent: state.commit };
+  return { ...p, next: p.next + entries.length, inflight: p.inflight + 1, commitSent: state.commit };
 }
 
 function replicateAll(state: ServerState, out: Outbox, heartbeat = false): ServerState {
@@ -103,13 +104,17 @@ export function onAppendResult(state: ServerState, event: Received<'append-resul
   if (event.term < s.term || !p) return s;
   if (event.success) {
     const match = Math.max(p.match, event.match);
-    const progressed = { ...p, match, next: Math.max(p.next, match + 1), inflight: Math.max(0, p.inflight - 1), heard: true };
+    const progressed = { ...p, match, next: Math.max(p.next, match + 1), inflight: Math.max(0, p.inflight - 1), probing: false, heard: true };
     const updated = { ...s, progress: new Map(s.progress).set(event.from, progressed) };
     return replicateAll(advanceCommit(updated, out), out);
   }
-  const next = Math.max(p.match + 1, Math.min(p.next, event.prev_index, event.last_index + 1));
-  out.note(() => `${event.from} refused entries after index ${event.prev_index} (its log ends at ${event.last_index}): sending again from index ${next}`);
-  return replicateTo({ ...s, progress: new Map(s.progress).set(event.from, { ...p, next, inflight: 0, heard: true }) }, event.from, out);
+  // A refusal of entries before the ones in flight now (sent further back already), or below
+  // what is known to match, is stale: only counted.
+  const stale = event.prev_index >= p.next || event.prev_index <= p.match;
+  const next = stale ? p.next : Math.max(p.match + 1, Math.min(event.prev_index, event.last_index + 1));
+  const refused = stale ? { ...p, inflight: Math.max(0, p.inflight - 1), heard: true } : { ...p, next, inflight: 0, probing: true, heard: true };
+  if (!stale) out.note(() => `${event.from} refused entries after index ${event.prev_index} (its log ends at ${event.last_index}): sending again from index ${next}`);
+  return replicateTo({ ...s, progress: new Map(s.progress).set(event.from, refused) }, event.from, out);
 }
 
 /** Commits the highest index a majority stores, if the rules allow counting its entry. */
@@ -122,15 +127,15 @@ function advanceCommit(state: ServerState, out: Outbox): ServerState {
 }
 
 /** The heartbeat tick: re-send what a follower has not answered for a whole tick, and send an
- *  empty AppendEntries to a follower it sent nothing since the last tick. */
+ *  empty AppendEntries to a follower with nothing in flight. */
 export function heartbeat(state: ServerState, _event: NodeEvent, out: Outbox): ServerState {
   out.setTimer(HEARTBEAT, state.raft.heartbeat_ms);
   const progress = new Map<NodeId, Progress>();
   for (const [peer, p] of state.progress) progress.set(peer, p.inflight > 0 && !p.heard ? { ...p, next: p.match + 1, inflight: 0 } : p);
   let s: ServerState = { ...state, progress };
-  for (const peer of s.peers) s = replicateTo(s, peer, out, !s.progress.get(peer)!.sent);
+  for (const peer of s.peers) s = replicateTo(s, peer, out, true);
   const ticked = new Map<NodeId, Progress>();
-  for (const [peer, p] of s.progress) ticked.set(peer, { ...p, heard: false, sent: false });
+  for (const [peer, p] of s.progress) ticked.set(peer, { ...p, heard: false });
   return { ...s, progress: ticked };
 }
 

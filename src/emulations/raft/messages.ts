@@ -103,8 +103,16 @@ export type RaftFact =
       readonly in_term: number;
       readonly quorum?: readonly NodeId[];
     }
-  /** A server restarted from its disk: its term, its vote, and the length of its log. */
-  | { readonly kind: 'restore'; readonly term: number; readonly voted_for: NodeId | null; readonly last_index: number };
+  /** A server (re)started from its disk: its term, its vote, and where its log ends; when the
+   *  disk came from the config rather than from an earlier life, its entries too. */
+  | {
+      readonly kind: 'restore';
+      readonly term: number;
+      readonly voted_for: NodeId | null;
+      readonly last_index: number;
+      readonly last_term: number;
+      readonly entries?: readonly Entry[];
+    };
 
 /** The facts Raft servers and kv clients note. */
 export type Fact = KvFact | RaftFact;

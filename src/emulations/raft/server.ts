@@ -20,12 +20,12 @@
 import { setup } from 'xstate';
 import { step } from '../../sim/outbox.js';
 import { RaftLog } from './log.js';
-import { countVote, hasMajority, startElection, winsElection } from './candidate.js';
+import { askAgain, countVote, hasMajority, startElection, stopAsking, winsElection } from './candidate.js';
 import { acceptEntries, answerVote, dropForward, forwardRequest } from './follower.js';
 import { becomeLeader, heartbeat, leaderForward, leaderRequest, onAppendResult, stopLeading } from './leader.js';
 import type { Effect, Fact, Message, NodeEvent, Outbox, Received } from './messages.js';
 import { newRsm } from '../../kv/rsm.js';
-import { adoptTerm, armElectionTimer, ELECTION, HEARTBEAT, type ServerInput, type ServerState } from './state.js';
+import { adoptTerm, armElectionTimer, ELECTION, HEARTBEAT, VOTE_RETRY, type ServerInput, type ServerState } from './state.js';
 
 type Transition<E> = (state: ServerState, event: E, out: Outbox) => ServerState;
 
@@ -46,13 +46,18 @@ function noteTerm(state: ServerState, event: NodeEvent, out: Outbox): ServerStat
   return adoptTerm(state, termOf(event) ?? state.term, state.role, out);
 }
 
-/** Boot, or restart from the disk: a follower (say what the disk held, after a restart). */
+/** Boot, or restart from the disk: a follower (say what the disk held, if anything). */
 function boot(state: ServerState, _event: NodeEvent, out: Outbox): ServerState {
-  if (state.term > 0 || state.log.lastIndex > 0) {
-    out.note(
-      () => `RESTORED from disk: term ${state.term}, voted for ${state.votedFor ?? 'nobody'}, log ends at index ${state.log.lastIndex} (term ${state.log.lastTerm})`,
-      { kind: 'restore', term: state.term, voted_for: state.votedFor ?? null, last_index: state.log.lastIndex },
-    );
+  const { term, votedFor, log } = state;
+  if (term > 0 || log.lastIndex > 0) {
+    out.note(() => `RESTORED from disk: term ${term}, voted for ${votedFor ?? 'nobody'}, log ends at index ${log.lastIndex} (term ${log.lastTerm})`, {
+      kind: 'restore',
+      term,
+      voted_for: votedFor ?? null,
+      last_index: log.lastIndex,
+      last_term: log.lastTerm,
+      ...(state.seeded ? { entries: log.toJSON() } : {}),
+    });
   }
   return state;
 }
@@ -72,6 +77,7 @@ export const serverMachine = setup({
     hasMajority: ({ context }) => hasMajority(context),
     isElectionTimer: isTimer(ELECTION),
     isHeartbeatTimer: isTimer(HEARTBEAT),
+    isVoteRetryTimer: isTimer(VOTE_RETRY),
   },
   actions: {
     boot: step(boot),
@@ -86,6 +92,8 @@ export const serverMachine = setup({
     forwardRequest: on<'request'>(forwardRequest),
     dropForward: on<'forward'>(dropForward),
     startElection: step(startElection),
+    askAgain: step(askAgain),
+    stopAsking: step(stopAsking),
     countVote: on<'vote'>(countVote),
     becomeLeader: step(becomeLeader),
     stopLeading: step(stopLeading),
@@ -102,6 +110,7 @@ export const serverMachine = setup({
     peers: input.peers,
     raft: input.raft,
     rules: input.rules,
+    ...(input.seeded ? { seeded: true } : {}),
     role: 'follower',
     term: input.disk?.term ?? 0,
     votedFor: input.disk?.votedFor,
@@ -133,9 +142,13 @@ export const serverMachine = setup({
     },
     candidate: {
       entry: 'startElection',
+      exit: 'stopAsking',
       always: { guard: 'hasMajority', target: 'leader' },
       on: {
-        timeout: { guard: 'isElectionTimer', target: 'candidate', reenter: true },
+        timeout: [
+          { guard: 'isElectionTimer', target: 'candidate', reenter: true },
+          { guard: 'isVoteRetryTimer', actions: 'askAgain' },
+        ],
         vote: [
           { guard: 'newerTerm', target: 'follower', actions: 'becomeFollower' },
           { guard: 'winsElection', target: 'leader', actions: 'countVote' },

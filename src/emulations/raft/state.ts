@@ -39,6 +39,8 @@ export interface ServerInput {
   readonly raft: RaftTiming;
   readonly rules: Rules;
   readonly disk?: ServerDisk;
+  /** The disk is the config's (`[[raft.disks]]`), not one this server wrote. */
+  readonly seeded?: boolean;
 }
 
 /** What a leader knows of one follower (nextIndex, matchIndex) and of its traffic to it. */
@@ -49,10 +51,11 @@ export interface Progress {
   readonly match: number;
   /** AppendEntries sent and not yet answered (a flow-control count, reset when one is lost). */
   readonly inflight: number;
+  /** Not yet known where the follower's log matches: one AppendEntries at a time until one
+   *  succeeds (a refusal sends the next probe, further back). */
+  readonly probing: boolean;
   /** Answered since the last heartbeat tick. */
   readonly heard: boolean;
-  /** Sent something since the last heartbeat tick. */
-  readonly sent: boolean;
   /** The commit index the last AppendEntries to it carried. */
   readonly commitSent: number;
 }
@@ -80,6 +83,9 @@ export interface ServerState extends MachineContext, Omit<ServerInput, 'disk'> {
 
 export const ELECTION = 'election';
 export const HEARTBEAT = 'heartbeat';
+/** A candidate re-asks the servers whose votes it has not got, every `heartbeat_ms` ("servers
+ *  retry RPCs if they do not receive a response in a timely manner", Figure 2). */
+export const VOTE_RETRY = 'vote-retry';
 
 /** Writes the durable state (votedFor only if the rules keep it). */
 export function persist(state: ServerState, out: Outbox): void {
