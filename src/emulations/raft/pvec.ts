@@ -12,6 +12,10 @@ const MASK = WIDTH - 1;
 
 type Trie = readonly unknown[];
 
+/** The array slots copied by every `set` so far: the work, which tests count to show it stays
+ *  O(log n) a set (test/raft-invariants.test.ts). */
+export const pvecWork = { slots: 0 };
+
 export class PVec<T> {
   private constructor(
     private readonly root: Trie | undefined,
@@ -51,6 +55,7 @@ const slot = (position: number, level: number): number => Math.floor(position / 
 
 function setIn(node: Trie | undefined, level: number, position: number, value: unknown): Trie {
   const copy = node ? [...node] : [];
+  pvecWork.slots += copy.length;
   const i = slot(position, level);
   copy[i] = level === 0 ? value : setIn(copy[i] as Trie | undefined, level - BITS, position, value);
   return Object.freeze(copy);
