@@ -75,11 +75,11 @@ function figure(shape: Shape): BenchSpec['figures'][number] {
 
 const huntingGrounds: Record<MutantName, string> = {
   'votes-twice-in-a-term': 'configs/raft.toml',
-  'commits-earlier-term-by-counting': 'configs/mutants/raft-churn.toml',
-  'appends-without-truncating': 'configs/mutants/raft-churn.toml',
-  'forgets-vote-on-restart': 'configs/mutants/raft-churn.toml',
+  'commits-earlier-term-by-counting': 'configs/mutants/raft-figure8.toml',
+  'appends-without-truncating': 'configs/raft-figure7.toml',
+  'forgets-vote-on-restart': 'configs/mutants/raft-restarts.toml',
   'leader-ignores-higher-term': 'configs/raft-partition.toml',
-  'votes-for-stale-log': 'configs/mutants/raft-churn.toml',
+  'votes-for-stale-log': 'configs/raft-crash-leader.toml',
 };
 
 const verifyGrounds: Record<MutantName, string> = {
