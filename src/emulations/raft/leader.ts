@@ -10,8 +10,9 @@
  *               nothing new gets an empty AppendEntries when the commit index has risen (so it
  *               applies and answers its clients), and on every heartbeat tick.
  *   answers     success: matchIndex rises; a refusal: nextIndex goes back (to the follower's
- *               last index + 1 when that is shorter) and the entries are sent again from there.
- *               What a follower has not answered for a whole heartbeat tick is sent again.
+ *               last index + 1 when that is shorter) and the entries are sent again from there
+ *               (./progress.ts: the network loses and reorders messages). What a follower has
+ *               not answered for a whole heartbeat tick is sent again.
  *   commit      the highest index N stored on a majority (matchIndex, and its own log) is
  *               committed if log[N].term is its current term (§5.4.2: an entry of an earlier
  *               term is committed only indirectly, by an entry of its own term after it; the
@@ -25,7 +26,8 @@
 import { describeLogCommand, requestsIn } from '../kv/messages.js';
 import { raiseCommit, receiveRequest } from './apply.js';
 import type { Entry, LogCommand, NodeEvent, NodeId, Outbox, Received } from './messages.js';
-import { adoptTerm, ELECTION, HEARTBEAT, persist, quorumOf, type Progress, type ServerState } from './state.js';
+import { answered, sent, startProgress, ticked, windowOf, type Progress } from './progress.js';
+import { adoptTerm, ELECTION, HEARTBEAT, persist, quorumOf, type ServerState } from './state.js';
 
 // ---- becoming leader -----------------------------------------------------------------------------
 
@@ -40,8 +42,7 @@ export function becomeLeader(state: ServerState, _event: NodeEvent, out: Outbox)
   });
   out.cancelTimer(ELECTION);
   out.setTimer(HEARTBEAT, state.raft.heartbeat_ms);
-  const start: Progress = { next: log.lastIndex + 1, match: 0, inflight: 0, probing: true, heard: false, commitSent: -1 };
-  const progress = new Map(state.peers.map((peer) => [peer, start]));
+  const progress = new Map(state.peers.map((peer) => [peer, startProgress(log.lastIndex)]));
   const leading = propose({ ...state, role: 'leader', leader: state.self, progress }, { kind: 'noop' }, out);
   return replicateAll(advanceCommit(leading, out), out);
 }
@@ -77,9 +78,8 @@ function replicateTo(state: ServerState, peer: NodeId, out: Outbox, heartbeat = 
   let p = state.progress.get(peer);
   if (!p) return state;
   const before = p;
-  const window = p.probing ? 1 : raft.window;
-  while (p.inflight < window && p.next <= log.lastIndex) p = sendAppend(state, peer, p, Math.min(log.lastIndex, p.next + raft.batch - 1), out);
-  if (p === before && p.inflight === 0 && (heartbeat || p.commitSent < state.commit)) p = sendAppend(state, peer, p, p.next - 1, out);
+  while (p.pending.length < windowOf(p, raft.window) && p.next <= log.lastIndex) p = sendAppend(state, peer, p, Math.min(log.lastIndex, p.next + raft.batch - 1), out);
+  if (p === before && p.pending.length === 0 && (heartbeat || p.commitSent < state.commit)) p = sendAppend(state, peer, p, p.next - 1, out);
   return p === before ? state : { ...state, progress: new Map(state.progress).set(peer, p) };
 }
 
@@ -88,7 +88,7 @@ function sendAppend(state: ServerState, peer: NodeId, p: Progress, to: number, o
   const prev_index = p.next - 1;
   const entries = state.log.slice(p.next, to);
   out.send(peer, { type: 'append-entries', term: state.term, prev_index, prev_term: state.log.termAt(prev_index)!, entries, commit: state.commit });
-  return { ...p, next: p.next + entries.length, inflight: p.inflight + 1, commitSent: state.commit };
+  return sent(p, prev_index, entries.length, state.commit);
 }
 
 function replicateAll(state: ServerState, out: Outbox, heartbeat = false): ServerState {
@@ -97,24 +97,15 @@ function replicateAll(state: ServerState, out: Outbox, heartbeat = false): Serve
   return s;
 }
 
-/** A follower's answer to an AppendEntries of this term. */
+/** A follower's answer to an AppendEntries of this term (./progress.ts reads it). */
 export function onAppendResult(state: ServerState, event: Received<'append-result'>, out: Outbox): ServerState {
   const s = adoptTerm(state, event.term, state.role, out);
   const p = s.progress.get(event.from);
   if (event.term < s.term || !p) return s;
-  if (event.success) {
-    const match = Math.max(p.match, event.match);
-    const progressed = { ...p, match, next: Math.max(p.next, match + 1), inflight: Math.max(0, p.inflight - 1), probing: false, heard: true };
-    const updated = { ...s, progress: new Map(s.progress).set(event.from, progressed) };
-    return replicateAll(advanceCommit(updated, out), out);
-  }
-  // A refusal of entries before the ones in flight now (sent further back already), or below
-  // what is known to match, is stale: only counted.
-  const stale = event.prev_index >= p.next || event.prev_index <= p.match;
-  const next = stale ? p.next : Math.max(p.match + 1, Math.min(event.prev_index, event.last_index + 1));
-  const refused = stale ? { ...p, inflight: Math.max(0, p.inflight - 1), heard: true } : { ...p, next, inflight: 0, probing: true, heard: true };
-  if (!stale) out.note(() => `${event.from} refused entries after index ${event.prev_index} (its log ends at ${event.last_index}): sending again from index ${next}`);
-  return replicateTo({ ...s, progress: new Map(s.progress).set(event.from, refused) }, event.from, out);
+  const { progress, back } = answered(p, event);
+  if (back !== undefined) out.note(() => `${event.from} refused entries after index ${event.prev_index} (its log ends at ${event.last_index}): sending again from index ${back}`);
+  const updated = { ...s, progress: new Map(s.progress).set(event.from, progress) };
+  return event.success ? replicateAll(advanceCommit(updated, out), out) : replicateTo(updated, event.from, out);
 }
 
 /** Commits the highest index a majority stores, if the rules allow counting its entry. */
@@ -127,16 +118,12 @@ function advanceCommit(state: ServerState, out: Outbox): ServerState {
 }
 
 /** The heartbeat tick: re-send what a follower has not answered for a whole tick, and send an
- *  empty AppendEntries to a follower with nothing in flight. */
+ *  AppendEntries (empty if it has nothing new) to every follower with nothing on its way. */
 export function heartbeat(state: ServerState, _event: NodeEvent, out: Outbox): ServerState {
   out.setTimer(HEARTBEAT, state.raft.heartbeat_ms);
   const progress = new Map<NodeId, Progress>();
-  for (const [peer, p] of state.progress) progress.set(peer, p.inflight > 0 && !p.heard ? { ...p, next: p.match + 1, inflight: 0 } : p);
-  let s: ServerState = { ...state, progress };
-  for (const peer of s.peers) s = replicateTo(s, peer, out, true);
-  const ticked = new Map<NodeId, Progress>();
-  for (const [peer, p] of s.progress) ticked.set(peer, { ...p, heard: false });
-  return { ...s, progress: ticked };
+  for (const [peer, p] of state.progress) progress.set(peer, ticked(p));
+  return replicateAll({ ...state, progress }, out, true);
 }
 
 // ---- clients -------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import { intFromEntropy } from '../../sim/rng.js';
 import type { RaftTiming } from './config.js';
 import type { RaftLog } from './log.js';
 import type { NodeId, Outbox, Role } from './messages.js';
+import type { Progress } from './progress.js';
 import type { Rules } from './rules.js';
 
 /** What a server writes to stable storage: all that survives a crash. */
@@ -41,23 +42,6 @@ export interface ServerInput {
   readonly disk?: ServerDisk;
   /** The disk is the config's (`[[raft.disks]]`), not one this server wrote. */
   readonly seeded?: boolean;
-}
-
-/** What a leader knows of one follower (nextIndex, matchIndex) and of its traffic to it. */
-export interface Progress {
-  /** The next entry to send it. */
-  readonly next: number;
-  /** The highest index known to match the leader's log there. */
-  readonly match: number;
-  /** AppendEntries sent and not yet answered (a flow-control count, reset when one is lost). */
-  readonly inflight: number;
-  /** Not yet known where the follower's log matches: one AppendEntries at a time until one
-   *  succeeds (a refusal sends the next probe, further back). */
-  readonly probing: boolean;
-  /** Answered since the last heartbeat tick. */
-  readonly heard: boolean;
-  /** The commit index the last AppendEntries to it carried. */
-  readonly commitSent: number;
 }
 
 export interface ServerState extends MachineContext, Omit<ServerInput, 'disk'> {
