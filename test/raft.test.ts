@@ -381,3 +381,25 @@ test('views: the diagram labels messages with terms and indexes, and marks elect
   t.is(diagram.view.mark!({ t: 1, kind: 'note', node: 'server 1', text: 'COMMIT ...', fact: { kind: 'commit', index: 7, entry_term: 3, in_term: 3, quorum: [] } })?.text, 'COMMIT i7');
   t.true(diagram.view.background!({ type: 'append-entries', term: 2, prev_index: 6, prev_term: 2, entries: [], commit: 6 }));
 });
+
+// ---- configs ------------------------------------------------------------------------------------
+
+test('configs: a bad [raft] section is one line naming the file, the line and the key', (t) => {
+  const error = (toml: string): string => t.throws(() => configFrom(`emulation = "raft"\n${toml}`))!.message;
+  t.is(error('[raft]\nelection_min_ms = 300\nelection_max_ms = 100\n'), 'inline.toml:4: raft.election_max_ms: must be >= election_min_ms (300), got 100');
+  t.is(error('[raft]\nheartbeats = 5\n'), 'inline.toml:3: raft.heartbeats: unknown key');
+  t.is(error('[[disks]]\nserver = "server 9"\n'), 'inline.toml:3: disks[0].server: no server "server 9" in this topology (servers: server 1, server 2, server 3)');
+  t.is(
+    error('[[disks]]\nserver = "server 1"\nterm = 3\nlog = [1, 2, 1]\n'),
+    "inline.toml:5: disks[0].log: entry 3 has term 1: a log's terms never decrease and never pass the server's term (3)",
+  );
+  t.regex(error('[[disks]]\nserver = "server 1"\nlog = [1]\n'), /entry 1 has term 1: .* never pass the server's term \(0\)/);
+  t.is(error('[[disks]]\nserver = "server 1"\n[[disks]]\nserver = "server 1"\n'), 'inline.toml:5: disks[1].server: server 1 has two disks');
+});
+
+test('configs: a server started from a [[disks]] disk says what it restored, and the checks follow its log from there', (t) => {
+  const result = run(configFrom('emulation = "raft"\n[[disks]]\nserver = "server 2"\nterm = 4\nvoted_for = "server 3"\nlog = [1, 4]\n'));
+  const restored = result.trace.find((e) => e.kind === 'note' && e.fact?.kind === 'restore');
+  t.like(restored, { node: 'server 2', text: 'RESTORED from disk: term 4, voted for server 3, log ends at index 2 (term 4)' });
+  t.deepEqual(notOk(result), []);
+});

@@ -16,9 +16,9 @@ export const TopologySchema = v.strictObject({
 });
 
 /**
- * What a server finds on its disk when it first boots, as if it were restarting: its term, its
- * vote, and the terms of its log's entries (no-ops). The paper's figures are such states
- * (Figure 7's followers, Figure 8's servers); a config may start from one.
+ * `[[disks]]`: what a server finds on its disk when it first boots, as if it were restarting:
+ * its term, its vote, and the terms of its log's entries (no-ops). The paper's figures are such
+ * states (Figure 7's followers, Figure 8's servers); a config may start from one.
  */
 export const DiskSchema = v.strictObject({
   server: v.string('expected a server name such as "server 1"'),
@@ -40,21 +40,25 @@ export const RaftSchema = v.strictObject({
   window: v.optional(count(1, LIMITS.window), 4),
   /** Entries one AppendEntries carries, at most; 1: none batched. */
   batch: v.optional(count(1, LIMITS.window), 1),
-  /** Servers that start from a given disk (the others start empty). */
-  disks: v.optional(v.array(DiskSchema, 'expected a list of [[raft.disks]] tables'), []),
 });
 
-export const sections = { topology: v.optional(TopologySchema, {}), workload: v.optional(WorkloadSchema, {}), raft: v.optional(RaftSchema, {}) };
+export const sections = {
+  topology: v.optional(TopologySchema, {}),
+  workload: v.optional(WorkloadSchema, {}),
+  raft: v.optional(RaftSchema, {}),
+  /** Servers that start from a given disk (the others start empty). */
+  disks: v.optional(v.array(DiskSchema, 'expected a list of [[disks]] tables'), []),
+};
 
-export type RaftSettings = v.InferOutput<typeof RaftSchema>;
-/** The protocol's timings and sizes, as a server is given them. */
-export type RaftTiming = Omit<RaftSettings, 'disks'>;
+/** The protocol's timings and sizes. */
+export type RaftTiming = v.InferOutput<typeof RaftSchema>;
 export type DiskConfig = v.InferOutput<typeof DiskSchema>;
 
 export interface RaftSections {
   readonly topology: v.InferOutput<typeof TopologySchema>;
   readonly workload: WorkloadConfig;
-  readonly raft: RaftSettings;
+  readonly raft: RaftTiming;
+  readonly disks: readonly DiskConfig[];
 }
 
 export type RaftConfig = Config<RaftSections>;
@@ -91,8 +95,8 @@ export function validate(config: RaftConfig): ConfigProblem | undefined {
 function checkDisks(config: RaftConfig): ConfigProblem | undefined {
   const servers = topologyOf(config).servers;
   const seen = new Set<string>();
-  for (const [i, disk] of config.raft.disks.entries()) {
-    const at = (key: string, detail: string): ConfigProblem => ({ path: ['raft', 'disks', i, key], detail });
+  for (const [i, disk] of config.disks.entries()) {
+    const at = (key: string, detail: string): ConfigProblem => ({ path: ['disks', i, key], detail });
     const known = (name: string): string => `no server ${JSON.stringify(name)} in this topology (servers: ${servers.join(', ')})`;
     if (!servers.includes(disk.server)) return at('server', known(disk.server));
     if (seen.has(disk.server)) return at('server', `${disk.server} has two disks`);

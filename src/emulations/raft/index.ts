@@ -37,7 +37,6 @@ export const raft: Emulation<RaftSections, Message, Fact> = {
   nodes(config) {
     const t = topologyOf(config);
     const rules = rulesFor(config.mutants.enable);
-    const { disks: _disks, ...timing } = config.raft;
     const servers = t.servers.map((self, i) => {
       const seeded = seededDisk(config, self);
       return {
@@ -48,7 +47,7 @@ export const raft: Emulation<RaftSections, Message, Fact> = {
           id: i + 1,
           self,
           peers: t.servers.filter((other) => other !== self),
-          raft: timing,
+          raft: config.raft,
           rules,
           ...(disk ? { disk: disk as ServerDisk } : seeded ? { disk: seeded, seeded: true } : {}),
         }),
@@ -107,9 +106,9 @@ export const raft: Emulation<RaftSections, Message, Fact> = {
   bench,
 };
 
-/** The disk `[[raft.disks]]` gives a server to start from, if any. */
+/** The disk `[[disks]]` gives a server to start from, if any. */
 function seededDisk(config: RaftConfig, server: string): ServerDisk | undefined {
-  const disk = config.raft.disks.find((d) => d.server === server);
+  const disk = config.disks.find((d) => d.server === server);
   if (!disk) return undefined;
   const log = RaftLog.of(disk.log.map((term) => Object.freeze({ term, command: { kind: 'noop' as const } })));
   return { term: disk.term, votedFor: disk.voted_for, log };

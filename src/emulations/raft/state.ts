@@ -40,7 +40,7 @@ export interface ServerInput {
   readonly raft: RaftTiming;
   readonly rules: Rules;
   readonly disk?: ServerDisk;
-  /** The disk is the config's (`[[raft.disks]]`), not one this server wrote. */
+  /** The disk is the config's (`[[disks]]`), not one this server wrote. */
   readonly seeded?: boolean;
 }
 
