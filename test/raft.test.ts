@@ -5,8 +5,10 @@
  * runs. A server's statechart is the very machine `mpkv run` drives (src/emulations/raft/).
  */
 import test from 'ava';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Cluster, logOf, names, Server } from './raft-driver.js';
-import { config, configFrom, notOk, run } from './harness.js';
+import { config, configFrom, notOk, repoRoot, run } from './harness.js';
 import { ELECTION, HEARTBEAT } from '../src/emulations/raft/state.js';
 import type { Message } from '../src/emulations/raft/messages.js';
 import { rulesFor } from '../src/emulations/raft/mutants.js';
@@ -402,4 +404,16 @@ test('configs: a server started from a [[disks]] disk says what it restored, and
   const restored = result.trace.find((e) => e.kind === 'note' && e.fact?.kind === 'restore');
   t.like(restored, { node: 'server 2', text: 'RESTORED from disk: term 4, voted for server 3, log ends at index 2 (term 4)' });
   t.deepEqual(notOk(result), []);
+});
+
+test('README: the Raft trace excerpt is what mpkv run configs/raft.toml --plain prints', async (t) => {
+  const { main } = await import('../src/cli.js');
+  const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  const from = readme.indexOf('## The Raft emulation');
+  const section = readme.slice(from, readme.indexOf('\n## ', from + 1));
+  const excerpt = section.split('\n').filter((l) => l.startsWith('[t=')).slice(0, 10);
+  t.true(excerpt.length >= 5);
+  const lines: string[] = [];
+  t.is(await main(['run', 'configs/raft.toml', '--plain'], { stdout: (l) => lines.push(l), stderr: (l) => lines.push(l) }), 0);
+  for (const line of excerpt) t.true(lines.includes(line), `not printed: ${line}`);
 });
