@@ -7,7 +7,7 @@ import { correctRules, type Rules } from '../src/emulations/raft/rules.js';
 import { serverMachine } from '../src/emulations/raft/server.js';
 import type { ServerDisk, ServerInput, ServerState } from '../src/emulations/raft/state.js';
 
-export const timing = { election_min_ms: 150, election_max_ms: 300, heartbeat_ms: 50, window: 4, batch: 1 };
+export const timing = { election_min_ms: 150, election_max_ms: 300, heartbeat_ms: 50, window: 1, batch: 64 };
 
 export const names = (n: number): NodeId[] => Array.from({ length: n }, (_, i) => `server ${i + 1}`);
 
@@ -92,9 +92,10 @@ export class Cluster {
   /** Every fact the servers noted, in order. */
   readonly noted: { node: NodeId; fact: Fact }[] = [];
 
-  constructor(n: number, options: { disks?: Record<string, ServerDisk>; rules?: Rules } = {}) {
+  constructor(n: number, options: { disks?: Record<string, ServerDisk>; rules?: Rules; raft?: Partial<typeof timing> } = {}) {
     const all = names(n);
-    this.servers = new Map(all.map((id) => [id, new Server(id, all, { ...(options.disks?.[id] ? { disk: options.disks[id] } : {}), ...(options.rules ? { rules: options.rules } : {}) }).start()]));
+    const { disks, ...rest } = options;
+    this.servers = new Map(all.map((id) => [id, new Server(id, all, { ...rest, ...(disks?.[id] ? { disk: disks[id] } : {}) }).start()]));
     this.collect();
   }
 

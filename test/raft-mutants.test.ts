@@ -38,7 +38,7 @@ interface Hunt {
 
 const hunts: Record<MutantName, Hunt> = {
   'votes-twice-in-a-term': { strategy: 'random', seed: 1, within: 30 },
-  'commits-earlier-term-by-counting': { strategy: 'swarm', seed: 1, within: 300 },
+  'commits-earlier-term-by-counting': { strategy: 'swarm', seed: 3, within: 100 },
   'appends-without-truncating': { strategy: 'random', seed: 1, within: 10 },
   'forgets-vote-on-restart': { strategy: 'random', seed: 1, within: 30 },
   'leader-ignores-higher-term': { strategy: 'random', seed: 1, within: 60 },

@@ -29,6 +29,9 @@ const rows: readonly Row[] = [
   { workload: '', cluster: 'Raft: 3 servers', toml: `emulation = "raft"\n${check}[topology]\nservers = 3\nclients = 3\n${sequential}` },
   { workload: '3 clients x 200 requests', cluster: 'MultiPaxos: 5 acceptors, 1 leader, 4 replicas', toml: `emulation = "multipaxos"\n${check}[topology]\nacceptors = 5\nreplicas = 4\nclients = 3\n${sequential}` },
   { workload: '', cluster: 'Raft: 5 servers', toml: `emulation = "raft"\n${check}[topology]\nservers = 5\nclients = 3\n${sequential}` },
+  { workload: '100 clients x 20 requests', cluster: 'MultiPaxos: 3 acceptors, 1 leader, 2 replicas', toml: `emulation = "multipaxos"\n${check}[topology]\nacceptors = 3\nreplicas = 2\nclients = 100\n${busy}` },
+  { workload: '', cluster: 'Raft: 3 servers, pipelined (window 4, batch 1)', toml: `emulation = "raft"\n${check}[topology]\nservers = 3\nclients = 100\n${busy}[raft]\nwindow = 4\nbatch = 1\n` },
+  { workload: '', cluster: 'Raft: 3 servers', toml: `emulation = "raft"\n${check}[topology]\nservers = 3\nclients = 100\n${busy}` },
   {
     workload: '100 clients x 20 requests, batch 16',
     cluster: 'MultiPaxos: 3 acceptors, 1 leader, 2 replicas',

@@ -36,10 +36,12 @@ export const RaftSchema = v.strictObject({
   /** A leader sends each follower an AppendEntries at least this often (a heartbeat when it has
    *  nothing new), and re-sends what a follower has not answered for this long. */
   heartbeat_ms: v.optional(positiveMs(), 50),
-  /** AppendEntries carrying entries a leader may have in flight to one follower at once. */
-  window: v.optional(count(1, LIMITS.window), 4),
-  /** Entries one AppendEntries carries, at most; 1: none batched. */
-  batch: v.optional(count(1, LIMITS.window), 1),
+  /** AppendEntries a leader may have on their way to one follower at once. More than one
+   *  pipelines, but on a network that reorders messages they overtake each other and a follower
+   *  refuses entries after a gap (README, "The Raft emulation"). */
+  window: v.optional(count(1, LIMITS.window), 1),
+  /** Entries one AppendEntries carries, at most: what a follower lacks goes in one message. */
+  batch: v.optional(count(1, LIMITS.window), 64),
 });
 
 export const sections = {
