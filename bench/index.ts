@@ -9,6 +9,7 @@ import { benchProtocol } from './protocol.js';
 
 const sections: Record<string, () => Promise<string[]>> = {
   goals: async () => (await import('./goals.js')).benchGoals(),
+  scaling: async () => (await import('./scaling.js')).benchScaling(),
   protocol: benchProtocol,
   checker: benchChecker,
   explore: async () => (await import('./explore.js')).benchExplore(),

@@ -18,7 +18,8 @@ import { registerModel } from './models/register.js';
 export interface Checker {
   readonly description: string;
   readonly format: FormatName;
-  /** What the format's operation times count (a page's time axis). */
+  /** What the format's lines are, for a page's time axis when the history records no times of
+   *  its own (they then count lines). */
   readonly timeUnit: string;
   run(text: string, source: string, options: CheckOptions): CheckedHistory;
 }
@@ -58,7 +59,7 @@ function checkerFor<S, I, O>(
 
 /** Every model `mpkv check --model` knows, with the format it reads. */
 export const CHECKERS: Readonly<Record<string, Checker>> = {
-  kv: checkerFor(kvModel, "mpkv's kv store (put / get / delete), as mpkv run --history writes it", 'mpkv', 'history event', parseMpkvHistory),
+  kv: checkerFor(kvModel, "mpkv's kv store (put / get / delete), as mpkv run --history writes it", 'mpkv', 'history line', parseMpkvHistory),
   register: checkerFor(registerModel, 'a compare-and-set register (Jepsen etcd logs)', 'jepsen-etcd', 'log line', parseJepsenEtcdHistory),
   'kv-append': checkerFor(kvAppendModel, "a kv store with append (Porcupine's kv tests)", 'porcupine-kv', 'history line', parsePorcupineKvHistory),
 };

@@ -9,16 +9,17 @@
  *      first, so every linearization extending the prefix must place it before anything called
  *      after its return. The reasons are the model's, one per distinct state the search tried
  *      it in ("GET "a" returned OK "val_3", but with "a" absent it would return NOT FOUND");
- *   3. a timeline of the operations around it, one line per operation: process, [call, ret],
- *      a bar over a shared time axis, and the operation. `>>` marks the culprit, `#k` the k-th
- *      operation of the prefix.
+ *   3. a timeline of the operations around it, one line per operation: process, its interval
+ *      (in the history's one unit, named: `t=92..119` in ms, or `lines 21..24`), a bar over a
+ *      shared time axis, and the operation. `>>` marks the culprit, `#k` the k-th operation of
+ *      the prefix.
  *
  * When the model refuted the part without a search (`Model.refute`), there is no prefix: the
  * culprit comes with the model's argument, and `*` marks the operations the argument names.
  *
  * (`mpkv check --html` draws the checked history as a page: src/view/history-html.ts.)
  */
-import type { Operation } from './history.js';
+import { intervalText, intervalUnit, type Operation } from './history.js';
 import type { CheckResult, Explanation } from './linearizability.js';
 import type { Model } from './model.js';
 
@@ -45,9 +46,9 @@ export function formatExplanation<S, I, O>(model: Model<S, I, O>, e: Explanation
   const describe = (op: Operation<I, O>): string => model.describeOperation(op.input, op.output);
   if (e.refuted) {
     const lines = [`${e.partName ?? `part ${e.partition + 1}`}: ${e.partitionOps.length} operations; one of them fits no linearization:`];
-    lines.push(`cannot place p${e.culprit.process} ${describe(e.culprit)} ${interval(e.culprit)}:`);
+    lines.push(`cannot place p${e.culprit.process} ${describe(e.culprit)} (${intervalText(e.culprit)}):`);
     for (const reason of e.rejections) lines.push(`  - ${reason}`);
-    lines.push('timeline (>> cannot be placed, * named above):');
+    lines.push(`timeline (${intervalUnit(e.partitionOps)}; >> cannot be placed, * named above):`);
     lines.push(...formatTimeline(model, e));
     return lines.join('\n');
   }
@@ -56,13 +57,13 @@ export function formatExplanation<S, I, O>(model: Model<S, I, O>, e: Explanation
   if (shownPrefix.length < e.prefix.length) lines.push(`  ... ${e.prefix.length - shownPrefix.length} earlier operations`);
   shownPrefix.forEach((op, i) => lines.push(`  #${e.prefix.length - shownPrefix.length + i + 1} p${op.process} ${describe(op)}`));
   lines.push(`  after it: ${e.stateAfterPrefix}`);
-  lines.push(`cannot place p${e.culprit.process} ${describe(e.culprit)} ${interval(e.culprit)}:`);
+  lines.push(`cannot place p${e.culprit.process} ${describe(e.culprit)} (${intervalText(e.culprit)}):`);
   for (const reason of e.rejections) lines.push(`  - ${reason}`);
   if (e.moreRejections) lines.push('  - (and in other states too)');
   if (e.unreachable) lines.push('  and no operation left that is called before it returns can change that');
   else if (e.placedSomewhere) lines.push('  it fits in some orders, but in each of them a later operation cannot be placed');
   else if (e.rejections.length > 0) lines.push('  no order of the operations before it leaves a state it fits');
-  lines.push('timeline (>> cannot be placed, #k k-th of the prefix):');
+  lines.push(`timeline (${intervalUnit(e.partitionOps)}; >> cannot be placed, #k k-th of the prefix):`);
   lines.push(...formatTimeline(model, e));
   return lines.join('\n');
 }
@@ -72,12 +73,12 @@ export function formatTimeline<S, I, O>(model: Model<S, I, O>, e: Explanation<I,
   const rows = timelineRows(e);
   const order = new Map(e.prefix.map((op, i) => [op.id, i + 1]));
   const axis = timeAxis(rows);
-  const width = Math.max(...rows.map((op) => interval(op).length));
+  const width = Math.max(...rows.map((op) => intervalText(op).length));
   const named = new Set((e.involved ?? []).map((op) => op.id));
   return rows.map((op) => {
     const mark = op.id === e.culprit.id ? '>>' : order.has(op.id) ? `#${order.get(op.id)}` : named.has(op.id) ? '*' : '';
     const bar = drawBar(axis, op);
-    return `${mark.padStart(5)} p${String(op.process).padEnd(3)} ${interval(op).padEnd(width)} |${bar}| ${model.describeOperation(op.input, op.output)}`;
+    return `${mark.padStart(5)} p${String(op.process).padEnd(3)} ${intervalText(op).padEnd(width)} |${bar}| ${model.describeOperation(op.input, op.output)}`;
   });
 }
 
@@ -107,8 +108,4 @@ function drawBar<I, O>(axis: ReadonlyMap<number, number>, op: Operation<I, O>): 
   if (Number.isFinite(op.ret)) cells[end] = ']';
   else cells[end] = '>';
   return cells.join('');
-}
-
-function interval(op: Operation<unknown, unknown>): string {
-  return `[${op.call}, ${Number.isFinite(op.ret) ? op.ret : 'pending'}]`;
 }

@@ -25,6 +25,9 @@ export interface VerdictAt {
   readonly t: number;
   /** Index of the trace event that broke the check. */
   readonly event?: number;
+  /** The earlier trace events the failure names (the votes, promises or decisions it conflicts
+   *  with), by index: a view points at them together with `event`. */
+  readonly evidence?: readonly number[];
 }
 
 export const ok = (name: string, detail: string): Verdict => ({ name, status: 'ok', detail });
@@ -42,6 +45,9 @@ export const EXIT_CODES: Record<VerdictStatus, number> = { ok: 0, fail: 1, unkno
 
 /** `ok`, `FAIL`, `unknown`: how a status is printed in reports. */
 export const statusLabel = (status: VerdictStatus): string => ({ ok: 'ok', fail: 'FAIL', unknown: 'unknown' })[status];
+
+/** A verdict as one line of a report or a picture's notes: `agreement FAIL: slot 3: ...`. */
+export const verdictNote = (v: Verdict): string => `${v.name} ${statusLabel(v.status)}: ${v.detail}`;
 
 /** The closing line of a report. */
 export function summaryLine(verdicts: readonly Verdict[]): string {

@@ -23,7 +23,7 @@
  * caller that knows which request of which client took effect when, but not how a parser
  * numbered the operations (mpkv's numbers them in order of completion).
  */
-import type { Operation } from './history.js';
+import { intervalText, type Operation } from './history.js';
 import { defaultRejection, describePart, type Model } from './model.js';
 
 /** A part's witness: a linearization, or why not, with the witness's order of the part's
@@ -59,7 +59,7 @@ export function verifyWitness<S, I, O>(model: Model<S, I, O>, parts: readonly (r
 
 function verifyPart<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], order: readonly Operation<I, O>[], inWitness: ReadonlySet<number>, index: number): PartWitness<I, O> {
   const where = describePart(model, ops, index);
-  const show = (op: Operation<I, O>): string => `p${op.process} ${model.describeOperation(op.input, op.output)} [${op.call}, ${op.ret === Infinity ? 'pending' : op.ret}]`;
+  const show = (op: Operation<I, O>): string => `p${op.process} ${model.describeOperation(op.input, op.output)} (${intervalText(op)})`;
   const missing = ops.find((op) => op.ret !== Infinity && !inWitness.has(op.id));
   if (missing !== undefined) return { certified: false, reason: `${where}: ${show(missing)} completed but is not in the witness`, order };
   let latest: Operation<I, O> | undefined;

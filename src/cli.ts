@@ -8,7 +8,7 @@
  * collector's scavenges took a third of a long run (see `npm run bench`, section protocol).
  */
 import { ConfigError } from './config/load.js';
-import { flushStdout, processIo, UsageError, watchStdout, type Io } from './commands/io.js';
+import { flushStdout, holdKeystrokes, processIo, UsageError, watchStdout, type Io } from './commands/io.js';
 
 const HELP = `mpkv — watch a distributed protocol run, and check it is correct
 
@@ -46,6 +46,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
   // The dashboard's UI library takes longest to load: start on it while the command loads.
   if (name === 'run' && io === processIo && rest[0] !== undefined && process.stdout.isTTY && !rest.some((a) => ['--plain', '--json', '-h', '--help'].includes(a))) {
+    holdKeystrokes();
     import('./commands/dashboard.js').catch(() => undefined);
   }
   try {

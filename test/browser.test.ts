@@ -26,7 +26,7 @@ import type { TraceEvent } from '../src/sim/trace.js';
 const renderRunHtml = (trace: readonly TraceEvent[], options?: RunViewOptions) => renderRun(multipaxos, trace, options);
 const renderRunSvg = (trace: readonly TraceEvent[], options?: RunViewOptions) => renderSvg(multipaxos, trace, options);
 import { config, repoRoot, run } from './harness.js';
-import { quorumTooSmall } from './view-runs.js';
+import { leaderRestart, quorumTooSmall } from './view-runs.js';
 
 const artifacts = path.join(repoRoot, 'test-artifacts');
 const candidates = process.env.MPKV_CHROMIUM ? [process.env.MPKV_CHROMIUM] : ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
@@ -90,7 +90,7 @@ function browserTests(executablePath: string): void {
     t.deepEqual(lanes, ['client 1', 'client 2', 'client 3', 'client 4', 'leader 1', 'leader 2', 'acceptor 1', 'acceptor 2', 'acceptor 3', 'replica 1']);
     const arrows = await page.$$eval('#body .msg line', (lines) => lines.length);
     t.true(arrows > 200, `${arrows} arrows`);
-    t.is(await page.$$eval('#body .hl-violation circle', (c) => c.length), 2, 'both DECIDED of slot 8 are ringed');
+    t.is(await page.$$eval('#body .hl-violation[data-h="0"] circle', (c) => c.length), 2, 'both DECIDED of slot 8 are ringed');
     const tags = await page.$$eval('#head .tag text', (texts) => texts.map((x) => x.textContent));
     t.deepEqual(tags.sort(), ['promised 4.1', 'quorum A', 'quorum B']);
     t.regex((await page.$eval('#explanation', (e) => e.textContent))!, /These quorums do not intersect/);
@@ -102,7 +102,12 @@ function browserTests(executablePath: string): void {
       const view = document.getElementById('scroller')!.getBoundingClientRect();
       return target.top >= view.top && target.bottom <= view.bottom && target.height > 0;
     });
-    t.true(inView, 'the violating decision is on screen after v');
+    t.true(inView, 'the first violation in time is on screen after v');
+    // quorum-backed broke at t=6, long before the two decisions of slot 8: v goes there first, and says so.
+    t.regex((await page.$eval('#details', (e) => e.textContent))!, /^violation 1 of 3, the first in time \(v: the next\): quorum-backed FAIL: leader 1 started Phase 2/);
+    await page.keyboard.press('v');
+    await page.keyboard.press('v');
+    t.regex((await page.$eval('#details', (e) => e.textContent))!, /^violation 3 of 3 \(v: the next\): AGREEMENT VIOLATED in slot 8/);
 
     // "show only slot 8" keeps slot 8's messages and the evidence.
     const before = await page.$$eval('#body .msg', (g) => g.length);
@@ -111,6 +116,18 @@ function browserTests(executablePath: string): void {
     t.true(after < before / 5, `${after} of ${before} messages after the focus`);
     t.is(await page.$eval('#value', (s) => (s as HTMLSelectElement).value), '8');
     await page.screenshot({ path: path.join(artifacts, 'quorum-too-small.png') });
+    t.deepEqual(errors, []);
+  });
+
+  test.serial('browser: a broken invariant (leader-restart) — the violation button is live, v rings and names one-value', async (t) => {
+    const { page, errors } = await open(t, 'leader-restart', renderRunHtml(leaderRestart().trace, { title: 'leader-reuses-ballot-after-restart' }));
+    await page.waitForSelector('body[data-ready]');
+    t.false(await page.$eval('button[data-jump="violation"]', (b) => (b as HTMLButtonElement).disabled));
+    t.true((await page.$$eval('#body .hl-violation circle', (c) => c.length)) >= 8, 'the votes, promises and decisions the three invariants name');
+    await page.click('button[data-jump="violation"]');
+    t.regex((await page.$eval('#details', (e) => e.textContent))!, /^violation 1 of 3, the first in time \(v: the next\): one-value FAIL: slot 1 ballot 1\.1/);
+    t.true((await page.$$eval('#body .flash', (els) => els.length)) > 0, 'the vote that broke it blinks');
+    await page.screenshot({ path: path.join(artifacts, 'leader-restart.png') });
     t.deepEqual(errors, []);
   });
 

@@ -39,10 +39,32 @@ test('check: a stale read exits 1 and explains which operation cannot be placed'
   const { code, stdout } = await run(file('bad.jsonl', putA, putAOk, getA, getAMissing), '--model', 'kv', '--html', html);
   t.is(code, 1);
   t.regex(stdout, /^NOT linearizable/);
-  t.regex(stdout, /cannot place p2 GET "a" -> NOT FOUND \[3, 4\]/);
+  t.regex(stdout, /cannot place p2 GET "a" -> NOT FOUND \(lines 3\.\.4\):/, 'no times in the file: its line numbers, named');
+  t.regex(stdout, /but p1 PUT "a" = "val_3" -> OK \(lines 1\.\.2\) returned before it was called/);
+  t.regex(stdout, /^timeline \(lines: line numbers of the history; /m);
   const page = readFileSync(html, 'utf8');
   t.regex(page, /<summary class="bad">key &quot;a&quot;: 2 operations, NOT linearizable<\/summary>/);
   t.regex(page, /<g class="op culprit" data-op="1">/);
+});
+
+test('check: a history with times is explained in its times, in ms, and says so (text and page)', async (t) => {
+  // Every line has "time": the explanation speaks in those times, never in line numbers or positions.
+  const timed = (line: string, time: number): string => line.replace(/}$/, `,"time":${time}}`);
+  const history = file('timed.jsonl', timed(putA, 92), timed(putAOk, 119), timed(getA, 130), timed(getAMissing, 141));
+  const html = path.join(dir, 'timed.html');
+  const { code, stdout } = await run(history, '--model', 'kv', '--html', html);
+  t.is(code, 1);
+  t.regex(stdout, /cannot place p2 GET "a" -> NOT FOUND \(t=130\.\.141\):/);
+  t.regex(stdout, /but p1 PUT "a" = "val_3" -> OK \(t=92\.\.119\) returned before it was called/);
+  t.regex(stdout, /^timeline \(t: the history's "time", in ms; /m);
+  t.regex(stdout, /^ +\* p1 +t=92\.\.119 +\|/m);
+  t.notRegex(stdout, /\[\d+, \d+\]|lines \d/, 'no other unit');
+  const page = readFileSync(html, 'utf8');
+  t.regex(page, /<text class="unit" x="4" y="11">time<\/text><text class="unit" x="4" y="21">\(ms\)<\/text>/);
+  const ticks = [...page.matchAll(/class="tickl"[^>]*>(\d+)<\/text>/g)].map((m) => Number(m[1]));
+  t.true(ticks.includes(92) && ticks.includes(141), `the ticks are the history's times: ${ticks.join(', ')}`);
+  t.true(ticks.every((tick) => [92, 119, 130, 141].includes(tick)), 'no positions');
+  t.regex(page, /<title>p2 t=130\.\.141 GET &quot;a&quot; -&gt; NOT FOUND/);
 });
 
 test('check: a corrupt line exits 2 with one line naming file and line', async (t) => {

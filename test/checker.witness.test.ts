@@ -41,14 +41,14 @@ test('a wrong witness for a linearizable history is rejected for real time, and 
   const result = checkOperations(kvModel, concurrent, { witness: [0, 2, 1] });
   t.is(result.verdict, 'ok');
   t.is(result.method, 'search');
-  t.regex(result.witnessRejected!, /key "a": p2 GET "a" -> OK "val_1" \[2, 5\] is placed after p3 GET "a" -> OK "val_1" \[11, 12\], which was called after it returned/);
+  t.regex(result.witnessRejected!, /key "a": p2 GET "a" -> OK "val_1" \(2\.\.5\) is placed after p3 GET "a" -> OK "val_1" \(11\.\.12\), which was called after it returned/);
 });
 
 test('a witness in real-time order that the model rejects is rejected by the replay, and the search still says ok', (t) => {
   const result = checkOperations(kvModel, concurrent, { witness: [1, 0, 2] });
   t.is(result.verdict, 'ok');
   t.is(result.method, 'search');
-  t.regex(result.witnessRejected!, /replaying the witness, p2 GET "a" -> OK "val_1" \[2, 5\] \(number 1 of the part\) does not fit: GET "a" returned OK "val_1", but with "a" absent it would return NOT FOUND/);
+  t.regex(result.witnessRejected!, /replaying the witness, p2 GET "a" -> OK "val_1" \(2\.\.5\) \(number 1 of the part\) does not fit: GET "a" returned OK "val_1", but with "a" absent it would return NOT FOUND/);
 });
 
 test('the plausible witness of a history with a stale read (its real order of application) fails, and the verdict is illegal', (t) => {
@@ -77,7 +77,7 @@ test('a witness must list every completed operation, and may leave out a pending
   const withPending = [...concurrent, op(3, 4, 3, null, put('a', 'val_9'))];
   const missing = checkOperations(kvModel, withPending, { witness: [0, 1] });
   t.is(missing.method, 'witness+search', 'the search placed the operation the witness left out');
-  t.regex(missing.witnessRejected!, /p3 GET "a" -> OK "val_1" \[11, 12\] completed but is not in the witness/);
+  t.regex(missing.witnessRejected!, /p3 GET "a" -> OK "val_1" \(11\.\.12\) completed but is not in the witness/);
   const pendingLeftOut = checkOperations(kvModel, withPending, { witness: [0, 1, 2] });
   t.is(pendingLeftOut.method, 'witness');
   t.deepEqual(pendingLeftOut.linearizations![0]!.map((o) => o.id), [0, 1, 2, 3]);

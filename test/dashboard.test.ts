@@ -18,12 +18,14 @@ import { numberRanges, stateText } from '../src/emulations/api/rows.js';
 import { emulate, startRun } from '../src/emulations/run.js';
 import type { NodeView } from '../src/sim/router.js';
 import { Dashboard } from '../src/ui/components.js';
-import { LiveDashboard } from '../src/ui/dashboard.js';
+import { eraseEcho, keysOf, LiveDashboard } from '../src/ui/dashboard.js';
+import { holdKeystrokes } from '../src/commands/io.js';
 import { DEFAULT_SPEED, ManualTicker, SimDriver } from '../src/ui/driver.js';
-import { layoutPanels, networkLine, nodeLine as nodeLineOf, partitionsLine, roleSummary as roleSummaryOf, wrapLogLine } from '../src/ui/panels.js';
+import { controlsText, layoutPanels, networkLine, nodeLine as nodeLineOf, partitionsLine, roleSummary as roleSummaryOf, wrapLogLine } from '../src/ui/panels.js';
 import { explorationConfig, explore, scheduleOptions } from '../src/explore/explore.js';
 import type { Schedule } from '../src/explore/schedule.js';
 import { describeFault } from '../src/explore/network.js';
+import { leaderRestartRun } from './view-runs.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DEFAULT = path.join(ROOT, 'configs/default.toml');
@@ -95,6 +97,9 @@ test('panels: a crashed node and a preempted leader say so', (t) => {
   };
   t.like(nodeLine(preempted), { state: 'preempted', tone: 'warn' });
   t.is(nodeLine(preempted).detail, 'ballot 3.2  next 4  decided/applied 2/2  in flight 0  queued 2  backing off');
+  // Short of room the row abbreviates, but its queue stays in words: `q` is the quit key.
+  const narrow = nodeLineOf(multipaxos, preempted, 50).detail;
+  t.is(narrow, 'b3.2  next 4  dec/app 2/2  flight 0  queued 2  backoff');
 });
 
 test('panels: many nodes are summarised by role to fit, leaders last', (t) => {
@@ -123,6 +128,15 @@ test('panels: the network line', (t) => {
     'in flight 3  delivered 6  dropped 1  duplicated 0  partitions 1 active',
   );
   t.is(partitionsLine(net), '{leader 1} | rest');
+});
+
+test('panels: at 80 columns the key bar names every key but c (f stops at crashes too), speed included', (t) => {
+  for (const paused of [true, false]) {
+    const bar = controlsText({ ended: false, paused }, 80);
+    t.true(bar.length <= 80, bar);
+    t.is(bar, `space ${paused ? 'resume' : 'pause'}  n/→ step  v violation  f fault  m milestone  +/- speed  q quit`);
+  }
+  t.regex(controlsText({ ended: false, paused: true }, 100), /m milestone {2}c crash {2}\+\/- speed {2}q quit$/, 'with room, all of them');
 });
 
 // ---- driver ----------------------------------------------------------------------------------
@@ -237,6 +251,38 @@ test.serial('dashboard: q quits (the app unmounts, the ticker stops)', async (t)
   t.true(ticker.started);
   await act(() => ui.stdin.write('q'));
   t.false(ticker.started, 'unmounted: the ticker was stopped');
+});
+
+test.serial('dashboard: a burst of one key (auto-repeat, a paste) acts once per key, like the keys one by one', async (t) => {
+  const oneByOne = driverFor(small(), { paused: true });
+  for (let i = 0; i < 3; i++) oneByOne.stepOne();
+  const driver = driverFor(small(), { paused: true });
+  const ticker = new ManualTicker();
+  const ui = await mount(React.createElement(LiveDashboard, { driver, ticker, columns: 100, rows: 30 }));
+  await flush();
+  await act(() => ui.stdin.write('nnn'));
+  t.deepEqual(driver.snapshot().log.map((l) => l.text), oneByOne.snapshot().log.map((l) => l.text), 'three steps');
+  await act(() => ui.stdin.write('++'));
+  t.is(driver.speed, DEFAULT_SPEED * 4);
+  await act(() => ui.stdin.write('---'));
+  t.is(driver.speed, DEFAULT_SPEED / 2);
+  await act(() => ui.stdin.write('nq'));
+  t.false(ticker.started, 'a q in a burst quits');
+});
+
+test('dashboard: keys typed while mpkv starts are held, not echoed, and what was echoed is erased before the first frame', (t) => {
+  const modes: boolean[] = [];
+  holdKeystrokes({ isTTY: true, setRawMode: (raw: boolean) => modes.push(raw) });
+  t.deepEqual(modes, [true], 'raw mode: no echo, the keys wait for the dashboard');
+  holdKeystrokes({ isTTY: false, setRawMode: (raw: boolean) => modes.push(raw) });
+  t.deepEqual(modes, [true], 'not a terminal: nothing to hold');
+  const written: string[] = [];
+  eraseEcho({ isTTY: true, write: (s: string) => written.push(s) });
+  t.deepEqual(written, ['\r\u001B[2K'], 'back to the start of the line, and the line cleared');
+  eraseEcho({ isTTY: false, write: (s: string) => written.push(s) });
+  t.is(written.length, 1, 'piped: nothing written');
+  t.deepEqual(keysOf('nnn', { ctrl: false, meta: false }), ['n', 'n', 'n']);
+  t.deepEqual(keysOf('c', { ctrl: true, meta: false }), ['c'], 'Ctrl+C is one key');
 });
 
 test.serial('dashboard: a violation is explained in the verdict panel', async (t) => {
@@ -359,7 +405,8 @@ test.serial('dashboard: a replay reaches its violation in one key press, marked 
   const marked = log.filter((l) => l.tone === 'violation');
   t.is(marked.length, 2);
   t.regex(marked[0]!.text, /^\[t=\d+ leader \d\] LEADING with ballot [\d.]+: /);
-  t.regex(marked[1]!.text, /^\[t=\d+ check\] ▶ VIOLATION: quorum-backed first failed here: leader \d started Phase 2 under ballot [\d.]+ at t=\d+ on 1 promise/);
+  t.regex(marked[1]!.text, /^\[t=\d+ check\] ▶ VIOLATION: quorum-backed first failed here \(the earlier step\(s\) it names are marked ◀ above\): leader \d started Phase 2 under ballot [\d.]+ at t=\d+ on 1 promise/);
+  t.is(log.filter((l) => l.tone === 'evidence').length, 1, 'the one promise it counted, marked');
   t.regex(frame, /▶ VIOLATION: quorum-backed first failed here/);
   t.regex(frame, /^VIOLATION quorum-backed at t=\d+: leader \d started Phase 2/m);
   fits(t, frame, 80);
@@ -391,6 +438,27 @@ test.serial('dashboard: f, m and c run to the next fault, milestone or crash, an
   await act(() => ui.stdin.write('f'));
   const fault = driver.snapshot().log.filter((l) => l.tone === 'target').pop()!;
   t.regex(fault.text, /^\[t=\d+ (net\] (DROP|DUPLICATE|PARTITION)|acceptor 2\] RESTART)/);
+  await unmount(ui);
+});
+
+test.serial('dashboard: v stops at the first broken invariant; the earlier votes it names are marked, the bar names the other failed checks', async (t) => {
+  const { config: runConfig, options } = leaderRestartRun();
+  const fresh = () => startRun(runConfig, options());
+  const driver = new SimDriver(fresh(), { paused: true, replay: 'lr.replay.json', rehearse: fresh });
+  const ui = await mount(React.createElement(LiveDashboard, { driver, ticker: new ManualTicker(), columns: 120, rows: 30 }));
+  await flush();
+  await act(() => ui.stdin.write('v'));
+  const frame = driver.snapshot();
+  t.like(frame.violation, { check: 'one-value', t: 113, reached: true, others: ['quorum-backed', 'votes-safe'] });
+  t.is(frame.time, 113);
+  const log = frame.log;
+  const named = log.filter((l) => l.tone === 'evidence');
+  t.deepEqual(named.map((l) => l.text), ['[t=109 acceptor 3] ACCEPT slot 1 ballot 1.1 GET "b" (client 2 request 1) -> accepted  ◀ named by one-value'], 'the other vote of ballot 1.1 in slot 1');
+  const marked = log.filter((l) => l.tone === 'violation').map((l) => l.text);
+  t.is(marked[0], '[t=113 acceptor 2] ACCEPT slot 1 ballot 1.1 NO-OP -> accepted', 'the vote that broke it (a bare fact, shown by its line)');
+  t.regex(marked[1]!, /^\[t=113 check\] ▶ VIOLATION: one-value first failed here \(the earlier step\(s\) it names are marked ◀ above\): slot 1 ballot 1\.1/);
+  t.is(log.indexOf(log.find((l) => l.text === marked[1])!), log.length - 1, 'the VIOLATION line comes after the step, last');
+  t.regex(stripAnsi(ui.lastFrame()!), /^VIOLATION one-value at t=113 \(first of 3 failed checks; also quorum-backed, votes-safe\): slot 1/m);
   await unmount(ui);
 });
 
@@ -436,6 +504,23 @@ test('driver: with a replay the rehearsal runs in the background, and play stops
   t.true(frame.paused);
   t.is(frame.time, frame.violation!.t);
   t.deepEqual(frame.log.filter((l) => l.tone === 'violation').length, 2, 'the violating step and the VIOLATION line');
+});
+
+test('driver: when the nodes have settled but clients are still at work, the frame says since when (max_sync)', (t) => {
+  const driver = driverFor(loadConfig(path.join(ROOT, 'configs/max-sync.toml')));
+  let frame = driver.snapshot();
+  for (let i = 0; i < 1000 && !frame.settled; i++) {
+    driver.advance(100);
+    frame = driver.snapshot();
+  }
+  t.regex(frame.settled!, /^settled since t=(\d+): nothing left to agree on; waiting for 10 client\(s\) at work$/);
+  const since = Number(/t=(\d+)/.exec(frame.settled!)![1]);
+  t.true(since < 400, `settled early (t=${since}), long before the clients are done`);
+  const servers = frame.views.filter((v) => v.role === 'server').map((v) => (v.context as { value: number }).value);
+  t.is(new Set(servers).size, 1, 'every server holds the same number');
+  while (!driver.done) driver.advance(10_000);
+  t.is(driver.snapshot().settled, undefined, 'the run is over: nothing to wait for');
+  t.is(driverFor(small()).snapshot().settled, undefined, 'an emulation without settled() never says it');
 });
 
 test('driver: quiet catch-up polls are folded into one line', (t) => {

@@ -185,6 +185,7 @@ test('mpkv explore: exit 0 and a summary when no violation; progress as plain li
   const { io, out } = collector();
   t.is(await main(['explore', 'configs/kv_store.toml', '--runs', '40', '--seed', '3'], io), 0);
   t.regex(out[0]!, /40 schedule\(s\), seed 3, 1 worker/);
+  t.regex(out[1]!, /^budget: safety phase 1000ms; no crashes \(no role of kv_store may crash\); <= 1 partition\(s\); /, 'never "crash(es) of nobody"');
   t.true(out.some((l) => l.startsWith('progress: ')));
   t.regex(out.at(-1)!, /^ok: 40 schedule\(s\) passed, \d+ fault\(s\) injected/);
 });

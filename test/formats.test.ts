@@ -21,7 +21,7 @@ function formatError(t: import('ava').ExecutionContext, parse: () => unknown): H
 test('mpkv: the writer and reader agree on the example from the format doc', (t) => {
   const text = formatMpkvHistory([invokeEvent(1, { op: 'put', key: 'a', value: 'val_3' }), okEvent(1, { op: 'put', key: 'a', value: 'val_3' }, { ok: true })]);
   t.is(text, lines(PUT_A, PUT_A_OK));
-  t.deepEqual(parseMpkvHistory(text), [{ id: 0, process: 1, call: 1, ret: 2, input: { op: 'put', key: 'a', value: 'val_3' }, output: { ok: true } }]);
+  t.deepEqual(parseMpkvHistory(text), [{ id: 0, process: 1, call: 1, ret: 2, input: { op: 'put', key: 'a', value: 'val_3' }, output: { ok: true }, source: { call: 1, ret: 2, unit: 'line' } }]);
 });
 
 test('mpkv: an info completion and a missing completion both leave the operation pending', (t) => {

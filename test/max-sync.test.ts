@@ -72,7 +72,7 @@ const server = (id: number, value: number, status: NodeView['status'] = 'up'): N
   context: { value },
 });
 const client = (id: number): NodeView => ({ id: `client ${id}`, role: 'client', status: 'finished', restartPending: false, state: 'done', context: {} });
-const summary: RunSummary = { reason: 'clients-done', time_ms: 100, steps: 10, sent: 4, delivered: 4, dropped: 0, duplicated: 0 };
+const summary: RunSummary = { reason: 'clients-done', time_ms: 100, steps: 10, sent: 4, delivered: 4, dropped: 0, lost: 0, duplicated: 0 };
 const cfg = configFrom('emulation = "max_sync"\n[topology]\nservers = 2\nclients_per_server = 1\n[workload]\nmessages = 1\n') as unknown as MaxSyncConfig;
 
 function judge(events: TraceEvent<Message, Fact>[], views: NodeView[]) {

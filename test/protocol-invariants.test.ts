@@ -64,7 +64,7 @@ test('one-value: two commands accepted under one ballot in one slot fail, naming
   const v = judge(trace)['one-value']!;
   t.is(v.status, 'fail');
   t.regex(v.detail, /slot 0 ballot 1\.1: acceptor 1 accepted PUT "a" = "val_1" .* at t=4, but acceptor 2 accepted PUT "a" = "val_2" .* at t=9/);
-  t.deepEqual(v.at, { t: 9, event: 1 }, 'the first bad step: the second vote');
+  t.deepEqual(v.at, { t: 9, event: 1, evidence: [0] }, 'the first bad step: the second vote; the first vote it names');
 });
 
 test('quorum-backed: a decision on one acknowledgement, on the same acceptor twice, or on an acceptor that voted otherwise fails', (t) => {
@@ -75,12 +75,15 @@ test('quorum-backed: a decision on one acknowledgement, on the same acceptor twi
   t.regex(twice.detail, /counting acceptor 1 more than once/);
   const stale = judge([vote(4, 1, b(1, 1), 0, c1), vote(5, 2, b(2, 1), 0, c2), vote(6, 3, b(2, 1), 0, c2), decide(7, 1, b(2, 1), 0, c2, ['acceptor 1', 'acceptor 2'])]);
   t.regex(stale['quorum-backed']!.detail, /counting acceptor 1, which never accepted that command under that ballot \(its votes in slot 0: PUT "a" = "val_1" .* under 1\.1\)/);
+  t.deepEqual(stale['quorum-backed']!.at, { t: 7, event: 3, evidence: [0, 1] }, 'the decision; the vote it could count, and acceptor 1\'s other vote');
+  t.deepEqual(one.at, { t: 5, event: 1, evidence: [0] }, 'the one acknowledgement it had');
 });
 
 test('quorum-backed: Phase 2 started on a promise for another ballot fails', (t) => {
   const v = judge([promise(1, 1, b(1, 1)), promise(2, 2, b(2, 1)), lead(3, 1, b(2, 1), ['acceptor 1', 'acceptor 2'])])['quorum-backed']!;
   t.is(v.status, 'fail');
   t.regex(v.detail, /leader 1 started Phase 2 under ballot 2\.1 at t=3, counting acceptor 1, which never promised that ballot \(its promises: 1\.1\)/);
+  t.deepEqual(v.at, { t: 3, event: 2, evidence: [0, 1] }, 'the promise of 2.1 it had, and what acceptor 1 promised instead');
 });
 
 test('votes-safe: a higher ballot voting another command in a chosen slot fails, and so does a decision of another command', (t) => {
@@ -88,11 +91,13 @@ test('votes-safe: a higher ballot voting another command in a chosen slot fails,
   const higher = judge([...chosen, vote(9, 3, b(2, 2), 0, c2)])['votes-safe']!;
   t.is(higher.status, 'fail');
   t.regex(higher.detail, /slot 0: acceptor 3 accepted PUT "a" = "val_2" .* under ballot 2\.2 at t=9, but PUT "a" = "val_1" .* was chosen under ballot 1\.1 at t=5 \(accepted by acceptor 1, acceptor 2\)/);
-  t.deepEqual(higher.at, { t: 9, event: 2 });
+  t.deepEqual(higher.at, { t: 9, event: 2, evidence: [0, 1] }, 'the quorum that chose the command');
   const earlier = judge([vote(3, 3, b(2, 2), 0, c2), ...chosen])['votes-safe']!;
   t.regex(earlier.detail, /had accepted PUT "a" = "val_2" .* under the higher ballot 2\.2 at t=3: that vote was not safe/, 'the unsafe vote came first');
   const decided = judge([...chosen, note(9, 'replica 1', { kind: 'decide', slot: 0, command: c2 })])['votes-safe']!;
   t.regex(decided.detail, /replica 1 decided PUT "a" = "val_2" .* at t=9, but PUT "a" = "val_1" .* was chosen/);
+  t.deepEqual(decided.at?.evidence, [0, 1]);
+  t.deepEqual(earlier.at, { t: 5, event: 2, evidence: [0, 1] }, 'the unsafe vote and the first vote of the quorum');
   t.deepEqual(failed([...chosen, vote(9, 3, b(2, 2), 0, c1)]), [], 'a higher ballot carrying the chosen command is fine');
 });
 
@@ -105,6 +110,8 @@ test('promises-kept: promising or voting below an earlier promise fails, and so 
   t.regex(backwards.detail, /below ballot 2\.2 it had accepted at t=2/, 'a vote raises what an acceptor may promise');
   const forgot = judge([vote(2, 1, b(1, 1), 3, c1), promise(4, 1, b(2, 2), [], 0)])['promises-kept']!;
   t.regex(forgot.detail, /acceptor 1's promise of ballot 2\.2 at t=4 reports nothing for slot 3, but it had accepted PUT "a" = "val_1" .* there under ballot 1\.1 at t=2: a vote was forgotten/);
+  t.deepEqual(forgot.at, { t: 4, event: 1, evidence: [0] }, 'the forgotten vote');
+  t.deepEqual(lower.at?.evidence, [0], 'the higher promise');
   t.deepEqual(failed([vote(2, 1, b(1, 1), 3, c1), promise(4, 1, b(2, 2), [], 4)]), [], 'slots below the prepare are not reported');
   t.deepEqual(failed([promise(1, 1, b(1, 1)), promise(2, 1, b(1, 1))]), [], 'promising the same ballot again (a retried prepare) is fine');
 });

@@ -57,6 +57,7 @@ groups = [["leader 1"]]
   const v = verdictOf(result, 'liveness');
   t.is(v.status, 'fail');
   t.regex(v.detail, /partition still active: \{leader 1\} \| rest/);
+  t.regex(v.detail, /the clients cannot reach any leader: the partition cuts client 1, client 2, client 3 off from leader 1/);
   t.regex(v.detail, /leader 1 cannot reach a quorum of acceptors: 0 of 3/);
   t.deepEqual(notOk(result).map((l) => l.split(' ')[0]), ['liveness'], 'every safety check still passes');
 });
@@ -76,6 +77,56 @@ window = 1
   t.regex(v.detail, /nothing was down or cut off: the requests were too slow/);
   t.regex(v.detail, /raise paxos\.window/);
   t.regex(v.detail, /clients re-sent requests \d+ time\(s\) after workload\.timeout_ms = 30 ms/);
+});
+
+test('liveness: a network that loses every message says so, not that the requests were too slow', (t) => {
+  const cfg = configFrom(`time_limit_ms = 2000
+[network]
+drop_rate = 1.0
+`);
+  const result = run(cfg);
+  const v = verdictOf(result, 'liveness');
+  t.is(v.status, 'fail');
+  t.is(result.summary.lost, result.summary.sent);
+  t.regex(v.detail, new RegExp(`the network lost every message sent \\(${result.summary.sent} of ${result.summary.sent}, network\\.drop_rate = 1\\): nothing could get through$`));
+  t.notRegex(v.detail, /too slow|paxos\.window|nothing was down or cut off/);
+});
+
+test('liveness: a lossy network that stalls a run is named first, then what else slowed it', (t) => {
+  const cfg = configFrom(`time_limit_ms = 3000
+[network]
+drop_rate = 0.9
+`);
+  const result = run(cfg);
+  const v = verdictOf(result, 'liveness');
+  t.is(v.status, 'fail');
+  t.true(result.summary.lost > 0 && result.summary.lost < result.summary.sent);
+  t.regex(v.detail, /; the network lost \d+ of \d+ messages sent \(\d+%, network\.drop_rate = 0\.9\); nothing was down or cut off, but lost messages cost retries: the requests were too slow/);
+});
+
+test('liveness: when a partition that never heals cuts the clients off from every leader, the failure says so first', (t) => {
+  const cfg = configFrom(`time_limit_ms = 2000
+[topology]
+leaders = 2
+clients = 2
+[[partitions]]
+start_ms = 10
+groups = [["leader 1", "leader 2", "acceptor 1", "acceptor 2", "acceptor 3", "replica 1", "replica 2"]]
+`);
+  const v = verdictOf(run(cfg), 'liveness');
+  t.is(v.status, 'fail');
+  t.regex(v.detail, /partition still active: \{[^}]*\} \| rest; the clients cannot reach any leader: the partition cuts client 1 off from leader 1; client 2 off from leader 2 \(a client sends only to its own leader\), so no request arrives/);
+  t.notRegex(v.detail, /cannot reach a quorum/, 'the leaders have their quorum: that is not the problem');
+  // Cut off from its own leader only: said as such.
+  const one = verdictOf(run(configFrom(`time_limit_ms = 2000
+[topology]
+leaders = 2
+clients = 2
+[[partitions]]
+start_ms = 10
+groups = [["client 1", "client 2", "leader 2"]]
+`)), 'liveness');
+  t.regex(one.detail, /the partition cuts client 1 off from leader 1: those clients cannot reach their leader/);
 });
 
 test('liveness: a client that crashes with a request in flight and restarts completes everything', (t) => {
@@ -122,14 +173,14 @@ test('judge: a get answered OK without a value (a broken client or store) is jud
   ];
   const v = linearizabilityJudge(history);
   t.is(v.status, 'fail');
-  t.regex(v.detail, /NOT linearizable: GET "a" -> \{"ok":true\} \(process 2\) cannot be placed/);
+  t.regex(v.detail, /NOT linearizable: GET "a" -> \{"ok":true\} \(process 2, t=3\.\.4\) cannot be placed/);
 });
 
 test('judge: an answer meant for another key is shown exactly, not as the same words', (t) => {
   const history = [invokeEvent(1, { op: 'get', key: 'a' }, 1), okEvent(1, { op: 'get', key: 'a' }, { ok: false, error: 'key not found: b' }, 2)];
   const v = linearizabilityJudge(history);
   t.is(v.status, 'fail');
-  t.regex(v.detail, /GET "a" -> \{"ok":false,"error":"key not found: b"\} \(process 1\) cannot be placed/);
+  t.regex(v.detail, /GET "a" -> \{"ok":false,"error":"key not found: b"\} \(process 1, t=1\.\.2\) cannot be placed/);
   t.notRegex(v.detail, /NOT FOUND.*NOT FOUND/, 'never "returned NOT FOUND, but would return NOT FOUND"');
 });
 

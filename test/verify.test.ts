@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../src/cli.js';
 import type { Config } from '../src/emulations/api/emulation.js';
-import { loadConfig } from '../src/emulations/index.js';
+import { loadConfig, parseConfig } from '../src/emulations/index.js';
 import { finishRun, startRun } from '../src/emulations/run.js';
 import { MUTANT_NAMES, type MutantName } from '../src/emulations/multipaxos/mutants.js';
 import { RequestQueue } from '../src/emulations/multipaxos/request-queue.js';
@@ -19,7 +19,7 @@ import { Fingerprinter } from '../src/verify/fingerprints.js';
 import { hashOf } from '../src/verify/hash.js';
 import { searchWithWorkers } from '../src/verify/parallel.js';
 import { loadStepsReplay, StepRouter, stepsReplayDivergence, stepsReplayFile, writeStepsReplayFile } from '../src/verify/replay.js';
-import { search } from '../src/verify/search.js';
+import { boundText, search } from '../src/verify/search.js';
 import { World, type Step } from '../src/verify/world.js';
 import { SimDriver } from '../src/ui/driver.js';
 import { repoRoot, testDir } from './harness.js';
@@ -252,4 +252,10 @@ test('replay: a steps replay whose event cannot happen is reported as diverged, 
   const loaded = await loadStepsReplay(file, base);
   const result = finishRun(startRun(loaded.config, { router: loaded.router }));
   t.regex(stepsReplayDivergence(loaded, result) ?? '', /event 2 of the path \(restart acceptor 1 is not possible here\)/);
+});
+
+test('verify: the bound of an emulation none of whose roles may crash says so, not "crash-recovery(ies) of nobody"', (t) => {
+  const kv = parseConfig('emulation = "kv_store"\n[verify]\ncrashes = 1\n');
+  t.regex(boundText(kv)[0]!, /, no crash-recovery \(no role of kv_store may crash\), /);
+  t.regex(boundText(loadConfig(join(repoRoot, 'configs/verify/leader-restart.toml')))[0]!, /, 1 crash-recovery\(ies\) of leaders, at most 1 down at once, /);
 });

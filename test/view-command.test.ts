@@ -3,8 +3,11 @@ import test from 'ava';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { main } from '../src/cli.js';
+import { multipaxos } from '../src/emulations/multipaxos/index.js';
+import { explainRun, renderRunHtml } from '../src/view/trace-adapter.js';
+import { verdictNote } from '../specs/verdict.js';
 import { tempDir } from './harness.js';
-import { quorumTooSmall } from './view-runs.js';
+import { leaderRestart, quorumTooSmall } from './view-runs.js';
 
 const dir = tempDir('mpkv-view-');
 const result = quorumTooSmall();
@@ -97,4 +100,25 @@ test('mpkv run --html draws the run it judged: a violation is explained in the p
   const svg = path.join(dir, 'judged.svg');
   t.is((await mpkv('run', config, '--seed', '1', '--plain', '--html', svg)).code, 1);
   t.regex(readFileSync(svg, 'utf8'), /^<svg /);
+});
+
+test('mpkv view shows a broken protocol invariant, pointed at, v enabled; with the verdicts as notes (run --html) it is said once', async (t) => {
+  const restarted = leaderRestart();
+  const file = path.join(dir, 'leader-restart.jsonl');
+  const run = { kind: 'run', emulation: 'multipaxos', seed: 0, mutants: ['leader-reuses-ballot-after-restart'] };
+  writeFileSync(file, [run, ...restarted.trace].map((e) => JSON.stringify(e)).join('\n') + '\n');
+  const out = path.join(dir, 'leader-restart.html');
+  const r = await mpkv('view', file, '-o', out);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^one-value FAIL: slot 1 ballot 1\.1: acceptor 3 accepted GET "b" \(client 2 request 1\) at t=109, but acceptor 2 accepted NO-OP at t=113: two values under one ballot$/m);
+  t.regex(r.stdout, /^quorum-backed FAIL: /m);
+  t.regex(r.stdout, /^votes-safe FAIL: /m);
+  const html = readFileSync(out, 'utf8');
+  t.notRegex(html, /data-jump="violation"[^>]*disabled/);
+  t.is((html.match(/<p class="bad">one-value FAIL: /g) ?? []).length, 1, 'explained above the picture');
+  // mpkv run --html gives the failed verdicts as notes: the explanation restating them is not repeated.
+  const notes = restarted.verdicts.filter((v) => v.status === 'fail').map(verdictNote);
+  const judged = renderRunHtml(multipaxos, restarted.trace, { notes });
+  t.is((judged.match(/<p class="bad">one-value FAIL: /g) ?? []).length, 1, 'said once');
+  t.deepEqual(explainRun(multipaxos, restarted.trace, restarted.verdicts), [], 'a plain report (why:) does not repeat its verdicts');
 });

@@ -6,7 +6,7 @@ import test from 'ava';
 import { agreement, factsOf } from '../src/emulations/kv/log-checks.js';
 import { explainLinearizability as explainKv } from '../src/emulations/kv/diagram.js';
 import { multipaxos } from '../src/emulations/multipaxos/index.js';
-import { diagramSvg, drawDiagram, type DiagramModel } from '../src/view/draw.js';
+import { diagramSvg, drawDiagram, violationsInTime, violationStatus, type DiagramModel } from '../src/view/draw.js';
 import { explainAgreement } from '../src/emulations/multipaxos/diagram.js';
 import {
   diagramEvents,
@@ -21,7 +21,7 @@ import {
 } from '../src/view/trace-adapter.js';
 import type { TraceEvent } from '../src/sim/trace.js';
 import { config, kvTrace, run } from './harness.js';
-import { mutantRun, quorumTooSmall } from './view-runs.js';
+import { leaderRestart, mutantRun, quorumTooSmall } from './view-runs.js';
 
 const explanation = (model: DiagramModel): string => model.explanation.join('\n');
 const runDiagram = (trace: readonly TraceEvent[], options?: RunViewOptions) => diagramOf(multipaxos, trace, options);
@@ -67,6 +67,46 @@ test('view: with majority quorums the explanation names the shared acceptor and 
   const lower = runDiagram(mutantRun('acceptor-accepts-lower-ballot', 1).trace);
   t.regex(explanation(lower), /it accepted ballot 1\.2 at t=\d+, after promising ballot 2\.1 at t=\d+: an acceptor must refuse a ballot below its promise/);
   t.notRegex(explanation(lower), /do not intersect/);
+});
+
+test('view: a broken protocol invariant is ringed: the step that broke it and the earlier votes it names', (t) => {
+  const result = leaderRestart();
+  t.deepEqual(result.verdicts.filter((v) => v.status === 'fail').map((v) => v.name), ['one-value', 'quorum-backed', 'votes-safe'], 'only the invariants fail');
+  const model = runDiagram(result.trace);
+  t.regex(explanation(model), /^one-value FAIL: slot 1 ballot 1\.1: acceptor 3 accepted GET "b" \(client 2 request 1\) at t=109, but acceptor 2 accepted NO-OP at t=113/m);
+  t.regex(explanation(model), /^quorum-backed FAIL: leader 1 decided slot 1 = NO-OP under ballot 1\.1 at t=119/m);
+  t.regex(explanation(model), /^votes-safe FAIL: slot 1: leader 1 decided NO-OP at t=119/m);
+  const where = (i: number): string => `${model.lanes[model.events[i]!.lane!]!.id} t=${model.events[i]!.t}`;
+  const oneValue = model.highlights.find((h) => h.tag === 'one-value')!;
+  t.is(oneValue.role, 'violation');
+  t.deepEqual(oneValue.events.map(where), ['acceptor 3 t=109', 'acceptor 2 t=113'], 'the two votes of ballot 1.1 in slot 1');
+  const votesSafe = model.highlights.find((h) => h.tag === 'votes-safe')!;
+  t.deepEqual(votesSafe.events.map(where), ['acceptor 3 t=109', 'acceptor 1 t=110', 'leader 1 t=119'], 'the quorum that chose GET "b", and the decision');
+  t.is(model.events[votesSafe.events[2]!]!.mark?.text, 'DECIDED s1 no-op');
+  // Each is drawn, ringed: the bare votes get a row of their own.
+  const drawing = drawDiagram(model);
+  for (const h of model.highlights) {
+    for (const i of h.events) t.not(drawing.y[i], undefined, `${h.tag}: ${where(i)} is drawn`);
+    const group = new RegExp(`<g class="hl hl-violation" data-h="${model.highlights.indexOf(h)}">(.*?)</g>`).exec(drawing.body)![1]!;
+    t.is((group.match(/<circle /g) ?? []).length, h.events.length, `${h.tag}: one ring per step`);
+  }
+  // v goes to the first in time, and the status bar says which it shows.
+  const first = violationsInTime(model)[0]!;
+  t.is(model.highlights[first.highlight]!.tag, 'one-value');
+  t.is(where(first.event), 'acceptor 2 t=113', 'the vote that broke it');
+  t.regex(violationStatus(model, 0), /^violation 1 of 3, the first in time \(v: the next\): one-value FAIL: slot 1 ballot 1\.1/);
+  t.regex(violationStatus(model, 1), /^violation 2 of 3 \(v: the next\): (quorum-backed|votes-safe) FAIL/);
+  t.notRegex(renderRunHtml(result.trace), /data-jump="violation"[^>]*disabled/, 'the violation button is live');
+});
+
+test('view: when several checks fail, v goes to the first in time: quorum-too-small breaks quorum-backed long before agreement', (t) => {
+  const model = runDiagram(quorumTooSmall().trace);
+  const order = violationsInTime(model).map((v) => model.highlights[v.highlight]!.tag);
+  t.deepEqual(order, ['quorum-backed', 'votes-safe', 'slot 8 conflict']);
+  const lead = model.highlights.find((h) => h.tag === 'quorum-backed')!;
+  t.regex(model.events[Math.max(...lead.events)]!.mark!.text, /^LEADING b1\.1/, 'the leader that led on one promise');
+  t.is(lead.events.length, 2, 'and the one promise it counted');
+  t.regex(violationStatus(model, 0), /^violation 1 of 3, the first in time \(v: the next\): quorum-backed FAIL: leader 1 started Phase 2 under ballot 1\.1 at t=6 on 1 promise\(s\) \(acceptor 3\)/);
 });
 
 test('view: a correct run has nothing to explain and no violation to point at', (t) => {
@@ -186,6 +226,10 @@ test('view: a stale read in a run is pointed at: its call and return, the reason
   t.regex(found.lines[0]!, /^LINEARIZABILITY VIOLATED on key "a": GET "a" -> NOT FOUND \(client process 2\) (cannot be placed after the 1 operation\(s\) that can|fits no linearization at all)/);
   t.true(found.lines.length > 1, 'with the reasons');
   t.deepEqual(found.highlights[0]!.events, [3, 4], 'the culprit\'s invoke and complete notes');
+  // One unit: the run's virtual times, as the list of operations gives them.
+  t.regex(found.lines.join('\n'), /but p1 PUT "a" = "val_3" -> OK \(t=0\.\.5\) returned before it was called/);
+  t.regex(found.lines.join('\n'), /client process 1 {2}t=0\.\.5 {2}PUT "a" = "val_3" -> OK/);
+  t.notRegex(found.lines.join('\n'), /\[\d+, \d+\]/, 'no positions');
   t.deepEqual(found.highlights[1]!.events, [0], 'the put on the same key');
   const correct = trace.slice(0, 3);
   t.is(explainLinearizability(diagramEvents(correct).events as never) as unknown, undefined);

@@ -62,7 +62,7 @@ export function parseJepsenEtcdHistory(text: string, source = 'etcd.log'): Regis
   }
   for (const open of outstanding.values()) done.push({ open, ret: Infinity, output: undefined });
   done.sort((a, b) => a.open.line - b.open.line);
-  return done.map(({ open, ret, output }, id) => ({ id, process: open.process, call: open.line, ret, input: open.input, output }));
+  return done.map(({ open, ret, output }, id) => ({ id, process: open.process, call: open.line, ret, input: open.input, output, source: { call: open.line, ret, unit: 'line' as const } }));
 }
 
 function parseInput(f: string, value: string, fail: (problem: string) => never): RegisterInput {

@@ -20,7 +20,8 @@
  *
  * Operation times (`call`, `ret`) are the events' line numbers when the file has no times,
  * so an explanation points straight at lines of the file; with times they are the events'
- * 1-based positions in (time, line) order.
+ * 1-based positions in (time, line) order, and explanations show the times themselves
+ * (`Operation.source`).
  */
 import type { KvCommand, KvResult } from '../../src/kv/kv.js';
 import type { Operation } from '../history.js';
@@ -104,19 +105,21 @@ function locatedOperations(events: Located[], source: string): Operation<KvComma
 
 type Located = { line: number; event: MpkvHistoryEvent };
 
-/** Matches each completion to its process's outstanding invoke. */
+/** Matches each completion to its process's outstanding invoke. With times, an operation's
+ *  `source` gives them (ms); without, the lines it is on. */
 function pairEvents(events: readonly Located[], byPosition: boolean, source: string): Operation<KvCommand, KvResult>[] {
-  type Open = { line: number; call: number; command: KvCommand; process: number };
+  type Open = { line: number; call: number; at: number; command: KvCommand; process: number };
   const outstanding = new Map<number, Open>();
-  const done: (Open & { ret: number; output: KvResult | undefined })[] = [];
+  const done: (Open & { ret: number; atRet: number; output: KvResult | undefined })[] = [];
   events.forEach(({ line, event }, index) => {
     const time = byPosition ? index + 1 : line;
+    const at = byPosition ? event.time! : line;
     const open = outstanding.get(event.process);
     if (event.type === 'invoke') {
       if (open) {
         throw new HistoryFormatError(source, line, `process ${event.process} invokes again while its ${open.command.op} from line ${open.line} is outstanding`);
       }
-      outstanding.set(event.process, { line, call: time, command: commandOf(event), process: event.process });
+      outstanding.set(event.process, { line, call: time, at, command: commandOf(event), process: event.process });
       return;
     }
     if (!open) throw new HistoryFormatError(source, line, `"${event.type}" for process ${event.process}, which has no operation outstanding`);
@@ -125,12 +128,13 @@ function pairEvents(events: readonly Located[], byPosition: boolean, source: str
     }
     outstanding.delete(event.process);
     // An `info` outcome is unknown: the operation stays pending (see the module doc).
-    if (event.type === 'ok') done.push({ ...open, ret: time, output: event.result });
-    else done.push({ ...open, ret: Infinity, output: undefined });
+    if (event.type === 'ok') done.push({ ...open, ret: time, atRet: at, output: event.result });
+    else done.push({ ...open, ret: Infinity, atRet: Infinity, output: undefined });
   });
-  for (const open of outstanding.values()) done.push({ ...open, ret: Infinity, output: undefined });
+  for (const open of outstanding.values()) done.push({ ...open, ret: Infinity, atRet: Infinity, output: undefined });
   done.sort((a, b) => a.call - b.call);
-  return done.map((o, id) => ({ id, process: o.process, call: o.call, ret: o.ret, input: o.command, output: o.output }));
+  const unit = byPosition ? 'ms' : 'line';
+  return done.map((o, id) => ({ id, process: o.process, call: o.call, ret: o.ret, input: o.command, output: o.output, source: { call: o.at, ret: o.atRet, unit } }));
 }
 
 function commandOf(event: MpkvHistoryEvent): KvCommand {

@@ -54,7 +54,7 @@ export function parsePorcupineKvHistory(text: string, source = 'kv.txt'): KvAppe
   }
   for (const open of outstanding.values()) done.push({ open, ret: Infinity, output: undefined });
   done.sort((a, b) => a.open.line - b.open.line);
-  return done.map(({ open, ret, output }, id) => ({ id, process: open.process, call: open.line, ret, input: open.input, output }));
+  return done.map(({ open, ret, output }, id) => ({ id, process: open.process, call: open.line, ret, input: open.input, output, source: { call: open.line, ret, unit: 'line' as const } }));
 }
 
 function inputOf(f: KvAppendInput['op'], key: string, value: EdnScalar | undefined, fail: (problem: string) => never): KvAppendInput {

@@ -26,7 +26,7 @@
  * operations sorted by call with suffix minima of their returns.
  */
 import { describeCommand, describeResult, keyExists, keyNotFound, type KvCommand, type KvResult } from '../../src/kv/kv.js';
-import type { Operation } from '../history.js';
+import { intervalText, type Operation } from '../history.js';
 import type { Refutation } from '../model.js';
 
 type KvOp = Operation<KvCommand, KvResult>;
@@ -204,5 +204,5 @@ function describeNeed(need: Need, key: string): string {
 
 function describe(op: KvOp): string {
   const result = op.output === undefined ? '?' : describeResult(op.output);
-  return `p${op.process} ${describeCommand(op.input)} -> ${result} [${op.call}, ${op.ret === Infinity ? 'pending' : op.ret}]`;
+  return `p${op.process} ${describeCommand(op.input)} -> ${result} (${intervalText(op)})`;
 }

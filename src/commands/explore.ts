@@ -326,7 +326,7 @@ function mergeCommand(files: readonly string[], io: Io): number {
 /** The emulation's explanation of a failed run (the one its diagram shows). */
 async function explanationOf(config: Config, run: RunResult): Promise<string[]> {
   const { explainRun } = await import('../view/trace-adapter.js');
-  return explainRun(emulationOf(config), run.trace!);
+  return explainRun(emulationOf(config), run.trace!, run.verdicts);
 }
 
 async function reportViolation(
@@ -366,8 +366,14 @@ async function reportPath(io: Io, file: string, config: Config, failure: PctFail
 
 export function budgetText(config: Config): string {
   const f = config.faults;
+  const crashes =
+    f.crash_roles.length === 0
+      ? `no crashes (no role of ${config.emulation} may crash)`
+      : f.crashes === 0
+        ? 'no crashes'
+        : `<= ${f.crashes} crash(es) of ${f.crash_roles.join('/')}, <= ${f.max_crashed} down at once`;
   return (
-    `safety phase ${f.safety_ms}ms; <= ${f.crashes} crash(es) of ${f.crash_roles.join('/') || 'nobody'}, <= ${f.max_crashed} down at once; ` +
+    `safety phase ${f.safety_ms}ms; ${crashes}; ` +
     `<= ${f.partitions} partition(s); per message: drop ${f.drop_rate}, duplicate ${f.duplicate_rate}, delay ${f.delay_rate} (<= ${f.delay_max_ms}ms), ` +
     `among the first ${f.link_messages} on each link`
   );

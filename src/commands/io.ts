@@ -68,6 +68,16 @@ export const processIo: Io = {
 
 import { UsageError } from '../util/errors.js';
 
+/**
+ * For a command that will draw the dashboard: from now on keys are not echoed (the terminal in
+ * raw mode) but kept, unread, for the dashboard, which acts on them once it is up. Without this,
+ * keys typed while mpkv starts print as stray characters above its first frame. Node puts the
+ * terminal back as it was when it exits; the dashboard does when it quits.
+ */
+export function holdKeystrokes(stdin: { readonly isTTY?: boolean; setRawMode?(raw: boolean): unknown } = process.stdin): void {
+  if (stdin.isTTY) stdin.setRawMode?.(true);
+}
+
 export { UsageError };
 
 /** Parses a non-negative integer flag value, or says which flag is wrong. */

@@ -13,7 +13,7 @@ import { formatEvent, formatSummary, PLAIN_KINDS } from '../ui/plain.js';
 import { writeFileAtomic } from '../util/files.js';
 import { intFlag, UsageError, type Io } from './io.js';
 import type { CheckOptions } from '../../specs/linearizability.js';
-import { EXIT_CODES, statusLabel, summaryLine } from '../../specs/verdict.js';
+import { EXIT_CODES, statusLabel, summaryLine, verdictNote } from '../../specs/verdict.js';
 import { timeBudget } from '../util/budget.js';
 import { readFile } from 'node:fs/promises';
 import { loadReplayFile, replayDivergence, replayRun, type LoadedReplay } from '../explore/replay.js';
@@ -198,7 +198,7 @@ async function loadReplay(file: string, config: Config): Promise<LoadedReplay | 
  *  checks above the picture, a replay's message faults marked (a path's faults are in its trace). */
 async function diagramOf(file: string, emulation: AnyEmulation, result: RunResult, title: string, replay: LoadedReplay | LoadedStepsReplay | undefined): Promise<string> {
   const { renderRunHtml, renderRunSvg } = await import('../view/trace-adapter.js');
-  const notes = result.verdicts.filter((v) => v.status !== 'ok').map((v) => `${v.name} ${statusLabel(v.status)}: ${v.detail}`);
+  const notes = result.verdicts.filter((v) => v.status !== 'ok').map(verdictNote);
   const schedule = replay && !('router' in replay) ? replay.replay.schedule : undefined;
   const faults = (schedule?.messages ?? []).flatMap((m) => {
     const fault = decodeChoice(m.choice);
@@ -225,7 +225,7 @@ export function checkOptions(steps: string | undefined, timeoutMs: string | unde
 /** A failed run's violations in the emulation's words (what its diagram explains). */
 async function explanationOf(emulation: AnyEmulation, result: RunResult): Promise<string[]> {
   const { explainRun } = await import('../view/trace-adapter.js');
-  return explainRun(emulation, result.trace!);
+  return explainRun(emulation, result.trace!, result.verdicts);
 }
 
 /** The closing report: counts, verdicts (a failure with the time it first failed), and the

@@ -98,7 +98,7 @@ export function finishRun(run: Run): RunResult {
   const summary = router.run();
   const views = router.views();
   const partitions = router.activePartitionWindows();
-  const end: RunEnd = { summary, views, partitions, stalled: stalledBy(views, partitions), ...(router.cut ? { cut: router.cut } : {}) };
+  const end: RunEnd = { summary, views, partitions, stalled: stalledBy(views, partitions, summary, config), ...(router.cut ? { cut: router.cut } : {}) };
   const { verdicts, counts } = judge.finish(end);
   return {
     config,
@@ -123,8 +123,9 @@ export function emulate(config: Config, options: RunOptions = {}): RunResult {
   return finishRun(startRun(config, options));
 }
 
-/** What the core knows of a stall: nodes down at the end, partitions still in force. */
-function stalledBy(views: RunEnd['views'], partitions: RunEnd['partitions']): string[] {
+/** What the core knows of a stall: nodes down at the end, partitions still in force, messages
+ *  the network lost. */
+function stalledBy(views: RunEnd['views'], partitions: RunEnd['partitions'], summary: RunSummary, config: Config): string[] {
   const reasons: string[] = [];
   const down = views.filter((v) => v.status === 'crashed');
   if (down.length > 0) {
@@ -137,5 +138,16 @@ function stalledBy(views: RunEnd['views'], partitions: RunEnd['partitions']): st
     );
   }
   for (const w of partitions) reasons.push(`partition still active: ${w.groups.map((g) => `{${g.join(', ')}}`).join(' | ')} | rest`);
+  const loss = lossReason(summary, config.network.drop_rate);
+  if (loss) reasons.push(loss);
   return reasons;
+}
+
+/** The messages the network lost, when it lost any: all of them, or how many, and why. */
+export function lossReason(summary: Pick<RunSummary, 'sent' | 'lost'>, dropRate: number): string | undefined {
+  const { sent, lost } = summary;
+  if (lost === 0) return undefined;
+  const why = dropRate > 0 ? `network.drop_rate = ${dropRate}` : "the schedule's drops";
+  if (lost === sent) return `the network lost every message sent (${sent} of ${sent}, ${why}): nothing could get through`;
+  return `the network lost ${lost} of ${sent} messages sent (${Math.round((100 * lost) / sent)}%, ${why})`;
 }

@@ -104,6 +104,8 @@ interface NodeHost {
   restartsPending: number;
   /** The token of each armed timer: a timer item on the agenda is live only while its token is. */
   readonly timers: Map<string, number>;
+  /** A client, counted among those still running (see `clientStatusChanged`). */
+  running?: boolean;
 }
 
 export interface RunSummary {
@@ -113,6 +115,9 @@ export interface RunSummary {
   readonly sent: number;
   readonly delivered: number;
   readonly dropped: number;
+  /** Of the dropped, those the network lost (its drop rate, a schedule's drop), not a
+   *  partition or a node that was not up. */
+  readonly lost: number;
   readonly duplicated: number;
   /** When the last client finished (the drain began), if they all did. */
   readonly clients_done_ms?: number;
@@ -145,7 +150,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
   private messagesInFlight = 0;
   private faultsPlanned = 0;
   private ended: EndReason | undefined;
-  private counts = { sent: 0, delivered: 0, dropped: 0, duplicated: 0 };
+  private counts = { sent: 0, delivered: 0, dropped: 0, lost: 0, duplicated: 0 };
 
   constructor(private readonly options: RouterOptions) {
     const streams = rngStreams(options.seed, options.nodes.length + 1);
@@ -426,6 +431,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
     const fate = this.network.fate(from, to, msg, this.now);
     if (fate.dropped) {
       this.counts.dropped++;
+      this.counts.lost++;
       return this.record({ t: this.now, kind: 'drop', id, from, to, msg, reason: 'loss' });
     }
     const delays = fate.delays_ms;
@@ -446,13 +452,19 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
     if (this.drainUntil !== undefined) return;
     if (this.clientHosts === undefined) {
       this.clientHosts = [...this.hosts.values()].filter((s) => s.spec.client);
-      this.clientsRunning = this.clientHosts.filter((s) => !clientFinished(s)).length;
+      for (const client of this.clientHosts) client.running = !clientFinished(client);
+      this.clientsRunning = this.clientHosts.filter((s) => s.running).length;
     }
     if (this.clientsRunning === 0) this.drainUntil = this.now + this.options.drain_ms;
   }
 
+  /** A client's status or planned restarts changed: count it again (O(1): each client host
+   *  remembers whether it was counted as running). */
   private clientStatusChanged(host: NodeHost): void {
-    if (host.spec.client && this.clientHosts !== undefined) this.clientsRunning = this.clientHosts.filter((s) => !clientFinished(s)).length;
+    if (!host.spec.client || this.clientHosts === undefined) return;
+    const running = !clientFinished(host);
+    if (running !== host.running) this.clientsRunning += running ? 1 : -1;
+    host.running = running;
   }
 
   private schedule(item: AgendaItem): void {

@@ -38,6 +38,7 @@ const LOG_STYLE: Record<LogTone, { color?: string; bold?: boolean; inverse?: boo
   fault: { color: 'yellow' },
   end: { color: 'magenta' },
   violation: { color: 'red', bold: true, inverse: true },
+  evidence: { color: 'red', bold: true },
   target: { inverse: true },
   quiet: { dimColor: true },
 };
@@ -104,7 +105,11 @@ export function ViolationBar({ frame }: { readonly frame: Frame }) {
   const v = frame.violation;
   if (!v) return null;
   const when = Number.isFinite(v.t) ? `t=${v.t}` : 'the end';
-  const text = v.reached ? `VIOLATION ${v.check} at ${when}: ${v.detail.split('\n')[0]}` : `a violation ahead: ${v.check} fails at ${when} (v goes there)`;
+  // Several checks failed: this is the first in time; the others are named (the verdicts say more).
+  const others = v.others.length === 0 ? '' : ` (first of ${v.others.length + 1} failed checks; also ${v.others.join(', ')})`;
+  const text = v.reached
+    ? `VIOLATION ${v.check} at ${when}${others}: ${v.detail.split('\n')[0]}`
+    : `a violation ahead: ${v.check} fails at ${when}${others} (v goes there)`;
   return (
     <Text wrap="truncate-end" color="red" bold={v.reached}>
       {text}
@@ -112,7 +117,7 @@ export function ViolationBar({ frame }: { readonly frame: Frame }) {
   );
 }
 
-/** The last key's notice, or the background lines being folded. */
+/** The last key's notice, the background lines being folded, or that the nodes have settled. */
 export function StatusLine({ frame }: { readonly frame: Frame }) {
   if (frame.notice) {
     return (
@@ -121,10 +126,10 @@ export function StatusLine({ frame }: { readonly frame: Frame }) {
       </Text>
     );
   }
-  if (frame.folding) {
+  if (frame.folding || frame.settled) {
     return (
       <Text wrap="truncate-end" dimColor>
-        {frame.folding}
+        {frame.folding ?? frame.settled}
       </Text>
     );
   }
@@ -246,7 +251,7 @@ export function Dashboard({ frame, columns, rows }: DashboardProps) {
   const compact = frame.verdicts !== undefined && rows - CHROME_ROWS - LOG_ROWS - fullRows < roles;
   const verdictRows = frame.verdicts ? (compact ? verdictLines(frame.verdicts, true).length + 3 : fullRows) : 0;
   const partitionRows = frame.network.partitions.length > 0 ? 1 : 0;
-  const extraRows = (frame.violation ? 1 : 0) + (frame.notice || frame.folding ? 1 : 0);
+  const extraRows = (frame.violation ? 1 : 0) + (frame.notice || frame.folding || frame.settled ? 1 : 0);
   const budget = Math.max(1, rows - CHROME_ROWS - LOG_ROWS - verdictRows - partitionRows - extraRows);
   const two = columns >= 150;
   const columnWidth = two ? Math.floor((columns - PANEL_CHROME - COLUMN_GAP) / 2) : columns - PANEL_CHROME;

@@ -5,7 +5,10 @@
  * (components.tsx) only render its snapshots.
  *
  * Keys: space pause/resume, n or → one event, v the violation, f / m / c the next fault,
- * milestone or crash (each pauses there), + / - speed ×2 / ÷2, q quit.
+ * milestone or crash (each pauses there), + / - speed ×2 / ÷2, q quit. Keys that come in one
+ * burst (auto-repeat, a paste: `nnn`) act one by one. Keys typed while mpkv starts are not
+ * echoed: the command holds them (`holdKeystrokes`, src/commands/io.ts) until the dashboard
+ * reads them, and whatever the terminal echoed before that is erased before the first frame.
  */
 import { useEffect, useState } from 'react';
 import { render, useApp, useInput, useStdout } from 'ink';
@@ -75,17 +78,39 @@ export function LiveDashboard({ driver, ticker, columns, rows }: LiveDashboardPr
   );
 
   useInput((input, key) => {
-    if (input === 'q' || key.escape) return exit();
-    if (input === ' ') driver.togglePause();
-    else if (input === 'n' || key.rightArrow) driver.stepOne();
-    else if (JUMPS[input] !== undefined) driver.jumpTo(JUMPS[input]!);
-    else if (input === '+' || input === '=') driver.faster();
-    else if (input === '-' || input === '_') driver.slower();
-    else return;
-    refresh();
+    if (key.escape) return exit();
+    let acted = false;
+    for (const k of keysOf(input, key)) {
+      if (k === 'q') return exit();
+      acted = act(driver, k, key.rightArrow) || acted;
+    }
+    if (acted) refresh();
   });
 
   return <Dashboard frame={frame} columns={columns ?? size.columns} rows={rows ?? size.rows} />;
+}
+
+/** The keys of one input: a burst of printable keys (auto-repeat, a paste) comes as one
+ *  string, and each of them counts (escape sequences, such as an arrow, come one at a time). */
+export function keysOf(input: string, key: { readonly ctrl: boolean; readonly meta: boolean }): string[] {
+  return input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
+}
+
+/** What one key does to the run; false when it is no key of the dashboard's. */
+function act(driver: SimDriver, input: string, rightArrow: boolean): boolean {
+  if (input === ' ') driver.togglePause();
+  else if (input === 'n' || rightArrow) driver.stepOne();
+  else if (JUMPS[input] !== undefined) driver.jumpTo(JUMPS[input]!);
+  else if (input === '+' || input === '=') driver.faster();
+  else if (input === '-' || input === '_') driver.slower();
+  else return false;
+  return true;
+}
+
+/** Erases the line the cursor is on: keys typed before the command held them were echoed
+ *  there by the terminal (a terminal only). */
+export function eraseEcho(stdout: { readonly isTTY?: boolean; write(text: string): unknown }): void {
+  if (stdout.isTTY) stdout.write('\r\u001B[2K');
 }
 
 /** What the user watched: the judged run, or, when they quit before its end, the rehearsal's
@@ -101,6 +126,7 @@ export interface Watched {
  */
 export async function runDashboard(run: Run, options: DashboardOptions): Promise<Watched> {
   const driver = new SimDriver(run, options);
+  eraseEcho(process.stdout);
   const instance = render(<LiveDashboard driver={driver} ticker={intervalTicker()} />, { exitOnCtrlC: true, patchConsole: true });
   await instance.waitUntilExit();
   instance.cleanup();

@@ -16,11 +16,20 @@
  * emulation's diagram draws as a strong badge) or crash, and to the violation: a run is
  * deterministic, so a rehearsal (a fresh copy of the same run, judged silently: `rehearse`) says
  * at which event a check first failed (`Verdict.at`), and the live run is stepped to exactly that
- * event, marked in the log, and paused there. With a replay or a mutant the rehearsal goes on in
- * the background, a few milliseconds a tick, so the violation is marked when play reaches it.
+ * event, marked in the log, and paused there; the earlier steps the failure names (`at.evidence`:
+ * e.g. the step it conflicts with) are marked as play passes them.
+ * When several checks fail, the first in time is the one shown, and the bar names the others.
+ * With a replay or a mutant the rehearsal goes on in the background, a few milliseconds a tick,
+ * so the violation is marked when play reaches it.
+ *
+ * A step the emulation records as a bare fact (a note without words) is shown by the node's next
+ * line: its mark waits for that line (or for the end of the step, when none comes).
  *
  * Quiet stretches. Consecutive log lines the emulation calls background (`Emulation.background`,
- * e.g. polling while nothing happens) are folded into one line as they come.
+ * e.g. polling while nothing happens) are folded into one line as they come. And when the nodes
+ * have settled (`Emulation.settled`: the run would end now, were the clients done) while clients
+ * are still at work, the frame says so, with since when, so that rows that no longer change
+ * are not a mystery.
  */
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { finishRun, type Run, type RunResult, type RunRouter } from '../emulations/run.js';
@@ -74,6 +83,8 @@ export interface Frame {
   readonly violation: ViolationMark | undefined;
   /** Background lines being folded right now (`… 5 quiet polls, t=300..500`). */
   readonly folding: string | undefined;
+  /** The nodes have settled, but clients are still at work: since when, and how many. */
+  readonly settled: string | undefined;
   /** A word about the last key (`no further crash in this run`). */
   readonly notice: string | undefined;
 }
@@ -129,6 +140,14 @@ export class SimDriver {
   /** The index of the event a jump runs to, when the rehearsal knows it. */
   private jumpTarget: number | undefined;
   private injectedSeen = 0;
+  /** The clients (whose end ends the run), if the emulation can say when its nodes settled. */
+  private readonly clients: ReadonlySet<string> | undefined;
+  /** Since when the nodes have been settled with clients still at work (undefined: they are not). */
+  private settledSince: number | undefined;
+  /** The earlier events the violation names (its `evidence`), as a set. */
+  private evidence: ReadonlySet<number> = new Set();
+  /** Per node, the mark its next log line carries: an event of it was marked but had no line. */
+  private readonly owed = new Map<string, 'violation' | 'evidence'>();
 
   constructor(
     private readonly run: Run,
@@ -140,6 +159,7 @@ export class SimDriver {
     this.speedValue = clampSpeed(options.speed ?? DEFAULT_SPEED);
     this.pausedValue = options.paused ?? false;
     this.maxStepsPerTick = options.maxStepsPerTick ?? 20_000;
+    this.clients = run.emulation.settled ? new Set(run.emulation.nodes(config).filter((n) => n.client).map((n) => n.id)) : undefined;
     router.onEvent((event) => this.onEvent(event, this.events++));
     if (router.eventCount === 0) router.boot();
     this.clock = router.time;
@@ -150,7 +170,7 @@ export class SimDriver {
    *  a jump or the violation mark waits for. */
   private onEvent(event: TraceEvent, index: number): void {
     const { emulation } = this.run;
-    const atViolation = !this.reached && this.isViolation(event, index);
+    const marked = this.markOf(event, index);
     const newFaults = this.newlyInjected();
     const seeking = this.jump !== undefined && !this.jump.found;
     const hitFault = seeking && this.jump!.target === 'fault' && newFaults.length > 0;
@@ -158,16 +178,51 @@ export class SimDriver {
     for (const fault of newFaults) this.log.add(`[t=${fault.t} net] SCHEDULE ${fault.text}`, hitFault ? 'target' : 'fault');
     if (hitFault) this.jump!.found = true;
     const text = formatEvent(event, emulation.describeMessage);
+    const node = 'node' in event ? event.node : undefined;
+    // A bare fact has no line: the node's next line (in this step) shows it.
+    if (marked && text === undefined && node !== undefined) this.owed.set(node, marked);
+    const mark = text === undefined ? undefined : (marked ?? this.takeOwed(node));
     if (text !== undefined) {
-      const kind = atViolation || hit ? undefined : emulation.background?.(event);
+      const kind = mark || hit ? undefined : emulation.background?.(event);
       if (kind !== undefined) this.log.addBackground(kind, event, text);
+      else if (mark === 'evidence') this.log.add(`${text}  ◀ named by ${this.violationValue!.check}`, 'evidence');
       else {
-        const tone: LogTone = atViolation ? 'violation' : hit ? 'target' : event.kind === 'end' ? 'end' : FAULTS.has(event.kind) ? 'fault' : 'normal';
+        const tone: LogTone = mark === 'violation' ? 'violation' : hit ? 'target' : event.kind === 'end' ? 'end' : FAULTS.has(event.kind) ? 'fault' : 'normal';
         this.log.add(text, tone);
       }
     }
-    if (atViolation) this.markViolation();
+    if (mark === 'violation' || (marked === 'violation' && node === undefined)) this.markViolation();
     if (hit) this.jump!.found = true;
+  }
+
+  /** Is `event` the violation, or an earlier step it names (until the violation is reached)? */
+  private markOf(event: TraceEvent, index: number): 'violation' | 'evidence' | undefined {
+    if (this.reached) return undefined;
+    if (this.isViolation(event, index)) return 'violation';
+    return this.evidence.has(index) ? 'evidence' : undefined;
+  }
+
+  /** The mark `node`'s next line owes to a bare fact of it, if any. */
+  private takeOwed(node: string | undefined): 'violation' | 'evidence' | undefined {
+    if (node === undefined) return undefined;
+    const mark = this.owed.get(node);
+    this.owed.delete(node);
+    return mark;
+  }
+
+  /** One router step; then the marks its bare facts still owe lapse. */
+  private step(): boolean {
+    const more = this.router.step();
+    this.settleOwed();
+    return more;
+  }
+
+  /** The end of a step: marks still owed lapse (a violation is marked all the same). */
+  private settleOwed(): void {
+    if (this.owed.size === 0) return;
+    const violation = [...this.owed.values()].includes('violation');
+    this.owed.clear();
+    if (violation) this.markViolation();
   }
 
   private matches(target: JumpTarget, event: TraceEvent, index: number): boolean {
@@ -205,7 +260,8 @@ export class SimDriver {
   private markViolation(): void {
     const v = this.violationValue!;
     this.reached = true;
-    this.log.add(`[t=${v.t} check] ▶ VIOLATION: ${v.check} first failed here: ${v.detail.split('\n')[0]}`, 'violation');
+    const named = v.evidence.length > 0 ? ` (the earlier step(s) it names are marked ◀ above)` : '';
+    this.log.add(`[t=${v.t} check] ▶ VIOLATION: ${v.check} first failed here${named}: ${v.detail.split('\n')[0]}`, 'violation');
     this.pausedValue = true;
   }
 
@@ -240,7 +296,7 @@ export class SimDriver {
     for (let n = 0; n < this.maxStepsPerTick; n++) {
       const next = this.router.nextAt();
       if (next !== undefined && next > this.clock) break;
-      if (!this.router.step()) break;
+      if (!this.step()) break;
       if (this.pausedValue) break; // stopped at the violation
       if ((n & 63) === 63 && shouldYield?.()) break;
     }
@@ -261,7 +317,7 @@ export class SimDriver {
     if (this.router.done) return;
     const lines = this.log.length;
     const folded = this.log.folded;
-    for (let n = 0; n < 100_000 && this.log.length === lines && this.log.folded === folded; n++) if (!this.router.step()) break;
+    for (let n = 0; n < 100_000 && this.log.length === lines && this.log.folded === folded; n++) if (!this.step()) break;
     this.clock = Math.max(this.clock, this.router.time);
     this.noticeValue = undefined;
     this.version++;
@@ -292,7 +348,7 @@ export class SimDriver {
     }
     this.jump = { target, found: false };
     const endsAtEnd = target === 'violation' && this.violationValue?.event === undefined && !Number.isFinite(this.violationValue?.t ?? Infinity);
-    for (let n = 0; n < MAX_JUMP_STEPS && !this.jump.found; n++) if (!this.router.step()) break;
+    for (let n = 0; n < MAX_JUMP_STEPS && !this.jump.found; n++) if (!this.step()) break;
     const found = this.jump.found || (endsAtEnd && this.router.done);
     this.jump = undefined;
     this.jumpTarget = undefined;
@@ -323,10 +379,26 @@ export class SimDriver {
     this.rehearsal ??= new Rehearsal(this.options.rehearse!(), (event) => this.kinds(event), this.options.injected);
     if (this.rehearsal.done) return true;
     if (!this.rehearsal.advance(shouldStop)) return false;
-    this.violationValue = firstViolation(this.rehearsal.judged!.verdicts);
+    this.setViolation(firstViolation(this.rehearsal.judged!.verdicts));
     // The live run may be past it already (no mark then: the verdicts will say it).
     if (this.violationValue?.event !== undefined && this.events > this.violationValue.event) this.reached = true;
     return true;
+  }
+
+  /** Are the nodes settled while clients are still at work? Looked at after each batch of steps. */
+  private watchSettled(): void {
+    const { emulation } = this.run;
+    if (!emulation.settled || !this.clients || this.router.done) return void (this.settledSince = undefined);
+    const views = this.router.views();
+    const busy = views.some((v) => this.clients!.has(v.id) && v.status === 'up');
+    if (busy && emulation.settled(views)) this.settledSince ??= this.router.time;
+    else this.settledSince = undefined;
+  }
+
+  private settledText(): string | undefined {
+    if (this.settledSince === undefined) return undefined;
+    const busy = this.router.views().filter((v) => this.clients!.has(v.id) && v.status === 'up').length;
+    return `settled since t=${this.settledSince}: nothing left to agree on; waiting for ${busy} client(s) at work`;
   }
 
   togglePause(): void {
@@ -376,18 +448,25 @@ export class SimDriver {
       replay: this.options.replay,
       violation: this.violationValue ? { ...this.violationValue, reached: this.reached || this.resultValue !== undefined } : undefined,
       folding: this.log.folding,
+      settled: this.settledText(),
       notice: this.noticeValue,
     };
     this.cached = { version: this.version, frame };
     return frame;
   }
 
+  private setViolation(v: Violation | undefined): void {
+    this.violationValue = v;
+    this.evidence = new Set(v?.evidence ?? []);
+  }
+
   /** Once the router has ended, judge the run (once). */
   private settle(): void {
+    this.watchSettled();
     if (this.router.done && !this.resultValue) {
       this.log.flush();
       this.resultValue = finishRun(this.run);
-      this.violationValue ??= firstViolation(this.resultValue.verdicts);
+      if (!this.violationValue) this.setViolation(firstViolation(this.resultValue.verdicts));
       this.version++;
     }
   }

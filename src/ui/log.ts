@@ -6,9 +6,10 @@
  */
 import type { TraceEvent } from '../sim/trace.js';
 
-/** `violation`: the event at which a check first failed (and the line saying so); `target`: the
- *  event a jump stopped at; `quiet`: folded background lines. */
-export type LogTone = 'normal' | 'fault' | 'end' | 'violation' | 'target' | 'quiet';
+/** `violation`: the event at which a check first failed (and the line saying so); `evidence`: an
+ *  earlier step that failure names (a step it conflicts with); `target`: the event a jump
+ *  stopped at; `quiet`: folded background lines. */
+export type LogTone = 'normal' | 'fault' | 'end' | 'violation' | 'evidence' | 'target' | 'quiet';
 
 export interface LogLine {
   /** Position in the log, a stable React key. */

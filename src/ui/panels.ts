@@ -222,7 +222,8 @@ export function ellipsis(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
 
-/** The key hints that fit `width`, least needed dropped first (`q quit` always stays). */
+/** The key hints that fit `width`, least needed dropped first (`q quit` always stays): `c`
+ *  first, since `f` stops at crashes too, so that at 80 columns every other key is named. */
 export function controlsText(state: { ended: boolean; paused: boolean }, width: number): string {
   if (state.ended) return 'q quit';
   const hints: Array<[string, number]> = [
@@ -231,8 +232,8 @@ export function controlsText(state: { ended: boolean; paused: boolean }, width: 
     ['v violation', 1],
     ['f fault', 3],
     ['m milestone', 4],
-    ['c crash', 5],
-    ['+/- speed', 6],
+    ['c crash', 6],
+    ['+/- speed', 5],
     ['q quit', 0],
   ];
   for (let drop = 7; drop >= 0; drop--) {

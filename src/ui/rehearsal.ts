@@ -27,15 +27,22 @@ export interface Violation {
   readonly t: number;
   /** The trace event (index) at which it failed; undefined: not known. */
   readonly event: number | undefined;
+  /** The earlier events the failure names (`VerdictAt.evidence`): marked in the log as they pass. */
+  readonly evidence: readonly number[];
+  /** The other checks that failed, first in time first. */
+  readonly others: readonly string[];
 }
 
-/** The first failure with a place in the run (the earliest), else the first failure. */
+/** The first failure with a place in the run (the earliest), else the first failure; with the
+ *  names of the others. */
 export function firstViolation(verdicts: readonly Verdict[]): Violation | undefined {
   const failed = verdicts.filter((v) => v.status === 'fail');
   const placed = failed.filter((v) => v.at).sort((a, b) => a.at!.t - b.at!.t || (a.at!.event ?? 0) - (b.at!.event ?? 0));
-  const v = placed[0] ?? failed[0];
+  const inTime = [...placed, ...failed.filter((v) => !v.at)];
+  const v = inTime[0];
   if (!v) return undefined;
-  return { check: v.name, detail: v.detail, t: v.at?.t ?? Infinity, event: v.at?.event };
+  const others = inTime.slice(1).map((o) => o.name);
+  return { check: v.name, detail: v.detail, t: v.at?.t ?? Infinity, event: v.at?.event, evidence: v.at?.evidence ?? [], others };
 }
 
 export class Rehearsal {

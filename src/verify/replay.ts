@@ -61,7 +61,7 @@ export class StepRouter implements RunRouter {
   private state: WorldState | undefined;
   private next = 0;
   private ended: EndReason | undefined;
-  private counts = { sent: 0, delivered: 0, dropped: 0, duplicated: 0 };
+  private counts = { sent: 0, delivered: 0, dropped: 0, lost: 0, duplicated: 0 };
   /** Why the path could not be played to its end, if it could not. */
   problem: string | undefined;
 
@@ -160,7 +160,10 @@ export class StepRouter implements RunRouter {
   private record(event: TraceEvent): void {
     if (event.kind === 'send') this.counts.sent++;
     else if (event.kind === 'deliver') this.counts.delivered++;
-    else if (event.kind === 'drop') this.counts.dropped++;
+    else if (event.kind === 'drop') {
+      this.counts.dropped++;
+      if (event.reason === 'loss') this.counts.lost++;
+    }
     else if (event.kind === 'duplicate') this.counts.duplicated++;
     const index = this.trace.length;
     this.trace.push(event);

@@ -224,7 +224,9 @@ export function boundText(config: Config): string[] {
   const per = [
     `${v.drops} drop(s)`,
     `${v.duplicates} duplicate(s)`,
-    `${v.crashes} crash-recovery(ies)${v.crashes > 0 ? ` of ${crashRoles.join('/') || 'nobody'}, at most ${config.faults.max_crashed} down at once` : ''}`,
+    v.crashes > 0 && crashRoles.length === 0
+      ? `no crash-recovery (no role of ${config.emulation} may crash)`
+      : `${v.crashes} crash-recovery(ies)${v.crashes > 0 ? ` of ${crashRoles.join('/')}, at most ${config.faults.max_crashed} down at once` : ''}`,
     `${v.timeouts} timer firing(s)${v.timers.length > 0 ? ` (only ${v.timers.join(', ')})` : ''}`,
   ];
   const symmetric = emulation.verify?.symmetric ?? [];

@@ -3,10 +3,11 @@
  * The diagram page's script (runs in the browser; ./page.ts inlines it after ./draw.ts, whose
  * functions it calls). It keeps the reader's choices — hidden lanes, a field filter, folds
  * opened, zoom — redraws with `drawDiagram` when they change, and moves to what matters:
- * `v` the violation, `f` the next injected fault, `m` the next mark (a decision), `c` the
- * next crash; a click on an arrow or a badge shows its full description.
+ * `v` the first violation in time (again: the next one), `f` the next injected fault, `m` the
+ * next mark (a decision), `c` the next crash; a click on an arrow or a badge shows its full
+ * description.
  */
-import { DEFAULT_VIEW, diagramSvg, drawDiagram, markerDefs, type DiagramModel, type Drawing, type ViewState } from './draw.js';
+import { DEFAULT_VIEW, diagramSvg, drawDiagram, markerDefs, violationsInTime, violationStatus, type DiagramModel, type Drawing, type ViewState } from './draw.js';
 
 export function startDiagramPage(): void {
   const model = JSON.parse(document.getElementById('model')!.textContent!) as DiagramModel;
@@ -53,7 +54,8 @@ export function startDiagramPage(): void {
     const scroller = $<HTMLDivElement>('#scroller');
     scroller.scrollTop = y * zoom - scroller.clientHeight / 2;
     for (const el of document.querySelectorAll('.flash')) el.classList.remove('flash');
-    document.getElementById(`ev-${i}`)?.classList.add('flash');
+    // The event's own drawing, and the rings around it (a step without a badge is drawn as its rings).
+    for (const el of document.querySelectorAll(`#ev-${i}, [data-ring="${i}"]`)) el.classList.add('flash');
     if (text !== undefined) details.textContent = text;
     return true;
   }
@@ -68,11 +70,14 @@ export function startDiagramPage(): void {
   }
 
   const highlighted = (role: string): number[] => model.highlights.filter((h) => h.role === role).flatMap((h) => [...h.events]);
+  const violations = violationsInTime(model);
+  /** The violation `v` showed last (-1: none yet). */
+  let violationShown = -1;
   const jumps: Record<string, () => void> = {
     violation: () => {
-      const events = highlighted('violation');
-      const last = events.sort((a, b) => a - b)[events.length - 1];
-      if (last !== undefined) show(last, model.highlights.find((h) => h.role === 'violation')!.text);
+      if (violations.length === 0) return;
+      violationShown = (violationShown + 1) % violations.length;
+      show(violations[violationShown]!.event, violationStatus(model, violationShown));
     },
     fault: () => next(highlighted('fault')),
     mark: () => next(model.events.flatMap((e, i) => (e.mark?.strong ? [i] : []))),
@@ -93,6 +98,8 @@ export function startDiagramPage(): void {
       return `${lane(send.lane)} → ${lane(send.to)}: ${msg.detail}. Sent t=${send.t}; ${fate.join(', ') || 'never arrived'}${fields ? `. [${fields}]` : ''}`;
     }
     if (e.mark) return `t=${e.t} ${lane(e.lane)}: ${e.mark.text}`;
+    const ringed = model.highlights.filter((h) => h.events.includes(i)).map((h) => h.tag || h.title);
+    if (ringed.length > 0) return `t=${e.t} ${lane(e.lane)}: a step named by ${ringed.join(', ')}`;
     return `t=${e.t} ${e.k} ${lane(e.lane)}`;
   }
 
@@ -174,8 +181,8 @@ export function startDiagramPage(): void {
       render();
       return;
     }
-    const hit = target.closest('[data-ev]');
-    if (hit) details.textContent = describeEvent(Number(hit.getAttribute('data-ev')));
+    const hit = target.closest('[data-ev], [data-ring]');
+    if (hit) details.textContent = describeEvent(Number(hit.getAttribute('data-ev') ?? hit.getAttribute('data-ring')));
   });
   $<HTMLButtonElement>('#export').addEventListener('click', () => {
     const url = URL.createObjectURL(new Blob([diagramSvg(model, drawing)], { type: 'image/svg+xml' }));

@@ -139,6 +139,25 @@ export function highlightColour(model: DiagramModel, j: number): string {
   return EVIDENCE_COLOURS[k % EVIDENCE_COLOURS.length]!;
 }
 
+/**
+ * The violations, first in time first: each violation highlight with the event that broke the
+ * property (its last: the events before it are what it rests on). The page's `v` goes to the
+ * first, and on to the next each time.
+ */
+export function violationsInTime(model: DiagramModel): { readonly highlight: number; readonly event: number }[] {
+  return model.highlights
+    .flatMap((h, highlight) => (h.role === 'violation' && h.events.length > 0 ? [{ highlight, event: Math.max(...h.events) }] : []))
+    .sort((a, b) => a.event - b.event || a.highlight - b.highlight);
+}
+
+/** What the status bar says when `v` shows the k-th violation in time (from 0). */
+export function violationStatus(model: DiagramModel, k: number): string {
+  const list = violationsInTime(model);
+  const h = model.highlights[list[k]!.highlight]!;
+  const which = list.length === 1 ? 'the violation' : `violation ${k + 1} of ${list.length}${k === 0 ? ', the first in time' : ''} (v: the next)`;
+  return `${which}: ${h.text || h.title}`;
+}
+
 export const categoryColour = (i: number): string => PALETTE[i % PALETTE.length]!;
 export const groupColour = (i: number): string => GROUP_COLOURS[i % GROUP_COLOURS.length]!;
 
@@ -554,6 +573,8 @@ function drawMarks(model: DiagramModel, L: Layout, out: string[]): void {
 }
 
 function drawHighlights(model: DiagramModel, L: Layout, bottom: number, out: string[]): void {
+  /** How many rings an event has so far: several checks may name one step (rings nest, tags stack). */
+  const rings = new Map<number, number>();
   model.highlights.forEach((h, j) => {
     const colour = highlightColour(model, j);
     const parts: string[] = [];
@@ -579,8 +600,10 @@ function drawHighlights(model: DiagramModel, L: Layout, bottom: number, out: str
       } else {
         const cx = e.lane !== undefined ? L.x.get(e.lane) : GUTTER + 10;
         if (cx === undefined) continue;
-        parts.push(`<circle cx="${cx}" cy="${px(y)}" r="9" stroke="${colour}"/>`);
-        if (h.role === 'violation') parts.push(`<text x="${cx - 12}" y="${px(y + 3)}" text-anchor="end" style="fill:${colour}">${esc(fit(h.tag || 'violation', 20))}</text>`);
+        const k = rings.get(i) ?? 0;
+        rings.set(i, k + 1);
+        parts.push(`<circle data-ring="${i}" cx="${cx}" cy="${px(y)}" r="${9 + 3 * k}" stroke="${colour}"/>`);
+        if (h.role === 'violation') parts.push(`<text x="${cx - 12 - 3 * k}" y="${px(y + 3 + 11 * k)}" text-anchor="end" style="fill:${colour}">${esc(fit(h.tag || 'violation', 20))}</text>`);
       }
     }
     for (const l of h.lanes) {

@@ -13,10 +13,11 @@
  * specs/history.ts), only their order means anything, so each distinct time gets a position
  * and a gap is widened until every box holds its label. That is what keeps labels readable at
  * a hundred operations and more: the axis gives room where operations are, not where the
- * clock was. Ticks give the times themselves.
+ * clock was. Ticks give the times in the history's one unit, named in the corner: its own
+ * times (ms) when it records them, else line numbers (`Operation.source`).
  */
 import { formatResult } from '../../specs/explain.js';
-import type { Operation } from '../../specs/history.js';
+import { intervalText, type Operation } from '../../specs/history.js';
 import type { CheckResult } from '../../specs/linearizability.js';
 import type { Model } from '../../specs/model.js';
 
@@ -42,7 +43,7 @@ interface Part<I, O> {
 
 export interface HistoryPageOptions {
   readonly title: string;
-  /** What the operation times count, for the axis ("line of the log", "history event"). */
+  /** What the lines of the format are, for the axis of a history without times ("log line"). */
   readonly timeUnit: string;
 }
 
@@ -50,10 +51,12 @@ export interface HistoryPageOptions {
 export function renderHistoryHtml<S, I, O>(model: Model<S, I, O>, result: CheckResult<I, O>, ops: readonly Operation<I, O>[], options: HistoryPageOptions): string {
   const parts = partsOf(model, result, ops);
   const describe = (op: Operation<I, O>): string => model.describeOperation(op.input, op.output);
+  // The axis speaks the unit the explanation speaks: the history's times, else its lines.
+  const unit = ops[0]?.source?.unit === 'ms' ? 'time (ms)' : options.timeUnit;
   const sections = parts.map((part, k) => {
     const open = k === 0 || parts.length <= 3 ? ' open' : '';
     const cls = part.verdict === 'NOT linearizable' ? ' class="bad"' : '';
-    return `<details${open} data-part="${k}"><summary${cls}>${esc(part.name)}: ${part.ops.length} operation${part.ops.length === 1 ? '' : 's'}, ${part.verdict}</summary>\n${partSvg(part, describe, options.timeUnit)}\n</details>`;
+    return `<details${open} data-part="${k}"><summary${cls}>${esc(part.name)}: ${part.ops.length} operation${part.ops.length === 1 ? '' : 's'}, ${part.verdict}</summary>\n${partSvg(part, describe, unit)}\n</details>`;
   });
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${esc(options.title)}</title>
@@ -114,6 +117,8 @@ function partSvg<I, O>(part: Part<I, O>, describe: (op: Operation<I, O>) => stri
   const width = (op: Operation<I, O>): number => Math.max(...label.get(op.id)!.map((line) => line.length)) * CHAR_W + 10;
   // Each distinct finite time gets a position; a return is pushed right until its box holds its label.
   const times = [...new Set(part.ops.flatMap((op) => [op.call, op.ret]).filter(Number.isFinite))].sort((a, b) => a - b);
+  // What each time is called: the history's own time or line at that position.
+  const shown = new Map(part.ops.flatMap((op) => (op.source ? [[op.call, op.source.call] as const, [op.ret, op.source.ret] as const] : [])));
   const endingAt = new Map<number, Operation<I, O>[]>();
   for (const op of part.ops) if (Number.isFinite(op.ret)) endingAt.set(op.ret, [...(endingAt.get(op.ret) ?? []), op]);
   const x = new Map<number, number>();
@@ -146,7 +151,7 @@ function partSvg<I, O>(part: Part<I, O>, describe: (op: Operation<I, O>) => stri
   for (const t of times) {
     const tx = x.get(t)!;
     out.push(`<line class="tick" x1="${tx}" x2="${tx}" y1="${AXIS_H - 9}" y2="${AXIS_H - 3}"/>`);
-    const text = String(t);
+    const text = String(shown.get(t) ?? t);
     if (tx - lastLabel >= text.length * CHAR_W + 8) {
       out.push(`<text class="tickl" x="${tx}" y="${AXIS_H - 12}" text-anchor="middle">${text}</text>`);
       lastLabel = tx;
@@ -161,8 +166,7 @@ function partSvg<I, O>(part: Part<I, O>, describe: (op: Operation<I, O>) => stri
     const k = part.order.get(op.id);
     const kind = op.id === part.culprit?.id ? 'culprit' : k !== undefined ? 'prefix' : 'other';
     const classes = ['op', kind, ...(pending ? ['pending'] : []), ...(op.output === undefined && !pending ? ['unknown'] : [])].join(' ');
-    const interval = `[${op.call}, ${pending ? 'pending' : op.ret}]`;
-    const title = `p${op.process} ${interval} ${describe(op)}${k !== undefined ? ` (#${k} of the ${part.culprit ? 'linearizable prefix' : 'linearization'})` : ''}${kind === 'culprit' ? ' (cannot be placed)' : ''}`;
+    const title = `p${op.process} ${intervalText(op)} ${describe(op)}${k !== undefined ? ` (#${k} of the ${part.culprit ? 'linearizable prefix' : 'linearization'})` : ''}${kind === 'culprit' ? ' (cannot be placed)' : ''}`;
     out.push(
       `<g class="${classes}" data-op="${op.id}"><title>${esc(title)}</title><rect x="${x1}" y="${y}" width="${x2 - x1}" height="${BOX_H}" rx="3"/>` +
         label.get(op.id)!.map((line, n) => (line ? `<text x="${x1 + 5}" y="${y + 13 + n * 13}">${esc(line)}</text>` : '')).join('') +

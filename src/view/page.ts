@@ -47,7 +47,7 @@ export function renderDiagramPage(model: DiagramModel): string {
 ${explanationHtml(model)}
 <nav id="controls">
   <span class="group">jump:
-    <button data-jump="violation" title="the violation (key v)"${violation ? '' : ' disabled'}>violation <kbd>v</kbd></button>
+    <button data-jump="violation" title="the first violation in time; again: the next (key v)"${violation ? '' : ' disabled'}>violation <kbd>v</kbd></button>
     <button data-jump="fault" title="the next injected fault (key f)"${faults ? '' : ' disabled'}>next fault <kbd>f</kbd></button>
     <button data-jump="mark" title="the next decision (key m)">next decision <kbd>m</kbd></button>
     <button data-jump="crash" title="the next crash (key c)">next crash <kbd>c</kbd></button></span>

@@ -14,6 +14,7 @@ import type { Envelope, NodeId, TraceEvent } from '../sim/trace.js';
 import { buildDiagram, type DiagramEvent, type Highlight, type MessageView } from './diagram.js';
 import { diagramSvg, drawDiagram } from './draw.js';
 import { renderDiagramPage } from './page.js';
+import { verdictNote, type Verdict } from '../../specs/verdict.js';
 
 type RunEvent = DiagramEvent<Envelope, unknown>;
 
@@ -126,21 +127,24 @@ export function runDiagram(emulation: AnyEmulation, trace: readonly TraceEvent[]
     view: spec.view,
     operations: spec.operations?.(events) ?? [],
     highlights: [...explained.flatMap((x) => x.highlights), ...extra, ...faultHighlights(events, options.faults ?? [], spec.view)],
-    explanation: [...(options.notes ?? []), ...explained.flatMap((x) => x.lines)],
+    // An explanation may restate a verdict the notes give already (its words are the same): once.
+    explanation: [...new Set([...(options.notes ?? []), ...explained.flatMap((x) => x.lines)])],
     ...(focus ? { focus } : {}),
   });
 }
 
 /**
  * A run's violations in the emulation's words, as lines of text: the explanation its diagram
- * shows above the picture (none when the emulation has no explanation or nothing failed). The
- * plain reports of `mpkv run` and `mpkv explore` print it.
+ * shows above the picture (none when the emulation has no explanation or nothing failed), less
+ * the lines that only restate one of `verdicts` (a report prints those already). The plain
+ * reports of `mpkv run` and `mpkv explore` print it.
  */
-export function explainRun(emulation: AnyEmulation, trace: readonly TraceEvent[]): string[] {
+export function explainRun(emulation: AnyEmulation, trace: readonly TraceEvent[], verdicts: readonly Verdict[] = []): string[] {
   const spec = diagramSpecOf(emulation);
   if (!spec.explain) return [];
   const { events } = diagramEvents(trace);
-  return spec.explain(events, lanesOf(events, spec.laneOrder)).flatMap((x) => x.lines);
+  const restated = new Set(verdicts.map(verdictNote));
+  return spec.explain(events, lanesOf(events, spec.laneOrder)).flatMap((x) => x.lines).filter((line) => !restated.has(line));
 }
 
 /** The self-contained HTML page of a run (what `mpkv run --html` and `mpkv view` write). */

@@ -66,7 +66,8 @@ export interface RunEnd {
   readonly views: readonly NodeView[];
   /** Partitions still in force at the end. */
   readonly partitions: readonly PartitionWindow[];
-  /** What the core knows of why the run may have stalled: nodes down, partitions active. */
+  /** What the core knows of why the run may have stalled: nodes down, partitions active, messages
+   *  the network lost (`summary.lost`). */
   readonly stalled: readonly string[];
   /** Set when the run did not really end but was cut (a model checker's counterexample stops at
    *  its violation): why. Checks of the end state (convergence, liveness) then say unknown. */

@@ -6,6 +6,7 @@
  */
 import { describeCommand, type KvCommand, type KvResult } from '../../kv/kv.js';
 import { mpkvOperations, invokeEvent, okEvent, type MpkvHistoryEvent } from '../../../specs/formats/mpkv.js';
+import { intervalText, type Operation } from '../../../specs/history.js';
 import { checkOperations } from '../../../specs/linearizability.js';
 import { kvModel } from '../../../specs/models/kv.js';
 import type { DiagramEvent, DiagramExplanation, Highlight, OperationSpan } from '../api/diagram.js';
@@ -77,7 +78,7 @@ export function explainLinearizability(events: readonly KvEvent[]): DiagramExpla
   const lines = [
     `LINEARIZABILITY VIOLATED on key ${key}: ${culprit} (client process ${e.culprit.process}) ${where}.`,
     ...e.rejections.map((r) => `  - ${r}`),
-    ...keyOperations(e.partitionOps, e.culprit.id, e.prefix.map((op) => op.id), (time) => at(time).map((i) => events[i]!.t)[0], describe, key),
+    ...keyOperations(e.partitionOps, e.culprit.id, e.prefix.map((op) => op.id), describe, key),
   ];
   // A refutation names the operations its argument rests on; otherwise every other operation on the key is evidence.
   const others = e.refuted && e.involved ? e.involved : e.partitionOps.filter((op) => op.id !== e.culprit.id);
@@ -95,13 +96,13 @@ export function explainLinearizability(events: readonly KvEvent[]): DiagramExpla
 }
 
 /** The operations on the failing key, in call order, each with its client, its interval in
- *  virtual time, and its place: in the linearizable prefix (#k), or the one that cannot be
- *  placed. At most `max` lines, those nearest the culprit first kept. */
-function keyOperations<O extends { id: number; process: number; call: number; ret: number; input: KvCommand; output?: KvResult | undefined }>(
-  ops: readonly O[],
+ *  virtual time (`t=92..119`, as the reasons give them), and its place: in the linearizable
+ *  prefix (#k), or the one that cannot be placed. At most `max` lines, those nearest the
+ *  culprit first kept. */
+function keyOperations(
+  ops: readonly Operation<KvCommand, KvResult>[],
   culprit: number,
   prefix: readonly number[],
-  timeOf: (position: number) => number | undefined,
   describe: (input: KvCommand, output: KvResult | undefined) => string,
   key: string,
   max = 12,
@@ -110,14 +111,9 @@ function keyOperations<O extends { id: number; process: number; call: number; re
   const c = sorted.findIndex((op) => op.id === culprit);
   const from = Math.max(0, Math.min(c - Math.floor(max / 2), sorted.length - max));
   const shown = sorted.slice(from, from + max);
-  const span = (op: O): string => {
-    const start = timeOf(op.call);
-    const end = Number.isFinite(op.ret) ? timeOf(op.ret) : undefined;
-    return `t=${start ?? '?'}..${end ?? 'pending'}`;
-  };
-  const place = (op: O): string => (op.id === culprit ? '  <- cannot be placed' : prefix.includes(op.id) ? `  (#${prefix.indexOf(op.id) + 1} in the order found)` : '');
+  const place = (op: Operation<KvCommand, KvResult>): string => (op.id === culprit ? '  <- cannot be placed' : prefix.includes(op.id) ? `  (#${prefix.indexOf(op.id) + 1} in the order found)` : '');
   return [
     `  the operations on key ${key} (${ops.length}${ops.length > shown.length ? `, ${shown.length} around it shown` : ''}):`,
-    ...shown.map((op) => `    client process ${op.process}  ${span(op)}  ${describe(op.input, op.output)}${place(op)}`),
+    ...shown.map((op) => `    client process ${op.process}  ${intervalText(op)}  ${describe(op.input, op.output)}${place(op)}`),
   ];
 }

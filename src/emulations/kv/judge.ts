@@ -9,7 +9,7 @@
 import type { Rsm } from '../../kv/rsm.js';
 import type { NodeView } from '../../sim/router.js';
 import type { FactBase, TraceEvent } from '../../sim/trace.js';
-import { deepClone } from '../../util/clone.js';
+import { at, forkOf, List, RequestTable } from '../../util/persistent.js';
 import { formatMpkvHistory, invokeEvent, okEvent, type MpkvHistoryEvent } from '../../../specs/formats/mpkv.js';
 import { liveness, type ClientEnd } from '../../../specs/liveness.js';
 import { guarded, unknown, type Verdict, type VerdictAt } from '../../../specs/verdict.js';
@@ -21,7 +21,7 @@ import type { KvFact } from './messages.js';
 /** What a run's facts add up to, for the summary and for explaining a stall. */
 export interface KvTally {
   /** Distinct requests answered, per client node. */
-  readonly completed: ReadonlyMap<string, ReadonlySet<number>>;
+  readonly completed: ReadonlyMap<string, number>;
   /** Requests re-sent after a timeout. */
   readonly retries: number;
   /** Slots decided by the node that counted the quorum (facts with a ballot). */
@@ -44,24 +44,24 @@ export function kvJudge<F extends FactBase = KvFact>(spec: KvJudgeSpec<F>, optio
 }
 
 /**
- * The judge. For a model checker, which forks it at every step of every path, a fork shares
- * everything with its parent and copies a part only when it is about to change it (a check
- * when a fact of a kind it reads arrives, the history when it grows): a step changes little,
- * and most states keep most of their parent's judge. The spec and options are frozen, shared.
+ * The judge. Everything it keeps is a number, a frozen record or a persistent collection
+ * (../../util/persistent.ts), and so is everything its checks keep: a fact costs O(log n)
+ * however long the run, and a model checker, which forks the judge at every step of every path,
+ * forks it in O(1) (its fields and each check's fields copied, the collections shared). The spec
+ * and options are frozen, shared.
  */
 class KvJudge<F extends FactBase> implements RunJudge<never, F> {
   private reader = new FactReader<F>();
   /** The log checks (they read the kv facts), then the emulation's own. */
-  private checks: FactCheck<F>[];
-  /** Which checks this judge may change in place (the others it shares with a fork). */
-  private owned: boolean[];
+  private checks: readonly FactCheck<F>[];
   /** Per fact kind, the checks that read it. */
   private readonly readers: ReadonlyMap<string, readonly number[]>;
-  private historyEvents: MpkvHistoryEvent[] = [];
-  /** Where each history event was noted (for the step at which linearizability broke). */
-  private historyAt: VerdictAt[] = [];
-  private completed = new Map<string, Set<number>>();
-  private ownsHistory = true;
+  /** The client history, each event with where it was noted (for the step at which
+   *  linearizability broke). */
+  private history_ = List<HistoryEntry>();
+  /** The requests answered, by (client, request id), and per client its node and how many. */
+  private answered = RequestTable.empty<true>();
+  private completedBy = List<readonly [node: string, count: number] | undefined>();
   private retries = 0;
   private decided = 0;
   /** The linearizability verdict of the history as it was after its last completion. */
@@ -79,7 +79,6 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
     // The agreement check first: its log is linearizability's witness (`agreement()`).
     const log: FactCheck[] = [new Agreement(), new Validity(), new Integrity(), new Order()];
     this.checks = [...(log as FactCheck<FactBase>[] as FactCheck<F>[]), ...(spec.protocolChecks?.() ?? [])];
-    this.owned = this.checks.map(() => true);
     const readers = new Map<string, number[]>();
     this.checks.forEach((check, i) => check.kinds.forEach((kind) => readers.set(kind, [...(readers.get(kind) ?? []), i])));
     this.readers = readers;
@@ -92,29 +91,24 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
   observe(event: TraceEvent<never, F>, index: number): void {
     const noted = this.reader.read(event, index);
     if (!noted) return;
-    for (const i of this.readers.get(noted.fact.kind) ?? []) this.own(i).observe(noted);
+    for (const i of this.readers.get(noted.fact.kind) ?? []) this.checks[i]!.observe(noted);
     const fact = noted.fact as FactBase as KvFact;
     if (fact.kind === 'invoke') {
-      this.ownHistory();
-      this.historyEvents.push(Object.freeze(invokeEvent(fact.client, fact.command, noted.t)));
-      this.historyAt.push(atFact(noted));
+      this.history_ = this.history_.push(Object.freeze({ event: Object.freeze(invokeEvent(fact.client, fact.command, noted.t)), at: atFact(noted) }));
       this.untimed = undefined;
     } else if (fact.kind === 'complete') {
-      this.ownHistory();
-      this.historyEvents.push(Object.freeze(okEvent(fact.client, fact.command, fact.result, noted.t)));
       this.lastCompletion = atFact(noted);
-      this.historyAt.push(this.lastCompletion);
+      this.history_ = this.history_.push(Object.freeze({ event: Object.freeze(okEvent(fact.client, fact.command, fact.result, noted.t)), at: this.lastCompletion }));
       this.untimed = undefined;
       this.judgedSinceCompletion = false;
-      let seen = this.completed.get(noted.node);
-      if (!seen) this.completed.set(noted.node, (seen = new Set()));
-      seen.add(fact.request_id);
+      this.countAnswer(noted.node, fact.client, fact.request_id);
     } else if (fact.kind === 'retry') this.retries++;
     else if (fact.kind === 'decide' && fact.ballot !== undefined) this.decided++;
   }
 
   finish(end: RunEnd) {
-    const { spec, completed, retries, decided } = this;
+    const { spec, retries, decided } = this;
+    const completed: ReadonlyMap<string, number> = new Map(this.completedBy.filter((c) => c !== undefined));
     const clients = clientEnds(end.views, spec.requests, completed);
     const stalled = clients.some((c) => !c.down && c.completed < c.requests);
     const why = (): string[] => [...end.stalled, ...spec.stallReasons(end, { completed, retries, decided })];
@@ -122,7 +116,7 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
       end.cut ? unknown(name, `not judged: ${end.cut}`) : guarded(name, check);
     const verdicts: Verdict[] = [
       // A failure names the first completion after which the history was not linearizable.
-      guarded('linearizability', () => this.linearizability(this.historyAt)),
+      guarded('linearizability', () => this.linearizability(this.history_.map((h) => h.at).toArray())),
       ...this.checks.flatMap((check) => guardedAll(check)),
       ended('convergence', () => convergence(learnerEnds(end.views, spec))),
       ended('liveness', () => liveness(clients, `${end.summary.reason} at t=${end.summary.time_ms}`, stalled ? why() : [])),
@@ -136,19 +130,14 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
   }
 
   history(): ClientHistory {
-    const events = this.historyEvents;
+    const events = this.historyEvents();
     return { model: 'kv', text: () => formatMpkvHistory(events) };
   }
 
   fork(): KvJudge<F> {
-    const copy = Object.create(KvJudge.prototype) as KvJudge<F>;
-    Object.assign(copy, this);
-    copy.reader = deepClone(this.reader);
-    copy.checks = [...this.checks];
-    // From now on both share every part: whichever changes one copies it first.
-    copy.owned = this.checks.map(() => false);
-    this.owned = this.checks.map(() => false);
-    copy.ownsHistory = this.ownsHistory = false;
+    const copy = forkOf(this);
+    copy.reader = this.reader.fork();
+    copy.checks = this.checks.map((check) => check.fork());
     return copy;
   }
 
@@ -168,31 +157,26 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
   /** The client history without times (its line order is its real-time order), each check's
    *  memory, and the nodes' restarts. */
   memory(): unknown {
-    this.untimed ??= Object.freeze(this.historyEvents.map(({ time: _time, ...event }) => event));
+    this.untimed ??= Object.freeze(this.history_.toArray().map(({ event: { time: _time, ...event } }) => event));
     return [this.untimed, this.reader.memory(), ...this.checks.map((check) => check.memory())];
-  }
-
-  private own(i: number): FactCheck<F> {
-    if (!this.owned[i]) {
-      this.checks[i] = deepClone(this.checks[i]!);
-      this.owned[i] = true;
-    }
-    return this.checks[i]!;
-  }
-
-  private ownHistory(): void {
-    if (this.ownsHistory) return;
-    this.historyEvents = [...this.historyEvents];
-    this.historyAt = [...this.historyAt];
-    this.completed = deepClone(this.completed);
-    this.ownsHistory = true;
   }
 
   /** The history judged, with the log's order offered as a witness (unless told not to);
    *  `at`: where each event was noted, for the first bad completion of a failure. */
   private linearizability(at?: readonly VerdictAt[]): Verdict {
     const witness = this.options.witness === false ? undefined : this.agreement().requestsInLogOrder();
-    return linearizabilityJudgeWith(this.options.check ?? {})(this.historyEvents, witness, at);
+    return linearizabilityJudgeWith(this.options.check ?? {})(this.historyEvents(), witness, at);
+  }
+
+  private historyEvents(): MpkvHistoryEvent[] {
+    return this.history_.map((h) => h.event).toArray();
+  }
+
+  /** A client's answer to (client, request id): counted once, however often it comes. */
+  private countAnswer(node: string, client: number, request_id: number): void {
+    if (this.answered.get(client, request_id)) return;
+    this.answered = this.answered.set(client, request_id, true);
+    this.completedBy = this.completedBy.set(client, [node, (at(this.completedBy, client)?.[1] ?? 0) + 1]);
   }
 
   /** The agreement check (its log is the witness), as this judge holds it now. */
@@ -212,12 +196,18 @@ function guardedAll<F extends FactBase>(check: FactCheck<F>): Verdict[] {
   }
 }
 
+/** A client history event, and where it was noted. */
+interface HistoryEntry {
+  readonly event: MpkvHistoryEvent;
+  readonly at: VerdictAt;
+}
+
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
-function clientEnds(views: readonly NodeView[], requests: number, completed: ReadonlyMap<string, ReadonlySet<number>>): ClientEnd[] {
+function clientEnds(views: readonly NodeView[], requests: number, completed: ReadonlyMap<string, number>): ClientEnd[] {
   return views
     .filter((v) => v.role === 'client')
-    .map((v) => ({ node: v.id, requests, completed: completed.get(v.id)?.size ?? 0, down: v.status === 'crashed' }));
+    .map((v) => ({ node: v.id, requests, completed: completed.get(v.id) ?? 0, down: v.status === 'crashed' }));
 }
 
 function learnerEnds(views: readonly NodeView[], spec: Pick<KvJudgeSpec<FactBase>, 'isLearner'>): LearnerEnd[] {
@@ -227,9 +217,14 @@ function learnerEnds(views: readonly NodeView[], spec: Pick<KvJudgeSpec<FactBase
   });
 }
 
+/** Was a node down, or a partition in force, at the end (the core's `stalled` says which)? */
+export const downOrCutOff = (end: RunEnd): boolean => end.partitions.length > 0 || end.views.some((v) => v.status === 'crashed');
+
 /**
  * Nothing was down or cut off, yet the clients did not finish: the requests were too slow.
  * What was done against what was needed, and the keys that change it (kv emulations share it).
+ * Messages the network lost are said by the core (`RunEnd.stalled`); when it lost every one,
+ * that is the whole story, and nothing is added.
  */
 export function slowRunReasons(
   end: RunEnd,
@@ -238,12 +233,15 @@ export function slowRunReasons(
   /** The protocol's own figures and knobs (decided slots per second, its window). */
   protocol: readonly string[] = [],
 ): string[] {
+  const { lost, sent } = end.summary;
+  if (lost > 0 && lost === sent) return [];
   const seconds = Math.max(end.summary.time_ms, 1) / 1000;
   const needed = cfg.clients * cfg.requests;
-  const completed = sum([...tally.completed.values()].map((s) => s.size));
+  const completed = sum([...tally.completed.values()]);
   const per = (n: number): string => `${(n / seconds).toFixed(1)}/s`;
+  const slow = lost > 0 ? 'nothing was down or cut off, but lost messages cost retries: the requests were too slow' : 'nothing was down or cut off: the requests were too slow';
   const lines = [
-    `nothing was down or cut off: the requests were too slow. ${completed}/${needed} requests completed in ${end.summary.time_ms} ms (${per(completed)}); ` +
+    `${slow}. ${completed}/${needed} requests completed in ${end.summary.time_ms} ms (${per(completed)}); ` +
       `finishing in time_limit_ms needs ${(needed / (cfg.time_limit_ms / 1000)).toFixed(1)}/s`,
     ...protocol,
   ];

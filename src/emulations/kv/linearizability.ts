@@ -21,6 +21,7 @@
  */
 import { HistoryFormatError } from '../../../specs/formats/error.js';
 import { mpkvOperations, type MpkvHistoryEvent as HistoryEvent } from '../../../specs/formats/mpkv.js';
+import { intervalText } from '../../../specs/history.js';
 import { checkOperations, type CheckOptions } from '../../../specs/linearizability.js';
 import { witnessByProcess } from '../../../specs/witness.js';
 import { kvModel } from '../../../specs/models/kv.js';
@@ -104,7 +105,7 @@ function judgeLinearizability(history: readonly HistoryEvent[], options: CheckOp
     case 'illegal': {
       const e = result.explanation!;
       const culprit = kvModel.describeOperation(e.culprit.input, e.culprit.output);
-      return fail('linearizability', `${size}: NOT linearizable: ${culprit} (process ${e.culprit.process}) cannot be placed; ${e.rejections.join('; ')}`);
+      return fail('linearizability', `${size}: NOT linearizable: ${culprit} (process ${e.culprit.process}, ${intervalText(e.culprit)}) cannot be placed; ${e.rejections.join('; ')}`);
     }
   }
 }

@@ -17,6 +17,7 @@
 import { storeToObject, type KvCommand, type KvStore } from '../../kv/kv.js';
 import type { Envelope, FactBase, TraceEvent } from '../../sim/trace.js';
 import { fail, ok as pass, type Verdict, type VerdictAt } from '../../../specs/verdict.js';
+import { at, forkOf, List, PMap, RequestTable } from '../../util/persistent.js';
 import { ballotText, describeLogCommand, requestsIn, sameKvCommand, sameLogCommand, type Ballot, type KvFact, type LogCommand } from './messages.js';
 
 /** A fact, where and when it was noted. `life` counts the node's restarts: a restarted node
@@ -52,6 +53,11 @@ export class FactReader<F extends FactBase = KvFact> {
   memory(): unknown {
     return this.lives;
   }
+
+  /** An independent copy (its record of restarts is frozen, shared). */
+  fork(): FactReader<F> {
+    return forkOf(this);
+  }
 }
 
 /** The facts of a whole trace. */
@@ -69,8 +75,8 @@ export const atFact = (n: Noted<FactBase>): VerdictAt => ({ t: n.t, event: n.eve
  * it remembers: two runs whose nodes are in equal states and whose checks remember the same are
  * judged alike from there on. `memory` holds no times and names nodes only as whole strings
  * (so that interchangeable nodes can be renamed); Maps and Sets are compared as unordered.
- * A model checker copies a check before it changes it: records a check keeps are frozen, so
- * that the copies share them.
+ * A model checker forks a check at every step: its collections are persistent and its records
+ * frozen (../../util/persistent.ts), so a fork shares them all and an update costs O(log n).
  */
 export interface FactCheck<F extends FactBase = KvFact> {
   /** The names of its verdicts, in order. */
@@ -82,6 +88,8 @@ export interface FactCheck<F extends FactBase = KvFact> {
   /** Its failures so far (none: it has not failed yet). */
   failures(): Verdict[];
   memory(): unknown;
+  /** An independent copy, in O(1): what it observes from now on does not touch this one. */
+  fork(): FactCheck<F>;
 }
 
 /** A check with one verdict. Its memory is frozen, and handed out again until the check
@@ -103,6 +111,10 @@ abstract class OneVerdict implements FactCheck {
     this.memo = undefined;
   }
 
+  fork(): this {
+    return forkOf(this);
+  }
+
   verdicts(): Verdict[] {
     return [this.verdict()];
   }
@@ -119,29 +131,21 @@ abstract class OneVerdict implements FactCheck {
 /** `leader 1`, or `leader 1 (after restart 2)`: a node's identity for per-node checks. */
 const incarnation = (n: Noted): string => (n.life === 0 ? n.node : `${n.node} (after restart ${n.life})`);
 
-/**
- * Values by (client, request id): one small array per client, since a client numbers its
- * requests 1, 2, 3... The checks keep an entry per request of the run, and as maps keyed per
- * request their tables were the larger part of a long run's memory.
- */
-class RequestTable<T> {
-  private readonly byClient: T[][] = [];
+/** The first decision or application a node made of a slot. */
+interface FirstDecided {
+  readonly node: string;
+  readonly t: number;
+  readonly command: LogCommand;
+  readonly ballot?: Ballot;
+  readonly quorum?: readonly string[];
+  readonly verb: string;
+}
 
-  get(client: number, request_id: number): T | undefined {
-    return this.byClient[client]?.[request_id];
-  }
-
-  set(client: number, request_id: number, value: T): void {
-    (this.byClient[client] ??= [])[request_id] = value;
-  }
-
-  /** Every entry, as `client/request_id` and its value (for a model checker's memory). */
-  *entries(): IterableIterator<[string, T]> {
-    for (const [client, values] of this.byClient.entries()) {
-      if (!values) continue;
-      for (const [request_id, value] of values.entries()) if (value !== undefined) yield [`${client}/${request_id}`, value];
-    }
-  }
+/** The requests one node incarnation applied: the slot and time of each. */
+interface AppliedBy {
+  readonly node: string;
+  readonly life: number;
+  readonly where: RequestTable<readonly [number, number]>;
 }
 
 export const describeLog = describeLogCommand;
@@ -150,8 +154,9 @@ export const sameCommand = sameLogCommand;
 export class Agreement extends OneVerdict {
   readonly names = Object.freeze(['agreement'] as const);
   readonly kinds = Object.freeze(['decide', 'apply']);
-  /** Records are frozen: a fork of the check shares them (see FactCheck). */
-  private readonly first = new Map<number, { node: string; t: number; command: LogCommand; ballot?: Ballot; quorum?: readonly string[]; verb: string }>();
+  /** By slot, the first decision or application of it (frozen records, a persistent list). */
+  private first = List<FirstDecided | undefined>();
+  private slots = 0;
 
   observe(noted: Noted): void {
     const { t, node, fact } = noted;
@@ -159,9 +164,10 @@ export class Agreement extends OneVerdict {
     const verb = fact.kind === 'decide' ? 'decided' : 'applied';
     const ballot = fact.kind === 'decide' ? fact.ballot : undefined;
     const quorum = fact.kind === 'decide' ? fact.quorum : undefined;
-    const seen = this.first.get(fact.slot);
+    const seen = at(this.first, fact.slot);
     if (!seen) {
-      this.first.set(fact.slot, Object.freeze({ node, t, command: fact.command, verb, ...(ballot ? { ballot } : {}), ...(quorum ? { quorum } : {}) }));
+      this.first = this.first.set(fact.slot, Object.freeze({ node, t, command: fact.command, verb, ...(ballot ? { ballot } : {}), ...(quorum ? { quorum } : {}) }));
+      this.slots++;
       this.changed();
     } else if (!sameLogCommand(seen.command, fact.command)) {
       // Each decision with the ballot and the quorum that chose it, when the decider named them.
@@ -175,7 +181,7 @@ export class Agreement extends OneVerdict {
   }
 
   verdict(): Verdict {
-    return this.violation ? this.failed() : pass('agreement', `${this.first.size} slot(s), one command each`);
+    return this.violation ? this.failed() : pass('agreement', `${this.slots} slot(s), one command each`);
   }
 
   /** The client requests of the log, in slot order, each once (its first slot): the order they
@@ -183,8 +189,9 @@ export class Agreement extends OneVerdict {
   requestsInLogOrder(): { client: number; request_id: number }[] {
     const seen = new Set<string>();
     const order: { client: number; request_id: number }[] = [];
-    for (const slot of [...this.first.keys()].sort((a, b) => a - b)) {
-      for (const { client, request_id } of requestsIn(this.first.get(slot)!.command)) {
+    for (const decided of this.first) {
+      if (!decided) continue;
+      for (const { client, request_id } of requestsIn(decided.command)) {
         const key = `${client}/${request_id}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -195,21 +202,23 @@ export class Agreement extends OneVerdict {
   }
 
   protected remember(): unknown {
-    return [this.violation !== undefined, new Map([...this.first].map(([slot, seen]) => [slot, seen.command]))];
+    const commands = new Map<number, LogCommand>();
+    this.first.forEach((seen, slot) => void (seen && commands.set(slot, seen.command)));
+    return [this.violation !== undefined, commands];
   }
 }
 
 export class Validity extends OneVerdict {
   readonly names = Object.freeze(['validity'] as const);
   readonly kinds = Object.freeze(['invoke', 'decide', 'apply']);
-  private readonly invoked = new RequestTable<KvCommand>();
+  private invoked = RequestTable.empty<KvCommand>();
   private checked = 0;
 
   observe(noted: Noted): void {
     const { t, node, fact } = noted;
     if (this.violation) return;
     if (fact.kind === 'invoke') {
-      this.invoked.set(fact.client, fact.request_id, fact.command);
+      this.invoked = this.invoked.set(fact.client, fact.request_id, fact.command);
       this.changed();
     }
     if (fact.kind !== 'decide' && fact.kind !== 'apply') return;
@@ -239,31 +248,31 @@ export class Integrity extends OneVerdict {
   readonly names = Object.freeze(['integrity'] as const);
   readonly kinds = Object.freeze(['apply']);
   /** Per node incarnation: who it is, and the slot each request was applied in, and when. */
-  private readonly applied = new Map<string, { readonly node: string; readonly life: number; readonly slot: RequestTable<number>; readonly t: RequestTable<number> }>();
+  private applied = PMap<string, AppliedBy>();
   private count = 0;
 
   observe(noted: Noted): void {
     const { t, fact } = noted;
     if (this.violation || fact.kind !== 'apply' || !fact.fresh) return;
     const node = incarnation(noted);
-    let applied = this.applied.get(node);
-    if (!applied) this.applied.set(node, (applied = { node: noted.node, life: noted.life, slot: new RequestTable(), t: new RequestTable() }));
+    const applied = this.applied.get(node) ?? { node: noted.node, life: noted.life, where: RequestTable.empty<readonly [number, number]>() };
+    let where = applied.where;
     this.changed();
     const requests = requestsIn(fact.command);
     for (let i = 0; i < requests.length; i++) {
       if (!(fact.outcomes?.[i]?.fresh ?? fact.fresh)) continue;
       const request = requests[i]!;
       const { client, request_id } = request;
-      const before = applied.slot.get(client, request_id);
+      const before = where.get(client, request_id);
       if (before !== undefined) {
-        const detail = `${node} applied ${describeLogCommand(request)} twice: slot ${before} at t=${applied.t.get(client, request_id)} and slot ${fact.slot} at t=${t}`;
+        const detail = `${node} applied ${describeLogCommand(request)} twice: slot ${before[0]} at t=${before[1]} and slot ${fact.slot} at t=${t}`;
         this.violation = { detail, at: atFact(noted) };
-        return;
+        break;
       }
-      applied.slot.set(client, request_id, fact.slot);
-      applied.t.set(client, request_id, t);
+      where = where.set(client, request_id, Object.freeze([fact.slot, t] as const));
       this.count++;
     }
+    this.applied = this.applied.set(node, Object.freeze({ node: applied.node, life: applied.life, where }));
   }
 
   verdict(): Verdict {
@@ -272,7 +281,7 @@ export class Integrity extends OneVerdict {
 
   /** The requests each node incarnation applied (not where or when: that changes no verdict). */
   protected remember(): unknown {
-    return [this.violation !== undefined, new Set([...this.applied.values()].flatMap((a) => [...a.slot.entries()].map(([request]) => [a.node, a.life, request])))];
+    return [this.violation !== undefined, new Set([...this.applied.values()].flatMap((a) => [...a.where.entries()].map(([request]) => [a.node, a.life, request])))];
   }
 }
 
@@ -280,7 +289,7 @@ export class Order extends OneVerdict {
   readonly names = Object.freeze(['order'] as const);
   readonly kinds = Object.freeze(['apply']);
   /** Per node incarnation, the next slot it must apply (records replaced, never changed). */
-  private readonly next = new Map<string, { readonly node: string; readonly life: number; readonly slot: number }>();
+  private next = PMap<string, { readonly node: string; readonly life: number; readonly slot: number }>();
 
   observe(noted: Noted): void {
     const { t, fact } = noted;
@@ -292,7 +301,7 @@ export class Order extends OneVerdict {
       this.violation = { detail: `${node} applied slot ${fact.slot} at t=${t} before slot ${expected}`, at: atFact(noted) };
       return;
     }
-    this.next.set(node, Object.freeze({ node: noted.node, life: noted.life, slot: expected + 1 }));
+    this.next = this.next.set(node, Object.freeze({ node: noted.node, life: noted.life, slot: expected + 1 }));
   }
 
   verdict(): Verdict {

@@ -6,7 +6,7 @@ import * as v from 'valibot';
 import { count } from '../../config/base.js';
 import type { Config, Emulation } from '../api/emulation.js';
 import { clientSpecs } from '../kv/client.js';
-import { kvJudge, slowRunReasons } from '../kv/judge.js';
+import { downOrCutOff, kvJudge, slowRunReasons } from '../kv/judge.js';
 import type { ClientMessage, KvFact } from '../kv/messages.js';
 import { clientRole, learnerDetail } from '../kv/views.js';
 import { checkWorkload, WorkloadSchema, type WorkloadConfig } from '../kv/workload.js';
@@ -77,7 +77,7 @@ export const kvStore: Emulation<KvStoreSections, ClientMessage, KvFact> = {
         isLearner: (view) => view.role === 'server',
         stallReasons(end, tally) {
           if (end.views.find((view) => view.id === SERVER)?.status !== 'up') return ['the kv server is down: no client can get an answer'];
-          if (end.stalled.length > 0) return [];
+          if (downOrCutOff(end)) return [];
           const { clients } = config.topology;
           const { requests, timeout_ms } = config.workload;
           return slowRunReasons(end, tally, { clients, requests, time_limit_ms: config.time_limit_ms, timeout_ms });

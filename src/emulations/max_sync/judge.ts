@@ -15,7 +15,7 @@ import type { NodeView } from '../../sim/router.js';
 import type { TraceEvent } from '../../sim/trace.js';
 import { liveness } from '../../../specs/liveness.js';
 import { fail, guarded, ok, unknown, type Verdict, type VerdictAt } from '../../../specs/verdict.js';
-import { deepClone } from '../../util/clone.js';
+import { forkOf, PMap, PSet } from '../../util/persistent.js';
 import type { JudgeOptions, RunEnd, RunJudge } from '../api/emulation.js';
 import type { MaxSyncConfig } from './config.js';
 import type { Fact, Message } from './messages.js';
@@ -28,11 +28,14 @@ export function maxSyncJudge(config: MaxSyncConfig, _options: JudgeOptions): Run
   return new MaxSyncJudge(config.workload.messages);
 }
 
-/** The judge's memory is in its fields, so a model checker can fork it (a deep copy). */
+/** The judge's memory is in its fields: numbers, frozen records and persistent collections
+ *  (../../util/persistent.ts), so a fact costs O(log n) and a model checker forks it in O(1). */
 class MaxSyncJudge implements RunJudge<Message, Fact> {
-  private readonly last = new Map<string, { value: number; t: number }>();
-  private readonly sent = new Set<number>([0]);
-  private readonly acked = new Map<string, Set<number>>();
+  private last = PMap<string, { readonly value: number; readonly t: number }>();
+  private sent = PSet<number>([0]);
+  private acked = PMap<string, PSet<number>>();
+  /** `sent` as `memory` gives it (frozen, until a client writes again). */
+  private sentMemo: ReadonlySet<number> | undefined;
   private maxAcked: { value: number; by: string; t: number } | undefined;
   private lastAckT = 0;
   private lastRaiseT = 0;
@@ -50,14 +53,15 @@ class MaxSyncJudge implements RunJudge<Message, Fact> {
     if (e.kind !== 'note' || !e.fact) return;
     const fact = e.fact;
     if (fact.kind === 'write') {
-      this.sent.add(fact.value);
+      if (!this.sent.has(fact.value)) {
+        this.sent = this.sent.add(fact.value);
+        this.sentMemo = undefined;
+      }
       this.writes++;
     } else if (fact.kind === 'acked') {
-      let seen = this.acked.get(e.node);
-      if (!seen) this.acked.set(e.node, (seen = new Set()));
-      seen.add(fact.seq);
+      this.acked = this.acked.set(e.node, (this.acked.get(e.node) ?? PSet<number>()).add(fact.seq));
       this.lastAckT = e.t;
-      if (!this.maxAcked || fact.value > this.maxAcked.value) this.maxAcked = { value: fact.value, by: e.node, t: e.t };
+      if (!this.maxAcked || fact.value > this.maxAcked.value) this.maxAcked = Object.freeze({ value: fact.value, by: e.node, t: e.t });
     } else if (fact.kind === 'held') {
       const before = this.last.get(e.node);
       if (!this.decrease && before && fact.value < before.value) {
@@ -65,7 +69,7 @@ class MaxSyncJudge implements RunJudge<Message, Fact> {
         this.decrease = { detail, at: { t: e.t, event } };
       }
       if (!this.invalid && !this.sent.has(fact.value)) this.invalid = { detail: `${e.node} held ${fact.value} at t=${e.t}, which no client sent`, at: { t: e.t, event } };
-      this.last.set(e.node, { value: fact.value, t: e.t });
+      this.last = this.last.set(e.node, Object.freeze({ value: fact.value, t: e.t }));
       if (fact.cause !== 'start') this.lastRaiseT = e.t;
     }
   }
@@ -95,7 +99,7 @@ class MaxSyncJudge implements RunJudge<Message, Fact> {
   }
 
   fork(): MaxSyncJudge {
-    return deepClone(this);
+    return forkOf(this);
   }
 
   violations(): Verdict[] {
@@ -104,7 +108,8 @@ class MaxSyncJudge implements RunJudge<Message, Fact> {
 
   /** What later safety verdicts depend on: each server's last number, the numbers sent. */
   memory(): unknown {
-    return [this.decrease !== undefined, this.invalid !== undefined, new Map([...this.last].map(([node, held]) => [node, held.value])), this.sent];
+    this.sentMemo ??= Object.freeze(new Set(this.sent));
+    return [this.decrease !== undefined, this.invalid !== undefined, new Map([...this.last].map(([node, held]) => [node, held.value])), this.sentMemo];
   }
 
   private monotonicity(): Verdict | undefined {

@@ -4,7 +4,7 @@
  */
 import * as v from 'valibot';
 import { count, LIMITS, positiveMs } from '../../config/base.js';
-import type { Config } from '../api/emulation.js';
+import type { Config, ConfigProblem } from '../api/emulation.js';
 import { WorkloadSchema, type WorkloadConfig } from '../kv/workload.js';
 
 export const TopologySchema = v.strictObject({
@@ -32,6 +32,14 @@ export const PaxosSchema = v.strictObject({
    *  gap or heard no new decision in that time. */
   catch_up_ms: v.optional(positiveMs(), 100),
 });
+
+/** What the schema cannot say of `[paxos]`: the backoff's range runs upwards. */
+export function checkPaxos(paxos: PaxosSections['paxos']): ConfigProblem | undefined {
+  if (paxos.backoff_min_ms > paxos.backoff_max_ms) {
+    return { path: ['paxos', 'backoff_max_ms'], detail: `must be >= backoff_min_ms (${paxos.backoff_min_ms}), got ${paxos.backoff_max_ms}` };
+  }
+  return undefined;
+}
 
 export const sections = { topology: v.optional(TopologySchema, {}), workload: v.optional(WorkloadSchema, {}), paxos: v.optional(PaxosSchema, {}) };
 

@@ -15,10 +15,20 @@
  * they do and the explanation says what the shared acceptor did wrong or what the leader
  * ignored: it accepted b after promising b', or its promise left out what it had accepted, or
  * the leader did not adopt what the promise reported.
+ *
+ * Explaining a broken invariant (./invariants.ts: one-value, quorum-backed, votes-safe,
+ * promises-kept). These usually fail long before two decisions differ, at the first bad vote,
+ * promise or decision. The invariants are checked again over the picture's events, as the run's
+ * judge checks them, and each failure is pointed at: the step that broke it and the earlier
+ * votes, promises and decisions its words name (`Verdict.at`), ringed together.
  */
 import { describeCommand } from '../../kv/kv.js';
+import type { TraceEvent } from '../../sim/trace.js';
+import { verdictNote } from '../../../specs/verdict.js';
 import type { DiagramEvent, DiagramExplanation, DiagramSpec, Highlight, Lane, Mark, MessageView, NoteEvent } from '../api/diagram.js';
 import { explainLinearizability, kvOperations, shortCommand, shortLog, shortResult } from '../kv/diagram.js';
+import { FactReader } from '../kv/log-checks.js';
+import { VotingInvariants } from './invariants.js';
 import { ballotText, compareBallots, describeLogCommand as describeLog, sameLogCommand as sameCommand, type Ballot, type Fact, type LogCommand, type Message } from './messages.js';
 import { describeMessage } from './views.js';
 
@@ -239,6 +249,26 @@ function sharedAcceptorStory(events: readonly RunEvent[], acceptor: string, lo: 
   return `its promise (t=${events[promisedAt]!.t}) reported ${describeLog(reported.command)} accepted under ballot ${ballotText(reported.ballot)} in slot ${lo.slot}, but ${hi.node} did not adopt it.`;
 }
 
+// ---- the protocol's invariants --------------------------------------------------------------
+
+/** Each broken invariant of the run, pointed at: the step that broke it, and the earlier votes,
+ *  promises and decisions it names. Quorums are majorities of the acceptors in the picture. */
+export function explainInvariants(events: readonly RunEvent[], lanes: readonly Lane[]): DiagramExplanation[] {
+  const check = new VotingInvariants(lanes.filter((l) => l.group === 'acceptor').length);
+  const reader = new FactReader<Fact>();
+  events.forEach((e, i) => {
+    const noted = reader.read(e as TraceEvent<Message, Fact>, i);
+    if (noted && check.kinds.includes(noted.fact.kind)) check.observe(noted);
+  });
+  return check.failures().map((v) => {
+    const at = v.at!;
+    const named = at.evidence ?? [];
+    const title = `${v.name}: broken at t=${at.t}${named.length > 0 ? `; ${named.length} earlier step(s) it names ringed` : ''}`;
+    const highlight: Highlight = { role: 'violation', title, text: verdictNote(v), events: [...named, at.event!], tag: v.name };
+    return { lines: [verdictNote(v)], highlights: [highlight] };
+  });
+}
+
 /** MultiPaxos's part of the diagram. */
 export const diagram: DiagramSpec<Message, Fact> = {
   view: multipaxosView,
@@ -247,6 +277,6 @@ export const diagram: DiagramSpec<Message, Fact> = {
   operations: kvOperations,
   explain(events, lanes) {
     const agreement = explainAgreement(events, lanes);
-    return [...(agreement ? [agreement] : []), ...explainLinearizability(events)];
+    return [...(agreement ? [agreement] : []), ...explainLinearizability(events), ...explainInvariants(events, lanes)];
   },
 };

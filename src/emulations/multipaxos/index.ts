@@ -9,7 +9,7 @@ import { kvJudge } from '../kv/judge.js';
 import { clientRole } from '../kv/views.js';
 import { checkWorkload } from '../kv/workload.js';
 import { acceptorMachine, type AcceptorDisk, type AcceptorInput } from './acceptor.js';
-import { leaderId, leaderOfClient, sections, topologyOf, type PaxosSections } from './config.js';
+import { checkPaxos, leaderId, leaderOfClient, sections, topologyOf, type PaxosSections } from './config.js';
 import { leaderMachine, type LeaderDisk, type LeaderInput } from './leader.js';
 import type { Fact, Message, NodeId } from './messages.js';
 import { MUTANTS, rulesFor, type MutantName } from './mutants.js';
@@ -27,7 +27,7 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
   description: 'a kv store replicated with MultiPaxos: acceptors, leaders, replicas, clients',
   sections,
   overrides: { clients: ['topology', 'clients'], requests: ['workload', 'requests'] },
-  validate: (config) => checkWorkload(config.workload, config.topology.clients),
+  validate: (config) => checkWorkload(config.workload, config.topology.clients) ?? checkPaxos(config.paxos),
   topology(config) {
     const t = topologyOf(config);
     return [

@@ -1,21 +1,23 @@
 /**
- * Why a MultiPaxos run stalled, beyond the nodes down and partitions the core reports: whether
- * each leader could reach a quorum of acceptors (up, and not cut off by a partition), and,
- * when nothing was down or cut off, the throughput against what the workload needed.
+ * Why a MultiPaxos run stalled, beyond what the core reports (nodes down, partitions active,
+ * messages lost): whether the waiting clients could reach their leader (a client talks to its
+ * own leader only), whether each leader could reach a quorum of acceptors (up, and not cut off
+ * by a partition), and, when nothing was down or cut off, the throughput against what the
+ * workload needed.
  */
 import { separated } from '../../sim/network.js';
 import type { NodeView } from '../../sim/router.js';
 import type { RunEnd } from '../api/emulation.js';
-import { slowRunReasons, type KvTally } from '../kv/judge.js';
+import { downOrCutOff, slowRunReasons, type KvTally } from '../kv/judge.js';
 import type { PaxosConfig } from './config.js';
-import { topologyOf } from './config.js';
+import { leaderOfClient, topologyOf } from './config.js';
 import { rulesFor } from './mutants.js';
 
 const isUp = (v: NodeView | undefined): boolean => v !== undefined && v.status === 'up';
 
 export function stallReasons(config: PaxosConfig, end: RunEnd, tally: KvTally): string[] {
-  const cutOff = quorumReasons(config, end);
-  if (cutOff.length > 0 || end.stalled.length > 0) return cutOff;
+  const cutOff = [...clientReasons(config, end), ...quorumReasons(config, end)];
+  if (cutOff.length > 0 || downOrCutOff(end)) return cutOff;
   return slowRunReasons(
     end,
     tally,
@@ -25,6 +27,22 @@ export function stallReasons(config: PaxosConfig, end: RunEnd, tally: KvTally): 
         `with at most paxos.window = ${config.paxos.window} slot(s) in flight each: raise paxos.window for more throughput`,
     ],
   );
+}
+
+/** The waiting clients a partition cuts off from their leader (whose requests never arrive). */
+function clientReasons(config: PaxosConfig, end: RunEnd): string[] {
+  const { clients, leaders } = topologyOf(config);
+  const byId = new Map(end.views.map((v) => [v.id, v]));
+  const waiting = clients.filter((c) => isUp(byId.get(c)));
+  const leaderOf = (client: string): string => leaders[leaderOfClient(Number(client.split(' ')[1]), leaders.length) - 1]!;
+  const cut = waiting.filter((c) => end.partitions.some((w) => separated(w, c, leaderOf(c))));
+  if (cut.length === 0) return [];
+  const pairs = [...new Set(cut.map(leaderOf))].map((l) => `${cut.filter((c) => leaderOf(c) === l).join(', ')} off from ${l}`).join('; ');
+  const fromAll = cut.filter((c) => leaders.every((l) => end.partitions.some((w) => separated(w, c, l))));
+  if (fromAll.length === waiting.length) {
+    return [`the clients cannot reach any leader: the partition cuts ${pairs} (a client sends only to its own leader), so no request arrives`];
+  }
+  return [`the partition cuts ${pairs}: those clients cannot reach their leader (a client sends only to its own leader)`];
 }
 
 /** For each leader: can it reach a quorum of acceptors at the end? */

@@ -107,8 +107,9 @@ function acceptorDetail(ctx: AcceptorCtx): string {
   return `promised ${ctx.promised ? ballotText(ctx.promised) : '-'}  accepted ${slots}`;
 }
 
-/** `ballot 1.1  next 17  decided/applied 15/15  in flight 2 (15-16)`, or, when `width` is
- *  short, `b1.1  next 17  dec/app 15/15  flight 2 (15-16)`, then without the slot ranges. */
+/** `ballot 1.1  next 17  decided/applied 15/15  in flight 2 (15-16)  queued 3`, or, when `width`
+ *  is short, `b1.1  next 17  dec/app 15/15  flight 2 (15-16)  queued 3`, then without the slot
+ *  ranges. */
 function leaderDetail(ctx: LeaderCtx, state: string, value: unknown, width?: number): string {
   const ballot = ctx.ballot ? ballotText(ctx.ballot) : '-';
   const parts: RowPart[] = [{ full: `ballot ${ballot}`, short: `b${ballot}` }];
@@ -123,7 +124,8 @@ function leaderDetail(ctx: LeaderCtx, state: string, value: unknown, width?: num
       ? { full: 'in flight 0', short: 'flight 0' }
       : { full: `in flight ${inFlight.length} (${numberRanges(inFlight, 2)})`, short: `flight ${inFlight.length} (${numberRanges(inFlight, 1)})` },
   );
-  if (ctx.queue && ctx.queue.length > 0) parts.push({ full: `queued ${ctx.queue.length}`, short: `q ${ctx.queue.length}` });
+  // Requests waiting for a slot: never shortened to `q N` (q is also the quit key).
+  if (ctx.queue && ctx.queue.length > 0) parts.push({ full: `queued ${ctx.queue.length}` });
   const phase = PHASES[stateText(value)];
   if (phase) parts.push(phase);
   const fitted = fitParts(parts, width);
