@@ -8,10 +8,9 @@ import test from 'ava';
 import { factsOf } from '../src/emulations/kv/log-checks.js';
 import { RaftInvariants } from '../src/emulations/raft/invariants.js';
 import type { Entry, Fact, LogCommand } from '../src/emulations/raft/messages.js';
-import { PVec, pvecWork } from '../src/emulations/raft/pvec.js';
 import type { TraceEvent } from '../src/sim/trace.js';
-import { deepClone } from '../src/util/clone.js';
 import type { Verdict } from '../specs/verdict.js';
+import { metered } from './work-meter.js';
 
 type Event = TraceEvent<never, Fact>;
 const s = (n: number): string => `server ${n}`;
@@ -70,7 +69,7 @@ test('election-safety: two leaders elected in one term fail, naming both and the
   const v = judge([elected(3, 1, 1, [1, 2]), elected(5, 3, 1, [3, 2])])['election-safety']!;
   t.is(v.status, 'fail');
   t.is(v.detail, 'two leaders in term 1: server 1 won it at t=3 on the votes of server 1, server 2, and server 3 won it at t=5 on the votes of server 3, server 2 (server 2 voted for both)');
-  t.deepEqual(v.at, { t: 5, event: 1 }, 'the first bad step: the second election');
+  t.deepEqual(v.at, { t: 5, event: 1, evidence: [0] }, 'the first bad step, the second election; its evidence, the first');
 });
 
 test('election-safety: a leader that takes up a higher term and goes on leading fails, and so does an entry created by a server that does not lead its term', (t) => {
@@ -102,7 +101,7 @@ test('leader-completeness: a leader elected without an entry committed in an ear
   const committed = [elected(1, 1, 3, [1, 2]), accept(2, 2, 3, 1, 0, [entry(1)]), propose(2, 1, 3, 1, 0), commit(3, 1, 1, 1, 3, [1, 2])];
   const v = judge([...committed, elected(9, 3, 4, [3, 2])])['leader-completeness']!;
   t.is(v.detail, 'server 3 became leader of term 4 at t=9 without index 1 (term 1), which server 1 committed in term 3 at t=3 (stored on server 1, server 2): its log ends at index 0');
-  t.deepEqual(v.at, { t: 9, event: 4 });
+  t.deepEqual(v.at, { t: 9, event: 4, evidence: [3] }, 'the election that broke it, and the commit it names');
   t.false(failed([...committed, elected(9, 3, 2, [3, 2])]).includes('leader-completeness'), 'a leader of term 2 owes nothing to term 3');
   t.deepEqual(failed([...committed, accept(8, 3, 3, 1, 0, [entry(1)]), elected(9, 3, 4, [3, 2])]), [], 'holding it, it may lead');
 });
@@ -129,49 +128,32 @@ function longHistory(n: number): Event[] {
   return events;
 }
 
-test('Raft invariants: the work per fact does not grow with the run (tables are persistent vectors: O(log n) a fact)', (t) => {
+test('Raft invariants: the work per fact does not grow with the run (persistent collections: O(log n) a fact)', (t) => {
   const perFact = (n: number): number => {
-    const before = pvecWork.slots;
-    const trace = longHistory(n);
-    t.deepEqual(failed(trace), []);
-    return (pvecWork.slots - before) / trace.length;
+    const facts = factsOf(longHistory(n));
+    const check = new RaftInvariants();
+    const { work } = metered(() => facts.forEach((noted) => check.observe(noted)));
+    t.deepEqual(check.failures(), []);
+    return work / facts.length;
   };
   const short = perFact(1_000);
-  const long = perFact(20_000);
-  t.log(`slots copied per fact: ${short.toFixed(1)} at 1,000 entries, ${long.toFixed(1)} at 20,000`);
-  t.true(long < short * 1.6, `20x the entries, ${(long / short).toFixed(2)}x the work per fact`);
+  const long = perFact(10_000);
+  t.log(`work per fact: ${short.toFixed(1)} at 1,000 entries, ${long.toFixed(1)} at 10,000`);
+  t.true(long <= short * 1.5, `10x the entries, ${(long / short).toFixed(2)}x the work per fact`);
 });
 
-test('Raft invariants: a copy of the check (a model checker forks one at every step) shares every table with it', (t) => {
+test('Raft invariants: a fork (a model checker forks the check at every step) shares every table, and costs the same however long the run', (t) => {
   const check = checked(longHistory(2_000));
-  const copy = deepClone(check);
+  const copy = check.fork();
   const fields = Object.entries(check as unknown as Record<string, unknown>).filter(([, value]) => typeof value === 'object' && value !== null);
   t.true(fields.length >= 5);
   for (const [name, value] of fields) t.is((copy as unknown as Record<string, unknown>)[name], value, `${name} is shared, not copied`);
   copy.observe(factsOf([apply(1, 2, 1, put(9, 'z'))])[0]!);
-  t.is(check.failures().length, 0, 'what the copy observes leaves the original as it was');
+  t.is(check.failures().length, 0, 'what the fork observes leaves the original as it was');
   t.is(copy.failures()[0]?.name, 'state-machine-safety');
-});
-
-test('PVec: every version stays as it was; a set copies one path', (t) => {
-  let v = PVec.empty<number>();
-  const versions: PVec<number>[] = [];
-  for (let i = 0; i < 3000; i++) {
-    v = v.set(i, i * 2);
-    versions.push(v);
-  }
-  t.is(versions[10]!.get(11), undefined);
-  t.is(versions[10]!.get(10), 20);
-  t.is(v.get(2999), 5998);
-  const changed = versions[1500]!.set(7, -1);
-  t.is(changed.get(7), -1);
-  t.is(versions[1500]!.get(7), 14);
-  t.deepEqual([...versions[3]!.entries()], [
-    [0, 0],
-    [1, 2],
-    [2, 4],
-    [3, 6],
-  ]);
-  t.is(v.get(70_000), undefined);
-  t.is(v.set(70_000, 1).get(70_000), 1, 'it grows as far as it is asked');
+  const [small, large] = [200, 2_000].map((n) => {
+    const built = checked(longHistory(n));
+    return metered(() => built.fork()).work;
+  });
+  t.true(large! <= small! * 1.5, `a fork cost ${small}, then ${large} after a run ten times longer`);
 });

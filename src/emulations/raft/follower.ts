@@ -16,8 +16,7 @@
  *                   come back). The server answers its client once it has applied the entry.
  */
 import { raiseCommit, receiveRequest } from './apply.js';
-import { RaftLog } from './log.js';
-import type { Entry, Outbox, Received } from './messages.js';
+import type { Outbox, Received } from './messages.js';
 import { adoptTerm, armElectionTimer, persist, type ServerState } from './state.js';
 
 // ---- RequestVote ---------------------------------------------------------------------------------
@@ -80,7 +79,7 @@ function writeEntries(state: ServerState, event: Received<'append-entries'>, out
   const fresh = entries.slice(k);
   const conflict = state.log.lastIndex >= from;
   const removed = conflict && state.rules.truncatesConflicts ? state.log.lastIndex - from + 1 : 0;
-  const log = conflict && !state.rules.truncatesConflicts ? overwrite(state.log, from, fresh) : state.log.truncate(from - 1).append(fresh);
+  const log = conflict && !state.rules.truncatesConflicts ? state.log.overwrite(from, fresh) : state.log.truncate(from - 1).append(fresh);
   const next = { ...state, log };
   persist(next, out);
   const to = from + fresh.length - 1;
@@ -94,12 +93,6 @@ function writeEntries(state: ServerState, event: Received<'append-entries'>, out
     removed,
   });
   return next;
-}
-
-/** The log with `entries` written over it from `from` on, keeping what follows them (only the
- *  `appends-without-truncating` mutant writes this way). */
-function overwrite(log: RaftLog, from: number, entries: readonly Entry[]): RaftLog {
-  return RaftLog.of([...log.slice(1, from - 1), ...entries, ...log.slice(from + entries.length)]);
 }
 
 // ---- clients -------------------------------------------------------------------------------------

@@ -22,24 +22,20 @@
  *
  * Each server's log is followed from its facts (its own proposals, the entries it accepted and
  * the conflicting suffixes it deleted, what it restored after a restart). Every table is a
- * persistent vector (./pvec.ts) or a frozen map replaced when it changes, so each fact costs
- * O(log n) (times the servers, for the map of logs) whatever the run's length, and a copy of
- * the check shares them all.
+ * persistent collection (../../util/persistent.ts), so each fact costs O(log n) whatever the
+ * run's length, and a fork of the check shares them all.
  */
 import { fail, ok, type Verdict, type VerdictAt } from '../../../specs/verdict.js';
+import { at, forkOf, List, PMap } from '../../util/persistent.js';
 import { atFact, type FactCheck, type Noted } from '../kv/log-checks.js';
 import { describeLogCommand, sameLogCommand } from '../kv/messages.js';
 import type { Entry, Fact, LogCommand, RaftFact } from './messages.js';
-import { PVec } from './pvec.js';
 
 export const INVARIANTS = Object.freeze(['election-safety', 'leader-append-only', 'log-matching', 'leader-completeness', 'state-machine-safety'] as const);
 type Invariant = (typeof INVARIANTS)[number];
 
-/** A server's log as its facts tell it. */
-interface Mirror {
-  readonly entries: PVec<Entry>;
-  readonly length: number;
-}
+/** A server's log as its facts tell it (index i at position i - 1). */
+type Mirror = List<Entry>;
 
 /** Who led a term, in which life (restarts), and how: won its election, or took the term up. */
 interface Leadership {
@@ -48,6 +44,8 @@ interface Leadership {
   readonly how: 'elected' | 'took up';
   readonly voters: readonly string[];
   readonly t: number;
+  /** Where it was noted in the trace (a failure's evidence; not remembered). */
+  readonly event: number;
 }
 
 /** An (index, term) as first written: its command, the term before it, and where. */
@@ -57,6 +55,7 @@ interface Written {
   readonly prevTerm: number;
   readonly node: string;
   readonly t: number;
+  readonly event: number;
 }
 
 /** A leader's commit: the highest index of a term's commits, counted by a majority. */
@@ -67,6 +66,7 @@ interface Committed {
   readonly node: string;
   readonly quorum: readonly string[];
   readonly t: number;
+  readonly event: number;
 }
 
 interface Applied {
@@ -74,28 +74,28 @@ interface Applied {
   readonly command: LogCommand;
   readonly node: string;
   readonly t: number;
+  readonly event: number;
 }
 
 type Counts = Readonly<{ elections: number; entries: number; commits: number; applies: number }>;
 
-const EMPTY_MIRROR: Mirror = Object.freeze({ entries: PVec.empty<Entry>(), length: 0 });
-const NO_MIRRORS: ReadonlyMap<string, Mirror> = Object.freeze(new Map<string, Mirror>());
+const EMPTY_MIRROR: Mirror = List();
 const NO_VIOLATIONS: ReadonlyMap<Invariant, { detail: string; at: VerdictAt }> = Object.freeze(new Map());
 
 export class RaftInvariants implements FactCheck<Fact> {
   readonly names = INVARIANTS;
   readonly kinds = Object.freeze(['term', 'elected', 'propose', 'accept', 'commit', 'apply', 'restore']);
-  private mirrors = NO_MIRRORS;
+  private mirrors = PMap<string, Mirror>();
   /** By term. */
-  private leaders = PVec.empty<Leadership>();
+  private leaders = List<Leadership | undefined>();
   /** By index: every (term, command, previous term) written there. */
-  private written = PVec.empty<readonly Written[]>();
+  private written = List<readonly Written[] | undefined>();
   /** By term: the commit with the highest index among the commits of that term and below,
    *  filled up to `topTerm`. */
-  private committedUpTo = PVec.empty<Committed>();
+  private committedUpTo = List<Committed | undefined>();
   private topTerm = -1;
   /** By index: the first entry applied there. */
-  private applied = PVec.empty<Applied>();
+  private applied = List<Applied | undefined>();
   private violations = NO_VIOLATIONS;
   private counted: Counts = Object.freeze({ elections: 0, entries: 0, commits: 0, applies: 0 });
   /** What `memory` hands out (frozen), until a fact changes the check. */
@@ -136,48 +136,48 @@ export class RaftInvariants implements FactCheck<Fact> {
   private onElected(noted: Noted<Fact>, fact: Extract<RaftFact, { kind: 'elected' }>): void {
     this.count('elections');
     const { node, life, t } = noted;
-    const before = this.leaders.get(fact.term);
+    const before = at(this.leaders, fact.term);
     if (before && (before.node !== node || before.life !== life)) {
       const shared = fact.voters.filter((v) => before.voters.includes(v));
       this.violate('election-safety', noted,
         `two leaders in term ${fact.term}: ${leaderText(before)}, and ${node} won it at t=${t} on the votes of ${fact.voters.join(', ')}` +
-          (shared.length > 0 ? ` (${shared.join(', ')} voted for both)` : ''));
+          (shared.length > 0 ? ` (${shared.join(', ')} voted for both)` : ''), [before.event]);
     }
-    if (!before) this.leaders = this.leaders.set(fact.term, Object.freeze({ node, life, how: 'elected' as const, voters: fact.voters, t }));
+    if (!before) this.leaders = this.leaders.set(fact.term, Object.freeze({ node, life, how: 'elected' as const, voters: fact.voters, t, event: noted.event }));
     this.checkCompleteness(noted, fact.term);
   }
 
   /** A server took up a higher term as leader: it leads a term nobody elected it in. */
   private onTakeUp(noted: Noted<Fact>, term: number): void {
-    const before = this.leaders.get(term);
+    const before = at(this.leaders, term);
     const other = before ? `, where ${leaderText(before)}` : '';
-    this.violate('election-safety', noted, `${noted.node} took up term ${term} at t=${noted.t} and went on leading without winning its election${other}`);
-    if (!before) this.leaders = this.leaders.set(term, Object.freeze({ node: noted.node, life: noted.life, how: 'took up' as const, voters: [], t: noted.t }));
+    this.violate('election-safety', noted, `${noted.node} took up term ${term} at t=${noted.t} and went on leading without winning its election${other}`, before ? [before.event] : []);
+    if (!before) this.leaders = this.leaders.set(term, Object.freeze({ node: noted.node, life: noted.life, how: 'took up' as const, voters: [], t: noted.t, event: noted.event }));
   }
 
   // ---- the logs: leader append-only, log matching --------------------------------------------
 
   private onPropose(noted: Noted<Fact>, fact: Extract<RaftFact, { kind: 'propose' }>): void {
     const { node, life, t } = noted;
-    const leader = this.leaders.get(fact.term);
+    const leader = at(this.leaders, fact.term);
     if (!leader || leader.node !== node || leader.life !== life) {
       const who = leader ? leaderText(leader) : 'nobody won that election';
-      this.violate('election-safety', noted, `${node} created index ${fact.index} with term ${fact.term} at t=${t} as if it led term ${fact.term}, but ${who}`);
+      this.violate('election-safety', noted, `${node} created index ${fact.index} with term ${fact.term} at t=${t} as if it led term ${fact.term}, but ${who}`, leader ? [leader.event] : []);
     }
     const mirror = this.mirror(node);
-    if (fact.index !== mirror.length + 1) {
+    if (fact.index !== mirror.size + 1) {
       this.violate('leader-append-only', noted,
-        `${node}, leader of term ${fact.term}, put a new entry at index ${fact.index} at t=${t}, but its log ended at index ${mirror.length}: a leader only appends`);
+        `${node}, leader of term ${fact.term}, put a new entry at index ${fact.index} at t=${t}, but its log ended at index ${mirror.size}: a leader only appends`);
     }
     this.write(noted, fact.index, fact.prev_term, [Object.freeze({ term: fact.term, command: fact.command })], 0);
   }
 
   private onAccept(noted: Noted<Fact>, fact: Extract<RaftFact, { kind: 'accept' }>): void {
-    const leader = this.leaders.get(fact.term);
+    const leader = at(this.leaders, fact.term);
     if (leader && leader.node === noted.node && leader.life === noted.life) {
       const cut = fact.removed > 0 ? `, deleting ${fact.removed} of its entries from index ${fact.index}` : '';
       this.violate('leader-append-only', noted,
-        `${noted.node}, leader of term ${fact.term}, wrote ${fact.entries.length} entr${fact.entries.length === 1 ? 'y' : 'ies'} of another server into its log at index ${fact.index} at t=${noted.t}${cut}`);
+        `${noted.node}, leader of term ${fact.term}, wrote ${fact.entries.length} entr${fact.entries.length === 1 ? 'y' : 'ies'} of another server into its log at index ${fact.index} at t=${noted.t}${cut}`, [leader.event]);
     }
     this.write(noted, fact.index, fact.prev_term, fact.entries, fact.removed);
   }
@@ -187,55 +187,55 @@ export class RaftInvariants implements FactCheck<Fact> {
    *  after them against the last one written. */
   private write(noted: Noted<Fact>, index: number, prevTerm: number, entries: readonly Entry[], removed: number): void {
     const before = this.mirror(noted.node);
-    let mirror: Mirror = removed > 0 ? { entries: before.entries, length: Math.min(before.length, index - 1) } : before;
+    let mirror: Mirror = removed > 0 ? before.setSize(Math.min(before.size, index - 1)) : before;
     let prev = prevTerm;
     entries.forEach((entry, k) => {
       this.count('entries');
       this.checkWritten(noted, index + k, entry, prev);
-      mirror = { entries: mirror.entries.set(index + k, entry), length: Math.max(mirror.length, index + k) };
+      mirror = mirror.set(index + k - 1, entry);
       prev = entry.term;
     });
-    this.mirrors = Object.freeze(new Map(this.mirrors).set(noted.node, Object.freeze(mirror)));
+    this.mirrors = this.mirrors.set(noted.node, mirror);
     const last = index + entries.length - 1;
-    const after = mirror.length > last ? mirror.entries.get(last + 1) : undefined;
+    const after = at(mirror, last);
     const first = after && this.writtenAt(last + 1, after.term);
     if (after && first && first.prevTerm !== prev) {
       this.violate('log-matching', noted,
         `${noted.node} wrote index ${last} with term ${prev} at t=${noted.t} and kept its entry at index ${last + 1} (term ${after.term}), ` +
-          `which ${first.node} had written after an entry of term ${first.prevTerm} at t=${first.t}: a conflicting suffix was not deleted`);
+          `which ${first.node} had written after an entry of term ${first.prevTerm} at t=${first.t}: a conflicting suffix was not deleted`, [first.event]);
     }
   }
 
   private checkWritten(noted: Noted<Fact>, index: number, entry: Entry, prevTerm: number): void {
     const first = this.writtenAt(index, entry.term);
     if (!first) {
-      const record: Written = Object.freeze({ term: entry.term, command: entry.command, prevTerm, node: noted.node, t: noted.t });
-      this.written = this.written.set(index, Object.freeze([...(this.written.get(index) ?? []), record]));
+      const record: Written = Object.freeze({ term: entry.term, command: entry.command, prevTerm, node: noted.node, t: noted.t, event: noted.event });
+      this.written = this.written.set(index, Object.freeze([...(at(this.written, index) ?? []), record]));
       return;
     }
     const here = `index ${index} term ${entry.term}`;
     if (!sameLogCommand(first.command, entry.command)) {
       this.violate('log-matching', noted,
-        `${here}: ${first.node} held ${describeLogCommand(first.command)} at t=${first.t}, but ${noted.node} wrote ${describeLogCommand(entry.command)} at t=${noted.t}`);
+        `${here}: ${first.node} held ${describeLogCommand(first.command)} at t=${first.t}, but ${noted.node} wrote ${describeLogCommand(entry.command)} at t=${noted.t}`, [first.event]);
     } else if (first.prevTerm !== prevTerm) {
       this.violate('log-matching', noted,
-        `${here}: ${first.node} held it after an entry of term ${first.prevTerm} at t=${first.t}, but ${noted.node} wrote it after an entry of term ${prevTerm} at t=${noted.t}: the logs differ before it`);
+        `${here}: ${first.node} held it after an entry of term ${first.prevTerm} at t=${first.t}, but ${noted.node} wrote it after an entry of term ${prevTerm} at t=${noted.t}: the logs differ before it`, [first.event]);
     }
   }
 
   private writtenAt(index: number, term: number): Written | undefined {
-    return this.written.get(index)?.find((w) => w.term === term);
+    return at(this.written, index)?.find((w) => w.term === term);
   }
 
   /** A server (re)started: its log is what its disk held. A disk it wrote itself holds a prefix
    *  of what it wrote (only its length is said); a disk the config gave lists its entries. */
   private onRestore(noted: Noted<Fact>, fact: Extract<RaftFact, { kind: 'restore' }>): void {
     if (fact.entries) {
-      this.write(noted, 1, 0, fact.entries, this.mirror(noted.node).length);
+      this.write(noted, 1, 0, fact.entries, this.mirror(noted.node).size);
       return;
     }
     const mirror = this.mirror(noted.node);
-    if (fact.last_index < mirror.length) this.mirrors = Object.freeze(new Map(this.mirrors).set(noted.node, Object.freeze({ entries: mirror.entries, length: fact.last_index })));
+    if (fact.last_index < mirror.size) this.mirrors = this.mirrors.set(noted.node, mirror.setSize(fact.last_index));
   }
 
   private mirror(node: string): Mirror {
@@ -247,10 +247,10 @@ export class RaftInvariants implements FactCheck<Fact> {
   /** A leader counted a majority for `index`: committed in its term. */
   private onCommit(noted: Noted<Fact>, fact: Extract<RaftFact, { kind: 'commit' }>, quorum: readonly string[]): void {
     this.count('commits');
-    const record: Committed = Object.freeze({ index: fact.index, entryTerm: fact.entry_term, inTerm: fact.in_term, node: noted.node, quorum, t: noted.t });
+    const record: Committed = Object.freeze({ index: fact.index, entryTerm: fact.entry_term, inTerm: fact.in_term, node: noted.node, quorum, t: noted.t, event: noted.event });
     const better = (held: Committed | undefined): Committed => (held && held.index >= record.index ? held : record);
     if (fact.in_term > this.topTerm) {
-      const carried = this.committedUpTo.get(this.topTerm);
+      const carried = at(this.committedUpTo, this.topTerm);
       for (let term = Math.max(this.topTerm + 1, 0); term < fact.in_term; term++) if (carried) this.committedUpTo = this.committedUpTo.set(term, carried);
       this.committedUpTo = this.committedUpTo.set(fact.in_term, better(carried));
       this.topTerm = fact.in_term;
@@ -259,7 +259,7 @@ export class RaftInvariants implements FactCheck<Fact> {
     // A commit in a term at or below the highest seen: it raises that term and those after it
     // (each holds the best of the terms up to it), until one already holds at least as much.
     for (let term = fact.in_term; term <= this.topTerm; term++) {
-      const held = this.committedUpTo.get(term);
+      const held = at(this.committedUpTo, term);
       if (held && held.index >= record.index) break;
       this.committedUpTo = this.committedUpTo.set(term, record);
     }
@@ -267,37 +267,41 @@ export class RaftInvariants implements FactCheck<Fact> {
 
   /** A new leader of `term` must hold what was committed in the terms before it. */
   private checkCompleteness(noted: Noted<Fact>, term: number): void {
-    const committed = this.committedUpTo.get(Math.min(term - 1, this.topTerm));
+    const committed = at(this.committedUpTo, Math.min(term - 1, this.topTerm));
     if (!committed) return;
     const mirror = this.mirror(noted.node);
-    const held = mirror.length >= committed.index ? mirror.entries.get(committed.index) : undefined;
+    const held = at(mirror, committed.index - 1);
     if (held?.term === committed.entryTerm) return;
-    const has = held ? `its entry there has term ${held.term}` : `its log ends at index ${mirror.length}`;
+    const has = held ? `its entry there has term ${held.term}` : `its log ends at index ${mirror.size}`;
     this.violate('leader-completeness', noted,
       `${noted.node} became leader of term ${term} at t=${noted.t} without index ${committed.index} (term ${committed.entryTerm}), which ${committed.node} ` +
-        `committed in term ${committed.inTerm} at t=${committed.t} (stored on ${committed.quorum.join(', ')}): ${has}`);
+        `committed in term ${committed.inTerm} at t=${committed.t} (stored on ${committed.quorum.join(', ')}): ${has}`, [committed.event]);
   }
 
   // ---- state machine safety ------------------------------------------------------------------
 
   private onApply(noted: Noted<Fact>, index: number, command: LogCommand): void {
     this.count('applies');
-    const term = this.mirror(noted.node).entries.get(index)?.term;
-    const first = this.applied.get(index);
+    const term = at(this.mirror(noted.node), index - 1)?.term;
+    const first = at(this.applied, index);
     if (!first) {
-      this.applied = this.applied.set(index, Object.freeze({ term, command, node: noted.node, t: noted.t }));
+      this.applied = this.applied.set(index, Object.freeze({ term, command, node: noted.node, t: noted.t, event: noted.event }));
       return;
     }
     if (first.term === term && sameLogCommand(first.command, command)) return;
     this.violate('state-machine-safety', noted,
       `index ${index}: ${first.node} applied ${describeLogCommand(first.command)} (term ${first.term ?? '?'}) at t=${first.t}, ` +
-        `but ${noted.node} applied ${describeLogCommand(command)} (term ${term ?? '?'}) at t=${noted.t}`);
+        `but ${noted.node} applied ${describeLogCommand(command)} (term ${term ?? '?'}) at t=${noted.t}`, [first.event]);
   }
 
   // ---- verdicts ------------------------------------------------------------------------------
 
-  private violate(invariant: Invariant, noted: Noted<Fact>, detail: string): void {
-    if (!this.violations.has(invariant)) this.violations = Object.freeze(new Map(this.violations).set(invariant, Object.freeze({ detail, at: atFact(noted) })));
+  /** `evidence`: the earlier facts the failure names (where they are in the trace). */
+  private violate(invariant: Invariant, noted: Noted<Fact>, detail: string, evidence: readonly number[] = []): void {
+    if (this.violations.has(invariant)) return;
+    const named = [...new Set(evidence)].filter((e) => e !== noted.event).sort((a, b) => a - b);
+    const at: VerdictAt = named.length > 0 ? { ...atFact(noted), evidence: Object.freeze(named) } : atFact(noted);
+    this.violations = Object.freeze(new Map(this.violations).set(invariant, Object.freeze({ detail, at })));
   }
 
   private count(what: keyof Counts): void {
@@ -324,15 +328,20 @@ export class RaftInvariants implements FactCheck<Fact> {
     return this.violations.size === 0 ? [] : this.verdicts().filter((v) => v.status === 'fail');
   }
 
+  /** A fork in O(1): its own fields, every collection shared. */
+  fork(): RaftInvariants {
+    return forkOf(this);
+  }
+
   /** What later verdicts depend on, without times or first holders: the logs, the leaders of
    *  each term, what was written at each (index, term), the commits and the applies. */
   memory(): unknown {
     if (this.memo) return this.memo;
-    const mirrors = new Map([...this.mirrors].map(([node, m]) => [node, [...m.entries.entries()].filter(([i]) => i <= m.length).map(([, e]) => e)]));
-    const leaders = [...this.leaders.entries()].map(([term, l]) => [term, l.node, l.life, l.how]);
-    const written = [...this.written.entries()].flatMap(([index, ws]) => ws.map((w) => [index, w.term, w.command, w.prevTerm]));
-    const committed = [...this.committedUpTo.entries()].map(([term, c]) => [term, c.index, c.entryTerm]);
-    const applied = [...this.applied.entries()].map(([index, a]) => [index, a.term, a.command]);
+    const mirrors = new Map([...this.mirrors].map(([node, m]) => [node, m.toArray()]));
+    const leaders = [...this.leaders.entries()].flatMap(([term, l]) => (l ? [[term, l.node, l.life, l.how]] : []));
+    const written = [...this.written.entries()].flatMap(([index, ws]) => (ws ?? []).map((w) => [index, w.term, w.command, w.prevTerm]));
+    const committed = [...this.committedUpTo.entries()].flatMap(([term, c]) => (c ? [[term, c.index, c.entryTerm]] : []));
+    const applied = [...this.applied.entries()].flatMap(([index, a]) => (a ? [[index, a.term, a.command]] : []));
     return (this.memo = Object.freeze([[...this.violations.keys()].sort(), mirrors, leaders, written, committed, applied]));
   }
 }
