@@ -418,3 +418,12 @@ test('README: the Raft trace excerpt is what mpkv run configs/raft.toml --plain 
   t.is(await main(['run', 'configs/raft.toml', '--plain'], { stdout: (l) => lines.push(l), stderr: (l) => lines.push(l) }), 0);
   for (const line of excerpt) t.true(lines.includes(line), `not printed: ${line}`);
 });
+
+test('stalls: a run whose clients cannot finish says why: too few servers up, or no majority that can reach each other', (t) => {
+  const down = run(configFrom('emulation = "raft"\ntime_limit_ms = 3000\n[[crashes]]\nnode = "server 1"\nat_ms = 0\n[[crashes]]\nnode = "server 2"\nat_ms = 0\n'));
+  const liveness = (result: ReturnType<typeof run>): string => result.verdicts.find((v) => v.name === 'liveness')!.detail;
+  t.is(down.verdicts.find((v) => v.name === 'liveness')!.status, 'fail');
+  t.regex(liveness(down), /only 1 of 3 servers up \(server 3\): 2 are needed to elect a leader and commit/);
+  const split = run(configFrom('emulation = "raft"\ntime_limit_ms = 3000\n[[partitions]]\nstart_ms = 0\ngroups = [["server 1", "client 1"], ["server 2", "client 2"], ["server 3", "client 3"]]\n'));
+  t.regex(liveness(split), /no 2 of the servers up can reach each other: nothing can be elected or committed/);
+});

@@ -38,15 +38,15 @@ export function stallReasons(config: RaftConfig, end: RunEnd, tally: KvTally): s
   const together = Math.max(...up.map((s) => up.filter((o) => !end.partitions.some((w) => separated(w, s, o))).length));
   if (together < needed) return [`no ${needed} of the servers up can reach each other: nothing can be elected or committed`];
   if (end.stalled.length > 0) return [];
-  const seconds = Math.max(end.summary.time_ms, 1) / 1000;
   const leaders = end.views.filter((v) => v.role === 'server' && v.status === 'up' && topState(v.state) === 'leader').map((v) => v.id);
+  const { window, batch } = config.raft;
   return slowRunReasons(
     end,
     tally,
     { clients: config.topology.clients, requests: config.workload.requests, time_limit_ms: config.time_limit_ms, timeout_ms: config.workload.timeout_ms },
     [
-      `${leaders.length === 0 ? 'no server leads at the end' : `${leaders.join(', ')} leads at the end`}; ${tally.completed.size} client(s) answered in ${seconds.toFixed(1)} s, ` +
-        `with at most raft.window = ${config.raft.window} AppendEntries of raft.batch = ${config.raft.batch} entr${config.raft.batch === 1 ? 'y' : 'ies'} in flight to each follower: raise them for more throughput`,
+      `${leaders.length === 0 ? 'no server leads at the end' : `${leaders.join(', ')} leads at the end`}, with at most raft.window = ${window} AppendEntries ` +
+        `of raft.batch = ${batch} entr${batch === 1 ? 'y' : 'ies'} on their way to each follower: raise raft.batch for more throughput`,
     ],
   );
 }
