@@ -9,8 +9,8 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../src/emulations/api/emulation.js';
-import { EMULATIONS, loadConfig } from '../src/emulations/index.js';
+import type { AnyEmulation, Config } from '../src/emulations/api/emulation.js';
+import { EMULATIONS, emulationOf, loadConfig } from '../src/emulations/index.js';
 import fc from 'fast-check';
 import { explore, runSchedule, scheduleSize, STRATEGIES, type Strategy } from '../src/explore/explore.js';
 import { DEFAULT_PCT, pctArbitrary, runPct } from '../src/explore/pct.js';
@@ -30,7 +30,7 @@ export async function benchExplore(): Promise<string[]> {
   const config = loadConfig(configPath('configs/default.toml'));
   for (const workers of [1, 2]) {
     const started = performance.now();
-    const outcome = await exploreWithWorkers(config, { runs: THROUGHPUT_RUNS, seed: 1, workers });
+    const outcome = await exploreWithWorkers(emulationOf(config), config, { runs: THROUGHPUT_RUNS, seed: 1, workers });
     const seconds = (performance.now() - started) / 1000;
     const verdict = outcome.failure ? 'VIOLATION' : 'ok';
     lines.push(`  ${workers} worker(s): ${(outcome.runs / seconds).toFixed(0).padStart(5)} schedules/s (${outcome.runs} in ${seconds.toFixed(1)}s, ${verdict})`);
@@ -38,7 +38,7 @@ export async function benchExplore(): Promise<string[]> {
   lines.push(`explore: mutants, median of ${SEEDS.length} seeds (time to find + shrink; schedules to find; shrunk size)`);
   for (const emulation of EMULATIONS) {
     for (const [mutant, ground] of Object.entries(emulation.bench?.huntingGrounds ?? {})) {
-      lines.push(mutantLine(`${emulation.name}/${mutant}`, { ...loadConfig(configPath(ground)), mutants: { enable: [mutant] } }));
+      lines.push(mutantLine(`${emulation.name}/${mutant}`, emulation, { ...loadConfig(configPath(ground)), mutants: { enable: [mutant] } }));
     }
   }
   return lines;
@@ -74,7 +74,7 @@ function strategyLines(): string[] {
       for (const file of GENERIC) {
         const config = { ...loadConfig(configPath(file)), mutants: { enable: [mutant] } };
         if (config.emulation !== emulation.name) continue;
-        const rates = STRATEGIES.map((strategy) => rateOf(config, strategy));
+        const rates = STRATEGIES.map((strategy) => rateOf(emulation, config, strategy));
         const mean = rates.map((r) => (r.fails === 0 ? Infinity : r.runs / r.fails));
         const best = Math.min(...mean);
         const winner = Number.isFinite(best) ? STRATEGIES.filter((_, i) => mean[i]! <= best * 1.15).join('/') : 'none';
@@ -91,8 +91,8 @@ interface Rate {
 }
 
 /** How often a strategy's schedules fail on `config` (batches of fresh seeds until enough fail). */
-function rateOf(config: Config, strategy: Strategy): Rate {
-  const failed = strategy === 'pct' ? pctRunner(config) : scheduleRunner(config, strategy);
+function rateOf(emulation: AnyEmulation, config: Config, strategy: Strategy): Rate {
+  const failed = strategy === 'pct' ? pctRunner(emulation, config) : scheduleRunner(emulation, config, strategy);
   let runs = 0;
   let fails = 0;
   for (let batch = 0; runs < SAMPLE_MAX && fails < SAMPLE_FAILURES; batch++) {
@@ -102,21 +102,21 @@ function rateOf(config: Config, strategy: Strategy): Rate {
   return { runs, fails };
 }
 
-const scheduleRunner = (config: Config, strategy: 'random' | 'swarm') => {
-  const arbitrary = strategy === 'swarm' ? swarmArbitrary(config) : scheduleArbitrary(config);
-  return (seed: number, n: number): number => fc.sample(arbitrary, { seed, numRuns: n }).filter((s) => runSchedule(config, s).result.status === 'fail').length;
+const scheduleRunner = (emulation: AnyEmulation, config: Config, strategy: 'random' | 'swarm') => {
+  const arbitrary = strategy === 'swarm' ? swarmArbitrary(emulation, config) : scheduleArbitrary(emulation, config);
+  return (seed: number, n: number): number => fc.sample(arbitrary, { seed, numRuns: n }).filter((s) => runSchedule(emulation, config, s).result.status === 'fail').length;
 };
 
-const pctRunner = (config: Config) => {
-  const arbitrary = pctArbitrary(config, DEFAULT_PCT);
-  return (seed: number, n: number): number => fc.sample(arbitrary, { seed, numRuns: n }).filter((s) => runPct(config, s).failed.length > 0).length;
+const pctRunner = (emulation: AnyEmulation, config: Config) => {
+  const arbitrary = pctArbitrary(emulation, config, DEFAULT_PCT);
+  return (seed: number, n: number): number => fc.sample(arbitrary, { seed, numRuns: n }).filter((s) => runPct(emulation, config, s).failed.length > 0).length;
 };
 
-function mutantLine(mutant: string, config: Config): string {
+function mutantLine(mutant: string, emulation: AnyEmulation, config: Config): string {
   const found: { ms: number; runs: number; faults: number; steps: number }[] = [];
   for (const seed of SEEDS) {
     const started = performance.now();
-    const outcome = explore(config, { runs: 1000, seed });
+    const outcome = explore(emulation, config, { runs: 1000, seed });
     if (outcome.failure) {
       const f = outcome.failure;
       found.push({ ms: performance.now() - started, runs: f.runsToFind, faults: scheduleSize(f.schedule), steps: f.steps });

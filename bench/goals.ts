@@ -18,7 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, parseConfig } from '../src/emulations/index.js';
+import { emulationOf, loadConfig, parseConfig } from '../src/emulations/index.js';
 import { finishRun, startRun } from '../src/emulations/run.js';
 import { explore } from '../src/explore/explore.js';
 import { exploreWithWorkers } from '../src/explore/pool.js';
@@ -64,7 +64,8 @@ function cpuTimed<T>(f: () => T): { value: T; cpu: number } {
 
 /** One 100 x 100 run, simulated with its checks streaming: delivered messages and seconds. */
 function simulate(seed: number, listener?: (event: unknown) => void): { delivered: number; seconds: number; finish: () => ReturnType<typeof finishRun> } {
-  const run = startRun({ ...parseConfig(THROUGHPUT_TOML, 'bench'), seed });
+  const config = parseConfig(THROUGHPUT_TOML, 'bench');
+  const run = startRun(emulationOf(config), { ...config, seed });
   if (listener) run.router.onEvent(listener);
   const started = process.hrtime.bigint();
   const summary = run.router.run();
@@ -136,21 +137,22 @@ function memory(): string[] {
 
 async function exploration(): Promise<string[]> {
   const config = loadConfig(path.join(ROOT, 'configs/default.toml'));
+  const emulation = emulationOf(config);
   const runs = 2000;
-  await exploreWithWorkers(config, { runs: 200, seed: 7, workers: 1 }); // warm the code up
+  await exploreWithWorkers(emulation, config, { runs: 200, seed: 7, workers: 1 }); // warm the code up
   const rate: Record<number, number> = {};
   const perCpu: Record<number, number> = {};
   for (const workers of [1, 2]) {
     const started = performance.now();
     const cpu = process.cpuUsage();
-    const outcome = await exploreWithWorkers(config, { runs, seed: 1, workers });
+    const outcome = await exploreWithWorkers(emulation, config, { runs, seed: 1, workers });
     const used = process.cpuUsage(cpu);
     rate[workers] = outcome.runs / ((performance.now() - started) / 1000);
     perCpu[workers] = outcome.runs / ((used.user + used.system) / 1e6);
   }
   const speedup = rate[2]! / rate[1]!;
   const machine = await twoThreadCost();
-  const shares = await profileShares(() => void explore(config, { runs: 300, seed: 3 }));
+  const shares = await profileShares(() => void explore(emulation, config, { runs: 300, seed: 3 }));
   return [
     `3. exploration, configs/default.toml, ${n(runs)} schedules: 1 worker ${n(rate[1]!)}/s, 2 workers ${n(rate[2]!)}/s (x${speedup.toFixed(2)})`,
     `   2 workers >= ${GOALS.schedulesPerSecond}/s: ${verdict(rate[2]! >= GOALS.schedulesPerSecond, `${n(rate[2]!)}/s`)}   2 workers >= ${GOALS.workerSpeedup}x one: ${verdict(speedup >= GOALS.workerSpeedup, `x${speedup.toFixed(2)}`)}`,

@@ -4,18 +4,19 @@
  * (delivered messages per second, median of several runs).
  */
 import { EMULATIONS, parseConfig } from '../src/emulations/index.js';
+import type { AnyEmulation } from '../src/emulations/api/emulation.js';
 import { emulate, finishRun, startRun } from '../src/emulations/run.js';
 import { median } from './stats.js';
 
 /** Delivered messages per second of the simulation (its checks streaming along), and the time
  *  of the final judgement after it, over `runs` seeds. */
-function throughput(name: string, toml: string, runs: number): string {
+function throughput(emulation: AnyEmulation, name: string, toml: string, runs: number): string {
   const config = parseConfig(toml, 'bench');
   const rates: number[] = [];
   const judged: number[] = [];
   let delivered = 0;
   for (let i = 0; i < runs; i++) {
-    const run = startRun({ ...config, seed: i + 1 });
+    const run = startRun(emulation, { ...config, seed: i + 1 });
     const start = process.hrtime.bigint();
     const summary = run.router.run();
     const simulated = process.hrtime.bigint();
@@ -36,8 +37,8 @@ export async function benchProtocol(): Promise<string[]> {
     const spec = emulation.bench;
     if (!spec) continue;
     const toml = (config: string): string => `emulation = "${emulation.name}"\n${config}`;
-    for (const f of spec.figures) lines.push(`${emulation.name}: ${f.figure(emulate(parseConfig(toml(f.config), 'bench'), { keepTrace: true }) as Parameters<typeof f.figure>[0])}`);
-    if (spec.load) lines.push(`${emulation.name}: ${throughput(spec.load.name, toml(spec.load.config), 3)}`);
+    for (const f of spec.figures) lines.push(`${emulation.name}: ${f.figure(emulate(emulation, parseConfig(toml(f.config), 'bench'), { keepTrace: true }) as Parameters<typeof f.figure>[0])}`);
+    if (spec.load) lines.push(`${emulation.name}: ${throughput(emulation, spec.load.name, toml(spec.load.config), 3)}`);
   }
   return lines;
 }

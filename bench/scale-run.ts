@@ -10,7 +10,7 @@
  * a short measured run is not mostly the compiler warming up.
  */
 import { getHeapStatistics } from 'node:v8';
-import { loadConfig } from '../src/emulations/index.js';
+import { emulationOf, loadConfig } from '../src/emulations/index.js';
 import { emulate, finishRun, startRun } from '../src/emulations/run.js';
 
 export interface ScaleRun {
@@ -45,8 +45,10 @@ function overrides(args: readonly string[]): { requests?: number; clients?: numb
 const MB = 2 ** 20;
 const [file, ...rest] = process.argv.slice(2);
 if (file) {
-  if (rest.includes('--warm')) emulate(loadConfig(file, { clients: 10, requests: 10 }));
-  const run = startRun(loadConfig(file, overrides(rest)));
+  const config = loadConfig(file, overrides(rest));
+  const emulation = emulationOf(config);
+  if (rest.includes('--warm')) emulate(emulation, loadConfig(file, { clients: 10, requests: 10 }));
+  const run = startRun(emulation, config);
   const started = process.hrtime.bigint();
   const cpu = process.cpuUsage();
   let peakHeap = 0;

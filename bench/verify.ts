@@ -13,7 +13,8 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { EMULATIONS, loadConfig } from '../src/emulations/index.js';
+import { EMULATIONS, emulationOf, loadConfig } from '../src/emulations/index.js';
+import type { Config } from '../src/emulations/api/emulation.js';
 import { searchWithWorkers } from '../src/verify/parallel.js';
 import type { SearchOutcome } from '../src/verify/search.js';
 import { median } from './stats.js';
@@ -25,9 +26,10 @@ const configPath = (file: string): string => path.join(repoRoot, file);
 const STATERIGHT_STATES_PER_S = 1_200_000;
 const THROUGHPUT = { config: 'configs/verify/leader-restart.toml', depth: 14, runs: 3 };
 
-async function timed(config: Parameters<typeof searchWithWorkers>[0], workers: number): Promise<{ outcome: SearchOutcome; seconds: number }> {
+async function timed(config: Config, workers: number): Promise<{ outcome: SearchOutcome; seconds: number }> {
+  const emulation = emulationOf(config);
   const started = performance.now();
-  const outcome = await searchWithWorkers(config, { workers });
+  const outcome = await searchWithWorkers(emulation, config, { workers });
   return { outcome, seconds: (performance.now() - started) / 1000 };
 }
 

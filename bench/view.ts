@@ -5,7 +5,7 @@
  * (toggling the fold). Also `mpkv check --html` on the 85-operation etcd_000 history.
  * Medians of several runs.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ import { parseJepsenEtcdHistory } from '../specs/formats/jepsen-etcd.js';
 import { checkOperations } from '../specs/linearizability.js';
 import { registerModel } from '../specs/models/register.js';
 import { median } from './stats.js';
+import { browserMissing, findChromium, launchChromium } from '../test/chromium.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const RUNS = 5;
@@ -46,7 +47,8 @@ export async function benchView(): Promise<string[]> {
     [6, 20],
     [12, 40],
   ] as const) {
-    const trace = emulate(loadConfig(path.join(ROOT, 'configs/lossy-network.toml'), { clients, requests }), { keepTrace: true }).trace!;
+    const config = loadConfig(path.join(ROOT, 'configs/lossy-network.toml'), { clients, requests });
+    const trace = emulate(multipaxos, config, { keepTrace: true }).trace!;
     const messages = trace.filter((e) => e.kind === 'send').length;
     const html = timed(() => renderRunHtml(trace));
     const svg = timed(() => renderRunSvg(trace));
@@ -68,16 +70,10 @@ export async function benchView(): Promise<string[]> {
 
 /** Load-to-interactive and one redraw, in headless Chromium. */
 async function inBrowser(pages: { name: string; file: string }[]): Promise<string[]> {
-  const chromium = process.env.MPKV_CHROMIUM ?? '/usr/bin/chromium';
-  if (!existsSync(chromium)) return [`(no browser at ${chromium}: in-browser figures not measured)`];
-  const { default: puppeteer } = await import('puppeteer-core');
+  const chromium = await findChromium();
+  if (!chromium) return [`(${browserMissing()}: in-browser figures not measured)`];
   const profile = mkdtempSync(path.join(tmpdir(), 'mpkv-bench-chromium-'));
-  const browser = await puppeteer.launch({
-    executablePath: chromium,
-    headless: true,
-    userDataDir: profile,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium(chromium, profile);
   const lines: string[] = [];
   try {
     for (const { name, file } of pages) {

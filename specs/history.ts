@@ -61,31 +61,3 @@ export function intervalUnit(ops: readonly Operation<unknown, unknown>[]): strin
   if (unit === 'line') return 'lines: line numbers of the history';
   return 'times as given';
 }
-
-/** An operation may have taken effect at any time after its call: nobody saw it return. */
-export const isPending = (op: Operation<unknown, unknown>): boolean => op.ret === Infinity;
-
-/**
- * The event form of a history, as Porcupine and Jepsen record it: a call and its return are
- * linked by `id`. A call with no return is pending. `time` defaults to the event's index.
- */
-export type HistoryEvent<I, O> =
-  | { readonly kind: 'call'; readonly id: number; readonly process: number; readonly input: I; readonly time?: number }
-  | { readonly kind: 'return'; readonly id: number; readonly process: number; readonly output: O | undefined; readonly time?: number };
-
-/** Turns events into operations, numbered in the order of their calls. */
-export function operationsFromEvents<I, O>(events: readonly HistoryEvent<I, O>[]): Operation<I, O>[] {
-  const calls = new Map<number, { process: number; call: number; input: I }>();
-  const returns = new Map<number, { ret: number; output: O | undefined }>();
-  events.forEach((event, index) => {
-    const time = event.time ?? index;
-    if (event.kind === 'call') calls.set(event.id, { process: event.process, call: time, input: event.input });
-    else returns.set(event.id, { ret: time, output: event.output });
-  });
-  const ops: Operation<I, O>[] = [];
-  for (const [eventId, { process, call, input }] of calls) {
-    const done = returns.get(eventId);
-    ops.push({ id: ops.length, process, call, ret: done?.ret ?? Infinity, input, output: done?.output });
-  }
-  return ops;
-}

@@ -7,8 +7,10 @@
  * allocates several kilobytes of short-lived objects per event, and with V8's default 16 MB the
  * collector's scavenges took a third of a long run (see `npm run bench`, section protocol).
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ConfigError } from './config/load.js';
-import { flushStdout, holdKeystrokes, processIo, UsageError, watchStdout, type Io } from './commands/io.js';
+import { flushStdout, holdKeystrokes, printable, processIo, UsageError, watchStdout, type Io } from './commands/io.js';
 
 const HELP = `mpkv — watch a distributed protocol run, and check it is correct
 
@@ -19,7 +21,8 @@ Usage:
   mpkv verify <config.toml> [options]     explore every order of events of a small config
   mpkv view <trace.jsonl> [-o OUT.html]   draw a run as a message-sequence diagram
 
-Run \`mpkv <command> --help\` for a command's options.
+Run \`mpkv <command> --help\` (or \`mpkv help <command>\`) for a command's options;
+\`mpkv --version\` prints the version.
 Exit status: 0 ok, 1 a check failed, 3 a check could not decide, 2 bad input.`;
 
 type Command = (args: string[], io: Io) => Promise<number>;
@@ -34,10 +37,15 @@ const commands: Record<string, () => Promise<Command>> = {
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
-  const [name, ...rest] = argv;
+  // `mpkv help run` is `mpkv run --help`.
+  const [name, ...rest] = argv[0] === 'help' && argv.length > 1 ? [argv[1]!, '--help'] : argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(HELP);
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout(`mpkv ${version()}`);
+    return 0;
   }
   const load = commands[name];
   if (!load) {
@@ -62,6 +70,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     throw e;
   }
+}
+
+/** mpkv's version, from its package.json (two folders up from dist/src/cli.js, which runs). */
+function version(): string {
+  const file = fileURLToPath(new URL('../../package.json', import.meta.url));
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
 /** `--seed -1` as `--seed=-1`, so a negative number is judged as a value ("expected an
@@ -89,7 +103,7 @@ if (isEntry || process.argv[1]?.endsWith('/mpkv') || process.argv[1]?.endsWith('
     },
     (e: unknown) => {
       flushStdout();
-      process.stderr.write(`mpkv: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(`mpkv: internal error: ${printable(e instanceof Error ? e.message : String(e))}\n`);
       if (process.env.MPKV_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
       process.exitCode = 70;
     },

@@ -43,6 +43,9 @@ test('architecture: no cycle between folders', (t) => {
   t.deepEqual(cycles(arrows), []);
 });
 
+/** Any emulation's folder (`src/emulations/<name>`): the registry imports each one it lists. */
+const ANY_EMULATION = 'src/emulations/*';
+
 /** What each module may import (besides itself). */
 const ALLOWED: Record<string, readonly string[]> = {
   'src/sim': [],
@@ -52,8 +55,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   specs: ['src/util', 'src/kv'],
   /** The interface an emulation implements, and helpers for its rows. */
   'src/emulations/api': ['src/sim', 'src/config', 'specs'],
-  /** The registry and the runner: they know every emulation. */
-  'src/emulations': ['src/sim', 'src/config', 'src/kv', 'src/util', 'specs', 'src/emulations/api', 'src/emulations/kv', 'src/emulations/multipaxos', 'src/emulations/kv_store', 'src/emulations/max_sync', 'src/emulations/raft'],
+  /** The registry and the runner: the registry knows every emulation (a new one needs no line here). */
+  'src/emulations': ['src/sim', 'src/config', 'src/kv', 'src/util', 'specs', ANY_EMULATION],
   'src/ui': ['src/emulations', 'src/emulations/api', 'src/sim', 'src/config', 'src/util', 'specs'],
   'src/explore': ['src/emulations', 'src/emulations/api', 'src/verify', 'src/sim', 'src/config', 'src/util', 'specs'],
   /** The model checker: generic, it drives any emulation through its nodes' machines and judge. */
@@ -74,7 +77,8 @@ test('architecture: every arrow points down the layers; no emulation imports ano
       wrong.push(`${from}: a module this test does not know (add it to ALLOWED)`);
       continue;
     }
-    for (const to of targets) if (!allowed.includes(to)) wrong.push(`${from} -> ${to}`);
+    const may = (to: string): boolean => allowed.includes(to) || (allowed.includes(ANY_EMULATION) && to.startsWith('src/emulations/'));
+    for (const to of targets) if (!may(to)) wrong.push(`${from} -> ${to}`);
   }
   t.deepEqual(wrong, []);
 });

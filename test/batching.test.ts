@@ -1,19 +1,18 @@
 /**
  * Batching (`paxos.batch`): a busy leader packs queued requests into one slot, decided in one
  * accept round and applied in order; every check reads batches (a request inside one is still
- * validated, applied at most once, answered once), exploration explores batched runs, and every
- * mutant is still caught when slots hold batches.
+ * validated, applied at most once, answered once), and exploration explores batched runs. That
+ * every mutant is still caught when slots hold batches is a long search: test/long/batching-mutants.test.ts.
  */
 import test from 'ava';
 import { agreement, factsOf, integrity, validity } from '../src/emulations/kv/log-checks.js';
 import { leaderMachine } from '../src/emulations/multipaxos/leader.js';
 import type { Fact, LogCommand, RequestCommand } from '../src/emulations/multipaxos/messages.js';
-import { MUTANT_NAMES, type MutantName } from '../src/emulations/multipaxos/mutants.js';
 import { replicaMachine } from '../src/emulations/multipaxos/replica.js';
 import { correctRules } from '../src/emulations/multipaxos/rules.js';
-import { explore, failureReport } from '../src/explore/explore.js';
 import type { TraceEvent } from '../src/sim/trace.js';
-import { config, Driven, kvTrace, notOk, run, type AnyConfig } from './harness.js';
+import { decided } from './batched.js';
+import { config, Driven } from './harness.js';
 
 const request = (client: number, request_id: number, key: string, value: string): RequestCommand => ({
   kind: 'request',
@@ -127,21 +126,6 @@ test('agreement: two different batches for one slot fail; the same batch twice d
 
 // ---- whole runs ----------------------------------------------------------------------------
 
-/** Requests a run's leaders decided, and how many slots held a batch. */
-function decided(cfg: AnyConfig): { slots: number; batches: number; requests: number; sent: number; ok: string[] } {
-  const result = run(cfg);
-  let slots = 0;
-  let batches = 0;
-  let requests = 0;
-  for (const e of kvTrace(result)) {
-    if (e.kind !== 'note' || e.fact?.kind !== 'decide' || e.fact.ballot === undefined) continue;
-    slots++;
-    if (e.fact.command.kind === 'batch') batches++;
-    requests += e.fact.command.kind === 'batch' ? e.fact.command.requests.length : e.fact.command.kind === 'request' ? 1 : 0;
-  }
-  return { slots, batches, requests, sent: result.summary.sent, ok: notOk(result) };
-}
-
 test('configs/batching.toml: slots hold batches, every check passes, fewer messages per request than without', (t) => {
   const batched = decided(config('batching.toml'));
   t.deepEqual(batched.ok, []);
@@ -155,41 +139,3 @@ test('configs/batching.toml: slots hold batches, every check passes, fewer messa
   t.true(batched.sent / batched.requests < 10, `${(batched.sent / batched.requests).toFixed(2)} messages per request`);
   t.true(batched.sent < unbatched.sent);
 });
-
-/** Where each mutant is hunted with batches on (test/mutants.test.ts hunts them unbatched). */
-const hunts: Record<MutantName, { config: string; within: number; strategy?: 'random' | 'swarm' }> = {
-  'acceptor-accepts-lower-ballot': { config: 'mutants/two-leaders.toml', within: 200 },
-  'acceptor-forgets-on-restart': { config: 'mutants/forgetful-acceptors.toml', within: 500 },
-  'leader-skips-value-adoption': { config: 'mutants/two-leaders.toml', within: 200 },
-  'quorum-too-small': { config: 'mutants/two-leaders.toml', within: 200 },
-  'replica-applies-out-of-order': { config: 'batching.toml', within: 100 },
-  'no-retry-dedup': { config: 'batching.toml', within: 200 },
-  'leader-reads-locally': { config: 'mutants/stale-reads.toml', within: 500 },
-  'leader-reuses-ballot-after-restart': { config: 'mutants/leader-restart.toml', within: 300 },
-  'leader-counts-stale-acks': { config: 'mutants/forgetful-acceptors.toml', within: 300 },
-  'leader-counts-duplicate-acks': { config: 'mutants/two-leaders.toml', within: 300, strategy: 'swarm' },
-  'leader-counts-stale-promises': { config: 'mutants/two-leaders.toml', within: 100 },
-  'acceptor-promises-lower-ballot': { config: 'mutants/two-leaders.toml', within: 200 },
-  'accept-does-not-raise-promise': { config: 'mutants/two-leaders.toml', within: 200 },
-  'acceptor-forgets-promise-on-restart': { config: 'mutants/forgetful-acceptors.toml', within: 300 },
-  'acceptor-forgets-votes-on-restart': { config: 'mutants/forgetful-acceptors.toml', within: 300 },
-  'promise-omits-from-slot': { config: 'mutants/two-leaders.toml', within: 200 },
-};
-
-/** A hunting ground with batching on: a window of one, so requests queue and share slots. */
-function batchedGround(file: string): AnyConfig {
-  const base = config(file);
-  return { ...base, paxos: { ...base.paxos, window: 1, batch: 4 } };
-}
-
-for (const mutant of MUTANT_NAMES) {
-  test(`batched runs: exploration catches ${mutant}`, (t) => {
-    const hunt = hunts[mutant];
-    const ground = batchedGround(hunt.config);
-    t.true(decided(ground).batches > 0, `${hunt.config} with batch 4 and window 1 forms batches`);
-    const outcome = explore({ ...ground, mutants: { enable: [mutant] } }, { runs: hunt.within, seed: 1, strategy: hunt.strategy ?? 'random' });
-    if (!outcome.failure) return t.fail(`${mutant} not found in ${hunt.within} batched schedules of ${hunt.config}`);
-    t.log(`${mutant} (batched): found after ${outcome.failure.runsToFind} schedule(s): ${outcome.failure.verdicts.map((v) => v.name).join(', ')}`);
-    t.true(outcome.failure.verdicts.length > 0, failureReport(outcome.failure).join('\n'));
-  });
-}

@@ -1,15 +1,17 @@
 /**
- * The pages in a real browser: headless Chromium (Debian's `chromium`, driven by
- * puppeteer-core, which downloads no browser). Each test loads a page of a known run, asserts
- * what a reader must see — lanes, arrows, the highlighted violation, readable labels — and
- * that the page logged no error, and keeps a screenshot in test-artifacts/.
+ * The pages in a real browser: headless Chromium, driven by puppeteer-core. The browser comes
+ * with `npm ci`: the devDependency @sparticuz/chromium ships one inside its package
+ * (test/chromium.ts unpacks it), so these tests run on any Linux x64 machine that has Node.
+ * Each test loads a page of a known run, asserts what a reader must see — lanes, arrows, the
+ * highlighted violation, readable labels — and that the page logged no error, and keeps a
+ * screenshot in test-artifacts/.
  *
- * No browser is no excuse: without one these tests FAIL, unless MPKV_NO_BROWSER=1 says to
- * skip them (and then one test, named so, says they were skipped). `.ci/run` installs
- * Chromium; set MPKV_CHROMIUM to use another binary.
+ * They are never passed without a browser: where none can run (another system than Linux x64
+ * with no Chrome found, or MPKV_NO_BROWSER=1) each is registered as skipped — ava counts them
+ * as skipped — and one line says how to run them. MPKV_CHROMIUM=path drives another browser.
  */
 import test, { type ExecutionContext } from 'ava';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
@@ -25,41 +27,35 @@ import type { TraceEvent } from '../src/sim/trace.js';
 
 const renderRunHtml = (trace: readonly TraceEvent[], options?: RunViewOptions) => renderRun(multipaxos, trace, options);
 const renderRunSvg = (trace: readonly TraceEvent[], options?: RunViewOptions) => renderSvg(multipaxos, trace, options);
+import { browserMissing, findChromium, launchChromium, type ChromiumBinary } from './chromium.js';
 import { config, repoRoot, run } from './harness.js';
 import { leaderRestart, quorumTooSmall } from './view-runs.js';
 
 const artifacts = path.join(repoRoot, 'test-artifacts');
-const candidates = process.env.MPKV_CHROMIUM ? [process.env.MPKV_CHROMIUM] : ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-const chromium = candidates.find((p) => existsSync(p));
+const skipped = process.env.MPKV_NO_BROWSER === '1';
+const binary = skipped ? undefined : await findChromium();
+/** Why the tests are not run here (undefined: they are). */
+const notRun = skipped ? 'MPKV_NO_BROWSER=1 is set: unset it to run them' : binary === undefined ? browserMissing() : undefined;
+/** Each browser test, run one at a time (a page in the background of a headless browser may
+ *  never paint), or registered as skipped when there is no browser. */
+const browserTest = notRun === undefined ? test.serial : test.serial.skip;
 
-if (chromium === undefined) {
-  if (process.env.MPKV_NO_BROWSER === '1') {
-    console.error('\n*** BROWSER TESTS SKIPPED (MPKV_NO_BROWSER=1): the HTML views were NOT tested in a browser ***\n');
-    // One page at a time: a page in the background of a headless browser may never paint.
-  test.serial('browser: SKIPPED by MPKV_NO_BROWSER=1 — the HTML views were not tested in a browser', (t) => t.pass());
-  } else {
-    test.serial('browser: no Chromium found (apt-get install chromium, or MPKV_CHROMIUM=path; MPKV_NO_BROWSER=1 to skip)', (t) => {
-      t.fail(`none of ${candidates.join(', ')} exists`);
-    });
-  }
-} else {
-  browserTests(chromium);
+if (notRun !== undefined) {
+  console.error(`\n*** the browser tests were NOT run, the HTML views not tested in a browser: ${notRun} ***\n`);
 }
+browserTests(binary);
 
-function browserTests(executablePath: string): void {
+function browserTests(chromium: ChromiumBinary | undefined): void {
   let browser: Browser;
-  const profile = mkdtempSync(path.join(tmpdir(), 'mpkv-chromium-'));
+  const profile = mkdtempSync(path.join(tmpdir(), 'mpkv-chromium-profile-'));
   mkdirSync(artifacts, { recursive: true });
 
-  test.before(async () => {
-    const { default: puppeteer } = await import('puppeteer-core');
-    browser = await puppeteer.launch({
-      executablePath,
-      headless: true,
-      userDataDir: profile,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  if (chromium !== undefined) {
+    test.before(async (t) => {
+      t.log(`browser: ${chromium.source}`);
+      browser = await launchChromium(chromium, profile);
     });
-  });
+  }
   test.after.always(async () => {
     await browser?.close();
     rmSync(profile, { recursive: true, force: true });
@@ -83,7 +79,7 @@ function browserTests(executablePath: string): void {
     return { page, errors };
   }
 
-  test.serial('browser: the quorum-too-small counterexample — lanes, arrows, the violation and the two quorums', async (t) => {
+  browserTest('browser: the quorum-too-small counterexample — lanes, arrows, the violation and the two quorums', async (t) => {
     const { page, errors } = await open(t, 'quorum-too-small', renderRunHtml(quorumTooSmall().trace, { title: 'quorum-too-small (two-leaders, seed 1)' }));
     await page.waitForSelector('body[data-ready]');
     const lanes = await page.$$eval('#head .lanehead text', (texts) => texts.map((x) => x.textContent));
@@ -119,7 +115,7 @@ function browserTests(executablePath: string): void {
     t.deepEqual(errors, []);
   });
 
-  test.serial('browser: a broken invariant (leader-restart) — the violation button is live, v rings and names one-value', async (t) => {
+  browserTest('browser: a broken invariant (leader-restart) — the violation button is live, v rings and names one-value', async (t) => {
     const { page, errors } = await open(t, 'leader-restart', renderRunHtml(leaderRestart().trace, { title: 'leader-reuses-ballot-after-restart' }));
     await page.waitForSelector('body[data-ready]');
     t.false(await page.$eval('button[data-jump="violation"]', (b) => (b as HTMLButtonElement).disabled));
@@ -131,7 +127,7 @@ function browserTests(executablePath: string): void {
     t.deepEqual(errors, []);
   });
 
-  test.serial('browser: a 1,000+ message run — folds open, lanes hide, zoom works, no errors', async (t) => {
+  browserTest('browser: a 1,000+ message run — folds open, lanes hide, zoom works, no errors', async (t) => {
     const trace = run(config('lossy-network.toml', { clients: 6, requests: 20 })).trace;
     const sent = trace.filter((e) => e.kind === 'send').length;
     t.true(sent >= 1000, `${sent} messages`);
@@ -154,7 +150,7 @@ function browserTests(executablePath: string): void {
     t.deepEqual(errors, []);
   });
 
-  test.serial('browser: the SVG export is a valid standalone SVG document', async (t) => {
+  browserTest('browser: the SVG export is a valid standalone SVG document', async (t) => {
     const file = path.join(artifacts, 'quorum-too-small.svg');
     writeFileSync(file, renderRunSvg(quorumTooSmall().trace));
     const page = await browser.newPage();
@@ -165,7 +161,7 @@ function browserTests(executablePath: string): void {
     t.true((await page.$$eval('.msg', (g) => g.length)) > 200);
   });
 
-  test.serial('browser: check --html on etcd_000 (85 operations) — every label fits its box, legend, culprit on screen', async (t) => {
+  browserTest('browser: check --html on etcd_000 (85 operations) — every label fits its box, legend, culprit on screen', async (t) => {
     const file = path.join(repoRoot, 'test/fixtures/porcupine/jepsen/etcd_000.log');
     const ops = parseJepsenEtcdHistory(readFileSync(file, 'utf8'), file);
     const result = checkOperations(registerModel, ops);
@@ -195,7 +191,7 @@ function browserTests(executablePath: string): void {
     t.deepEqual(errors, []);
   });
 
-  test.serial('browser: check --html on etcd_002 (linearizable) and a kv history per key', async (t) => {
+  browserTest('browser: check --html on etcd_002 (linearizable) and a kv history per key', async (t) => {
     const file = path.join(repoRoot, 'test/fixtures/porcupine/jepsen/etcd_002.log');
     const ops = parseJepsenEtcdHistory(readFileSync(file, 'utf8'), file);
     const result = checkOperations(registerModel, ops);

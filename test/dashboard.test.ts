@@ -13,6 +13,7 @@ import { render } from 'ink-testing-library';
 import type { Config } from '../src/emulations/api/emulation.js';
 import { loadConfig, parseConfig } from '../src/emulations/index.js';
 import { storeText } from '../src/emulations/kv/views.js';
+import { maxSync } from '../src/emulations/max_sync/index.js';
 import { multipaxos } from '../src/emulations/multipaxos/index.js';
 import { numberRanges, stateText } from '../src/emulations/api/rows.js';
 import { emulate, startRun } from '../src/emulations/run.js';
@@ -32,7 +33,7 @@ const DEFAULT = path.join(ROOT, 'configs/default.toml');
 const run = promisify(execFile);
 
 const small = (): Config => loadConfig(DEFAULT);
-const driverFor = (config: Config, options: ConstructorParameters<typeof SimDriver>[1] = {}) => new SimDriver(startRun(config), options);
+const driverFor = (config: Config, options: ConstructorParameters<typeof SimDriver>[1] = {}) => new SimDriver(startRun(multipaxos, config), options);
 const nodeLine = (view: NodeView) => nodeLineOf(multipaxos, view);
 const roleSummary = (role: string, views: readonly NodeView[]) => roleSummaryOf(multipaxos, role, views);
 
@@ -67,7 +68,7 @@ test('panels: slot ranges, stores and state values read well', (t) => {
 
 test('panels: a line per role from a real mid-run snapshot', (t) => {
   const config = small();
-  const { router } = startRun(config);
+  const { router } = startRun(multipaxos, config);
   router.boot();
   while (router.time < 60 && router.step()) {
     /* into the run */
@@ -104,7 +105,7 @@ test('panels: a crashed node and a preempted leader say so', (t) => {
 
 test('panels: many nodes are summarised by role to fit, leaders last', (t) => {
   const config = parseConfig('[topology]\nacceptors = 7\nleaders = 3\nreplicas = 2\nclients = 10\n');
-  const { router } = startRun(config);
+  const { router } = startRun(multipaxos, config);
   router.run();
   const views = router.views();
   const all = layoutPanels(multipaxos, views, 100);
@@ -143,8 +144,8 @@ test('panels: at 80 columns the key bar names every key but c (f stops at crashe
 
 test('driver: the same seed gives the same trace as the plain run, whatever the pace', (t) => {
   const config = small();
-  const plain = emulate(config, { keepTrace: true });
-  const driver = new SimDriver(startRun(config, { keepTrace: true }), { maxStepsPerTick: 7 });
+  const plain = emulate(multipaxos, config, { keepTrace: true });
+  const driver = new SimDriver(startRun(multipaxos, config, { keepTrace: true }), { maxStepsPerTick: 7 });
   const realTicks = [16, 33, 50, 5, 120];
   for (let i = 0; !driver.done && i < 100_000; i++) {
     if (i % 11 === 3) driver.stepOne();
@@ -376,9 +377,9 @@ const quorumTooSmall: Config = { ...twoLeaders, mutants: { enable: ['quorum-too-
  *  --replay` opens it: paused, with a rehearsal of the same run. */
 let counterexample: Schedule | undefined;
 const replayDriver = (options: ConstructorParameters<typeof SimDriver>[1] = {}) => {
-  counterexample ??= explore(quorumTooSmall, { runs: 50, seed: 1 }).failure!.schedule;
+  counterexample ??= explore(multipaxos, quorumTooSmall, { runs: 50, seed: 1 }).failure!.schedule;
   const runConfig = explorationConfig(quorumTooSmall, counterexample.seed);
-  const fresh = () => startRun(runConfig, scheduleOptions(runConfig, counterexample!));
+  const fresh = () => startRun(multipaxos, runConfig, scheduleOptions(runConfig, counterexample!));
   return new SimDriver(fresh(), { paused: true, replay: 'qts.replay.json', rehearse: fresh, ...options });
 };
 const fits = (t: ExecutionContext, frame: string, columns: number) => {
@@ -418,7 +419,7 @@ test.serial('dashboard: a replay reaches its violation in one key press, marked 
 });
 
 test.serial('dashboard: f, m and c run to the next fault, milestone or crash, and say when there is none', async (t) => {
-  const driver = driverFor(parseConfig(FAULTY), { paused: true, rehearse: () => startRun(parseConfig(FAULTY)) });
+  const driver = driverFor(parseConfig(FAULTY), { paused: true, rehearse: () => startRun(multipaxos, parseConfig(FAULTY)) });
   const ticker = new ManualTicker();
   const ui = await mount(React.createElement(LiveDashboard, { driver, ticker, columns: 100, rows: 30 }));
   await flush();
@@ -443,7 +444,7 @@ test.serial('dashboard: f, m and c run to the next fault, milestone or crash, an
 
 test.serial('dashboard: v stops at the first broken invariant; the earlier votes it names are marked, the bar names the other failed checks', async (t) => {
   const { config: runConfig, options } = leaderRestartRun();
-  const fresh = () => startRun(runConfig, options());
+  const fresh = () => startRun(multipaxos, runConfig, options());
   const driver = new SimDriver(fresh(), { paused: true, replay: 'lr.replay.json', rehearse: fresh });
   const ui = await mount(React.createElement(LiveDashboard, { driver, ticker: new ManualTicker(), columns: 120, rows: 30 }));
   await flush();
@@ -463,13 +464,13 @@ test.serial('dashboard: v stops at the first broken invariant; the earlier votes
 });
 
 test('driver: a replay\'s held-back message shows in the log when it is sent, and f stops there', (t) => {
-  counterexample ??= explore(quorumTooSmall, { runs: 50, seed: 1 }).failure!.schedule;
+  counterexample ??= explore(multipaxos, quorumTooSmall, { runs: 50, seed: 1 }).failure!.schedule;
   const schedule: Schedule = { ...counterexample, messages: [...counterexample.messages, { from: 'leader 1', to: 'acceptor 2', n: 3, choice: 30 }] };
   const runConfig = explorationConfig(quorumTooSmall, schedule.seed);
   const networks = new WeakMap<object, ReturnType<typeof scheduleOptions>['network']>();
   const fresh = () => {
     const options = scheduleOptions(runConfig, schedule);
-    const run = startRun(runConfig, options);
+    const run = startRun(multipaxos, runConfig, options);
     networks.set(run, options.network);
     return run;
   };
@@ -507,7 +508,7 @@ test('driver: with a replay the rehearsal runs in the background, and play stops
 });
 
 test('driver: when the nodes have settled but clients are still at work, the frame says since when (max_sync)', (t) => {
-  const driver = driverFor(loadConfig(path.join(ROOT, 'configs/max-sync.toml')));
+  const driver = new SimDriver(startRun(maxSync, loadConfig(path.join(ROOT, 'configs/max-sync.toml'))));
   let frame = driver.snapshot();
   for (let i = 0; i < 1000 && !frame.settled; i++) {
     driver.advance(100);
@@ -538,6 +539,15 @@ test('driver: quiet catch-up polls are folded into one line', (t) => {
   t.regex(stepping.snapshot().folding!, /CATCH-UP from slot 15/);
   stepping.stepOne();
   t.regex(stepping.snapshot().folding!, /^\[t=300\] … 2 quiet catch-up polls$/);
+});
+
+test('driver: a fault is never folded, even one of a message the emulation calls background', (t) => {
+  const driver = driverFor(loadConfig(path.join(ROOT, 'configs/lossy-network.toml')));
+  while (!driver.done) driver.advance(10_000);
+  const lost = driver.snapshot().log.filter((l) => /(DROP|DUPLICATE) .*: catch-up from slot/.test(l.text));
+  t.true(lost.length >= 4, 'catch-up polls lost or doubled in this run');
+  t.true(lost.every((l) => l.tone === 'fault'), 'each its own line, as a fault');
+  t.is(multipaxos.background!({ t: 0, kind: 'send', id: 1, from: 'replica 1', to: 'leader 1', msg: { type: 'catch-up', from_slot: 15 } }), 'quiet catch-up polls');
 });
 
 test('panels: a long log line wraps under its text, never into an orphan fragment', (t) => {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { main } from '../src/cli.js';
 import { loadConfig, parseConfig } from '../src/emulations/index.js';
 import { linearizabilityJudgeWith } from '../src/emulations/kv/linearizability.js';
+import { multipaxos } from '../src/emulations/multipaxos/index.js';
 import { emulate } from '../src/emulations/run.js';
 import { analyseFaults, explore, failureReport, runSchedule, type Failure } from '../src/explore/explore.js';
 import { replayFileFor, writeReplayFile } from '../src/explore/replay.js';
@@ -31,7 +32,7 @@ const quorumTooSmall = { ...twoLeaders, mutants: { enable: ['quorum-too-small'] 
 /** The first counterexample exploration finds for quorum-too-small (seed 1: a few schedules). */
 let found: Failure | undefined;
 const failure = (): Failure => {
-  found ??= explore(quorumTooSmall, { runs: 50, seed: 1 }).failure;
+  found ??= explore(multipaxos, quorumTooSmall, { runs: 50, seed: 1 }).failure;
   if (!found) throw new Error('exploration did not catch quorum-too-small');
   return found;
 };
@@ -44,8 +45,8 @@ const failure = (): Failure => {
 let disagreeing: Schedule | undefined;
 const agreementBroken = (): Schedule => {
   if (disagreeing) return disagreeing;
-  const property = fc.property(scheduleArbitrary(quorumTooSmall), (schedule) =>
-    runSchedule(quorumTooSmall, schedule).result.verdicts.every((v) => v.name !== 'agreement' || v.status !== 'fail'),
+  const property = fc.property(scheduleArbitrary(multipaxos, quorumTooSmall), (schedule) =>
+    runSchedule(multipaxos, quorumTooSmall, schedule).result.verdicts.every((v) => v.name !== 'agreement' || v.status !== 'fail'),
   );
   const details = fc.check(property, { seed: 1, numRuns: 200 });
   if (!details.failed || !details.counterexample) throw new Error('no schedule of quorum-too-small broke agreement in 200 runs');
@@ -66,7 +67,7 @@ test('run: an agreement violation of quorum-too-small names the two quorums, and
   const schedule = agreementBroken();
   const dir = testDir(t, 'mpkv-explain-');
   const out = join(dir, 'agreement.replay.json');
-  const { result } = runSchedule(quorumTooSmall, schedule, { digest: true });
+  const { result } = runSchedule(multipaxos, quorumTooSmall, schedule, { digest: true });
   const search = { seed: 1, runsToFind: 1, shrinks: 0, path: '' };
   const shrunk: Failure = { strategy: 'random', schedule, verdicts: [], injected: [], steps: result.summary.steps, time_ms: result.summary.time_ms, ...search };
   writeReplayFile(out, replayFileFor('configs/mutants/two-leaders.toml', quorumTooSmall, shrunk, result));
@@ -96,7 +97,7 @@ test('explore: a fault the violation does not need is called incidental; one it 
   const schedule = { ...base.schedule, messages: [...base.schedule.messages, duplicate] };
   const injected = [{ from: 'acceptor 1', to: 'leader 1', n: 0, t: 1, type: 'promise', fault: { kind: 'duplicate' as const, second_delay_ms: 2 } }];
   const padded: Failure = { ...base, schedule, injected };
-  const analysis = analyseFaults(quorumTooSmall, padded);
+  const analysis = analyseFaults(multipaxos, quorumTooSmall, padded);
   t.deepEqual(analysis.messages.map((r) => r.needed), [false]);
   t.true(analysis.messages[0]!.stillFailing.includes(check));
   t.true(analysis.faultFreeFails, 'the counterexample needs no fault at all');
@@ -107,8 +108,8 @@ test('explore: a fault the violation does not need is called incidental; one it 
   // An acceptor that forgets everything on a restart needs its crash (and what follows it):
   // without any one of the shrunk schedule's faults, the run passes.
   const forgetful = { ...loadConfig('configs/mutants/forgetful-acceptors.toml'), mutants: { enable: ['acceptor-forgets-on-restart'] } };
-  const other = explore(forgetful, { runs: 300, seed: 2 }).failure!;
-  const roles = analyseFaults(forgetful, other);
+  const other = explore(multipaxos, forgetful, { runs: 300, seed: 2 }).failure!;
+  const roles = analyseFaults(multipaxos, forgetful, other);
   const all = [...roles.crashes, ...roles.partitions, ...roles.messages];
   t.true(all.length > 0 && all.every((r) => r.needed), JSON.stringify(roles));
   t.false(roles.faultFreeFails);
@@ -118,7 +119,7 @@ test('explore: a fault the violation does not need is called incidental; one it 
 });
 
 test('Verdict.at: the log checks name the event at which they first failed', (t) => {
-  const { result } = runSchedule(quorumTooSmall, agreementBroken(), { keepTrace: true });
+  const { result } = runSchedule(multipaxos, quorumTooSmall, agreementBroken(), { keepTrace: true });
   const agreement = result.verdicts.find((v) => v.name === 'agreement')!;
   t.is(agreement.status, 'fail');
   const event = result.trace![agreement.at!.event!]!;
@@ -154,7 +155,7 @@ test('Verdict.at: linearizability names the first completion after which the his
 });
 
 test('DECIDED: the note and the decide fact name the acceptors whose accepted formed the quorum', (t) => {
-  const result = emulate(parseConfig('[topology]\nacceptors = 5\nclients = 1\n[workload]\nrequests = 2\n'), { keepTrace: true });
+  const result = emulate(multipaxos, parseConfig('[topology]\nacceptors = 5\nclients = 1\n[workload]\nrequests = 2\n'), { keepTrace: true });
   const decided = result.trace!.filter((e) => e.kind === 'note' && e.node === 'leader 1' && / DECIDED /.test(e.text));
   t.true(decided.length >= 2);
   for (const e of decided) {

@@ -1,50 +1,29 @@
 /**
  * Schedule exploration: the generator keeps to the `[faults]` budget, the schedule-driven
  * network heals after the safety phase, runs are reproducible from their schedule (and from a
- * replay file, through `mpkv run --replay`), and — the property itself — the correct protocol
- * passes a few hundred random schedules on every config in configs/ (more with
- * `npm run explore:long`).
+ * replay file, through `mpkv run --replay`). The property itself — the correct protocol
+ * passes a few hundred random schedules on every config in configs/ — is a long search:
+ * test/long/explore-configs.test.ts.
  */
 import test from 'ava';
 import { testDir, traceOf } from './harness.js';
 import fc from 'fast-check';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../src/cli.js';
 import { loadConfig, parseConfig } from '../src/emulations/index.js';
+import { multipaxos } from '../src/emulations/multipaxos/index.js';
 import { topologyOf, type PaxosConfig } from '../src/emulations/multipaxos/config.js';
 import { finishRun, startRun } from '../src/emulations/run.js';
-import { explore, failureReport, runSchedule } from '../src/explore/explore.js';
+import { explore, runSchedule } from '../src/explore/explore.js';
 import { loadReplayFile, replayFileFor, replayMatches, traceDigest, writeReplayFile } from '../src/explore/replay.js';
 import { links, scheduleArbitrary, type Schedule } from '../src/explore/schedule.js';
-
-/** Schedules per config in `npm test`; MPKV_EXPLORE_RUNS raises it (explore:long). */
-const RUNS = Number(process.env.MPKV_EXPLORE_RUNS ?? 300);
-const SEED = Number(process.env.MPKV_EXPLORE_SEED ?? 20240601);
-
-const configFiles = (): string[] => [
-  ...readdirSync('configs').filter((f) => f.endsWith('.toml')).map((f) => `configs/${f}`),
-  ...readdirSync('configs/mutants').filter((f) => f.endsWith('.toml')).map((f) => `configs/mutants/${f}`),
-];
 
 const collector = () => {
   const out: string[] = [];
   const err: string[] = [];
   return { io: { stdout: (l: string) => out.push(l), stderr: (l: string) => err.push(l), tty: false }, out, err };
 };
-
-/** Configs explored at a smaller size (the load config: 1,000 clients is one run, not 300). */
-const SCALED: Readonly<Record<string, { clients: number; requests: number }>> = { 'configs/load.toml': { clients: 12, requests: 5 } };
-
-for (const file of configFiles()) {
-  test(`explore: the correct protocol passes ${RUNS} random schedules on ${file}`, (t) => {
-    const config = loadConfig(file, SCALED[file] ?? {});
-    const outcome = explore(config, { runs: RUNS, seed: SEED });
-    if (outcome.failure) t.fail([`violation on ${file} (seed ${SEED}):`, ...failureReport(outcome.failure)].join('\n'));
-    else t.is(outcome.runs, RUNS);
-    t.true(outcome.faults > RUNS, `schedules inject faults (${outcome.faults} in ${RUNS} runs)`);
-  });
-}
 
 const twoLeaders = loadConfig('configs/mutants/two-leaders.toml');
 
@@ -63,9 +42,9 @@ down_max_ms = 400
 partitions = 3
 `);
   const acceptors = new Set(topologyOf(config as unknown as PaxosConfig).acceptors);
-  const known = new Set(links(config).map(([a, b]) => `${a}>${b}`));
+  const known = new Set(links(multipaxos, config).map(([a, b]) => `${a}>${b}`));
   fc.assert(
-    fc.property(scheduleArbitrary(config), (s: Schedule) => {
+    fc.property(scheduleArbitrary(multipaxos, config), (s: Schedule) => {
       for (const c of s.crashes) {
         if (!(c.at_ms >= 0 && c.at_ms < c.restart_ms && c.restart_ms <= 600)) return false;
         if (c.restart_ms - c.at_ms > 400) return false;
@@ -96,19 +75,19 @@ drop_rate = 0
 duplicate_rate = 0
 delay_rate = 0
 `);
-  const samples = fc.sample(scheduleArbitrary(config), { numRuns: 50, seed: 3 });
+  const samples = fc.sample(scheduleArbitrary(multipaxos, config), { numRuns: 50, seed: 3 });
   t.true(samples.every((s) => s.messages.length === 0 && s.crashes.length === 0 && s.partitions.length === 0));
 });
 
 test('network: after safety_ms nothing is dropped or duplicated, and every node is up', (t) => {
   const config = twoLeaders;
-  const [schedule] = fc.sample(scheduleArbitrary(config), { numRuns: 1, seed: 11 });
+  const [schedule] = fc.sample(scheduleArbitrary(multipaxos, config), { numRuns: 1, seed: 11 });
   // Fault every message a schedule can name, so any leak past the safety phase would show.
   const everything: Schedule = {
     ...schedule!,
-    messages: links(config).flatMap(([from, to]) => Array.from({ length: config.faults.link_messages }, (_, n) => ({ from, to, n, choice: -1 - (n % 2) * 30 }))),
+    messages: links(multipaxos, config).flatMap(([from, to]) => Array.from({ length: config.faults.link_messages }, (_, n) => ({ from, to, n, choice: -1 - (n % 2) * 30 }))),
   };
-  const { result, injected } = runSchedule(config, everything, { keepTrace: true });
+  const { result, injected } = runSchedule(multipaxos, config, everything, { keepTrace: true });
   const safety = config.faults.safety_ms;
   t.true(injected.length > 0);
   t.true(injected.every((f) => f.t < safety));
@@ -116,9 +95,9 @@ test('network: after safety_ms nothing is dropped or duplicated, and every node 
 });
 
 test('explore: a run is a pure function of (config, schedule)', (t) => {
-  const [schedule] = fc.sample(scheduleArbitrary(twoLeaders), { numRuns: 1, seed: 5 });
-  const a = runSchedule(twoLeaders, schedule!, { keepTrace: true });
-  const b = runSchedule(twoLeaders, JSON.parse(JSON.stringify(schedule)) as Schedule, { keepTrace: true });
+  const [schedule] = fc.sample(scheduleArbitrary(multipaxos, twoLeaders), { numRuns: 1, seed: 5 });
+  const a = runSchedule(multipaxos, twoLeaders, schedule!, { keepTrace: true });
+  const b = runSchedule(multipaxos, twoLeaders, JSON.parse(JSON.stringify(schedule)) as Schedule, { keepTrace: true });
   t.is(traceDigest(traceOf(a.result)), traceDigest(traceOf(b.result)));
   t.deepEqual(a.injected, b.injected);
 });
@@ -127,7 +106,7 @@ test('explore: the same seed explores the same schedules', (t) => {
   const seen = (seed: number): string[] => {
     const out: string[] = [];
     fc.check(
-      fc.property(scheduleArbitrary(twoLeaders), (s) => {
+      fc.property(scheduleArbitrary(multipaxos, twoLeaders), (s) => {
         out.push(JSON.stringify(s));
         return true;
       }),
@@ -141,17 +120,17 @@ test('explore: the same seed explores the same schedules', (t) => {
 
 test('replay: a replay file reproduces its run trace for trace, through mpkv run --replay', async (t) => {
   const config = { ...twoLeaders, mutants: { enable: ['quorum-too-small' as const] } };
-  const outcome = explore(config, { runs: 100, seed: 1 });
+  const outcome = explore(multipaxos, config, { runs: 100, seed: 1 });
   t.truthy(outcome.failure, 'quorum-too-small is found on two leaders');
   const failure = outcome.failure!;
-  const first = runSchedule(config, failure.schedule, { keepTrace: true }).result;
+  const first = runSchedule(multipaxos, config, failure.schedule, { keepTrace: true }).result;
   const dir = testDir(t, 'mpkv-replay-');
   const file = join(dir, 'failure.replay.json');
   const replay = replayFileFor('configs/mutants/two-leaders.toml', config, failure, first);
   writeReplayFile(file, replay);
 
-  const loaded = await loadReplayFile(file, twoLeaders);
-  const again = finishRun(startRun(loaded.config, { ...loaded.options, keepTrace: true }));
+  const loaded = await loadReplayFile(file, multipaxos, twoLeaders);
+  const again = finishRun(startRun(multipaxos, loaded.config, { ...loaded.options, keepTrace: true }));
   t.is(traceDigest(traceOf(again)), traceDigest(traceOf(first)));
   t.true(replayMatches(replay, again));
   t.deepEqual(

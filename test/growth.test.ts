@@ -9,7 +9,7 @@
  * times more per fact in the longer run, and fails here on any machine, loaded or not.
  */
 import test from 'ava';
-import type { Config, RunJudge } from '../src/emulations/api/emulation.js';
+import type { AnyEmulation, Config, RunJudge } from '../src/emulations/api/emulation.js';
 import { emulationOf, parseConfig } from '../src/emulations/index.js';
 import { kvJudge } from '../src/emulations/kv/judge.js';
 import type { FactCheck, Noted } from '../src/emulations/kv/log-checks.js';
@@ -62,15 +62,17 @@ const configOf = (toml: string): Config => parseConfig(toml, 'growth.toml');
 
 /** Work per delivered message of a whole run: the router, the machines, the checks streaming. */
 function workPerMessage(toml: string): number {
-  const run = startRun(configOf(toml));
+  const config = configOf(toml);
+  const run = startRun(emulationOf(config), config);
   const { value: summary, work } = metered(() => run.router.run());
   return work / summary.delivered;
 }
 
-/** A run's trace, and a fresh judge for it (`judge` replaces the emulation's own). */
-function recorded(toml: string): { trace: readonly TraceEvent[]; config: Config } {
+/** A run's trace, its config and its emulation (whose judge, or another, reads the trace again). */
+function recorded(toml: string): { trace: readonly TraceEvent[]; config: Config; emulation: AnyEmulation } {
   const config = configOf(toml);
-  return { trace: emulate(config, { keepTrace: true }).trace!, config };
+  const emulation = emulationOf(config);
+  return { trace: emulate(emulation, config, { keepTrace: true }).trace!, config, emulation };
 }
 
 /** Work per fact of a judge reading a recorded run (the events it reads, as the router gives them). */
@@ -111,10 +113,10 @@ test('a run ten times longer costs the same per delivered message: simulation an
 for (const [name, toml] of [['multipaxos', paxos], ['kv_store', kvStore], ['max_sync', maxSync], ['raft', raft]] as const) {
   test(`the ${name} judge does bounded work per fact, and forks in constant work, however long the run`, (t) => {
     const judged = [toml(5, 20), toml(5, 200)].map((text) => {
-      const { trace, config } = recorded(text);
-      const judge = emulationOf(config).judge(config, {});
+      const { trace, config, emulation } = recorded(text);
+      const judge = emulation.judge(config, {});
       const perFact = workPerFact(trace, judge);
-      return { perFact, fork: metered(() => judge.fork!()).work };
+      return { perFact, fork: metered(() => judge.fork()).work };
     });
     const [short, long] = judged as [(typeof judged)[0], (typeof judged)[0]];
     t.log(`work per fact ${short.perFact.toFixed(1)} then ${long.perFact.toFixed(1)}; a fork ${short.fork} then ${long.fork}`);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Overrides } from '../src/config/load.js';
 import type { Config } from '../src/emulations/api/emulation.js';
-import { loadConfig, parseConfig } from '../src/emulations/index.js';
+import { emulationOf, loadConfig, parseConfig } from '../src/emulations/index.js';
 import type { Effect, Fact, Message, NodeEvent, NodeId } from '../src/emulations/multipaxos/messages.js';
 import { emulate, type RunOptions, type RunResult } from '../src/emulations/run.js';
 import type { TraceEvent } from '../src/sim/trace.js';
@@ -46,9 +46,9 @@ export function configFrom(toml: string): AnyConfig {
 /** A run whose whole trace was kept (runs keep none unless asked). */
 export type TracedResult = RunResult & { readonly trace: readonly TraceEvent[] };
 
-/** Runs a config, keeping its trace (tests read it). */
+/** Runs a config of a registered emulation, keeping its trace (tests read it). */
 export function run(cfg: Config, options: RunOptions = {}): TracedResult {
-  return emulate(cfg, { keepTrace: true, ...options }) as TracedResult;
+  return emulate(emulationOf(cfg), cfg, { keepTrace: true, ...options }) as TracedResult;
 }
 
 /** The kept trace of a run (throws if the run kept none). */

@@ -8,7 +8,7 @@ import { configFrom, config, notOk, run, testDir, verdictOf } from './harness.js
 import { maxSyncJudge } from '../src/emulations/max_sync/judge.js';
 import type { MaxSyncConfig } from '../src/emulations/max_sync/config.js';
 import type { Fact, Message } from '../src/emulations/max_sync/messages.js';
-import { MUTANTS } from '../src/emulations/max_sync/index.js';
+import { maxSync, MUTANTS } from '../src/emulations/max_sync/index.js';
 import { finishRun, startRun } from '../src/emulations/run.js';
 import { explore, runSchedule } from '../src/explore/explore.js';
 import { loadReplayFile, replayFileFor, replayMatches, writeReplayFile } from '../src/explore/replay.js';
@@ -118,22 +118,22 @@ for (const [mutant, hunt] of Object.entries(hunts)) {
   test(`max_sync mutant ${mutant}: found by exploration, caught by ${hunt.check}, replayed from its file`, async (t) => {
     const base = config(hunt.config);
     const broken = { ...base, mutants: { enable: [mutant] } };
-    const outcome = explore(broken, { runs: 100, seed: 1 });
+    const outcome = explore(maxSync, broken, { runs: 100, seed: 1 });
     t.truthy(outcome.failure, `${mutant} not found in 100 schedules`);
     const failure = outcome.failure!;
     t.true(failure.verdicts.some((v) => v.name === hunt.check), failure.verdicts.map((v) => `${v.name}: ${v.detail}`).join('\n'));
-    t.is(runSchedule(base, failure.schedule).result.status, 'ok', 'the same schedule passes without the mutant');
-    const first = runSchedule(broken, failure.schedule, { digest: true }).result;
+    t.is(runSchedule(maxSync, base, failure.schedule).result.status, 'ok', 'the same schedule passes without the mutant');
+    const first = runSchedule(maxSync, broken, failure.schedule, { digest: true }).result;
     const file = join(testDir(t, 'mpkv-maxsync-'), 'replay.json');
     const replay = replayFileFor(`configs/${hunt.config}`, broken, failure, first);
     writeReplayFile(file, replay);
-    const loaded = await loadReplayFile(file, base);
-    t.true(replayMatches(replay, finishRun(startRun(loaded.config, { ...loaded.options, digest: true }))));
+    const loaded = await loadReplayFile(file, maxSync, base);
+    t.true(replayMatches(replay, finishRun(startRun(maxSync, loaded.config, { ...loaded.options, digest: true }))));
   });
 }
 
 test('max_sync on the dashboard: a row per server and client, and summaries when short of room', (t) => {
-  const { router, emulation } = startRun(config('max-sync.toml'));
+  const { router, emulation } = startRun(maxSync, config('max-sync.toml'));
   router.boot();
   while (router.time < 300 && router.step()) {
     /* into the run */

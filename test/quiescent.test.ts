@@ -6,6 +6,7 @@
  */
 import test from 'ava';
 import fc from 'fast-check';
+import { multipaxos } from '../src/emulations/multipaxos/index.js';
 import { emulate } from '../src/emulations/run.js';
 import { explorationConfig, scheduleOptions } from '../src/explore/explore.js';
 import { scheduleArbitrary, type Schedule } from '../src/explore/schedule.js';
@@ -14,8 +15,8 @@ import { config, type AnyConfig } from './harness.js';
 /** A schedule's run, ending when quiescent or draining in full. */
 function both(cfg: AnyConfig, schedule: Schedule) {
   const runConfig = explorationConfig(cfg, schedule.seed);
-  const quick = emulate(runConfig, scheduleOptions(runConfig, schedule));
-  const full = emulate(runConfig, { ...scheduleOptions(runConfig, schedule), endWhenQuiescent: false });
+  const quick = emulate(multipaxos, runConfig, scheduleOptions(runConfig, schedule));
+  const full = emulate(multipaxos, runConfig, { ...scheduleOptions(runConfig, schedule), endWhenQuiescent: false });
   const failed = (r: typeof quick): string[] => r.verdicts.map((v) => `${v.name} ${v.status}`);
   return { quick, full, same: JSON.stringify(failed(quick)) === JSON.stringify(failed(full)) };
 }
@@ -27,7 +28,7 @@ for (const [file, mutants] of [
 ] as const) {
   test(`quiescent end on ${file}: sooner, never before a planned fault, and the same verdicts as the full drain`, (t) => {
     const base = config(file);
-    const schedules = fc.sample(scheduleArbitrary(base), { numRuns: 40, seed: 5 });
+    const schedules = fc.sample(scheduleArbitrary(multipaxos, base), { numRuns: 40, seed: 5 });
     let sooner = 0;
     let failing = 0;
     for (const mutant of mutants) {

@@ -8,7 +8,7 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseConfig } from '../src/emulations/index.js';
+import { emulationOf, parseConfig } from '../src/emulations/index.js';
 import { kvWorkloadFigures } from '../src/emulations/raft/bench.js';
 import { emulate } from '../src/emulations/run.js';
 import { notOk, repoRoot } from './harness.js';
@@ -43,7 +43,8 @@ const rows: readonly Row[] = [
 function table(t: import('ava').ExecutionContext): string {
   const lines = ['| workload | cluster | messages / request | latency mean | p50 | p99 |', '|---|---|---|---|---|---|'];
   for (const row of rows) {
-    const result = emulate(parseConfig(row.toml, 'side-by-side'), { keepTrace: true });
+    const config = parseConfig(row.toml, 'side-by-side');
+    const result = emulate(emulationOf(config), config, { keepTrace: true });
     t.deepEqual(notOk(result), [], row.cluster);
     const f = kvWorkloadFigures(result.trace!);
     lines.push(`| ${row.workload} | ${row.cluster} | ${(f.messages / f.requests).toFixed(2)} | ${f.mean_ms.toFixed(1)} ms | ${f.p50_ms} ms | ${f.p99_ms} ms |`);

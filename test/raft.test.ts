@@ -5,11 +5,14 @@
  * runs. A server's statechart is the very machine `mpkv run` drives (src/emulations/raft/).
  */
 import test from 'ava';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Cluster, logOf, names, Server } from './raft-driver.js';
 import { config, configFrom, notOk, repoRoot, run } from './harness.js';
+import { loadConfig } from '../src/emulations/index.js';
+import { raft } from '../src/emulations/raft/index.js';
 import { ELECTION, HEARTBEAT } from '../src/emulations/raft/state.js';
+import { explore, failureReport } from '../src/explore/explore.js';
 import type { Message } from '../src/emulations/raft/messages.js';
 import { rulesFor } from '../src/emulations/raft/mutants.js';
 import type { Rules } from '../src/emulations/raft/rules.js';
@@ -372,17 +375,20 @@ test('views: the dashboard rows say role, term, commit index and log length; the
   t.is(serverRole.summary([view('server 1', 'leader'), view('server 2', 'follower')]), 'leader server 1 (term 1), commit 1');
 });
 
-test('views: the diagram labels messages with terms and indexes, and marks elections, votes and commits', async (t) => {
-  const { diagram } = await import('../src/emulations/raft/diagram.js');
+test('views: the diagram labels messages with terms and indexes, marks elections, votes and commits, and folds heartbeats', async (t) => {
+  const { background, diagram, messageWords } = await import('../src/emulations/raft/diagram.js');
   const entry = Object.freeze({ term: 2, command: { kind: 'noop' } as const });
-  t.is(diagram.view.label({ type: 'append-entries', term: 2, prev_index: 4, prev_term: 1, entries: [entry, entry], commit: 3 }), 'append t2 i5-6 c3');
-  t.is(diagram.view.label({ type: 'append-entries', term: 2, prev_index: 6, prev_term: 2, entries: [], commit: 6 }), 'heartbeat t2 c6');
-  t.is(diagram.view.label({ type: 'request-vote', term: 3, last_index: 6, last_term: 2 }), 'request-vote t3 (i6 t2)');
-  t.is(diagram.view.label({ type: 'vote', term: 3, granted: false }), 'vote t3 no');
-  t.is(diagram.view.mark!({ t: 1, kind: 'note', node: 'server 1', text: 'LEADER ...', fact: { kind: 'elected', term: 3, voters: [], last_index: 6, last_term: 2 } })?.text, 'LEADER t3');
-  t.is(diagram.view.mark!({ t: 1, kind: 'note', node: 'server 2', text: 'VOTE ...', fact: { kind: 'vote', term: 3, candidate: 'server 1' } })?.text, 'VOTE server 1 t3');
-  t.is(diagram.view.mark!({ t: 1, kind: 'note', node: 'server 1', text: 'COMMIT ...', fact: { kind: 'commit', index: 7, entry_term: 3, in_term: 3, quorum: [] } })?.text, 'COMMIT i7');
-  t.true(diagram.view.background!({ type: 'append-entries', term: 2, prev_index: 6, prev_term: 2, entries: [], commit: 6 }));
+  t.is(messageWords.label!({ type: 'append-entries', term: 2, prev_index: 4, prev_term: 1, entries: [entry, entry], commit: 3 }), 'append t2 i5-6 c3');
+  t.is(messageWords.label!({ type: 'append-entries', term: 2, prev_index: 6, prev_term: 2, entries: [], commit: 6 }), 'heartbeat t2 c6');
+  t.is(messageWords.label!({ type: 'request-vote', term: 3, last_index: 6, last_term: 2 }), 'request-vote t3 (i6 t2)');
+  t.is(messageWords.label!({ type: 'vote', term: 3, granted: false }), 'vote t3 no');
+  t.is(diagram.mark!({ t: 1, kind: 'note', node: 'server 1', text: 'LEADER ...', fact: { kind: 'elected', term: 3, voters: [], last_index: 6, last_term: 2 } })?.text, 'LEADER t3');
+  t.is(diagram.mark!({ t: 1, kind: 'note', node: 'server 2', text: 'VOTE ...', fact: { kind: 'vote', term: 3, candidate: 'server 1' } })?.text, 'VOTE server 1 t3');
+  t.is(diagram.mark!({ t: 1, kind: 'note', node: 'server 1', text: 'COMMIT ...', fact: { kind: 'commit', index: 7, entry_term: 3, in_term: 3, quorum: [] } })?.text, 'COMMIT i7');
+  const sent = (msg: Message) => ({ t: 1, kind: 'send' as const, id: 1, from: 'server 1', to: 'server 2', msg });
+  t.is(background(sent({ type: 'append-entries', term: 2, prev_index: 6, prev_term: 2, entries: [], commit: 6 })), 'heartbeats');
+  t.is(background(sent({ type: 'append-entries', term: 2, prev_index: 6, prev_term: 2, entries: [entry], commit: 6 })), undefined);
+  t.is(background({ t: 1, kind: 'note', node: 'server 1', text: 'COMMIT up to index 7' }), undefined);
 });
 
 // ---- configs ------------------------------------------------------------------------------------
@@ -427,3 +433,24 @@ test('stalls: a run whose clients cannot finish says why: too few servers up, or
   const split = run(configFrom('emulation = "raft"\ntime_limit_ms = 3000\n[[partitions]]\nstart_ms = 0\ngroups = [["server 1", "client 1"], ["server 2", "client 2"], ["server 3", "client 3"]]\n'));
   t.regex(liveness(split), /no 2 of the servers up can reach each other: nothing can be elected or committed/);
 });
+
+// ---- exploration --------------------------------------------------------------------------------
+
+/** Schedules per Raft config here (300 on every config in `npm run test:long`, 10,000 with
+ *  MPKV_EXPLORE_RUNS there). */
+const RUNS = 30;
+const raftConfigs = ['configs', 'configs/mutants'].flatMap((dir) =>
+  readdirSync(path.join(repoRoot, dir))
+    .filter((f) => f.startsWith('raft') && f.endsWith('.toml'))
+    .map((f) => `${dir}/${f}`),
+);
+
+for (const file of raftConfigs) {
+  test(`explore: the correct Raft passes ${RUNS} random schedules on ${file}`, (t) => {
+    const cfg = loadConfig(path.join(repoRoot, file));
+    const outcome = explore(raft, cfg, { runs: RUNS, seed: 20240601 });
+    if (outcome.failure) t.fail([`violation on ${file}:`, ...failureReport(outcome.failure)].join('\n'));
+    else t.is(outcome.runs, RUNS);
+    t.true(outcome.faults > RUNS, `schedules inject faults (${outcome.faults} in ${RUNS} runs)`);
+  });
+}

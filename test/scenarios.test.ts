@@ -5,6 +5,7 @@ import path from 'node:path';
 import { completedOf, config, kvTrace, notOk, repoRoot, run, verdictOf } from './harness.js';
 import type { Rsm } from '../src/kv/rsm.js';
 import { storeToObject } from '../src/kv/kv.js';
+import { multipaxos } from '../src/emulations/multipaxos/index.js';
 import { startRun } from '../src/emulations/run.js';
 
 /** configs/load.toml (100,000 requests) has a test of its own, test/load.test.ts: its
@@ -50,7 +51,7 @@ for (const name of kvConfigs.filter((c) => config(c).emulation === 'multipaxos')
 }
 
 function lastStores(name: string): Array<{ node: string; applied: number; store: Record<string, string>; lastRequests: number[] }> {
-  const { router } = startRun(config(name));
+  const { router } = startRun(multipaxos, config(name));
   router.run();
   return router
     .views()

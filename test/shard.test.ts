@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../src/cli.js';
 import { loadConfig } from '../src/emulations/index.js';
+import { kvStore } from '../src/emulations/kv_store/index.js';
 import { explore } from '../src/explore/explore.js';
 import { exploreWithWorkers } from '../src/explore/pool.js';
 import type { Schedule } from '../src/explore/schedule.js';
@@ -23,7 +24,7 @@ const SEED = 77;
 /** Every schedule a search explores, by its index in the search. */
 function explored(shard?: { index: number; count: number }): Map<number, string> {
   const seen = new Map<number, string>();
-  const outcome = explore(config, {
+  const outcome = explore(kvStore, config, {
     runs: RUNS,
     seed: SEED,
     ...(shard ? { shard } : {}),
@@ -75,8 +76,8 @@ test('shards: N shards together explore exactly the schedules of the unsharded s
 });
 
 test('workers: one or two worker threads explore the same schedules (same runs, same faults)', async (t) => {
-  const one = await exploreWithWorkers(config, { runs: RUNS, seed: SEED, workers: 1 });
-  const two = await exploreWithWorkers(config, { runs: RUNS, seed: SEED, workers: 2 });
+  const one = await exploreWithWorkers(kvStore, config, { runs: RUNS, seed: SEED, workers: 1 });
+  const two = await exploreWithWorkers(kvStore, config, { runs: RUNS, seed: SEED, workers: 2 });
   t.is(two.runs, RUNS);
   t.is(one.runs, RUNS);
   t.is(two.faults, one.faults, 'the faults injected add up the same');

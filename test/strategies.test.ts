@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../src/cli.js';
 import { loadConfig } from '../src/emulations/index.js';
+import { multipaxos } from '../src/emulations/multipaxos/index.js';
 import { explore, explorePct } from '../src/explore/explore.js';
 import { calibratedSteps, pctArbitrary, runPct, type PctSchedule } from '../src/explore/pct.js';
 import { swarmArbitrary } from '../src/explore/swarm.js';
@@ -18,13 +19,13 @@ import { testDir } from './harness.js';
 
 for (const file of ['configs/default.toml', 'configs/two-leaders.toml']) {
   test(`swarm: the correct protocol passes 40 swarm schedules on ${file}`, (t) => {
-    const outcome = explore(loadConfig(file), { runs: 40, seed: 5, strategy: 'swarm' });
+    const outcome = explore(multipaxos, loadConfig(file), { runs: 40, seed: 5, strategy: 'swarm' });
     t.is(outcome.failure, undefined, outcome.failure?.verdicts.map((v) => `${v.name}: ${v.detail}`).join('\n'));
     t.is(outcome.runs, 40);
   });
 
   test(`pct: the correct protocol passes 40 PCT schedules on ${file}`, (t) => {
-    const outcome = explorePct(loadConfig(file), { runs: 40, seed: 5 });
+    const outcome = explorePct(multipaxos, loadConfig(file), { runs: 40, seed: 5 });
     t.is(outcome.failure, undefined, outcome.failure?.verdicts.map((v) => `${v.name}: ${v.detail}`).join('\n'));
     t.true(outcome.faults > 0, 'PCT schedules inject faults too');
   });
@@ -32,7 +33,7 @@ for (const file of ['configs/default.toml', 'configs/two-leaders.toml']) {
 
 test('swarm: schedules draw different mixes: some without any message fault, some with only drops, crashes early or late', (t) => {
   const config = loadConfig('configs/default.toml');
-  const schedules = fc.sample(swarmArbitrary(config), { seed: 3, numRuns: 200 });
+  const schedules = fc.sample(swarmArbitrary(multipaxos, config), { seed: 3, numRuns: 200 });
   const kinds = (s: (typeof schedules)[number]) => new Set(s.messages.map((m) => (m.choice === -1 ? 'drop' : m.choice > 0 ? 'delay' : 'duplicate')));
   t.true(schedules.some((s) => s.messages.length === 0), 'no message fault at all');
   t.true(schedules.some((s) => kinds(s).size === 1 && kinds(s).has('drop')), 'drops only');
@@ -45,24 +46,24 @@ test('swarm: schedules draw different mixes: some without any message fault, som
 
 test('pct: a run is a function of its schedule; the priorities decide the order; a change point changes it', (t) => {
   const config = loadConfig('configs/two-leaders.toml');
-  const schedule: PctSchedule = { seed: 11, depth: 3, steps: calibratedSteps(config, 3), changes: [], messages: [], crashes: [] };
-  const once = runPct(config, schedule);
-  t.deepEqual(runPct(config, schedule).path, once.path, 'the same schedule, the same path');
-  t.notDeepEqual(runPct(config, { ...schedule, seed: 12 }).path, once.path, 'other priorities, another order');
-  t.notDeepEqual(runPct(config, { ...schedule, changes: [3] }).path, once.path, 'a change point demotes the node that ran');
+  const schedule: PctSchedule = { seed: 11, depth: 3, steps: calibratedSteps(multipaxos, config, 3), changes: [], messages: [], crashes: [] };
+  const once = runPct(multipaxos, config, schedule);
+  t.deepEqual(runPct(multipaxos, config, schedule).path, once.path, 'the same schedule, the same path');
+  t.notDeepEqual(runPct(multipaxos, config, { ...schedule, seed: 12 }).path, once.path, 'other priorities, another order');
+  t.notDeepEqual(runPct(multipaxos, config, { ...schedule, changes: [3] }).path, once.path, 'a change point demotes the node that ran');
   t.deepEqual(once.failed, []);
   t.true(once.path.length > 20 && once.path.length < 2000, `${once.path.length} steps`);
-  const crashed = runPct(config, { ...schedule, crashes: [{ at: 10, pick: 0, down: 5 }] });
+  const crashed = runPct(multipaxos, config, { ...schedule, crashes: [{ at: 10, pick: 0, down: 5 }] });
   t.true(crashed.path.some((s) => s.event === 'crash') && crashed.path.some((s) => s.event === 'restart'), 'a crash fault crashes a node and it comes back');
   t.is(crashed.faults, 1);
-  const dropped = runPct(config, { ...schedule, messages: [{ from: 'client 1', to: 'leader 1', n: 0, choice: -1 }] });
+  const dropped = runPct(multipaxos, config, { ...schedule, messages: [{ from: 'client 1', to: 'leader 1', n: 0, choice: -1 }] });
   t.true(dropped.path.some((s) => s.event === 'drop' && s.from === 'client 1'), 'the first request of client 1 is lost');
 });
 
 test('pct: change points are drawn within the run (k is the length of an unchanged run)', (t) => {
   const config = loadConfig('configs/default.toml');
-  const k = calibratedSteps(config, 3);
-  const schedules = fc.sample(pctArbitrary(config), { seed: 1, numRuns: 100 });
+  const k = calibratedSteps(multipaxos, config, 3);
+  const schedules = fc.sample(pctArbitrary(multipaxos, config), { seed: 1, numRuns: 100 });
   t.true(schedules.every((s) => s.steps === k && s.changes.length <= 2 && s.changes.every((c) => c >= 0 && c < k)));
   t.true(new Set(schedules.flatMap((s) => s.changes)).size > 50, 'spread over the run, not biased to small values');
 });

@@ -1,17 +1,20 @@
 /**
  * The model checker (src/verify, `mpkv verify`): it explores every order of events within its
- * bound, on the very machines `mpkv run` drives; the correct protocol passes every config of
- * configs/verify/ (to a small depth here: the full bounds run in `npm run bench`), and every
- * mutant is caught, at its shortest counterexample, which replays to the same violation. Then
+ * bound, on the very machines `mpkv run` drives; every mutant is caught, at its shortest
+ * counterexample, which replays to the same violation (that the correct protocol passes every
+ * config of configs/verify/ is a long search: test/long/verify-configs.test.ts). Then
  * the parts it stands on: states reached by different paths, or mirror images of each other,
  * are one state; equal results on one and two workers; the command's output and exit codes.
  */
 import test from 'ava';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../src/cli.js';
 import type { Config } from '../src/emulations/api/emulation.js';
 import { loadConfig, parseConfig } from '../src/emulations/index.js';
+import { kvStore } from '../src/emulations/kv_store/index.js';
+import { maxSync } from '../src/emulations/max_sync/index.js';
+import { multipaxos } from '../src/emulations/multipaxos/index.js';
 import { finishRun, startRun } from '../src/emulations/run.js';
 import { MUTANT_NAMES, type MutantName } from '../src/emulations/multipaxos/mutants.js';
 import { RequestQueue } from '../src/emulations/multipaxos/request-queue.js';
@@ -23,10 +26,6 @@ import { boundText, search } from '../src/verify/search.js';
 import { World, type Step } from '../src/verify/world.js';
 import { SimDriver } from '../src/ui/driver.js';
 import { repoRoot, testDir } from './harness.js';
-
-const verifyConfigs = readdirSync(join(repoRoot, 'configs/verify'))
-  .filter((f) => f.endsWith('.toml'))
-  .map((f) => `configs/verify/${f}`);
 
 const bounded = (config: Config, max_depth: number, mutants: readonly string[] = []): Config => ({
   ...config,
@@ -58,21 +57,12 @@ test('verify: every mutant has a config that catches it', (t) => {
   t.deepEqual(Object.keys(catches).sort(), [...MUTANT_NAMES].sort());
 });
 
-for (const config of verifyConfigs) {
-  test(`verify: the correct protocol has no violation in ${config} to depth 9`, (t) => {
-    const outcome = search(bounded(loadConfig(config), 9));
-    t.is(outcome.violation, undefined, outcome.violation?.verdicts.map((v) => `${v.name}: ${v.detail}`).join('\n'));
-    t.is(outcome.cut, undefined);
-    t.true(outcome.distinct > 1);
-  });
-}
-
 for (const mutant of MUTANT_NAMES) {
   test(`verify: ${mutant} is caught at its shortest counterexample, which replays`, async (t) => {
     const { config: file, depth, caughtBy } = catches[mutant];
     const base = loadConfig(file);
     const config = bounded(base, depth, [mutant]);
-    const outcome = search(config);
+    const outcome = search(multipaxos, config);
     const violation = outcome.violation;
     if (!violation) return t.fail(`${mutant} not caught within depth ${depth} on ${file}`);
     t.log(`${mutant}: depth ${violation.depth}, ${outcome.distinct} distinct states`);
@@ -83,11 +73,11 @@ for (const mutant of MUTANT_NAMES) {
       violation.verdicts.map((v) => `${v.name}: ${v.detail}`).join('\n'),
     );
     // The counterexample, written and read back, plays to the same violation.
-    const first = finishRun(startRun(config, { router: new StepRouter(config, violation.steps) }));
+    const first = finishRun(startRun(multipaxos, config, { router: new StepRouter(multipaxos, config, violation.steps) }));
     const replayFile = join(testDir(t, 'mpkv-verify-'), `${mutant}.replay.json`);
     writeStepsReplayFile(replayFile, stepsReplayFile(file, config, violation.steps, { depth }, first));
-    const loaded = await loadStepsReplay(replayFile, base);
-    const again = finishRun(startRun(loaded.config, { router: loaded.router }));
+    const loaded = await loadStepsReplay(replayFile, multipaxos, base);
+    const again = finishRun(startRun(multipaxos, loaded.config, { router: loaded.router }));
     t.is(stepsReplayDivergence(loaded, again), undefined);
     const failures = again.verdicts.filter((v) => v.status === 'fail');
     t.deepEqual(
@@ -97,22 +87,22 @@ for (const mutant of MUTANT_NAMES) {
     t.true(failures.some((v) => v.name === caughtBy && v.at?.t === depth), 'the replayed run fails at its last step');
     // Without the mutant the same events keep every check (or cannot even happen).
     const clean = bounded(base, depth);
-    const router = new StepRouter(clean, violation.steps);
-    const correct = finishRun(startRun(clean, { router }));
+    const router = new StepRouter(multipaxos, clean, violation.steps);
+    const correct = finishRun(startRun(multipaxos, clean, { router }));
     t.deepEqual(correct.verdicts.filter((v) => v.status === 'fail'), [], router.problem ?? 'the correct protocol keeps every check on this path');
   });
 }
 
 test('verify: the shortest counterexample is shortest: one event less finds nothing', (t) => {
   const config = bounded(loadConfig('configs/verify/acceptor-restart.toml'), 8, ['acceptor-forgets-votes-on-restart']);
-  const outcome = search(config);
+  const outcome = search(multipaxos, config);
   t.is(outcome.violation, undefined);
   t.is(outcome.depth, 8);
   t.false(outcome.exhausted);
 });
 
 test('verify: a small config is explored to exhaustion, and says so', (t) => {
-  const outcome = search(loadConfig('configs/verify/max-sync.toml'));
+  const outcome = search(maxSync, loadConfig('configs/verify/max-sync.toml'));
   t.is(outcome.violation, undefined);
   t.true(outcome.exhausted, 'no event is left after the last depth');
   t.true(outcome.depth < loadConfig('configs/verify/max-sync.toml').verify.max_depth);
@@ -122,26 +112,26 @@ test('verify: a small config is explored to exhaustion, and says so', (t) => {
 test('verify: works on another emulation: max_sync and its mutants', (t) => {
   const base = loadConfig('configs/verify/max-sync.toml');
   for (const mutant of ['server-without-disk', 'takes-last-value']) {
-    const outcome = search({ ...base, mutants: { enable: [mutant] } });
+    const outcome = search(maxSync, { ...base, mutants: { enable: [mutant] } });
     t.is(outcome.violation?.verdicts[0]?.name, 'monotonicity', mutant);
   }
 });
 
 test('verify: the same search twice gives the same counts; two workers find the same states as one', async (t) => {
   const config = bounded(loadConfig('configs/verify/two-leaders.toml'), 7);
-  const once = search(config);
-  const twice = search(config);
+  const once = search(multipaxos, config);
+  const twice = search(multipaxos, config);
   t.deepEqual(once, twice);
-  const parallel = await searchWithWorkers(config, { workers: 2 });
+  const parallel = await searchWithWorkers(multipaxos, config, { workers: 2 });
   t.is(parallel.distinct, once.distinct);
   t.is(parallel.explored, once.explored);
   t.is(parallel.depth, once.depth);
   const mutant = bounded(loadConfig('configs/verify/two-leaders.toml'), 10, ['accept-does-not-raise-promise']);
-  t.is((await searchWithWorkers(mutant, { workers: 2 })).violation?.depth, search(mutant).violation?.depth, 'the same shortest depth');
+  t.is((await searchWithWorkers(multipaxos, mutant, { workers: 2 })).violation?.depth, search(multipaxos, mutant).violation?.depth, 'the same shortest depth');
 });
 
 test('verify: symmetry: mirror images of a state share its fingerprint; different states do not', (t) => {
-  const world = new World(loadConfig('configs/verify/two-leaders.toml'));
+  const world = new World(multipaxos, loadConfig('configs/verify/two-leaders.toml'));
   const prints = new Fingerprinter(world);
   const root = world.initial();
   const prepareTo = (acceptor: string): Step => {
@@ -155,7 +145,7 @@ test('verify: symmetry: mirror images of a state share its fingerprint; differen
   t.not(prints.of(to1), prints.of(root));
   const both = world.apply(to1, world.enabled(to1).find((s) => s.kind === 'deliver' && s.packet.msg.type === 'promise')!, 2);
   t.not(prints.of(both), prints.of(to1));
-  t.true(search(bounded(loadConfig('configs/verify/two-leaders.toml'), 6)).symmetry);
+  t.true(search(multipaxos, bounded(loadConfig('configs/verify/two-leaders.toml'), 6)).symmetry);
 });
 
 test('verify: a value is fingerprinted as what it is, not how it is laid out (a queue that was shifted)', (t) => {
@@ -173,7 +163,7 @@ test('verify: a value is fingerprinted as what it is, not how it is laid out (a 
 });
 
 test('verify: a state reached by two orders of independent events is explored once', (t) => {
-  const world = new World(loadConfig('configs/verify/two-leaders.toml'));
+  const world = new World(multipaxos, loadConfig('configs/verify/two-leaders.toml'));
   const prints = new Fingerprinter(world);
   const root = world.initial();
   const [a, b] = world.enabled(root).filter((s) => s.kind === 'deliver' && s.packet.msg.type === 'request');
@@ -223,8 +213,8 @@ test('mpkv verify: cut short by max states exits 3 and says so; bad input exits 
 test('replay: the dashboard plays a counterexample paused, one event at a time, and shows its verdicts at the end', (t) => {
   const base = loadConfig('configs/verify/acceptor-restart.toml');
   const config = { ...base, mutants: { enable: ['acceptor-forgets-promise-on-restart'] } };
-  const violation = search(config).violation!;
-  const driver = new SimDriver(startRun(config, { router: new StepRouter(config, violation.steps) }), { paused: true });
+  const violation = search(multipaxos, config).violation!;
+  const driver = new SimDriver(startRun(multipaxos, config, { router: new StepRouter(multipaxos, config, violation.steps) }), { paused: true });
   t.true(driver.paused);
   driver.advance(10_000);
   t.is(driver.snapshot().steps, 0, 'paused: nothing moves');
@@ -245,17 +235,17 @@ test('replay: the dashboard plays a counterexample paused, one event at a time, 
 test('replay: a steps replay whose event cannot happen is reported as diverged, not trusted', async (t) => {
   const base = loadConfig('configs/verify/acceptor-restart.toml');
   const config = { ...base, mutants: { enable: ['acceptor-forgets-promise-on-restart'] } };
-  const violation = search(config).violation!;
+  const violation = search(multipaxos, config).violation!;
   const broken = [violation.steps[0]!, { event: 'restart' as const, node: 'acceptor 1' }, ...violation.steps.slice(1)];
   const file = join(testDir(t, 'mpkv-steps-'), 'r.json');
   writeStepsReplayFile(file, stepsReplayFile('configs/verify/acceptor-restart.toml', config, broken, {}));
-  const loaded = await loadStepsReplay(file, base);
-  const result = finishRun(startRun(loaded.config, { router: loaded.router }));
+  const loaded = await loadStepsReplay(file, multipaxos, base);
+  const result = finishRun(startRun(multipaxos, loaded.config, { router: loaded.router }));
   t.regex(stepsReplayDivergence(loaded, result) ?? '', /event 2 of the path \(restart acceptor 1 is not possible here\)/);
 });
 
 test('verify: the bound of an emulation none of whose roles may crash says so, not "crash-recovery(ies) of nobody"', (t) => {
   const kv = parseConfig('emulation = "kv_store"\n[verify]\ncrashes = 1\n');
-  t.regex(boundText(kv)[0]!, /, no crash-recovery \(no role of kv_store may crash\), /);
-  t.regex(boundText(loadConfig(join(repoRoot, 'configs/verify/leader-restart.toml')))[0]!, /, 1 crash-recovery\(ies\) of leaders, at most 1 down at once, /);
+  t.regex(boundText(kvStore, kv)[0]!, /, no crash-recovery \(no role of kv_store may crash\), /);
+  t.regex(boundText(multipaxos, loadConfig(join(repoRoot, 'configs/verify/leader-restart.toml')))[0]!, /, 1 crash-recovery\(ies\) of leaders, at most 1 down at once, /);
 });

@@ -10,6 +10,7 @@ import { diagramSvg, drawDiagram, violationsInTime, violationStatus, type Diagra
 import { explainAgreement } from '../src/emulations/multipaxos/diagram.js';
 import {
   diagramEvents,
+  diagramSpecOf,
   faultHighlights,
   lanesOf as lanesIn,
   parseTraceJsonl as parseTrace,
@@ -174,7 +175,7 @@ test('view: a schedule fault is marked on the message it hit, only when the trac
     { from: drop.from, to: drop.to, n, fault: { kind: 'drop' } },
     { from: drop.from, to: drop.to, n: m, fault: { kind: 'drop' } },
   ];
-  const marked = faultHighlights(events, faults, multipaxos.diagram!.view as never);
+  const marked = faultHighlights(events, faults, diagramSpecOf(multipaxos).view);
   t.is(marked.length, 1, 'the delivered message was not dropped: not marked');
   t.deepEqual(marked[0]!.events, [send]);
   t.regex(marked[0]!.title, new RegExp(`${drop.from} -> ${drop.to} message #${n} \\(${drop.msg.type}\\) dropped`));

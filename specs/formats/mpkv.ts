@@ -75,8 +75,6 @@ export function formatMpkvHistory(events: readonly MpkvHistoryEvent[]): string {
   return events.map((e) => `${formatMpkvEvent(e)}\n`).join('');
 }
 
-export const toJsonl = formatMpkvHistory;
-
 /** Reads an mpkv history into operations; throws `HistoryFormatError` on the first bad line. */
 export function parseMpkvHistory(text: string, source = 'history.jsonl'): Operation<KvCommand, KvResult>[] {
   const events = numberedLines(text).map(({ line, text: content }) => ({ line, event: parseEventLine(content, source, line) }));

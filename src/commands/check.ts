@@ -12,13 +12,13 @@
  * is bad input, and the message names the model that would read it.
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { CHECKERS, type Checker } from '../../specs/checkers.js';
 import { EmptyHistoryError, HistoryFormatError } from '../../specs/formats/error.js';
 import { detectFormat, type FormatName } from '../../specs/formats/detect.js';
 import type { CheckOptions } from '../../specs/linearizability.js';
 import { timeBudget } from '../util/budget.js';
 import { UsageError } from '../util/errors.js';
+import { checkOutputs, parseFlags } from './io.js';
 import { writeFileAtomic } from '../util/files.js';
 import { renderHistoryHtml } from '../view/history-html.js';
 
@@ -57,6 +57,7 @@ export async function checkCommand(args: string[], out: CommandOutput): Promise<
       out.stdout(`${CHECK_HELP}\n`);
       return 0;
     }
+    checkOutputs({ '--html': options.html }, [options.file]);
     const text = await readHistory(options.file);
     const detected = detectFormat(text);
     if (detected && detected.format !== options.format) {
@@ -67,11 +68,12 @@ export async function checkCommand(args: string[], out: CommandOutput): Promise<
     }
     const checked = options.checker.run(text, options.file, options.budget);
     const { result, text: report } = checked;
+    out.stdout(`${report}\n`);
     if (options.html !== undefined) {
       const page = renderHistoryHtml(checked.model, result, checked.ops, { title: `mpkv check ${options.file}`, timeUnit: options.checker.timeUnit });
       writeFileAtomic(options.html, page);
+      out.stdout(`wrote ${options.html}\n`);
     }
-    out.stdout(`${report}\n`);
     return { ok: 0, illegal: 1, unknown: 3 }[result.verdict];
   } catch (error) {
     if (error instanceof HistoryFormatError || error instanceof EmptyHistoryError || error instanceof UsageError) {
@@ -93,23 +95,14 @@ interface CheckArgs {
 }
 
 function parseCheckArgs(args: string[]): CheckArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        model: { type: 'string' },
-        format: { type: 'string' },
-        'check-steps': { type: 'string' },
-        'timeout-ms': { type: 'string' },
-        html: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message.split(/\. |\n/)[0]!} (see mpkv check --help)`);
-  }
+  const parsed = parseFlags('check', args, {
+    model: { type: 'string' },
+    format: { type: 'string' },
+    'check-steps': { type: 'string' },
+    'timeout-ms': { type: 'string' },
+    html: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   const { values, positionals } = parsed;
   if (values.help) return { help: true, file: '', model: '', format: 'mpkv', checker: Object.values(CHECKERS)[0]!, budget: {} };
   if (positionals.length !== 1) throw new UsageError(`expected one history FILE, got ${positionals.length}`);

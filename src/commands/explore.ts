@@ -13,12 +13,11 @@
  */
 import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { Config } from '../emulations/api/emulation.js';
+import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { analyseFaults, failureReport, runSchedule, scheduleSize, STRATEGIES, type ExploreOutcome, type Failure, type PctFailure, type Progress, type Strategy } from '../explore/explore.js';
 import { finishRun, startRun, type RunResult } from '../emulations/run.js';
 import { calibratedSteps, DEFAULT_PCT, MAX_STEPS, type PctOptions } from '../explore/pct.js';
-import { exploreWithWorkers } from '../explore/pool.js';
+import { exploreWithWorkers, type PoolOutcome } from '../explore/pool.js';
 import { configDigest, replayFileFor, writeReplayFile } from '../explore/replay.js';
 import { parseShard, runsIn, searchChunks, WHOLE, type Shard } from '../explore/search.js';
 import { mergeShardResults, readShardResult, RESULT_VERSION, type ShardResult } from '../explore/shards.js';
@@ -26,8 +25,9 @@ import { topologyVariants, type Target } from '../explore/topologies.js';
 import { describeSteps, StepRouter, stepsReplayFile, writeStepsReplayFile } from '../verify/replay.js';
 import { writeFileAtomic } from '../util/files.js';
 import { EMULATIONS, emulationOf, loadConfig } from '../emulations/index.js';
-import { flushStdout, intFlag, UsageError, type Io } from './io.js';
+import { checkOutputs, checkReplayOutput, flushStdout, intFlag, type Io, parseFlags, Stopper, UsageError } from './io.js';
 import type { JudgeOptions } from '../emulations/api/emulation.js';
+import { withMutant } from './mutant.js';
 
 export const EXPLORE_HELP = `Usage: mpkv explore <config.toml>... [options]
 
@@ -60,7 +60,10 @@ Options:
   --result FILE     also write the JSON result line to FILE
   --merge FILE...   combine the result files of all N shards of one search (no config)
   --mutant NAME     enable a deliberately broken rule (see --list-mutants)
-  --out FILE        where to write the replay file (default <config>[-<mutant>].replay.json)
+  --out FILE        where to write the replay file (default
+                    <config>[-<mutant>].explore[-<strategy>].replay.json)
+  --force           overwrite a file that holds the replay of another run (another
+                    config, mutant or kind): refused without it
   --check-steps N   the linearizability search's step budget per run (deterministic;
                     a run whose search runs out counts as undecided, never as passed)
   --list-mutants    print the mutants with their descriptions
@@ -68,29 +71,27 @@ Options:
 
 Exit status: 0 no violation, 1 a violation (replay with mpkv run <config> --replay FILE),
 2 usage or config error (a merge of another search's or missing shards too), 3 no violation
-but some run's checks could not decide.`;
+but some run's checks could not decide, or Ctrl-C stopped the search (what it explored so
+far is printed).`;
 
 export async function exploreCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      runs: { type: 'string' },
-      seed: { type: 'string' },
-      workers: { type: 'string' },
-      mutant: { type: 'string' },
-      out: { type: 'string' },
-      shard: { type: 'string' },
-      result: { type: 'string' },
-      merge: { type: 'boolean' },
-      'check-steps': { type: 'string' },
-      strategy: { type: 'string' },
-      'pct-depth': { type: 'string' },
-      'pct-steps': { type: 'string' },
-      topologies: { type: 'string' },
-      'list-mutants': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const { values, positionals } = parseFlags('explore', args, {
+    runs: { type: 'string' },
+    seed: { type: 'string' },
+    workers: { type: 'string' },
+    mutant: { type: 'string' },
+    out: { type: 'string' },
+    shard: { type: 'string' },
+    result: { type: 'string' },
+    merge: { type: 'boolean' },
+    'check-steps': { type: 'string' },
+    strategy: { type: 'string' },
+    'pct-depth': { type: 'string' },
+    'pct-steps': { type: 'string' },
+    topologies: { type: 'string' },
+    'list-mutants': { type: 'boolean' },
+    force: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.stdout(EXPLORE_HELP);
@@ -107,7 +108,7 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
     return 0;
   }
   if (values.merge) return mergeCommand(positionals, io);
-  if (positionals.length === 0) throw new UsageError('explore: expected a config file, e.g. mpkv explore configs/default.toml');
+  if (positionals.length === 0) throw new UsageError('expected a config file, e.g. mpkv explore configs/default.toml');
   const strategy = (values.strategy ?? 'random') as Strategy;
   if (!STRATEGIES.includes(strategy)) throw new UsageError(`--strategy: expected one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(values.strategy)}`);
   const pctSteps = intFlag('pct-steps', values['pct-steps'], 1, MAX_STEPS);
@@ -125,10 +126,11 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
   const shard = values.shard === undefined ? undefined : parseShard(values.shard, process.env);
   if (typeof shard === 'string') throw new UsageError(`--shard: ${shard}`);
   if (shard && (positionals.length > 1 || values.topologies)) throw new UsageError('--shard: shards one search of one config: give one config file and no --topologies');
-  const targets: Target[] = positionals.flatMap((file) => {
-    const loaded = loadConfig(file);
-    return [{ file, config: loaded }, ...(values.topologies ? topologyVariants(file, values.topologies) : [])];
-  });
+  const targets = distinctTargets(
+    positionals.flatMap((file): Target[] => [{ file, config: loadConfig(file) }, ...(values.topologies ? topologyVariants(file, values.topologies) : [])]),
+    io,
+  );
+  checkTargetOutputs(targets, { mutant: values.mutant, out: values.out, several: targets.length > 1, strategy, ...(shard ? { shard } : {}) }, values);
   const search: SearchOptions = {
     runs,
     seed,
@@ -142,13 +144,19 @@ export async function exploreCommand(args: string[], io: Io): Promise<number> {
     ...(shard ? { shard } : {}),
     ...(values.result ? { result: values.result } : {}),
   };
-  let last = 0;
-  for (const target of targets) {
-    const code = await exploreTarget(io, target, search);
-    if (code === 1 || code === 2) return code;
-    last = Math.max(last, code);
+  // A Ctrl-C ends the search with what it found so far; a reader gone (`| head`) ends it quietly.
+  const stopper = new Stopper(io);
+  try {
+    let last = 0;
+    for (const target of targets) {
+      const code = await exploreTarget(io, target, search, stopper);
+      if (code === 1 || code === 2 || stopper.reason !== undefined) return code;
+      last = Math.max(last, code);
+    }
+    return last;
+  } finally {
+    stopper.dispose();
   }
-  return last;
 }
 
 /** How each target is explored (the command's options). */
@@ -168,19 +176,56 @@ interface SearchOptions {
   readonly result?: string;
 }
 
+/** The targets less those that are another's config again (a variation naming the base's own
+ *  topology, a file given twice): each config is explored once, and the dropped are named. */
+function distinctTargets(targets: readonly Target[], io: Io): Target[] {
+  const seen = new Map<string, Target>();
+  const name = (t: Target): string => `${t.file}${t.label ? ` (${t.label})` : ''}`;
+  return targets.filter((target) => {
+    const key = `${configDigest(target.config)}/${target.config.seed}/${target.config.mutants.enable.join()}`;
+    const first = seen.get(key);
+    if (first) io.stdout(`${name(target)}: the same config as ${name(first)}, explored once`);
+    else seen.set(key, target);
+    return first === undefined;
+  });
+}
+
+/** What a target's exploration may write: its replay file, and a variation's config (`stem`.toml). */
+function filesOf(target: Target, options: Pick<SearchOptions, 'mutant' | 'out' | 'several' | 'shard' | 'strategy'>): { stem: string; out: string; config?: string } {
+  const { mutant, shard, strategy } = options;
+  const shardTag = shard ? `-shard${shard.index}of${shard.count}` : '';
+  const stem = `${basename(target.file, extname(target.file))}${target.label ? `-${target.label}` : ''}${mutant ? `-${mutant}` : ''}`;
+  const out = options.out && !options.several ? options.out : `${stem}${shardTag}.explore${strategy === 'random' ? '' : `-${strategy}`}.replay.json`;
+  return { stem, out, ...(target.source === undefined ? {} : { config: `${stem}.toml` }) };
+}
+
+/** Before any search: every file the targets' explorations may write can be written, and no
+ *  replay file holds another run's replay (unless --force). */
+function checkTargetOutputs(targets: readonly Target[], options: Pick<SearchOptions, 'mutant' | 'out' | 'several' | 'shard' | 'strategy'>, flags: { result?: string; force?: boolean }): void {
+  const outputs: Record<string, string | undefined> = { '--result': flags.result };
+  const replays: Array<[string, string, Target]> = [];
+  for (const target of targets) {
+    const files = filesOf(target, options);
+    const name = options.out && !options.several ? '--out' : `the replay file of ${target.file}${target.label ? ` (${target.label})` : ''}`;
+    outputs[name] = files.out;
+    replays.push([name, files.out, target]);
+    if (files.config) outputs[`the config of ${target.label}`] = files.config;
+  }
+  checkOutputs(outputs, [...new Set(targets.map((t) => t.file))]);
+  for (const [name, file, target] of replays) {
+    const mutants = options.mutant ? [options.mutant] : target.config.mutants.enable;
+    checkReplayOutput(name, file, { config_digest: configDigest(target.config), mutants, kind: options.strategy === 'pct' ? 'steps' : 'schedule' }, flags.force);
+  }
+}
+
 /** Explores one config (a file, or a variation of its topology); the exit status. */
-async function exploreTarget(io: Io, target: Target, options: SearchOptions): Promise<number> {
+async function exploreTarget(io: Io, target: Target, options: SearchOptions, stopper: Stopper): Promise<number> {
   const { runs, seed, workers, checkSteps, mutant, strategy, pct, shard } = options;
   const file = target.file;
   const loaded = target.config;
-  const known = Object.keys(emulationOf(loaded).mutants);
-  if (mutant !== undefined && !known.includes(mutant)) {
-    throw new UsageError(`--mutant: ${loaded.emulation} has no mutant ${JSON.stringify(mutant)} (expected one of ${known.join(', ')})`);
-  }
-  const config: Config = mutant ? { ...loaded, mutants: { enable: [mutant] } } : loaded;
-  const shardTag = shard ? `-shard${shard.index}of${shard.count}` : '';
-  const stem = `${basename(file, extname(file))}${target.label ? `-${target.label}` : ''}${mutant ? `-${mutant}` : ''}`;
-  const out = options.out && !options.several ? options.out : `${stem}${shardTag}.replay.json`;
+  const emulation = emulationOf(loaded);
+  const config: Config = withMutant(emulation, loaded, mutant);
+  const { stem, out } = filesOf(target, options);
   const share = runsIn(searchChunks(seed, runs, shard ?? WHOLE));
 
   io.stdout(
@@ -190,13 +235,13 @@ async function exploreTarget(io: Io, target: Target, options: SearchOptions): Pr
   );
   io.stdout(`budget: ${budgetText(config)}`);
   // PCT's k, measured once here rather than by every chunk and worker.
-  const k = strategy === 'pct' ? (pct.steps ?? calibratedSteps(config, pct.depth)) : undefined;
+  const k = strategy === 'pct' ? (pct.steps ?? calibratedSteps(emulation, config, pct.depth)) : undefined;
   if (k !== undefined) {
     io.stdout(`pct: depth d = ${pct.depth} (${pct.depth - 1} priority change(s) in the first ${k} steps); timers fire when no message is in flight; safety checks only`);
   }
   const started = performance.now();
   const progress = progressPrinter(io, share, started);
-  const outcome = await exploreWithWorkers(config, {
+  const outcome = await exploreWithWorkers(emulation, config, {
     runs,
     seed,
     workers,
@@ -204,11 +249,19 @@ async function exploreTarget(io: Io, target: Target, options: SearchOptions): Pr
     pct: k === undefined ? pct : { ...pct, steps: k },
     ...(shard ? { shard } : {}),
     ...(checkSteps === undefined ? {} : { checkSteps }),
-    onProgress: progress.update,
+    // On worker threads even with one worker: this thread stays free to hear a Ctrl-C.
+    ...(stopper.signal ? { signal: stopper.signal } : {}),
+    onProgress: (p) => {
+      progress.update(p);
+      stopper.noticeClosed();
+    },
   });
   progress.end();
+  if (stopper.reason === 'output closed') return 0; // piped into `head`: nobody reads on
   const seconds = (performance.now() - started) / 1000;
-  const code = await report(io, target, config, outcome, { seconds, mutant, out, stem, checkSteps, strategy, runs });
+  // Interrupted: what was explored so far (a shard's partial share writes no result line).
+  if (outcome.stopped) return reportStopped(io, outcome, { seconds, share, seed });
+  const code = await report(io, target, emulation, config, outcome, { seconds, mutant, out, stem, checkSteps, strategy, runs });
   if (shard) {
     const result = shardResult(file, config, { seed, runs, shard, checkSteps, seconds }, outcome, code === 1 ? out : undefined);
     const line = JSON.stringify(result);
@@ -218,10 +271,26 @@ async function exploreTarget(io: Io, target: Target, options: SearchOptions): Pr
   return code;
 }
 
+/** An exploration stopped by a Ctrl-C: what it explored so far; exit 3 (it did not cover the
+ *  search), or 1 when it had found a violation it was still shrinking. */
+function reportStopped(io: Io, outcome: PoolOutcome, how: { seconds: number; share: number; seed: number }): number {
+  const rate = `${(outcome.runs / Math.max(how.seconds, 1e-3)).toFixed(1)} schedules/s`;
+  if (outcome.stopped?.found) {
+    io.stdout(`VIOLATION found, but interrupted (Ctrl-C) while shrinking it: run the same command again (--seed ${how.seed}) to have it shrunk and its replay file written`);
+    return 1;
+  }
+  const undecided = outcome.undecided > 0 ? `, ${outcome.undecided} of them undecided` : '';
+  io.stdout(
+    `unknown: interrupted (Ctrl-C) after ${outcome.runs} of ${how.share} schedule(s): no violation so far${undecided}, ${outcome.faults} fault(s) injected, ${how.seconds.toFixed(1)}s (${rate})`,
+  );
+  return 3;
+}
+
 /** The human report of an exploration; its exit status. */
 function report(
   io: Io,
   target: Target,
+  emulation: AnyEmulation,
   config: Config,
   outcome: ExploreOutcome,
   how: { seconds: number; mutant: string | undefined; out: string; stem: string; checkSteps: number | undefined; strategy: Strategy; runs: number },
@@ -251,7 +320,7 @@ function report(
   const again =
     `mpkv explore ${file}${target.label ? ` --topologies "${target.spec}"` : ''} --seed ${f.seed}${chunk} --workers 1` +
     `${how.strategy === 'random' ? '' : ` --strategy ${how.strategy}`}${how.mutant ? ` --mutant ${how.mutant}` : ''}`;
-  return reportViolation(io, configFile, config, outcome, { seconds, rate, again, out: how.out, judge });
+  return reportViolation(io, configFile, emulation, config, outcome, { seconds, rate, again, out: how.out, judge });
 }
 
 /** The machine-readable line of one shard (src/explore/shards.ts). */
@@ -324,21 +393,22 @@ function mergeCommand(files: readonly string[], io: Io): number {
 }
 
 /** The emulation's explanation of a failed run (the one its diagram shows). */
-async function explanationOf(config: Config, run: RunResult): Promise<string[]> {
+async function explanationOf(emulation: AnyEmulation, run: RunResult): Promise<string[]> {
   const { explainRun } = await import('../view/trace-adapter.js');
-  return explainRun(emulationOf(config), run.trace!, run.verdicts);
+  return explainRun(emulation, run.trace!, run.verdicts);
 }
 
 async function reportViolation(
   io: Io,
   file: string,
+  emulation: AnyEmulation,
   config: Config,
   outcome: ExploreOutcome,
   how: { seconds: number; rate: string; again: string; out: string; judge: JudgeOptions },
 ): Promise<number> {
   const failure = outcome.failure!;
-  if (failure.strategy === 'pct') await reportPath(io, file, config, failure, how);
-  else await reportSchedule(io, file, config, failure, how);
+  if (failure.strategy === 'pct') await reportPath(io, file, emulation, config, failure, how);
+  else await reportSchedule(io, file, emulation, config, failure, how);
   io.stdout(`search: fast-check seed ${failure.seed}, path ${failure.path}; ${outcome.runs} schedule(s) in ${how.seconds.toFixed(1)}s (${how.rate})`);
   io.stdout(`  again: ${how.again}`);
   io.stdout(`replay file: ${how.out}`);
@@ -347,18 +417,18 @@ async function reportViolation(
 }
 
 /** A shrunk random or swarm schedule: explained, each fault's part, and its replay file. */
-async function reportSchedule(io: Io, file: string, config: Config, failure: Failure, how: { out: string; judge: JudgeOptions }): Promise<void> {
-  const run = failure.error === undefined ? runSchedule(config, failure.schedule, { judge: how.judge, digest: true, keepTrace: true }).result : undefined;
-  const extras = run ? { explanation: await explanationOf(config, run), faults: analyseFaults(config, failure, how.judge) } : {};
+async function reportSchedule(io: Io, file: string, emulation: AnyEmulation, config: Config, failure: Failure, how: { out: string; judge: JudgeOptions }): Promise<void> {
+  const run = failure.error === undefined ? runSchedule(emulation, config, failure.schedule, { judge: how.judge, digest: true, keepTrace: true }).result : undefined;
+  const extras = run ? { explanation: await explanationOf(emulation, run), faults: analyseFaults(emulation, config, failure, how.judge) } : {};
   for (const line of failureReport(failure, extras)) io.stdout(line);
   writeReplayFile(how.out, replayFileFor(file, config, failure, run));
 }
 
 /** A shrunk PCT schedule: its run's path of events, explained, written as a steps replay file. */
-async function reportPath(io: Io, file: string, config: Config, failure: PctFailure, how: { out: string; judge: JudgeOptions }): Promise<void> {
-  const replayed = failure.error === undefined ? finishRun(startRun(config, { router: new StepRouter(config, failure.events), judge: how.judge })) : undefined;
-  const describeEvents = (events: Parameters<typeof describeSteps>[1]): string[] => describeSteps(config, events);
-  const extras = replayed ? { explanation: await explanationOf(config, replayed), describeEvents } : { describeEvents };
+async function reportPath(io: Io, file: string, emulation: AnyEmulation, config: Config, failure: PctFailure, how: { out: string; judge: JudgeOptions }): Promise<void> {
+  const replayed = failure.error === undefined ? finishRun(startRun(emulation, config, { router: new StepRouter(emulation, config, failure.events), judge: how.judge })) : undefined;
+  const describeEvents = (events: Parameters<typeof describeSteps>[1]): string[] => describeSteps(emulation, events);
+  const extras = replayed ? { explanation: await explanationOf(emulation, replayed), describeEvents } : { describeEvents };
   for (const line of failureReport(failure, extras)) io.stdout(line);
   const search = { strategy: 'pct', seed: failure.seed, path: failure.path, runs: failure.runsToFind, shrinks: failure.shrinks };
   writeStepsReplayFile(how.out, stepsReplayFile(file, config, failure.events, search, replayed));
@@ -379,10 +449,16 @@ export function budgetText(config: Config): string {
   );
 }
 
-/** A progress bar on a terminal (redrawn at most 10 times a second), plain lines otherwise. */
+/** Piped, a progress line at least this often (a log shows the search is alive; a reader that
+ *  went away, `| head`, is noticed by the next line). */
+const PROGRESS_LINE_MS = 10_000;
+
+/** A progress bar on a terminal (redrawn at most 10 times a second), plain lines otherwise:
+ *  every tenth of the runs, or every PROGRESS_LINE_MS. */
 function progressPrinter(io: Io, total: number, started: number): { update: (p: Progress) => void; end: () => void } {
   let lastDraw = 0;
   let lastTenth = 0;
+  let lastLine = started;
   let shrinkAnnounced = false;
   let drawn = false;
   const line = (p: Progress): string => {
@@ -407,8 +483,10 @@ function progressPrinter(io: Io, total: number, started: number): { update: (p: 
         io.stdout(`violation found after ${p.runs} schedule(s): shrinking`);
       }
       const tenth = Math.floor((10 * p.runs) / total);
-      if (!p.found && tenth > lastTenth) {
+      const now = performance.now();
+      if (!p.found && (tenth > lastTenth || now - lastLine >= PROGRESS_LINE_MS)) {
         lastTenth = tenth;
+        lastLine = now;
         io.stdout(`progress: ${line(p)}`);
         flushStdout(); // exploration may hold the event loop: show progress now
       }

@@ -3,15 +3,15 @@
  * Exit 0 when every check passes, 1 when one fails, 3 when none fails but one could not
  * decide (unknown), 2 on a usage or config error.
  */
-import { parseArgs } from 'node:util';
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
-import { loadConfig } from '../emulations/index.js';
+import { emulationOf, loadConfig } from '../emulations/index.js';
+import { withMutant } from './mutant.js';
 import { finishRun, startRun, type Run, type RunOptions, type RunResult } from '../emulations/run.js';
 import { describeFault, type ScheduleNetwork } from '../explore/network.js';
 import type { InjectedNote } from '../ui/driver.js';
 import { formatEvent, formatSummary, PLAIN_KINDS } from '../ui/plain.js';
 import { writeFileAtomic } from '../util/files.js';
-import { intFlag, UsageError, type Io } from './io.js';
+import { checkOutputs, intFlag, type Io, parseFlags, UsageError } from './io.js';
 import type { CheckOptions } from '../../specs/linearizability.js';
 import { EXIT_CODES, statusLabel, summaryLine, verdictNote } from '../../specs/verdict.js';
 import { timeBudget } from '../util/budget.js';
@@ -29,6 +29,7 @@ Options:
   --seed N            override the config's seed
   --clients N         override topology.clients
   --requests N        override workload.requests (per client)
+  --mutant NAME       enable a deliberately broken rule, alone (see mpkv explore --list-mutants)
   --plain             print the plain trace even on a terminal
   --json              print the trace as JSON Lines events
   --verbose           plain trace: also sends, deliveries and timers
@@ -52,38 +53,42 @@ Exit status: 0 all checks pass, 1 a check fails, 3 no check fails but one could 
 decide (unknown), 2 usage or config error.`;
 
 export async function runCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      seed: { type: 'string' },
-      clients: { type: 'string' },
-      requests: { type: 'string' },
-      plain: { type: 'boolean' },
-      json: { type: 'boolean' },
-      verbose: { type: 'boolean' },
-      'trace-json': { type: 'string' },
-      history: { type: 'string' },
-      html: { type: 'string' },
-      replay: { type: 'string' },
-      speed: { type: 'string' },
-      'check-steps': { type: 'string' },
-      'check-timeout-ms': { type: 'string' },
-      'no-witness': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const { values, positionals } = parseFlags('run', args, {
+    seed: { type: 'string' },
+    mutant: { type: 'string' },
+    clients: { type: 'string' },
+    requests: { type: 'string' },
+    plain: { type: 'boolean' },
+    json: { type: 'boolean' },
+    verbose: { type: 'boolean' },
+    'trace-json': { type: 'string' },
+    history: { type: 'string' },
+    html: { type: 'string' },
+    replay: { type: 'string' },
+    speed: { type: 'string' },
+    'check-steps': { type: 'string' },
+    'check-timeout-ms': { type: 'string' },
+    'no-witness': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.stdout(RUN_HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('run: expected one config file, e.g. mpkv run configs/default.toml');
-  const config = loadConfig(positionals[0]!, {
+  if (positionals.length !== 1) throw new UsageError('expected one config file, e.g. mpkv run configs/default.toml');
+  checkOutputs({ '--trace-json': values['trace-json'], '--history': values.history, '--html': values.html }, [positionals[0], values.replay]);
+  const speed = intFlag('speed', values.speed, 1);
+  const loaded = loadConfig(positionals[0]!, {
     seed: intFlag('seed', values.seed, 0, 2 ** 32 - 1),
     clients: intFlag('clients', values.clients, 1),
     requests: intFlag('requests', values.requests),
   });
-  const replay = values.replay ? await loadReplay(values.replay, config) : undefined;
+  const emulation = emulationOf(loaded);
+  const config = withMutant(emulation, loaded, values.mutant);
+  const replay = values.replay ? await loadReplay(values.replay, emulation, config) : undefined;
+  if (replay && values.mutant !== undefined && replay.config.mutants.enable.join() !== values.mutant) {
+    throw new UsageError(`--mutant ${values.mutant}: ${replay.file} replays a run ${replay.config.mutants.enable.length ? `with ${replay.config.mutants.enable.join(', ')}` : 'with no mutant'}; leave --mutant out (the replay file says which)`);
+  }
   const runConfig = replay?.config ?? config;
   const judge = { check: checkOptions(values['check-steps'], values['check-timeout-ms']), witness: !values['no-witness'] };
   const dashboard = io.tty && !values.plain && !values.json;
@@ -95,18 +100,18 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
    *  new ones, for the same run again (a network and a path are consumed as they are played). */
   const replayOptions = (fresh: boolean): RunOptions => {
     if (!replay) return {};
-    if ('router' in replay) return { router: fresh ? new StepRouter(runConfig, replay.replay.steps) : replay.router };
+    if ('router' in replay) return { router: fresh ? new StepRouter(emulation, runConfig, replay.replay.steps) : replay.router };
     return fresh ? replayRun(replay.replay, config, replay.file).options : replay.options;
   };
-  const run = startRun(runConfig, { ...replayOptions(false), judge, keepTrace, digest: replay !== undefined });
+  const run = startRun(emulation, runConfig, { ...replayOptions(false), judge, keepTrace, digest: replay !== undefined });
   /** The same run again, from the start, keeping its trace. */
   const again = (onNetwork?: (run: Run, network: ScheduleNetwork) => void): Run => {
     const options = replayOptions(true);
-    const copy = startRun(runConfig, { ...options, judge, keepTrace: true });
+    const copy = startRun(emulation, runConfig, { ...options, judge, keepTrace: true });
     if (options.network) onNetwork?.(copy, options.network as ScheduleNetwork);
     return copy;
   };
-  const { router, emulation } = run;
+  const { router } = run;
   if (values.history && !run.judge.history) throw new UsageError(`--history: the ${runConfig.emulation} emulation keeps no client history`);
   const title = runTitle(positionals[0]!, runConfig, replay?.file);
   const writesFiles = Boolean(values['trace-json'] || values.history || values.html);
@@ -119,7 +124,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     if (replay && !('router' in replay)) networks.set(run, replay.options.network as ScheduleNetwork);
     const rehearse = (): Run => again((copy, network) => networks.set(copy, network));
     const watched = await runDashboard(run, {
-      speed: intFlag('speed', values.speed, 1),
+      speed,
       paused: replay !== undefined,
       replay: replay?.file,
       rehearse,
@@ -142,7 +147,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     if (!values.json) io.stdout(title);
     router.onEvent(
       (e) => {
-        const line = values.json ? JSON.stringify(e) : formatEvent(e, emulation.describeMessage, values.verbose);
+        const line = values.json ? JSON.stringify(e) : formatEvent(e, (msg) => emulation.messages.describe(msg), values.verbose);
         if (line) io.stdout(line);
       },
       values.json || values.verbose ? undefined : PLAIN_KINDS,
@@ -154,12 +159,17 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     }
     result = finishRun(run);
   }
+  // Each file written is said (on stderr with --json, whose stdout is JSON Lines only).
+  const wrote = (file: string, content: string): void => {
+    writeFileAtomic(file, content);
+    (values.json ? io.stderr : io.stdout)(`wrote ${file}`);
+  };
   if (values['trace-json']) {
     const header = { kind: 'run', emulation: runConfig.emulation, seed: runConfig.seed, mutants: runConfig.mutants.enable };
-    writeFileAtomic(values['trace-json'], [header, ...result.trace!].map((e) => JSON.stringify(e)).join('\n') + '\n');
+    wrote(values['trace-json'], [header, ...result.trace!].map((e) => JSON.stringify(e)).join('\n') + '\n');
   }
-  if (values.history && result.history) writeFileAtomic(values.history, result.history.text());
-  if (values.html) writeFileAtomic(values.html, await diagramOf(values.html, emulation, result, title, replay));
+  if (values.history && result.history) wrote(values.history, result.history.text());
+  if (values.html) wrote(values.html, await diagramOf(values.html, emulation, result, title, replay));
   const diverged = replay ? ('router' in replay ? stepsReplayDivergence(replay, result) : replayDivergence(replay.replay, result)) : undefined;
   if (diverged) io.stderr(`mpkv run: REPLAY DIVERGED from ${replay!.file}: ${diverged}. The code changed since the file was written; this run does not reproduce it.`);
   const why = result.status === 'fail' && !values.json ? await explanationOf(emulation, result.trace ? result : finishRun(again())) : [];
@@ -184,14 +194,14 @@ function heldBack(networks: WeakMap<Run, ScheduleNetwork>): (run: Run) => readon
 }
 
 /** A replay file of either kind: an exploration schedule, or a model checker's path of events. */
-async function loadReplay(file: string, config: Config): Promise<LoadedReplay | LoadedStepsReplay> {
+async function loadReplay(file: string, emulation: AnyEmulation, config: Config): Promise<LoadedReplay | LoadedStepsReplay> {
   let value: unknown;
   try {
     value = JSON.parse(await readFile(file, 'utf8'));
   } catch {
     // Not readable or not JSON: the schedule reader says so, naming the file.
   }
-  return isStepsReplay(value) ? loadStepsReplay(file, config, value as Record<string, unknown>) : loadReplayFile(file, config);
+  return isStepsReplay(value) ? loadStepsReplay(file, emulation, config, value as Record<string, unknown>) : loadReplayFile(file, emulation, config);
 }
 
 /** The run as a message-sequence diagram: a page, or an SVG when `file` ends in .svg; failed

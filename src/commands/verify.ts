@@ -11,15 +11,15 @@
  */
 import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { Config } from '../emulations/api/emulation.js';
+import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { emulationOf, loadConfig } from '../emulations/index.js';
+import { withMutant } from './mutant.js';
 import { finishRun, startRun } from '../emulations/run.js';
-import { timeBudget } from '../util/budget.js';
 import { searchWithWorkers } from '../verify/parallel.js';
 import { describeSteps, StepRouter, stepsReplayFile, writeStepsReplayFile } from '../verify/replay.js';
 import { boundText, type LevelProgress, type SearchOutcome } from '../verify/search.js';
-import { flushStdout, intFlag, UsageError, type Io } from './io.js';
+import { checkOutputs, checkReplayOutput, flushStdout, intFlag, type Io, parseFlags, Stopper, UsageError } from './io.js';
+import { configDigest } from '../explore/replay.js';
 
 export const VERIFY_HELP = `Usage: mpkv verify <config.toml> [options]
 
@@ -36,65 +36,83 @@ Options:
   --max-states M    stop after M distinct states (overrides verify.max_states)
   --workers K       worker threads sharing the frontier (default 1)
   --mutant NAME     enable a deliberately broken rule (see mpkv explore --list-mutants)
-  --out FILE        where to write a counterexample (default <config>[-<mutant>].replay.json)
+  --out FILE        where to write a counterexample (default
+                    <config>[-<mutant>].verify.replay.json)
+  --force           overwrite a file that holds the replay of another run (another
+                    config, mutant or kind): refused without it
   --timeout-s S     also stop after S seconds of wall-clock time (off by default)
   -h, --help        this help
 
 Exit status: 0 no violation within the bound, 1 a violation (replay it with
-mpkv run <config> --replay FILE), 3 the search stopped before covering the bound, 2 bad input.`;
+mpkv run <config> --replay FILE), 3 the search stopped before covering the bound (max
+states, memory, --timeout-s, or Ctrl-C: what it explored so far is printed), 2 bad input.`;
 
 export async function verifyCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      'max-depth': { type: 'string' },
-      'max-states': { type: 'string' },
-      workers: { type: 'string' },
-      mutant: { type: 'string' },
-      out: { type: 'string' },
-      'timeout-s': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const { values, positionals } = parseFlags('verify', args, {
+    'max-depth': { type: 'string' },
+    'max-states': { type: 'string' },
+    workers: { type: 'string' },
+    mutant: { type: 'string' },
+    out: { type: 'string' },
+    'timeout-s': { type: 'string' },
+    force: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.stdout(VERIFY_HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('verify: expected one config file, e.g. mpkv verify configs/verify/duplicates.toml');
+  if (positionals.length !== 1) throw new UsageError('expected one config file, e.g. mpkv verify configs/verify/duplicates.toml');
   const file = positionals[0]!;
   const loaded = loadConfig(file);
+  const emulation = emulationOf(loaded);
   const maxDepth = intFlag('max-depth', values['max-depth'], 1, 10_000);
   const maxStates = intFlag('max-states', values['max-states'], 1, 20_000_000);
   const workers = intFlag('workers', values.workers, 1) ?? 1;
   if (workers > 4 * availableParallelism()) throw new UsageError(`--workers: expected at most ${4 * availableParallelism()} on this machine, got ${workers}`);
   const timeout = intFlag('timeout-s', values['timeout-s'], 1);
   const mutant = values.mutant;
-  const known = Object.keys(emulationOf(loaded).mutants);
-  if (mutant !== undefined && !known.includes(mutant)) {
-    throw new UsageError(`--mutant: ${loaded.emulation} has no mutant ${JSON.stringify(mutant)} (expected one of ${known.join(', ')})`);
-  }
+  const mutated = withMutant(emulation, loaded, mutant);
   const config: Config = {
-    ...loaded,
-    ...(mutant ? { mutants: { enable: [mutant] } } : {}),
+    ...mutated,
     verify: { ...loaded.verify, ...(maxDepth ? { max_depth: maxDepth } : {}), ...(maxStates ? { max_states: maxStates } : {}) },
   };
-  const out = values.out ?? `${basename(file, extname(file))}${mutant ? `-${mutant}` : ''}.replay.json`;
+  const out = values.out ?? `${basename(file, extname(file))}${mutant ? `-${mutant}` : ''}.verify.replay.json`;
+  const outName = values.out === undefined ? 'the replay file' : '--out';
+  checkOutputs({ [outName]: out }, [file]);
+  checkReplayOutput(outName, out, { config_digest: configDigest(config), mutants: config.mutants.enable, kind: 'steps' }, values.force);
 
   io.stdout(`mpkv verify ${file}: ${config.emulation}${config.mutants.enable.length ? `, mutants: ${config.mutants.enable.join(', ')}` : ''}, ${workers} worker(s)`);
-  for (const line of boundText(config)) io.stdout(line);
+  for (const line of boundText(emulation, config)) io.stdout(line);
   const started = performance.now();
-  const outcome = await searchWithWorkers(config, {
-    workers,
-    ...(timeout ? { deadline: timeBudget(timeout * 1000) } : {}),
-    onLevel: (p) => progress(io, p, started),
-  });
+  // On a worker thread even with one worker: this thread stays free to hear a Ctrl-C.
+  const stopper = new Stopper(io);
+  let outcome: SearchOutcome;
+  try {
+    outcome = await searchWithWorkers(emulation, config, {
+      workers,
+      ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
+      ...(stopper.signal ? { signal: stopper.signal } : {}),
+      onLevel: (p) => {
+        progress(io, p, started);
+        stopper.noticeClosed();
+      },
+    });
+  } finally {
+    stopper.dispose();
+  }
+  if (stopper.reason === 'output closed') return 0; // piped into `head`: nobody reads on
   const seconds = (performance.now() - started) / 1000;
   const rate = `${Math.round(outcome.distinct / Math.max(seconds, 1e-3)).toLocaleString('en-US')} distinct states/s`;
   const tally = `${outcome.explored.toLocaleString('en-US')} transitions, ${outcome.distinct.toLocaleString('en-US')} distinct states`;
-  if (outcome.violation) return reportViolation(io, file, config, outcome, { out, seconds, rate, tally });
+  if (outcome.violation) return reportViolation(io, file, emulation, config, outcome, { out, seconds, rate, tally });
   if (outcome.cut) {
-    const why = { 'max-states': `max_states (${config.verify.max_states.toLocaleString('en-US')}) reached`, deadline: `--timeout-s ${timeout} reached`, memory: 'the frontier no longer fits in memory' }[outcome.cut];
+    const why = {
+      'max-states': `max_states (${config.verify.max_states.toLocaleString('en-US')}) reached`,
+      deadline: `--timeout-s ${timeout} reached`,
+      memory: 'the frontier no longer fits in memory',
+      stopped: 'interrupted (Ctrl-C)',
+    }[outcome.cut];
     io.stdout(`unknown: no violation among ${tally} explored, but the search stopped at depth ${outcome.depth} of ${config.verify.max_depth}: ${why}`);
     io.stdout(`  ${seconds.toFixed(1)}s, ${rate}`);
     return 3;
@@ -107,14 +125,14 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
-function reportViolation(io: Io, file: string, config: Config, outcome: SearchOutcome, how: { out: string; seconds: number; rate: string; tally: string }): number {
+function reportViolation(io: Io, file: string, emulation: AnyEmulation, config: Config, outcome: SearchOutcome, how: { out: string; seconds: number; rate: string; tally: string }): number {
   const violation = outcome.violation!;
   io.stdout(`VIOLATION at depth ${violation.depth}: a shortest counterexample (every shorter path was explored), after ${how.tally} in ${how.seconds.toFixed(1)}s (${how.rate})`);
   io.stdout('failed checks:');
   for (const v of violation.verdicts) io.stdout(`  ${v.name}: ${v.detail}`);
   io.stdout(`counterexample (${violation.steps.length} event(s) after boot):`);
-  for (const line of describeSteps(config, violation.steps)) io.stdout(`  ${line}`);
-  const replayed = finishRun(startRun(config, { router: new StepRouter(config, violation.steps) }));
+  for (const line of describeSteps(emulation, violation.steps)) io.stdout(`  ${line}`);
+  const replayed = finishRun(startRun(emulation, config, { router: new StepRouter(emulation, config, violation.steps) }));
   const search = { depth: violation.depth, distinct: outcome.distinct, explored: outcome.explored };
   writeStepsReplayFile(how.out, stepsReplayFile(file, config, violation.steps, search, replayed));
   io.stdout(`replay file: ${how.out}`);

@@ -8,7 +8,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { readReplayFile, traceDigest } from '../explore/replay.js';
 import { decodeChoice } from '../explore/schedule.js';
 import type { TraceEvent } from '../sim/trace.js';
@@ -17,7 +16,7 @@ import { diagramSvg, drawDiagram } from '../view/draw.js';
 import { renderDiagramPage } from '../view/page.js';
 import { EMULATIONS } from '../emulations/index.js';
 import { diagramSpecOf, parseTraceJsonl, runDiagram, TraceFileError, type MessageFault, type RunViewOptions } from '../view/trace-adapter.js';
-import { UsageError, type Io } from './io.js';
+import { checkOutputs, type Io, parseFlags, UsageError } from './io.js';
 
 export const VIEW_HELP = `Usage: mpkv view <trace.jsonl> [-o OUT.html|OUT.svg] [options]
 
@@ -40,16 +39,12 @@ Options:
 Exit status: 0 written, 2 bad input.`;
 
 export async function viewCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      out: { type: 'string', short: 'o' },
-      replay: { type: 'string' },
-      title: { type: 'string' },
-      emulation: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const { values, positionals } = parseFlags('view', args, {
+    out: { type: 'string', short: 'o' },
+    replay: { type: 'string' },
+    title: { type: 'string' },
+    emulation: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.stdout(VIEW_HELP);
@@ -60,6 +55,7 @@ export async function viewCommand(args: string[], io: Io): Promise<number> {
   const out = values.out ?? `${file.replace(/\.jsonl?$/i, '')}.html`;
   const format = path.extname(out).toLowerCase();
   if (!['.html', '.htm', '.svg'].includes(format)) throw new UsageError(`-o ${out}: expected a .html or .svg file name`);
+  checkOutputs({ [values.out === undefined ? 'the page' : '-o']: out }, [file, values.replay]);
   const { header, events: trace } = await readTrace(file, values.emulation);
   const emulation = EMULATIONS.find((e) => e.name === (values.emulation ?? header?.emulation));
   if (!emulation) {
@@ -70,12 +66,7 @@ export async function viewCommand(args: string[], io: Io): Promise<number> {
   const options: RunViewOptions = { title: values.title ?? `mpkv run ${path.basename(file)}`, ...(values.replay ? await replayOptions(values.replay, trace) : {}) };
   const model = runDiagram(emulation, trace, options);
   const content = format === '.svg' ? diagramSvg(model, drawDiagram(model)) : renderDiagramPage(model);
-  try {
-    writeFileAtomic(out, content);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${out}: cannot write (${code === 'ENOENT' ? 'no such directory' : code ?? 'error'})`);
-  }
+  writeFileAtomic(out, content);
   const faults = model.highlights.filter((h) => h.role === 'fault').length;
   io.stdout(`wrote ${out}: ${model.messages.length} messages, t=0..${trace[trace.length - 1]!.t} ms${faults ? `, ${faults} fault(s) marked` : ''}`);
   for (const line of model.explanation) io.stdout(line);

@@ -36,7 +36,8 @@ export interface ConfigProblem {
   readonly detail: string;
 }
 
-/** What the loader needs of an emulation (src/emulations/api.ts's `Emulation` has all of it). */
+/** What the loader needs of an emulation (src/emulations/api/emulation.ts's `Emulation` has
+ *  all of it). */
 export interface EmulationSpec {
   readonly name: string;
   /** Its own config sections: valibot schemas with defaults. */
@@ -46,13 +47,30 @@ export interface EmulationSpec {
   validate?(config: never): ConfigProblem | undefined;
   topology(config: never): readonly { readonly role: string; readonly nodes: readonly string[] }[];
   readonly mutants: Readonly<Record<string, string>>;
-  readonly roles: readonly { readonly plural: string; readonly crashable: boolean }[];
+  readonly roles: readonly RoleName[];
 }
+
+/** A role's names, and whether exploration may crash its nodes. */
+interface RoleName {
+  readonly name: string;
+  /** How `[faults] crash_roles` names the role (default: its name and an `s`). */
+  readonly plural?: string;
+  readonly crashable: boolean;
+}
+
+/** How `[faults] crash_roles` names a role: `clients`. */
+export const pluralOf = (role: Pick<RoleName, 'name' | 'plural'>): string => role.plural ?? `${role.name}s`;
 
 /** The emulations a config may name; the first is the default. */
 export interface Catalogue {
   readonly names: readonly string[];
   get(name: string): EmulationSpec | undefined;
+}
+
+/** The catalogue of these emulations (the first: the default). */
+export function catalogueOf(emulations: readonly EmulationSpec[]): Catalogue {
+  const byName = new Map(emulations.map((e) => [e.name, e]));
+  return { names: emulations.map((e) => e.name), get: (name) => byName.get(name) };
 }
 
 /** A loaded config: the common keys, and the emulation's sections (typed by the emulation). */
@@ -93,7 +111,7 @@ export function parseConfigWith(catalogue: Catalogue, source: string, file = '<c
     fail((issue.path ?? []).map((p) => p.key as string | number), describeIssue(issue), flags);
   }
   const parsed = result.output as Record<string, unknown> & Omit<BaseConfig, 'faults'> & { faults: Record<string, unknown> };
-  const crashable = emulation!.roles.filter((r) => r.crashable).map((r) => r.plural);
+  const crashable = emulation!.roles.filter((r) => r.crashable).map(pluralOf);
   const crashRoles = (parsed.faults.crash_roles as string[] | undefined) ?? crashable;
   const config = { ...parsed, faults: { ...parsed.faults, crash_roles: crashRoles } } as unknown as LoadedConfig;
   const problem = checkCommon(config, emulation!, crashable) ?? emulation!.validate?.(config as never);

@@ -2,7 +2,7 @@
  * The registry: every emulation a config may name with `emulation = "..."`, the first being
  * the default. Adding an emulation is one line here (see README, "Adding an emulation").
  */
-import { loadConfigWith, parseConfigWith, type Catalogue, type Overrides } from '../config/load.js';
+import { catalogueOf, loadConfigWith, parseConfigWith, type Catalogue, type Overrides } from '../config/load.js';
 import type { AnyEmulation, Config } from './api/emulation.js';
 import { kvStore } from './kv_store/index.js';
 import { maxSync } from './max_sync/index.js';
@@ -18,14 +18,25 @@ export const EMULATIONS: readonly AnyEmulation[] = [
 
 const byName = new Map(EMULATIONS.map((e) => [e.name, e]));
 
-/** The emulation a config names (configs are only ever loaded with a registered name). */
-export function emulationOf(config: Pick<Config, 'emulation'>): AnyEmulation {
-  const emulation = byName.get(config.emulation);
-  if (!emulation) throw new Error(`no emulation named ${JSON.stringify(config.emulation)}`);
+/** The registered emulation of this name. */
+export function emulationNamed(name: string): AnyEmulation {
+  const emulation = byName.get(name);
+  if (!emulation) throw new Error(`no emulation named ${JSON.stringify(name)}`);
   return emulation;
 }
 
-export const catalogue: Catalogue = { names: EMULATIONS.map((e) => e.name), get: (name) => byName.get(name) };
+/** The emulation a config names (configs are only ever loaded with a registered name): what a
+ *  command resolves once, as it starts, and hands down. */
+export const emulationOf = (config: Pick<Config, 'emulation'>): AnyEmulation => emulationNamed(config.emulation);
+
+/** The name a worker thread finds `emulation` by (its functions cannot cross threads): only a
+ *  registered emulation has one. */
+export function registeredName(emulation: AnyEmulation): string {
+  if (byName.get(emulation.name) !== emulation) throw new Error(`worker threads run registered emulations only, and ${emulation.name} is not one: run it on one thread`);
+  return emulation.name;
+}
+
+export const catalogue: Catalogue = catalogueOf(EMULATIONS);
 
 /** Reads and checks a config file; bad input is a `ConfigError` naming the file, line and key. */
 export const loadConfig = (file: string, overrides: Overrides = {}): Config => loadConfigWith(catalogue, file, overrides);

@@ -1,8 +1,9 @@
 /**
- * One run from start to verdicts, for any emulation: build its nodes from the config, hand them
- * to one router with the config's network and planned faults, let the emulation's judge watch
- * every event as it happens, and at the end collect its verdicts. The views (plain, JSON,
- * dashboard) subscribe to the router's events too; nothing here prints.
+ * One run from start to verdicts, for any emulation (the one its caller resolved): build its
+ * nodes from the config, hand them to one router with the config's network and planned faults,
+ * let the emulation's judge watch every event as it happens, and at the end collect its
+ * verdicts. The views (plain, JSON, dashboard) subscribe to the router's events too; nothing
+ * here prints.
  *
  * Nothing keeps the trace unless asked (`keepTrace`: a trace file, a diagram, the dashboard's
  * replay, tests that read it); the checks read the facts as they stream, so a run's memory is
@@ -14,7 +15,6 @@ import type { NetworkModel } from '../sim/network.js';
 import type { TraceEvent } from '../sim/trace.js';
 import { overallStatus, type Verdict, type VerdictStatus } from '../../specs/verdict.js';
 import type { AnyEmulation, ClientHistory, Config, JudgeOptions, RunEnd, RunJudge } from './api/emulation.js';
-import { emulationOf } from './index.js';
 
 /** What a run needs of the thing that drives it: the router's public side. A model checker's
  *  counterexample is replayed by a driver of its own with this same face (src/verify). */
@@ -69,9 +69,8 @@ export interface RunResult {
   readonly history: ClientHistory | undefined;
 }
 
-/** Builds the world a config describes; the judge is already watching. */
-export function startRun(config: Config, options: RunOptions = {}): Run {
-  const emulation = emulationOf(config);
+/** Builds the world a config of `emulation` describes; the judge is already watching. */
+export function startRun(emulation: AnyEmulation, config: Config, options: RunOptions = {}): Run {
   const router = options.router ?? new Router({
     seed: config.seed,
     nodes: emulation.nodes(config),
@@ -118,9 +117,9 @@ function judgeOptions(config: Config, given: JudgeOptions = {}): JudgeOptions {
   return { ...given, check: { ...given.check, max_steps: config.check_steps } };
 }
 
-/** Runs a config from start to end. */
-export function emulate(config: Config, options: RunOptions = {}): RunResult {
-  return finishRun(startRun(config, options));
+/** Runs a config of `emulation` from start to end. */
+export function emulate(emulation: AnyEmulation, config: Config, options: RunOptions = {}): RunResult {
+  return finishRun(startRun(emulation, config, options));
 }
 
 /** What the core knows of a stall: nodes down at the end, partitions still in force, messages

@@ -30,7 +30,7 @@
  * read here only for progress and timing.
  */
 import fc from 'fast-check';
-import type { Config, JudgeOptions } from '../emulations/api/emulation.js';
+import type { AnyEmulation, Config, JudgeOptions } from '../emulations/api/emulation.js';
 import { emulate, type RunOptions, type RunResult } from '../emulations/run.js';
 import type { Verdict } from '../../specs/verdict.js';
 import type { StepRecord } from '../verify/world.js';
@@ -66,10 +66,10 @@ export interface ScheduleRun {
 export type ScheduleRunOptions = Pick<RunOptions, 'judge' | 'keepTrace' | 'digest'>;
 
 /** Runs one schedule to the end and judges it. `config` is the explored config as loaded. */
-export function runSchedule(config: Config, schedule: Schedule, options: ScheduleRunOptions = {}): ScheduleRun {
+export function runSchedule(emulation: AnyEmulation, config: Config, schedule: Schedule, options: ScheduleRunOptions = {}): ScheduleRun {
   const runConfig = explorationConfig(config, schedule.seed);
   const router = scheduleOptions(runConfig, schedule);
-  const result = emulate(runConfig, { ...router, ...options });
+  const result = emulate(emulation, runConfig, { ...router, ...options });
   return { result, injected: router.network.injected };
 }
 
@@ -160,23 +160,23 @@ export interface ExploreOutcome<F = Failure | PctFailure> {
  * `options.seed`, or the shard's share of them); on a violation fast-check shrinks it, and the
  * outcome carries the minimal schedule.
  */
-export function explore(config: Config, options: ExploreOptions & { readonly strategy?: 'random' | 'swarm' }): ExploreOutcome<Failure> {
-  return exploreChunks(config, searchChunks(options.seed, options.runs, options.shard), options) as ExploreOutcome<Failure>;
+export function explore(emulation: AnyEmulation, config: Config, options: ExploreOptions & { readonly strategy?: 'random' | 'swarm' }): ExploreOutcome<Failure> {
+  return exploreChunks(emulation, config, searchChunks(options.seed, options.runs, options.shard), options) as ExploreOutcome<Failure>;
 }
 
 /** PCT exploration: the failure carries the shrunk PCT schedule and the path its run took. */
-export function explorePct(config: Config, options: Omit<ExploreOptions, 'strategy'>): ExploreOutcome<PctFailure> {
-  return exploreChunks(config, searchChunks(options.seed, options.runs, options.shard), { ...options, strategy: 'pct' }) as ExploreOutcome<PctFailure>;
+export function explorePct(emulation: AnyEmulation, config: Config, options: Omit<ExploreOptions, 'strategy'>): ExploreOutcome<PctFailure> {
+  return exploreChunks(emulation, config, searchChunks(options.seed, options.runs, options.shard), { ...options, strategy: 'pct' }) as ExploreOutcome<PctFailure>;
 }
 
 /** Exploration with the strategy the options name. */
-export function exploreWith(config: Config, options: ExploreOptions): ExploreOutcome {
-  return exploreChunks(config, searchChunks(options.seed, options.runs, options.shard), options);
+export function exploreWith(emulation: AnyEmulation, config: Config, options: ExploreOptions): ExploreOutcome {
+  return exploreChunks(emulation, config, searchChunks(options.seed, options.runs, options.shard), options);
 }
 
 /** Checks the property chunk after chunk, stopping at the first violation. */
-export function exploreChunks(config: Config, chunks: readonly Chunk[], options: ChunkOptions): ExploreOutcome {
-  const search = new Search(config, options);
+export function exploreChunks(emulation: AnyEmulation, config: Config, chunks: readonly Chunk[], options: ChunkOptions): ExploreOutcome {
+  const search = new Search(emulation, config, options);
   for (const chunk of chunks) {
     const failure = search.chunk(chunk);
     if (failure) return { ...search.tally(), failure };
@@ -213,11 +213,13 @@ class Search {
   private readonly drawing: Drawing<Schedule> | Drawing<PctSchedule>;
 
   constructor(
+    emulation: AnyEmulation,
     config: Config,
     private readonly options: ChunkOptions,
   ) {
     const judge: JudgeOptions = options.checkSteps === undefined ? {} : { check: { max_steps: options.checkSteps } };
-    this.drawing = options.strategy === 'pct' ? pctDrawing(config, options.pct ?? DEFAULT_PCT) : scheduleDrawing(config, options.strategy === 'swarm' ? 'swarm' : 'random', judge);
+    const strategy = options.strategy === 'swarm' ? 'swarm' : 'random';
+    this.drawing = options.strategy === 'pct' ? pctDrawing(emulation, config, options.pct ?? DEFAULT_PCT) : scheduleDrawing(emulation, config, strategy, judge);
   }
 
   tally(): ExploreOutcome<never> {
@@ -263,11 +265,11 @@ class Search {
 }
 
 /** Random or swarm schedules: timed runs of the router, judged by all the checks. */
-function scheduleDrawing(config: Config, strategy: 'random' | 'swarm', judge: JudgeOptions): Drawing<Schedule> {
+function scheduleDrawing(emulation: AnyEmulation, config: Config, strategy: 'random' | 'swarm', judge: JudgeOptions): Drawing<Schedule> {
   return {
-    arbitrary: strategy === 'swarm' ? swarmArbitrary(config) : scheduleArbitrary(config),
+    arbitrary: strategy === 'swarm' ? swarmArbitrary(emulation, config) : scheduleArbitrary(emulation, config),
     judge(schedule) {
-      const { result, injected } = runSchedule(config, schedule, { judge });
+      const { result, injected } = runSchedule(emulation, config, schedule, { judge });
       const v = result.verdicts.find((x) => x.status === 'unknown');
       return {
         status: result.status,
@@ -280,7 +282,7 @@ function scheduleDrawing(config: Config, strategy: 'random' | 'swarm', judge: Ju
       let error: string | undefined;
       let run: ScheduleRun | undefined;
       try {
-        run = runSchedule(config, schedule, { judge });
+        run = runSchedule(emulation, config, schedule, { judge });
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }
@@ -300,18 +302,18 @@ function scheduleDrawing(config: Config, strategy: 'random' | 'swarm', judge: Ju
 }
 
 /** PCT schedules: ordered runs in the model checker's world, judged by the safety checks. */
-function pctDrawing(config: Config, pct: PctOptions): Drawing<PctSchedule> {
+function pctDrawing(emulation: AnyEmulation, config: Config, pct: PctOptions): Drawing<PctSchedule> {
   return {
-    arbitrary: pctArbitrary(config, pct),
+    arbitrary: pctArbitrary(emulation, config, pct),
     judge(schedule) {
-      const run = runPct(config, schedule);
+      const run = runPct(emulation, config, schedule);
       return { status: run.failed.length === 0 ? 'ok' : 'fail', faults: run.faults };
     },
     failure(schedule, found) {
       let run: ReturnType<typeof runPct> | undefined;
       let error: string | undefined;
       try {
-        run = runPct(config, schedule);
+        run = runPct(emulation, config, schedule);
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }
@@ -359,10 +361,10 @@ export interface FaultAnalysis {
  * changes nothing else: if the violation remains, that fault was incidental (fast-check's
  * shrinking keeps what it could not remove in one step, not only what is needed).
  */
-export function analyseFaults(config: Config, failure: Failure, judge: JudgeOptions = {}): FaultAnalysis {
+export function analyseFaults(emulation: AnyEmulation, config: Config, failure: Failure, judge: JudgeOptions = {}): FaultAnalysis {
   const s = failure.schedule;
   const role = (schedule: Schedule): FaultRole => {
-    const failed = failedVerdicts(runSchedule(config, schedule, { judge }).result).map((v) => v.name);
+    const failed = failedVerdicts(runSchedule(emulation, config, schedule, { judge }).result).map((v) => v.name);
     return { needed: failed.length === 0, stillFailing: failed };
   };
   const without = <T>(list: readonly T[], i: number): T[] => list.filter((_, k) => k !== i);

@@ -30,7 +30,7 @@
  * of events (a `steps` replay file: src/verify/replay.ts), which `mpkv run --replay` plays.
  */
 import fc from 'fast-check';
-import type { Config } from '../emulations/api/emulation.js';
+import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { mixSeed, rngFromEntropy } from '../sim/rng.js';
 import type { Verdict } from '../../specs/verdict.js';
 import { World, type Step, type StepRecord, type WorldState } from '../verify/world.js';
@@ -71,18 +71,18 @@ export interface PctOptions {
 export const DEFAULT_PCT: PctOptions = { depth: 3 };
 
 /** k for a config: how many steps a run takes when nothing is changed or injected. */
-export function calibratedSteps(config: Config, depth: number): number {
-  return stepsOf(calibrationRun(config, depth));
+export function calibratedSteps(emulation: AnyEmulation, config: Config, depth: number): number {
+  return stepsOf(calibrationRun(emulation, config, depth));
 }
 
-const calibrationRun = (config: Config, depth: number): PctRun => runPct(config, { seed: 0, depth, steps: MAX_STEPS, changes: [], messages: [], crashes: [] });
+const calibrationRun = (emulation: AnyEmulation, config: Config, depth: number): PctRun => runPct(emulation, config, { seed: 0, depth, steps: MAX_STEPS, changes: [], messages: [], crashes: [] });
 const stepsOf = (run: PctRun): number => Math.max(10, run.path.length);
 
 /** The fast-check arbitrary of PCT schedules for `config`. */
-export function pctArbitrary(config: Config, options: PctOptions = DEFAULT_PCT): fc.Arbitrary<PctSchedule> {
+export function pctArbitrary(emulation: AnyEmulation, config: Config, options: PctOptions = DEFAULT_PCT): fc.Arbitrary<PctSchedule> {
   const f = config.faults;
   // A run with no change and no fault: its length is k, its deliveries each link's traffic.
-  const calibration = calibrationRun(config, options.depth);
+  const calibration = calibrationRun(emulation, config, options.depth);
   const steps = options.steps ?? stepsOf(calibration);
   const step = fc.noBias(fc.integer({ min: 0, max: steps - 1 }));
   const per = (p: number): number => Math.round(p * 1000);
@@ -94,7 +94,7 @@ export function pctArbitrary(config: Config, options: PctOptions = DEFAULT_PCT):
   // Fates land on messages a run sends (the n-th of a link, n below its count in a run with no
   // change), not on numbers no message of the run will have.
   const delivered = calibration.path.flatMap((e) => (e.event === 'deliver' ? [e] : []));
-  const sent = sentMessages(links(config), trafficOf(delivered), f.link_messages);
+  const sent = sentMessages(links(emulation, config), trafficOf(delivered), f.link_messages);
   // The rates are per message: of the messages a run sends, about that share at most.
   const maxFaulted = kinds.length === 0 ? 0 : Math.round(Math.min(1, f.drop_rate + f.duplicate_rate + f.delay_rate) * Math.min(f.max_messages, sent.length));
   const messages =
@@ -104,7 +104,7 @@ export function pctArbitrary(config: Config, options: PctOptions = DEFAULT_PCT):
           .array(fc.record({ at: fc.noShrink(fc.constantFrom(...sent)), choice: fc.oneof(...kinds) }), { maxLength: maxFaulted, size: 'max' })
           .map((ms) => messageChoices(ms.map(({ at: { link: [from, to], n }, choice }) => ({ from, to, n, choice }))));
   const crashes =
-    f.crashes === 0 || f.max_crashed === 0 || crashableNodes(config).length === 0
+    f.crashes === 0 || f.max_crashed === 0 || crashableNodes(emulation, config).length === 0
       ? fc.constant([] as PctCrash[])
       : fc.array(fc.record({ at: step, pick: fc.noBias(fc.nat({ max: 1000 })), down: fc.noBias(fc.integer({ min: 1, max: Math.max(1, Math.round(steps / 4)) })) }), {
           maxLength: f.crashes,
@@ -129,8 +129,8 @@ export interface PctRun {
 }
 
 /** Runs one PCT schedule. */
-export function runPct(config: Config, schedule: PctSchedule): PctRun {
-  const world = new World(config);
+export function runPct(emulation: AnyEmulation, config: Config, schedule: PctSchedule): PctRun {
+  const world = new World(emulation, config);
   const n = world.ids.length;
   const priority = initialPriorities(n, schedule);
   const changes = [...schedule.changes].sort((a, b) => a - b);
@@ -153,7 +153,7 @@ export function runPct(config: Config, schedule: PctSchedule): PctRun {
     path.push(world.record(step));
     sent = [];
     state = world.apply(state, step, path.length, (e) => e.kind === 'send' && sent.push(e.id));
-    return [...state.judge.violations!()];
+    return [...state.judge.violations()];
   };
   /** The fates of the messages the last step sent. */
   const faultSent = (): Verdict[] => {
@@ -175,7 +175,7 @@ export function runPct(config: Config, schedule: PctSchedule): PctRun {
     }
     return [];
   };
-  let failed: Verdict[] = [...state.judge.violations!(), ...faultSent()];
+  let failed: Verdict[] = [...state.judge.violations(), ...faultSent()];
   for (let k = 0; failed.length === 0 && k < MAX_STEPS; k++) {
     now = k;
     // Crashes and restarts due before this step.

@@ -5,9 +5,14 @@
  * workers. The first worker to see a violation wins: no more chunks are handed out, the others
  * are stopped, it shrinks the violation and reports it with its chunk's seed, which reproduces
  * that chunk alone (`--seed S --runs <chunk runs> --workers 1`).
+ *
+ * A caller that may stop the search (`signal`: a Ctrl-C) gets it on worker threads even with
+ * one worker, so that this thread is free to hear it; when the signal aborts, no more chunks
+ * are handed out, the workers are stopped, and the outcome counts what they had explored.
  */
 import { Worker } from 'node:worker_threads';
-import type { Config } from '../emulations/api/emulation.js';
+import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
+import { registeredName } from '../emulations/index.js';
 import { exploreChunks, type ChunkOptions, type ExploreOutcome, type Progress, type Strategy } from './explore.js';
 import type { PctOptions } from './pct.js';
 import { searchChunks, type Chunk, type Shard } from './search.js';
@@ -29,18 +34,26 @@ export interface PoolOptions {
   readonly strategy?: Strategy;
   readonly pct?: PctOptions;
   readonly onProgress?: (p: Progress) => void;
+  /** Aborted: stop now, and return the counts so far, `stopped`. */
+  readonly signal?: AbortSignal;
+}
+
+/** An exploration's outcome; `stopped` when its signal ended it first (and whether a violation
+ *  had been found then, its shrinking cut short). */
+export interface PoolOutcome extends ExploreOutcome {
+  readonly stopped?: { readonly found: boolean };
 }
 
 const idle: Progress = { runs: 0, shrinks: 0, faults: 0, found: false, undecided: 0 };
 
-export async function exploreWithWorkers(config: Config, options: PoolOptions): Promise<ExploreOutcome> {
+export async function exploreWithWorkers(emulation: AnyEmulation, config: Config, options: PoolOptions): Promise<PoolOutcome> {
   const chunks = searchChunks(options.seed, options.runs, options.shard);
   const drawn: Pick<ChunkOptions, 'checkSteps' | 'strategy' | 'pct'> = {
     ...(options.checkSteps === undefined ? {} : { checkSteps: options.checkSteps }),
     ...(options.strategy ? { strategy: options.strategy } : {}),
     ...(options.pct ? { pct: options.pct } : {}),
   };
-  if (options.workers <= 1 || chunks.length <= 1) return exploreChunks(config, chunks, { ...drawn, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  if (!options.signal && (options.workers <= 1 || chunks.length <= 1)) return exploreChunks(emulation, config, chunks, { ...drawn, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
 
   const pending = [...chunks];
   /** Finished chunks' counts, and each worker's count within its current chunk. */
@@ -59,20 +72,27 @@ export async function exploreWithWorkers(config: Config, options: PoolOptions): 
   let undecidedExample: string | undefined;
   let failure: ExploreOutcome['failure'];
   let winner: number | undefined;
+  let stopped = false;
 
-  const task: WorkerTask = { config, ...drawn };
+  const task: WorkerTask = { emulation: registeredName(emulation), config, ...drawn };
   const count = Math.min(options.workers, chunks.length);
   const workers = Array.from(
     { length: count },
     () => new Worker(new URL('./worker.js', import.meta.url), { workerData: task, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }),
   );
+  const stop = (): void => {
+    stopped = true;
+    for (const worker of workers) void worker.terminate();
+  };
+  if (options.signal?.aborted) stop();
+  options.signal?.addEventListener('abort', stop, { once: true });
   await Promise.all(
     workers.map(
       (worker, i) =>
         new Promise<void>((resolve, reject) => {
           current[i] = idle;
           const next = (): void => {
-            const chunk: Chunk | undefined = winner === undefined ? pending.shift() : undefined;
+            const chunk: Chunk | undefined = winner === undefined && !stopped ? pending.shift() : undefined;
             if (chunk) worker.postMessage(chunk);
             else void worker.terminate();
           };
@@ -106,8 +126,10 @@ export async function exploreWithWorkers(config: Config, options: PoolOptions): 
         }),
     ),
   );
+  options.signal?.removeEventListener('abort', stop);
   const tally = { runs: done.runs, faults: done.faults, undecided: done.undecided, ...(undecidedExample === undefined ? {} : { undecidedExample }) };
-  return failure ? { ...tally, failure } : tally;
+  if (failure) return { ...tally, failure };
+  return stopped ? { ...tally, stopped: { found: winner !== undefined } } : tally;
 }
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);

@@ -18,10 +18,10 @@
  * against it. A replay only makes sense with the config it was recorded with, so loading one
  * against a different config (another file, or different command-line overrides) is refused.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { Config } from '../emulations/api/emulation.js';
+import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { configDigest, differencesFrom, expectationOf, traceDigest } from '../emulations/digest.js';
-import { emulationOf } from '../emulations/index.js';
 import type { RunOptions } from '../emulations/run.js';
 import type { RunResult } from '../emulations/run.js';
 import { UsageError } from '../util/errors.js';
@@ -106,9 +106,10 @@ export function replayRun(replay: ReplayFile, config: Config, file = '<replay>')
   return { file, replay, config: runConfig, options: scheduleOptions(runConfig, replay.schedule) };
 }
 
-export async function loadReplayFile(file: string, config: Config): Promise<LoadedReplay> {
+/** Reads a replay file for `config` of `emulation` (refusing one recorded with another config). */
+export async function loadReplayFile(file: string, emulation: AnyEmulation, config: Config): Promise<LoadedReplay> {
   const replay = await readReplayFile(file);
-  const known = Object.keys(emulationOf(config).mutants);
+  const known = Object.keys(emulation.mutants);
   const unknownMutant = replay.mutants.find((m) => !known.includes(m));
   if (unknownMutant) throw new UsageError(`${file}: mutants: ${JSON.stringify(unknownMutant)} is not a mutant of ${config.emulation} (see mpkv explore --list-mutants)`);
   if (configDigest(config) !== replay.config_digest) {
@@ -131,4 +132,35 @@ export function replayDivergence(replay: ReplayFile, result: RunResult): string 
 /** Does `result` do what the replay file says its run did? */
 export function replayMatches(replay: ReplayFile, result: RunResult): boolean {
   return replayDivergence(replay, result) === undefined;
+}
+
+/** What a replay file about to be written is of: the config (by digest), its mutants, and its
+ *  kind (a schedule, or a path of steps). */
+export interface ReplayIdentity {
+  readonly config_digest: string;
+  readonly mutants: readonly string[];
+  readonly kind: 'schedule' | 'steps';
+}
+
+/**
+ * Why writing a replay of `identity` to `file` would destroy something else (undefined when
+ * it would not): a file that is not a replay, or the replay of another config, other mutants
+ * or the other kind. A replay of the same config, mutants and kind is replaced: it reproduces
+ * a counterexample of the same setup, and the new one takes its place.
+ */
+export function replayOverwriteProblem(file: string, identity: ReplayIdentity): string | undefined {
+  if (!existsSync(file)) return undefined;
+  let value: Record<string, unknown>;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return 'exists and is not a replay file';
+  }
+  if (typeof value !== 'object' || value === null || typeof value.mpkv_replay !== 'number') return 'exists and is not a replay file';
+  const kind = value.kind === 'steps' ? 'steps' : 'schedule';
+  const mutants = Array.isArray(value.mutants) ? (value.mutants as string[]) : [];
+  const same = value.config_digest === identity.config_digest && kind === identity.kind && [...mutants].sort().join() === [...identity.mutants].sort().join();
+  if (same) return undefined;
+  const what = `${kind === 'steps' ? 'a path of events' : 'a schedule'} of ${String(value.config)}${mutants.length ? ` with ${mutants.join(', ')}` : ''}`;
+  return `holds the replay of another run (${what})`;
 }

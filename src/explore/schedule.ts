@@ -32,8 +32,7 @@
  * emulation says (src/emulations/api.ts `explore`, `Role.crashable`).
  */
 import fc from 'fast-check';
-import type { Config } from '../emulations/api/emulation.js';
-import { emulationOf } from '../emulations/index.js';
+import { crashRolesOf, type AnyEmulation, type Config } from '../emulations/api/emulation.js';
 import type { CrashPlan, PartitionWindow } from '../sim/network.js';
 import type { NodeId } from '../sim/trace.js';
 
@@ -69,18 +68,16 @@ export function decodeChoice(code: number): Fault {
 }
 
 /** The nodes a schedule may crash: those of the crashable roles the budget names. */
-export function crashableNodes(config: Config): string[] {
-  const emulation = emulationOf(config);
-  const roles = new Set(config.faults.crash_roles);
-  const crashable = new Set(emulation.roles.filter((r) => r.crashable && roles.has(r.plural)).map((r) => r.name));
+export function crashableNodes(emulation: AnyEmulation, config: Config): string[] {
+  const crashable = new Set(crashRolesOf(emulation, config).map((r) => r.name));
   return emulation.topology(config).flatMap((r) => (crashable.has(r.role) ? r.nodes : []));
 }
 
 /** Every node, in boot order. */
-export const allNodes = (config: Config): NodeId[] => emulationOf(config).topology(config).flatMap((r) => r.nodes);
+export const allNodes = (emulation: AnyEmulation, config: Config): NodeId[] => emulation.topology(config).flatMap((r) => r.nodes);
 
 /** The directed links messages travel on in this topology (a fault on any other would be lost). */
-export const links = (config: Config): [NodeId, NodeId][] => emulationOf(config).explore.links(config).map(([a, b]) => [a, b]);
+export const links = (emulation: AnyEmulation, config: Config): [NodeId, NodeId][] => emulation.explore.links(config).map(([a, b]) => [a, b]);
 
 /** Narrower choices than the budget allows (swarm exploration draws them per schedule). */
 export interface ScheduleKnobs {
@@ -112,8 +109,8 @@ export function sentMessages(links: readonly (readonly [NodeId, NodeId])[], traf
   return links.flatMap((link) => Array.from({ length: Math.min(max, traffic.get(linkKey(link[0], link[1])) ?? 0) }, (_, n) => ({ link, n })));
 }
 
-/** The fast-check arbitrary of schedules within `config.faults`. */
-export function scheduleArbitrary(config: Config, knobs: ScheduleKnobs = {}): fc.Arbitrary<Schedule> {
+/** The fast-check arbitrary of schedules of `emulation` within `config.faults`. */
+export function scheduleArbitrary(emulation: AnyEmulation, config: Config, knobs: ScheduleKnobs = {}): fc.Arbitrary<Schedule> {
   const f = config.faults;
   const per = (p: number): number => Math.round(p * 1000);
   const faultRate = Math.min(1, f.drop_rate + f.duplicate_rate + f.delay_rate);
@@ -122,14 +119,14 @@ export function scheduleArbitrary(config: Config, knobs: ScheduleKnobs = {}): fc
     { weight: per(f.drop_rate), arbitrary: fc.constant(DROP) },
     { weight: per(f.duplicate_rate), arbitrary: fc.integer({ min: -1 - f.delay_max_ms, max: -2 }) },
   ].filter((k) => k.weight > 0);
-  const faultLinks = knobs.links ?? links(config);
+  const faultLinks = knobs.links ?? links(emulation, config);
   const sent = knobs.traffic ? sentMessages(faultLinks, knobs.traffic, f.link_messages) : undefined;
   const target = sent && sent.length > 0 ? fc.constantFrom(...sent) : undefined;
   // The rates are per message: of the messages open to faults, about that share at most.
   const maxFaulted = kinds.length === 0 ? 0 : Math.round(faultRate * Math.min(f.max_messages, sent?.length ?? f.max_messages));
   const choice = maxFaulted === 0 ? fc.constant(NORMAL) : fc.oneof({ withCrossShrink: true }, ...kinds);
-  const nodes = allNodes(config);
-  const crashable = knobs.crashable ?? crashableNodes(config);
+  const nodes = allNodes(emulation, config);
+  const crashable = knobs.crashable ?? crashableNodes(emulation, config);
   const time = fc.integer({ min: 0, max: f.safety_ms - 1 });
   const [crashFrom, crashTo] = knobs.crashWindow ?? [0, f.safety_ms];
   const crashTime = fc.integer({ min: crashFrom, max: Math.max(crashFrom, crashTo - 1) });
@@ -164,7 +161,7 @@ export function scheduleArbitrary(config: Config, knobs: ScheduleKnobs = {}): fc
     .map(({ seed, messages, crashes, partitions }) => ({
       seed,
       messages: messageChoices(messages.map(({ link: [from, to], n, choice }) => ({ from, to, n, choice }))),
-      crashes: admissibleCrashes(config, crashes.map((c) => ({ node: c.node, at_ms: c.start, restart_ms: Math.min(f.safety_ms, c.start + c.length) }))),
+      crashes: admissibleCrashes(emulation, config, crashes.map((c) => ({ node: c.node, at_ms: c.start, restart_ms: Math.min(f.safety_ms, c.start + c.length) }))),
       partitions: partitions
         .filter((p) => p.group.length > 0 && p.group.length < nodes.length)
         .map((p) => ({ start_ms: p.start, end_ms: Math.min(f.safety_ms, p.start + p.length), groups: [p.group] })),
@@ -185,8 +182,7 @@ export const messageKey = (from: NodeId, to: NodeId, n: number): string => `${fr
  * once, never a set of nodes the emulation forbids, never the same node twice at once. Others are
  * left out (not rejected, so every generated value is a schedule and shrinking stays total).
  */
-export function admissibleCrashes(config: Config, crashes: readonly Required<CrashPlan>[]): Required<CrashPlan>[] {
-  const emulation = emulationOf(config);
+export function admissibleCrashes(emulation: AnyEmulation, config: Config, crashes: readonly Required<CrashPlan>[]): Required<CrashPlan>[] {
   const kept: Required<CrashPlan>[] = [];
   const sorted = [...crashes].filter((c) => c.restart_ms > c.at_ms).sort((a, b) => a.at_ms - b.at_ms || a.node.localeCompare(b.node));
   for (const c of sorted) {
@@ -196,7 +192,7 @@ export function admissibleCrashes(config: Config, crashes: readonly Required<Cra
     const starts = [c.at_ms, ...overlapping.map((k) => k.at_ms).filter((t) => t > c.at_ms)];
     const tooMany = starts.some((t) => {
       const down = [c, ...overlapping.filter((k) => k.at_ms <= t && t < k.restart_ms)];
-      return down.length > config.faults.max_crashed || !emulation.explore.mayBeDown(config, new Set(down.map((d) => d.node)));
+      return down.length > config.faults.max_crashed || emulation.explore.mayBeDown?.(config, new Set(down.map((d) => d.node))) === false;
     });
     if (!tooMany) kept.push(c);
   }

@@ -28,7 +28,7 @@
  * replays exactly as the others do; the mix is only how it was drawn.
  */
 import fc from 'fast-check';
-import type { Config } from '../emulations/api/emulation.js';
+import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { emulate } from '../emulations/run.js';
 import { allNodes, crashableNodes, links, scheduleArbitrary, trafficOf, type Schedule } from './schedule.js';
 
@@ -40,8 +40,8 @@ export interface Calibration {
   readonly traffic: ReadonlyMap<string, number>;
 }
 
-export function calibrate(config: Config): Calibration {
-  const run = emulate(config, { keepTrace: true });
+export function calibrate(emulation: AnyEmulation, config: Config): Calibration {
+  const run = emulate(emulation, config, { keepTrace: true });
   const traffic = trafficOf((run.trace ?? []).flatMap((e) => (e.kind === 'send' ? [e] : [])));
   const done = run.summary.clients_done_ms ?? config.faults.safety_ms;
   return { busy: Math.max(1, Math.min(config.faults.safety_ms, done)), traffic };
@@ -67,13 +67,13 @@ interface Mix {
  * One node, drawn in proportion to the messages it sends and receives in a fault-free run:
  * faults gather where the traffic is (a node every request passes through draws them most).
  */
-function busiest(config: Config, traffic: ReadonlyMap<string, number>): fc.Arbitrary<string[]> {
+function busiest(nodes: readonly string[], traffic: ReadonlyMap<string, number>): fc.Arbitrary<string[]> {
   const load = new Map<string, number>();
   for (const [link, count] of traffic) for (const node of link.split('\u0000')) load.set(node, (load.get(node) ?? 0) + count);
-  const weighted = allNodes(config)
+  const weighted = nodes
     .filter((node) => (load.get(node) ?? 0) > 0)
     .map((node) => ({ arbitrary: fc.constant<string[]>([node]), weight: load.get(node)! }));
-  return weighted.length === 0 ? fc.subarray(allNodes(config), { minLength: 1, maxLength: 1 }) : fc.oneof(...weighted);
+  return weighted.length === 0 ? fc.subarray([...nodes], { minLength: 1, maxLength: 1 }) : fc.oneof(...weighted);
 }
 
 /** A rate that is off half the time, else the config's, three times it, or one half. */
@@ -81,11 +81,12 @@ const rate = (base: number): fc.Arbitrary<number> =>
   base <= 0 ? fc.constant(0) : fc.oneof(fc.constant(0), fc.constantFrom(base, Math.min(0.5, base * 3), 0.5));
 
 /** Half the time the config's own mix (what random schedules use); else a mix of the swarm's. */
-function mixArbitrary(config: Config, calibration: Calibration): fc.Arbitrary<Mix> {
+function mixArbitrary(emulation: AnyEmulation, config: Config, calibration: Calibration): fc.Arbitrary<Mix> {
   const { busy } = calibration;
   const f = config.faults;
-  const crashable = crashableNodes(config);
-  const everyLink = links(config);
+  const crashable = crashableNodes(emulation, config);
+  const everyLink = links(emulation, config);
+  const nodes = allNodes(emulation, config);
   const own: Mix = {
     drop: f.drop_rate,
     duplicate: f.duplicate_rate,
@@ -108,7 +109,7 @@ function mixArbitrary(config: Config, calibration: Calibration): fc.Arbitrary<Mi
       duplicate: rate(f.duplicate_rate),
       delay: rate(f.delay_rate),
       crashes: crashable.length === 0 || f.crashes === 0 ? fc.constant(0) : fc.oneof(fc.constant(0), fc.integer({ min: 1, max: f.crashes })),
-      focus: fc.oneof(fc.subarray(allNodes(config), { minLength: 1, maxLength: 2 }), busiest(config, calibration.traffic)),
+      focus: fc.oneof(fc.subarray(nodes, { minLength: 1, maxLength: 2 }), busiest(nodes, calibration.traffic)),
       focusLinks: fc.boolean(),
       victim: crashable.length === 0 ? fc.constant(undefined) : fc.constantFrom(...crashable),
       window: fc.oneof(window(f.safety_ms), window(busy)),
@@ -130,8 +131,8 @@ function mixArbitrary(config: Config, calibration: Calibration): fc.Arbitrary<Mi
 }
 
 /** The fast-check arbitrary of swarm schedules: a mix, then a schedule within it. */
-export function swarmArbitrary(config: Config, calibration: Calibration = calibrate(config)): fc.Arbitrary<Schedule> {
-  return mixArbitrary(config, calibration).chain((mix) => {
+export function swarmArbitrary(emulation: AnyEmulation, config: Config, calibration: Calibration = calibrate(emulation, config)): fc.Arbitrary<Schedule> {
+  return mixArbitrary(emulation, config, calibration).chain((mix) => {
     const faults = {
       ...config.faults,
       drop_rate: mix.drop,
@@ -142,6 +143,7 @@ export function swarmArbitrary(config: Config, calibration: Calibration = calibr
       partitions: mix.partitions,
     };
     return scheduleArbitrary(
+      emulation,
       { ...config, faults },
       { crashWindow: mix.window, crashable: mix.crashable, ...(mix.links ? { links: mix.links } : {}), ...(mix.onSent ? { traffic: calibration.traffic } : {}) },
     );

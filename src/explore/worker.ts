@@ -5,11 +5,15 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../emulations/api/emulation.js';
+import { emulationNamed } from '../emulations/index.js';
 import { exploreChunks, type ExploreOutcome, type Progress, type Strategy } from './explore.js';
 import type { PctOptions } from './pct.js';
 import type { Chunk } from './search.js';
 
+/** What a worker is given: plain data. It resolves the emulation by its registered name, once,
+ *  as it starts (an emulation's functions cannot cross threads). */
 export interface WorkerTask {
+  readonly emulation: string;
   readonly config: Config;
   readonly checkSteps?: number;
   readonly strategy?: Strategy;
@@ -26,9 +30,10 @@ const PROGRESS_EVERY_MS = 200;
 if (parentPort) {
   const port = parentPort;
   const task = workerData as WorkerTask;
+  const emulation = emulationNamed(task.emulation);
   let last = 0;
   port.on('message', (chunk: Chunk) => {
-    const outcome = exploreChunks(task.config, [chunk], {
+    const outcome = exploreChunks(emulation, task.config, [chunk], {
       ...(task.checkSteps === undefined ? {} : { checkSteps: task.checkSteps }),
       ...(task.strategy ? { strategy: task.strategy } : {}),
       ...(task.pct ? { pct: task.pct } : {}),

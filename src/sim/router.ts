@@ -9,6 +9,11 @@
  *   4. turn each effect into agenda items (a send gets its fate from the network model) and
  *      into `TraceEvent`s.
  *
+ * What a delivery, a timer, a crash, a restart and each effect do to a node is written once,
+ * in ./interpreter.ts, which the model checker's world follows too; here is how the router
+ * keeps its nodes (live actors, timers as agenda items) and what only it has: time, the
+ * network's fate of each message, partitions, and the end of the run.
+ *
  * Nothing here reads the wall clock or a global random source: one seed fixes the whole run, so the same
  * config and seed give the same trace, byte for byte.
  *
@@ -20,22 +25,12 @@
  * counted but never built.
  */
 import { createActor, type Actor, type AnyStateMachine } from 'xstate';
+import { Interpreter, type FrequentKind, type NodeSpec, type NodeStatus } from './interpreter.js';
 import { Agenda } from './queue.js';
 import { randomNetwork, separated, type CrashPlan, type NetworkModel, type NetworkOptions, type PartitionWindow } from './network.js';
 import { rngStreams, type Rng } from './rng.js';
-import type { DropReason, Effect, EndReason, Envelope, FactBase, NodeEvent, NodeId, NoteText, TraceEvent } from './trace.js';
+import type { Effect, EndReason, Envelope, FactBase, NodeEvent, NodeId, TraceEvent } from './trace.js';
 
-/** One node of the emulation: its address, its role, its machine, and how to build its input. */
-export interface NodeSpec {
-  readonly id: NodeId;
-  /** The role it plays (`server`, `client`, ...): how views group and draw it. */
-  readonly role: string;
-  readonly machine: AnyStateMachine;
-  /** The machine's input, given what the node persisted before its last crash (if any). */
-  readonly input: (disk: unknown) => unknown;
-  /** The run is over when every client has finished (or crashed for good). */
-  readonly client?: boolean;
-}
 
 export interface RouterOptions {
   readonly seed: number;
@@ -62,7 +57,6 @@ export interface RouterOptions {
   readonly keepTrace?: boolean;
 }
 
-export type NodeStatus = 'up' | 'crashed' | 'finished';
 
 /** What a view may read of a node: its status, machine state and context. */
 export interface NodeView {
@@ -76,9 +70,6 @@ export interface NodeView {
 }
 
 type Kind = TraceEvent['kind'];
-
-/** The kinds of event that happen per message or per timer: built only when someone reads them. */
-type FrequentKind = 'send' | 'deliver' | 'timer-set' | 'timer-fire' | 'note';
 
 interface Listener<E> {
   /** `index`: the event's position in the run (counting the events nobody reads too). */
@@ -127,7 +118,7 @@ export interface RunSummary {
  * The router, typed by the emulation's messages `M` and facts `F` only so that its trace is;
  * it never looks inside either.
  */
-export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase> {
+export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase> extends Interpreter<NodeHost, M, F> {
   private readonly agenda = new Agenda<AgendaItem>();
   private readonly hosts = new Map<NodeId, NodeHost>();
   private readonly network: NetworkModel;
@@ -140,7 +131,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
   private seq = 0;
   private nextMessageId = 0;
   private tokens = 0;
-  private now = 0;
+  protected now = 0;
   private steps = 0;
   private drainUntil: number | undefined;
   private clientHosts: NodeHost[] | undefined;
@@ -153,6 +144,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
   private counts = { sent: 0, delivered: 0, dropped: 0, lost: 0, duplicated: 0 };
 
   constructor(private readonly options: RouterOptions) {
+    super();
     const streams = rngStreams(options.seed, options.nodes.length + 1);
     const network = options.network;
     this.network = 'fate' in network ? network : randomNetwork(network, streams[0]!);
@@ -202,7 +194,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
   }
 
   /** Must an event of this kind be built? If nobody reads it, it is only counted. */
-  private wants(kind: FrequentKind): boolean {
+  protected wants(kind: FrequentKind): boolean {
     if (this.wanted[kind]) return true;
     this.events++;
     return false;
@@ -224,7 +216,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
 
   /** Start every node at time 0, in the order given. */
   boot(): void {
-    for (const host of this.hosts.values()) this.startNode(host);
+    for (const host of this.hosts.values()) this.start(host);
     this.checkClientsFinished();
   }
 
@@ -306,14 +298,23 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
     if (item.kind === 'deliver') this.messagesInFlight--;
     else if (item.kind !== 'timer') this.faultsPlanned--;
     switch (item.kind) {
-      case 'deliver':
-        return this.deliver(item);
-      case 'timer':
-        return this.fireTimer(item);
+      case 'deliver': {
+        const cut = this.activePartitions.length > 0 && this.activePartitions.some((w) => separated(w, item.from, item.to));
+        return this.deliver(this.host(item.to), item.id, item.from, item.msg as M, cut ? 'partition' : undefined);
+      }
+      case 'timer': {
+        const host = this.host(item.node);
+        if (host.timers.get(item.timer) !== item.token) return; // cancelled or re-armed since
+        return this.fire(host, item.timer);
+      }
       case 'crash':
-        return this.crash(item.node);
-      case 'restart':
-        return this.restart(item.node);
+        return this.crash(this.host(item.node));
+      case 'restart': {
+        const host = this.host(item.node);
+        host.restartsPending--;
+        this.restart(host);
+        return this.clientStatusChanged(host);
+      }
       case 'partition-start':
         this.activePartitions.push(item.window);
         return this.record({ t: this.now, kind: 'partition-start', groups: item.window.groups });
@@ -323,125 +324,104 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
     }
   }
 
-  private deliver(item: Extract<AgendaItem, { kind: 'deliver' }>): void {
-    const { id, from, to } = item;
-    const msg = item.msg as M;
-    const host = this.host(to);
-    const reason: DropReason | undefined = this.activePartitions.length > 0 && this.activePartitions.some((w) => separated(w, from, to))
-      ? 'partition'
-      : host.status === 'crashed'
-        ? 'crashed'
-        : host.status === 'finished'
-          ? 'finished'
-          : undefined;
-    if (reason) {
-      this.counts.dropped++;
-      return this.record({ t: this.now, kind: 'drop', id, from, to, msg, reason });
-    }
-    this.counts.delivered++;
-    if (this.wants('deliver')) this.record({ t: this.now, kind: 'deliver', id, from, to, msg });
-    // The message's fields, then `from` and `entropy`. (Not an object spread: V8 copies a spread
-    // of messages of many shapes through a slow generic path, about a microsecond each.)
-    const event = Object.assign({}, msg) as Record<string, unknown>;
-    event.from = from;
-    event.entropy = host.rng.u32();
-    this.sendEvent(host, event as unknown as NodeEvent);
+  // ---- the nodes, as the interpreter asks for them --------------------------------------------
+
+  protected idOf(host: NodeHost): NodeId {
+    return host.spec.id;
   }
 
-  private fireTimer(item: Extract<AgendaItem, { kind: 'timer' }>): void {
-    const host = this.host(item.node);
-    if (host.timers.get(item.timer) !== item.token) return; // cancelled or re-armed since
-    host.timers.delete(item.timer);
-    if (this.wants('timer-fire')) this.record({ t: this.now, kind: 'timer-fire', node: item.node, timer: item.timer });
-    this.sendEvent(host, { type: 'timeout', timer: item.timer, entropy: host.rng.u32() });
+  protected specOf(host: NodeHost): NodeSpec {
+    return host.spec;
   }
 
-  private crash(node: NodeId): void {
-    const host = this.host(node);
-    if (host.status !== 'up') return;
+  protected statusOf(host: NodeHost): NodeStatus {
+    return host.status;
+  }
+
+  protected diskOf(host: NodeHost): unknown {
+    return host.disk;
+  }
+
+  protected nodeNamed(id: NodeId): NodeHost | undefined {
+    return this.hosts.get(id);
+  }
+
+  /** From the node's own random stream. */
+  protected entropy(host: NodeHost): number {
+    return host.rng.u32();
+  }
+
+  /** A live actor; what it emits is performed as it is emitted. */
+  protected startMachine(host: NodeHost, input: unknown): void {
+    const actor = createActor(host.spec.machine, { input });
+    actor.on('*', (effect) => this.perform(host, effect as unknown as Effect<M, F>));
+    host.actor = actor;
+    actor.start();
+  }
+
+  protected stepMachine(host: NodeHost, event: NodeEvent): boolean {
+    host.actor!.send(event);
+    return host.actor!.getSnapshot().status === 'done';
+  }
+
+  protected finished(host: NodeHost): void {
+    host.status = 'finished';
+    this.clientStatusChanged(host);
+  }
+
+  protected lose(host: NodeHost): void {
     host.actor?.stop();
     host.actor = undefined;
     host.status = 'crashed';
     host.timers.clear();
-    this.record({ t: this.now, kind: 'crash', node });
     this.clientStatusChanged(host);
   }
 
-  private restart(node: NodeId): void {
-    const host = this.host(node);
-    host.restartsPending--;
-    if (host.status !== 'crashed') return this.clientStatusChanged(host);
+  protected revive(host: NodeHost): void {
     host.status = 'up';
-    this.clientStatusChanged(host);
-    this.record({ t: this.now, kind: 'restart', node });
-    this.startNode(host);
   }
 
-  private startNode(host: NodeHost): void {
-    const actor = createActor(host.spec.machine, { input: host.spec.input(host.disk) });
-    actor.on('*', (effect) => this.perform(host, effect as unknown as Effect<M, F>));
-    host.actor = actor;
-    actor.start();
-    this.sendEvent(host, { type: 'start', entropy: host.rng.u32() });
+  protected nextMessage(): number {
+    return ++this.nextMessageId;
   }
 
-  private sendEvent(host: NodeHost, event: NodeEvent): void {
-    host.actor!.send(event);
-    if (host.actor!.getSnapshot().status === 'done') {
-      host.status = 'finished';
-      this.clientStatusChanged(host);
-    }
-  }
-
-  // ---- effects -------------------------------------------------------------------------------
-
-  private perform(host: NodeHost, effect: Effect<M, F>): void {
-    const node = host.spec.id;
-    switch (effect.type) {
-      case 'effects':
-        for (const one of effect.effects) this.perform(host, one);
-        return;
-      case 'send':
-        return this.send(node, effect.to, effect.msg);
-      case 'set-timer': {
-        const token = ++this.tokens;
-        host.timers.set(effect.timer, token);
-        const at = this.now + effect.after_ms;
-        this.schedule({ at, seq: this.seq++, kind: 'timer', node, timer: effect.timer, token });
-        if (this.wants('timer-set')) this.record({ t: this.now, kind: 'timer-set', node, timer: effect.timer, at });
-        return;
-      }
-      case 'cancel-timer':
-        host.timers.delete(effect.timer);
-        return;
-      case 'persist':
-        host.disk = effect.disk;
-        return;
-      case 'note':
-        if (this.wants('note')) this.record(new Note<F>(this.now, node, effect.text, effect.fact) as unknown as TraceEvent<M, F>);
-        return;
-    }
-  }
-
-  private send(from: NodeId, to: NodeId, msg: M): void {
-    if (!this.hosts.has(to)) throw new Error(`${from} sent ${msg.type} to unknown node ${to}`);
-    const id = ++this.nextMessageId;
+  /** The network decides the message's fate: lost, or delivered once or more, each copy after its delay. */
+  protected route(from: NodeHost, to: NodeHost, id: number, msg: M): void {
     this.counts.sent++;
-    if (this.wants('send')) this.record({ t: this.now, kind: 'send', id, from, to, msg });
-    const fate = this.network.fate(from, to, msg, this.now);
+    const fromId = from.spec.id;
+    const toId = to.spec.id;
+    const fate = this.network.fate(fromId, toId, msg, this.now);
     if (fate.dropped) {
-      this.counts.dropped++;
       this.counts.lost++;
-      return this.record({ t: this.now, kind: 'drop', id, from, to, msg, reason: 'loss' });
+      return this.drop(id, fromId, toId, msg, 'loss');
     }
     const delays = fate.delays_ms;
     for (let copy = 0; copy < delays.length; copy++) {
       if (copy > 0) {
         this.counts.duplicated++;
-        this.record({ t: this.now, kind: 'duplicate', id, from, to, msg });
+        this.record({ t: this.now, kind: 'duplicate', id, from: fromId, to: toId, msg });
       }
-      this.schedule({ at: this.now + Math.max(0, delays[copy]!), seq: this.seq++, kind: 'deliver', id, from, to, msg });
+      this.schedule({ at: this.now + Math.max(0, delays[copy]!), seq: this.seq++, kind: 'deliver', id, from: fromId, to: toId, msg });
     }
+  }
+
+  /** An agenda item, live while the timer's token is. */
+  protected arm(host: NodeHost, timer: string, after_ms: number): void {
+    const token = ++this.tokens;
+    host.timers.set(timer, token);
+    this.schedule({ at: this.now + after_ms, seq: this.seq++, kind: 'timer', node: host.spec.id, timer, token });
+  }
+
+  protected disarm(host: NodeHost, timer: string): void {
+    host.timers.delete(timer);
+  }
+
+  protected persist(host: NodeHost, disk: unknown): void {
+    host.disk = disk;
+  }
+
+  protected count(what: 'delivered' | 'dropped'): void {
+    this.counts[what]++;
   }
 
   // ---- bookkeeping ---------------------------------------------------------------------------
@@ -473,7 +453,7 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
     this.agenda.push(item);
   }
 
-  private record(event: TraceEvent<M, F>): void {
+  protected record(event: TraceEvent<M, F>): void {
     this.events++;
     this.kept?.push(event);
     for (const { listener, kinds } of this.listeners) if (kinds === undefined || kinds.has(event.kind)) listener(event, this.events - 1);
@@ -486,43 +466,4 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
   }
 }
 
-/** A note event as the router records it (its text built when first read). */
-export function noteEvent<F extends FactBase>(t: number, node: NodeId, text: NoteText, fact?: F): TraceEvent<Envelope, F> {
-  return new Note<F>(t, node, text, fact) as unknown as TraceEvent<Envelope, F>;
-}
-
 const clientFinished = (s: NodeHost): boolean => s.status === 'finished' || (s.status === 'crashed' && s.restartsPending === 0);
-
-/**
- * A note event whose text is built the first time it is read (a view prints it, or the event
- * is written as JSON), from the `NoteText` the role gave. Serialised exactly as a plain event
- * object would be: t, kind, node, text, then fact when there is one.
- */
-class Note<F extends FactBase> {
-  readonly kind = 'note';
-  private made: string | undefined;
-  private make: NoteText | undefined;
-
-  constructor(
-    readonly t: number,
-    readonly node: NodeId,
-    text: NoteText,
-    readonly fact: F | undefined,
-  ) {
-    if (typeof text === 'string') this.made = text;
-    else this.make = text;
-  }
-
-  get text(): string {
-    if (this.made === undefined) {
-      this.made = (this.make as () => string)();
-      this.make = undefined;
-    }
-    return this.made;
-  }
-
-  toJSON(): object {
-    const { t, kind, node, text, fact } = this;
-    return fact === undefined ? { t, kind, node, text } : { t, kind, node, text, fact };
-  }
-}

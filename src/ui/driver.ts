@@ -26,10 +26,10 @@
  * line: its mark waits for that line (or for the end of the step, when none comes).
  *
  * Quiet stretches. Consecutive log lines the emulation calls background (`Emulation.background`,
- * e.g. polling while nothing happens) are folded into one line as they come. And when the nodes
- * have settled (`Emulation.settled`: the run would end now, were the clients done) while clients
- * are still at work, the frame says so, with since when, so that rows that no longer change
- * are not a mystery.
+ * e.g. polling while nothing happens) are folded into one line as they come; a fault never is.
+ * And when the nodes have settled (`Emulation.settled`: the run would end now, were the clients
+ * done) while clients are still at work, the frame says so, with since when, so that rows that
+ * no longer change are not a mystery.
  */
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { finishRun, type Run, type RunResult, type RunRouter } from '../emulations/run.js';
@@ -177,13 +177,13 @@ export class SimDriver {
     const hit = seeking && !hitFault && this.matches(this.jump!.target, event, index);
     for (const fault of newFaults) this.log.add(`[t=${fault.t} net] SCHEDULE ${fault.text}`, hitFault ? 'target' : 'fault');
     if (hitFault) this.jump!.found = true;
-    const text = formatEvent(event, emulation.describeMessage);
+    const text = formatEvent(event, (msg) => emulation.messages.describe(msg));
     const node = 'node' in event ? event.node : undefined;
     // A bare fact has no line: the node's next line (in this step) shows it.
     if (marked && text === undefined && node !== undefined) this.owed.set(node, marked);
     const mark = text === undefined ? undefined : (marked ?? this.takeOwed(node));
     if (text !== undefined) {
-      const kind = mark || hit ? undefined : emulation.background?.(event);
+      const kind = mark || hit || FAULTS.has(event.kind) ? undefined : emulation.background?.(event);
       if (kind !== undefined) this.log.addBackground(kind, event, text);
       else if (mark === 'evidence') this.log.add(`${text}  ◀ named by ${this.violationValue!.check}`, 'evidence');
       else {
@@ -236,7 +236,7 @@ export class SimDriver {
     const kinds: EventTarget[] = [];
     if (isFault(event)) kinds.push('fault');
     if (event.kind === 'crash') kinds.push('crash');
-    if (event.kind === 'note' && this.run.emulation.diagram?.view.mark?.(event)?.strong === true) kinds.push('milestone');
+    if (event.kind === 'note' && this.run.emulation.diagram?.mark?.(event)?.strong === true) kinds.push('milestone');
     return kinds;
   }
 

@@ -10,7 +10,7 @@
  */
 import type { AnyEmulation, Role, Tone } from '../emulations/api/emulation.js';
 import { topState } from '../emulations/api/rows.js';
-import type { NetworkOptions, PartitionWindow } from '../sim/network.js';
+import type { PartitionWindow } from '../sim/network.js';
 import type { NodeView } from '../sim/router.js';
 import type { Verdict, VerdictStatus } from '../../specs/verdict.js';
 
@@ -144,17 +144,6 @@ export function networkLine(net: NetworkCounters): string {
 /** The active partitions, one line (empty when there are none). */
 export function partitionsLine(net: NetworkCounters): string {
   return net.partitions.map(partitionText).join('; ');
-}
-
-/** `uniform 1-10 ms` etc., for the header (unknown shapes: empty). */
-export function networkShape(network: Partial<NetworkOptions> | undefined): string {
-  const n = network as Record<string, unknown> | undefined;
-  if (!n) return '';
-  const parts: string[] = [];
-  if (typeof n.delay_min_ms === 'number' && typeof n.delay_max_ms === 'number') parts.push(`delay ${n.delay_min_ms}-${n.delay_max_ms} ms`);
-  if (typeof n.drop_rate === 'number' && n.drop_rate > 0) parts.push(`loss ${n.drop_rate}`);
-  if (typeof n.duplicate_rate === 'number' && n.duplicate_rate > 0) parts.push(`duplicates ${n.duplicate_rate}`);
-  return parts.join(', ');
 }
 
 export interface VerdictLine {

@@ -12,7 +12,7 @@ import type { Envelope, TraceEvent } from '../sim/trace.js';
 /** The kinds of event the plain view prints without `verbose` (the router need build no others). */
 export const PLAIN_KINDS: readonly TraceEvent['kind'][] = ['note', 'drop', 'duplicate', 'crash', 'restart', 'partition-start', 'partition-end', 'end'];
 
-/** A message in a few words: the emulation's `describeMessage`. */
+/** A message in a few words: the emulation's `messages.describe`. */
 export type Describe = (msg: Envelope) => string;
 
 export function formatEvent(event: TraceEvent, describeMessage: Describe, verbose = false): string | undefined {

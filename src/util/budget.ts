@@ -26,3 +26,11 @@ export function countBudget(questions: number): Deadline {
   let left = questions;
   return { expired: () => left-- <= 0 };
 }
+
+/**
+ * A budget another thread can end: it runs out once `flag[0]` is not 0 (Atomics.store), as the
+ * thread that hears a Ctrl-C or a timer sets it for a search running in a worker thread.
+ */
+export function flagBudget(flag: Int32Array): Deadline {
+  return { expired: () => Atomics.load(flag, 0) !== 0 };
+}

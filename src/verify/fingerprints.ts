@@ -118,7 +118,7 @@ export class Fingerprinter {
     const { drops, duplicates, crashes, timeouts } = state.budget;
     let h = mix(mix(nodes, state.packets.length), hi * TWO32 + lo);
     h = mix(mix(mix(mix(h, drops), duplicates), crashes), timeouts);
-    return mix(h, hashOf(state.judge.memory!(), rename)) || 1;
+    return mix(h, hashOf(state.judge.memory(), rename)) || 1;
   }
 
   private renameBy(perm: Perm, key: string): Renaming {

@@ -16,17 +16,27 @@
  * A worker that finds a violation reads its path back from its own parent table (the first
  * levels are the same in every worker). Which of several violations at the least depth is
  * reported may vary from run to run with several workers; its depth does not, nor do the
- * counts of states. With one worker the search runs on this thread (./search.ts).
+ * counts of states. With one worker the search runs on this thread (./search.ts), or, when
+ * the caller may stop it (`signal`: a Ctrl-C), on one worker thread (./solo-worker.ts), so that
+ * this thread is free to hear it.
+ *
+ * Stopping: the threads share a flag (a SharedArrayBuffer) that every worker's level reads as
+ * its deadline; this thread sets it when the time limit passes (`timeoutMs`) or the signal
+ * aborts, and the workers end their level at once, with their counts so far.
  */
 import { Worker } from 'node:worker_threads';
-import type { Config } from '../emulations/api/emulation.js';
-import type { Deadline } from '../util/budget.js';
+import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
+import { registeredName } from '../emulations/index.js';
+import { timeBudget } from '../util/budget.js';
 import { search, type Counterexample, type LevelProgress, type SearchOutcome } from './search.js';
 import { FingerprintSet } from './visited.js';
 
 export interface ParallelOptions {
   readonly workers: number;
-  readonly deadline?: Deadline;
+  /** Wall-clock limit of the whole search, in ms. */
+  readonly timeoutMs?: number;
+  /** Aborted: stop now and return the counts so far, with `cut: 'stopped'`. */
+  readonly signal?: AbortSignal;
   readonly onLevel?: (p: LevelProgress) => void;
 }
 
@@ -58,26 +68,78 @@ export type WorkerReport =
 /** This thread -> worker. */
 export type WorkerCommand = { readonly type: 'share' } | { readonly type: 'level'; readonly deadline_ms?: number };
 
+/** What a worker is given: plain data. It resolves the emulation by its registered name, once,
+ *  as it starts (an emulation's functions cannot cross threads). */
 export interface VerifyTask {
+  readonly emulation: string;
   readonly config: Config;
   readonly index: number;
   readonly workers: number;
   readonly visited: SharedArrayBuffer;
   readonly counters: SharedArrayBuffer;
+  /** The stop flag: not 0 once the search must stop. */
+  readonly stop: SharedArrayBuffer;
 }
 
-export async function searchWithWorkers(config: Config, options: ParallelOptions): Promise<SearchOutcome> {
-  if (options.workers <= 1) {
-    return search(config, {
-      ...(options.deadline ? { deadline: options.deadline } : {}),
+/** The single search on a worker thread (./solo-worker.ts): what it is given (plain data, the
+ *  emulation by its registered name), what it posts. */
+export interface SoloTask {
+  readonly emulation: string;
+  readonly config: Config;
+  readonly stop: SharedArrayBuffer;
+}
+export type SoloReport = { readonly type: 'level'; readonly progress: LevelProgress } | { readonly type: 'done'; readonly outcome: SearchOutcome };
+
+export async function searchWithWorkers(emulation: AnyEmulation, config: Config, options: ParallelOptions): Promise<SearchOutcome> {
+  if (options.workers <= 1 && !options.signal) {
+    return search(emulation, config, {
+      ...(options.timeoutMs ? { deadline: timeBudget(options.timeoutMs) } : {}),
       ...(options.onLevel ? { onLevel: options.onLevel } : {}),
     });
   }
+  const name = registeredName(emulation);
+  const stop = new SharedArrayBuffer(4);
+  const flag = new Int32Array(stop);
+  let why: 'deadline' | 'stopped' | undefined;
+  const stopNow = (reason: 'deadline' | 'stopped'): void => {
+    why ??= reason;
+    Atomics.store(flag, 0, 1);
+  };
+  const timer = options.timeoutMs ? setTimeout(() => stopNow('deadline'), options.timeoutMs) : undefined;
+  const onAbort = (): void => stopNow('stopped');
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const outcome = options.workers <= 1 ? await solo(name, config, options, stop) : await parallel(name, config, options, stop);
+    // A level cut by the flag says 'deadline' (the flag is its deadline): say why it was set.
+    return outcome.cut === 'deadline' ? { ...outcome, cut: why ?? 'deadline' } : outcome;
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** The single-thread search, on a worker thread. */
+async function solo(emulation: string, config: Config, options: ParallelOptions, stop: SharedArrayBuffer): Promise<SearchOutcome> {
+  const worker = new Worker(new URL('./solo-worker.js', import.meta.url), { workerData: { emulation, config, stop } satisfies SoloTask });
+  try {
+    return await new Promise<SearchOutcome>((resolve, reject) => {
+      worker.on('message', (m: SoloReport) => (m.type === 'level' ? options.onLevel?.(m.progress) : resolve(m.outcome)));
+      worker.on('error', reject);
+      worker.on('exit', (code) => reject(new Error(`the search's worker thread ended (exit code ${code}) before its result`)));
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/** The search shared by several worker threads, in lockstep. */
+async function parallel(emulation: string, config: Config, options: ParallelOptions, stop: SharedArrayBuffer): Promise<SearchOutcome> {
   const visited = FingerprintSet.buffer(config.verify.max_states, true) as SharedArrayBuffer;
   const counters = new SharedArrayBuffer(8);
   const workers = Array.from(
     { length: options.workers },
-    (_, index) => new Worker(new URL('./worker.js', import.meta.url), { workerData: { config, index, workers: options.workers, visited, counters } satisfies VerifyTask }),
+    (_, index) => new Worker(new URL('./worker.js', import.meta.url), { workerData: { emulation, config, index, workers: options.workers, visited, counters, stop } satisfies VerifyTask }),
   );
   const inbox = workers.map(() => new Mailbox<WorkerReport>());
   workers.forEach((worker, i) => {
@@ -85,13 +147,13 @@ export async function searchWithWorkers(config: Config, options: ParallelOptions
     worker.on('error', (e) => inbox[i]!.fail(e));
   });
   try {
-    return await lockstep(config, options, workers, inbox, new Int32Array(counters));
+    return await lockstep(config, options, workers, inbox, new Int32Array(counters), new Int32Array(stop));
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
 
-async function lockstep(config: Config, options: ParallelOptions, workers: Worker[], inbox: Mailbox<WorkerReport>[], counters: Int32Array): Promise<SearchOutcome> {
+async function lockstep(config: Config, options: ParallelOptions, workers: Worker[], inbox: Mailbox<WorkerReport>[], counters: Int32Array, stop: Int32Array): Promise<SearchOutcome> {
   const prefixes = (await Promise.all(inbox.map((m) => m.take()))) as Extract<WorkerReport, { type: 'prefix' }>[];
   const prefix = prefixes[0]!;
   if (prefix.outcome) return prefix.outcome;
@@ -104,7 +166,7 @@ async function lockstep(config: Config, options: ParallelOptions, workers: Worke
   let frontier = prefix.frontier;
   options.onLevel?.({ depth, explored, distinct: distinct(), frontier });
   while (depth < config.verify.max_depth && frontier > 0) {
-    if (options.deadline?.expired()) return { ...base, explored, distinct: distinct(), depth, terminal, exhausted: false, cut: 'deadline' };
+    if (Atomics.load(stop, 0) !== 0) return { ...base, explored, distinct: distinct(), depth, terminal, exhausted: false, cut: 'deadline' };
     for (const w of workers) w.postMessage({ type: 'level' } satisfies WorkerCommand);
     const results = (await Promise.all(inbox.map((m) => m.take()))) as Extract<WorkerReport, { type: 'level' }>[];
     explored += results.reduce((n, r) => n + r.explored, 0);

@@ -28,9 +28,8 @@
  * last event, not ended: checks of the end state (convergence, liveness) say unknown.
  */
 import { readFile } from 'node:fs/promises';
-import type { Config } from '../emulations/api/emulation.js';
+import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { configDigest, differencesFrom, expectationOf } from '../emulations/digest.js';
-import { emulationOf } from '../emulations/index.js';
 import type { RunResult, RunRouter } from '../emulations/run.js';
 import type { PartitionWindow } from '../sim/network.js';
 import type { NodeView, RunSummary } from '../sim/router.js';
@@ -66,10 +65,11 @@ export class StepRouter implements RunRouter {
   problem: string | undefined;
 
   constructor(
+    emulation: AnyEmulation,
     config: Config,
     private readonly steps: readonly StepRecord[],
   ) {
-    this.world = new World(config);
+    this.world = new World(emulation, config);
   }
 
   get cut(): string {
@@ -239,17 +239,17 @@ export interface LoadedStepsReplay {
   readonly router: StepRouter;
 }
 
-/** Reads a steps replay file for `config` (refusing one recorded with another config). */
-export async function loadStepsReplay(file: string, config: Config, value?: Record<string, unknown>): Promise<LoadedStepsReplay> {
+/** Reads a steps replay file for `config` of `emulation` (refusing one recorded with another config). */
+export async function loadStepsReplay(file: string, emulation: AnyEmulation, config: Config, value?: Record<string, unknown>): Promise<LoadedStepsReplay> {
   const replay = parseStepsReplay(file, value ?? (JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>));
-  const known = Object.keys(emulationOf(config).mutants);
+  const known = Object.keys(emulation.mutants);
   const unknownMutant = replay.mutants.find((m) => !known.includes(m));
   if (unknownMutant) throw new UsageError(`${file}: mutants: ${JSON.stringify(unknownMutant)} is not a mutant of ${config.emulation} (see mpkv explore --list-mutants)`);
   if (configDigest(config) !== replay.config_digest) {
     throw new UsageError(`${file}: recorded with a different config (${replay.config}); run it with that file and no overrides`);
   }
   const runConfig: Config = { ...config, mutants: { enable: [...replay.mutants] } };
-  return { file, replay, config: runConfig, router: new StepRouter(runConfig, replay.steps) };
+  return { file, replay, config: runConfig, router: new StepRouter(emulation, runConfig, replay.steps) };
 }
 
 /** How the replayed run differs from what the file recorded, in words (undefined: it matches). */
@@ -260,9 +260,8 @@ export function stepsReplayDivergence(loaded: LoadedStepsReplay, result: RunResu
   return differences.length === 0 ? undefined : differences.join('; ');
 }
 
-/** The path, one line per event, for reports. */
-export function describeSteps(config: Config, steps: readonly StepRecord[]): string[] {
-  const emulation = emulationOf(config);
+/** The path, one line per event, in the emulation's words, for reports. */
+export function describeSteps(emulation: AnyEmulation, steps: readonly StepRecord[]): string[] {
   const width = String(steps.length).length;
-  return steps.map((step, i) => `${String(i + 1).padStart(width)}. ${describeRecord(step, (m) => emulation.describeMessage(m))}`);
+  return steps.map((step, i) => `${String(i + 1).padStart(width)}. ${describeRecord(step, (m) => emulation.messages.describe(m))}`);
 }

@@ -15,8 +15,7 @@
  * worker threads (./parallel.ts) each thread runs its own slice against a shared fingerprint set.
  */
 import { getHeapStatistics } from 'node:v8';
-import type { Config } from '../emulations/api/emulation.js';
-import { emulationOf } from '../emulations/index.js';
+import { crashRolesOf, pluralOf, type AnyEmulation, type Config } from '../emulations/api/emulation.js';
 import type { Deadline } from '../util/budget.js';
 import type { Verdict } from '../../specs/verdict.js';
 import { Fingerprinter } from './fingerprints.js';
@@ -58,8 +57,9 @@ export interface SearchOutcome {
   readonly terminal: number;
   /** Every state within the bound's budget was explored, at a depth below max_depth. */
   readonly exhausted: boolean;
-  /** Why the search stopped before the depth bound, if it did. */
-  readonly cut?: 'max-states' | 'deadline' | 'memory';
+  /** Why the search stopped before the depth bound, if it did (`stopped`: asked to, by a
+   *  Ctrl-C or a reader gone: ./parallel.ts). */
+  readonly cut?: 'max-states' | 'deadline' | 'memory' | 'stopped';
   readonly violation?: Counterexample;
   /** Whether symmetry reduction was on (the emulation declared interchangeable nodes). */
   readonly symmetry: boolean;
@@ -156,7 +156,7 @@ export class Level {
       for (let choice = 0; choice < steps.length; choice++) {
         const child = this.world.apply(state, steps[choice]!, depth + 1);
         explored++;
-        const failed = child.judge.violations!();
+        const failed = child.judge.violations();
         if (failed.length > 0) {
           const path = replayChoices(this.world, [...this.parents.choices(id), choice]).map((s) => this.world.record(s));
           return { next, explored, added, terminal, full: false, violation: { depth: depth + 1, steps: path, verdicts: failed } };
@@ -172,9 +172,9 @@ export class Level {
 }
 
 /** The whole search on one thread. */
-export function search(config: Config, options: SearchOptions = {}): SearchOutcome {
+export function search(emulation: AnyEmulation, config: Config, options: SearchOptions = {}): SearchOutcome {
   const { max_depth, max_states } = config.verify;
-  const world = new World(config);
+  const world = new World(emulation, config);
   const fingerprints = new Fingerprinter(world);
   const visited = new FingerprintSet(FingerprintSet.buffer(max_states, false));
   const parents = new Parents();
@@ -186,7 +186,7 @@ export function search(config: Config, options: SearchOptions = {}): SearchOutco
   const root = world.initial();
   visited.add(fingerprints.of(root));
   const base = { symmetry: fingerprints.symmetric };
-  const rootFailed = root.judge.violations!();
+  const rootFailed = root.judge.violations();
   if (rootFailed.length > 0) return { ...base, explored: 0, distinct, depth: 0, terminal: 0, exhausted: false, violation: { depth: 0, steps: [], verdicts: rootFailed } };
   let frontier: Entry[] = [{ state: root, id: 0 }];
   let explored = 0;
@@ -217,10 +217,9 @@ function memoryShort(): boolean {
 }
 
 /** The bound, in words, for reports. */
-export function boundText(config: Config): string[] {
+export function boundText(emulation: AnyEmulation, config: Config): string[] {
   const v = config.verify;
-  const emulation = emulationOf(config);
-  const crashRoles = emulation.roles.filter((r) => r.crashable && config.faults.crash_roles.includes(r.plural)).map((r) => r.plural);
+  const crashRoles = crashRolesOf(emulation, config).map(pluralOf);
   const per = [
     `${v.drops} drop(s)`,
     `${v.duplicates} duplicate(s)`,

@@ -4,11 +4,13 @@
  * told to, claiming new states in the shared fingerprint set.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { flagBudget } from '../util/budget.js';
 import { Fingerprinter } from './fingerprints.js';
 import type { VerifyTask, WorkerCommand, WorkerReport } from './parallel.js';
 import { Level, Parents, type Entry, type SearchOutcome } from './search.js';
 import { copyFingerprints, FingerprintSet } from './visited.js';
 import { World } from './world.js';
+import { emulationNamed } from '../emulations/index.js';
 
 /** States per worker before the frontier is shared out. */
 const SHARE_AT = 16;
@@ -18,9 +20,11 @@ if (parentPort) {
   const task = workerData as VerifyTask;
   const post = (report: WorkerReport): void => port.postMessage(report);
   const { max_depth, max_states } = task.config.verify;
-  const world = new World(task.config);
+  const world = new World(emulationNamed(task.emulation), task.config);
   const fingerprints = new Fingerprinter(world);
   const parents = new Parents();
+  /** Set by the main thread: a Ctrl-C, or the time limit (./parallel.ts). */
+  const stopped = flagBudget(new Int32Array(task.stop));
 
   // 1. The first levels, the same in every worker, with a private set.
   const own = new FingerprintSet(FingerprintSet.buffer(Math.min(max_states, 1 << 20), false));
@@ -34,10 +38,10 @@ if (parentPort) {
   let explored = 0;
   let terminal = 0;
   let outcome: SearchOutcome | undefined;
-  const rootFailed = root.judge.violations!();
+  const rootFailed = root.judge.violations();
   if (rootFailed.length > 0) outcome = { ...base, explored: 0, distinct, depth: 0, terminal: 0, exhausted: false, violation: { depth: 0, steps: [], verdicts: rootFailed } };
   while (!outcome && frontier.length > 0 && frontier.length < SHARE_AT * task.workers && depth < max_depth) {
-    const result = prefix.expand(frontier, depth);
+    const result = prefix.expand(frontier, depth, stopped);
     explored += result.explored;
     terminal += result.terminal;
     const tally = { ...base, explored, distinct, terminal, exhausted: false };
@@ -64,7 +68,7 @@ if (parentPort) {
       post({ type: 'ready' });
       return;
     }
-    const result = level.expand(mine, depth);
+    const result = level.expand(mine, depth, stopped);
     mine = result.next;
     depth++;
     post({

@@ -14,35 +14,29 @@
  *              volatile state and timers are lost, its disk kept;
  *   restart    any crashed node, from its disk.
  *
- * A node reacts through the very XState machine `mpkv run` drives, stepped purely: the
- * machine's own `transition(snapshot, event, scope)` (and `getInitialSnapshot` for a (re)start)
- * with an inert scope that only collects the actions, among which the effects the role emitted
- * (src/sim/outbox.ts `step` emits them), and executes nothing; so nothing of a protocol is
- * rewritten here. That is what XState's exported `transition` and `initialTransition` do, but
- * they build a throw-away actor on every call (most of a step's cost); here each node's scope
- * is built once. Roles may update parts of their
- * context in place, so a context is copied before each transition and a state, once built, is
- * never written again: successors share every node that did not move. Every event a node gets
- * carries entropy 0 (a choice a node draws from it is one branch, not all of them), and a
- * message sent to a node that has finished is dropped at once (it could never matter).
+ * What each of these does to a node, and what a node's effects do, is the router's rule too,
+ * written once (src/sim/interpreter.ts); here is how the checker keeps its nodes. A node reacts
+ * through the very XState machine `mpkv run` drives, stepped purely (./machine.ts), so nothing
+ * of a protocol is rewritten here. Roles may update parts of their context in place, so a
+ * context is copied before each transition and a state, once built, is never written again:
+ * successors share every node that did not move. Every event a node gets carries entropy 0 (a
+ * choice a node draws from it is one branch, not all of them), and a message sent to a node
+ * that has finished is dropped at once (it could never matter).
  *
  * Each state carries its own fork of the emulation's judge, fed the same trace events the
  * router would record (time is the step number), so the safety checks run on every step.
  */
-import { createActor, type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
-import type { AnyEmulation, Config, RunJudge } from '../emulations/api/emulation.js';
-import { emulationOf } from '../emulations/index.js';
-import { noteEvent, type NodeSpec } from '../sim/router.js';
-import type { DropReason, Effect, Envelope, NodeEvent, NodeId, TraceEvent } from '../sim/trace.js';
+import { crashRolesOf, type AnyEmulation, type Config, type RunJudge } from '../emulations/api/emulation.js';
+import { Interpreter, type NodeSpec, type NodeStatus } from '../sim/interpreter.js';
+import type { Envelope, NodeEvent, NodeId, TraceEvent } from '../sim/trace.js';
 import { deepClone } from '../util/clone.js';
 import { canonical } from './canonical.js';
-
-export type NodeStatus = 'up' | 'crashed' | 'finished';
+import { PureMachine, type Snapshot } from './machine.js';
 
 export interface NodeState {
   readonly status: NodeStatus;
   /** The machine's snapshot while it is up (or finished). */
-  readonly snapshot: AnyMachineSnapshot | undefined;
+  readonly snapshot: Snapshot | undefined;
   /** What it persisted: all that survives a crash. */
   readonly disk: unknown;
   /** Its armed timers, by name, sorted. */
@@ -96,7 +90,6 @@ export type StepRecord =
 const ENTROPY = 0;
 
 export class World {
-  readonly emulation: AnyEmulation;
   readonly specs: readonly NodeSpec[];
   readonly ids: readonly NodeId[];
   readonly index: ReadonlyMap<NodeId, number>;
@@ -105,12 +98,14 @@ export class World {
   /** Per node, the context fields updated in place (undefined: any may be; copy it all). */
   readonly mutable: readonly (ReadonlySet<string> | undefined)[];
   private readonly crashable: readonly boolean[];
-  /** Per node, an inert scope for its machine's pure steps, and the actions it collects. */
-  private readonly scopes: readonly { scope: AnyActorScope; actions: { type: string; params?: unknown }[] }[];
+  /** Per node, its machine, stepped purely. */
+  readonly machines: readonly PureMachine[];
   private readonly timerAllowed: (node: number, timer: string) => boolean;
 
-  constructor(readonly config: Config) {
-    this.emulation = emulationOf(config);
+  constructor(
+    readonly emulation: AnyEmulation,
+    readonly config: Config,
+  ) {
     this.specs = this.emulation.nodes(config);
     this.ids = this.specs.map((s) => s.id);
     this.index = new Map(this.ids.map((id, i) => [id, i]));
@@ -118,10 +113,9 @@ export class World {
     this.setting = this.specs.map((s) => new Set(setting[s.role] ?? []));
     const mutable = this.emulation.verify?.mutable ?? {};
     this.mutable = this.specs.map((s) => (mutable[s.role] ? new Set(mutable[s.role]) : undefined));
-    const crashRoles = new Set(config.faults.crash_roles);
-    const crashableRoles = new Set(this.emulation.roles.filter((r) => r.crashable && crashRoles.has(r.plural)).map((r) => r.name));
+    const crashableRoles = new Set(crashRolesOf(this.emulation, config).map((r) => r.name));
     this.crashable = this.specs.map((s) => crashableRoles.has(s.role));
-    this.scopes = this.specs.map((spec) => inertScope(spec));
+    this.machines = this.specs.map((spec) => new PureMachine(spec));
     const allowed = config.verify.timers;
     this.timerAllowed =
       allowed.length === 0 ? () => true : (node, timer) => allowed.includes(timer) || allowed.includes(`${this.specs[node]!.role}:${timer}`);
@@ -130,9 +124,6 @@ export class World {
   /** Every node booted, in order, at time 0: the root of the search. */
   initial(sink?: (e: TraceEvent) => void): WorldState {
     const judge = this.emulation.judge(this.config, {});
-    if (!judge.fork || !judge.violations || !judge.memory) {
-      throw new Error(`the ${this.emulation.name} emulation's judge cannot be forked (it needs fork, violations and memory): mpkv verify cannot check it`);
-    }
     const { drops, duplicates, crashes, timeouts } = this.config.verify;
     const draft = new Draft(this, {
       nodes: this.specs.map(() => ({ status: 'up', snapshot: undefined, disk: undefined, timers: [] })),
@@ -142,7 +133,7 @@ export class World {
       nextId: 1,
       events: 0,
     }, 0, sink, false);
-    for (let i = 0; i < this.specs.length; i++) draft.start(i);
+    draft.boot();
     return draft.done();
   }
 
@@ -169,7 +160,7 @@ export class World {
    *  (and to `sink`). */
   apply(state: WorldState, step: Step, t: number, sink?: (e: TraceEvent) => void): WorldState {
     const draft = new Draft(this, state, t, sink, true);
-    draft.perform(step);
+    draft.take(step);
     return draft.done();
   }
 
@@ -180,7 +171,7 @@ export class World {
     if (!this.crashable[node]) return false;
     const down = new Set<NodeId>([this.ids[node]!]);
     state.nodes.forEach((n, i) => n.status === 'crashed' && down.add(this.ids[i]!));
-    return down.size <= this.config.faults.max_crashed && this.emulation.explore.mayBeDown(this.config, down);
+    return down.size <= this.config.faults.max_crashed && this.emulation.explore.mayBeDown?.(this.config, down) !== false;
   }
 
   // ---- steps as plain JSON ---------------------------------------------------------------------
@@ -209,15 +200,7 @@ export class World {
 
   /** One line for a step: `deliver client 1 -> server: request ...`. */
   describe(step: Step): string {
-    return describeRecord(this.record(step), this.emulation.describeMessage.bind(this.emulation));
-  }
-
-  /** Node `i`'s machine's initial snapshot for `input`, and the actions it asks for. */
-  initialSnapshot(i: number, input: unknown): [AnyMachineSnapshot, { type: string; params?: unknown }[]] {
-    const { scope, actions } = this.scopes[i]!;
-    actions.length = 0;
-    const snapshot = (this.specs[i]!.machine as AnyStateMachine).getInitialSnapshot(scope, input);
-    return [snapshot, actions.splice(0)];
+    return describeRecord(this.record(step), (msg) => this.emulation.messages.describe(msg));
   }
 
   /** Freezes node `i`'s setting (the context fields the emulation says never change), so that
@@ -236,37 +219,10 @@ export class World {
     return copy;
   }
 
-  /** Node `i`'s machine's next snapshot on `event`, and the actions it asks for. */
-  transition(i: number, snapshot: AnyMachineSnapshot, event: NodeEvent): [AnyMachineSnapshot, { type: string; params?: unknown }[]] {
-    const { scope, actions } = this.scopes[i]!;
-    actions.length = 0;
-    const next = (this.specs[i]!.machine as AnyStateMachine).transition(snapshot, event, scope);
-    return [next, actions.splice(0)];
-  }
-
   packet(id: number, from: number, to: number, msg: Envelope): Packet {
     const text = canonical(msg);
     return { id, from, to, msg, text, key: `${from}>${to}:${text}` };
   }
-}
-
-/** A scope in which a machine's steps execute nothing: actions are collected, not run (built
- *  as XState builds its own for `transition`, with an actor that is never started). */
-function inertScope(spec: NodeSpec): { scope: AnyActorScope; actions: { type: string; params?: unknown }[] } {
-  const actions: { type: string; params?: unknown }[] = [];
-  const self = createActor(spec.machine, { input: spec.input(undefined) });
-  const scope = {
-    self,
-    defer: () => {},
-    id: '',
-    logger: () => {},
-    sessionId: '',
-    stopChild: () => {},
-    system: self.system,
-    emit: () => {},
-    actionExecutor: (action: { type: string; params?: unknown }) => void actions.push(action),
-  } as unknown as AnyActorScope;
-  return { scope, actions };
 }
 
 /**
@@ -317,8 +273,12 @@ export function describeRecord(record: StepRecord, describeMessage: (msg: Envelo
   }
 }
 
-/** A state being built from another: copies on first write, so the original stays as it was. */
-class Draft {
+/**
+ * A state being built from another: copies on first write, so the original stays as it was.
+ * The rules of deliveries, timers, crashes, restarts and effects are the interpreter's; this
+ * keeps the nodes, messages and timers as the checker's states hold them.
+ */
+class Draft extends Interpreter<number> {
   private readonly nodes: NodeState[];
   private packets: Packet[];
   private budget: { drops: number; duplicates: number; crashes: number; timeouts: number };
@@ -330,14 +290,15 @@ class Draft {
   constructor(
     private readonly world: World,
     from: WorldState,
-    private readonly t: number,
+    protected readonly now: number,
     private readonly sink: ((e: TraceEvent) => void) | undefined,
     fork: boolean,
   ) {
+    super();
     this.nodes = [...from.nodes];
     this.packets = [...from.packets];
     this.budget = { ...from.budget };
-    this.judge = fork ? from.judge.fork!() : from.judge;
+    this.judge = fork ? from.judge.fork() : from.judge;
     this.nextId = from.nextId;
     this.events = from.events;
   }
@@ -347,152 +308,146 @@ class Draft {
     return { nodes: this.nodes, packets: this.packets, budget: this.budget, judge: this.judge, nextId: this.nextId, events: this.events };
   }
 
-  perform(step: Step): void {
+  /** Every node started, in order. */
+  boot(): void {
+    for (let i = 0; i < this.nodes.length; i++) this.start(i);
+  }
+
+  /** One step of the search (its budget spent here). */
+  take(step: Step): void {
     switch (step.kind) {
-      case 'deliver':
-        return this.deliver(step.packet);
-      case 'drop':
-        this.budget.drops--;
-        this.remove(step.packet);
-        return this.dropped(step.packet, 'loss');
-      case 'duplicate': {
-        this.budget.duplicates--;
+      case 'deliver': {
         const { packet } = step;
-        this.record({ kind: 'duplicate', id: packet.id, from: this.id(packet.from), to: this.id(packet.to), msg: packet.msg });
+        this.remove(packet);
+        return this.deliver(packet.to, packet.id, this.idOf(packet.from), packet.msg);
+      }
+      case 'drop': {
+        const { packet } = step;
+        this.budget.drops--;
+        this.remove(packet);
+        return this.drop(packet.id, this.idOf(packet.from), this.idOf(packet.to), packet.msg, 'loss');
+      }
+      case 'duplicate': {
+        const { packet } = step;
+        this.budget.duplicates--;
+        this.record({ t: this.now, kind: 'duplicate', id: packet.id, from: this.idOf(packet.from), to: this.idOf(packet.to), msg: packet.msg });
         this.packets.push(packet);
         this.sorted = false;
         return;
       }
       case 'timer':
+        this.budget.timeouts--;
         return this.fire(step.node, step.timer);
       case 'crash':
+        this.budget.crashes--;
         return this.crash(step.node);
       case 'restart':
         return this.restart(step.node);
     }
   }
 
-  private deliver(packet: Packet): void {
-    this.remove(packet);
-    const node = this.nodes[packet.to]!;
-    if (node.status !== 'up') return this.dropped(packet, node.status === 'crashed' ? 'crashed' : 'finished');
-    this.record({ kind: 'deliver', id: packet.id, from: this.id(packet.from), to: this.id(packet.to), msg: packet.msg });
-    this.react(packet.to, { ...packet.msg, from: this.id(packet.from), entropy: ENTROPY } as NodeEvent);
+  // ---- the nodes, as the interpreter asks for them --------------------------------------------
+
+  protected idOf(i: number): NodeId {
+    return this.world.ids[i]!;
   }
 
-  private fire(i: number, timer: string): void {
-    this.budget.timeouts--;
-    const node = this.nodes[i]!;
-    this.nodes[i] = { ...node, timers: node.timers.filter((x) => x !== timer) };
-    this.record({ kind: 'timer-fire', node: this.id(i), timer });
-    this.react(i, { type: 'timeout', timer, entropy: ENTROPY });
+  protected specOf(i: number): NodeSpec {
+    return this.world.specs[i]!;
   }
 
-  private crash(i: number): void {
-    this.budget.crashes--;
-    this.nodes[i] = { status: 'crashed', snapshot: undefined, disk: this.nodes[i]!.disk, timers: [] };
-    this.record({ kind: 'crash', node: this.id(i) });
+  protected statusOf(i: number): NodeStatus {
+    return this.nodes[i]!.status;
   }
 
-  private restart(i: number): void {
-    this.nodes[i] = { ...this.nodes[i]!, status: 'up' };
-    this.record({ kind: 'restart', node: this.id(i) });
-    this.start(i);
+  protected diskOf(i: number): unknown {
+    return this.nodes[i]!.disk;
   }
 
-  /** (Re)starts node `i` from its disk: its machine's initial state, then `start`. */
-  start(i: number): void {
-    const spec = this.world.specs[i]!;
-    const [snapshot, actions] = this.world.initialSnapshot(i, spec.input(this.nodes[i]!.disk));
+  protected nodeNamed(id: NodeId): number | undefined {
+    return this.world.index.get(id);
+  }
+
+  protected entropy(): number {
+    return ENTROPY;
+  }
+
+  /** Its machine's initial snapshot (its setting frozen, to be shared by every copy). */
+  protected startMachine(i: number, input: unknown): void {
+    const machine = this.world.machines[i]!;
+    const snapshot = machine.initial(input);
     this.world.freezeSetting(i, snapshot.context);
     this.nodes[i] = { ...this.nodes[i]!, status: 'up', snapshot };
-    this.effects(i, actions);
-    this.react(i, { type: 'start', entropy: ENTROPY });
+    for (const effect of machine.effects()) this.perform(i, effect);
   }
 
-  /** One event to node `i`'s machine: the pure transition on a copy of its snapshot. */
-  private react(i: number, event: NodeEvent): void {
+  /** The pure transition, on a copy of the node's context. */
+  protected stepMachine(i: number, event: NodeEvent): boolean {
+    const machine = this.world.machines[i]!;
     const before = this.nodes[i]!.snapshot!;
-    const own = { ...before, context: this.world.copyContext(i, before.context) } as AnyMachineSnapshot;
-    const [after, actions] = this.world.transition(i, own, event);
+    const after = machine.transition(before, this.world.copyContext(i, before.context), event);
     this.nodes[i] = { ...this.nodes[i]!, snapshot: after };
-    this.effects(i, actions);
-    if (after.status === 'done') {
-      this.nodes[i] = { ...this.nodes[i]!, status: 'finished', timers: [] };
-      const stale = this.packets.filter((p) => p.to === i);
-      this.packets = this.packets.filter((p) => p.to !== i);
-      for (const p of stale) this.dropped(p, 'finished');
-    }
+    for (const effect of machine.effects()) this.perform(i, effect);
+    return machine.done(after);
   }
 
-  private effects(i: number, actions: readonly { type: string; params?: unknown }[]): void {
-    for (const action of actions) {
-      if (action.type !== 'xstate.emit') {
-        throw new Error(`${this.id(i)}: its machine asked for action ${JSON.stringify(action.type)}; mpkv verify drives machines whose actions only assign and emit effects`);
-      }
-      this.effect(i, (action.params as { event: Effect }).event);
-    }
+  /** Its timers are gone, and so are the messages in flight to it (they could never matter). */
+  protected finished(i: number): void {
+    this.nodes[i] = { ...this.nodes[i]!, status: 'finished', timers: [] };
+    const stale = this.packets.filter((p) => p.to === i);
+    this.packets = this.packets.filter((p) => p.to !== i);
+    for (const p of stale) this.drop(p.id, this.idOf(p.from), this.idOf(p.to), p.msg, 'finished');
   }
 
-  private effect(i: number, effect: Effect): void {
-    const node = this.id(i);
-    switch (effect.type) {
-      case 'effects':
-        for (const one of effect.effects) this.effect(i, one);
-        return;
-      case 'send':
-        return this.send(i, effect.to, effect.msg);
-      case 'set-timer': {
-        const n = this.nodes[i]!;
-        if (!n.timers.includes(effect.timer)) this.nodes[i] = { ...n, timers: [...n.timers, effect.timer].sort() };
-        return this.record({ kind: 'timer-set', node, timer: effect.timer, at: this.t + effect.after_ms });
-      }
-      case 'cancel-timer': {
-        const n = this.nodes[i]!;
-        if (n.timers.includes(effect.timer)) this.nodes[i] = { ...n, timers: n.timers.filter((x) => x !== effect.timer) };
-        return;
-      }
-      case 'persist':
-        this.nodes[i] = { ...this.nodes[i]!, disk: effect.disk };
-        return;
-      case 'note':
-        // Its text is built only if something reads it (the replayed run's views).
-        return this.emit(noteEvent(this.t, node, effect.text, effect.fact));
-    }
+  protected lose(i: number): void {
+    this.nodes[i] = { status: 'crashed', snapshot: undefined, disk: this.nodes[i]!.disk, timers: [] };
   }
 
-  private send(from: number, toId: NodeId, msg: Envelope): void {
-    const to = this.world.index.get(toId);
-    if (to === undefined) throw new Error(`${this.id(from)} sent ${msg.type} to unknown node ${toId}`);
-    const packet = this.world.packet(this.nextId++, from, to, msg);
-    this.record({ kind: 'send', id: packet.id, from: this.id(from), to: toId, msg });
-    if (this.nodes[to]!.status === 'finished') return this.dropped(packet, 'finished');
-    this.packets.push(packet);
+  protected revive(i: number): void {
+    this.nodes[i] = { ...this.nodes[i]!, status: 'up' };
+  }
+
+  protected nextMessage(): number {
+    return this.nextId++;
+  }
+
+  /** In flight, unless its addressee has finished. */
+  protected route(from: number, to: number, id: number, msg: Envelope): void {
+    if (this.nodes[to]!.status === 'finished') return this.drop(id, this.idOf(from), this.idOf(to), msg, 'finished');
+    this.packets.push(this.world.packet(id, from, to, msg));
     this.sorted = false;
   }
+
+  protected arm(i: number, timer: string): void {
+    const n = this.nodes[i]!;
+    if (!n.timers.includes(timer)) this.nodes[i] = { ...n, timers: [...n.timers, timer].sort() };
+  }
+
+  protected disarm(i: number, timer: string): void {
+    const n = this.nodes[i]!;
+    if (n.timers.includes(timer)) this.nodes[i] = { ...n, timers: n.timers.filter((x) => x !== timer) };
+  }
+
+  protected persist(i: number, disk: unknown): void {
+    this.nodes[i] = { ...this.nodes[i]!, disk };
+  }
+
+  /** Every event is built: the judge reads them all. */
+  protected wants(): boolean {
+    return true;
+  }
+
+  protected record(event: TraceEvent): void {
+    this.judge.observe(event, this.events++);
+    this.sink?.(event);
+  }
+
+  /** The checker counts no messages (a replayed path counts its events). */
+  protected count(): void {}
 
   private remove(packet: Packet): void {
     const at = this.packets.findIndex((p) => p.key === packet.key);
     if (at < 0) throw new Error(`no message ${packet.key} in flight`);
     this.packets.splice(at, 1);
   }
-
-  private dropped(packet: Packet, reason: DropReason): void {
-    this.record({ kind: 'drop', id: packet.id, from: this.id(packet.from), to: this.id(packet.to), msg: packet.msg, reason });
-  }
-
-  private record(event: DistributiveOmit<TraceEvent, 't'>): void {
-    this.emit({ t: this.t, ...event } as TraceEvent);
-  }
-
-  private emit(event: TraceEvent): void {
-    this.judge.observe(event, this.events++);
-    this.sink?.(event);
-  }
-
-  private id(i: number): NodeId {
-    return this.world.ids[i]!;
-  }
 }
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -25,8 +25,28 @@ import type { DiagramModel, ModelEvent, ModelHighlight, ModelMessage } from './d
 
 export type { DiagramModel, Fields } from './draw.js';
 
-export type { DiagramEvent, Highlight, Lane, LaneId, Mark, MessageView, NoteEvent, OperationSpan } from '../emulations/api/diagram.js';
-import type { DiagramEvent, Highlight, Lane, LaneId, MessageView, OperationSpan } from '../emulations/api/diagram.js';
+export type { DiagramEvent, Highlight, Lane, LaneId, Mark, NoteEvent, OperationSpan } from '../emulations/api/diagram.js';
+import type { DiagramEvent, Fields, Highlight, Lane, LaneId, Mark, NoteEvent, OperationSpan } from '../emulations/api/diagram.js';
+
+/** An event that carries a message (its send, delivery, drop or duplicate). */
+export type MessageEvent<M> = Extract<DiagramEvent<M>, { readonly msg: M }>;
+
+/** The words the diagram draws with. Only `label` is required. */
+export interface MessageView<M, F> {
+  /** A few words drawn beside the arrow: `accept s3 b1.2`. */
+  label(msg: M): string;
+  /** The full description, shown on hover and click (default: the label). */
+  detail?(msg: M): string;
+  /** Messages of one category share a colour and a legend entry (e.g. "phase 1"). */
+  category?(msg: M): string;
+  /** Values a reader may filter by; a message without the field is hidden by that filter. */
+  fields?(msg: M): Fields | undefined;
+  /** Steady-state traffic (polling, heartbeats), asked of the message's first event: long
+   *  stretches of it are folded into one row. */
+  background?(event: MessageEvent<M>): boolean;
+  /** The badge for a note, or undefined to leave the note out of the picture. */
+  mark?(note: NoteEvent<F>): Mark | undefined;
+}
 
 export interface DiagramInput<M, F = unknown> {
   readonly title: string;
@@ -70,7 +90,8 @@ export function buildDiagram<M, F>(input: DiagramInput<M, F>): DiagramModel {
     const fields = view.fields?.(msg) ?? {};
     for (const name of Object.keys(fields)) fieldNames.add(name);
     m = messages.length;
-    messages.push({ label: view.label(msg), detail: view.detail?.(msg) ?? view.label(msg), cat: categories.indexOf(category), fields, bg: view.background?.(msg) ?? false, send: event, ends: [] });
+    const bg = view.background?.(input.events[event] as MessageEvent<M>) ?? false;
+    messages.push({ label: view.label(msg), detail: view.detail?.(msg) ?? view.label(msg), cat: categories.indexOf(category), fields, bg, send: event, ends: [] });
     messageIndex.set(id, m);
     return m;
   };

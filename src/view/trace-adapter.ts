@@ -11,7 +11,7 @@
 import type { DiagramSpec, Lane } from '../emulations/api/diagram.js';
 import type { AnyEmulation } from '../emulations/api/emulation.js';
 import type { Envelope, NodeId, TraceEvent } from '../sim/trace.js';
-import { buildDiagram, type DiagramEvent, type Highlight, type MessageView } from './diagram.js';
+import { buildDiagram, type DiagramEvent, type Highlight, type MessageEvent, type MessageView, type NoteEvent } from './diagram.js';
 import { diagramSvg, drawDiagram } from './draw.js';
 import { renderDiagramPage } from './page.js';
 import { verdictNote, type Verdict } from '../../specs/verdict.js';
@@ -30,11 +30,21 @@ export function diagramEvents(trace: readonly TraceEvent[]): { events: RunEvent[
   return { events, index };
 }
 
-/** An emulation's diagram part, or a plain one built from its message descriptions. */
-export function diagramSpecOf(emulation: AnyEmulation): DiagramSpec<Envelope, unknown> {
-  if (emulation.diagram) return emulation.diagram;
-  const view: MessageView<Envelope, unknown> = { label: (msg) => emulation.describeMessage(msg) };
-  return { view, laneOrder: emulation.roles.map((r) => r.name), messageTypes: [] };
+/** An emulation's part of the diagram (or the default one: lanes in the order of its roles,
+ *  any message type), with the words it draws with (`view`): the emulation's words for its
+ *  messages, which default to `describe`, its background traffic and its badges. */
+export function diagramSpecOf(emulation: AnyEmulation): DiagramSpec<Envelope, unknown> & { readonly view: MessageView<Envelope, unknown> } {
+  const words = emulation.messages;
+  const spec = emulation.diagram ?? { laneOrder: emulation.roles.map((r) => r.name), messageTypes: [] };
+  const view: MessageView<Envelope, unknown> = {
+    label: words.label ? (msg) => words.label!(msg) : (msg) => words.describe(msg),
+    ...(words.detail ? { detail: (msg: Envelope) => words.detail!(msg) } : {}),
+    ...(words.category ? { category: (msg: Envelope) => words.category!(msg) } : {}),
+    ...(words.fields ? { fields: (msg: Envelope) => words.fields!(msg) } : {}),
+    ...(emulation.background ? { background: (event: MessageEvent<Envelope>) => emulation.background!(event as TraceEvent) !== undefined } : {}),
+    ...(spec.mark ? { mark: (note: NoteEvent<unknown>) => spec.mark!(note) } : {}),
+  };
+  return { ...spec, view };
 }
 
 /** Every node named in the events, by role in the given order, then by number. */

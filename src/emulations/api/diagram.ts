@@ -1,7 +1,8 @@
 /**
- * What the message-sequence diagram (src/view/) needs from an emulation: the protocol's words
- * for its messages and notes, the client operations of a run, and an explanation of the run's
- * violations as things to point at. The diagram itself knows no protocol.
+ * What the message-sequence diagram (src/view/) needs from an emulation besides its words for
+ * messages (./emulation.ts `messages`) and its background traffic (`background`): the order of
+ * its lanes, badges for its notes, the client operations of a run, and an explanation of the
+ * run's violations as things to point at. The diagram itself knows no protocol.
  */
 
 /** Values a reader may filter by (`{ slot: 3, ballot: '1.2' }`). */
@@ -32,22 +33,6 @@ export interface Mark {
   readonly fields?: Fields;
   /** A step that matters more than most (a decision): drawn bold. */
   readonly strong?: boolean;
-}
-
-/** The protocol's words for its messages and notes. Only `label` is required. */
-export interface MessageView<M, F> {
-  /** A few words drawn beside the arrow: `accept s3 b1.2`. */
-  label(msg: M): string;
-  /** The full description, shown on hover and click. */
-  detail?(msg: M): string;
-  /** Messages of one category share a colour and a legend entry (e.g. "phase 1"). */
-  category?(msg: M): string;
-  /** Values a reader may filter by; a message without the field is hidden by that filter. */
-  fields?(msg: M): Fields | undefined;
-  /** Steady-state traffic (polling, heartbeats): long stretches of it are folded into one row. */
-  background?(msg: M): boolean;
-  /** The badge for a note, or undefined to leave the note out of the picture. */
-  mark?(note: NoteEvent<F>): Mark | undefined;
 }
 
 /** A client operation: from the event where it was called to the one where it returned. */
@@ -89,11 +74,13 @@ export interface DiagramExplanation {
 
 /** An emulation's part of the diagram. */
 export interface DiagramSpec<M, F> {
-  readonly view: MessageView<M, F>;
   /** Roles in lane order, left to right (others after them). */
   readonly laneOrder: readonly string[];
   /** The message types it sends (a trace file naming others is not its). */
   readonly messageTypes: readonly string[];
+  /** The badge for a note (`DECIDED s3`), or undefined to leave the note out of the picture
+   *  (the default, for every note); a strong one is also where the dashboard's `m` jumps to. */
+  mark?(note: NoteEvent<F>): Mark | undefined;
   /** Client operations as intervals between two events. */
   operations?(events: readonly DiagramEvent<M, F>[]): OperationSpan[];
   /** The run's violations, pointed at (none: an empty list). */

@@ -5,23 +5,27 @@
  * time, the network, faults, the views and the search.
  *
  * An emulation lives in one folder, `src/emulations/<name>/`, whose `index.ts` exports an
- * `Emulation`, registered with one line in `src/emulations/index.ts`. See README, "Adding an
- * emulation".
+ * `Emulation`, registered with one line in `src/emulations/index.ts`. A command resolves the
+ * emulation its config names once, where it starts, and hands it down to whatever runs,
+ * explores or checks it: the core never looks an emulation up by name, so a test can hand it
+ * one of its own (test/example/ping-pong.ts). See README, "Adding an emulation".
  */
 import type * as v from 'valibot';
 import type { BaseConfig } from '../../config/base.js';
 import type { PartitionWindow } from '../../sim/network.js';
-import type { NodeSpec, NodeView, RunSummary } from '../../sim/router.js';
+import type { NodeSpec } from '../../sim/interpreter.js';
+import type { NodeView, RunSummary } from '../../sim/router.js';
 import type { Envelope, FactBase, NodeId, TraceEvent } from '../../sim/trace.js';
 import type { CheckOptions } from '../../../specs/linearizability.js';
 import type { Verdict } from '../../../specs/verdict.js';
-import type { DiagramSpec } from './diagram.js';
+import type { DiagramSpec, Fields } from './diagram.js';
 
 /** A config as the core sees it: the common keys, and the emulation's own sections. */
 export type Config<S = Record<string, unknown>> = BaseConfig & S;
 
 export type { ConfigProblem } from '../../config/load.js';
-import type { ConfigProblem } from '../../config/load.js';
+import { pluralOf, type ConfigProblem } from '../../config/load.js';
+export { pluralOf };
 
 /** The nodes of one role, in boot order. */
 export interface RoleNodes {
@@ -45,12 +49,13 @@ export interface RowText {
 export interface Role {
   /** The role's word: node names are `<role> <n>` (or just `<role>` for a singleton). */
   readonly name: string;
-  /** `acceptors`: how `[faults] crash_roles` names it. */
-  readonly plural: string;
+  /** How `[faults] crash_roles` names it (default: the name and an `s`, `acceptors`). */
+  readonly plural?: string;
   /** May exploration crash nodes of this role? (`crash_roles` chooses among these.) */
   readonly crashable: boolean;
-  /** When the dashboard is short of lines, higher numbers are summarised first. */
-  readonly summariseFirst: number;
+  /** When the dashboard is short of lines, roles with higher numbers are summarised first
+   *  (default 0: last). */
+  readonly summariseFirst?: number;
   /** The dashboard line of a node that is up (crashed nodes are drawn by the core). `width`,
    *  when given, is the columns its detail may take: a row should abbreviate to fit (what does
    *  not fit is cut off at the end). */
@@ -92,6 +97,10 @@ export interface ClientHistory {
 /**
  * The checks of one run. `observe` sees every trace event as it happens (the checks read
  * facts as they stream, so no check needs the whole trace kept); `finish` gives the verdicts.
+ *
+ * Every judge can be forked: the model checker (`mpkv verify`) and PCT exploration branch a
+ * run at every step, each branch with its own fork, asking after each step which safety
+ * checks have failed, and comparing what the judges remember to explore equal states once.
  */
 export interface RunJudge<M extends Envelope = Envelope, F extends FactBase = FactBase> {
   /** The kinds of event `observe` reads (default: all): the router builds no others for it. */
@@ -101,18 +110,17 @@ export interface RunJudge<M extends Envelope = Envelope, F extends FactBase = Fa
   finish(end: RunEnd): Judgement;
   /** The client history, if the emulation keeps one (`mpkv run --history`). */
   history?(): ClientHistory;
-  // ---- for a model checker (`mpkv verify`), which branches a run at every step ----------------
   /** An independent copy: what it observes from now on does not touch this one. */
-  fork?(): RunJudge<M, F>;
+  fork(): RunJudge<M, F>;
   /** The safety checks that have failed so far (asked after every step; empty while none has). */
-  violations?(): readonly Verdict[];
+  violations(): readonly Verdict[];
   /**
    * What the judge remembers that its later verdicts depend on: two runs whose nodes are in
    * equal states and whose judges remember the same are judged alike from there on, so the
    * model checker explores them once. No times (they differ between paths); node names only as
    * whole strings (so interchangeable nodes can be renamed); Maps and Sets compare unordered.
    */
-  memory?(): unknown;
+  memory(): unknown;
 }
 
 /** What a judge may be told by the command that runs it. */
@@ -127,8 +135,9 @@ export interface JudgeOptions {
 export interface ExploreSpec<S> {
   /** The directed links messages travel on (faults are placed on these), in a stable order. */
   links(config: Config<S>): readonly (readonly [NodeId, NodeId])[];
-  /** May all of `down` be down at once (on top of `[faults] max_crashed`)? */
-  mayBeDown(config: Config<S>, down: ReadonlySet<NodeId>): boolean;
+  /** May all of `down` be down at once, on top of `[faults] max_crashed` (default: yes, any
+   *  set)? */
+  mayBeDown?(config: Config<S>, down: ReadonlySet<NodeId>): boolean;
   /**
    * Asked once the clients are done, no message is in flight and no planned fault is left: can
    * nothing change any more (every live node has learned all there is, none has work left)?
@@ -168,6 +177,24 @@ export interface VerifySpec {
   readonly mutable?: Readonly<Record<string, readonly string[]>>;
 }
 
+/**
+ * An emulation's words for its messages. Only `describe` is required: the diagram's words
+ * default to it.
+ */
+export interface MessageWords<M> {
+  /** A message in a few words, for traces and reports (`accept slot 3 ballot 1.1`). */
+  describe(msg: M): string;
+  /** A shorter label drawn beside the diagram's arrow (`accept s3 b1.1 PUT a`; default: `describe`). */
+  label?(msg: M): string;
+  /** The full description, on the diagram's hover and click (default: the label). */
+  detail?(msg: M): string;
+  /** Messages of one category share a colour and a legend entry in the diagram (`phase 1`). */
+  category?(msg: M): string;
+  /** Values a diagram's reader may filter by (`{ slot: 3, ballot: '1.1' }`); a message without
+   *  the field is hidden by that filter. */
+  fields?(msg: M): Fields | undefined;
+}
+
 /** What `npm run bench` measures of an emulation (the bench does the timing). */
 export interface BenchSpec {
   /** Figures read off one run each (no clock): a config (TOML text) and what to say of its run. */
@@ -183,51 +210,62 @@ export interface BenchSpec {
   readonly verifyGrounds?: Readonly<Record<string, string>>;
 }
 
+/**
+ * An emulation. Required: its name, config sections, topology and nodes, roles, words for its
+ * messages, mutants, judge and what exploration may do; the rest is optional, each with the
+ * default its comment gives.
+ */
 export interface Emulation<S = any, M extends Envelope = any, F extends FactBase = any> {
   /** `emulation = "<name>"` in a config. */
   readonly name: string;
-  /** One line: what it emulates. */
-  readonly description: string;
   /** Its config sections (valibot schemas with their defaults), besides the common keys. */
   readonly sections: { readonly [K in keyof S]: v.GenericSchema<unknown, S[K]> };
-  /** Where `--clients N` and `--requests N` write (key paths), if it has such knobs. */
-  readonly overrides?: { readonly clients?: readonly string[]; readonly requests?: readonly string[] };
-  /** Relations between keys that its schemas cannot say (node names are checked by the core). */
-  validate?(config: Config<S>): ConfigProblem | undefined;
   /** Every node's name, by role, in boot order. */
   topology(config: Config<S>): readonly RoleNodes[];
   /** The nodes to start (the mutants named in `config.mutants.enable` already applied). */
   nodes(config: Config<S>): readonly NodeSpec[];
   /** Its roles, in the order the dashboard shows them. */
   readonly roles: readonly Role[];
-  /** A message in a few words, for traces (`accept slot 3 ballot 1.1`). */
-  describeMessage(msg: M): string;
-  /** The fields that matter, for diagrams and filters (`{ slot: 3, ballot: '1.1' }`). */
-  messageFields?(msg: M): Readonly<Record<string, string | number>>;
-  /** Its part of the message-sequence diagram (without one, messages are labelled by
-   *  `describeMessage`). */
-  readonly diagram?: DiagramSpec<M, F>;
-  /**
-   * Steady-state chatter in the run's log (polling, heartbeats): a short plural name for its
-   * kind (`quiet polls`), or undefined for an event that matters. The dashboard folds a run of
-   * consecutive such lines into one line (`… 12 quiet polls`).
-   */
-  background?(event: TraceEvent<M, F>): string | undefined;
-  /** Deliberately broken variants: name -> what is broken. */
+  /** Its messages in words: for traces, reports and the diagram. */
+  readonly messages: MessageWords<M>;
+  /** Deliberately broken variants: name -> what is broken (none: `{}`). */
   readonly mutants: Readonly<Record<string, string>>;
-  /** Once every client has finished: have the nodes settled, so the run can end before
-   *  `drain_ms` is over? (Without it, the run drains for `drain_ms`.) */
-  settled?(views: readonly NodeView[]): boolean;
   /** A fresh judge for one run. */
   judge(config: Config<S>, options: JudgeOptions): RunJudge<M, F>;
   readonly explore: ExploreSpec<S>;
-  /** Hints for the model checker (symmetry, the fixed part of each role's context). */
+
+  // ---- optional ---------------------------------------------------------------------------------
+  /** Where `--clients N` and `--requests N` write (key paths), if it has such knobs (without:
+   *  the flags are refused). */
+  readonly overrides?: { readonly clients?: readonly string[]; readonly requests?: readonly string[] };
+  /** Relations between keys that its schemas cannot say (node names are checked by the core). */
+  validate?(config: Config<S>): ConfigProblem | undefined;
+  /**
+   * Steady-state chatter (polling, heartbeats, gossip): for a note or a message's event, a short
+   * plural name for its kind (`quiet catch-up polls`), or undefined for an event that matters
+   * (the default, for every event). The dashboard folds a run of consecutive such lines of its
+   * log into one (`… 12 quiet catch-up polls`; a fault is never folded), and the diagram long
+   * stretches of such messages.
+   */
+  background?(event: TraceEvent<M, F>): string | undefined;
+  /** Its part of the message-sequence diagram (without one: lanes in the order of `roles`, no
+   *  badges, operations or explanations). */
+  readonly diagram?: DiagramSpec<M, F>;
+  /** Once every client has finished: have the nodes settled, so the run can end before
+   *  `drain_ms` is over? (Without it, the run drains for `drain_ms`.) */
+  settled?(views: readonly NodeView[]): boolean;
+  /** Hints for the model checker (without: every node distinct, every context compared and
+   *  copied whole). */
   readonly verify?: VerifySpec;
+  /** What the bench measures of it (without: nothing). */
   readonly bench?: BenchSpec;
 }
 
 /** Any emulation, as the registry holds them. */
 export type AnyEmulation = Emulation<any, any, any>;
 
-/** The role of a node from its name: `acceptor 3` -> `acceptor`, `server` -> `server`. */
-export const roleOfNode = (id: NodeId): string => id.split(' ')[0] ?? id;
+/** The roles whose nodes a config lets exploration and the model checker crash: crashable
+ *  ones that `[faults] crash_roles` names. */
+export function crashRolesOf(emulation: Pick<Emulation, 'roles'>, config: Pick<Config, 'faults'>): Role[] {
+  return emulation.roles.filter((role) => role.crashable && config.faults.crash_roles.includes(pluralOf(role)));
+}

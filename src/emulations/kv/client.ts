@@ -13,7 +13,7 @@
  */
 import { setup, type MachineContext } from 'xstate';
 import { describeCommand, describeResult, type KvCommand } from '../../kv/kv.js';
-import type { NodeSpec } from '../../sim/router.js';
+import type { NodeSpec } from '../../sim/interpreter.js';
 import { step, type Outbox as AnyOutbox } from '../../sim/outbox.js';
 import type { Effect as AnyEffect, NodeEvent as AnyNodeEvent, NodeId } from '../../sim/trace.js';
 import type { ClientFact, ClientMessage } from './messages.js';

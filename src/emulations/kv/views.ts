@@ -42,7 +42,6 @@ function clientDetail(ctx: ClientCtx): string {
 
 export const clientRole: Role = {
   name: 'client',
-  plural: 'clients',
   crashable: false,
   summariseFirst: 4,
   row(view: NodeView): RowText {

@@ -54,15 +54,6 @@ export interface Workload {
   readonly values: number;
 }
 
-export const defaultWorkload: Workload = {
-  requests: 5,
-  get_weight: 1,
-  put_weight: 1,
-  delete_weight: 1,
-  keys: ['a', 'b', 'c', 'd', 'e'],
-  values: 100,
-};
-
 /** The command client `client` sends as its request number `k` (1-based). */
 export function requestCommand(workload: Workload, seed: number, client: number, k: number): KvCommand {
   const rng = rngFromEntropy(mixSeed(seed, client, k));

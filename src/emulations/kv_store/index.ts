@@ -11,7 +11,7 @@ import type { ClientMessage, KvFact } from '../kv/messages.js';
 import { clientRole, learnerDetail } from '../kv/views.js';
 import { checkWorkload, WorkloadSchema, type WorkloadConfig } from '../kv/workload.js';
 import { topState } from '../api/rows.js';
-import { diagram } from './diagram.js';
+import { diagram, messageWords } from './diagram.js';
 import { serverMachine, type ServerInput } from './server.js';
 
 const TopologySchema = v.strictObject({
@@ -35,7 +35,6 @@ export const MUTANTS = {
 
 export const kvStore: Emulation<KvStoreSections, ClientMessage, KvFact> = {
   name: 'kv_store',
-  description: 'one kv server, no replication: the baseline',
   sections: { topology: v.optional(TopologySchema, {}), workload: v.optional(WorkloadSchema, {}) },
   overrides: { clients: ['topology', 'clients'], requests: ['workload', 'requests'] },
   validate(config) {
@@ -58,16 +57,13 @@ export const kvStore: Emulation<KvStoreSections, ClientMessage, KvFact> = {
   roles: [
     {
       name: 'server',
-      plural: 'servers',
       crashable: false,
-      summariseFirst: 1,
       row: (view) => ({ state: topState(view.state), detail: learnerDetail(view.context ?? {}), tone: 'normal' }),
       summary: () => '',
     },
     clientRole,
   ],
-  describeMessage: (msg) => (msg.type === 'request' ? `request ${msg.request_id} of client ${msg.client}` : `reply to request ${msg.request_id}`),
-  messageFields: (msg): Record<string, number> => (msg.type === 'request' ? { client: msg.client, request: msg.request_id } : { request: msg.request_id }),
+  messages: messageWords,
   diagram,
   mutants: MUTANTS,
   judge: (config, options) =>
@@ -92,7 +88,6 @@ export const kvStore: Emulation<KvStoreSections, ClientMessage, KvFact> = {
         [SERVER, c],
       ]);
     },
-    mayBeDown: () => true,
     /** The server only answers requests: with the clients done and nothing in flight, it is idle. */
     quiescent: () => true,
   },

@@ -8,11 +8,11 @@
 import type { Emulation } from '../api/emulation.js';
 import { clientMachine, type ClientDisk, type ClientInput } from './client.js';
 import { sections, serverId, serverOfClient, topologyOf, type MaxSyncSections } from './config.js';
-import { diagram } from './diagram.js';
+import { diagram, messageWords } from './diagram.js';
 import { maxSyncJudge } from './judge.js';
 import type { Fact, Message } from './messages.js';
 import { serverMachine, type ServerDisk, type ServerInput } from './server.js';
-import { clientRole, describeMessage, messageFields, serverRole } from './views.js';
+import { background, clientRole, serverRole } from './views.js';
 
 export const MUTANTS = {
   'takes-last-value': 'a server takes the last number it hears (a write or a sync) instead of the largest',
@@ -21,7 +21,6 @@ export const MUTANTS = {
 
 export const maxSync: Emulation<MaxSyncSections, Message, Fact> = {
   name: 'max_sync',
-  description: 'servers that keep the largest number any client sent, gossiping it to each other',
   sections,
   overrides: { requests: ['workload', 'messages'] },
   topology(config) {
@@ -64,8 +63,8 @@ export const maxSync: Emulation<MaxSyncSections, Message, Fact> = {
     return [...servers, ...clients];
   },
   roles: [serverRole, clientRole],
-  describeMessage,
-  messageFields,
+  messages: messageWords,
+  background,
   diagram,
   mutants: MUTANTS,
   /** The clients are done: the run may end as soon as every live server holds the same number. */
@@ -91,8 +90,6 @@ export const maxSync: Emulation<MaxSyncSections, Message, Fact> = {
     quiescent(views) {
       return maxSync.settled!(views);
     },
-    /** Servers acknowledge alone, so any of them may be down: what they acknowledged is on disk. */
-    mayBeDown: () => true,
   },
   /** For the model checker: the fixed part of each role's context (nodes are not interchangeable:
    *  each client writes to its own server). */

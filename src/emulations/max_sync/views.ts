@@ -7,9 +7,13 @@
 import type { NodeView } from '../../sim/router.js';
 import type { Role } from '../api/emulation.js';
 import { span, topState } from '../api/rows.js';
-import type { Message } from './messages.js';
+import type { TraceEvent } from '../../sim/trace.js';
+import type { Fact, Message } from './messages.js';
 import type { ClientState } from './client.js';
 import type { ServerState } from './server.js';
+
+/** The periodic sync: gossip, the dashboard's and the diagram's to fold. */
+export const background = (event: TraceEvent<Message, Fact>): string | undefined => ('msg' in event && event.msg.type === 'sync' ? 'syncs' : undefined);
 
 export function describeMessage(msg: Message): string {
   switch (msg.type) {
@@ -22,24 +26,11 @@ export function describeMessage(msg: Message): string {
   }
 }
 
-export function messageFields(msg: Message): Record<string, number> {
-  switch (msg.type) {
-    case 'write':
-      return { client: msg.client, seq: msg.seq, value: msg.value };
-    case 'ack':
-      return { seq: msg.seq, held: msg.held };
-    case 'sync':
-      return { value: msg.value };
-  }
-}
-
 const ctx = <C>(view: NodeView): Partial<C> => (view.context ?? {}) as Partial<C>;
 
 export const serverRole: Role = {
   name: 'server',
-  plural: 'servers',
   crashable: true,
-  summariseFirst: 1,
   row: (view) => {
     const c = ctx<ServerState>(view);
     return { state: topState(view.state), detail: `holds ${c.value ?? 0}  (last raised by ${c.lastRaise ?? '-'})`, tone: 'normal' };
@@ -52,7 +43,6 @@ export const serverRole: Role = {
 
 export const clientRole: Role = {
   name: 'client',
-  plural: 'clients',
   crashable: false,
   summariseFirst: 4,
   row: (view) => {

@@ -1,9 +1,10 @@
 /**
- * MultiPaxos in the diagram's words: what the generic message-sequence diagram (./diagram.ts)
+ * MultiPaxos in the diagram's words: what the generic message-sequence diagram (src/view/)
  * needs from this emulation — short labels, categories (client, phase 1, phase 2, learning),
- * the fields a reader filters by (slot, ballot), which traffic is background (catch-up
- * polling), which notes are worth a badge (DECIDED, LEADING, PREEMPTED), the client
- * operations — and the explanation of an agreement violation.
+ * the fields a reader filters by (slot, ballot), which notes are worth a badge (DECIDED,
+ * LEADING, PREEMPTED), the client operations — and the explanation of an agreement violation
+ * and of a broken invariant.
+ * (Which traffic is background, catch-up polling, ./views.ts `background` says.)
  *
  * Explaining an agreement violation. Paxos is safe because any two quorums intersect: once a
  * value is chosen in ballot b (accepted by a quorum Q2 of acceptors), a leader of any higher
@@ -25,7 +26,8 @@
 import { describeCommand } from '../../kv/kv.js';
 import type { TraceEvent } from '../../sim/trace.js';
 import { verdictNote } from '../../../specs/verdict.js';
-import type { DiagramEvent, DiagramExplanation, DiagramSpec, Highlight, Lane, Mark, MessageView, NoteEvent } from '../api/diagram.js';
+import type { DiagramEvent, DiagramExplanation, DiagramSpec, Highlight, Lane, Mark, NoteEvent } from '../api/diagram.js';
+import type { MessageWords } from '../api/emulation.js';
 import { explainLinearizability, kvOperations, shortCommand, shortLog, shortResult } from '../kv/diagram.js';
 import { FactReader } from '../kv/log-checks.js';
 import { VotingInvariants } from './invariants.js';
@@ -36,7 +38,10 @@ export type RunEvent = DiagramEvent<Message, Fact>;
 
 const b = (ballot: Ballot): string => `b${ballotText(ballot)}`;
 
-export const multipaxosView: MessageView<Message, Fact> = {
+/** MultiPaxos's words for its messages: a few words for traces, short labels, categories and
+ *  fields for the diagram. */
+export const messageWords: MessageWords<Message> = {
+  describe: describeMessage,
   label(msg) {
     switch (msg.type) {
       case 'request':
@@ -90,18 +95,19 @@ export const multipaxosView: MessageView<Message, Fact> = {
     if ('ballot' in msg) fields.ballot = ballotText(msg.ballot);
     return fields;
   },
-  background: (msg) => msg.type === 'catch-up' || (msg.type === 'decisions' && msg.entries.length === 0),
-  mark(note: NoteEvent<Fact>): Mark | undefined {
-    const fact = note.fact;
-    if (fact?.kind === 'decide') {
-      return { text: `DECIDED s${fact.slot} ${shortLog(fact.command)}`, fields: { slot: fact.slot, ...(fact.ballot ? { ballot: ballotText(fact.ballot) } : {}) }, strong: true };
-    }
-    const word = note.text.split(' ')[0];
-    if (word === 'LEADING') return { text: note.text.replace(/^LEADING with ballot ([\d.]+).*/, 'LEADING b$1') };
-    if (word === 'PREEMPTED') return { text: note.text.replace(/^PREEMPTED by ballot ([\d.]+).*/, 'PREEMPTED by $1') };
-    return undefined;
-  },
 };
+
+/** A decision's badge (strong), and a leader's LEADING and PREEMPTED. */
+function mark(note: NoteEvent<Fact>): Mark | undefined {
+  const fact = note.fact;
+  if (fact?.kind === 'decide') {
+    return { text: `DECIDED s${fact.slot} ${shortLog(fact.command)}`, fields: { slot: fact.slot, ...(fact.ballot ? { ballot: ballotText(fact.ballot) } : {}) }, strong: true };
+  }
+  const word = note.text.split(' ')[0];
+  if (word === 'LEADING') return { text: note.text.replace(/^LEADING with ballot ([\d.]+).*/, 'LEADING b$1') };
+  if (word === 'PREEMPTED') return { text: note.text.replace(/^PREEMPTED by ballot ([\d.]+).*/, 'PREEMPTED by $1') };
+  return undefined;
+}
 
 // ---- agreement ------------------------------------------------------------------------------
 
@@ -271,9 +277,9 @@ export function explainInvariants(events: readonly RunEvent[], lanes: readonly L
 
 /** MultiPaxos's part of the diagram. */
 export const diagram: DiagramSpec<Message, Fact> = {
-  view: multipaxosView,
   laneOrder: ['client', 'leader', 'acceptor', 'replica'],
   messageTypes: ['request', 'reply', 'prepare', 'promise', 'accept', 'accepted', 'nack', 'decision', 'catch-up', 'decisions'],
+  mark,
   operations: kvOperations,
   explain(events, lanes) {
     const agreement = explainAgreement(events, lanes);

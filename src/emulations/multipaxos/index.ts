@@ -16,15 +16,14 @@ import { MUTANTS, rulesFor, type MutantName } from './mutants.js';
 import { replicaMachine, type ReplicaInput } from './replica.js';
 import { majority } from './rules.js';
 import { bench } from './bench.js';
-import { diagram } from './diagram.js';
+import { diagram, messageWords } from './diagram.js';
 import { quiescent } from './quiescent.js';
 import { stallReasons } from './stall.js';
 import { VotingInvariants } from './invariants.js';
-import { acceptorRole, background, describeMessage, leaderRole, messageFields, replicaRole } from './views.js';
+import { acceptorRole, background, leaderRole, replicaRole } from './views.js';
 
 export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
   name: 'multipaxos',
-  description: 'a kv store replicated with MultiPaxos: acceptors, leaders, replicas, clients',
   sections,
   overrides: { clients: ['topology', 'clients'], requests: ['workload', 'requests'] },
   validate: (config) => checkWorkload(config.workload, config.topology.clients) ?? checkPaxos(config.paxos),
@@ -76,9 +75,8 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
     return [...acceptors, ...leaders, ...replicas, ...clients];
   },
   roles: [acceptorRole, leaderRole, replicaRole, clientRole],
-  describeMessage,
+  messages: messageWords,
   background,
-  messageFields,
   diagram,
   mutants: MUTANTS,
   judge: (config, options) =>

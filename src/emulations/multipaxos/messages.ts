@@ -60,7 +60,6 @@ export interface Decided {
   readonly command: LogCommand;
 }
 
-export type MessageType = Message['type'];
 
 /**
  * What acceptors and leaders observe for the protocol invariants (./invariants.ts): the history

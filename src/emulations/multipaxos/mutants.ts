@@ -31,7 +31,6 @@ export const MUTANT_NAMES = Object.keys(MUTANTS) as [MutantName, ...MutantName[]
 
 export type Mutants = ReadonlySet<MutantName>;
 
-export const isMutant = (name: string): name is MutantName => Object.hasOwn(MUTANTS, name);
 
 /** What each mutant changes: one rule of ./rules.ts. */
 const overrides: Record<MutantName, Partial<Rules>> = {

@@ -1,6 +1,6 @@
 /**
- * How MultiPaxos looks in traces and on the dashboard: each message in a few words, the fields
- * that matter for diagrams, and each role's row and summary.
+ * How MultiPaxos looks in traces and on the dashboard: each message in a few words, and each
+ * role's row and summary.
  *
  *   acceptor 1  serving     promised 1.1  accepted 15 (slots 0-14)
  *   leader 1    leading     ballot 1.1  next 17  decided/applied 15/15  in flight 2 (15-16)
@@ -15,10 +15,19 @@ import { fitParts, numberRanges, span, stateText, topState, type RowPart } from 
 import { QUIET_POLL } from './learner.js';
 import { ballotText, compareBallots, type Ballot, type Fact, type LogCommand, type Message, type PValue } from './messages.js';
 
-/** A learner's catch-up poll with no gap to fill: steady-state chatter the dashboard folds. */
+/**
+ * Steady-state chatter, the dashboard's and the diagram's to fold: a learner's catch-up
+ * polling while it has no gap to fill (the note of such a poll), and the polls and answers
+ * with nothing in them.
+ */
 export function background(event: TraceEvent<Message, Fact>): string | undefined {
-  return event.kind === 'note' && event.text.endsWith(`(${QUIET_POLL})`) ? 'quiet catch-up polls' : undefined;
+  if (event.kind === 'note') return event.text.endsWith(`(${QUIET_POLL})`) ? QUIET_POLLS : undefined;
+  if (!('msg' in event)) return undefined;
+  const msg = event.msg;
+  return msg.type === 'catch-up' || (msg.type === 'decisions' && msg.entries.length === 0) ? QUIET_POLLS : undefined;
 }
+
+const QUIET_POLLS = 'quiet catch-up polls';
 
 export function describeMessage(msg: Message): string {
   switch (msg.type) {
@@ -42,30 +51,6 @@ export function describeMessage(msg: Message): string {
       return `catch-up from slot ${msg.from_slot}`;
     case 'decisions':
       return `decisions from slot ${msg.from_slot} (${msg.entries.length})`;
-  }
-}
-
-/** The fields a diagram labels and filters by. */
-export function messageFields(msg: Message): Record<string, string | number> {
-  switch (msg.type) {
-    case 'request':
-      return { client: msg.client, request: msg.request_id };
-    case 'reply':
-      return { request: msg.request_id };
-    case 'prepare':
-      return { ballot: ballotText(msg.ballot), from_slot: msg.from_slot };
-    case 'promise':
-      return { ballot: ballotText(msg.ballot), accepted: msg.accepted.length };
-    case 'accept':
-    case 'accepted':
-      return { slot: msg.slot, ballot: ballotText(msg.ballot) };
-    case 'nack':
-      return { ballot: ballotText(msg.ballot), promised: ballotText(msg.promised) };
-    case 'decision':
-      return { slot: msg.slot };
-    case 'catch-up':
-    case 'decisions':
-      return { from_slot: msg.from_slot };
   }
 }
 
@@ -137,7 +122,6 @@ const leaderTone = (state: string): RowText['tone'] => (state === 'leading' ? 'g
 
 export const acceptorRole: Role = {
   name: 'acceptor',
-  plural: 'acceptors',
   crashable: true,
   summariseFirst: 3,
   row: (view) => ({ state: topState(view.state), detail: acceptorDetail(ctxOf(view)), tone: 'normal' }),
@@ -155,9 +139,7 @@ export const acceptorRole: Role = {
 
 export const leaderRole: Role = {
   name: 'leader',
-  plural: 'leaders',
   crashable: true,
-  summariseFirst: 0,
   row(view, width) {
     const state = topState(view.state);
     return { state, detail: leaderDetail(ctxOf(view), state, view.state, width), tone: leaderTone(state) };
@@ -172,7 +154,6 @@ export const leaderRole: Role = {
 
 export const replicaRole: Role = {
   name: 'replica',
-  plural: 'replicas',
   crashable: true,
   summariseFirst: 2,
   row: (view, width) => ({ state: topState(view.state), detail: learnerDetail(ctxOf(view), width), tone: 'normal' }),

@@ -15,15 +15,14 @@ import { MUTANTS, rulesFor } from './mutants.js';
 import { majority } from './rules.js';
 import { serverMachine } from './server.js';
 import type { ServerDisk, ServerInput } from './state.js';
-import { describeMessage, serverRole } from './views.js';
+import { serverRole } from './views.js';
 import { quiescent, stallReasons } from './stall.js';
 import { RaftInvariants } from './invariants.js';
-import { diagram } from './diagram.js';
+import { background, diagram, messageWords } from './diagram.js';
 import { bench } from './bench.js';
 
 export const raft: Emulation<RaftSections, Message, Fact> = {
   name: 'raft',
-  description: 'a kv store replicated with Raft: servers (follower, candidate, leader) and clients',
   sections,
   overrides: { clients: ['topology', 'clients'], requests: ['workload', 'requests'] },
   validate,
@@ -57,7 +56,8 @@ export const raft: Emulation<RaftSections, Message, Fact> = {
     return [...servers, ...clients];
   },
   roles: [serverRole, clientRole],
-  describeMessage,
+  messages: messageWords,
+  background,
   diagram,
   mutants: MUTANTS,
   judge: (config, options) =>

@@ -66,9 +66,7 @@ const tones: Record<string, RowText['tone']> = { leader: 'good', candidate: 'bus
 
 export const serverRole: Role = {
   name: 'server',
-  plural: 'servers',
   crashable: true,
-  summariseFirst: 1,
   row(view, width) {
     const state = topState(view.state);
     return { state, detail: serverDetail(ctxOf(view), width), tone: tones[state] ?? 'dim' };

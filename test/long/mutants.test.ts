@@ -7,17 +7,18 @@
  * comments). The protocol invariants usually catch a mutant before the outcome checks do.
  */
 import test from 'ava';
-import { testDir, traceOf } from './harness.js';
+import { testDir, traceOf } from '../harness.js';
 
 import { join } from 'node:path';
-import { loadConfig } from '../src/emulations/index.js';
-import { finishRun, startRun } from '../src/emulations/run.js';
-import { exploreWith, failureReport, runSchedule, scheduleSize, type Failure, type PctFailure, type Strategy } from '../src/explore/explore.js';
-import { runPct } from '../src/explore/pct.js';
-import { loadReplayFile, replayFileFor, replayMatches, traceDigest, writeReplayFile } from '../src/explore/replay.js';
-import { loadStepsReplay, StepRouter, stepsReplayDivergence, stepsReplayFile, writeStepsReplayFile } from '../src/verify/replay.js';
-import { MUTANT_NAMES, type MutantName } from '../src/emulations/multipaxos/mutants.js';
-import type { Config } from '../src/emulations/api/emulation.js';
+import { loadConfig } from '../../src/emulations/index.js';
+import { finishRun, startRun } from '../../src/emulations/run.js';
+import { exploreWith, failureReport, runSchedule, scheduleSize, type Failure, type PctFailure, type Strategy } from '../../src/explore/explore.js';
+import { runPct } from '../../src/explore/pct.js';
+import { loadReplayFile, replayFileFor, replayMatches, traceDigest, writeReplayFile } from '../../src/explore/replay.js';
+import { loadStepsReplay, StepRouter, stepsReplayDivergence, stepsReplayFile, writeStepsReplayFile } from '../../src/verify/replay.js';
+import { multipaxos } from '../../src/emulations/multipaxos/index.js';
+import { MUTANT_NAMES, type MutantName } from '../../src/emulations/multipaxos/mutants.js';
+import type { Config } from '../../src/emulations/api/emulation.js';
 
 interface Hunt {
   readonly config: string;
@@ -61,7 +62,7 @@ for (const mutant of MUTANT_NAMES) {
     const hunt = hunts[mutant];
     const base = loadConfig(hunt.config);
     const config = { ...base, mutants: { enable: [mutant] } };
-    const outcome = exploreWith(config, { runs: hunt.within, seed: hunt.seed, strategy: hunt.strategy });
+    const outcome = exploreWith(multipaxos, config, { runs: hunt.within, seed: hunt.seed, strategy: hunt.strategy });
     const failure = outcome.failure;
     if (!failure) return t.fail(`${mutant} not found in ${hunt.within} ${hunt.strategy} schedules of ${hunt.config} (seed ${hunt.seed})`);
     t.log(`${mutant}: found after ${failure.runsToFind} ${hunt.strategy} schedule(s), ${failure.shrinks} shrink(s)`);
@@ -79,12 +80,12 @@ for (const mutant of MUTANT_NAMES) {
 async function replaySchedule(t: import('ava').ExecutionContext, hunt: Hunt, base: Config, config: Config, failure: Failure, file: string): Promise<void> {
   t.log(`  ${scheduleSize(failure.schedule)} fault(s) left`);
   // The same schedule without the mutant passes: the violation is the mutant's doing.
-  t.is(runSchedule(base, failure.schedule).result.status, 'ok', 'the shrunk schedule passes without the mutant');
-  const first = runSchedule(config, failure.schedule, { keepTrace: true }).result;
+  t.is(runSchedule(multipaxos, base, failure.schedule).result.status, 'ok', 'the shrunk schedule passes without the mutant');
+  const first = runSchedule(multipaxos, config, failure.schedule, { keepTrace: true }).result;
   const replay = replayFileFor(hunt.config, config, failure, first);
   writeReplayFile(file, replay);
-  const loaded = await loadReplayFile(file, base);
-  const again = finishRun(startRun(loaded.config, { ...loaded.options, keepTrace: true }));
+  const loaded = await loadReplayFile(file, multipaxos, base);
+  const again = finishRun(startRun(multipaxos, loaded.config, { ...loaded.options, keepTrace: true }));
   t.is(traceDigest(traceOf(again)), traceDigest(traceOf(first)), 'the replay is the same run, trace for trace');
   t.true(replayMatches(replay, again));
   t.deepEqual(
@@ -95,11 +96,11 @@ async function replaySchedule(t: import('ava').ExecutionContext, hunt: Hunt, bas
 
 async function replayPath(t: import('ava').ExecutionContext, hunt: Hunt, base: Config, config: Config, failure: PctFailure, file: string): Promise<void> {
   t.log(`  a run of ${failure.events.length} events`);
-  t.deepEqual(runPct(base, failure.pct).failed, [], 'the shrunk PCT schedule passes without the mutant');
-  const first = finishRun(startRun(config, { router: new StepRouter(config, failure.events), keepTrace: true }));
+  t.deepEqual(runPct(multipaxos, base, failure.pct).failed, [], 'the shrunk PCT schedule passes without the mutant');
+  const first = finishRun(startRun(multipaxos, config, { router: new StepRouter(multipaxos, config, failure.events), keepTrace: true }));
   writeStepsReplayFile(file, stepsReplayFile(hunt.config, config, failure.events, { strategy: 'pct' }, first));
-  const loaded = await loadStepsReplay(file, base);
-  const again = finishRun(startRun(loaded.config, { router: loaded.router, keepTrace: true }));
+  const loaded = await loadStepsReplay(file, multipaxos, base);
+  const again = finishRun(startRun(multipaxos, loaded.config, { router: loaded.router, keepTrace: true }));
   t.is(stepsReplayDivergence(loaded, again), undefined);
   t.is(traceDigest(traceOf(again)), traceDigest(traceOf(first)), 'the replay is the same run, trace for trace');
   t.deepEqual(

@@ -7,12 +7,13 @@
  * business (`npm run bench -- protocol`), not asserted here.
  */
 import test from 'ava';
-import { config, notOk } from './harness.js';
-import { emulate } from '../src/emulations/run.js';
+import { config, notOk } from '../harness.js';
+import { multipaxos } from '../../src/emulations/multipaxos/index.js';
+import { emulate } from '../../src/emulations/run.js';
 
 test('configs/load.toml: 100,000 requests decided in batches within the time limit; every check passes, certified by the log', (t) => {
   const cfg = config('load.toml');
-  const result = emulate(cfg);
+  const result = emulate(multipaxos, cfg);
   t.is(result.summary.reason, 'clients-done');
   t.true(result.summary.time_ms < cfg.time_limit_ms, `${result.summary.time_ms} ms virtual`);
   t.deepEqual(result.counts, ['requests completed: 100000/100000']);
@@ -23,7 +24,7 @@ test('configs/load.toml: 100,000 requests decided in batches within the time lim
 });
 
 test('configs/load.toml without the witness: the search runs out of its budget, and says unknown, never FAIL', (t) => {
-  const result = emulate(config('load.toml'), { judge: { witness: false } });
+  const result = emulate(multipaxos, config('load.toml'), { judge: { witness: false } });
   t.deepEqual(
     notOk(result).map((line) => line.split(':')[0]),
     ['linearizability unknown'],
