@@ -20,7 +20,7 @@ import { diagram, messageWords } from './diagram.js';
 import { quiescent } from './quiescent.js';
 import { stallReasons } from './stall.js';
 import { VotingInvariants } from './invariants.js';
-import { temperature } from './temperature.js';
+import { isLearner, temperature } from './temperature.js';
 import { acceptorRole, background, leaderRole, replicaRole } from './views.js';
 
 export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
@@ -84,7 +84,7 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
     kvJudge<Fact>(
       {
         requests: config.workload.requests,
-        isLearner: (view) => view.role === 'leader' || view.role === 'replica',
+        isLearner,
         stallReasons: (end, tally) => stallReasons(config, end, tally),
         protocolChecks: () => [new VotingInvariants(config.topology.acceptors)],
       },

@@ -20,6 +20,7 @@ import { quiescent, stallReasons } from './stall.js';
 import { RaftInvariants } from './invariants.js';
 import { background, diagram, messageWords } from './diagram.js';
 import { bench } from './bench.js';
+import { temperature } from './temperature.js';
 
 export const raft: Emulation<RaftSections, Message, Fact> = {
   name: 'raft',
@@ -104,6 +105,7 @@ export const raft: Emulation<RaftSections, Message, Fact> = {
     mutable: { server: ['rsm'], client: [] },
   },
   bench,
+  temperature,
 };
 
 /** The disk `[[disks]]` gives a server to start from, if any. */
