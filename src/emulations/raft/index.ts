@@ -98,7 +98,7 @@ export const raft: Emulation<RaftSections, Message, Fact> = {
     symmetric: ['server'],
     setting: {
       server: ['id', 'self', 'peers', 'raft', 'rules', 'seeded'],
-      client: ['id', 'workload', 'seed', 'timeout_ms'],
+      client: ['id', 'workload', 'seed', 'timeout_ms', 'rules'],
     },
     /** The state machine (store and client table) changes in place; everything else in a
      *  server's context, its log included (./log.ts), is replaced, never changed. */
