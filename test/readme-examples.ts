@@ -65,6 +65,21 @@ export const EXAMPLES: Readonly<Record<string, Example>> = {
     ],
     writes: ['two-leaders-quorum-too-small.explore.replay.json'],
   },
+  // Liveness in explore.
+  'npx mpkv explore configs/two-leaders.toml --mutant leader-never-prepares-again --seed 1': {
+    status: 1,
+    prints: [
+      /^liveness: once the faults heal, nothing may stay hot longer than 5560 ms \(the default: 4 x \(workload\.timeout_ms 300 \+ paxos\.backoff_max_ms 640 \+ paxos\.retry_ms 50 \+ 3 x paxos\.catch_up_ms 100 \+ 10 x network\.delay_max_ms 10\) = 5560 ms\)$/,
+      /^failed checks:$/,
+      /^ {2}liveness: client 1's request 1 \(DELETE "e"\) still unanswered at t=5600: hot for 5600 ms since it arose at t=0 \(the run had no fault\), longer than the bound of 5560 ms \(the default: 4 x \(.*\) = 5560 ms\) of healed virtual time, in which every step is fair \(898 router step\(s\) since it arose; no message lost or held back, no node down\); 1 other obligation\(s\) hot too \[first failed at t=5600\]$/,
+      /^replay file: two-leaders-leader-never-prepares-again\.explore\.replay\.json$/,
+    ],
+    writes: ['two-leaders-leader-never-prepares-again.explore.replay.json'],
+  },
+  'npx mpkv run configs/two-leaders.toml --replay two-leaders-leader-never-prepares-again.explore.replay.json': {
+    status: 1,
+    prints: [/^\[t=5600 sim\] END \(halted\)$/, /^ {2}convergence +unknown +not judged: the run was stopped at t=5600, where liveness failed/, /^ {2}liveness +FAIL +client 1's request 1 \(DELETE "e"\) still unanswered at t=5600: hot for 5600 ms/],
+  },
   'npx mpkv explore --list-mutants': { status: 0, prints: [/^multipaxos:$/, /^ {2}quorum-too-small +a quorum is any single acceptor instead of a majority$/, /^max_sync:$/] },
   // mpkv verify.
   'npx mpkv verify configs/verify/two-leaders.toml': { status: 0, prints: [/^ok: no violation within depth 14: /], long: true },
@@ -78,6 +93,22 @@ export const EXAMPLES: Readonly<Record<string, Example>> = {
     status: 1,
     prints: [/, REPLAY of leader-restart-leader-reuses-ballot-after-restart\.verify\.replay\.json$/, /^ {2}one-value +FAIL /, /^ {2}convergence +unknown /, /^ {2}liveness +unknown /],
     long: true,
+  },
+  // The Raft emulation.
+  'npx mpkv run configs/raft.toml': { status: 0, prints: [/^\[t=233 server 2\] LEADER of term 1 on the votes of server 2, server 1; log ends at index 0 \(term 0\)$/, /^all checks passed$/] },
+  'npx mpkv run configs/raft-figure7.toml': {
+    status: 0,
+    prints: [/^\[t=\d+ server 7\] APPEND index 4-10 from server 2 \(term 8\), after deleting 8 conflicting entries from index 4$/, /^all checks passed$/],
+  },
+  'npx mpkv explore configs/mutants/raft-figure8.toml --strategy swarm --mutant commits-earlier-term-by-counting --seed 3': {
+    status: 1,
+    prints: [/^ {2}leader-completeness: server 3 became leader of term 4 at t=\d+ without index 1 \(term 1\), which server 1 committed in term 3 /, /^replay file: raft-figure8-commits-earlier-term-by-counting\.explore-swarm\.replay\.json$/],
+    writes: ['raft-figure8-commits-earlier-term-by-counting.explore-swarm.replay.json'],
+  },
+  'npx mpkv verify configs/verify/raft-figure8.toml --mutant commits-earlier-term-by-counting': {
+    status: 1,
+    prints: [/^VIOLATION at depth 10: a shortest counterexample/, /^ {2}leader-completeness: server 3 became leader of term 4 at t=10 /],
+    writes: ['raft-figure8-commits-earlier-term-by-counting.verify.replay.json'],
   },
   // The peer-sync max emulation.
   'npx mpkv run configs/max-sync.toml': { status: 0, prints: [/^\[t=\d+ server \d\] WRITE \d+ from client \d+ -> hold \d+ \(was \d+\)$/, /^\[t=\d+ server \d\] SYNC from server \d: \d+ > \d+ -> adopt \d+$/, /^all checks passed$/] },
