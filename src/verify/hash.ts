@@ -25,7 +25,10 @@ const TWO32 = 4_294_967_296;
 export function mix(a: number, b: number): number {
   let lo = (a % TWO32) | 0;
   let hi = Math.floor(a / TWO32) | 0;
-  const blo = (b % TWO32) | 0;
+  // `b` is scrambled before it meets `a`, so that the order matters even for small numbers
+  // (mix(2, 3) and mix(3, 2) were equal: a message on a link and the same one on the reverse
+  // link shared a fingerprint).
+  const blo = Math.imul((b % TWO32) | 0, 0x9e3779b1) ^ 0x7f4a7c15;
   const bhi = Math.floor(b / TWO32) | 0;
   lo = Math.imul(lo ^ blo, 0x85ebca6b);
   lo ^= lo >>> 13;

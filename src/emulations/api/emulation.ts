@@ -184,6 +184,17 @@ export interface VerifySpec {
    * commute. Without it, any two steps the judge reads are kept in every order (always safe).
    */
   readonly orderedFacts?: readonly string[];
+  /**
+   * Per role, a node's context as far as its future depends on it, for the liveness pass of
+   * `mpkv verify` (src/verify/liveness.ts), which needs the states of a cycle to compare equal:
+   * counters kept only for the record (a retry's number in a note) left out, round-robin
+   * indices taken modulo their length. Saying so promises that two contexts it maps to equal
+   * values take every future step alike (the same sends, timers, state changes as far as this
+   * map sees them, the same hot obligations), so states that differ only elsewhere are one
+   * state of the liveness graph. Without it, the whole context (less the setting) is compared,
+   * and a node that counts its retries never closes a cycle.
+   */
+  readonly behaviour?: Readonly<Record<string, (context: any) => unknown>>;
 }
 
 /**

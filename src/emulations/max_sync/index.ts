@@ -14,6 +14,7 @@ import type { Fact, Message } from './messages.js';
 import { serverMachine, type ServerDisk, type ServerInput } from './server.js';
 import { temperature } from './temperature.js';
 import { background, clientRole, serverRole } from './views.js';
+import { forgetCount } from '../api/behaviour.js';
 
 export const MUTANTS = {
   'takes-last-value': 'a server takes the last number it hears (a write or a sync) instead of the largest',
@@ -101,6 +102,8 @@ export const maxSync: Emulation<MaxSyncSections, Message, Fact> = {
     /** The judge keeps each server's last number and the set of numbers written: the order of
      *  facts noted at different nodes never matters to it. */
     orderedFacts: [],
+    /** For the liveness pass: a client's retry count only numbers its retries in notes. */
+    behaviour: { client: (context) => forgetCount(context, 'outstanding', 'sends') },
   },
   bench: {
     figures: [

@@ -22,6 +22,7 @@ import { stallReasons } from './stall.js';
 import { VotingInvariants } from './invariants.js';
 import { isLearner, temperature } from './temperature.js';
 import { acceptorRole, background, leaderRole, replicaRole } from './views.js';
+import { forgetCount, roundRobin } from '../api/behaviour.js';
 
 export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
   name: 'multipaxos',
@@ -127,6 +128,13 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
      *  first command of each slot (two different ones fail agreement in either order), and the
      *  voting invariants keep sets of votes and promises and each acceptor's highest ballot. */
     orderedFacts: ['invoke', 'complete'],
+    /** For the liveness pass: a client's retry count only numbers its retries in notes; a
+     *  learner asks its peers in turn, so only its turn modulo their number matters. */
+    behaviour: {
+      client: (context) => forgetCount(context, 'outstanding', 'sends'),
+      leader: (context) => roundRobin(context, 'nextPeer', 'peers'),
+      replica: (context) => roundRobin(context, 'nextPeer', 'peers'),
+    },
   },
   bench,
   temperature,
