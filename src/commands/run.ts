@@ -100,7 +100,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
    *  new ones, for the same run again (a network and a path are consumed as they are played). */
   const replayOptions = (fresh: boolean): RunOptions => {
     if (!replay) return {};
-    if ('router' in replay) return { router: fresh ? new StepRouter(emulation, runConfig, replay.replay.steps) : replay.router };
+    if ('router' in replay) return { router: fresh ? new StepRouter(emulation, runConfig, replay.replay.steps, replay.replay.lasso) : replay.router };
     return fresh ? replayRun(replay.replay, config, replay.file).options : replay.options;
   };
   const run = startRun(emulation, runConfig, { ...replayOptions(false), judge, keepTrace, digest: replay !== undefined });
