@@ -1,0 +1,182 @@
+/**
+ * Liveness in the model checker (src/verify/liveness.ts): lassos. Every liveness mutant that an
+ * untimed model can tell from the correct protocol is caught on a small config, as its
+ * shortest lasso (a stem, then a fair loop on which something stays hot, or a stuck state),
+ * written by `mpkv verify` as a replay file that `mpkv run --replay` plays with the loop
+ * marked and liveness failing; the correct protocol passes on the same configs. The one that
+ * an untimed model cannot tell apart (backoff-never-grows: only the length of a wait changes)
+ * gets the correct protocol's verdict on the very same graph. A graph cut by its bound says
+ * unknown, never ok. (Every configs/verify/ config's liveness verdict: test/long.)
+ */
+import test from 'ava';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../src/cli.js';
+import type { AnyEmulation, Config } from '../src/emulations/api/emulation.js';
+import { loadConfig } from '../src/emulations/index.js';
+import { maxSync } from '../src/emulations/max_sync/index.js';
+import { multipaxos } from '../src/emulations/multipaxos/index.js';
+import { StateGraph } from '../src/verify/graph.js';
+import { mix } from '../src/verify/hash.js';
+import { checkLiveness, type LivenessOutcome } from '../src/verify/liveness.js';
+import { testDir } from './harness.js';
+
+const collector = () => {
+  const out: string[] = [];
+  return { io: { stdout: (l: string) => out.push(l), stderr: (l: string) => out.push(`stderr: ${l}`), tty: false }, out };
+};
+
+const bound = { maxDepth: 200, maxStates: 200_000 };
+const check = (emulation: AnyEmulation, file: string, mutant?: string, options = bound): LivenessOutcome => {
+  const config: Config = loadConfig(file);
+  return checkLiveness(emulation, mutant ? { ...config, mutants: { enable: [mutant] } } : config, options);
+};
+
+/** Where verify catches each liveness mutant, and its shortest lasso: the stem's length and the
+ *  loop's (0: stuck). */
+const GROUNDS = [
+  { emulation: multipaxos, mutant: 'leader-never-prepares-again', file: 'configs/verify/preemption-liveness.toml', stem: 6, loop: 9, key: 'client 1 request 1' },
+  { emulation: multipaxos, mutant: 'catch-up-never-answered', file: 'configs/verify/catch-up-liveness.toml', stem: 8, loop: 5, key: 'replica 1 at 0' },
+  { emulation: multipaxos, mutant: 'client-stops-retrying', file: 'configs/verify/retry-liveness.toml', stem: 5, loop: 2, key: 'client 1 request 1' },
+  { emulation: maxSync, mutant: 'server-stops-gossiping', file: 'configs/verify/max-sync.toml', stem: 10, loop: 0, key: 'server 1 below 3' },
+] as const;
+
+// ---- the graph ---------------------------------------------------------------------------------
+
+/** A graph from a list of edges per state (step codes are the edge numbers). */
+function graphOf(edges: readonly (readonly number[])[]): StateGraph {
+  const g = new StateGraph();
+  let code = 0;
+  for (const targets of edges) {
+    for (const to of targets) g.edge(to, code++);
+    g.close();
+  }
+  return g;
+}
+
+test('graph: Tarjan finds each cycle once (a self-loop is one, a state on no cycle is none), without recursion on a long chain', (t) => {
+  // 0 -> 1 -> 2 -> 1, 2 -> 3, 3 -> 3, 3 -> 4 (4: no edge)
+  const g = graphOf([[1], [2], [1, 3], [3, 4], []]);
+  const found: number[][] = [];
+  g.components(Int32Array.from([0, 1, 2, 3, 4]), () => true, (c) => found.push([...c].sort()));
+  t.deepEqual(found.sort(), [[1, 2], [3]]);
+  const some: number[][] = [];
+  g.components(Int32Array.from([1, 3]), (s) => s === 1 || s === 3, (c) => some.push([...c]));
+  t.deepEqual(some, [[3]], 'only edges between members count');
+  // A ring of 200,000 states: one component, found iteratively.
+  const ring = graphOf(Array.from({ length: 200_000 }, (_, i) => [(i + 1) % 200_000]));
+  const sizes: number[] = [];
+  ring.components(Int32Array.from({ length: 200_000 }, (_, i) => i), () => true, (c) => sizes.push(c.length));
+  t.deepEqual(sizes, [200_000]);
+});
+
+test('graph: a shortest path inside a subgraph, by edges; the state an edge leaves', (t) => {
+  const g = graphOf([[1, 2], [3], [3], [0], []]);
+  const path = g.pathWithin(0, (s) => s === 3, () => true)!;
+  t.deepEqual(path.map((e) => g.to.at(e)), [1, 3]);
+  t.deepEqual(g.pathWithin(0, (s) => s === 3, (s) => s !== 1)!.map((e) => g.to.at(e)), [2, 3]);
+  t.is(g.pathWithin(0, (s) => s === 4, () => true), undefined);
+  t.deepEqual([0, 1, 2, 3, 4].map((e) => g.source(e)), [0, 0, 1, 2, 3]);
+});
+
+test('fingerprints: a message and the same message on the reverse link are two states (mix is not symmetric)', (t) => {
+  t.not(mix(2, 3), mix(3, 2));
+  t.not(mix(mix(2, 3), 12345), mix(mix(3, 2), 12345));
+});
+
+// ---- the mutants ---------------------------------------------------------------------------------
+
+for (const ground of GROUNDS) {
+  test(`liveness lasso: ${ground.emulation.name}/${ground.mutant} is caught on ${ground.file} by its shortest lasso, and the correct protocol passes there`, (t) => {
+    const caught = check(ground.emulation, ground.file, ground.mutant);
+    t.is(caught.verdict, 'fail', JSON.stringify({ ...caught, lasso: undefined }));
+    t.true(caught.complete);
+    const lasso = caught.lasso!;
+    t.is(lasso.key, ground.key, lasso.what);
+    t.is(lasso.stem.length, ground.stem);
+    t.is(lasso.loop.length, ground.loop);
+    const correct = check(ground.emulation, ground.file);
+    t.is(correct.verdict, 'ok', correct.why);
+    t.true(correct.complete);
+  });
+}
+
+test('liveness lasso: mpkv verify prints the lasso and writes it; mpkv run --replay plays it, the loop marked and liveness failing at its start', async (t) => {
+  const dir = testDir(t, 'mpkv-lasso-');
+  const out = join(dir, 'lasso.replay.json');
+  const { io, out: lines } = collector();
+  t.is(await main(['verify', 'configs/verify/preemption-liveness.toml', '--mutant', 'leader-never-prepares-again', '--out', out], io), 1);
+  const text = lines.join('\n');
+  t.regex(text, /^ok: no violation within depth \d+/m, 'safety holds');
+  t.regex(text, /^liveness: weak fairness on every delivery, restart and armed timer; .*symmetry and sleep sets off for this pass/m);
+  t.regex(text, /^liveness FAIL: client 1's request 1 \(GET "a"\) still unanswered for ever: a lasso/m);
+  t.regex(text, /^stem \(6 event\(s\) after boot\):$/m);
+  t.regex(text, /^ {3}6\. timer backoff fires at leader 1$/m);
+  t.regex(text, /^loop \(9 event\(s\)\), repeats from step 7 for ever:$/m);
+  t.regex(text, /^ {2}15\. deliver client 1 -> leader 1: request 1 of client 1$/m);
+  t.regex(text, /^ {2}\.\.\. back to step 7$/m);
+  const replay = JSON.parse(readFileSync(out, 'utf8')) as { steps: unknown[]; lasso: { loop_from: number; key: string }; expect: { failed: string[] } };
+  t.is(replay.steps.length, 15);
+  t.deepEqual(replay.lasso.loop_from, 7);
+  t.deepEqual(replay.expect.failed, ['liveness']);
+  lines.length = 0;
+  t.is(await main(['run', 'configs/verify/preemption-liveness.toml', '--replay', out, '--plain'], io), 1);
+  const run = lines.join('\n');
+  t.regex(run, /^\[t=7 leader 1\] LOOP START \(liveness lasso\): events 7-15 \(9\) repeat for ever/m);
+  t.regex(run, /^\[t=15 leader 1\] LOOP END: back to event 7; it repeats from there for ever$/m);
+  t.regex(run, /^ {2}liveness +FAIL +client 1's request 1 \(GET "a"\) still unanswered for ever: events 7-15 repeat without end .*\[first failed at t=7\]$/m);
+  t.notRegex(run, /REPLAY DIVERGED/);
+});
+
+test('liveness lasso: a stuck state is a lasso without a loop, and its replay says so', async (t) => {
+  const dir = testDir(t, 'mpkv-lasso-');
+  const out = join(dir, 'stuck.replay.json');
+  const { io, out: lines } = collector();
+  t.is(await main(['verify', 'configs/verify/max-sync.toml', '--mutant', 'server-stops-gossiping', '--out', out], io), 1);
+  t.regex(lines.join('\n'), /^liveness FAIL: server 1 holds 2, below 3 \(acknowledged to client 2\) for ever: a path to a state where nothing can happen any more/m);
+  t.regex(lines.join('\n'), /^then nothing: stuck for ever$/m);
+  lines.length = 0;
+  t.is(await main(['run', 'configs/verify/max-sync.toml', '--replay', out, '--plain'], io), 1);
+  t.regex(lines.join('\n'), /STUCK \(liveness\): nothing can happen any more/);
+  t.regex(lines.join('\n'), /^ {2}liveness +FAIL +server 1 holds 2, below 3 .* for ever: after event 10 nothing can happen any more/m);
+});
+
+test('liveness lasso: backoff-never-grows changes only how long a wait lasts, which an untimed model does not see: the very graph and verdict of the correct protocol', (t) => {
+  const file = 'configs/verify/preemption-liveness.toml';
+  const mutant = check(multipaxos, file, 'backoff-never-grows');
+  const correct = check(multipaxos, file);
+  t.is(mutant.verdict, 'ok');
+  t.is(mutant.distinct, correct.distinct);
+  t.is(mutant.edges, correct.edges);
+});
+
+test('liveness lasso: a graph cut by its bound is unknown, never ok; the command says so and exits 3', async (t) => {
+  const cut = check(multipaxos, 'configs/verify/preemption-liveness.toml', undefined, { maxDepth: 4, maxStates: 200_000 });
+  t.is(cut.verdict, 'unknown');
+  t.false(cut.complete);
+  t.regex(cut.why!, /^the graph was cut: paths longer than 4 events were not explored/);
+  const small = check(multipaxos, 'configs/verify/preemption-liveness.toml', undefined, { maxDepth: 200, maxStates: 50 });
+  t.is(small.verdict, 'unknown');
+  t.regex(small.why!, /max_states \(50\) reached/);
+  const { io, out: lines } = collector();
+  t.is(await main(['verify', 'configs/verify/preemption-liveness.toml', '--liveness-depth', '4', '--out', join(testDir(t, 'mpkv-lasso-'), 'r.json')], io), 3);
+  t.regex(lines.join('\n'), /^liveness unknown: the graph was cut: paths longer than 4 events were not explored/m);
+});
+
+test('liveness lasso: a lasso in a cut graph is still a lasso (every state on it was expanded)', (t) => {
+  const ground = GROUNDS[0];
+  const full = check(ground.emulation, ground.file, ground.mutant);
+  const cut = check(ground.emulation, ground.file, ground.mutant, { maxDepth: full.depth - 1, maxStates: 200_000 });
+  t.false(cut.complete);
+  t.is(cut.verdict, 'fail');
+  t.is(cut.lasso!.stem.length, ground.stem);
+});
+
+test('liveness lasso: mpkv verify --no-liveness skips the pass; an emulation with a correct protocol passes with the graph it explored', async (t) => {
+  const { io, out: lines } = collector();
+  t.is(await main(['verify', 'configs/verify/retry-liveness.toml', '--no-liveness'], io), 0);
+  t.false(lines.some((l) => l.startsWith('liveness')));
+  lines.length = 0;
+  t.is(await main(['verify', 'configs/verify/retry-liveness.toml'], io), 0);
+  t.regex(lines.join('\n'), /^liveness ok: no lasso in the whole graph \([\d,]+ states, [\d,]+ edges, depth \d+; [\d,]+ hot states, \d+ hot cycle\(s\), none fair with an obligation hot throughout\)$/m);
+});
