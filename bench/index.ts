@@ -11,6 +11,7 @@ const sections: Record<string, () => Promise<string[]>> = {
   goals: async () => (await import('./goals.js')).benchGoals(),
   scaling: async () => (await import('./scaling.js')).benchScaling(),
   protocol: benchProtocol,
+  consensus: async () => (await import('./consensus.js')).benchConsensus(),
   checker: benchChecker,
   explore: async () => (await import('./explore.js')).benchExplore(),
   strategies: async () => (await import('./explore.js')).benchStrategies(),

@@ -6,7 +6,7 @@
  *
  *   node --max-semi-space-size=64 --expose-gc dist/bench/scale-run.js configs/load.toml [--requests N] [--clients N] [--warm]
  *
- * `--warm`: first a small run of the same config (10 clients x 10 requests, not measured), so that
+ * `--warm`: first two small runs of the same config (10 clients x 50 requests, not measured), so that
  * a short measured run is not mostly the compiler warming up.
  */
 import { getHeapStatistics } from 'node:v8';
@@ -47,7 +47,7 @@ const [file, ...rest] = process.argv.slice(2);
 if (file) {
   const config = loadConfig(file, overrides(rest));
   const emulation = emulationOf(config);
-  if (rest.includes('--warm')) emulate(emulation, loadConfig(file, { clients: 10, requests: 10 }));
+  if (rest.includes('--warm')) for (let i = 0; i < 2; i++) emulate(emulation, loadConfig(file, { clients: 10, requests: 50 }));
   const run = startRun(emulation, config);
   const started = process.hrtime.bigint();
   const cpu = process.cpuUsage();

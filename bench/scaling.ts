@@ -5,7 +5,7 @@
  * streaming. For each: wall and CPU nanoseconds per delivered message, the peak heap, and the
  * growth of the CPU cost per message from one size to the next (flat is x1.00; the goal is
  * within x1.5). The final judgement (linearizability of the whole history, certified by the log
- * order) is timed apart. Each process first warms its compiler up on a run of 10 x 10 (not measured).
+ * order) is timed apart. Each process first warms its compiler up on two runs of 10 x 50 (not measured).
  *
  * The deployment is set so that 1,000 clients can finish: a window of 64 slots in Phase 2 (one
  * leader with the default 4 cannot keep up with 1,000 clients, whose retries then swamp it), a

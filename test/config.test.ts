@@ -28,7 +28,7 @@ const cases: Array<[string, string, RegExp]> = [
   ['zero servers', 'emulation = "kv_store"\n[topology]\nservers = 0\n', /zero-servers\.toml:3: topology\.servers: kv_store runs exactly 1 server, got 0$/],
   ['probability > 1', '[network]\ndrop_rate = 1.5\n', /probability\.toml:2: network\.drop_rate: expected a number in \[0, 1\], got 1\.5$/],
   ['fractional count', '[workload]\nrequests = 2.5\n', /fraction\.toml:2: workload\.requests: expected an integer in \[0, 1000000\], got 2\.5$/],
-  ['unknown emulation', 'emulation = "raft"\n', /emulation\.toml:1: emulation: expected one of "multipaxos", "kv_store"(, "[a-z_]+")*, got "raft"$/],
+  ['unknown emulation', 'emulation = "zab"\n', /emulation\.toml:1: emulation: expected one of "multipaxos", "kv_store"(, "[a-z_]+")*, got "zab"$/],
   ['delay bounds reversed', '[network]\ndelay_min_ms = 20\ndelay_max_ms = 5\n', /bounds\.toml:3: network\.delay_max_ms: must be >= delay_min_ms \(20\), got 5$/],
   ['backoff bounds reversed', '[paxos]\nbackoff_min_ms = 1000\nbackoff_max_ms = 10\n', /backoff\.toml:3: paxos\.backoff_max_ms: must be >= backoff_min_ms \(1000\), got 10$/],
   ['crash of a node that does not exist', '[[crashes]]\nnode = "acceptor 9"\nat_ms = 10\n', /no-node\.toml:2: crashes\[0\]\.node: no node "acceptor 9" in this topology/],

@@ -49,6 +49,15 @@ clients_per_server = ${clientsPerServer}
 messages = ${messages}
 `;
 
+const raft = (clients: number, requests: number): string => `emulation = "raft"
+seed = 3
+[topology]
+servers = 3
+clients = ${clients}
+[workload]
+requests = ${requests}
+`;
+
 const configOf = (toml: string): Config => parseConfig(toml, 'growth.toml');
 
 /** Work per delivered message of a whole run: the router, the machines, the checks streaming. */
@@ -94,7 +103,14 @@ test('ten times the clients cost the same per delivered message (multipaxos)', (
   t.true(growth(few, many) <= FLAT, `x${growth(few, many).toFixed(2)} per message with ten times the clients`);
 });
 
-for (const [name, toml] of [['multipaxos', paxos], ['kv_store', kvStore], ['max_sync', maxSync]] as const) {
+test('a run ten times longer costs the same per delivered message: simulation and streaming checks (raft)', (t) => {
+  const short = workPerMessage(raft(5, 20));
+  const long = workPerMessage(raft(5, 200));
+  t.log(`work per message: ${short.toFixed(1)} (5 x 20), ${long.toFixed(1)} (5 x 200)`);
+  t.true(growth(short, long) <= FLAT, `x${growth(short, long).toFixed(2)} per message for a run ten times longer`);
+});
+
+for (const [name, toml] of [['multipaxos', paxos], ['kv_store', kvStore], ['max_sync', maxSync], ['raft', raft]] as const) {
   test(`the ${name} judge does bounded work per fact, and forks in constant work, however long the run`, (t) => {
     const judged = [toml(5, 20), toml(5, 200)].map((text) => {
       const { trace, config, emulation } = recorded(text);

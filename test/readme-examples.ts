@@ -79,6 +79,22 @@ export const EXAMPLES: Readonly<Record<string, Example>> = {
     prints: [/, REPLAY of leader-restart-leader-reuses-ballot-after-restart\.verify\.replay\.json$/, /^ {2}one-value +FAIL /, /^ {2}convergence +unknown /, /^ {2}liveness +unknown /],
     long: true,
   },
+  // The Raft emulation.
+  'npx mpkv run configs/raft.toml': { status: 0, prints: [/^\[t=233 server 2\] LEADER of term 1 on the votes of server 2, server 1; log ends at index 0 \(term 0\)$/, /^all checks passed$/] },
+  'npx mpkv run configs/raft-figure7.toml': {
+    status: 0,
+    prints: [/^\[t=\d+ server 7\] APPEND index 4-10 from server 2 \(term 8\), after deleting 8 conflicting entries from index 4$/, /^all checks passed$/],
+  },
+  'npx mpkv explore configs/mutants/raft-figure8.toml --strategy swarm --mutant commits-earlier-term-by-counting --seed 3': {
+    status: 1,
+    prints: [/^ {2}leader-completeness: server 3 became leader of term 4 at t=\d+ without index 1 \(term 1\), which server 1 committed in term 3 /, /^replay file: raft-figure8-commits-earlier-term-by-counting\.explore-swarm\.replay\.json$/],
+    writes: ['raft-figure8-commits-earlier-term-by-counting.explore-swarm.replay.json'],
+  },
+  'npx mpkv verify configs/verify/raft-figure8.toml --mutant commits-earlier-term-by-counting': {
+    status: 1,
+    prints: [/^VIOLATION at depth 10: a shortest counterexample/, /^ {2}leader-completeness: server 3 became leader of term 4 at t=10 /],
+    writes: ['raft-figure8-commits-earlier-term-by-counting.verify.replay.json'],
+  },
   // The peer-sync max emulation.
   'npx mpkv run configs/max-sync.toml': { status: 0, prints: [/^\[t=\d+ server \d\] WRITE \d+ from client \d+ -> hold \d+ \(was \d+\)$/, /^\[t=\d+ server \d\] SYNC from server \d: \d+ > \d+ -> adopt \d+$/, /^all checks passed$/] },
   'npx mpkv explore configs/max-sync-lossy.toml --mutant server-without-disk --seed 1': { status: 1, prints: [/monotonicity/], writes: ['max-sync-lossy-server-without-disk.explore.replay.json'] },

@@ -7,11 +7,13 @@ import type { AnyEmulation, Config } from './api/emulation.js';
 import { kvStore } from './kv_store/index.js';
 import { maxSync } from './max_sync/index.js';
 import { multipaxos } from './multipaxos/index.js';
+import { raft } from './raft/index.js';
 
 export const EMULATIONS: readonly AnyEmulation[] = [
   multipaxos,
   kvStore,
   maxSync,
+  raft,
 ];
 
 const byName = new Map(EMULATIONS.map((e) => [e.name, e]));

@@ -184,6 +184,20 @@ export function exploreChunks(emulation: AnyEmulation, config: Config, chunks: r
   return search.tally();
 }
 
+/**
+ * Explores chunks one at a time, as a worker thread is handed them, each with its own outcome
+ * (its runs, faults, undecided runs, its failure), while the schedules' drawing — and the
+ * fault-free calibration run swarm and PCT measure a config with — is made once, not per chunk.
+ */
+export function chunkExplorer(emulation: AnyEmulation, config: Config, options: ChunkOptions): (chunk: Chunk) => ExploreOutcome {
+  const search = new Search(emulation, config, options);
+  return (chunk) => {
+    search.restartTally();
+    const failure = search.chunk(chunk);
+    return failure ? { ...search.tally(), failure } : search.tally();
+  };
+}
+
 /** What the search learns of one schedule's run. */
 interface Judged {
   readonly status: Verdict['status'];
@@ -220,6 +234,12 @@ class Search {
     const judge: JudgeOptions = options.checkSteps === undefined ? {} : { check: { max_steps: options.checkSteps } };
     const strategy = options.strategy === 'swarm' ? 'swarm' : 'random';
     this.drawing = options.strategy === 'pct' ? pctDrawing(emulation, config, options.pct ?? DEFAULT_PCT) : scheduleDrawing(emulation, config, strategy, judge);
+  }
+
+  /** Counts from zero again (the next chunk's own), keeping the drawing. */
+  restartTally(): void {
+    this.runs = this.shrinks = this.faults = this.undecided = 0;
+    this.undecidedExample = undefined;
   }
 
   tally(): ExploreOutcome<never> {

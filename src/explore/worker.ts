@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../emulations/api/emulation.js';
 import { emulationNamed } from '../emulations/index.js';
-import { exploreChunks, type ExploreOutcome, type Progress, type Strategy } from './explore.js';
+import { chunkExplorer, type ExploreOutcome, type Progress, type Strategy } from './explore.js';
 import type { PctOptions } from './pct.js';
 import type { Chunk } from './search.js';
 
@@ -32,19 +32,18 @@ if (parentPort) {
   const task = workerData as WorkerTask;
   const emulation = emulationNamed(task.emulation);
   let last = 0;
-  port.on('message', (chunk: Chunk) => {
-    const outcome = exploreChunks(emulation, task.config, [chunk], {
-      ...(task.checkSteps === undefined ? {} : { checkSteps: task.checkSteps }),
-      ...(task.strategy ? { strategy: task.strategy } : {}),
-      ...(task.pct ? { pct: task.pct } : {}),
-      onFound: () => port.postMessage({ type: 'found' } satisfies WorkerMessage),
-      onProgress: (progress) => {
-        const now = Date.now();
-        if (now - last < PROGRESS_EVERY_MS) return;
-        last = now;
-        port.postMessage({ type: 'progress', progress } satisfies WorkerMessage);
-      },
-    });
-    port.postMessage({ type: 'done', outcome } satisfies WorkerMessage);
+  // One drawing for all the chunks this worker is handed (swarm and PCT calibrate it with a run).
+  const explore = chunkExplorer(emulation, task.config, {
+    ...(task.checkSteps === undefined ? {} : { checkSteps: task.checkSteps }),
+    ...(task.strategy ? { strategy: task.strategy } : {}),
+    ...(task.pct ? { pct: task.pct } : {}),
+    onFound: () => port.postMessage({ type: 'found' } satisfies WorkerMessage),
+    onProgress: (progress) => {
+      const now = Date.now();
+      if (now - last < PROGRESS_EVERY_MS) return;
+      last = now;
+      port.postMessage({ type: 'progress', progress } satisfies WorkerMessage);
+    },
   });
+  port.on('message', (chunk: Chunk) => port.postMessage({ type: 'done', outcome: explore(chunk) } satisfies WorkerMessage));
 }

@@ -108,7 +108,8 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
 
   finish(end: RunEnd) {
     const { spec, retries, decided } = this;
-    const completed: ReadonlyMap<string, number> = new Map(this.completedBy.filter((c) => c !== undefined));
+    const completed = new Map<string, number>();
+    for (const entry of this.completedBy.toArray()) if (entry) completed.set(entry[0], entry[1]);
     const clients = clientEnds(end.views, spec.requests, completed);
     const stalled = clients.some((c) => !c.down && c.completed < c.requests);
     const why = (): string[] => [...end.stalled, ...spec.stallReasons(end, { completed, retries, decided })];
@@ -116,7 +117,7 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
       end.cut ? unknown(name, `not judged: ${end.cut}`) : guarded(name, check);
     const verdicts: Verdict[] = [
       // A failure names the first completion after which the history was not linearizable.
-      guarded('linearizability', () => this.linearizability(this.history_.map((h) => h.at).toArray())),
+      guarded('linearizability', () => this.linearizability(this.history_.toArray().map((h) => h.at))),
       ...this.checks.flatMap((check) => guardedAll(check)),
       ended('convergence', () => convergence(learnerEnds(end.views, spec))),
       ended('liveness', () => liveness(clients, `${end.summary.reason} at t=${end.summary.time_ms}`, stalled ? why() : [])),
@@ -169,7 +170,7 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
   }
 
   private historyEvents(): MpkvHistoryEvent[] {
-    return this.history_.map((h) => h.event).toArray();
+    return this.history_.toArray().map((h) => h.event);
   }
 
   /** A client's answer to (client, request id): counted once, however often it comes. */
