@@ -1,6 +1,6 @@
 /**
- * `mpkv verify <config> [--max-depth N] [--max-states M] [--workers K] [--mutant NAME]
- *  [--out FILE] [--timeout-s S]`: bounded exhaustive model checking (src/verify). Every order of
+ * `mpkv verify <config> [--max-depth N] [--max-states M] [--workers K] [--no-reduction]
+ *  [--mutant NAME] [--out FILE] [--timeout-s S]`: bounded exhaustive model checking (src/verify). Every order of
  * events of a small configuration, breadth first, within the bound of its `[verify]` table; the
  * safety checks after every step. On a violation: the shortest counterexample, printed event by
  * event and written as a replay file (`mpkv run <config> --replay FILE` plays it; on a terminal
@@ -36,6 +36,9 @@ Options:
   --max-depth N     the longest path, in events (overrides verify.max_depth)
   --max-states M    stop after M distinct states (overrides verify.max_states)
   --workers K       worker threads sharing the frontier (default 1)
+  --no-reduction    take every order of independent steps and every delivery, even one
+                    that changes nothing (the reduction keeps verdicts and the depth of
+                    the first violation: for comparison)
   --mutant NAME     enable a deliberately broken rule (see mpkv explore --list-mutants)
   --out FILE        where to write a counterexample (default
                     <config>[-<mutant>].verify.replay.json)
@@ -64,6 +67,7 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
     'max-depth': { type: 'string' },
     'max-states': { type: 'string' },
     workers: { type: 'string' },
+    'no-reduction': { type: 'boolean' },
     mutant: { type: 'string' },
     out: { type: 'string' },
     'timeout-s': { type: 'string' },
@@ -113,6 +117,7 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   try {
     outcome = await searchWithWorkers(emulation, config, {
       workers,
+      reduction: !values['no-reduction'],
       ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
       ...(stopper.signal ? { signal: stopper.signal } : {}),
       onLevel: (p) => {

@@ -109,9 +109,12 @@ export class Model {
   /** The emulation's word on which facts' order matters (undefined: every judged step's). */
   private readonly orderedFacts: ReadonlySet<string> | undefined;
   private readonly judgeReadsDrops: boolean;
-  /** Leave out deliveries that change nothing (./search.ts); off for `--no-reduction`. */
-  pruneNoops = process.env.EXPERIMENT_NOOP === '1' || process.env.EXPERIMENT_SET === '1';
-  setNetwork = process.env.EXPERIMENT_SET === '1';
+  /**
+   * Leave out deliveries that would change nothing (`steps`): off by default (the full
+   * transition system, which a liveness pass needs: a message in flight is an obligation); the
+   * search turns it on with its reduction (./search.ts). See `prunable` for why it is sound.
+   */
+  private pruning = false;
 
   constructor(
     readonly emulation: AnyEmulation,
@@ -181,7 +184,7 @@ export class Model {
     let k = 0;
     for (let p = 0; p < distinct; p++) {
       const pid = this.byKey[p]!;
-      if (!unbounded && this.pruneNoops && this.noop(words, pid)) continue;
+      if (!unbounded && this.pruning && this.noop(words, pid)) continue;
       out[k++] = codeOf(DELIVER, pid);
     }
     if (unbounded || words[j + TIMEOUTS]! > 0) {
@@ -192,11 +195,28 @@ export class Model {
         else for (let t = 0; t < local.timerSteps.length; t++) out[k++] = local.timerSteps[t]!;
       }
     }
-    if (!this.setNetwork && (unbounded || words[j + DROPS]! > 0)) for (let p = 0; p < distinct; p++) out[k++] = codeOf(DROP, this.byKey[p]!);
-    if (!this.setNetwork && (unbounded || words[j + DUPLICATES]! > 0)) for (let p = 0; p < distinct; p++) out[k++] = codeOf(DUPLICATE, this.byKey[p]!);
+    if (unbounded || words[j + DROPS]! > 0) for (let p = 0; p < distinct; p++) out[k++] = codeOf(DROP, this.byKey[p]!);
+    if (unbounded || words[j + DUPLICATES]! > 0) for (let p = 0; p < distinct; p++) out[k++] = codeOf(DUPLICATE, this.byKey[p]!);
     if (unbounded || words[j + CRASHES]! > 0) for (let i = 0; i < n; i++) if (this.mayCrash(words, i)) out[k++] = codeOf(CRASH, i);
     for (let i = 0; i < n; i++) if (this.locals.states[words[i]!]!.status === 'crashed') out[k++] = codeOf(RESTART, i);
     return k;
+  }
+
+  /**
+   * Leaves out (`on`) or keeps the deliveries that would change nothing: the addressee's local
+   * state stays the same, it sends nothing, finishes not, and tells the judge nothing. Leaving
+   * them out is sound for safety: such a delivery only takes a message out of flight, and a
+   * message kept in flight only adds steps (a step's effect depends on its node's local state
+   * and the message, never on the other messages in flight), so every path of the full search
+   * has a path without its no-op deliveries that gives every node and the judge the same
+   * states, and it is not longer: the least depth of a violation stays. Not when the judge reads
+   * drops (a message kept in flight would later be dropped, to a node that finishes, and tell
+   * it). Whether a delivery is a no-op depends on its addressee's local state only, so a step at
+   * another node never makes it one: the independence of ./reduction.ts still holds. It changes
+   * the distinct states (fewer, states with no-ops in flight stand for those without them).
+   */
+  prune(on: boolean): void {
+    this.pruning = on && !this.judgeReadsDrops;
   }
 
   /** Would delivering packet `pid` change nothing (its addressee's state, the messages in
@@ -355,7 +375,7 @@ export class Model {
   /** Applies a node's step: its new local state, its messages, the judge. */
   private local(from: Int32Array, out: Int32Array, node: number, step: LocalStep, taken: number): number {
     out[node] = step.next;
-    this.copyPackets(from, out, this.setNetwork ? -1 : taken, -1);
+    this.copyPackets(from, out, taken, -1);
     let count = out[this.countAt]!;
     const first = this.countAt + 1;
     let dropped = false;
@@ -367,11 +387,6 @@ export class Model {
         continue;
       }
       // Insert in order.
-      if (this.setNetwork) {
-        let present = false;
-        for (let p = first; p < first + count; p++) if (out[p] === pid) present = true;
-        if (present) continue;
-      }
       let at = first + count;
       while (at > first && out[at - 1]! > pid) {
         out[at] = out[at - 1]!;

@@ -25,8 +25,10 @@
  * breadth-first search reaches each of those states at its depth with a sleep set that is a
  * subset of that path's (more is expanded, never less), so it takes each of its steps. The
  * reduction thus saves transitions (and the fingerprints and lookups they cost), not states:
- * the distinct states and the depth of the first violation are those of the full search
- * (checked by test/verify.test.ts on every config and mutant, with `--no-reduction`).
+ * the distinct states and the depth of the first violation are those of the full search.
+ * (The search's other reduction, leaving out no-op deliveries, `Model.prune`, does change the
+ * distinct states; test/verify.test.ts checks the verdicts and the depth of the first violation
+ * of every mutant with and without both, `--no-reduction`, and pins both counts of every config.)
  */
 import { BUDGET_SHIFT, CRASH_CLASS, NO_NODE, ORDERED, type Model } from './model.js';
 

@@ -8,10 +8,13 @@
  * from the violation to the root, and played once more with a judge of its own (./world.ts) for
  * the verdicts as a run would give them.
  *
- * Partial-order reduction (./reduction.ts, on unless `reduction: false`): a state's sleep set
- * holds the steps it need not take, because the same steps in another order reach what they
- * would. It saves transitions, not states: the distinct states, and the depth of the first
- * violation, are those of the full search.
+ * Reduction (on unless `reduction: false`, `mpkv verify --no-reduction`), in two parts.
+ * Partial-order reduction (./reduction.ts): a state's sleep set holds the steps it need not
+ * take, because the same steps in another order reach what they would; it saves transitions,
+ * not states. And deliveries that would change nothing are left out (`Model.prune`): fewer
+ * states, those with such a message still in flight standing for those without it. Neither
+ * changes the verdict nor the depth of the first violation: a counterexample found with the
+ * reduction is a shortest one, as without it (test/verify.test.ts checks both on every mutant).
  *
  * The search is bounded: paths of at most `max_depth` events, at most `max_states` distinct
  * states, and the per-path fault and timer budget of the config's `[verify]` table. When the
@@ -154,6 +157,7 @@ export class Search {
     this.model = options.model ?? new Model(emulation, config);
     this.prints = new Fingerprinter(this.model);
     this.reduction = options.reduction ?? true;
+    this.model.prune(this.reduction);
     this.sleeper = new Sleeper(this.model);
     this.visited = new FingerprintSet(FingerprintSet.buffer(4096, false));
     const root = this.model.root;
