@@ -16,6 +16,7 @@ import type { AnyEmulation, Config } from '../src/emulations/api/emulation.js';
 import { loadConfig } from '../src/emulations/index.js';
 import { maxSync } from '../src/emulations/max_sync/index.js';
 import { multipaxos } from '../src/emulations/multipaxos/index.js';
+import { LIVENESS_MUTANT_NAMES } from '../src/emulations/multipaxos/mutants.js';
 import { StateGraph } from '../src/verify/graph.js';
 import { mix } from '../src/verify/hash.js';
 import { checkLiveness, type LivenessOutcome } from '../src/verify/liveness.js';
@@ -85,6 +86,13 @@ test('fingerprints: a message and the same message on the reverse link are two s
 });
 
 // ---- the mutants ---------------------------------------------------------------------------------
+
+test('liveness lasso: every liveness mutant has a ground where verify catches it, but backoff-never-grows (untimed: see below); the grounds are the bench\'s', (t) => {
+  const multipaxosGrounds = multipaxos.bench!.livenessGrounds!;
+  t.deepEqual(Object.keys(multipaxosGrounds).sort(), LIVENESS_MUTANT_NAMES.filter((m) => m !== 'backoff-never-grows').sort());
+  t.deepEqual(Object.keys(maxSync.bench!.livenessGrounds!), ['server-stops-gossiping']);
+  for (const ground of GROUNDS) t.is(ground.emulation.bench!.livenessGrounds![ground.mutant], ground.file);
+});
 
 for (const ground of GROUNDS) {
   test(`liveness lasso: ${ground.emulation.name}/${ground.mutant} is caught on ${ground.file} by its shortest lasso, and the correct protocol passes there`, (t) => {

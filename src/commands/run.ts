@@ -19,6 +19,7 @@ import { readFile } from 'node:fs/promises';
 import { loadReplayFile, replayDivergence, replayRun, type LoadedReplay } from '../explore/replay.js';
 import { decodeChoice } from '../explore/schedule.js';
 import { isStepsReplay, loadStepsReplay, StepRouter, stepsReplayDivergence, type LoadedStepsReplay } from '../verify/replay.js';
+import type { Highlight } from '../emulations/api/diagram.js';
 
 export const RUN_HELP = `Usage: mpkv run <config.toml> [options]
 
@@ -214,9 +215,22 @@ async function diagramOf(file: string, emulation: AnyEmulation, result: RunResul
     const fault = decodeChoice(m.choice);
     return fault.kind === 'normal' ? [] : [{ from: m.from, to: m.to, n: m.n, fault }];
   });
-  const options = { title, notes, faults };
+  const options = { title, notes, faults, highlights: lassoHighlights(result, replay) };
   const trace = result.trace!;
   return file.toLowerCase().endsWith('.svg') ? renderRunSvg(emulation, trace, options) : renderRunHtml(emulation, trace, options);
+}
+
+/** A model checker's lasso (src/verify/replay.ts): the notes where its loop starts and goes
+ *  back, ringed as the violation (or the note that it is stuck). */
+function lassoHighlights(result: RunResult, replay: LoadedReplay | LoadedStepsReplay | undefined): Highlight[] {
+  const steps = replay && 'router' in replay ? replay.replay : undefined;
+  const lasso = steps?.lasso;
+  const failed = result.verdicts.find((v) => v.name === 'liveness' && v.status === 'fail');
+  if (!lasso || failed?.at?.event === undefined) return [];
+  const events = [failed.at.event, ...(failed.at.evidence ?? [])];
+  const loop = events.length > 1;
+  const title = loop ? `liveness: events ${lasso.loop_from}-${steps!.steps.length} repeat for ever (the loop starts and goes back at the ringed notes)` : `liveness: stuck after event ${steps!.steps.length}`;
+  return [{ role: 'violation', title, text: failed.detail, events, tag: loop ? 'loop' : 'stuck' }];
 }
 
 /** `mpkv run configs/x.toml: <emulation>, seed 1, mutants: <names>, REPLAY of f.json`. */

@@ -259,6 +259,9 @@ export interface BenchSpec {
   readonly huntingGrounds?: Readonly<Record<string, string>>;
   /** For each mutant, the config file `mpkv verify` catches it on, within that config's bound. */
   readonly verifyGrounds?: Readonly<Record<string, string>>;
+  /** For each liveness mutant that `mpkv verify`'s liveness pass catches, the config file it
+   *  catches it on (a lasso), within that config's liveness bound. */
+  readonly livenessGrounds?: Readonly<Record<string, string>>;
 }
 
 /**

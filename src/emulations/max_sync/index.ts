@@ -115,6 +115,7 @@ export const maxSync: Emulation<MaxSyncSections, Message, Fact> = {
     load: { name: '5 servers, 10 clients x 1,000 writes', config: '[topology]\nservers = 5\nclients_per_server = 2\n[workload]\nmessages = 1000\n' },
     huntingGrounds: { 'takes-last-value': 'configs/max-sync.toml', 'server-without-disk': 'configs/max-sync-lossy.toml', 'server-stops-gossiping': 'configs/max-sync.toml' },
     verifyGrounds: { 'takes-last-value': 'configs/verify/max-sync.toml', 'server-without-disk': 'configs/verify/max-sync.toml' },
+    livenessGrounds: { 'server-stops-gossiping': 'configs/verify/max-sync.toml' },
   },
   temperature,
 };
