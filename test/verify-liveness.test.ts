@@ -20,6 +20,9 @@ import { LIVENESS_MUTANT_NAMES } from '../src/emulations/multipaxos/mutants.js';
 import { StateGraph } from '../src/verify/graph.js';
 import { mix } from '../src/verify/hash.js';
 import { checkLiveness, type LivenessOutcome } from '../src/verify/liveness.js';
+import { startRun } from '../src/emulations/run.js';
+import { SimDriver } from '../src/ui/driver.js';
+import { StepRouter } from '../src/verify/replay.js';
 import { testDir } from './harness.js';
 
 const collector = () => {
@@ -109,7 +112,7 @@ for (const ground of GROUNDS) {
   });
 }
 
-test('liveness lasso: mpkv verify prints the lasso and writes it; mpkv run --replay plays it, the loop marked and liveness failing at its start', async (t) => {
+test('liveness lasso: mpkv verify prints the lasso and writes it; mpkv run --replay plays it, the loop marked and liveness failing where it closes', async (t) => {
   const dir = testDir(t, 'mpkv-lasso-');
   const out = join(dir, 'lasso.replay.json');
   const { io, out: lines } = collector();
@@ -132,7 +135,7 @@ test('liveness lasso: mpkv verify prints the lasso and writes it; mpkv run --rep
   const run = lines.join('\n');
   t.regex(run, /^\[t=7 leader 1\] LOOP START \(liveness lasso\): events 7-15 \(9\) repeat for ever/m);
   t.regex(run, /^\[t=15 leader 1\] LOOP END: back to event 7; it repeats from there for ever$/m);
-  t.regex(run, /^ {2}liveness +FAIL +client 1's request 1 \(GET "a"\) still unanswered for ever: events 7-15 repeat without end .*\[first failed at t=7\]$/m);
+  t.regex(run, /^ {2}liveness +FAIL +client 1's request 1 \(GET "a"\) still unanswered for ever: events 7-15 repeat without end .*\[first failed at t=15\]$/m);
   t.notRegex(run, /REPLAY DIVERGED/);
 });
 
@@ -187,4 +190,20 @@ test('liveness lasso: mpkv verify --no-liveness skips the pass; an emulation wit
   lines.length = 0;
   t.is(await main(['verify', 'configs/verify/retry-liveness.toml'], io), 0);
   t.regex(lines.join('\n'), /^liveness ok: no lasso in the whole graph \([\d,]+ states, [\d,]+ edges, depth \d+; [\d,]+ hot states, \d+ hot cycle\(s\), none fair with an obligation hot throughout\)$/m);
+});
+
+test('liveness lasso: the dashboard\'s v stops where the loop closes, its start marked ◀ as the step the verdict names', (t) => {
+  const ground = GROUNDS[0];
+  const base: Config = loadConfig(ground.file);
+  const config: Config = { ...base, mutants: { enable: [ground.mutant] } };
+  const lasso = checkLiveness(multipaxos, config, bound).lasso!;
+  const steps = [...lasso.stem, ...lasso.loop];
+  const mark = { loop_from: lasso.stem.length + 1, key: lasso.key, what: lasso.what };
+  const fresh = () => startRun(multipaxos, config, { router: new StepRouter(multipaxos, config, steps, mark) });
+  const driver = new SimDriver(fresh(), { paused: true, rehearse: fresh });
+  driver.jumpTo('violation');
+  const log = driver.snapshot().log.map((l) => l.text);
+  t.true(log.some((l) => /^\[t=7 leader 1\] LOOP START \(liveness lasso\): events 7-15 \(9\) repeat for ever/.test(l)), log.join('\n'));
+  t.true(log.some((l) => /^\[t=15 check\] ▶ VIOLATION: liveness first failed here \(the earlier step\(s\) it names are marked ◀ above\): client 1's request 1 \(GET "a"\) still unanswered for ever: events 7-15 repeat without end/.test(l)), log.join('\n'));
+  t.true(log.some((l) => /LOOP START .*◀/.test(l)), log.join('\n'));
 });

@@ -83,7 +83,7 @@ export class StepRouter implements RunRouter {
   problem: string | undefined;
   /** A lasso's liveness failure, once the path has been played to its end. */
   liveness: Verdict | undefined;
-  private loopStart: { t: number; event: number } | undefined;
+  private loopStart: { event: number } | undefined;
 
   constructor(
     emulation: AnyEmulation,
@@ -156,7 +156,7 @@ export class StepRouter implements RunRouter {
   /** A note at the node of the loop's first event: from here the path repeats. */
   private markLoopStart(record: StepRecord): void {
     const length = this.steps.length - this.lasso!.loop_from + 1;
-    this.loopStart = { t: this.next, event: this.trace.length };
+    this.loopStart = { event: this.trace.length };
     this.record({ t: this.next, kind: 'note', node: nodeOfRecord(record), text: `LOOP START (liveness lasso): events ${this.lasso!.loop_from}-${this.steps.length} (${length}) repeat for ever, fairly; ${this.lasso!.what} throughout` });
   }
 
@@ -168,7 +168,8 @@ export class StepRouter implements RunRouter {
     const event = this.trace.length;
     if (this.loopStart) {
       this.record({ t: this.next, kind: 'note', node, text: `LOOP END: back to event ${lasso.loop_from}; it repeats from there for ever` });
-      this.liveness = fail('liveness', `${lasso.what} for ever: events ${lasso.loop_from}-${this.steps.length} repeat without end (a fair loop: every message in flight and every armed timer is taken on it), and it stays hot in every state of the loop`, { ...this.loopStart, evidence: [event] });
+      // Judged where the loop closes; its start is the earlier step the verdict names.
+      this.liveness = fail('liveness', `${lasso.what} for ever: events ${lasso.loop_from}-${this.steps.length} repeat without end (a fair loop: every message in flight and every armed timer is taken on it), and it stays hot in every state of the loop`, { t: this.next, event, evidence: [this.loopStart.event] });
       return;
     }
     this.record({ t: this.next, kind: 'note', node, text: `STUCK (liveness): nothing can happen any more (no message in flight, no timer armed, no node down); ${lasso.what}` });
