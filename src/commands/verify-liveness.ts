@@ -7,9 +7,9 @@
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { finishRun, startRun } from '../emulations/run.js';
 import { timeBudget } from '../util/budget.js';
-import { checkLiveness, type Lasso, type LivenessOutcome } from '../verify/liveness.js';
+import { checkLivenessAsync, type Lasso, type LivenessOutcome } from '../verify/liveness.js';
 import { describeSteps, StepRouter, stepsReplayFile, writeStepsReplayFile, type LassoMark } from '../verify/replay.js';
-import type { Io } from './io.js';
+import { Stopper, type Io } from './io.js';
 
 /** The liveness pass's own bound (the command's flags). */
 export interface LivenessBound {
@@ -25,15 +25,24 @@ export const LIVENESS_RULES =
   'liveness: weak fairness on every delivery, restart and armed timer; once no message is in flight, time passes (any armed timer may fire, spending no budget); ' +
   'symmetry and sleep sets off for this pass (a mirror image names other obligations; sleep sets drop edges a cycle needs)';
 
-/** Runs the pass and reports it; returns the exit status it calls for (0 ok, 1 a lasso, 3 unknown). */
-export function reportLiveness(io: Io, file: string, emulation: AnyEmulation, config: Config, bound: LivenessBound, out: string): number {
+/** Runs the pass and reports it; returns the exit status it calls for (0 ok, 1 a lasso, 3 unknown;
+ *  0 too when the reader went away). A Ctrl-C stops the pass: liveness unknown. */
+export async function reportLiveness(io: Io, file: string, emulation: AnyEmulation, config: Config, bound: LivenessBound, out: string): Promise<number> {
   if (!emulation.temperature) {
     io.stdout(`liveness: not judged (${config.emulation} declares nothing hot)`);
     return 0;
   }
   io.stdout(LIVENESS_RULES);
   const started = performance.now();
-  const outcome = checkLiveness(emulation, config, { ...bound, ...(bound.timeoutMs ? { deadline: timeBudget(bound.timeoutMs) } : {}) });
+  const stopper = new Stopper(io);
+  let outcome: LivenessOutcome;
+  try {
+    const deadline = bound.timeoutMs ? { deadline: timeBudget(bound.timeoutMs) } : {};
+    outcome = await checkLivenessAsync(emulation, config, { ...bound, ...deadline, interrupted: () => (stopper.noticeClosed(), stopper.reason !== undefined) });
+  } finally {
+    stopper.dispose();
+  }
+  if (stopper.reason === 'output closed') return 0;
   const seconds = (performance.now() - started) / 1000;
   const graph = `${outcome.distinct.toLocaleString('en-US')} states, ${outcome.edges.toLocaleString('en-US')} edges, depth ${outcome.depth}`;
   const rate = `  ${seconds.toFixed(1)}s, ${Math.round(outcome.distinct / Math.max(seconds, 1e-3)).toLocaleString('en-US')} states/s (liveness graph)`;

@@ -142,7 +142,7 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
     }[outcome.cut];
     io.stdout(`unknown: no violation among ${tally} explored, but the search stopped at depth ${outcome.depth} of ${config.verify.max_depth}: ${why}`);
     io.stdout(`  ${seconds.toFixed(1)}s, ${rate}`);
-    if (liveness && outcome.cut !== 'stopped') reportLiveness(io, file, emulation, config, liveness, out);
+    if (liveness && outcome.cut !== 'stopped') await reportLiveness(io, file, emulation, config, liveness, out);
     return 3;
   }
   const space = outcome.exhausted
@@ -150,7 +150,7 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
     : `paths longer than ${config.verify.max_depth} events were not explored`;
   io.stdout(`ok: no violation within depth ${outcome.exhausted ? outcome.depth : config.verify.max_depth}: ${tally}; ${space}`);
   io.stdout(`  ${seconds.toFixed(1)}s, ${rate}`);
-  return liveness ? reportLiveness(io, file, emulation, config, liveness, out) : 0;
+  return liveness ? await reportLiveness(io, file, emulation, config, liveness, out) : 0;
 }
 
 function reportViolation(io: Io, file: string, emulation: AnyEmulation, config: Config, outcome: SearchOutcome, how: { out: string; seconds: number; rate: string; tally: string }): number {

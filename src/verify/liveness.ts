@@ -71,6 +71,8 @@ export interface LivenessOptions {
   /** Stop after this many distinct states. */
   readonly maxStates: number;
   readonly deadline?: Deadline;
+  /** Asked every few thousand states: has the command been interrupted (Ctrl-C)? */
+  readonly interrupted?: () => boolean;
 }
 
 /** A lasso: the path to the loop, then the loop (empty: stuck, nothing can happen). */
@@ -105,9 +107,19 @@ export interface LivenessOutcome {
 /** Runs the liveness pass: builds the graph, then looks for a lasso. */
 export function checkLiveness(emulation: AnyEmulation, config: Config, options: LivenessOptions): LivenessOutcome {
   const pass = new LivenessPass(emulation, config, options);
-  const cut = pass.explore();
-  return pass.judge(cut);
+  return pass.judge(pass.explore());
 }
+
+/** The same, a slice of states at a time, letting the event loop run between slices (so that
+ *  a command hears a Ctrl-C: `options.interrupted`). */
+export async function checkLivenessAsync(emulation: AnyEmulation, config: Config, options: LivenessOptions): Promise<LivenessOutcome> {
+  const pass = new LivenessPass(emulation, config, options);
+  while (pass.exploreSome(SLICE) === 'paused') await new Promise((resolve) => setImmediate(resolve));
+  return pass.judge(pass.cut);
+}
+
+/** States expanded between two looks at the event loop. */
+const SLICE = 4096;
 
 /** What an SCC search found: a violating component, or one it could not judge. */
 interface Found {
@@ -156,32 +168,62 @@ export class LivenessPass {
     return this.store.size;
   }
 
-  /** Explores breadth first; returns why it stopped early, if it did. */
+  /** Why the exploration stopped early, once it has stopped (undefined: it explored all). */
+  cut: string | undefined;
+  private done = false;
+  private words = new Int32Array(64);
+
+  /** Explores breadth first, to the end; returns why it stopped early, if it did. */
   explore(): string | undefined {
-    const { maxDepth, maxStates, deadline } = this.options;
-    let words = new Int32Array(this.model.length(64));
-    for (let s = 0; s < this.store.size; s++) {
+    while (this.exploreSome(Number.POSITIVE_INFINITY) === 'paused') {
+      /* one slice after another */
+    }
+    return this.cut;
+  }
+
+  /** Expands up to `slice` more states: `paused` if there is more to do, `done` once the graph
+   *  is explored or cut (`cut` says why). */
+  exploreSome(slice: number): 'paused' | 'done' {
+    const stop = (why: string): 'done' => {
+      this.cut = why;
+      this.done = true;
+      return 'done';
+    };
+    const { maxDepth, maxStates, deadline, interrupted } = this.options;
+    for (let n = 0; !this.done; n++) {
+      const s = this.graph.expanded;
+      if (s === this.store.size) {
+        this.done = true;
+        break;
+      }
+      if (n >= slice) return 'paused';
       if (s === this.levels[this.levels.length - 1]) {
-        if (this.levels.length - 1 >= maxDepth) return `paths longer than ${maxDepth} events were not explored (${this.store.size - s} state(s) left unexpanded)`;
+        if (this.levels.length - 1 >= maxDepth) return stop(`paths longer than ${maxDepth} events were not explored (${this.store.size - s} state(s) left unexpanded)`);
         this.levels.push(this.store.size);
       }
-      if ((s & 1023) === 0 && deadline?.expired()) return `the time ran out after ${s} state(s) expanded`;
-      if (this.store.lengthOf(s) > words.length) words = new Int32Array(this.store.lengthOf(s) * 2);
-      this.store.read(s, words);
-      const count = this.enabled(words);
-      for (let i = 0; i < count; i++) {
-        const code = this.steps[i]!;
-        const size = this.successor(words, code);
-        const to = this.find(this.scratch, size, s, code);
-        if (to < 0) {
-          // This state stays unexpanded: its edges so far are not counted.
-          return `max_states (${maxStates.toLocaleString('en-US')}) reached`;
-        }
-        this.graph.edge(to, code);
-      }
-      this.graph.close();
+      if ((s & 1023) === 0 && interrupted?.()) return stop(`interrupted (Ctrl-C) after ${s.toLocaleString('en-US')} state(s) expanded`);
+      if ((s & 1023) === 0 && deadline?.expired()) return stop(`the time ran out after ${s.toLocaleString('en-US')} state(s) expanded`);
+      if (!this.expandOne(s)) return stop(`max_states (${maxStates.toLocaleString('en-US')}) reached`);
     }
-    return undefined;
+    return 'done';
+  }
+
+  /** Expands state `s` (the next by number): its edges; false if the state bound refused a
+   *  successor (the state then stays unexpanded: its edges so far are not counted). */
+  private expandOne(s: number): boolean {
+    if (this.store.lengthOf(s) > this.words.length) this.words = new Int32Array(this.store.lengthOf(s) * 2);
+    const words = this.words;
+    this.store.read(s, words);
+    const count = this.enabled(words);
+    for (let i = 0; i < count; i++) {
+      const code = this.steps[i]!;
+      const size = this.successor(words, code);
+      const to = this.find(this.scratch, size, s, code);
+      if (to < 0) return false;
+      this.graph.edge(to, code);
+    }
+    this.graph.close();
+    return true;
   }
 
   /** The steps of state `words` in the liveness graph: the model's, and, when no message is
