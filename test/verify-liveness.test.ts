@@ -23,6 +23,11 @@ import { checkLiveness, type LivenessOutcome } from '../src/verify/liveness.js';
 import { startRun } from '../src/emulations/run.js';
 import { SimDriver } from '../src/ui/driver.js';
 import { StepRouter } from '../src/verify/replay.js';
+import { setup, type MachineContext } from 'xstate';
+import { catalogueOf, parseConfigWith } from '../src/config/load.js';
+import { step } from '../src/sim/outbox.js';
+import type { NodeEvent } from '../src/sim/trace.js';
+import { pingPong } from './example/ping-pong.js';
 import { testDir } from './harness.js';
 
 const collector = () => {
@@ -206,4 +211,63 @@ test('liveness lasso: the dashboard\'s v stops where the loop closes, its start 
   t.true(log.some((l) => /^\[t=7 leader 1\] LOOP START \(liveness lasso\): events 7-15 \(9\) repeat for ever/.test(l)), log.join('\n'));
   t.true(log.some((l) => /^\[t=15 check\] ▶ VIOLATION: liveness first failed here \(the earlier step\(s\) it names are marked ◀ above\): client 1's request 1 \(GET "a"\) still unanswered for ever: events 7-15 repeat without end/.test(l)), log.join('\n'));
   t.true(log.some((l) => /LOOP START .*◀/.test(l)), log.join('\n'));
+});
+
+// ---- the pass on an emulation of the tests' own (the core knows no protocol) ------------------------
+
+const catalogue = catalogueOf([pingPong]);
+const pingConfig = (toml = ''): Config => parseConfigWith(catalogue, `emulation = "ping_pong"\n${toml}`, 'ping-pong.toml');
+
+/** Ping-pong where a pinger owes its pings until it is done. */
+const owing = (emulation: AnyEmulation): AnyEmulation => ({
+  ...emulation,
+  temperature: {
+    hot: (views) =>
+      views.filter((v) => v.role === 'pinger' && v.status === 'up').map((v) => ({ key: `${v.id} round ${(v.context as { n: number }).n}`, what: () => `${v.id} still pinging` })),
+    bound: () => ({ ms: 1, why: 'a test bound' }),
+  },
+});
+
+/** A pinger that pings again the moment a pong comes, for ever (its retry timer armed at start,
+ *  and never again): a cycle of messages alone. */
+const bouncer = setup({
+  types: { context: {} as MachineContext, events: {} as NodeEvent<{ type: string; n: number }> },
+  actions: {
+    arm: step<MachineContext, NodeEvent<{ type: string; n: number }>, { type: string; n: number }, never>((s, _e, out) => {
+      out.setTimer('retry', 50);
+      out.send('ponger', { type: 'ping', n: 1 });
+      return s;
+    }),
+    serve: step<MachineContext, NodeEvent<{ type: string; n: number }>, { type: string; n: number }, never>((s, _e, out) => {
+      out.send('ponger', { type: 'ping', n: 1 });
+      return s;
+    }),
+  },
+}).createMachine({ context: {}, initial: 'bouncing', states: { bouncing: { on: { start: { actions: 'arm' }, pong: { actions: 'serve' }, timeout: { actions: 'arm' } } } } });
+
+test('liveness lasso, ping-pong: the correct emulation passes; a ponger that never answers is a lasso of retries', (t) => {
+  const config = pingConfig('[verify]\ntimeouts = 0\n');
+  const correct = checkLiveness(owing(pingPong), config, bound);
+  t.is(correct.verdict, 'ok', correct.why);
+  const silent: AnyEmulation = {
+    ...owing(pingPong),
+    nodes: (c: Config) => (pingPong as AnyEmulation).nodes(c).map((spec) => (spec.role === 'ponger' ? { ...spec, machine: setup({}).createMachine({ initial: 'deaf', states: { deaf: {} } }) } : spec)),
+  };
+  const lasso = checkLiveness(silent, config, bound).lasso!;
+  t.is(lasso.key, 'pinger 1 round 1');
+  t.true(lasso.loop.some((s) => s.event === 'timer'), 'the loop retries');
+  t.true(lasso.loop.some((s) => s.event === 'deliver'), 'and its ping is delivered, unanswered');
+});
+
+test('liveness lasso, ping-pong: a hot cycle of messages alone, with a timer armed that the model cannot fire, is unknown, not a lasso', (t) => {
+  const bouncing: AnyEmulation = {
+    ...owing(pingPong),
+    nodes: (c: Config) => (pingPong as AnyEmulation).nodes(c).map((spec) => (spec.role === 'pinger' ? { ...spec, machine: bouncer, input: () => ({}) } : spec)),
+  };
+  const noEarly = checkLiveness(bouncing, pingConfig('[verify]\ntimeouts = 0\n'), bound);
+  t.is(noEarly.verdict, 'unknown');
+  t.regex(noEarly.why!, /in which no time can pass \(a message is always in flight\) while a timer stays armed/);
+  t.true(noEarly.complete);
+  // With the timer let out of the bound (`[verify] timers`), an early firing is no help either.
+  t.is(checkLiveness(bouncing, pingConfig('[verify]\ntimeouts = 1\ntimers = ["none"]\n'), bound).verdict, 'unknown');
 });

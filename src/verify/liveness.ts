@@ -5,7 +5,7 @@
  *
  * What is owed. The emulation's temperature (Emulation.temperature, as `mpkv explore` uses
  * it): in each state, the obligations that are hot, each named by a key (`client 2 request 1`,
- * `replica 1 at 4`, `server 2 below 7`). A key hot in every state of an infinite path's
+ * `server 2 below 7`). A key hot in every state of an infinite path's
  * suffix is owed for ever.
  *
  * The graph. The model's states and steps (./model.ts, the safety search's: deliveries in any
@@ -424,20 +424,29 @@ export class LivenessPass {
 
   /**
    * Is a walk through all of `component` weakly fair: is every step enabled in all its states
-   * taken by one of its edges? `timeless`: not, but only for want of a timer that cannot fire
-   * there (no state of it lets time pass, and no early firing is left).
+   * taken by one of its edges? `timeless`: not, but only for want of a timer the model cannot
+   * fire there (no state of it lets time pass, and no early firing of that timer is left: the
+   * budget is spent, or `[verify] timers` leaves it out).
    */
   private fairness(component: Int32Array): 'fair' | 'unfair' | 'timeless' {
     const unmet = this.unmet(component, component);
     if (unmet.length === 0) return 'fair';
-    const timeless = unmet.every((o) => kindOf(o) === TIMER) && !component.some((s) => this.lets(s, 'time')) && !this.lets(component[0]!, 'early');
-    return timeless ? 'timeless' : 'unfair';
+    if (unmet.some((o) => kindOf(o) !== TIMER) || component.some((s) => this.letsTimePass(s))) return 'unfair';
+    return unmet.every((o) => !this.firesEarly(component[0]!, o)) ? 'timeless' : 'unfair';
   }
 
-  /** Does state `s` let time pass (no message in flight), or have early timer firings left? */
-  private lets(s: number, what: 'time' | 'early'): boolean {
+  /** Does state `s` let time pass (no message in flight)? */
+  private letsTimePass(s: number): boolean {
+    return this.store.state(s)[this.model.countAt] === 0;
+  }
+
+  /** May timer step `code` fire early in state `s` (budget left, and a timer the bound lets
+   *  fire)? The budget is the same in every state of a cycle. */
+  private firesEarly(s: number, code: number): boolean {
     const words = this.store.state(s);
-    return what === 'time' ? words[this.model.countAt] === 0 : words[this.model.judgeAt + TIMEOUTS_WORD]! > 0;
+    if (words[this.model.judgeAt + TIMEOUTS_WORD]! <= 0) return false;
+    const node = this.model.nodeOf(code);
+    return this.model.node(words, node).timerSteps.includes(code);
   }
 
   /** The steps enabled in every state of `states` that no edge between states of `within`
