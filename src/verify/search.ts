@@ -42,8 +42,11 @@ export interface SearchOptions {
   readonly onLevel?: (p: LevelProgress) => void;
   /** Called every few thousand states within a level, with the counts so far. */
   readonly onProgress?: (p: LevelProgress) => void;
-  /** Partial-order reduction (sleep sets): default on. */
+  /** The reduction (sleep sets, and no-op deliveries left out): default on. */
   readonly reduction?: boolean;
+  /** With the reduction, leave out no-op deliveries too (default: yes; no compares sleep sets
+   *  alone with the full search: the same distinct states). */
+  readonly prune?: boolean;
 }
 
 export interface LevelProgress {
@@ -152,12 +155,12 @@ export class Search {
   constructor(
     emulation: AnyEmulation,
     readonly config: Config,
-    options: { reduction?: boolean; model?: Model } = {},
+    options: { reduction?: boolean; prune?: boolean; model?: Model } = {},
   ) {
     this.model = options.model ?? new Model(emulation, config);
     this.prints = new Fingerprinter(this.model);
     this.reduction = options.reduction ?? true;
-    this.model.prune(this.reduction);
+    this.model.prune(this.reduction && options.prune !== false);
     this.sleeper = new Sleeper(this.model);
     this.visited = new FingerprintSet(FingerprintSet.buffer(4096, false));
     const root = this.model.root;
@@ -237,7 +240,7 @@ export class Search {
           this.store.add(this.scratch, size, id, code, hi, lo);
           this.sleepNext.push(this.sleepOut, handed);
           added++;
-        } else if (this.reduction) this.again(known, hi, lo, handed, nextStart);
+        } else if (this.reduction) this.again(known, hi, lo, handed, nextStart, size);
       }
     }
     return { explored, added, terminal, asleep, full: false };
@@ -252,12 +255,19 @@ export class Search {
     if (this.shared) Atomics.store(this.shared.levelStarts, this.shared.worker, this.levelEnd);
   }
 
-  /** A state found again (stored word `known`) with sleep set `sleepOut[0, handed)`. */
-  private again(known: number, hi: number, lo: number, handed: number, nextStart: number): void {
+  /**
+   * A state found again (stored word `known`; its words, `size` of them, in the scratch buffer)
+   * with sleep set `sleepOut[0, handed)`. A sleep set names steps in the numbering of the words
+   * it came with: a mirror image of the stored state (symmetry: the same fingerprint, other
+   * words) names other steps by the same codes, so the stored state is then expanded in full.
+   */
+  private again(known: number, hi: number, lo: number, handed: number, nextStart: number, size: number): void {
     const worker = (known & ~FLAG) >>> WORKER_SHIFT;
     const id = known & LOCAL;
     if (!this.shared || worker === this.shared.worker) {
-      if (id >= nextStart) this.sleepNext.intersect(id, this.sleepOut, handed);
+      if (id < nextStart) return;
+      if (this.store.holds(id, this.scratch, size)) this.sleepNext.intersect(id, this.sleepOut, handed);
+      else this.sleepNext.clear(id);
       return;
     }
     // Another thread's state of the next level: it must take every step (its sleep set is not
@@ -361,7 +371,7 @@ export class Search {
 /** The whole search on one thread. */
 export function search(emulation: AnyEmulation, config: Config, options: SearchOptions = {}): SearchOutcome {
   const { max_depth } = config.verify;
-  const s = new Search(emulation, config, options.reduction === undefined ? {} : { reduction: options.reduction });
+  const s = new Search(emulation, config, { ...(options.reduction === undefined ? {} : { reduction: options.reduction }), ...(options.prune === undefined ? {} : { prune: options.prune }) });
   const base = { symmetry: s.symmetric, reduction: s.reduction };
   let explored = 0;
   let terminal = 0;

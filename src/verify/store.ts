@@ -57,6 +57,16 @@ export class StateStore {
     return length;
   }
 
+  /** Are state `id`'s words the first `length` of `words`? */
+  holds(id: number, words: Int32Array, length: number): boolean {
+    if (this.lengths[id] !== length) return false;
+    const start = this.starts[id]!;
+    const chunk = this.chunks[start >>> CHUNK_BITS]!;
+    const at = start & (CHUNK - 1);
+    for (let k = 0; k < length; k++) if (chunk[at + k] !== words[k]) return false;
+    return true;
+  }
+
   lengthOf(id: number): number {
     return this.lengths[id]!;
   }
