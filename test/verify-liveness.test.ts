@@ -12,6 +12,7 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../src/cli.js';
+import { reportLiveness } from '../src/commands/verify-liveness.js';
 import type { AnyEmulation, Config } from '../src/emulations/api/emulation.js';
 import { loadConfig } from '../src/emulations/index.js';
 import { maxSync } from '../src/emulations/max_sync/index.js';
@@ -291,3 +292,9 @@ for (const [file, pinned] of Object.entries(PINNED)) {
     t.deepEqual({ states: outcome.distinct, edges: outcome.edges, depth: outcome.depth }, pinned);
   });
 }
+
+test('liveness lasso: an emulation that declares nothing hot is not judged, and says so', async (t) => {
+  const { io, out } = collector();
+  t.is(await reportLiveness(io, 'ping-pong.toml', pingPong, pingConfig(), bound, join(testDir(t, 'mpkv-lasso-'), 'r.json')), 0);
+  t.deepEqual(out, ['liveness: not judged (ping_pong declares nothing hot)']);
+});
