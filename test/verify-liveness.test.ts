@@ -143,6 +143,10 @@ test('liveness lasso: mpkv verify prints the lasso and writes it; mpkv run --rep
   t.regex(run, /^\[t=15 leader 1\] LOOP END: back to event 7; it repeats from there for ever$/m);
   t.regex(run, /^ {2}liveness +FAIL +client 1's request 1 \(GET "a"\) still unanswered for ever: events 7-15 repeat without end .*\[first failed at t=15\]$/m);
   t.notRegex(run, /REPLAY DIVERGED/);
+  // The diagram rings the loop's two notes as the violation.
+  const page = join(dir, 'lasso.html');
+  t.is(await main(['run', 'configs/verify/preemption-liveness.toml', '--replay', out, '--plain', '--html', page], io), 1);
+  t.regex(readFileSync(page, 'utf8'), /liveness: events 7-15 repeat for ever \(the loop starts and goes back at the ringed notes\)/);
 });
 
 test('liveness lasso: a stuck state is a lasso without a loop, and its replay says so', async (t) => {
