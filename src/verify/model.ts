@@ -290,7 +290,7 @@ export class Model {
     const step = kind === DROP || kind === DUPLICATE ? undefined : this.localStepOf(from, code)!;
     const needed = first + from[this.countAt]! + (step ? step.sends.length : 1);
     if (needed > out.length) return -needed;
-    out.set(from.subarray(0, first));
+    for (let k = 0; k < first; k++) out[k] = from[k]!; // (no view object per step)
     switch (kind) {
       case DELIVER:
         return this.local(from, out, this.packets.to[payload]!, step!, payload);

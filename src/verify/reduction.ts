@@ -120,7 +120,7 @@ export class SleepSets {
       this.lengths = grow(this.lengths);
     }
     while (this.used + length > this.codes.length) this.codes = grow(this.codes);
-    this.codes.set(codes.subarray(0, length), this.used);
+    for (let k = 0; k < length; k++) this.codes[this.used + k] = codes[k]!;
     this.starts[this.count] = this.used;
     this.lengths[this.count] = length;
     this.used += length;

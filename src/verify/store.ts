@@ -35,7 +35,8 @@ export class StateStore {
     const id = this.size;
     if (id === this.starts.length) this.growColumns();
     const chunk = this.chunks.length - 1;
-    this.chunks[chunk]!.set(words.subarray(0, length), this.used);
+    const into = this.chunks[chunk]!;
+    for (let k = 0; k < length; k++) into[this.used + k] = words[k]!; // (no view object per state)
     this.starts[id] = chunk * CHUNK + this.used;
     this.lengths[id] = length;
     this.parents[id] = parent;
@@ -53,7 +54,7 @@ export class StateStore {
     const length = this.lengths[id]!;
     const chunk = this.chunks[start >>> CHUNK_BITS]!;
     const at = start & (CHUNK - 1);
-    into.set(chunk.subarray(at, at + length));
+    for (let k = 0; k < length; k++) into[k] = chunk[at + k]!;
     return length;
   }
 
