@@ -171,6 +171,19 @@ test('liveness lasso: backoff-never-grows changes only how long a wait lasts, wh
   t.is(mutant.edges, correct.edges);
 });
 
+test('liveness lasso: duelling leaders, each preempting the other out of turn as often as the bound allows, then in turn: the correct protocol is live; every early firing allowed adds states (a new ballot each round: a duel is no cycle); backoff-never-grows has the same verdict; leader-never-prepares-again is a lasso', (t) => {
+  const file = 'configs/verify/duel-liveness.toml';
+  const base: Config = loadConfig(file);
+  const sizes = [0, 2, 4, 6].map((timeouts) => {
+    const outcome = checkLiveness(multipaxos, { ...base, verify: { ...base.verify, timeouts } }, bound);
+    t.is(outcome.verdict, 'ok', `timeouts = ${timeouts}: ${outcome.why}`);
+    return outcome.distinct;
+  });
+  for (let i = 1; i < sizes.length; i++) t.true(sizes[i]! > sizes[i - 1]!, sizes.join(' < '));
+  t.is(check(multipaxos, file, 'backoff-never-grows').verdict, 'ok');
+  t.is(check(multipaxos, file, 'leader-never-prepares-again').verdict, 'fail');
+});
+
 test('liveness lasso: a graph cut by its bound is unknown, never ok; the command says so and exits 3', async (t) => {
   const cut = check(multipaxos, 'configs/verify/preemption-liveness.toml', undefined, { maxDepth: 4, maxStates: 200_000 });
   t.is(cut.verdict, 'unknown');
@@ -282,6 +295,7 @@ test('liveness lasso, ping-pong: a hot cycle of messages alone, with a timer arm
  *  to a config or to what a state is). */
 const PINNED: Record<string, { readonly states: number; readonly edges: number; readonly depth: number }> = {
   'catch-up-liveness.toml': { states: 120, edges: 198, depth: 13 },
+  'duel-liveness.toml': { states: 3_200, edges: 6_743, depth: 51 },
   'duplicates.toml': { states: 6_010, edges: 21_290, depth: 16 },
   'max-sync.toml': { states: 1_756, edges: 5_483, depth: 13 },
   'preemption-liveness.toml': { states: 116, edges: 212, depth: 16 },

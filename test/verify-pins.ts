@@ -29,6 +29,7 @@ export interface Count {
 export const pinned: Record<string, { readonly reduced: Count; readonly full: Count; readonly compare?: number }> = {
   'acceptor-restart.toml': { reduced: { distinct: 30_983, depth: 12, exhausted: false }, full: { distinct: 52_568, depth: 12, exhausted: false } },
   'catch-up-liveness.toml': { reduced: { distinct: 24, depth: 7, exhausted: true }, full: { distinct: 24, depth: 7, exhausted: true } },
+  'duel-liveness.toml': { reduced: { distinct: 2_316, depth: 45, exhausted: true }, full: { distinct: 3_056, depth: 46, exhausted: true } },
   'duplicates.toml': { reduced: { distinct: 889, depth: 14, exhausted: true }, full: { distinct: 1_435, depth: 17, exhausted: true } },
   'leader-restart-one-client.toml': { reduced: { distinct: 26_214, depth: 24, exhausted: true }, full: { distinct: 89_171, depth: 28, exhausted: true } },
   'leader-restart.toml': { reduced: { distinct: 78_474, depth: 15, exhausted: false }, full: { distinct: 120_931, depth: 15, exhausted: false } },
