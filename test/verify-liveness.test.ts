@@ -146,7 +146,9 @@ test('liveness lasso: mpkv verify prints the lasso and writes it; mpkv run --rep
   // The diagram rings the loop's two notes as the violation.
   const page = join(dir, 'lasso.html');
   t.is(await main(['run', 'configs/verify/preemption-liveness.toml', '--replay', out, '--plain', '--html', page], io), 1);
-  t.regex(readFileSync(page, 'utf8'), /liveness: events 7-15 repeat for ever \(the loop starts and goes back at the ringed notes\)/);
+  const html = readFileSync(page, 'utf8');
+  t.regex(html, /liveness: events 7-15 repeat for ever \(the loop starts and goes back at the ringed notes\)/);
+  t.regex(html, /the loop starts here, at event 7/);
 });
 
 test('liveness lasso: a stuck state is a lasso without a loop, and its replay says so', async (t) => {

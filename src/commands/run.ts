@@ -226,11 +226,14 @@ function lassoHighlights(result: RunResult, replay: LoadedReplay | LoadedStepsRe
   const steps = replay && 'router' in replay ? replay.replay : undefined;
   const lasso = steps?.lasso;
   const failed = result.verdicts.find((v) => v.name === 'liveness' && v.status === 'fail');
-  if (!lasso || failed?.at?.event === undefined) return [];
-  const events = [failed.at.event, ...(failed.at.evidence ?? [])];
-  const loop = events.length > 1;
-  const title = loop ? `liveness: events ${lasso.loop_from}-${steps!.steps.length} repeat for ever (the loop starts and goes back at the ringed notes)` : `liveness: stuck after event ${steps!.steps.length}`;
-  return [{ role: 'violation', title, text: failed.detail, events, tag: loop ? 'loop' : 'stuck' }];
+  if (!steps || !lasso || failed?.at?.event === undefined) return [];
+  const last = steps.steps.length;
+  const start = failed.at.evidence?.[0];
+  if (start === undefined) return [{ role: 'violation', title: `liveness: stuck after event ${last}`, text: failed.detail, events: [failed.at.event], tag: 'stuck' }];
+  return [
+    { role: 'violation', title: `liveness: events ${lasso.loop_from}-${last} repeat for ever (the loop starts and goes back at the ringed notes)`, text: failed.detail, events: [failed.at.event], tag: `back to ${lasso.loop_from}` },
+    { role: 'evidence', title: `the loop starts here, at event ${lasso.loop_from}`, events: [start], tag: `loop from ${lasso.loop_from}` },
+  ];
 }
 
 /** `mpkv run configs/x.toml: <emulation>, seed 1, mutants: <names>, REPLAY of f.json`. */
