@@ -206,7 +206,7 @@ test('mpkv verify: cut short by max states exits 3 and says so; bad input exits 
   const lines: string[] = [];
   const io = { stdout: (l: string) => lines.push(l), stderr: (l: string) => lines.push(`stderr: ${l}`) };
   t.is(await main(['verify', 'configs/verify/two-leaders.toml', '--max-states', '50'], io), 3);
-  t.true(lines.some((l) => /^unknown: no violation among .* but the search stopped at depth \d+ of 14: max_states \(50\) reached/.test(l)), lines.join('\n'));
+  t.true(lines.some((l) => /^unknown: no violation among .* but the search stopped at depth \d+ of 60: max_states \(50\) reached/.test(l)), lines.join('\n'));
   lines.length = 0;
   t.is(await main(['verify', 'configs/verify/two-leaders.toml', '--mutant', 'nope'], io), 2);
   t.true(lines.some((l) => /--mutant: multipaxos has no mutant "nope"/.test(l)));
