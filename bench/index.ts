@@ -15,6 +15,7 @@ const sections: Record<string, () => Promise<string[]>> = {
   checker: benchChecker,
   explore: async () => (await import('./explore.js')).benchExplore(),
   strategies: async () => (await import('./explore.js')).benchStrategies(),
+  liveness: async () => (await import('./liveness.js')).benchLiveness(),
   verify: async () => (await import('./verify.js')).benchVerify(),
   dashboard: () => benchDashboard(),
   view: async () => (await import('./view.js')).benchView(),

@@ -112,6 +112,8 @@ test('max_sync checks: servers that disagree, or that lost an acknowledged write
 const hunts: Record<keyof typeof MUTANTS, { config: string; check: string }> = {
   'takes-last-value': { config: 'max-sync.toml', check: 'monotonicity' },
   'server-without-disk': { config: 'max-sync-lossy.toml', check: 'monotonicity' },
+  // A liveness mutant: safe, but a server stays below the largest acknowledged number.
+  'server-stops-gossiping': { config: 'max-sync.toml', check: 'liveness' },
 };
 
 for (const [mutant, hunt] of Object.entries(hunts)) {

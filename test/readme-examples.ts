@@ -65,6 +65,21 @@ export const EXAMPLES: Readonly<Record<string, Example>> = {
     ],
     writes: ['two-leaders-quorum-too-small.explore.replay.json'],
   },
+  // Liveness in explore.
+  'npx mpkv explore configs/two-leaders.toml --mutant leader-never-prepares-again --seed 1': {
+    status: 1,
+    prints: [
+      /^liveness: once the faults heal, nothing may stay hot longer than 5560 ms \(the default: 4 x \(workload\.timeout_ms 300 \+ paxos\.backoff_max_ms 640 \+ paxos\.retry_ms 50 \+ 3 x paxos\.catch_up_ms 100 \+ 10 x network\.delay_max_ms 10\) = 5560 ms\)$/,
+      /^failed checks:$/,
+      /^ {2}liveness: client 1's request 1 \(DELETE "e"\) still unanswered at t=5600: hot for 5600 ms since it arose at t=0 \(the run had no fault\), longer than the bound of 5560 ms \(the default: 4 x \(.*\) = 5560 ms\) of healed virtual time, in which every step is fair \(898 router step\(s\) since it arose; no message lost or held back, no node down\); 1 other obligation\(s\) hot too \[first failed at t=5600\]$/,
+      /^replay file: two-leaders-leader-never-prepares-again\.explore\.replay\.json$/,
+    ],
+    writes: ['two-leaders-leader-never-prepares-again.explore.replay.json'],
+  },
+  'npx mpkv run configs/two-leaders.toml --replay two-leaders-leader-never-prepares-again.explore.replay.json': {
+    status: 1,
+    prints: [/^\[t=5600 sim\] END \(halted\)$/, /^ {2}convergence +unknown +not judged: the run was stopped at t=5600, where liveness failed/, /^ {2}liveness +FAIL +client 1's request 1 \(DELETE "e"\) still unanswered at t=5600: hot for 5600 ms/],
+  },
   'npx mpkv explore --list-mutants': { status: 0, prints: [/^multipaxos:$/, /^ {2}quorum-too-small +a quorum is any single acceptor instead of a majority$/, /^max_sync:$/] },
   // mpkv verify.
   'npx mpkv verify configs/verify/two-leaders.toml': { status: 0, prints: [/^ok: no violation within depth 31: .*3,986,745 distinct states; the whole space within the budget was explored/], long: true },

@@ -16,6 +16,7 @@ import { basename, extname } from 'node:path';
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { analyseFaults, failureReport, runSchedule, scheduleSize, STRATEGIES, type ExploreOutcome, type Failure, type PctFailure, type Progress, type Strategy } from '../explore/explore.js';
 import { finishRun, startRun, type RunResult } from '../emulations/run.js';
+import { livenessBound } from '../emulations/temperature.js';
 import { calibratedSteps, DEFAULT_PCT, MAX_STEPS, type PctOptions } from '../explore/pct.js';
 import { exploreWithWorkers, type PoolOutcome } from '../explore/pool.js';
 import { configDigest, replayFileFor, writeReplayFile } from '../explore/replay.js';
@@ -33,9 +34,11 @@ export const EXPLORE_HELP = `Usage: mpkv explore <config.toml>... [options]
 
 Generates random schedules within the config's [faults] budget (message drops, duplicates,
 delays; crash-recover; partitions) for a safety phase, then heals everything, and checks each
-run: linearizability, agreement, validity, integrity, order, convergence, liveness, and the
-protocol's own invariants. On a violation the schedule is shrunk to a minimal one and
-written to a replay file.
+run: linearizability, agreement, validity, integrity, order, convergence, the protocol's own
+invariants, and liveness: once the faults heal, nothing the emulation calls hot (a request
+unanswered, a node behind) may stay hot longer than [faults] liveness_ms (default: derived
+from the config's timeouts, printed). On a violation the schedule is shrunk to a minimal one
+and written to a replay file.
 
 Several config files, or --topologies, explore several topologies in one command (the
 runs each). Strategies: random (the config's fault mix for every schedule), swarm (each
@@ -234,6 +237,8 @@ async function exploreTarget(io: Io, target: Target, options: SearchOptions, sto
       (config.mutants.enable.length ? `, mutants: ${config.mutants.enable.join(', ')}` : ''),
   );
   io.stdout(`budget: ${budgetText(config)}`);
+  const bound = strategy === 'pct' ? undefined : livenessBound(emulation, config);
+  if (bound) io.stdout(`liveness: once the faults heal, nothing may stay hot longer than ${bound.ms} ms (${bound.why})`);
   // PCT's k, measured once here rather than by every chunk and worker.
   const k = strategy === 'pct' ? (pct.steps ?? calibratedSteps(emulation, config, pct.depth)) : undefined;
   if (k !== undefined) {

@@ -98,6 +98,10 @@ export const FaultsSchema = v.strictObject({
    *  messages, each among the first link_messages sent on its link (from -> to). */
   max_messages: v.optional(count(0, LIMITS.messages), 300),
   link_messages: v.optional(count(1, LIMITS.messages), 40),
+  /** Liveness in explored runs: once the last fault has healed, anything the emulation calls
+   *  hot (a request outstanding, a node behind) must cool down within this many virtual ms
+   *  (default: the emulation's, derived from the config's timeouts). */
+  liveness_ms: v.optional(positiveMs()),
 });
 
 /**

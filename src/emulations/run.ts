@@ -15,6 +15,7 @@ import type { NetworkModel } from '../sim/network.js';
 import type { TraceEvent } from '../sim/trace.js';
 import { overallStatus, type Verdict, type VerdictStatus } from '../../specs/verdict.js';
 import type { AnyEmulation, ClientHistory, Config, JudgeOptions, RunEnd, RunJudge } from './api/emulation.js';
+import { livenessBound, MonitoredRouter, type Healing } from './temperature.js';
 
 /** What a run needs of the thing that drives it: the router's public side. A model checker's
  *  counterexample is replayed by a driver of its own with this same face (src/verify). */
@@ -42,6 +43,10 @@ export interface RunOptions {
   readonly digest?: boolean;
   /** End the drain as soon as nothing can change any more (the emulation's `explore.quiescent`). */
   readonly endWhenQuiescent?: boolean;
+  /** Judge liveness by temperature (./temperature.ts): once the faults have healed, as this says
+   *  when, nothing the emulation calls hot may stay hot longer than the config's bound. The drain
+   *  lasts that bound longer, so that what is hot when the clients finish has its time. */
+  readonly temperature?: Healing;
 }
 
 /** A run in progress: its router (step it, or let `finishRun` run it to the end) and its judge. */
@@ -51,6 +56,8 @@ export interface Run {
   readonly router: RunRouter;
   readonly judge: RunJudge;
   readonly hash?: TraceHash;
+  /** The liveness monitor stepping the router, when liveness is judged by temperature. */
+  readonly monitor?: MonitoredRouter;
 }
 
 export interface RunResult {
@@ -71,24 +78,33 @@ export interface RunResult {
 
 /** Builds the world a config of `emulation` describes; the judge is already watching. */
 export function startRun(emulation: AnyEmulation, config: Config, options: RunOptions = {}): Run {
-  const router = options.router ?? new Router({
+  const bound = options.temperature && !options.router ? livenessBound(emulation, config) : undefined;
+  const built = options.router ? undefined : routerFor(emulation, config, options, bound?.ms ?? 0);
+  const monitor = built && bound ? new MonitoredRouter(built, emulation.temperature!, bound, options.temperature!) : undefined;
+  const router: RunRouter = monitor ?? options.router ?? built!;
+  const judge = emulation.judge(config, judgeOptions(config, options.judge));
+  router.onEvent((event, index) => judge.observe(event, index), judge.reads);
+  const watched = monitor ? { monitor } : {};
+  if (!options.digest) return { config, emulation, router, judge, ...watched };
+  const hash = new TraceHash();
+  router.onEvent((event) => hash.update(event));
+  return { config, emulation, router, judge, hash, ...watched };
+}
+
+/** The router a config describes; `extraDrain`: how much longer than `drain_ms` it drains. */
+function routerFor(emulation: AnyEmulation, config: Config, options: RunOptions, extraDrain: number): Router {
+  return new Router({
     seed: config.seed,
     nodes: emulation.nodes(config),
     network: options.network ?? config.network,
     partitions: options.partitions ?? config.partitions,
     crashes: options.crashes ?? config.crashes,
     time_limit_ms: config.time_limit_ms,
-    drain_ms: config.drain_ms,
+    drain_ms: config.drain_ms + extraDrain,
     ...(emulation.settled ? { settled: emulation.settled.bind(emulation) } : {}),
     ...(options.endWhenQuiescent && emulation.explore.quiescent ? { quiescent: emulation.explore.quiescent.bind(emulation.explore) } : {}),
     ...(options.keepTrace ? { keepTrace: true } : {}),
   });
-  const judge = emulation.judge(config, judgeOptions(config, options.judge));
-  router.onEvent((event, index) => judge.observe(event, index), judge.reads);
-  if (!options.digest) return { config, emulation, router, judge };
-  const hash = new TraceHash();
-  router.onEvent((event) => hash.update(event));
-  return { config, emulation, router, judge, hash };
 }
 
 /** Runs to the end (or continues a run the caller has been stepping), then judges it. */
@@ -98,7 +114,9 @@ export function finishRun(run: Run): RunResult {
   const views = router.views();
   const partitions = router.activePartitionWindows();
   const end: RunEnd = { summary, views, partitions, stalled: stalledBy(views, partitions, summary, config), ...(router.cut ? { cut: router.cut } : {}) };
-  const { verdicts, counts } = judge.finish(end);
+  const judged = judge.finish(end);
+  const counts = judged.counts;
+  const verdicts = withLiveness(judged.verdicts, run.monitor?.verdict());
   return {
     config,
     summary,
@@ -109,6 +127,14 @@ export function finishRun(run: Run): RunResult {
     status: overallStatus(verdicts),
     history: judge.history?.(),
   };
+}
+
+/** The monitor's liveness failure takes the place of the judge's liveness verdict (it is the
+ *  earlier, and the stricter: the judge's says only whether the clients finished by the end). */
+function withLiveness(verdicts: readonly Verdict[], monitored: Verdict | undefined): readonly Verdict[] {
+  if (!monitored) return verdicts;
+  if (!verdicts.some((v) => v.name === monitored.name)) return [...verdicts, monitored];
+  return verdicts.map((v) => (v.name === monitored.name ? monitored : v));
 }
 
 /** What the judge is told: the command's budget, else the config's `check_steps`. */

@@ -7,11 +7,15 @@
  *
  * A run has two phases. The safety phase [0, safety_ms) has the schedule's faults: message
  * drops, duplicates and delays (./network.ts), crash-recover events, partitions. Then the
- * healed phase: every node is up, no new fault, the network is reliable. To be sure the healed
- * phase really happens, explored runs drain for `drain_ms + safety_ms` after the last client
- * finishes (`explorationConfig`); liveness is judged at the end of it. The drain ends sooner
- * when nothing can change any more: no message in flight, no planned fault left, and the
- * emulation says its nodes are quiescent (`explore.quiescent`).
+ * healed phase: every node is up, no new fault, the network is reliable. Liveness is judged by
+ * temperature (src/emulations/temperature.ts): once the schedule's last fault has healed
+ * (`scheduleHealing`), nothing the emulation calls hot may stay hot longer than the liveness
+ * bound, and a run in which something does is stopped there; a run that gets to its end is
+ * also judged as every run is (every client finished). To be sure the healed phase really
+ * happens, explored runs drain for `drain_ms + safety_ms` after the last client finishes
+ * (`explorationConfig`), and the liveness bound longer (src/emulations/run.ts). The drain ends
+ * sooner when nothing can change any more: no message in flight, no planned fault left, and
+ * the emulation says its nodes are quiescent (`explore.quiescent`).
  *
  * The search is a fixed list of chunks of runs (./search.ts), each one fast-check check; run i's
  * schedule depends only on (seed, i), so workers and machines can share the chunks out.
@@ -34,7 +38,7 @@ import type { AnyEmulation, Config, JudgeOptions } from '../emulations/api/emula
 import { emulate, type RunOptions, type RunResult } from '../emulations/run.js';
 import type { Verdict } from '../../specs/verdict.js';
 import type { StepRecord } from '../verify/world.js';
-import { describeFault, scheduleNetwork, type InjectedFault } from './network.js';
+import { describeFault, scheduleHealing, scheduleNetwork, type InjectedFault } from './network.js';
 import { DEFAULT_PCT, describePct, pctArbitrary, runPct, type PctOptions, type PctSchedule } from './pct.js';
 import { faultCount, scheduleArbitrary, type Schedule } from './schedule.js';
 import { searchChunks, type Chunk, type Shard } from './search.js';
@@ -49,11 +53,13 @@ export function explorationConfig(config: Config, seed: number, mutants: readonl
   return { ...config, seed, drain_ms: config.drain_ms + config.faults.safety_ms, mutants: { enable: [...mutants] } };
 }
 
-/** The router options a schedule drives: its network, crashes and partitions; and the run ends
- *  once nothing can change any more (the long drain would only watch idle timers). */
+/** The router options a schedule drives: its network, crashes and partitions; liveness judged by
+ *  temperature once they have healed (src/emulations/temperature.ts); and the run ends once
+ *  nothing can change any more (the long drain would only watch idle timers). */
 export function scheduleOptions(config: Config, schedule: Schedule) {
   const network = scheduleNetwork(config, schedule);
-  return { network, crashes: schedule.crashes, partitions: schedule.partitions, endWhenQuiescent: true };
+  const temperature = scheduleHealing(config, schedule, network);
+  return { network, crashes: schedule.crashes, partitions: schedule.partitions, endWhenQuiescent: true, temperature };
 }
 
 export interface ScheduleRun {

@@ -9,6 +9,7 @@
  * Every departure from normal is logged, so a report can say which message a fault hit.
  */
 import type { Config } from '../emulations/api/emulation.js';
+import type { Healing } from '../emulations/temperature.js';
 import type { Envelope, NodeId } from '../sim/trace.js';
 import type { Fate, NetworkModel } from '../sim/network.js';
 import { intFromEntropy, mixSeed } from '../sim/rng.js';
@@ -75,6 +76,29 @@ export function scheduleNetwork(config: Config, schedule: Schedule): ScheduleNet
         case 'duplicate':
           return { dropped: false, delays_ms: [normal, fault.second_delay_ms] };
       }
+    },
+  };
+}
+
+/**
+ * When a schedule's faults have healed (src/emulations/temperature.ts): the end of the last
+ * crash (its restart), of the last partition, and of every message fault the run injected (a
+ * drop at once, a held-back message or a duplicate's second copy when it lands). Message faults
+ * are injected as their messages are sent, so the time is known for sure once every faulted
+ * message of the schedule has been sent, or the safety phase is over (no fault after it); until
+ * then it is undefined.
+ */
+export function scheduleHealing(config: Config, schedule: Schedule, network: ScheduleNetwork): Healing {
+  const planned = Math.max(0, ...schedule.crashes.map((c) => c.restart_ms), ...schedule.partitions.map((p) => p.end_ms ?? Number.POSITIVE_INFINITY));
+  const landed = (f: InjectedFault): number =>
+    f.t + (f.fault.kind === 'delay' ? f.fault.delay_ms : f.fault.kind === 'duplicate' ? Math.max(f.fault.second_delay_ms, config.network.delay_max_ms) : 0);
+  let healed: number | undefined;
+  return {
+    healedAt(now) {
+      if (healed !== undefined) return healed;
+      if (now < config.faults.safety_ms && network.injected.length < schedule.messages.length) return undefined;
+      healed = network.injected.reduce((latest, f) => Math.max(latest, landed(f)), planned);
+      return healed;
     },
   };
 }

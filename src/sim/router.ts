@@ -248,6 +248,14 @@ export class Router<M extends Envelope = Envelope, F extends FactBase = FactBase
     return true;
   }
 
+  /** Ends the run now, before its agenda would (a monitor of the run has seen what it was
+   *  waiting for: exploration's liveness bound, src/emulations/temperature.ts). */
+  halt(): void {
+    if (this.ended) return;
+    this.ended = 'halted';
+    this.record({ t: this.now, kind: 'end', reason: 'halted' });
+  }
+
   summary(): RunSummary {
     const done = this.drainUntil === undefined ? {} : { clients_done_ms: this.drainUntil - this.options.drain_ms };
     return { reason: this.ended ?? 'step-limit', time_ms: this.now, steps: this.steps, ...this.counts, ...done };

@@ -84,5 +84,6 @@ export type TraceEvent<M extends Envelope = Envelope, F extends FactBase = FactB
 
 /** Why a run stopped: every client finished (and the others had `drain_ms` to catch up, or
  *  settled sooner), nothing was left to happen, or the virtual-time limit was reached first;
- *  `path-end`: a replayed path of events (a model checker's counterexample) was played out. */
-export type EndReason = 'clients-done' | 'quiescent' | 'time-limit' | 'step-limit' | 'path-end';
+ *  `path-end`: a replayed path of events (a model checker's counterexample) was played out;
+ *  `halted`: whoever drives the run stopped it (exploration's liveness bound was exceeded). */
+export type EndReason = 'clients-done' | 'quiescent' | 'time-limit' | 'step-limit' | 'path-end' | 'halted';

@@ -51,6 +51,11 @@ const hunts: Record<MutantName, Hunt> = {
   'acceptor-forgets-promise-on-restart': { config: 'configs/mutants/forgetful-acceptors.toml', strategy: 'random', seed: 1, within: 60, caughtBy: SAFETY },
   'acceptor-forgets-votes-on-restart': { config: 'configs/mutants/forgetful-acceptors.toml', strategy: 'random', seed: 2, within: 20, caughtBy: SAFETY },
   'promise-omits-from-slot': { config: 'configs/mutants/two-leaders.toml', strategy: 'random', seed: 1, within: 10, caughtBy: SAFETY },
+  // Liveness mutants: safe, but something stays hot past the liveness bound once the faults heal.
+  'leader-never-prepares-again': { config: 'configs/two-leaders.toml', strategy: 'random', seed: 1, within: 10, caughtBy: ['liveness'] },
+  'backoff-never-grows': { config: 'configs/mutants/duelling-leaders.toml', strategy: 'random', seed: 1, within: 20, caughtBy: ['liveness'] },
+  'catch-up-never-answered': { config: 'configs/default.toml', strategy: 'random', seed: 1, within: 20, caughtBy: ['liveness'] },
+  'client-stops-retrying': { config: 'configs/default.toml', strategy: 'random', seed: 1, within: 20, caughtBy: ['liveness'] },
 };
 
 test('mutants: every mutant has a hunt', (t) => {

@@ -187,6 +187,37 @@ export interface VerifySpec {
 }
 
 /**
+ * Something the system owes and has not delivered yet: a request a client is waiting for, a
+ * server or learner behind what others already hold. While owed it is *hot* (after the hot
+ * states of P's liveness monitors); once delivered, cold. `mpkv explore` fails liveness when
+ * something stays hot longer than a bound after the last fault has healed
+ * (src/emulations/temperature.ts).
+ */
+export interface Hot {
+  /** Names this obligation for as long as it is owed, and only it: the same key on consecutive
+   *  steps is the same obligation still hot (`client 2 request 3`); a new request, or a learner
+   *  that moved on, is a new key. */
+  readonly key: string;
+  /** The obligation in words, for the report (`client 2's request 3, PUT "a" = "val_3"`); built
+   *  only when reported. */
+  readonly what: () => string;
+}
+
+/**
+ * What an emulation calls hot, and how long it may stay hot once the faults have healed. The
+ * core knows no protocol: it asks `hot` after every step of an explored run and keeps, per key,
+ * since when it has been hot.
+ */
+export interface TemperatureSpec<S> {
+  /** Everything hot now, from the nodes' views (crashed nodes have no context: they owe
+   *  nothing, and are owed nothing, while down). Called after every step: keep it cheap. */
+  hot(views: readonly NodeView[]): readonly Hot[];
+  /** The default bound in virtual ms (`[faults] liveness_ms` overrides it), derived from the
+   *  config's timeouts, and how (`4 x (timeout_ms 200 + ...)`). */
+  bound(config: Config<S>): { readonly ms: number; readonly why: string };
+}
+
+/**
  * An emulation's words for its messages. Only `describe` is required: the diagram's words
  * default to it.
  */
@@ -268,6 +299,9 @@ export interface Emulation<S = any, M extends Envelope = any, F extends FactBase
   readonly verify?: VerifySpec;
   /** What the bench measures of it (without: nothing). */
   readonly bench?: BenchSpec;
+  /** Liveness as temperature: what it owes while hot, and the default bound (without: explored
+   *  runs judge liveness only at their end). */
+  readonly temperature?: TemperatureSpec<S>;
 }
 
 /** Any emulation, as the registry holds them. */

@@ -10,6 +10,9 @@
  *
  *   idle --start--> waiting --reply--> waiting ... --last reply--> done (final)
  *   idle --start (restarted with a request in flight)--> waiting (that request re-sent)
+ *
+ * The client's one rule a mutant may break is that it keeps re-sending: every kv emulation
+ * lists `CLIENT_MUTANTS` among its own.
  */
 import { setup, type MachineContext } from 'xstate';
 import { describeCommand, describeResult, type KvCommand } from '../../kv/kv.js';
@@ -23,12 +26,29 @@ type NodeEvent = AnyNodeEvent<ClientMessage>;
 type Effect = AnyEffect<ClientMessage, ClientFact>;
 type Outbox = AnyOutbox<ClientMessage, ClientFact>;
 
+/** The client's rules: the correct one, or a mutant's (`CLIENT_MUTANTS`). */
+export interface ClientRules {
+  /** After re-sending an unanswered request, does it wait `timeout_ms` again and re-send again,
+   *  for as long as no answer comes? */
+  readonly keepsRetrying: boolean;
+}
+
+/** The kv client's deliberately broken variants, which every kv emulation lists among its own. */
+export const CLIENT_MUTANTS = {
+  'client-stops-retrying': 'a client re-sends an unanswered request once, at its first timeout, and then waits forever',
+} as const;
+
+/** The client's rules with the named mutants applied (names that are not the client's are
+ *  ignored: they are the emulation's). */
+export const clientRulesFor = (mutants: readonly string[]): ClientRules => ({ keepsRetrying: !mutants.includes('client-stops-retrying') });
+
 export interface ClientInput {
   readonly id: number;
   readonly server: NodeId;
   readonly workload: Workload;
   readonly seed: number;
   readonly timeout_ms: number;
+  readonly rules: ClientRules;
   /** What the client persisted before a crash. */
   readonly disk?: ClientDisk;
 }
@@ -46,6 +66,7 @@ export interface ClientState extends MachineContext {
   readonly workload: Workload;
   readonly seed: number;
   readonly timeout_ms: number;
+  readonly rules: ClientRules;
   readonly started: number;
   readonly completed: number;
   readonly outstanding: { readonly request_id: number; readonly command: KvCommand; readonly sends: number } | undefined;
@@ -106,7 +127,7 @@ function retry(state: ClientState, _event: NodeEvent, out: Outbox): ClientState 
     request_id: pending.request_id,
   });
   out.send(state.server, { type: 'request', client: state.id, request_id: pending.request_id, command: pending.command });
-  out.setTimer(RETRY, state.timeout_ms);
+  if (state.rules.keepsRetrying) out.setTimer(RETRY, state.timeout_ms);
   return { ...state, outstanding: { ...pending, sends: pending.sends + 1 } };
 }
 
@@ -142,6 +163,7 @@ export const clientMachine = setup({
     workload: input.workload,
     seed: input.seed,
     timeout_ms: input.timeout_ms,
+    rules: input.rules,
     started: input.disk?.started ?? 0,
     completed: input.disk?.completed ?? 0,
     outstanding: undefined,
@@ -170,8 +192,16 @@ export const clientMachine = setup({
   },
 });
 
-/** The client nodes `clients` (`client 1`...), client i talking to `serverOf(i)`. */
-export function clientSpecs(seed: number, workload: WorkloadConfig, clients: readonly string[], serverOf: (client: number) => string): NodeSpec[] {
+/** The client nodes `clients` (`client 1`...), client i talking to `serverOf(i)`, with the
+ *  client's mutants among `mutants` applied. */
+export function clientSpecs(
+  seed: number,
+  workload: WorkloadConfig,
+  clients: readonly string[],
+  serverOf: (client: number) => string,
+  mutants: readonly string[] = [],
+): NodeSpec[] {
+  const rules = clientRulesFor(mutants);
   return clients.map((id, i) => ({
     id,
     role: 'client',
@@ -183,6 +213,7 @@ export function clientSpecs(seed: number, workload: WorkloadConfig, clients: rea
       workload,
       seed,
       timeout_ms: workload.timeout_ms,
+      rules,
       ...(disk ? { disk: disk as ClientDisk } : {}),
     }),
   }));

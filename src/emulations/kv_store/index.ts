@@ -5,10 +5,12 @@
 import * as v from 'valibot';
 import { count } from '../../config/base.js';
 import type { Config, Emulation } from '../api/emulation.js';
-import { clientSpecs } from '../kv/client.js';
+import { CLIENT_MUTANTS, clientSpecs } from '../kv/client.js';
 import { downOrCutOff, kvJudge, slowRunReasons } from '../kv/judge.js';
 import type { ClientMessage, KvFact } from '../kv/messages.js';
 import { clientRole, learnerDetail } from '../kv/views.js';
+import { clientsHot } from '../kv/temperature.js';
+import { boundOf } from '../api/temperature.js';
 import { checkWorkload, WorkloadSchema, type WorkloadConfig } from '../kv/workload.js';
 import { topState } from '../api/rows.js';
 import { diagram, messageWords } from './diagram.js';
@@ -31,6 +33,7 @@ const clientsOf = (config: Config<KvStoreSections>): string[] => Array.from({ le
 
 export const MUTANTS = {
   'no-retry-dedup': 'a retried request is applied again instead of being answered from the client table',
+  ...CLIENT_MUTANTS,
 } as const;
 
 export const kvStore: Emulation<KvStoreSections, ClientMessage, KvFact> = {
@@ -52,7 +55,7 @@ export const kvStore: Emulation<KvStoreSections, ClientMessage, KvFact> = {
       machine: serverMachine,
       input: (): ServerInput => ({ dedup: !config.mutants.enable.includes('no-retry-dedup') }),
     };
-    return [server, ...clientSpecs(config.seed, config.workload, clientsOf(config), () => SERVER)];
+    return [server, ...clientSpecs(config.seed, config.workload, clientsOf(config), () => SERVER, config.mutants.enable)];
   },
   roles: [
     {
@@ -90,5 +93,15 @@ export const kvStore: Emulation<KvStoreSections, ClientMessage, KvFact> = {
     },
     /** The server only answers requests: with the clients done and nothing in flight, it is idle. */
     quiescent: () => true,
+  },
+  /** A client's outstanding request: the server answers at once, so a request waits after the
+   *  heal for the client's timeout (it was lost) and a message each way. */
+  temperature: {
+    hot: (views) => clientsHot(views),
+    bound: (config) =>
+      boundOf([
+        { key: 'workload.timeout_ms', ms: config.workload.timeout_ms },
+        { key: 'network.delay_max_ms', ms: config.network.delay_max_ms, times: 2 },
+      ]),
   },
 };

@@ -30,6 +30,9 @@ export interface ClientDisk {
 export interface ClientState extends MachineContext, Omit<ClientInput, 'disk'> {
   readonly started: number;
   readonly acked: number;
+  /** The largest of its numbers acknowledged so far (0: none): every server owes it
+   *  (./temperature.ts). A function of `acked`, so a restart recomputes it. */
+  readonly largest: number;
   readonly outstanding: { readonly seq: number; readonly value: number; readonly sends: number } | undefined;
 }
 
@@ -53,7 +56,7 @@ function onAck(state: ClientState, event: NodeEvent, out: Outbox): ClientState {
   const { seq, value } = state.outstanding;
   out.cancelTimer(RETRY);
   out.note(() => `ACK write ${seq}: ${state.server} holds ${event.held}`, { kind: 'acked', client: state.id, seq, value });
-  const next = { ...state, acked: state.acked + 1, outstanding: undefined };
+  const next = { ...state, acked: state.acked + 1, largest: Math.max(state.largest, value), outstanding: undefined };
   out.persist({ started: next.started, acked: next.acked } satisfies ClientDisk);
   return hasMore(next) ? send(next, next.started + 1, out, true) : next;
 }
@@ -68,6 +71,13 @@ function retry(state: ClientState, _event: NodeEvent, out: Outbox): ClientState 
 }
 
 const hasMore = (state: ClientState): boolean => state.started < state.messages;
+
+/** The largest of writes 1..acked (a restarted client's, from its disk's count). */
+function largestAcked(input: ClientInput, acked: number): number {
+  let largest = 0;
+  for (let seq = 1; seq <= acked; seq++) largest = Math.max(largest, writeValue(input.seed, input.id, seq, input.max_value));
+  return largest;
+}
 
 export const clientMachine = setup({
   types: { context: {} as ClientState, events: {} as NodeEvent, input: {} as ClientInput, emitted: {} as Effect },
@@ -94,6 +104,7 @@ export const clientMachine = setup({
     timeout_ms: input.timeout_ms,
     started: input.disk?.started ?? 0,
     acked: input.disk?.acked ?? 0,
+    largest: largestAcked(input, input.disk?.acked ?? 0),
     outstanding: undefined,
   }),
   initial: 'idle',

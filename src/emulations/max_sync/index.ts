@@ -12,11 +12,13 @@ import { diagram, messageWords } from './diagram.js';
 import { maxSyncJudge } from './judge.js';
 import type { Fact, Message } from './messages.js';
 import { serverMachine, type ServerDisk, type ServerInput } from './server.js';
+import { temperature } from './temperature.js';
 import { background, clientRole, serverRole } from './views.js';
 
 export const MUTANTS = {
   'takes-last-value': 'a server takes the last number it hears (a write or a sync) instead of the largest',
   'server-without-disk': 'a server persists nothing: after a restart it holds 0',
+  'server-stops-gossiping': 'a server does not re-arm its sync timer: it gossips once, sync_ms after it starts, and never again',
 } as const;
 
 export const maxSync: Emulation<MaxSyncSections, Message, Fact> = {
@@ -33,7 +35,7 @@ export const maxSync: Emulation<MaxSyncSections, Message, Fact> = {
   nodes(config) {
     const t = topologyOf(config);
     const enabled = new Set(config.mutants.enable);
-    const rules = { keepsMax: !enabled.has('takes-last-value'), durable: !enabled.has('server-without-disk') };
+    const rules = { keepsMax: !enabled.has('takes-last-value'), durable: !enabled.has('server-without-disk'), regossips: !enabled.has('server-stops-gossiping') };
     const servers = t.servers.map((id) => ({
       id,
       role: 'server',
@@ -108,7 +110,8 @@ export const maxSync: Emulation<MaxSyncSections, Message, Fact> = {
       },
     ],
     load: { name: '5 servers, 10 clients x 1,000 writes', config: '[topology]\nservers = 5\nclients_per_server = 2\n[workload]\nmessages = 1000\n' },
-    huntingGrounds: { 'takes-last-value': 'configs/max-sync.toml', 'server-without-disk': 'configs/max-sync-lossy.toml' },
+    huntingGrounds: { 'takes-last-value': 'configs/max-sync.toml', 'server-without-disk': 'configs/max-sync-lossy.toml', 'server-stops-gossiping': 'configs/max-sync.toml' },
     verifyGrounds: { 'takes-last-value': 'configs/verify/max-sync.toml', 'server-without-disk': 'configs/verify/max-sync.toml' },
   },
+  temperature,
 };

@@ -9,8 +9,10 @@
  *   sync(v)         v > held ? held = v; persist : ignore
  *   sync timer      sync(held) -> every peer
  *
- * Two deliberately broken variants (mutants, off unless named): a server that takes the last
- * number it hears instead of the max, and one with no disk, which restarts at 0.
+ * Deliberately broken variants (mutants, off unless named): a server that takes the last
+ * number it hears instead of the max, one with no disk, which restarts at 0 (both unsafe), and
+ * one that forgets to re-arm its sync timer, so it gossips once and never again (safe, but the
+ * servers stop converging: a liveness bug).
  */
 import { setup, type MachineContext } from 'xstate';
 import { step } from '../../sim/outbox.js';
@@ -22,6 +24,8 @@ export interface ServerRules {
   readonly keepsMax: boolean;
   /** Is the number written to disk? */
   readonly durable: boolean;
+  /** After gossiping, does it arm its sync timer again (gossip every sync_ms, for ever)? */
+  readonly regossips: boolean;
 }
 
 export interface ServerInput {
@@ -81,7 +85,7 @@ function onSync(state: ServerState, event: NodeEvent, out: Outbox): ServerState 
 
 function gossip(state: ServerState, _event: NodeEvent, out: Outbox): ServerState {
   out.broadcast(state.peers, { type: 'sync', value: state.value });
-  out.setTimer(SYNC, state.sync_ms);
+  if (state.rules.regossips) out.setTimer(SYNC, state.sync_ms);
   return state;
 }
 

@@ -6,11 +6,11 @@
  *    decision per learner serve a whole batch, so a busy leader goes below that optimum;
  *  - delivered messages per second of wall-clock time in a long run (100 clients x 100
  *    requests, unbatched: the simulator's speed, not the protocol's);
- *  - where exploration hunts each mutant.
+ *  - where exploration hunts each mutant, and where the model checker catches each safety one.
  */
 import type { BenchSpec } from '../api/emulation.js';
 import { requestsIn, type Fact, type Message } from './messages.js';
-import type { MutantName } from './mutants.js';
+import type { MutantName, SafetyMutantName } from './mutants.js';
 import type { TraceEvent } from '../../sim/trace.js';
 
 interface Shape {
@@ -75,9 +75,14 @@ const huntingGrounds: Record<MutantName, string> = {
   'acceptor-forgets-promise-on-restart': 'configs/mutants/forgetful-acceptors.toml',
   'acceptor-forgets-votes-on-restart': 'configs/mutants/forgetful-acceptors.toml',
   'promise-omits-from-slot': 'configs/mutants/two-leaders.toml',
+  'leader-never-prepares-again': 'configs/two-leaders.toml',
+  'backoff-never-grows': 'configs/mutants/duelling-leaders.toml',
+  'catch-up-never-answered': 'configs/default.toml',
+  'client-stops-retrying': 'configs/default.toml',
 };
 
-const verifyGrounds: Record<MutantName, string> = {
+/** The safety mutants' (liveness is not judged by the model checker yet). */
+const verifyGrounds: Record<SafetyMutantName, string> = {
   'acceptor-accepts-lower-ballot': 'configs/verify/two-leaders.toml',
   'acceptor-forgets-on-restart': 'configs/verify/acceptor-restart.toml',
   'leader-skips-value-adoption': 'configs/verify/two-leaders.toml',

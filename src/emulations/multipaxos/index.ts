@@ -20,6 +20,7 @@ import { diagram, messageWords } from './diagram.js';
 import { quiescent } from './quiescent.js';
 import { stallReasons } from './stall.js';
 import { VotingInvariants } from './invariants.js';
+import { isLearner, temperature } from './temperature.js';
 import { acceptorRole, background, leaderRole, replicaRole } from './views.js';
 
 export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
@@ -71,7 +72,7 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
       }),
     }));
     const leaderOf = (client: number): string => leaderId(leaderOfClient(client, config.topology.leaders));
-    const clients = clientSpecs(config.seed, config.workload, topology.clients, leaderOf);
+    const clients = clientSpecs(config.seed, config.workload, topology.clients, leaderOf, config.mutants.enable);
     return [...acceptors, ...leaders, ...replicas, ...clients];
   },
   roles: [acceptorRole, leaderRole, replicaRole, clientRole],
@@ -83,7 +84,7 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
     kvJudge<Fact>(
       {
         requests: config.workload.requests,
-        isLearner: (view) => view.role === 'leader' || view.role === 'replica',
+        isLearner,
         stallReasons: (end, tally) => stallReasons(config, end, tally),
         protocolChecks: () => [new VotingInvariants(config.topology.acceptors)],
       },
@@ -115,7 +116,7 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
       acceptor: ['id', 'rules'],
       leader: ['id', 'acceptors', 'replicas', 'leaders', 'paxos', 'rules', 'peers'],
       replica: ['id', 'peers', 'catch_up_ms', 'rules'],
-      client: ['id', 'server', 'workload', 'seed', 'timeout_ms'],
+      client: ['id', 'server', 'workload', 'seed', 'timeout_ms', 'rules'],
     },
     /** The acceptor's accepted map, a learner's log and state machine (./acceptor.ts,
      *  ./learner.ts) and the leader's queue (./request-queue.ts) change in place; everything
@@ -128,4 +129,5 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
     orderedFacts: ['invoke', 'complete'],
   },
   bench,
+  temperature,
 };

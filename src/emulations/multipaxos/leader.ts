@@ -269,7 +269,7 @@ function backOff(state: LeaderState, event: NodeEvent, out: Outbox): LeaderState
     highestRound: Math.max(state.highestRound, promised.round),
     proposals: new Map(),
     promises: new Map(),
-    backoff_ms: Math.min(state.paxos.backoff_max_ms, state.backoff_ms * 2),
+    backoff_ms: state.rules.backoffDoubles ? Math.min(state.paxos.backoff_max_ms, state.backoff_ms * 2) : state.backoff_ms,
   };
 }
 
@@ -367,6 +367,7 @@ export const leaderMachine = setup({
     preemptsUs: ({ context, event }) =>
       event.type === 'nack' && sameBallot(event.ballot, context.ballot) && compareBallots(event.promised, context.ballot) > 0,
     hasWork: ({ context }) => context.queue.length > 0,
+    preparesAgain: ({ context }) => context.rules.preparesAfterPreemption,
     isRetryTimer: isTimer(RETRY),
     isBackoffTimer: isTimer(BACKOFF),
     isCatchUpTimer: isTimer(CATCH_UP),
@@ -386,7 +387,7 @@ export const leaderMachine = setup({
     learnDecision: step(learnDecision),
     learnDecisions: step(learnDecisions),
     answerCatchUp: step<LeaderState, NodeEvent, Message, Fact>((s, e, out) => {
-      if (e.type === 'catch-up') answerCatchUp(s, e.from, e.from_slot, out);
+      if (e.type === 'catch-up') answerCatchUp(s, s.rules, e.from, e.from_slot, out);
       return s;
     }),
     armCatchUp: step<LeaderState, NodeEvent, Message, Fact>((s, _e, out) => armCatchUp(s, s.paxos.catch_up_ms, out)),
@@ -449,13 +450,13 @@ export const leaderMachine = setup({
           on: {
             request: { actions: 'receiveRequest' },
             timeout: [
-              { guard: and(['isBackoffTimer', 'hasWork']), target: '#leader.preparing' },
+              { guard: and(['isBackoffTimer', 'hasWork', 'preparesAgain']), target: '#leader.preparing' },
               { guard: 'isBackoffTimer', target: 'standingBy' },
             ],
           },
         },
         standingBy: {
-          always: { guard: 'hasWork', target: '#leader.preparing' },
+          always: { guard: and(['hasWork', 'preparesAgain']), target: '#leader.preparing' },
           on: { request: { actions: 'receiveRequest' } },
         },
       },

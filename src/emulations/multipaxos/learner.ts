@@ -154,8 +154,10 @@ export function catchUpTick<S extends LearnerState>(state: S, interval_ms: numbe
   return { ...state, heard: false, nextPeer: state.nextPeer + 1 };
 }
 
-/** Answers a `catch-up` with the decisions this learner knows from `from_slot` on. */
-export function answerCatchUp(state: LearnerState, from: NodeId, from_slot: number, out: Outbox): void {
+/** Answers a `catch-up` with the decisions this learner knows from `from_slot` on (unless the
+ *  rules say it never answers: a mutant). */
+export function answerCatchUp(state: LearnerState, rules: Rules, from: NodeId, from_slot: number, out: Outbox): void {
+  if (!rules.answersCatchUp) return;
   const entries: Decided[] = [];
   for (let slot = from_slot; slot <= state.lastDecided && entries.length < BATCH; slot++) {
     const command = state.decided.get(slot);

@@ -1,11 +1,16 @@
 /**
  * Deliberately broken protocol variants ("mutants"), off unless named. Each one overrides a
  * single rule of the correct protocol; exploration must catch every one of them, which is how
- * mpkv shows that its checkers can fail.
+ * mpkv shows that its checkers can fail. Safety mutants break a safety check; liveness mutants
+ * stay safe but stop making progress, and are caught by liveness (in explored runs: something
+ * hot longer than the bound, src/emulations/temperature.ts). The kv client's own mutant
+ * (../kv/client.ts) is listed here too.
  */
+import { CLIENT_MUTANTS } from '../kv/client.js';
 import { compareBallots } from './messages.js';
 import { correctRules, type Rules } from './rules.js';
-export const MUTANTS = {
+
+export const SAFETY_MUTANTS = {
   'acceptor-accepts-lower-ballot': 'an acceptor accepts a proposal whose ballot is below the one it promised',
   'acceptor-forgets-on-restart': 'an acceptor persists nothing: after a restart it has promised and accepted nothing',
   'leader-skips-value-adoption': 'a new leader ignores values accepted in earlier ballots and proposes its own commands there',
@@ -25,9 +30,22 @@ export const MUTANTS = {
   'promise-omits-from-slot': "an acceptor's promise reports what it accepted after the prepare's first slot, not from it (off by one)",
 } as const;
 
+export const LIVENESS_MUTANTS = {
+  'leader-never-prepares-again': 'a preempted leader backs off and then stands by for good: it never runs Phase 1 again, though its clients wait',
+  'backoff-never-grows': "a preempted leader's backoff bound stays at backoff_min_ms instead of doubling: competing leaders may preempt each other forever",
+  'catch-up-never-answered': "learners ignore a peer's catch-up request: a replica (or leader) that missed a decision never learns it",
+  ...CLIENT_MUTANTS,
+} as const;
+
+export const MUTANTS = { ...SAFETY_MUTANTS, ...LIVENESS_MUTANTS } as const;
+
 export type MutantName = keyof typeof MUTANTS;
+export type SafetyMutantName = keyof typeof SAFETY_MUTANTS;
+export type LivenessMutantName = keyof typeof LIVENESS_MUTANTS;
 
 export const MUTANT_NAMES = Object.keys(MUTANTS) as [MutantName, ...MutantName[]];
+export const SAFETY_MUTANT_NAMES = Object.keys(SAFETY_MUTANTS) as [SafetyMutantName, ...SafetyMutantName[]];
+export const LIVENESS_MUTANT_NAMES = Object.keys(LIVENESS_MUTANTS) as [LivenessMutantName, ...LivenessMutantName[]];
 
 export type Mutants = ReadonlySet<MutantName>;
 
@@ -50,6 +68,11 @@ const overrides: Record<MutantName, Partial<Rules>> = {
   'acceptor-forgets-promise-on-restart': { durablePromise: false },
   'acceptor-forgets-votes-on-restart': { durableVotes: false },
   'promise-omits-from-slot': { reportsSlot: (slot, from_slot) => slot > from_slot },
+  'leader-never-prepares-again': { preparesAfterPreemption: false },
+  'backoff-never-grows': { backoffDoubles: false },
+  'catch-up-never-answered': { answersCatchUp: false },
+  // The client's rule, not the protocol's: ../kv/client.ts applies it (`clientRulesFor`).
+  'client-stops-retrying': {},
 };
 
 /** The protocol's rules with the named mutants' overrides applied. */

@@ -42,7 +42,7 @@ export const replicaMachine = setup({
     onDecision: step(onDecision),
     onDecisions: step<ReplicaState, NodeEvent, Message, Fact>((s, e, out) => (e.type === 'decisions' ? learnBatch(s, e.entries, s.rules, out)[0] : s)),
     answerCatchUp: step<ReplicaState, NodeEvent, Message, Fact>((s, e, out) => {
-      if (e.type === 'catch-up') answerCatchUp(s, e.from, e.from_slot, out);
+      if (e.type === 'catch-up') answerCatchUp(s, s.rules, e.from, e.from_slot, out);
       return s;
     }),
     armCatchUp: step<ReplicaState, NodeEvent, Message, Fact>((s, _e, out) => armCatchUp(s, s.catch_up_ms, out)),

@@ -1,6 +1,6 @@
 /**
- * The few decision points of the protocol where a bug would break safety, gathered in one
- * place: the correct rules are here; ./mutants.ts overrides exactly one of them per
+ * The few decision points of the protocol where a bug would break safety, or liveness, gathered
+ * in one place: the correct rules are here; ./mutants.ts overrides exactly one of them per
  * mutant, and the roles never mention mutants. Quorum arithmetic lives here and nowhere else.
  */
 import { compareBallots, type Ballot } from './messages.js';
@@ -37,6 +37,13 @@ export interface Rules {
   readonly dedupRetries: boolean;
   /** Leader: do reads go through the log like writes? */
   readonly readsThroughLog: boolean;
+  // Liveness: without these the protocol stays safe, but may stop making progress.
+  /** Leader: once preempted and backed off, does it run Phase 1 again when it has work? */
+  readonly preparesAfterPreemption: boolean;
+  /** Leader: does its backoff bound double on each preemption (up to backoff_max_ms)? */
+  readonly backoffDoubles: boolean;
+  /** Learner (leader or replica): does it answer a peer's catch-up with what it has decided? */
+  readonly answersCatchUp: boolean;
 }
 
 /** A majority: any two quorums share an acceptor, which is what carries a chosen value over. */
@@ -61,4 +68,7 @@ export const correctRules: Rules = {
   appliesInOrder: true,
   dedupRetries: true,
   readsThroughLog: true,
+  preparesAfterPreemption: true,
+  backoffDoubles: true,
+  answersCatchUp: true,
 };

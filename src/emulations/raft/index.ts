@@ -20,6 +20,7 @@ import { quiescent, stallReasons } from './stall.js';
 import { RaftInvariants } from './invariants.js';
 import { background, diagram, messageWords } from './diagram.js';
 import { bench } from './bench.js';
+import { temperature } from './temperature.js';
 
 export const raft: Emulation<RaftSections, Message, Fact> = {
   name: 'raft',
@@ -97,7 +98,7 @@ export const raft: Emulation<RaftSections, Message, Fact> = {
     symmetric: ['server'],
     setting: {
       server: ['id', 'self', 'peers', 'raft', 'rules', 'seeded'],
-      client: ['id', 'workload', 'seed', 'timeout_ms'],
+      client: ['id', 'workload', 'seed', 'timeout_ms', 'rules'],
     },
     /** The state machine (store and client table) changes in place; everything else in a
      *  server's context, its log included (./log.ts), is replaced, never changed. */
@@ -108,6 +109,7 @@ export const raft: Emulation<RaftSections, Message, Fact> = {
     // the checks read stays dependent on every other (the model checker's safe default).
   },
   bench,
+  temperature,
 };
 
 /** The disk `[[disks]]` gives a server to start from, if any. */
