@@ -36,6 +36,14 @@
  *
  * The path view of the same world, with message numbers and a trace (replays, PCT,
  * counterexamples), is ./world.ts.
+ *
+ * What a pass over the state graph (the search, a liveness check) uses, and keeps its meaning:
+ * `root` (the booted state), `steps(words, out)` (the enabled step codes, into `out` of at
+ * least `maxSteps(words[countAt])` words), `successor(words, code, out)` (the state after a
+ * step), `failed(words)` (the safety checks its judge failed), `kindOf`/`nodeOf`/`packetOf` and
+ * `node(words, i).status` (what a step is, where, and whether its node is up), `prune(on)`
+ * (leave out no-op deliveries: off unless a search's reduction turns it on), and a state's
+ * fingerprint: `new Fingerprinter(model).of(words)`, then `.hi`, `.lo` (./fingerprints.ts).
  */
 import { crashRolesOf, type AnyEmulation, type Config } from '../emulations/api/emulation.js';
 import type { NodeSpec } from '../sim/interpreter.js';
