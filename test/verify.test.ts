@@ -127,10 +127,12 @@ test('verify: the same search twice gives the same counts; two workers find the 
   t.is(parallel.distinct, once.distinct);
   t.is(parallel.depth, once.depth);
   // Without the reduction, every transition is taken once by one worker or the other. (With
-  // it, a state two workers reach at one depth takes every step: a few more transitions.)
+  // it, how many depends on which path reached a state first: a state two workers reach at
+  // one depth takes every step, and so does one reached again as a mirror image of the path
+  // that reached it first; never more than the full search.)
   const full = search(multipaxos, config, { reduction: false });
   t.is((await searchWithWorkers(multipaxos, config, { workers: 2, reduction: false })).explored, full.explored);
-  t.true(parallel.explored >= once.explored && parallel.explored <= full.explored);
+  t.true(parallel.explored <= full.explored);
   const mutant = bounded(loadConfig('configs/verify/two-leaders.toml'), 10, ['accept-does-not-raise-promise']);
   t.is((await searchWithWorkers(multipaxos, mutant, { workers: 2 })).violation?.depth, search(multipaxos, mutant).violation?.depth, 'the same shortest depth');
 });
