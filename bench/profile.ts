@@ -6,7 +6,7 @@
 import { Session } from 'node:inspector/promises';
 
 /** Self time by part, as fractions of the whole (largest first). */
-export async function profileShares(run: () => void): Promise<[string, number][]> {
+export async function profileShares(run: () => void, part: (fn: string, url: string) => string = partOf): Promise<[string, number][]> {
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -24,13 +24,13 @@ export async function profileShares(run: () => void): Promise<[string, number][]
     const node = byId.get(samples[i]!)!;
     const dt = deltas[i] ?? 0;
     total += dt;
-    const part = partOf(node.callFrame.functionName, node.callFrame.url);
-    shares.set(part, (shares.get(part) ?? 0) + dt);
+    const name = part(node.callFrame.functionName, node.callFrame.url);
+    shares.set(name, (shares.get(name) ?? 0) + dt);
   }
   return [...shares].map(([part, t]): [string, number] => [part, t / total]).sort((a, b) => b[1] - a[1]);
 }
 
-function partOf(fn: string, url: string): string {
+export function partOf(fn: string, url: string): string {
   if (fn === '(garbage collector)') return 'garbage collector';
   if (url.includes('/xstate/')) return 'XState';
   if (url.includes('/src/sim/')) return 'router';

@@ -1,73 +1,188 @@
 /**
- * Model-checking benchmark (`mpkv verify`):
+ * Model-checking benchmark (`npm run bench -- verify`), against the goals of issue 19:
  *
- *  - distinct states per second on one and two workers, on configs/verify/leader-restart.toml to
- *    depth 14, against Stateright's published figure (a Rust model checker: about 1.2 million
- *    states per second on all cores of its authors' machine) as a ratio;
- *  - every config of configs/verify/ on the correct protocol, at its own bound: distinct
- *    states, transitions, whether the space was exhausted, and the time;
+ *  - throughput: distinct states per second on one worker and on two, on
+ *    configs/verify/two-leaders.toml to a fixed depth (medians of a few runs), with the CPU time
+ *    per distinct state beside the wall-clock rate (the machine is shared: CPU time is what the
+ *    search costs, the wall clock what others left of it), and the 2-worker speedup;
+ *  - memory: a search in a process of its own (./verify-memory.ts), its peak resident set per
+ *    distinct state above the process's baseline, and the bytes per state of the visited set
+ *    and of the store;
+ *  - where the time goes: a CPU profile of one search, by part;
+ *  - the reduction: every config of configs/verify/ at its own bound, with and without it
+ *    (`--no-reduction`): distinct states, transitions, CPU time, and what it saved;
  *  - every mutant, on the config that catches it (the emulation's `verifyGrounds`): the depth
  *    of its shortest counterexample, the states explored to reach it, and the time.
  */
-import { availableParallelism } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EMULATIONS, emulationOf, loadConfig } from '../src/emulations/index.js';
 import type { Config } from '../src/emulations/api/emulation.js';
 import { searchWithWorkers } from '../src/verify/parallel.js';
-import type { SearchOutcome } from '../src/verify/search.js';
+import { search, type SearchOutcome } from '../src/verify/search.js';
+import { profileShares, sharesText } from './profile.js';
 import { median } from './stats.js';
+import { benchLiveness } from './verify-liveness.js';
 
 // Compiled to dist/bench/: the repository root is two levels up.
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const configPath = (file: string): string => path.join(repoRoot, file);
 
-const STATERIGHT_STATES_PER_S = 1_200_000;
-const THROUGHPUT = { config: 'configs/verify/leader-restart.toml', depth: 14, runs: 3 };
+const GOALS = { statesPerS: 50_000, speedup: 1.7, bytesPerState: 1024, visitedPerState: 32 };
+// Deep enough (about 1.2 million states, 10 s) that two workers' start (each loads the
+// emulation and boots its own model) does not dominate.
+const THROUGHPUT = { config: 'configs/verify/two-leaders.toml', depth: 22, runs: 3 };
+const MEMORY = { config: 'configs/verify/two-leaders.toml' };
+const PROFILE = { config: 'configs/verify/two-leaders.toml', depth: 18 };
+/** The reduction is measured against the full search to this depth at most. */
+const COMPARE_DEPTH = 20;
 
-async function timed(config: Config, workers: number): Promise<{ outcome: SearchOutcome; seconds: number }> {
-  const emulation = emulationOf(config);
-  const started = performance.now();
-  const outcome = await searchWithWorkers(emulation, config, { workers });
-  return { outcome, seconds: (performance.now() - started) / 1000 };
+interface Timed {
+  readonly outcome: SearchOutcome;
+  readonly seconds: number;
+  /** CPU seconds of the whole process (every thread). */
+  readonly cpu: number;
 }
 
-const n = (x: number): string => x.toLocaleString('en-US');
+async function timed(config: Config, workers: number, reduction = true): Promise<Timed> {
+  const emulation = emulationOf(config);
+  const started = performance.now();
+  const cpu0 = process.cpuUsage();
+  // Two workers run on worker threads; one on this thread (as `mpkv verify` runs it without a
+  // terminal to hear a Ctrl-C from).
+  const outcome = await searchWithWorkers(emulation, config, { workers, reduction });
+  const cpu = process.cpuUsage(cpu0);
+  return { outcome, seconds: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
+}
+
+const n = (x: number): string => Math.round(x).toLocaleString('en-US');
+const within = (config: Config, depth: number): Config => ({ ...config, verify: { ...config.verify, max_depth: depth } });
 
 export async function benchVerify(): Promise<string[]> {
-  const lines = [`verify: distinct states per second, ${THROUGHPUT.config} to depth ${THROUGHPUT.depth} (median of ${THROUGHPUT.runs}; ${availableParallelism()} cores)`];
-  const base = loadConfig(configPath(THROUGHPUT.config));
-  const config = { ...base, verify: { ...base.verify, max_depth: THROUGHPUT.depth } };
+  const lines: string[] = [];
+  lines.push(...(await throughput()));
+  lines.push(...memory());
+  lines.push(...(await profile()));
+  lines.push(...(await reduction()));
+  lines.push(...(await mutants()));
+  lines.push(...(await benchLiveness())); // ./verify-liveness.ts
+  return lines;
+}
+
+async function throughput(): Promise<string[]> {
+  const config = within(loadConfig(configPath(THROUGHPUT.config)), THROUGHPUT.depth);
+  const lines = [
+    `verify: throughput, ${THROUGHPUT.config} to depth ${THROUGHPUT.depth} (medians of ${THROUGHPUT.runs}; ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)} at the start)`,
+  ];
   const rates: Record<number, number> = {};
+  const cpuPer: Record<number, number> = {};
   for (const workers of [1, 2]) {
-    const runs: { outcome: SearchOutcome; seconds: number }[] = [];
+    const runs: Timed[] = [];
     for (let i = 0; i < THROUGHPUT.runs; i++) runs.push(await timed(config, workers));
-    const rate = median(runs.map((r) => r.outcome.distinct / r.seconds));
-    rates[workers] = rate;
     const { distinct, explored } = runs[0]!.outcome;
+    rates[workers] = median(runs.map((r) => r.outcome.distinct / r.seconds));
+    cpuPer[workers] = median(runs.map((r) => r.cpu / r.outcome.distinct));
     lines.push(
-      `  ${workers} worker(s): ${n(Math.round(rate)).padStart(7)} distinct states/s (${n(distinct)} distinct, ${n(explored)} transitions, ` +
-        `median ${median(runs.map((r) => r.seconds)).toFixed(1)}s); Stateright publishes ~${n(STATERIGHT_STATES_PER_S)}/s: ratio ${(rate / STATERIGHT_STATES_PER_S).toFixed(4)}`,
+      `  ${workers} worker(s): ${n(rates[workers]!).padStart(7)} distinct states/s (goal >= ${n(GOALS.statesPerS)}), ` +
+        `${(cpuPer[workers]! * 1e6).toFixed(1)} us CPU per distinct state (${n(1 / cpuPer[workers]!)} states per CPU-second); ` +
+        `${n(distinct)} distinct, ${n(explored)} transitions, median ${median(runs.map((r) => r.seconds)).toFixed(1)}s`,
     );
   }
-  lines.push(`  2 workers / 1 worker: ${(rates[2]! / rates[1]!).toFixed(2)}x`);
+  lines.push(
+    `  2 workers / 1 worker: ${(rates[2]! / rates[1]!).toFixed(2)}x (goal >= ${GOALS.speedup}x); CPU per state on 2 workers / on 1: ${(cpuPer[2]! / cpuPer[1]!).toFixed(2)} ` +
+      `(so at best ${(2 * (cpuPer[1]! / cpuPer[2]!)).toFixed(2)}x on 2 idle cores)`,
+  );
+  return lines;
+}
 
-  lines.push('verify: configs/verify/ on the correct protocol, each at its own bound (1 worker)');
-  const files = readdirSync(configPath('configs/verify')).filter((f) => f.endsWith('.toml'));
-  for (const file of files) {
-    const { outcome, seconds } = await timed(loadConfig(configPath(`configs/verify/${file}`)), 1);
-    const what = outcome.violation
-      ? `VIOLATION at depth ${outcome.violation.depth}`
-      : outcome.cut
-        ? `cut short at depth ${outcome.depth} (${outcome.cut})`
-        : outcome.exhausted
-          ? `exhausted at depth ${outcome.depth}: no violation`
-          : `no violation within depth ${outcome.depth}`;
-    lines.push(`  ${file.padEnd(32)} ${what}; ${n(outcome.distinct)} distinct states, ${n(outcome.explored)} transitions, ${seconds.toFixed(1)}s`);
+/** A search in a child process: its peak resident set, and the baseline of a search of one state. */
+function memory(): string[] {
+  const script = path.join(repoRoot, 'dist/bench/verify-memory.js');
+  const config = loadConfig(configPath(MEMORY.config));
+  const run = (states: number): { distinct: number; exhausted: boolean; peakBytes: number; visitedBytes: number; storeBytes: number; sleepBytes: number } =>
+    JSON.parse(execFileSync(process.execPath, [script, configPath(MEMORY.config), String(config.verify.max_depth), String(states)], { encoding: 'utf8' }));
+  const baseline = run(1);
+  const full = run(config.verify.max_states);
+  const perState = (full.peakBytes - baseline.peakBytes) / full.distinct;
+  const mb = (b: number): string => `${(b / 1e6).toFixed(0)} MB`;
+  return [
+    `verify: memory, ${MEMORY.config} at its own bound (depth ${config.verify.max_depth}), in a process of its own`,
+    `  ${n(full.distinct)} distinct states${full.exhausted ? ' (exhausted)' : ''}: peak ${mb(full.peakBytes)}, baseline ${mb(baseline.peakBytes)}: ` +
+      `${n(perState)} bytes per distinct state above the baseline (goal <= ${GOALS.bytesPerState}), ${n(full.peakBytes / full.distinct)} with it`,
+    `  visited set ${(full.visitedBytes / full.distinct).toFixed(1)} bytes per state (goal <= ${GOALS.visitedPerState}), store ${(full.storeBytes / full.distinct).toFixed(1)}, ` +
+      `sleep sets ${(full.sleepBytes / full.distinct).toFixed(1)}`,
+  ];
+}
+
+async function profile(): Promise<string[]> {
+  const config = within(loadConfig(configPath(PROFILE.config)), PROFILE.depth);
+  const shares = await profileShares(() => void search(emulationOf(config), config), verifyPartOf);
+  return [`verify: where the time goes, one worker, ${PROFILE.config} to depth ${PROFILE.depth} (self time)`, `  ${sharesText(shares.slice(0, 9))}`];
+}
+
+/** The parts of the model checker, for its profile. */
+function verifyPartOf(fn: string, url: string): string {
+  if (fn === '(garbage collector)') return 'garbage collector';
+  if (url.includes('/xstate/')) return 'XState';
+  const file = url.split('/').pop() ?? '';
+  if (url.includes('/src/verify/')) {
+    if (file.startsWith('fingerprints') || file.startsWith('symmetry')) return 'state fingerprints';
+    if (file.startsWith('hash')) return 'hashing new judges and local states';
+    if (file.startsWith('judges')) return 'judges';
+    if (file.startsWith('reduction')) return 'sleep sets';
+    if (file.startsWith('store') || file.startsWith('visited')) return 'store and visited set';
+    if (file.startsWith('model') || file.startsWith('locals') || file.startsWith('packets') || file.startsWith('stepper') || file.startsWith('machine')) return 'model steps';
+    return 'search loop';
   }
+  if (url.includes('/emulations/') || url.includes('/specs/') || url.includes('/util/persistent')) return 'judge checks and roles';
+  if (url === '' && !fn.startsWith('(')) return 'V8 built-ins';
+  return 'other';
+}
 
-  lines.push('verify: each mutant on the config that catches it: shortest counterexample, states and time to it (1 worker)');
+async function reduction(): Promise<string[]> {
+  const lines = [
+    `verify: configs/verify/ on the correct protocol, each at its own bound with the reduction (1 worker); then with and without it (--no-reduction) to depth ${COMPARE_DEPTH} at most ` +
+      '(without it, two-leaders passes 6,000,000 states at depth 27)',
+  ];
+  const files = readdirSync(configPath('configs/verify')).filter((f) => f.endsWith('.toml'));
+  let saved = { states: 0, transitions: 0, cpu: 0, of: { states: 0, transitions: 0, cpu: 0 } };
+  for (const file of files) {
+    const config = loadConfig(configPath(`configs/verify/${file}`));
+    const own = await timed(config, 1);
+    const compared = within(config, Math.min(config.verify.max_depth, COMPARE_DEPTH));
+    const on = config.verify.max_depth <= COMPARE_DEPTH ? own : await timed(compared, 1);
+    const off = await timed(compared, 1, false);
+    const what = own.outcome.violation
+      ? `VIOLATION at depth ${own.outcome.violation.depth}`
+      : own.outcome.cut
+        ? `cut short at depth ${own.outcome.depth} (${own.outcome.cut})`
+        : own.outcome.exhausted
+          ? `exhausted at depth ${own.outcome.depth}`
+          : `no violation within depth ${own.outcome.depth}`;
+    lines.push(`  ${file.padEnd(31)} ${what}; ${n(own.outcome.distinct)} states, ${n(own.outcome.explored)} transitions, ${own.cpu.toFixed(1)}s CPU (${own.seconds.toFixed(1)}s wall)`);
+    lines.push(
+      `  ${''.padEnd(31)} to depth ${compared.verify.max_depth}: with the reduction ${n(on.outcome.distinct)} states, ${n(on.outcome.explored)} transitions, ${on.cpu.toFixed(1)}s CPU; ` +
+        `without ${n(off.outcome.distinct)}, ${n(off.outcome.explored)}, ${off.cpu.toFixed(1)}s CPU`,
+    );
+    saved = {
+      states: saved.states + off.outcome.distinct - on.outcome.distinct,
+      transitions: saved.transitions + off.outcome.explored - on.outcome.explored,
+      cpu: saved.cpu + off.cpu - on.cpu,
+      of: { states: saved.of.states + off.outcome.distinct, transitions: saved.of.transitions + off.outcome.explored, cpu: saved.of.cpu + off.cpu },
+    };
+  }
+  const pct = (x: number, of: number): string => `${((100 * x) / of).toFixed(0)}%`;
+  lines.push(
+    `  the reduction saved ${pct(saved.states, saved.of.states)} of the states, ${pct(saved.transitions, saved.of.transitions)} of the transitions, ${pct(saved.cpu, saved.of.cpu)} of the CPU time (all configs, to depth ${COMPARE_DEPTH} at most)`,
+  );
+  return lines;
+}
+
+async function mutants(): Promise<string[]> {
+  const lines = ['verify: each mutant on the config that catches it: shortest counterexample, states and time to it (1 worker)'];
   for (const emulation of EMULATIONS) {
     for (const [mutant, ground] of Object.entries(emulation.bench?.verifyGrounds ?? {})) {
       const base = loadConfig(configPath(ground));

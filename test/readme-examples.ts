@@ -82,7 +82,14 @@ export const EXAMPLES: Readonly<Record<string, Example>> = {
   },
   'npx mpkv explore --list-mutants': { status: 0, prints: [/^multipaxos:$/, /^ {2}quorum-too-small +a quorum is any single acceptor instead of a majority$/, /^max_sync:$/] },
   // mpkv verify.
-  'npx mpkv verify configs/verify/two-leaders.toml': { status: 0, prints: [/^ok: no violation within depth 14: /], long: true },
+  'npx mpkv verify configs/verify/two-leaders.toml': {
+    status: 3,
+    prints: [
+      /^ok: no violation within depth 31: .*3,986,745 distinct states; the whole space within the budget was explored/,
+      /^liveness unknown: the graph was cut: max_states \(500,000\) reached; no lasso among the states explored/,
+    ],
+    long: true,
+  },
   'npx mpkv verify configs/verify/leader-restart.toml --mutant leader-reuses-ballot-after-restart': {
     status: 1,
     prints: [/^VIOLATION at depth 14: a shortest counterexample/, /^ {2}one-value: /, /^replay file: leader-restart-leader-reuses-ballot-after-restart\.verify\.replay\.json$/],
@@ -93,6 +100,28 @@ export const EXAMPLES: Readonly<Record<string, Example>> = {
     status: 1,
     prints: [/, REPLAY of leader-restart-leader-reuses-ballot-after-restart\.verify\.replay\.json$/, /^ {2}one-value +FAIL /, /^ {2}convergence +unknown /, /^ {2}liveness +unknown /],
     long: true,
+  },
+  // Liveness in verify: lassos.
+  'npx mpkv verify configs/verify/preemption-liveness.toml': {
+    status: 0,
+    prints: [/^ok: no violation within depth \d+: /, /^liveness: weak fairness on every delivery, restart and armed timer; .*symmetry and sleep sets off for this pass/, /^liveness ok: no lasso in the whole graph /],
+  },
+  'npx mpkv verify configs/verify/preemption-liveness.toml --mutant leader-never-prepares-again': {
+    status: 1,
+    prints: [
+      /^liveness FAIL: client 1's request 1 \(GET "a"\) still unanswered for ever: a lasso/,
+      /^stem \(6 event\(s\) after boot\):$/,
+      /^ {3}6\. timer backoff fires at leader 1$/,
+      /^loop \(9 event\(s\)\), repeats from step 7 for ever:$/,
+      /^ {2}15\. deliver client 1 -> leader 1: request 1 of client 1$/,
+      /^ {2}\.\.\. back to step 7$/,
+      /^replay file: preemption-liveness-leader-never-prepares-again\.verify\.replay\.json \(the loop marked: it starts at event 7\)$/,
+    ],
+    writes: ['preemption-liveness-leader-never-prepares-again.verify.replay.json'],
+  },
+  'npx mpkv run configs/verify/preemption-liveness.toml --replay preemption-liveness-leader-never-prepares-again.verify.replay.json': {
+    status: 1,
+    prints: [/^\[t=7 leader 1\] LOOP START \(liveness lasso\): events 7-15 \(9\) repeat for ever/, /^\[t=15 leader 1\] LOOP END: back to event 7/, /^ {2}liveness +FAIL +client 1's request 1 \(GET "a"\) still unanswered for ever/],
   },
   // The Raft emulation.
   'npx mpkv run configs/raft.toml': { status: 0, prints: [/^\[t=233 server 2\] LEADER of term 1 on the votes of server 2, server 1; log ends at index 0 \(term 0\)$/, /^all checks passed$/] },

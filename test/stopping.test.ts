@@ -80,3 +80,16 @@ for (const command of ['explore', 'verify'] as const) {
     t.regex(ended.stdout, new RegExp(`^mpkv ${command} `));
   });
 }
+
+test('verify: Ctrl-C during the liveness pass stops it: liveness unknown, interrupted, exit 3, no replay file', async (t) => {
+  t.timeout(120_000, 'a liveness pass that does not stop on Ctrl-C runs far longer than this');
+  const cwd = testDir(t, 'mpkv-sigint-liveness-');
+  const args = ['verify', configPath('verify/two-leaders.toml'), '--max-depth', '4', '--liveness-states', '20000000'];
+  const ended = await runUntil(cwd, args, /^liveness: weak fairness/m, (child) => setTimeout(() => child.kill('SIGINT'), 500));
+  t.is(ended.signal, null);
+  t.is(ended.status, 3, ended.stdout.slice(-500));
+  t.is(ended.stderr, '');
+  const last = ended.stdout.trimEnd().split('\n');
+  t.regex(last.at(-2)!, /^liveness unknown: the graph was cut: interrupted \(Ctrl-C\) after [\d,]+ state\(s\) expanded; no lasso among the states explored \([\d,]+ states, /);
+  t.deepEqual(readdirSync(cwd), [], 'no replay file');
+});

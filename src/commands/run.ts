@@ -19,6 +19,7 @@ import { readFile } from 'node:fs/promises';
 import { loadReplayFile, replayDivergence, replayRun, type LoadedReplay } from '../explore/replay.js';
 import { decodeChoice } from '../explore/schedule.js';
 import { isStepsReplay, loadStepsReplay, StepRouter, stepsReplayDivergence, type LoadedStepsReplay } from '../verify/replay.js';
+import type { Highlight } from '../emulations/api/diagram.js';
 
 export const RUN_HELP = `Usage: mpkv run <config.toml> [options]
 
@@ -100,7 +101,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
    *  new ones, for the same run again (a network and a path are consumed as they are played). */
   const replayOptions = (fresh: boolean): RunOptions => {
     if (!replay) return {};
-    if ('router' in replay) return { router: fresh ? new StepRouter(emulation, runConfig, replay.replay.steps) : replay.router };
+    if ('router' in replay) return { router: fresh ? new StepRouter(emulation, runConfig, replay.replay.steps, replay.replay.lasso) : replay.router };
     return fresh ? replayRun(replay.replay, config, replay.file).options : replay.options;
   };
   const run = startRun(emulation, runConfig, { ...replayOptions(false), judge, keepTrace, digest: replay !== undefined });
@@ -214,9 +215,25 @@ async function diagramOf(file: string, emulation: AnyEmulation, result: RunResul
     const fault = decodeChoice(m.choice);
     return fault.kind === 'normal' ? [] : [{ from: m.from, to: m.to, n: m.n, fault }];
   });
-  const options = { title, notes, faults };
+  const options = { title, notes, faults, highlights: lassoHighlights(result, replay) };
   const trace = result.trace!;
   return file.toLowerCase().endsWith('.svg') ? renderRunSvg(emulation, trace, options) : renderRunHtml(emulation, trace, options);
+}
+
+/** A model checker's lasso (src/verify/replay.ts): the notes where its loop starts and goes
+ *  back, ringed as the violation (or the note that it is stuck). */
+function lassoHighlights(result: RunResult, replay: LoadedReplay | LoadedStepsReplay | undefined): Highlight[] {
+  const steps = replay && 'router' in replay ? replay.replay : undefined;
+  const lasso = steps?.lasso;
+  const failed = result.verdicts.find((v) => v.name === 'liveness' && v.status === 'fail');
+  if (!steps || !lasso || failed?.at?.event === undefined) return [];
+  const last = steps.steps.length;
+  const start = failed.at.evidence?.[0];
+  if (start === undefined) return [{ role: 'violation', title: `liveness: stuck after event ${last}`, text: failed.detail, events: [failed.at.event], tag: 'stuck' }];
+  return [
+    { role: 'violation', title: `liveness: events ${lasso.loop_from}-${last} repeat for ever (the loop starts and goes back at the ringed notes)`, text: failed.detail, events: [failed.at.event], tag: `back to ${lasso.loop_from}` },
+    { role: 'evidence', title: `the loop starts here, at event ${lasso.loop_from}`, events: [start], tag: `loop from ${lasso.loop_from}` },
+  ];
 }
 
 /** `mpkv run configs/x.toml: <emulation>, seed 1, mutants: <names>, REPLAY of f.json`. */

@@ -1,6 +1,6 @@
 /**
- * `mpkv verify <config> [--max-depth N] [--max-states M] [--workers K] [--mutant NAME]
- *  [--out FILE] [--timeout-s S]`: bounded exhaustive model checking (src/verify). Every order of
+ * `mpkv verify <config> [--max-depth N] [--max-states M] [--workers K] [--no-reduction]
+ *  [--mutant NAME] [--out FILE] [--timeout-s S]`: bounded exhaustive model checking (src/verify). Every order of
  * events of a small configuration, breadth first, within the bound of its `[verify]` table; the
  * safety checks after every step. On a violation: the shortest counterexample, printed event by
  * event and written as a replay file (`mpkv run <config> --replay FILE` plays it; on a terminal
@@ -20,6 +20,7 @@ import { describeSteps, StepRouter, stepsReplayFile, writeStepsReplayFile } from
 import { boundText, type LevelProgress, type SearchOutcome } from '../verify/search.js';
 import { checkOutputs, checkReplayOutput, flushStdout, intFlag, type Io, parseFlags, Stopper, UsageError } from './io.js';
 import { configDigest } from '../explore/replay.js';
+import { LIVENESS_DEFAULTS, reportLiveness, type LivenessBound } from './verify-liveness.js';
 
 export const VERIFY_HELP = `Usage: mpkv verify <config.toml> [options]
 
@@ -35,27 +36,45 @@ Options:
   --max-depth N     the longest path, in events (overrides verify.max_depth)
   --max-states M    stop after M distinct states (overrides verify.max_states)
   --workers K       worker threads sharing the frontier (default 1)
+  --no-reduction    take every order of independent steps and every delivery, even one
+                    that changes nothing (the reduction keeps verdicts and the depth of
+                    the first violation: for comparison)
   --mutant NAME     enable a deliberately broken rule (see mpkv explore --list-mutants)
   --out FILE        where to write a counterexample (default
                     <config>[-<mutant>].verify.replay.json)
   --force           overwrite a file that holds the replay of another run (another
                     config, mutant or kind): refused without it
   --timeout-s S     also stop after S seconds of wall-clock time (off by default)
+  --no-liveness     skip the liveness pass
+  --liveness-depth N   the liveness pass's longest path to a loop (default 200)
+  --liveness-states M  the liveness pass's most states (default 500000)
   -h, --help        this help
 
-Exit status: 0 no violation within the bound, 1 a violation (replay it with
+Liveness: once the safety search found no violation, a second pass explores the whole graph
+(symmetry and sleep sets off; time passes when no message is in flight: any armed timer may
+fire then, spending no budget) and looks for a lasso under weak fairness: a path to a fair
+cycle, or to a state where nothing can happen, on which something the emulation calls hot
+stays hot for ever. A lasso is printed (stem, then the loop and where it repeats from) and
+written as the replay file.
+
+Exit status: 0 no violation within the bound, 1 a violation or a lasso (replay it with
 mpkv run <config> --replay FILE), 3 the search stopped before covering the bound (max
-states, memory, --timeout-s, or Ctrl-C: what it explored so far is printed), 2 bad input.`;
+states, memory, --timeout-s, or Ctrl-C: what it explored so far is printed), or liveness
+could not be decided within its bound, 2 bad input.`;
 
 export async function verifyCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseFlags('verify', args, {
     'max-depth': { type: 'string' },
     'max-states': { type: 'string' },
     workers: { type: 'string' },
+    'no-reduction': { type: 'boolean' },
     mutant: { type: 'string' },
     out: { type: 'string' },
     'timeout-s': { type: 'string' },
     force: { type: 'boolean' },
+    'no-liveness': { type: 'boolean' },
+    'liveness-depth': { type: 'string' },
+    'liveness-states': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -71,6 +90,13 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   const workers = intFlag('workers', values.workers, 1) ?? 1;
   if (workers > 4 * availableParallelism()) throw new UsageError(`--workers: expected at most ${4 * availableParallelism()} on this machine, got ${workers}`);
   const timeout = intFlag('timeout-s', values['timeout-s'], 1);
+  const liveness: LivenessBound | undefined = values['no-liveness']
+    ? undefined
+    : {
+        maxDepth: intFlag('liveness-depth', values['liveness-depth'], 1, 100_000) ?? LIVENESS_DEFAULTS.maxDepth,
+        maxStates: intFlag('liveness-states', values['liveness-states'], 1, 20_000_000) ?? LIVENESS_DEFAULTS.maxStates,
+        ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
+      };
   const mutant = values.mutant;
   const mutated = withMutant(emulation, loaded, mutant);
   const config: Config = {
@@ -91,6 +117,7 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   try {
     outcome = await searchWithWorkers(emulation, config, {
       workers,
+      reduction: !values['no-reduction'],
       ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
       ...(stopper.signal ? { signal: stopper.signal } : {}),
       onLevel: (p) => {
@@ -115,6 +142,7 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
     }[outcome.cut];
     io.stdout(`unknown: no violation among ${tally} explored, but the search stopped at depth ${outcome.depth} of ${config.verify.max_depth}: ${why}`);
     io.stdout(`  ${seconds.toFixed(1)}s, ${rate}`);
+    if (liveness && outcome.cut !== 'stopped') await reportLiveness(io, file, emulation, config, liveness, out);
     return 3;
   }
   const space = outcome.exhausted
@@ -122,7 +150,7 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
     : `paths longer than ${config.verify.max_depth} events were not explored`;
   io.stdout(`ok: no violation within depth ${outcome.exhausted ? outcome.depth : config.verify.max_depth}: ${tally}; ${space}`);
   io.stdout(`  ${seconds.toFixed(1)}s, ${rate}`);
-  return 0;
+  return liveness ? await reportLiveness(io, file, emulation, config, liveness, out) : 0;
 }
 
 function reportViolation(io: Io, file: string, emulation: AnyEmulation, config: Config, outcome: SearchOutcome, how: { out: string; seconds: number; rate: string; tally: string }): number {

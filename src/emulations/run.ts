@@ -25,6 +25,9 @@ export type RunRouter = Pick<
 > & {
   /** Set when the run is cut rather than ended (see RunEnd.cut). */
   readonly cut?: string;
+  /** A liveness failure the driver itself knows of (a replayed lasso of the model checker's):
+   *  it takes the place of the judge's liveness verdict. */
+  readonly liveness?: Verdict | undefined;
 };
 
 export interface RunOptions {
@@ -116,7 +119,7 @@ export function finishRun(run: Run): RunResult {
   const end: RunEnd = { summary, views, partitions, stalled: stalledBy(views, partitions, summary, config), ...(router.cut ? { cut: router.cut } : {}) };
   const judged = judge.finish(end);
   const counts = judged.counts;
-  const verdicts = withLiveness(judged.verdicts, run.monitor?.verdict());
+  const verdicts = withLiveness(judged.verdicts, run.monitor?.verdict() ?? router.liveness);
   return {
     config,
     summary,

@@ -182,6 +182,13 @@ export function noteEvent<F extends FactBase>(t: number, node: NodeId, text: Not
   return new Note<F>(t, node, text, fact) as unknown as TraceEvent<Envelope, F>;
 }
 
+/** The same note at time `t` (its text shared, built or not): the model checker records a
+ *  node's step once and stamps it with the time of each path that takes it. */
+export function noteAt<F extends FactBase>(note: TraceEvent<Envelope, F> & { kind: 'note' }, t: number): TraceEvent<Envelope, F> {
+  if (note instanceof Note) return note.at(t) as unknown as TraceEvent<Envelope, F>;
+  return { ...note, t };
+}
+
 /**
  * A note event whose text is built the first time it is read (a view prints it, or the event
  * is written as JSON), from the `NoteText` the role gave. Serialised exactly as a plain event
@@ -208,6 +215,10 @@ class Note<F extends FactBase> {
       this.make = undefined;
     }
     return this.made;
+  }
+
+  at(t: number): Note<F> {
+    return new Note<F>(t, this.node, this.made ?? (this.make as () => string), this.fact);
   }
 
   toJSON(): object {

@@ -27,9 +27,11 @@ export function mix(a: number, b: number): number {
   let hi = Math.floor(a / TWO32) | 0;
   const blo = (b % TWO32) | 0;
   const bhi = Math.floor(b / TWO32) | 0;
-  lo = Math.imul(lo ^ blo, 0x85ebca6b);
+  // b's words are scrambled before they meet a's: mix(a, b) and mix(b, a) differ (a plain
+  // xor would make them equal, and a message from x to y one with the message from y to x).
+  lo = Math.imul(lo ^ Math.imul(blo, 0x9e3779b1), 0x85ebca6b);
   lo ^= lo >>> 13;
-  hi = Math.imul(hi ^ bhi ^ lo, 0xc2b2ae35);
+  hi = Math.imul(hi ^ Math.imul(bhi, 0x7feb352d) ^ lo, 0xc2b2ae35);
   hi ^= hi >>> 16;
   lo = Math.imul(lo ^ hi ^ bhi, 0x27d4eb2f);
   lo ^= lo >>> 15;

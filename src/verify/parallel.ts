@@ -1,43 +1,56 @@
 /**
- * The breadth-first search on several cores (`mpkv verify --workers K`). States are plain
- * JavaScript objects holding XState snapshots and judges, which cannot cross threads cheaply,
- * so no state ever moves between workers; what they share is the set of fingerprints seen (a
- * SharedArrayBuffer, ./visited.ts) and the count of distinct states:
+ * The breadth-first search on several cores (`mpkv verify --workers K`). A state's words name
+ * local states, packets and judges by numbers that only the thread that made them knows
+ * (./model.ts), so no state moves between workers; what they share is the set of fingerprints
+ * seen, each with the number of the state and of the worker that owns it (a SharedArrayBuffer,
+ * ./visited.ts), and the count of distinct states:
  *
  *   1. every worker builds the first levels itself, identically (each with a private set),
  *      until there are enough states to share out (16 per worker);
- *   2. worker w keeps the states of that level whose position is w modulo K, and every worker
- *      writes the fingerprints seen so far into the shared set;
+ *   2. every worker writes the fingerprints seen so far into the shared set, and worker w keeps
+ *      the states of the last level whose position is w modulo K;
  *   3. level by level, in lockstep (this thread is the barrier), each worker expands its own
  *      states; a successor is the worker's if it claims the fingerprint first. No state is
  *      explored twice, and, since no worker starts a level before all finished the one before,
  *      every state is claimed at its least depth: the first violation is still a shortest one.
+ *      A state of the next level that another worker reaches too must take every step (its
+ *      sleep set, ./reduction.ts, is its owner's alone): that worker flags it in the shared set.
+ *      When the shared set is 3/4 full, the workers stop where they are, this thread grows it,
+ *      and they go on.
  *
- * A worker that finds a violation reads its path back from its own parent table (the first
- * levels are the same in every worker). Which of several violations at the least depth is
- * reported may vary from run to run with several workers; its depth does not, nor do the
- * counts of states. With one worker the search runs on this thread (./search.ts), or, when
- * the caller may stop it (`signal`: a Ctrl-C), on one worker thread (./solo-worker.ts), so that
- * this thread is free to hear it.
+ * A worker that finds a violation reads its path back from its own states (the first levels are
+ * the same in every worker). Which of several violations at the least depth is reported may
+ * vary from run to run with several workers; its depth does not, nor do the counts of states.
+ * With one worker the search runs on this thread (./search.ts), or, when the caller may stop it
+ * (`signal`: a Ctrl-C) or watches it (`onProgress`, `maxMemoryMb`), on one worker thread
+ * (./solo-worker.ts), so that this thread is free to hear it.
  *
  * Stopping: the threads share a flag (a SharedArrayBuffer) that every worker's level reads as
- * its deadline; this thread sets it when the time limit passes (`timeoutMs`) or the signal
- * aborts, and the workers end their level at once, with their counts so far.
+ * its deadline; this thread sets it when the time limit passes (`timeoutMs`), the process
+ * uses more memory than `maxMemoryMb`, or the signal aborts, and the workers end their level
+ * at once, with their counts so far.
  */
 import { Worker } from 'node:worker_threads';
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { registeredName } from '../emulations/index.js';
 import { timeBudget } from '../util/budget.js';
-import { search, type Counterexample, type LevelProgress, type SearchOutcome } from './search.js';
+import { search, type Counterexample, type Kept, type LevelProgress, type SearchOutcome } from './search.js';
 import { FingerprintSet } from './visited.js';
 
 export interface ParallelOptions {
   readonly workers: number;
   /** Wall-clock limit of the whole search, in ms. */
   readonly timeoutMs?: number;
+  /** Stop once the process uses more memory than this (resident set, MB). */
+  readonly maxMemoryMb?: number;
   /** Aborted: stop now and return the counts so far, with `cut: 'stopped'`. */
   readonly signal?: AbortSignal;
   readonly onLevel?: (p: LevelProgress) => void;
+  /** Asked about every `progressMs` during a level (default 2 s), with the counts so far. */
+  readonly onProgress?: (p: LevelProgress) => void;
+  readonly progressMs?: number;
+  /** Partial-order reduction (default on). */
+  readonly reduction?: boolean;
 }
 
 /** Worker -> this thread. */
@@ -48,8 +61,10 @@ export type WorkerReport =
       readonly explored: number;
       readonly distinct: number;
       readonly terminal: number;
+      readonly asleep: number;
       readonly frontier: number;
       readonly symmetry: boolean;
+      readonly reduction: boolean;
       /** Set when the search ended within the first levels (nothing to share out). */
       readonly outcome?: SearchOutcome;
     }
@@ -59,14 +74,18 @@ export type WorkerReport =
       readonly explored: number;
       readonly added: number;
       readonly terminal: number;
+      readonly asleep: number;
       readonly frontier: number;
       readonly violation?: Counterexample;
       readonly full: boolean;
       readonly cut?: 'deadline' | 'memory';
+      /** Stopped for the shared set to grow; the level goes on after. */
+      readonly paused: boolean;
+      readonly kept: Kept;
     };
 
 /** This thread -> worker. */
-export type WorkerCommand = { readonly type: 'share' } | { readonly type: 'level'; readonly deadline_ms?: number };
+export type WorkerCommand = { readonly type: 'share' } | { readonly type: 'level' } | { readonly type: 'visited'; readonly buffer: SharedArrayBuffer };
 
 /** What a worker is given: plain data. It resolves the emulation by its registered name, once,
  *  as it starts (an emulation's functions cannot cross threads). */
@@ -75,8 +94,14 @@ export interface VerifyTask {
   readonly config: Config;
   readonly index: number;
   readonly workers: number;
+  readonly reduction: boolean;
   readonly visited: SharedArrayBuffer;
+  /** [0]: distinct states claimed. */
   readonly counters: SharedArrayBuffer;
+  /** Per worker, where its next level starts (its own numbering). */
+  readonly levelStarts: SharedArrayBuffer;
+  /** Per worker, 4 words: explored, added, expanded and to expand in the level. */
+  readonly progress: SharedArrayBuffer;
   /** The stop flag: not 0 once the search must stop. */
   readonly stop: SharedArrayBuffer;
 }
@@ -86,13 +111,21 @@ export interface VerifyTask {
 export interface SoloTask {
   readonly emulation: string;
   readonly config: Config;
+  readonly reduction: boolean;
   readonly stop: SharedArrayBuffer;
+  /** 5 words: depth, explored, distinct, expanded and to expand in the level, and next level so far. */
+  readonly progress: SharedArrayBuffer;
 }
 export type SoloReport = { readonly type: 'level'; readonly progress: LevelProgress } | { readonly type: 'done'; readonly outcome: SearchOutcome };
 
+/** Why the stop flag was set. */
+type Why = 'deadline' | 'stopped' | 'memory';
+
 export async function searchWithWorkers(emulation: AnyEmulation, config: Config, options: ParallelOptions): Promise<SearchOutcome> {
-  if (options.workers <= 1 && !options.signal) {
+  const reduction = options.reduction ?? true;
+  if (options.workers <= 1 && !options.signal && !options.onProgress && !options.maxMemoryMb) {
     return search(emulation, config, {
+      reduction,
       ...(options.timeoutMs ? { deadline: timeBudget(options.timeoutMs) } : {}),
       ...(options.onLevel ? { onLevel: options.onLevel } : {}),
     });
@@ -100,8 +133,8 @@ export async function searchWithWorkers(emulation: AnyEmulation, config: Config,
   const name = registeredName(emulation);
   const stop = new SharedArrayBuffer(4);
   const flag = new Int32Array(stop);
-  let why: 'deadline' | 'stopped' | undefined;
-  const stopNow = (reason: 'deadline' | 'stopped'): void => {
+  let why: Why | undefined;
+  const stopNow = (reason: Why): void => {
     why ??= reason;
     Atomics.store(flag, 0, 1);
   };
@@ -109,37 +142,66 @@ export async function searchWithWorkers(emulation: AnyEmulation, config: Config,
   const onAbort = (): void => stopNow('stopped');
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  const memory = options.maxMemoryMb ? setInterval(() => process.memoryUsage.rss() > options.maxMemoryMb! * 2 ** 20 && stopNow('memory'), 250) : undefined;
+  const watch: Watch = { ...options, reduction, memoryMb: options.maxMemoryMb };
   try {
-    const outcome = options.workers <= 1 ? await solo(name, config, options, stop) : await parallel(name, config, options, stop);
+    const outcome = options.workers <= 1 ? await solo(name, config, watch, stop) : await parallel(name, config, watch, stop);
     // A level cut by the flag says 'deadline' (the flag is its deadline): say why it was set.
     return outcome.cut === 'deadline' ? { ...outcome, cut: why ?? 'deadline' } : outcome;
   } finally {
     clearTimeout(timer);
+    clearInterval(memory);
     options.signal?.removeEventListener('abort', onAbort);
   }
 }
 
+type Watch = ParallelOptions & { readonly reduction: boolean; readonly memoryMb: number | undefined };
+
+/** Worker threads may hold as much heap as the search may use in all. */
+const limits = (watch: Watch) => (watch.memoryMb ? { resourceLimits: { maxOldGenerationSizeMb: watch.memoryMb } } : {});
+
 /** The single-thread search, on a worker thread. */
-async function solo(emulation: string, config: Config, options: ParallelOptions, stop: SharedArrayBuffer): Promise<SearchOutcome> {
-  const worker = new Worker(new URL('./solo-worker.js', import.meta.url), { workerData: { emulation, config, stop } satisfies SoloTask });
+async function solo(emulation: string, config: Config, watch: Watch, stop: SharedArrayBuffer): Promise<SearchOutcome> {
+  const progress = new SharedArrayBuffer(5 * 4);
+  const worker = new Worker(new URL('./solo-worker.js', import.meta.url), {
+    workerData: { emulation, config, stop, progress, reduction: watch.reduction } satisfies SoloTask,
+    ...limits(watch),
+  });
+  const counts = new Int32Array(progress);
+  const ticker = watch.onProgress
+    ? setInterval(() => {
+        const [depth, explored, distinct, done, of] = [0, 1, 2, 3, 4].map((i) => Atomics.load(counts, i));
+        watch.onProgress!({ depth: depth!, explored: explored!, distinct: distinct!, frontier: 0, done: done!, of: of! });
+      }, watch.progressMs ?? 2000)
+    : undefined;
   try {
     return await new Promise<SearchOutcome>((resolve, reject) => {
-      worker.on('message', (m: SoloReport) => (m.type === 'level' ? options.onLevel?.(m.progress) : resolve(m.outcome)));
+      worker.on('message', (m: SoloReport) => (m.type === 'level' ? watch.onLevel?.(m.progress) : resolve(m.outcome)));
       worker.on('error', reject);
       worker.on('exit', (code) => reject(new Error(`the search's worker thread ended (exit code ${code}) before its result`)));
     });
   } finally {
+    clearInterval(ticker);
     await worker.terminate();
   }
 }
 
 /** The search shared by several worker threads, in lockstep. */
-async function parallel(emulation: string, config: Config, options: ParallelOptions, stop: SharedArrayBuffer): Promise<SearchOutcome> {
-  const visited = FingerprintSet.buffer(config.verify.max_states, true) as SharedArrayBuffer;
-  const counters = new SharedArrayBuffer(8);
+async function parallel(emulation: string, config: Config, watch: Watch, stop: SharedArrayBuffer): Promise<SearchOutcome> {
+  const K = watch.workers;
+  const shared = {
+    visited: FingerprintSet.buffer(1 << 16, true) as SharedArrayBuffer,
+    counters: new SharedArrayBuffer(8),
+    levelStarts: new SharedArrayBuffer(4 * K),
+    progress: new SharedArrayBuffer(16 * K),
+  };
   const workers = Array.from(
-    { length: options.workers },
-    (_, index) => new Worker(new URL('./worker.js', import.meta.url), { workerData: { emulation, config, index, workers: options.workers, visited, counters, stop } satisfies VerifyTask }),
+    { length: K },
+    (_, index) =>
+      new Worker(new URL('./worker.js', import.meta.url), {
+        workerData: { emulation, config, index, workers: K, reduction: watch.reduction, ...shared, stop } satisfies VerifyTask,
+        ...limits(watch),
+      }),
   );
   const inbox = workers.map(() => new Mailbox<WorkerReport>());
   workers.forEach((worker, i) => {
@@ -147,42 +209,123 @@ async function parallel(emulation: string, config: Config, options: ParallelOpti
     worker.on('error', (e) => inbox[i]!.fail(e));
   });
   try {
-    return await lockstep(config, options, workers, inbox, new Int32Array(counters), new Int32Array(stop));
+    return await lockstep(config, watch, { workers, inbox, ...shared, stop });
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
 
-async function lockstep(config: Config, options: ParallelOptions, workers: Worker[], inbox: Mailbox<WorkerReport>[], counters: Int32Array, stop: Int32Array): Promise<SearchOutcome> {
+interface Crew {
+  readonly workers: Worker[];
+  readonly inbox: Mailbox<WorkerReport>[];
+  visited: SharedArrayBuffer;
+  readonly counters: SharedArrayBuffer;
+  readonly progress: SharedArrayBuffer;
+  readonly stop: SharedArrayBuffer;
+}
+
+async function lockstep(config: Config, watch: Watch, crew: Crew): Promise<SearchOutcome> {
+  const { workers, inbox } = crew;
+  const counters = new Int32Array(crew.counters);
+  const stop = new Int32Array(crew.stop);
   const prefixes = (await Promise.all(inbox.map((m) => m.take()))) as Extract<WorkerReport, { type: 'prefix' }>[];
   const prefix = prefixes[0]!;
   if (prefix.outcome) return prefix.outcome;
   Atomics.store(counters, 0, prefix.distinct);
   for (const w of workers) w.postMessage({ type: 'share' } satisfies WorkerCommand);
   await Promise.all(inbox.map((m) => m.take()));
-  let { explored, terminal, depth } = prefix;
-  const base = { symmetry: prefix.symmetry };
+  let { explored, terminal, asleep, depth } = prefix;
+  const base = { symmetry: prefix.symmetry, reduction: prefix.reduction };
   const distinct = (): number => Math.min(Atomics.load(counters, 0), config.verify.max_states);
   let frontier = prefix.frontier;
-  options.onLevel?.({ depth, explored, distinct: distinct(), frontier });
-  while (depth < config.verify.max_depth && frontier > 0) {
-    if (Atomics.load(stop, 0) !== 0) return { ...base, explored, distinct: distinct(), depth, terminal, exhausted: false, cut: 'deadline' };
-    for (const w of workers) w.postMessage({ type: 'level' } satisfies WorkerCommand);
-    const results = (await Promise.all(inbox.map((m) => m.take()))) as Extract<WorkerReport, { type: 'level' }>[];
-    explored += results.reduce((n, r) => n + r.explored, 0);
-    terminal += results.reduce((n, r) => n + r.terminal, 0);
-    frontier = results.reduce((n, r) => n + r.frontier, 0);
-    const tally = { ...base, explored, distinct: distinct(), terminal, exhausted: false };
-    const violation = results.find((r) => r.violation)?.violation;
-    if (violation) return { ...tally, depth: depth + 1, violation };
-    if (results.some((r) => r.full)) return { ...tally, depth: depth + 1, cut: 'max-states' };
-    const cut = results.find((r) => r.cut)?.cut;
-    if (cut) return { ...tally, depth, cut };
-    depth++;
-    options.onLevel?.({ depth, explored, distinct: distinct(), frontier });
+  let kept: Kept[] = [];
+  const outcome = (rest: Pick<SearchOutcome, 'depth' | 'exhausted'> & Partial<SearchOutcome>): SearchOutcome => ({
+    ...base,
+    explored,
+    distinct: distinct(),
+    terminal,
+    asleep,
+    kept: sumKept(kept),
+    ...rest,
+  });
+  const progress = new Int32Array(crew.progress);
+  const ticker = watch.onProgress
+    ? setInterval(() => {
+        const sum = (k: number): number => workers.reduce((n, _, w) => n + Atomics.load(progress, w * 4 + k), 0);
+        watch.onProgress!({ depth, explored: explored + sum(0), distinct: distinct(), frontier: sum(1), done: sum(2), of: sum(3) });
+      }, watch.progressMs ?? 2000)
+    : undefined;
+  try {
+    watch.onLevel?.({ depth, explored, distinct: distinct(), frontier });
+    while (depth < config.verify.max_depth && frontier > 0) {
+      if (Atomics.load(stop, 0) !== 0) return outcome({ depth, exhausted: false, cut: 'deadline' });
+      const results = await level(crew);
+      explored += results.reduce((n, r) => n + r.explored, 0);
+      terminal += results.reduce((n, r) => n + r.terminal, 0);
+      asleep += results.reduce((n, r) => n + r.asleep, 0);
+      frontier = results.reduce((n, r) => n + r.frontier, 0);
+      kept = results.map((r) => r.kept);
+      const violation = results.find((r) => r.violation)?.violation;
+      if (violation) return outcome({ depth: depth + 1, exhausted: false, violation });
+      if (results.some((r) => r.full)) return outcome({ depth: depth + 1, exhausted: false, cut: 'max-states' });
+      const cut = results.find((r) => r.cut)?.cut;
+      if (cut) return outcome({ depth, exhausted: false, cut });
+      depth++;
+      watch.onLevel?.({ depth, explored, distinct: distinct(), frontier });
+    }
+    const exhausted = frontier === 0;
+    return outcome({ depth: exhausted ? depth - 1 : depth, exhausted });
+  } finally {
+    clearInterval(ticker);
   }
-  const exhausted = frontier === 0;
-  return { ...base, explored, distinct: distinct(), depth: exhausted ? depth - 1 : depth, terminal, exhausted };
+}
+
+type LevelReport = Extract<WorkerReport, { type: 'level' }>;
+
+/** One level on every worker; the shared set grown whenever they stop for it. */
+async function level(crew: Crew): Promise<LevelReport[]> {
+  const { workers, inbox } = crew;
+  const totals = workers.map(() => ({ explored: 0, added: 0, terminal: 0, asleep: 0 }));
+  let running = workers.map((_, w) => w);
+  let last: LevelReport[] = [];
+  for (const w of running) workers[w]!.postMessage({ type: 'level' } satisfies WorkerCommand);
+  for (;;) {
+    const results = (await Promise.all(running.map((w) => inbox[w]!.take()))) as LevelReport[];
+    results.forEach((r, k) => {
+      const total = totals[running[k]!]!;
+      total.explored += r.explored;
+      total.added += r.added;
+      total.terminal += r.terminal;
+      total.asleep += r.asleep;
+      last[running[k]!] = r;
+    });
+    const paused = running.filter((_, k) => results[k]!.paused);
+    if (paused.length === 0) break;
+    // Every worker has stopped (paused or done): grow the set, and let the paused ones go on.
+    running = paused;
+    crew.visited = growShared(crew.visited);
+    for (const worker of workers) worker.postMessage({ type: 'visited', buffer: crew.visited } satisfies WorkerCommand);
+    for (const w of running) workers[w]!.postMessage({ type: 'level' } satisfies WorkerCommand);
+  }
+  last = last.map((r, w) => ({ ...r, ...totals[w]! }));
+  return last;
+}
+
+function growShared(buffer: SharedArrayBuffer): SharedArrayBuffer {
+  const set = new FingerprintSet(buffer, true);
+  return set.grown().buffer as SharedArrayBuffer;
+}
+
+function sumKept(kept: readonly Kept[]): Kept {
+  const sum = (f: (k: Kept) => number): number => kept.reduce((n, k) => n + f(k), 0);
+  return {
+    storeBytes: sum((k) => k.storeBytes),
+    visitedBytes: kept[0]?.visitedBytes ?? 0,
+    sleepBytes: sum((k) => k.sleepBytes),
+    localStates: sum((k) => k.localStates),
+    judges: sum((k) => k.judges),
+    packets: sum((k) => k.packets),
+  };
 }
 
 /** Messages from one worker, taken in order. */

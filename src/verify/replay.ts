@@ -17,6 +17,7 @@
  *       { "event": "drop" | "duplicate", "from": …, "to": …, "msg": { … } },
  *       { "event": "crash" | "restart", "node": "server" }
  *     ],
+ *     "lasso": { "loop_from": 7, "key": "client 1 request 1", "what": "…" },   a liveness lasso only
  *     "search": { "depth": 14, "distinct": 19733, "explored": 65488 },
  *     "expect": { "failed": ["integrity"], "steps": 14, "trace_sha256": "…" }
  *   }
@@ -26,6 +27,12 @@
  * (src/emulations/run.ts `RunRouter`), so `mpkv run --replay`, the plain trace, the JSON trace
  * and the dashboard (paused, stepped with `n`) all play it like any run. The run is cut at the
  * last event, not ended: checks of the end state (convergence, liveness) say unknown.
+ *
+ * A liveness counterexample (./liveness.ts) is a lasso: `lasso.loop_from` is the number of the
+ * path's first event that repeats for ever (the events from it to the last are the loop; none:
+ * the path ends stuck, nothing left to happen). The path is played once; a note marks where the
+ * loop starts and where it goes back (the dashboard's log, the diagram's highlights), and
+ * liveness fails there, naming what stays hot.
  */
 import { readFile } from 'node:fs/promises';
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
@@ -36,6 +43,7 @@ import type { NodeView, RunSummary } from '../sim/router.js';
 import type { EndReason, TraceEvent } from '../sim/trace.js';
 import { UsageError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/files.js';
+import { fail, type Verdict } from '../../specs/verdict.js';
 import { describeRecord, World, type StepRecord, type WorldState } from './world.js';
 
 export const STEPS_REPLAY_VERSION = 1;
@@ -47,9 +55,19 @@ export interface StepsReplayFile {
   readonly config_digest: string;
   readonly mutants: readonly string[];
   readonly steps: readonly StepRecord[];
+  /** A liveness lasso: where its loop starts (1-based event number; past the last event: the
+   *  path ends stuck), and the obligation that stays hot. */
+  readonly lasso?: LassoMark;
   /** How it was found: the model checker's depth and state counts, or exploration's search. */
   readonly search?: Readonly<Record<string, number | string>>;
   readonly expect?: { readonly failed: readonly string[]; readonly steps: number; readonly trace_sha256: string };
+}
+
+/** Where a lasso's loop starts in a path of events, and what stays hot on it. */
+export interface LassoMark {
+  readonly loop_from: number;
+  readonly key: string;
+  readonly what: string;
 }
 
 /** Plays a path of events, one per step, with the router's public face. */
@@ -63,11 +81,15 @@ export class StepRouter implements RunRouter {
   private counts = { sent: 0, delivered: 0, dropped: 0, lost: 0, duplicated: 0 };
   /** Why the path could not be played to its end, if it could not. */
   problem: string | undefined;
+  /** A lasso's liveness failure, once the path has been played to its end. */
+  liveness: Verdict | undefined;
+  private loopStart: { event: number } | undefined;
 
   constructor(
     emulation: AnyEmulation,
     config: Config,
     private readonly steps: readonly StepRecord[],
+    private readonly lasso?: LassoMark,
   ) {
     this.world = new World(emulation, config);
   }
@@ -126,8 +148,32 @@ export class StepRouter implements RunRouter {
       return this.end();
     }
     this.next++;
+    if (this.lasso && this.next === this.lasso.loop_from) this.markLoopStart(record);
     this.state = this.world.apply(this.state!, step, this.next, (e) => this.record(e));
     return true;
+  }
+
+  /** A note at the node of the loop's first event: from here the path repeats. */
+  private markLoopStart(record: StepRecord): void {
+    const length = this.steps.length - this.lasso!.loop_from + 1;
+    this.loopStart = { event: this.trace.length };
+    this.record({ t: this.next, kind: 'note', node: nodeOfRecord(record), text: `LOOP START (liveness lasso): events ${this.lasso!.loop_from}-${this.steps.length} (${length}) repeat for ever, fairly; ${this.lasso!.what} throughout` });
+  }
+
+  /** At the end of a lasso's path: the note that it goes back (or is stuck), and the verdict. */
+  private markLoopEnd(): void {
+    const lasso = this.lasso!;
+    const last = this.steps[this.steps.length - 1];
+    const node = last ? nodeOfRecord(last) : this.world.ids[0]!;
+    const event = this.trace.length;
+    if (this.loopStart) {
+      this.record({ t: this.next, kind: 'note', node, text: `LOOP END: back to event ${lasso.loop_from}; it repeats from there for ever` });
+      // Judged where the loop closes; its start is the earlier step the verdict names.
+      this.liveness = fail('liveness', `${lasso.what} for ever: events ${lasso.loop_from}-${this.steps.length} repeat without end (a fair loop: every message in flight and every armed timer is taken on it), and it stays hot in every state of the loop`, { t: this.next, event, evidence: [this.loopStart.event] });
+      return;
+    }
+    this.record({ t: this.next, kind: 'note', node, text: `STUCK (liveness): nothing can happen any more (no message in flight, no timer armed, no node down); ${lasso.what}` });
+    this.liveness = fail('liveness', `${lasso.what} for ever: after event ${this.steps.length} nothing can happen any more (no message in flight, no timer armed, no node down)`, { t: this.next, event });
   }
 
   summary(): RunSummary {
@@ -152,6 +198,7 @@ export class StepRouter implements RunRouter {
   }
 
   private end(): false {
+    if (this.lasso && !this.problem) this.markLoopEnd();
     this.ended = 'path-end';
     this.record({ t: this.next, kind: 'end', reason: 'path-end' });
     return false;
@@ -178,6 +225,7 @@ export function stepsReplayFile(
   steps: readonly StepRecord[],
   search: Readonly<Record<string, number | string>>,
   result?: RunResult,
+  lasso?: LassoMark,
 ): StepsReplayFile {
   return {
     mpkv_replay: STEPS_REPLAY_VERSION,
@@ -186,6 +234,7 @@ export function stepsReplayFile(
     config_digest: configDigest(config),
     mutants: config.mutants.enable,
     steps,
+    ...(lasso ? { lasso } : {}),
     search,
     ...(result ? { expect: expectationOf(result) } : {}),
   };
@@ -205,6 +254,10 @@ export function parseStepsReplay(file: string, value: Record<string, unknown>): 
   const mutants = value.mutants ?? [];
   if (!Array.isArray(mutants) || !mutants.every((m) => typeof m === 'string')) throw new UsageError(`${file}: mutants: expected a list of mutant names`);
   if (!Array.isArray(value.steps)) throw new UsageError(`${file}: steps: expected a list of events`);
+  const lasso = value.lasso as Record<string, unknown> | undefined;
+  if (lasso !== undefined && (typeof lasso !== 'object' || lasso === null || !Number.isInteger(lasso.loop_from) || typeof lasso.key !== 'string' || typeof lasso.what !== 'string')) {
+    throw new UsageError(`${file}: lasso: expected {loop_from: an event number, key, what}`);
+  }
   value.steps.forEach((step: unknown, i: number) => {
     const problem = stepProblem(step);
     if (problem) throw new UsageError(`${file}: steps[${i}]: ${problem}`);
@@ -249,7 +302,7 @@ export async function loadStepsReplay(file: string, emulation: AnyEmulation, con
     throw new UsageError(`${file}: recorded with a different config (${replay.config}); run it with that file and no overrides`);
   }
   const runConfig: Config = { ...config, mutants: { enable: [...replay.mutants] } };
-  return { file, replay, config: runConfig, router: new StepRouter(emulation, runConfig, replay.steps) };
+  return { file, replay, config: runConfig, router: new StepRouter(emulation, runConfig, replay.steps, replay.lasso) };
 }
 
 /** How the replayed run differs from what the file recorded, in words (undefined: it matches). */
@@ -264,4 +317,9 @@ export function stepsReplayDivergence(loaded: LoadedStepsReplay, result: RunResu
 export function describeSteps(emulation: AnyEmulation, steps: readonly StepRecord[]): string[] {
   const width = String(steps.length).length;
   return steps.map((step, i) => `${String(i + 1).padStart(width)}. ${describeRecord(step, (m) => emulation.messages.describe(m))}`);
+}
+
+/** The node a recorded event happens at (a message's addressee). */
+function nodeOfRecord(record: StepRecord): string {
+  return 'to' in record ? record.to : record.node;
 }

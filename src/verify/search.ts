@@ -1,41 +1,64 @@
 /**
  * Breadth-first search of every interleaving, after Stateright's `bfs.rs` and TLC: level by
- * level from the booted system, every enabled event of every state (./world.ts) is a successor;
- * a successor whose fingerprint was seen before (./fingerprints.ts) is not explored again. The
- * judge's safety checks are asked after every step, so the first violation met is one at the
- * least depth: a shortest counterexample. Each distinct state remembers its parent and the step
- * that reached it, so the path is read back from the violation to the root.
+ * level from the booted system, every enabled event of every state (./model.ts) is a successor;
+ * a successor whose fingerprint was seen before (./fingerprints.ts, ./visited.ts) is not
+ * explored again. The judge's safety checks are asked after every step, so the first violation
+ * met is one at the least depth: a shortest counterexample. Each distinct state is kept
+ * compactly with its parent and the step that reached it (./store.ts), so the path is read back
+ * from the violation to the root, and played once more with a judge of its own (./world.ts) for
+ * the verdicts as a run would give them.
+ *
+ * Reduction (on unless `reduction: false`, `mpkv verify --no-reduction`), in two parts.
+ * Partial-order reduction (./reduction.ts): a state's sleep set holds the steps it need not
+ * take, because the same steps in another order reach what they would; it saves transitions,
+ * not states. And deliveries that would change nothing are left out (`Model.prune`): fewer
+ * states, those with such a message still in flight standing for those without it. Neither
+ * changes the verdict nor the depth of the first violation: a counterexample found with the
+ * reduction is a shortest one, as without it (test/verify.test.ts checks both on every mutant).
  *
  * The search is bounded: paths of at most `max_depth` events, at most `max_states` distinct
  * states, and the per-path fault and timer budget of the config's `[verify]` table. When the
  * frontier empties before the depth bound, every state within the budget was explored (the
  * space is exhausted); otherwise the answer is "no violation within depth N", never "correct".
  *
- * One `Level` expands one slice of a frontier: a single search runs one slice per level; with
- * worker threads (./parallel.ts) each thread runs its own slice against a shared fingerprint set.
+ * With worker threads (./parallel.ts) each thread runs a `Search` of its own states against a
+ * shared set of fingerprints (`Shared`); one thread's search runs alone.
  */
 import { getHeapStatistics } from 'node:v8';
 import { crashRolesOf, pluralOf, type AnyEmulation, type Config } from '../emulations/api/emulation.js';
 import type { Deadline } from '../util/budget.js';
 import type { Verdict } from '../../specs/verdict.js';
 import { Fingerprinter } from './fingerprints.js';
-import { FingerprintSet } from './visited.js';
-import { World, type Step, type StepRecord, type WorldState } from './world.js';
+import { Model } from './model.js';
+import { Sleeper, SleepSets } from './reduction.js';
+import { StateStore } from './store.js';
+import { ABSENT, FingerprintSet, FLAG } from './visited.js';
+import { World, type StepRecord } from './world.js';
 
 export interface SearchOptions {
-  /** Wall-clock limit, if the command passes one (the search never reads a clock itself). */
+  /** When to stop early (a wall-clock limit, a Ctrl-C: the search never reads a clock itself). */
   readonly deadline?: Deadline;
   /** Called after each level. */
   readonly onLevel?: (p: LevelProgress) => void;
+  /** Called every few thousand states within a level, with the counts so far. */
+  readonly onProgress?: (p: LevelProgress) => void;
+  /** The reduction (sleep sets, and no-op deliveries left out): default on. */
+  readonly reduction?: boolean;
+  /** With the reduction, leave out no-op deliveries too (default: yes; no compares sleep sets
+   *  alone with the full search: the same distinct states). */
+  readonly prune?: boolean;
 }
 
 export interface LevelProgress {
-  /** The depth just completed. */
+  /** The depth being expanded, or just completed (after a level). */
   readonly depth: number;
   readonly explored: number;
   readonly distinct: number;
-  /** States at the next depth. */
+  /** States at the next depth (so far, during a level). */
   readonly frontier: number;
+  /** During a level: states of this depth expanded so far, of how many. */
+  readonly done?: number;
+  readonly of?: number;
 }
 
 export interface Counterexample {
@@ -63,157 +86,340 @@ export interface SearchOutcome {
   readonly violation?: Counterexample;
   /** Whether symmetry reduction was on (the emulation declared interchangeable nodes). */
   readonly symmetry: boolean;
+  /** Whether the partial-order reduction was on, and the steps it did not take. */
+  readonly reduction: boolean;
+  readonly asleep: number;
+  /** What the search kept (bytes of its tables, and how many of each kind of part). */
+  readonly kept: Kept;
 }
 
-/** A frontier entry: a state and its number in the parent table. */
-export interface Entry {
-  readonly state: WorldState;
-  readonly id: number;
+export interface Kept {
+  readonly storeBytes: number;
+  readonly visitedBytes: number;
+  readonly sleepBytes: number;
+  readonly localStates: number;
+  readonly judges: number;
+  readonly packets: number;
 }
 
-/**
- * Who reached each distinct state: its parent's number and the step's place among the parent's
- * enabled steps (number 0 is the root). Two integers a state: the path to any state is found
- * again by replaying those choices from the root.
- */
-export class Parents {
-  private parent = new Int32Array(1 << 16);
-  private choice = new Int32Array(1 << 16);
-  private size = 1;
-
-  add(parent: number, choice: number): number {
-    if (this.size === this.parent.length) {
-      this.parent = grow(this.parent);
-      this.choice = grow(this.choice);
-    }
-    this.parent[this.size] = parent;
-    this.choice[this.size] = choice;
-    return this.size++;
-  }
-
-  /** The choices from the root to state `id`. */
-  choices(id: number): number[] {
-    const out: number[] = [];
-    for (let at = id; at > 0; at = this.parent[at]!) out.push(this.choice[at]!);
-    return out.reverse();
-  }
+/** What the threads of a search share (./parallel.ts); one thread alone shares nothing. */
+export interface Shared {
+  /** This thread's number, in the high bits of the words of the visited set. */
+  readonly worker: number;
+  /** How many distinct states there may be, and a claim on one more. */
+  claim(): boolean;
+  /** How many distinct states all threads have claimed. */
+  count(): number;
+  /** Where each worker's next level starts, by its own numbering. */
+  readonly levelStarts: Int32Array;
 }
 
-function grow(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const bigger = new Int32Array(array.length * 2);
-  bigger.set(array);
-  return bigger;
-}
+/** A state's number in the visited set: its worker's number, then its own. */
+const WORKER_SHIFT = 26;
+const LOCAL = (1 << WORKER_SHIFT) - 1;
 
-/** The steps a list of choices takes from the root (each choice: a place among the enabled steps). */
-export function replayChoices(world: World, choices: readonly number[]): Step[] {
-  const steps: Step[] = [];
-  let state = world.initial();
-  choices.forEach((choice, depth) => {
-    const step = world.enabled(state)[choice];
-    if (!step) throw new Error(`the path to a state cannot be replayed (step ${depth + 1}): the world is not deterministic`);
-    steps.push(step);
-    state = world.apply(state, step, depth + 1);
-  });
-  return steps;
-}
-
-/** What expanding one slice of a level found. */
+/** What expanding one level of one thread found. */
 export interface LevelResult {
-  readonly next: Entry[];
   readonly explored: number;
   readonly added: number;
   readonly terminal: number;
+  readonly asleep: number;
   readonly violation?: Counterexample;
   /** The shared set refused more states (max_states reached). */
   readonly full: boolean;
+  readonly cut?: 'deadline' | 'memory';
+  /** Stopped because the shared visited set needs to grow (./parallel.ts): expanded up to here. */
+  readonly paused?: number;
 }
 
-export class Level {
-  constructor(
-    readonly world: World,
-    readonly fingerprints: Fingerprinter,
-    readonly visited: FingerprintSet,
-    readonly parents: Parents,
-    /** How many distinct states there may be, and how many there are (shared counter or local). */
-    private readonly states: { limit: number; claim(): boolean },
-  ) {}
+export class Search {
+  readonly model: Model;
+  readonly prints: Fingerprinter;
+  readonly store = new StateStore();
+  visited: FingerprintSet;
+  readonly reduction: boolean;
+  /** The current level: states [levelStart, levelEnd) of this thread. */
+  levelStart = 0;
+  levelEnd = 1;
+  private sleepNow = new SleepSets();
+  private sleepNext = new SleepSets();
+  private readonly sleeper: Sleeper;
+  private current: Int32Array;
+  private scratch: Int32Array;
+  private steps = new Int32Array(256);
+  private sleepOut = new Int32Array(256);
+  private distinct = 1;
+  /** What it shares with other threads, once it does (./parallel.ts). */
+  private shared: Shared | undefined;
 
-  /** Expands `frontier` (states at `depth`): their successors at depth + 1 not seen before. */
-  expand(frontier: readonly Entry[], depth: number, deadline?: Deadline): LevelResult & { cut?: 'deadline' | 'memory' } {
-    const next: Entry[] = [];
+  constructor(
+    emulation: AnyEmulation,
+    readonly config: Config,
+    options: { reduction?: boolean; prune?: boolean; model?: Model } = {},
+  ) {
+    this.model = options.model ?? new Model(emulation, config);
+    this.prints = new Fingerprinter(this.model);
+    this.reduction = options.reduction ?? true;
+    this.model.prune(this.reduction && options.prune !== false);
+    this.sleeper = new Sleeper(this.model);
+    this.visited = new FingerprintSet(FingerprintSet.buffer(4096, false));
+    const root = this.model.root;
+    this.current = new Int32Array(this.model.length(64));
+    this.scratch = new Int32Array(this.model.length(64));
+    this.prints.of(root);
+    this.visited.add(this.prints.hi, this.prints.lo, this.tag(0));
+    this.store.add(root, root.length, -1, -1, this.prints.hi, this.prints.lo);
+    this.sleepNow.reset(0);
+    this.sleepNow.push(this.sleepOut, 0);
+    this.sleepNext.reset(1);
+  }
+
+  /** From now on, the visited set is `visited`, shared with other threads. */
+  share(visited: FingerprintSet, shared: Shared): void {
+    this.visited = visited;
+    this.shared = shared;
+    Atomics.store(shared.levelStarts, shared.worker, this.levelEnd);
+  }
+
+  /** The violation at the root, if the booted system already fails a check. */
+  rootViolation(): Counterexample | undefined {
+    return this.model.failed(this.model.root).length > 0 ? this.counterexample([]) : undefined;
+  }
+
+  get symmetric(): boolean {
+    return this.prints.symmetric;
+  }
+
+  /**
+   * Expands this thread's states of the current level (at depth `depth`), from state `from`
+   * on, every `stride`-th: their successors at depth + 1 not seen before become the next level.
+   */
+  expand(depth: number, deadline?: Deadline, from = this.levelStart, onProgress?: (done: number, explored: number, added: number) => void, stride = 1): LevelResult {
+    const model = this.model;
+    const nextStart = this.levelEnd;
     let explored = 0;
     let added = 0;
     let terminal = 0;
-    for (let n = 0; n < frontier.length; n++) {
-      if ((n & 1023) === 1023) {
-        if (deadline?.expired()) return { next, explored, added, terminal, full: false, cut: 'deadline' };
-        if (memoryShort()) return { next, explored, added, terminal, full: false, cut: 'memory' };
-      }
-      const { state, id } = frontier[n]!;
-      const steps = this.world.enabled(state);
-      if (steps.length === 0) terminal++;
-      for (let choice = 0; choice < steps.length; choice++) {
-        const child = this.world.apply(state, steps[choice]!, depth + 1);
-        explored++;
-        const failed = child.judge.violations();
-        if (failed.length > 0) {
-          const path = replayChoices(this.world, [...this.parents.choices(id), choice]).map((s) => this.world.record(s));
-          return { next, explored, added, terminal, full: false, violation: { depth: depth + 1, steps: path, verdicts: failed } };
+    let asleep = 0;
+    for (let id = from, n = 0; id < this.levelEnd; id += stride, n++) {
+      if ((n & 63) === 0) {
+        if (this.shared && this.visited.full(this.shared.count())) return { explored, added, terminal, asleep, full: false, paused: id };
+        const done = id - this.levelStart;
+        if ((n & 1023) === 0 && n > 0) {
+          if (deadline?.expired()) return { explored, added, terminal, asleep, full: false, cut: 'deadline' };
+          if (memoryShort()) return { explored, added, terminal, asleep, full: false, cut: 'memory' };
+          onProgress?.(done, explored, added);
         }
-        if (!this.visited.add(this.fingerprints.of(child))) continue;
-        if (!this.states.claim()) return { next, explored, added, terminal, full: true };
-        added++;
-        next.push({ state: child, id: this.parents.add(id, choice) });
+      }
+      const words = this.read(id);
+      const count = this.enabled(words);
+      if (count === 0) terminal++;
+      const sleep = this.sleepNow;
+      const flagged = this.shared !== undefined && (this.visited.get(this.store.hiOf(id), this.store.loOf(id)) & FLAG) !== 0;
+      if (this.reduction) {
+        const full = flagged || sleep.end(id) === sleep.start(id);
+        this.sleeper.prepare(words, this.steps, count, sleep.array, full ? 0 : sleep.start(id), full ? 0 : sleep.end(id));
+      }
+      for (let i = 0; i < count; i++) {
+        if (this.reduction && this.sleeper.isAsleep(i)) {
+          asleep++;
+          continue;
+        }
+        const code = this.steps[i]!;
+        const size = this.successor(words, code);
+        explored++;
+        if (model.failed(this.scratch).length > 0) {
+          return { explored, added, terminal, asleep, full: false, violation: this.counterexample([...this.store.path(id), code]) };
+        }
+        const handed = this.reduction ? this.sleeper.handDown(i, count, this.ensureSleepOut(count)) : 0;
+        this.prints.of(this.scratch);
+        const { hi, lo } = this.prints;
+        const known = this.visited.add(hi, lo, this.tag(this.store.size));
+        if (known === ABSENT) {
+          if (!this.claim()) return { explored, added, terminal, asleep, full: true };
+          this.store.add(this.scratch, size, id, code, hi, lo);
+          this.sleepNext.push(this.sleepOut, handed);
+          added++;
+        } else if (this.reduction) this.again(known, hi, lo, handed, nextStart, size);
       }
     }
-    return { next, explored, added, terminal, full: false };
+    return { explored, added, terminal, asleep, full: false };
+  }
+
+  /** The level expanded: its successors are the next. */
+  advance(): void {
+    this.levelStart = this.levelEnd;
+    this.levelEnd = this.store.size;
+    [this.sleepNow, this.sleepNext] = [this.sleepNext, this.sleepNow];
+    this.sleepNext.reset(this.levelEnd);
+    if (this.shared) Atomics.store(this.shared.levelStarts, this.shared.worker, this.levelEnd);
+  }
+
+  /**
+   * A state found again (stored word `known`; its words, `size` of them, in the scratch buffer)
+   * with sleep set `sleepOut[0, handed)`. A sleep set names steps in the numbering of the words
+   * it came with: a mirror image of the stored state (symmetry: the same fingerprint, other
+   * words) names other steps by the same codes, so the stored state is then expanded in full.
+   */
+  private again(known: number, hi: number, lo: number, handed: number, nextStart: number, size: number): void {
+    const worker = (known & ~FLAG) >>> WORKER_SHIFT;
+    const id = known & LOCAL;
+    if (!this.shared || worker === this.shared.worker) {
+      if (id < nextStart) return;
+      if (this.store.holds(id, this.scratch, size)) this.sleepNext.intersect(id, this.sleepOut, handed);
+      else this.sleepNext.clear(id);
+      return;
+    }
+    // Another thread's state of the next level: it must take every step (its sleep set is not
+    // ours to intersect).
+    if (id >= this.shared.levelStarts[worker]! && (known & FLAG) === 0) this.visited.flag(hi, lo);
+  }
+
+  private enabled(words: Int32Array): number {
+    const needed = this.model.maxSteps(words[this.model.countAt]!);
+    if (needed > this.steps.length) this.steps = new Int32Array(needed * 2);
+    return this.model.steps(words, this.steps);
+  }
+
+  /** State `id`'s words, into the buffer of the state being expanded. */
+  private read(id: number): Int32Array {
+    const length = this.store.lengthOf(id);
+    if (length > this.current.length) this.current = new Int32Array(length * 2);
+    this.store.read(id, this.current);
+    return this.current;
+  }
+
+  /** The state after step `code` from `words`, into the scratch buffer (grown if need be). */
+  private successor(words: Int32Array, code: number): number {
+    let size = this.model.successor(words, code, this.scratch);
+    if (size < 0) {
+      this.scratch = new Int32Array(-size * 2);
+      size = this.model.successor(words, code, this.scratch);
+    }
+    return size;
+  }
+
+  private ensureSleepOut(count: number): Int32Array {
+    if (count > this.sleepOut.length) this.sleepOut = new Int32Array(count * 2);
+    return this.sleepOut;
+  }
+
+  private tag(id: number): number {
+    return this.shared ? (this.shared.worker << WORKER_SHIFT) | id : id;
+  }
+
+  private claim(): boolean {
+    if (this.shared) return this.shared.claim();
+    if (this.distinct >= this.config.verify.max_states) return false;
+    this.distinct++;
+    if (this.visited.full(this.visited.added)) this.visited = this.visited.grown(this.visited.added);
+    return true;
+  }
+
+  /** The path of step codes from the root, played once more with a judge of its own. */
+  counterexample(codes: readonly number[]): Counterexample {
+    const world = new World(this.model.emulation, this.config, this.model);
+    let state = world.initial();
+    const steps: StepRecord[] = [];
+    codes.forEach((code, i) => {
+      const step = world.stepOf(state, code);
+      steps.push(world.record(step));
+      state = world.apply(state, step, i + 1);
+    });
+    const verdicts = state.judge.violations();
+    if (verdicts.length === 0) throw new Error(`the counterexample of ${codes.length} step(s) does not fail when played again: the model is not deterministic`);
+    return { depth: codes.length, steps, verdicts };
+  }
+
+  /** State `id`'s words (a new array). */
+  state(id: number): Int32Array {
+    return this.store.state(id);
+  }
+
+  /**
+   * The states state `id`'s enabled steps lead to (a later pass over the explored graph, such as
+   * a liveness check, walks it this way): each step's code and the number of the state it
+   * leads to, or -1 if that state was not explored (beyond the bound). A thread's own states
+   * only, on one thread.
+   */
+  successors(id: number): { code: number; to: number }[] {
+    const words = this.store.state(id);
+    const count = this.enabled(words);
+    const out: { code: number; to: number }[] = [];
+    for (let i = 0; i < count; i++) {
+      const code = this.steps[i]!;
+      this.successor(words, code);
+      this.prints.of(this.scratch);
+      const known = this.visited.get(this.prints.hi, this.prints.lo);
+      out.push({ code, to: known === ABSENT ? -1 : known & LOCAL });
+    }
+    return out;
+  }
+
+  kept(sleep = true): Kept {
+    return {
+      storeBytes: this.store.bytes,
+      visitedBytes: this.visited.bytes,
+      sleepBytes: sleep ? this.sleepNow.bytes + this.sleepNext.bytes : 0,
+      localStates: this.model.locals.size,
+      judges: this.model.judges.size,
+      packets: this.model.packets.size,
+    };
   }
 }
 
 /** The whole search on one thread. */
 export function search(emulation: AnyEmulation, config: Config, options: SearchOptions = {}): SearchOutcome {
-  const { max_depth, max_states } = config.verify;
-  const world = new World(emulation, config);
-  const fingerprints = new Fingerprinter(world);
-  const visited = new FingerprintSet(FingerprintSet.buffer(max_states, false));
-  const parents = new Parents();
-  let distinct = 1;
-  const level = new Level(world, fingerprints, visited, parents, {
-    limit: max_states,
-    claim: () => (distinct < max_states ? (distinct++, true) : false),
-  });
-  const root = world.initial();
-  visited.add(fingerprints.of(root));
-  const base = { symmetry: fingerprints.symmetric };
-  const rootFailed = root.judge.violations();
-  if (rootFailed.length > 0) return { ...base, explored: 0, distinct, depth: 0, terminal: 0, exhausted: false, violation: { depth: 0, steps: [], verdicts: rootFailed } };
-  let frontier: Entry[] = [{ state: root, id: 0 }];
+  const { max_depth } = config.verify;
+  const s = new Search(emulation, config, { ...(options.reduction === undefined ? {} : { reduction: options.reduction }), ...(options.prune === undefined ? {} : { prune: options.prune }) });
+  const base = { symmetry: s.symmetric, reduction: s.reduction };
   let explored = 0;
   let terminal = 0;
+  let asleep = 0;
+  const outcome = (rest: Pick<SearchOutcome, 'depth' | 'exhausted'> & Partial<SearchOutcome>): SearchOutcome => ({
+    ...base,
+    explored,
+    distinct: s.store.size,
+    terminal,
+    asleep,
+    kept: s.kept(),
+    ...rest,
+  });
+  const rootViolation = s.rootViolation();
+  if (rootViolation) return outcome({ depth: 0, exhausted: false, violation: rootViolation });
   let depth = 0;
-  for (; depth < max_depth && frontier.length > 0; depth++) {
-    const result = level.expand(frontier, depth, options.deadline);
+  for (; depth < max_depth && s.levelEnd > s.levelStart; depth++) {
+    const onProgress = options.onProgress
+      ? (done: number, e: number, a: number) => options.onProgress!({ depth, explored: explored + e, distinct: s.store.size, frontier: a, done, of: s.levelEnd - s.levelStart })
+      : undefined;
+    const result = s.expand(depth, options.deadline, s.levelStart, onProgress);
     explored += result.explored;
     terminal += result.terminal;
-    const tally = { ...base, explored, distinct, terminal, exhausted: false };
-    if (result.violation) return { ...tally, depth: depth + 1, violation: result.violation };
-    if (result.full) return { ...tally, depth: depth + 1, cut: 'max-states' };
-    if (result.cut) return { ...tally, depth, cut: result.cut };
-    frontier = result.next;
-    options.onLevel?.({ depth: depth + 1, explored, distinct, frontier: frontier.length });
+    asleep += result.asleep;
+    if (result.violation) return outcome({ depth: depth + 1, exhausted: false, violation: result.violation });
+    if (result.full) return outcome({ depth: depth + 1, exhausted: false, cut: 'max-states' });
+    if (result.cut) return outcome({ depth, exhausted: false, cut: result.cut });
+    s.advance();
+    options.onLevel?.({ depth: depth + 1, explored, distinct: s.store.size, frontier: s.levelEnd - s.levelStart });
   }
-  const exhausted = frontier.length === 0;
-  return { ...base, explored, distinct, depth: exhausted ? depth - 1 : depth, terminal, exhausted };
+  const exhausted = s.levelEnd === s.levelStart;
+  return outcome({ depth: exhausted ? depth - 1 : depth, exhausted });
 }
 
 /**
- * Is the heap nearly full? A frontier that no longer fits would end the process; the search
- * stops first and says so (a safety net: when it trips depends on the garbage collector).
+ * Is the heap nearly full? Objects the search keeps (local states, judges) live on the heap;
+ * the search stops before the process would end and says so (a safety net beside the
+ * command's --max-memory: when it trips depends on the garbage collector).
  */
 function memoryShort(): boolean {
   const heap = getHeapStatistics();
   return heap.used_heap_size > 0.85 * heap.heap_size_limit;
+}
+
+/** The odds that two of `states` distinct states share a fingerprint of `bits` bits (TLC's
+ *  estimate: n(n-1)/2 pairs, each 2^-bits). */
+export function collisionOdds(states: number, bits = 63): number {
+  return (states * (states - 1)) / 2 / 2 ** bits;
 }
 
 /** The bound, in words, for reports. */

@@ -4,13 +4,11 @@
  * told to, claiming new states in the shared fingerprint set.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { flagBudget } from '../util/budget.js';
-import { Fingerprinter } from './fingerprints.js';
-import type { VerifyTask, WorkerCommand, WorkerReport } from './parallel.js';
-import { Level, Parents, type Entry, type SearchOutcome } from './search.js';
-import { copyFingerprints, FingerprintSet } from './visited.js';
-import { World } from './world.js';
 import { emulationNamed } from '../emulations/index.js';
+import { flagBudget } from '../util/budget.js';
+import type { VerifyTask, WorkerCommand, WorkerReport } from './parallel.js';
+import { Search, type LevelResult, type SearchOutcome, type Shared } from './search.js';
+import { FingerprintSet } from './visited.js';
 
 /** States per worker before the frontier is shared out. */
 const SHARE_AT = 16;
@@ -20,64 +18,89 @@ if (parentPort) {
   const task = workerData as VerifyTask;
   const post = (report: WorkerReport): void => port.postMessage(report);
   const { max_depth, max_states } = task.config.verify;
-  const world = new World(emulationNamed(task.emulation), task.config);
-  const fingerprints = new Fingerprinter(world);
-  const parents = new Parents();
-  /** Set by the main thread: a Ctrl-C, or the time limit (./parallel.ts). */
+  const counters = new Int32Array(task.counters);
+  const progress = new Int32Array(task.progress);
+  /** Set by the main thread: a Ctrl-C, the time limit, memory (./parallel.ts). */
   const stopped = flagBudget(new Int32Array(task.stop));
+  const shared: Shared = {
+    worker: task.index,
+    claim: () => Atomics.add(counters, 0, 1) < max_states,
+    count: () => Atomics.load(counters, 0),
+    levelStarts: new Int32Array(task.levelStarts),
+  };
+  const search = new Search(emulationNamed(task.emulation), task.config, { reduction: task.reduction });
 
   // 1. The first levels, the same in every worker, with a private set.
-  const own = new FingerprintSet(FingerprintSet.buffer(Math.min(max_states, 1 << 20), false));
-  let distinct = 1;
-  const prefix = new Level(world, fingerprints, own, parents, { limit: max_states, claim: () => (distinct < max_states ? (distinct++, true) : false) });
-  const root = world.initial();
-  own.add(fingerprints.of(root));
-  const base = { symmetry: fingerprints.symmetric };
-  let frontier: Entry[] = [{ state: root, id: 0 }];
   let depth = 0;
   let explored = 0;
   let terminal = 0;
+  let asleep = 0;
+  let distinct = 1;
+  const base = { symmetry: search.symmetric, reduction: search.reduction };
   let outcome: SearchOutcome | undefined;
-  const rootFailed = root.judge.violations();
-  if (rootFailed.length > 0) outcome = { ...base, explored: 0, distinct, depth: 0, terminal: 0, exhausted: false, violation: { depth: 0, steps: [], verdicts: rootFailed } };
-  while (!outcome && frontier.length > 0 && frontier.length < SHARE_AT * task.workers && depth < max_depth) {
-    const result = prefix.expand(frontier, depth, stopped);
+  const tally = (rest: Pick<SearchOutcome, 'depth' | 'exhausted'> & Partial<SearchOutcome>): SearchOutcome => ({ ...base, explored, distinct: search.store.size, terminal, asleep, kept: search.kept(), ...rest });
+  const rootViolation = search.rootViolation();
+  if (rootViolation) outcome = tally({ depth: 0, exhausted: false, violation: rootViolation });
+  const frontier = (): number => search.levelEnd - search.levelStart;
+  while (!outcome && frontier() > 0 && frontier() < SHARE_AT * task.workers && depth < max_depth) {
+    const result = search.expand(depth, stopped);
     explored += result.explored;
     terminal += result.terminal;
-    const tally = { ...base, explored, distinct, terminal, exhausted: false };
-    if (result.violation) outcome = { ...tally, depth: depth + 1, violation: result.violation };
-    else if (result.full) outcome = { ...tally, depth: depth + 1, cut: 'max-states' };
-    else if (result.cut) outcome = { ...tally, depth, cut: result.cut };
-    frontier = result.next;
+    asleep += result.asleep;
+    distinct = search.store.size;
+    if (result.violation) outcome = tally({ depth: depth + 1, exhausted: false, violation: result.violation });
+    else if (distinct > max_states) outcome = tally({ depth: depth + 1, exhausted: false, cut: 'max-states', distinct: max_states });
+    else if (result.cut) outcome = tally({ depth, exhausted: false, cut: result.cut });
+    search.advance();
     depth++;
   }
-  if (!outcome && frontier.length === 0) outcome = { ...base, explored, distinct, depth: depth - 1, terminal, exhausted: true };
-  if (!outcome && depth >= max_depth) outcome = { ...base, explored, distinct, depth, terminal, exhausted: false };
-  post({ type: 'prefix', depth, explored, distinct, terminal, frontier: frontier.length, ...base, ...(outcome ? { outcome } : {}) });
+  if (!outcome && frontier() === 0) outcome = tally({ depth: depth - 1, exhausted: true });
+  if (!outcome && depth >= max_depth) outcome = tally({ depth, exhausted: false });
+  post({ type: 'prefix', depth, explored, distinct: search.store.size, terminal, asleep, frontier: frontier(), ...base, ...(outcome ? { outcome } : {}) });
 
   // 2. and 3.: share out, then one level at a time, in lockstep.
-  const shared = new FingerprintSet(task.visited);
-  const counters = new Int32Array(task.counters);
-  const level = new Level(world, fingerprints, shared, parents, { limit: max_states, claim: () => Atomics.add(counters, 0, 1) < max_states });
-  let mine: Entry[] = [];
+  let first = true;
+  let resumeAt = -1;
   port.on('message', (command: WorkerCommand) => {
     if (command.type === 'share') {
-      copyFingerprints(own, shared);
-      mine = frontier.filter((_, i) => i % task.workers === task.index);
-      frontier = [];
+      const set = new FingerprintSet(task.visited, true);
+      // Every state so far, the last level's owned by the worker of its position (mod K).
+      for (let id = 0; id < search.store.size; id++) {
+        const owner = id >= search.levelStart ? (id - search.levelStart) % task.workers : 0;
+        set.add(search.store.hiOf(id), search.store.loOf(id), (owner << 26) | id);
+      }
+      search.share(set, shared);
       post({ type: 'ready' });
       return;
     }
-    const result = level.expand(mine, depth, stopped);
-    mine = result.next;
-    depth++;
+    if (command.type === 'visited') {
+      search.visited = new FingerprintSet(command.buffer, true);
+      return;
+    }
+    const from = resumeAt >= 0 ? resumeAt : first ? search.levelStart + task.index : search.levelStart;
+    const result: LevelResult = search.expand(depth, stopped, from, (done, e, a) => {
+      Atomics.store(progress, task.index * 4, e);
+      Atomics.store(progress, task.index * 4 + 1, a);
+      Atomics.store(progress, task.index * 4 + 2, done);
+      Atomics.store(progress, task.index * 4 + 3, frontier());
+    }, first ? task.workers : 1);
+    resumeAt = result.paused ?? -1;
+    if (resumeAt < 0) {
+      first = false;
+      search.advance();
+      depth++;
+      for (let k = 0; k < 4; k++) Atomics.store(progress, task.index * 4 + k, 0);
+    }
     post({
       type: 'level',
       explored: result.explored,
       added: result.added,
       terminal: result.terminal,
-      frontier: mine.length,
+      asleep: result.asleep,
+      frontier: frontier(),
       full: result.full,
+      paused: resumeAt >= 0,
+      kept: search.kept(),
       ...(result.violation ? { violation: result.violation } : {}),
       ...(result.cut ? { cut: result.cut } : {}),
     });

@@ -175,6 +175,26 @@ export interface VerifySpec {
    * before every step (always safe).
    */
   readonly mutable?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The kinds of fact whose order, noted at different nodes, the judge's verdicts depend on
+   * (a client history's invocations and completions: linearizability reads their real-time
+   * order). Saying so promises that whatever else the judge reads — other facts, notes without
+   * one — leaves it remembering the same (or failing either way) in whichever order steps at
+   * different nodes note it; the model checker's partial-order reduction then lets such steps
+   * commute. Without it, any two steps the judge reads are kept in every order (always safe).
+   */
+  readonly orderedFacts?: readonly string[];
+  /**
+   * Per role, a node's context as far as its future depends on it, for the liveness pass of
+   * `mpkv verify` (src/verify/liveness.ts), which needs the states of a cycle to compare equal:
+   * counters kept only for the record (a retry's number in a note) left out, round-robin
+   * indices taken modulo their length. Saying so promises that two contexts it maps to equal
+   * values take every future step alike (the same sends, timers, state changes as far as this
+   * map sees them, the same hot obligations), so states that differ only elsewhere are one
+   * state of the liveness graph. Without it, the whole context (less the setting) is compared,
+   * and a node that counts its retries never closes a cycle.
+   */
+  readonly behaviour?: Readonly<Record<string, (context: any) => unknown>>;
 }
 
 /**
@@ -239,6 +259,9 @@ export interface BenchSpec {
   readonly huntingGrounds?: Readonly<Record<string, string>>;
   /** For each mutant, the config file `mpkv verify` catches it on, within that config's bound. */
   readonly verifyGrounds?: Readonly<Record<string, string>>;
+  /** For each liveness mutant that `mpkv verify`'s liveness pass catches, the config file it
+   *  catches it on (a lasso), within that config's liveness bound. */
+  readonly livenessGrounds?: Readonly<Record<string, string>>;
 }
 
 /**

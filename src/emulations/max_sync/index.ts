@@ -14,6 +14,7 @@ import type { Fact, Message } from './messages.js';
 import { serverMachine, type ServerDisk, type ServerInput } from './server.js';
 import { temperature } from './temperature.js';
 import { background, clientRole, serverRole } from './views.js';
+import { forgetCount } from '../api/behaviour.js';
 
 export const MUTANTS = {
   'takes-last-value': 'a server takes the last number it hears (a write or a sync) instead of the largest',
@@ -98,6 +99,11 @@ export const maxSync: Emulation<MaxSyncSections, Message, Fact> = {
   verify: {
     setting: { server: ['peers', 'sync_ms', 'rules'], client: ['id', 'server', 'seed', 'messages', 'max_value', 'timeout_ms'] },
     mutable: { server: [], client: [] },
+    /** The judge keeps each server's last number and the set of numbers written: the order of
+     *  facts noted at different nodes never matters to it. */
+    orderedFacts: [],
+    /** For the liveness pass: a client's retry count only numbers its retries in notes. */
+    behaviour: { client: (context) => forgetCount(context, 'outstanding', 'sends') },
   },
   bench: {
     figures: [
@@ -109,6 +115,7 @@ export const maxSync: Emulation<MaxSyncSections, Message, Fact> = {
     load: { name: '5 servers, 10 clients x 1,000 writes', config: '[topology]\nservers = 5\nclients_per_server = 2\n[workload]\nmessages = 1000\n' },
     huntingGrounds: { 'takes-last-value': 'configs/max-sync.toml', 'server-without-disk': 'configs/max-sync-lossy.toml', 'server-stops-gossiping': 'configs/max-sync.toml' },
     verifyGrounds: { 'takes-last-value': 'configs/verify/max-sync.toml', 'server-without-disk': 'configs/verify/max-sync.toml' },
+    livenessGrounds: { 'server-stops-gossiping': 'configs/verify/max-sync.toml' },
   },
   temperature,
 };

@@ -101,6 +101,15 @@ const verifyGrounds: Record<SafetyMutantName, string> = {
   'promise-omits-from-slot': 'configs/verify/two-leaders.toml',
 };
 
+/** Where `mpkv verify` catches each liveness mutant as a lasso (backoff-never-grows is not
+ *  among them: it changes only how long a backoff lasts, which the untimed model does not see;
+ *  README, "Liveness in verify"). */
+const livenessGrounds: Record<string, string> = {
+  'leader-never-prepares-again': 'configs/verify/preemption-liveness.toml',
+  'catch-up-never-answered': 'configs/verify/catch-up-liveness.toml',
+  'client-stops-retrying': 'configs/verify/retry-liveness.toml',
+};
+
 export const bench: BenchSpec = {
   figures: [
     messagesPerCommand({ acceptors: 3, replicas: 2, clients: 3, requests: 200 }),
@@ -111,4 +120,5 @@ export const bench: BenchSpec = {
   load: { name: '100 clients x 100 requests', config: toml({ acceptors: 3, replicas: 2, clients: 100, requests: 100 }) },
   huntingGrounds,
   verifyGrounds,
+  livenessGrounds,
 };

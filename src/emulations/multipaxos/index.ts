@@ -22,6 +22,7 @@ import { stallReasons } from './stall.js';
 import { VotingInvariants } from './invariants.js';
 import { isLearner, temperature } from './temperature.js';
 import { acceptorRole, background, leaderRole, replicaRole } from './views.js';
+import { forgetCount, roundRobin } from '../api/behaviour.js';
 
 export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
   name: 'multipaxos',
@@ -122,6 +123,18 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
      *  ./learner.ts) and the leader's queue (./request-queue.ts) change in place; everything
      *  else in every role is replaced, never changed. */
     mutable: { acceptor: ['accepted'], leader: ['decided', 'rsm', 'queue'], replica: ['decided', 'rsm'], client: [] },
+    /** Linearizability reads the real-time order of the clients' invocations and completions.
+     *  Every other fact commutes between nodes: the log checks keep per-node records, or the
+     *  first command of each slot (two different ones fail agreement in either order), and the
+     *  voting invariants keep sets of votes and promises and each acceptor's highest ballot. */
+    orderedFacts: ['invoke', 'complete'],
+    /** For the liveness pass: a client's retry count only numbers its retries in notes; a
+     *  learner asks its peers in turn, so only its turn modulo their number matters. */
+    behaviour: {
+      client: (context) => forgetCount(context, 'outstanding', 'sends'),
+      leader: (context) => roundRobin(context, 'nextPeer', 'peers'),
+      replica: (context) => roundRobin(context, 'nextPeer', 'peers'),
+    },
   },
   bench,
   temperature,

@@ -21,6 +21,7 @@ import { RaftInvariants } from './invariants.js';
 import { background, diagram, messageWords } from './diagram.js';
 import { bench } from './bench.js';
 import { temperature } from './temperature.js';
+import { forgetCount } from '../api/behaviour.js';
 
 export const raft: Emulation<RaftSections, Message, Fact> = {
   name: 'raft',
@@ -103,6 +104,12 @@ export const raft: Emulation<RaftSections, Message, Fact> = {
     /** The state machine (store and client table) changes in place; everything else in a
      *  server's context, its log included (./log.ts), is replaced, never changed. */
     mutable: { server: ['rsm'], client: [] },
+    // No `orderedFacts`: facts noted at different servers do not commute for the checks (the
+    // Raft invariants keep what was written at an index in the order it was noted, and check
+    // leader completeness at an election against the commits noted before it), so every step
+    // the checks read stays dependent on every other (the model checker's safe default).
+    /** For the liveness pass: a client's retry count only numbers its retries in notes. */
+    behaviour: { client: (context) => forgetCount(context, 'outstanding', 'sends') },
   },
   bench,
   temperature,

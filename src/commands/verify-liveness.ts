@@ -1,0 +1,96 @@
+/**
+ * `mpkv verify`'s liveness report: runs the liveness pass (src/verify/liveness.ts) once the
+ * safety search found no violation, prints its verdict — ok, a lasso (the stem, then the loop
+ * and where it repeats from), or unknown and why — and writes a lasso as a replay file that
+ * `mpkv run --replay` plays (the dashboard and the diagram mark the loop).
+ */
+import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
+import { finishRun, startRun } from '../emulations/run.js';
+import { timeBudget } from '../util/budget.js';
+import { checkLivenessAsync, type Lasso, type LivenessOutcome } from '../verify/liveness.js';
+import { describeSteps, StepRouter, stepsReplayFile, writeStepsReplayFile, type LassoMark } from '../verify/replay.js';
+import { Stopper, type Io } from './io.js';
+
+/** The liveness pass's own bound (the command's flags). */
+export interface LivenessBound {
+  readonly maxDepth: number;
+  readonly maxStates: number;
+  readonly timeoutMs?: number;
+}
+
+export const LIVENESS_DEFAULTS = { maxDepth: 200, maxStates: 500_000 } as const;
+
+/** The pass's rules, in one line, for the report. */
+export const LIVENESS_RULES =
+  'liveness: weak fairness on every delivery, restart and armed timer; once no message is in flight, time passes (any armed timer may fire, spending no budget); ' +
+  'symmetry and sleep sets off for this pass (a mirror image names other obligations; sleep sets drop edges a cycle needs)';
+
+/** Runs the pass and reports it; returns the exit status it calls for (0 ok, 1 a lasso, 3 unknown;
+ *  0 too when the reader went away). A Ctrl-C stops the pass: liveness unknown. */
+export async function reportLiveness(io: Io, file: string, emulation: AnyEmulation, config: Config, bound: LivenessBound, out: string): Promise<number> {
+  if (!emulation.temperature) {
+    io.stdout(`liveness: not judged (${config.emulation} declares nothing hot)`);
+    return 0;
+  }
+  io.stdout(LIVENESS_RULES);
+  const started = performance.now();
+  const stopper = new Stopper(io);
+  let outcome: LivenessOutcome;
+  try {
+    const deadline = bound.timeoutMs ? { deadline: timeBudget(bound.timeoutMs) } : {};
+    outcome = await checkLivenessAsync(emulation, config, { ...bound, ...deadline, interrupted: () => (stopper.noticeClosed(), stopper.reason !== undefined) });
+  } finally {
+    stopper.dispose();
+  }
+  if (stopper.reason === 'output closed') return 0;
+  const seconds = (performance.now() - started) / 1000;
+  const graph = `${outcome.distinct.toLocaleString('en-US')} states, ${outcome.edges.toLocaleString('en-US')} edges, depth ${outcome.depth}`;
+  const rate = `  ${seconds.toFixed(1)}s, ${Math.round(outcome.distinct / Math.max(seconds, 1e-3)).toLocaleString('en-US')} states/s (liveness graph)`;
+  if (outcome.verdict === 'ok') {
+    io.stdout(`liveness ok: no lasso in the whole graph (${graph}; ${outcome.hotStates.toLocaleString('en-US')} hot states, ${outcome.components} hot cycle(s), none fair with an obligation hot throughout)`);
+    io.stdout(rate);
+    return 0;
+  }
+  if (outcome.verdict === 'unknown') {
+    io.stdout(`liveness unknown: ${outcome.why} (${graph})`);
+    io.stdout(rate);
+    return 3;
+  }
+  printLasso(io, emulation, outcome.lasso!, outcome);
+  writeLasso(io, file, emulation, config, outcome, out);
+  io.stdout(rate);
+  return 1;
+}
+
+function printLasso(io: Io, emulation: AnyEmulation, lasso: Lasso, outcome: LivenessOutcome): void {
+  const stuck = lasso.loop.length === 0;
+  const others = lasso.others > 0 ? ` (${lasso.others} other obligation(s) hot throughout too)` : '';
+  io.stdout(
+    stuck
+      ? `liveness FAIL: ${lasso.what} for ever: a path to a state where nothing can happen any more (no message in flight, no timer armed, no node down)${others}`
+      : `liveness FAIL: ${lasso.what} for ever: a lasso, a path and then a fair loop (every message in flight and armed timer taken on it) that keeps it hot in every state${others}`,
+  );
+  io.stdout(`  the shortest path to the ${stuck ? 'stuck state' : `loop's cycle of ${lasso.component} state(s)`} (breadth first over ${outcome.distinct.toLocaleString('en-US')} states)`);
+  const lines = describeSteps(emulation, [...lasso.stem, ...lasso.loop]);
+  io.stdout(`stem (${lasso.stem.length} event(s) after boot):`);
+  for (const line of lines.slice(0, lasso.stem.length)) io.stdout(`  ${line}`);
+  if (stuck) {
+    io.stdout('then nothing: stuck for ever');
+    return;
+  }
+  const from = lasso.stem.length + 1;
+  io.stdout(`loop (${lasso.loop.length} event(s)), repeats from step ${from} for ever:`);
+  for (const line of lines.slice(lasso.stem.length)) io.stdout(`  ${line}`);
+  io.stdout(`  ... back to step ${from}`);
+}
+
+function writeLasso(io: Io, file: string, emulation: AnyEmulation, config: Config, outcome: LivenessOutcome, out: string): void {
+  const lasso = outcome.lasso!;
+  const steps = [...lasso.stem, ...lasso.loop];
+  const mark: LassoMark = { loop_from: lasso.stem.length + 1, key: lasso.key, what: lasso.what };
+  const replayed = finishRun(startRun(emulation, config, { router: new StepRouter(emulation, config, steps, mark) }));
+  const search = { stem: lasso.stem.length, loop: lasso.loop.length, distinct: outcome.distinct, edges: outcome.edges };
+  writeStepsReplayFile(out, stepsReplayFile(file, config, steps, search, replayed, mark));
+  io.stdout(`replay file: ${out} (the loop marked: it starts at event ${mark.loop_from})`);
+  io.stdout(`  replay: mpkv run ${file} --replay ${out}`);
+}

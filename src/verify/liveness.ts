@@ -1,0 +1,582 @@
+/**
+ * Liveness in the model checker: lassos. "Whatever the system owes, it eventually delivers",
+ * under fairness, checked over the whole explored graph of a small configuration, after the
+ * SCC-based checks of TLC and SPIN's fair-cycle search.
+ *
+ * What is owed. The emulation's temperature (Emulation.temperature, as `mpkv explore` uses
+ * it): in each state, the obligations that are hot, each named by a key (`client 2 request 1`,
+ * `server 2 below 7`). A key hot in every state of an infinite path's
+ * suffix is owed for ever.
+ *
+ * The graph. The model's states and steps (./model.ts, the safety search's: deliveries in any
+ * order, drops, duplicates and crashes within the `[verify]` budget, restarts, and timers
+ * firing early, at any step, within the budget of timer firings), plus one kind of step of its
+ * own: **time passes**. In a state with no message in flight, any armed timer of a live node
+ * may fire, and that firing spends no budget (an early firing there would only spend budget
+ * for the same effect, so there is none). This is the partial synchrony under which
+ * consensus protocols are proved live (Dwork, Lynch and Stockmeyer): once the faults are
+ * over, messages arrive before timeouts expire. It keeps the graph finite where the budget
+ * alone would end every path (a retry loop is a cycle, not a path that runs out of timer
+ * firings), and it is what the correct protocol needs: without it a client whose request was
+ * lost waits for ever once the budget of timer firings is spent.
+ *
+ * States are compared by what decides their future: the nodes (as the emulation's
+ * `VerifySpec.behaviour` sees them: a retry counter left out), the messages in flight and the
+ * budget left — not the judge's memory, which only the safety checks read. Symmetry and the
+ * sleep-set reduction are off: a state's mirror image names its obligations differently, and
+ * sleep sets drop edges a cycle may need.
+ *
+ * Fairness (weak, on each step): a step continuously enabled from some point on is eventually
+ * taken. The steps it covers: delivering each message in flight (to a live node, or lost at a
+ * crashed one), each crashed node's restart, each armed timer of a live node firing (early or
+ * when time passes). Faults need no fairness rule: the budget makes them finitely many on any
+ * path, so every infinite path ends in a fault-free suffix. On a cycle, weak fairness means:
+ * every step enabled in all of the cycle's states is taken somewhere on it.
+ *
+ * A violation is a lasso: a path from the root (the stem) and then
+ *   - a state where nothing can happen any more (no message, no armed timer, no crashed node)
+ *     while something is hot: stuck; or
+ *   - a fair cycle on which some key stays hot in every state.
+ * Found so: the strongly connected components of the hot states' subgraph (./graph.ts,
+ * Tarjan's, iterative); in each, the keys hot throughout; if none, the component is split by
+ * key (the states where that key is hot) and searched again; if one, the component is fair
+ * when every step enabled in all its states is taken by one of its edges — then a fair cycle
+ * runs through it (a walk through all of it), and if not, no cycle inside it is fair (a
+ * smaller cycle has more steps enabled throughout and fewer taken). The shortest stem is the
+ * breadth-first path to the component's first-found state; the loop is built inside the
+ * component by shortest paths through one edge of each step fairness asks for, checked fair
+ * as a cycle of its own.
+ *
+ * The verdict: fail with the lasso; ok when the graph was explored to the end and has no
+ * violation; unknown when it was cut (its depth or state bound, the deadline) — a lasso found
+ * in a cut graph is still a lasso, since every state it passes was expanded.
+ */
+import type { AnyEmulation, Config, Hot, TemperatureSpec } from '../emulations/api/emulation.js';
+import type { NodeView } from '../sim/router.js';
+import type { Deadline } from '../util/budget.js';
+import { Fingerprinter } from './fingerprints.js';
+import { StateGraph } from './graph.js';
+import { hashOf, hashText, mix } from './hash.js';
+import { codeOf, DELIVER, kindOf, Model, RESTART, TIMER } from './model.js';
+import { StateStore } from './store.js';
+import { ABSENT, FingerprintSet } from './visited.js';
+import { World, type StepRecord } from './world.js';
+
+/** The budget word of timer firings, after the judge's (./model.ts's layout). */
+const TIMEOUTS_WORD = 4;
+
+export interface LivenessOptions {
+  /** The longest stem explored, in events after boot. */
+  readonly maxDepth: number;
+  /** Stop after this many distinct states. */
+  readonly maxStates: number;
+  readonly deadline?: Deadline;
+  /** Asked every few thousand states: has the command been interrupted (Ctrl-C)? */
+  readonly interrupted?: () => boolean;
+}
+
+/** A lasso: the path to the loop, then the loop (empty: stuck, nothing can happen). */
+export interface Lasso {
+  readonly stem: readonly StepRecord[];
+  readonly loop: readonly StepRecord[];
+  /** The obligation hot throughout the loop (or at the stuck state), and in words. */
+  readonly key: string;
+  readonly what: string;
+  /** Other keys hot throughout too. */
+  readonly others: number;
+  /** The states of the strongly connected component the loop runs in (1 when stuck). */
+  readonly component: number;
+}
+
+export interface LivenessOutcome {
+  readonly verdict: 'ok' | 'fail' | 'unknown';
+  readonly lasso?: Lasso;
+  /** Why the verdict is unknown (the graph cut, or a hot cycle the model could not judge). */
+  readonly why?: string;
+  readonly distinct: number;
+  readonly edges: number;
+  /** The deepest level reached, and whether the graph was explored to the end. */
+  readonly depth: number;
+  readonly complete: boolean;
+  readonly hotStates: number;
+  /** Strongly connected components of hot states looked at. */
+  readonly components: number;
+  readonly bytes: number;
+}
+
+/** Runs the liveness pass: builds the graph, then looks for a lasso. */
+export function checkLiveness(emulation: AnyEmulation, config: Config, options: LivenessOptions): LivenessOutcome {
+  const pass = new LivenessPass(emulation, config, options);
+  return pass.judge(pass.explore());
+}
+
+/** The same, a slice of states at a time, letting the event loop run between slices (so that
+ *  a command hears a Ctrl-C: `options.interrupted`). */
+export async function checkLivenessAsync(emulation: AnyEmulation, config: Config, options: LivenessOptions): Promise<LivenessOutcome> {
+  const pass = new LivenessPass(emulation, config, options);
+  while (pass.exploreSome(SLICE) === 'paused') await new Promise((resolve) => setImmediate(resolve));
+  return pass.judge(pass.cut);
+}
+
+/** States expanded between two looks at the event loop. */
+const SLICE = 4096;
+
+/** What an SCC search found: a violating component, or one it could not judge. */
+interface Found {
+  readonly component: Int32Array;
+  readonly key: number;
+  readonly others: number;
+}
+
+export class LivenessPass {
+  readonly model: Model;
+  readonly graph = new StateGraph();
+  readonly store = new StateStore();
+  private readonly prints: Fingerprinter;
+  private visited = new FingerprintSet(FingerprintSet.buffer(1 << 14, false));
+  private readonly temperature: TemperatureSpec<unknown>;
+  /** Per state: its hot keys, [hotStarts[s], hotStarts[s + 1]) of `hotKeys`. */
+  private readonly hotStarts: number[] = [0];
+  private readonly hotKeys: number[] = [];
+  private readonly keys: string[] = [];
+  private readonly keyIds = new Map<string, number>();
+  /** Per local state: the local state standing for all with the same behaviour. */
+  private readonly standIn: number[] = [];
+  private readonly byBehaviour = new Map<number, number>();
+  private steps = new Int32Array(256);
+  private scratch: Int32Array;
+  private probe: Int32Array;
+  /** Levels: the first state of each depth. */
+  private readonly levels: number[] = [0, 1];
+
+  constructor(
+    readonly emulation: AnyEmulation,
+    readonly config: Config,
+    private readonly options: LivenessOptions,
+  ) {
+    if (!emulation.temperature) throw new Error(`${emulation.name} declares nothing hot: no liveness to check`);
+    this.temperature = emulation.temperature as TemperatureSpec<unknown>;
+    // Symmetry off: a mirror image names its obligations (and its steps) differently.
+    this.model = new Model({ ...emulation, verify: { ...emulation.verify, symmetric: [] } }, config);
+    this.prints = new Fingerprinter(this.model);
+    this.scratch = new Int32Array(this.model.length(64));
+    this.probe = new Int32Array(this.model.length(64));
+    this.add(this.model.root, this.model.root.length, -1, -1);
+  }
+
+  get size(): number {
+    return this.store.size;
+  }
+
+  /** Why the exploration stopped early, once it has stopped (undefined: it explored all). */
+  cut: string | undefined;
+  private done = false;
+  private words = new Int32Array(64);
+
+  /** Explores breadth first, to the end; returns why it stopped early, if it did. */
+  explore(): string | undefined {
+    while (this.exploreSome(Number.POSITIVE_INFINITY) === 'paused') {
+      /* one slice after another */
+    }
+    return this.cut;
+  }
+
+  /** Expands up to `slice` more states: `paused` if there is more to do, `done` once the graph
+   *  is explored or cut (`cut` says why). */
+  exploreSome(slice: number): 'paused' | 'done' {
+    const stop = (why: string): 'done' => {
+      this.cut = why;
+      this.done = true;
+      return 'done';
+    };
+    const { maxDepth, maxStates, deadline, interrupted } = this.options;
+    for (let n = 0; !this.done; n++) {
+      const s = this.graph.expanded;
+      if (s === this.store.size) {
+        this.done = true;
+        break;
+      }
+      if (n >= slice) return 'paused';
+      if (s === this.levels[this.levels.length - 1]) {
+        if (this.levels.length - 1 >= maxDepth) return stop(`paths longer than ${maxDepth} events were not explored (${this.store.size - s} state(s) left unexpanded)`);
+        this.levels.push(this.store.size);
+      }
+      if ((s & 1023) === 0 && interrupted?.()) return stop(`interrupted (Ctrl-C) after ${s.toLocaleString('en-US')} state(s) expanded`);
+      if ((s & 1023) === 0 && deadline?.expired()) return stop(`the time ran out after ${s.toLocaleString('en-US')} state(s) expanded`);
+      if (!this.expandOne(s)) return stop(`max_states (${maxStates.toLocaleString('en-US')}) reached`);
+    }
+    return 'done';
+  }
+
+  /** Expands state `s` (the next by number): its edges; false if the state bound refused a
+   *  successor (the state then stays unexpanded: its edges so far are not counted). */
+  private expandOne(s: number): boolean {
+    if (this.store.lengthOf(s) > this.words.length) this.words = new Int32Array(this.store.lengthOf(s) * 2);
+    const words = this.words;
+    this.store.read(s, words);
+    const count = this.enabled(words);
+    for (let i = 0; i < count; i++) {
+      const code = this.steps[i]!;
+      const size = this.successor(words, code);
+      const to = this.find(this.scratch, size, s, code);
+      if (to < 0) return false;
+      this.graph.edge(to, code);
+    }
+    this.graph.close();
+    return true;
+  }
+
+  /** The steps of state `words` in the liveness graph: the model's, and, when no message is
+   *  in flight, every armed timer of a live node firing as time passes (no budget spent). */
+  private enabled(words: Int32Array): number {
+    const model = this.model;
+    const needed = model.maxSteps(words[model.countAt]!) + model.timers.length + 64;
+    if (needed > this.steps.length) this.steps = new Int32Array(needed * 2);
+    let count = model.steps(words, this.steps);
+    if (words[model.countAt]! > 0) return count;
+    let k = 0;
+    for (let i = 0; i < count; i++) if (kindOf(this.steps[i]!) !== TIMER) this.steps[k++] = this.steps[i]!;
+    count = k;
+    for (let i = 0; i < model.n; i++) {
+      const local = model.node(words, i);
+      if (local.status !== 'up') continue;
+      for (const timer of local.timers) this.steps[count++] = codeOf(TIMER, model.timerId(i, timer));
+    }
+    return count;
+  }
+
+  /** The state after step `code` into `scratch`; a timer firing as time passes spends nothing. */
+  private successor(words: Int32Array, code: number): number {
+    const model = this.model;
+    let size = model.successor(words, code, this.scratch);
+    if (size < 0) {
+      this.scratch = new Int32Array(-size * 2);
+      size = model.successor(words, code, this.scratch);
+    }
+    if (kindOf(code) === TIMER && words[model.countAt] === 0) this.scratch[model.judgeAt + TIMEOUTS_WORD] = words[model.judgeAt + TIMEOUTS_WORD]!;
+    return size;
+  }
+
+  /** The number of the state `words` (added if new; -1 if the state bound refuses it). */
+  private find(words: Int32Array, size: number, parent: number, code: number): number {
+    this.fingerprint(words, size);
+    const known = this.visited.get(this.prints.hi, this.prints.lo);
+    if (known !== ABSENT) return known;
+    if (this.store.size >= this.options.maxStates) return -1;
+    return this.add(words, size, parent, code);
+  }
+
+  private add(words: Int32Array, size: number, parent: number, code: number): number {
+    this.fingerprint(words, size);
+    const id = this.store.add(words, size, parent, code, this.prints.hi, this.prints.lo);
+    this.visited.add(this.prints.hi, this.prints.lo, id);
+    if (this.visited.full(this.visited.added)) this.visited = this.visited.grown(this.visited.added);
+    for (const hot of this.hotOf(words)) this.hotKeys.push(this.keyId(hot.key));
+    this.hotStarts.push(this.hotKeys.length);
+    return id;
+  }
+
+  /** Fingerprints what decides the state's future: local states by behaviour, no judge. */
+  private fingerprint(words: Int32Array, size: number): void {
+    const model = this.model;
+    if (this.probe.length < size) this.probe = new Int32Array(size * 2);
+    this.probe.set(words.subarray(0, size));
+    for (let i = 0; i < model.n; i++) this.probe[i] = this.standInOf(words[i]!);
+    this.probe[model.judgeAt] = 0;
+    this.prints.of(this.probe);
+  }
+
+  /** The first local state met that behaves as local state `local` does. */
+  private standInOf(local: number): number {
+    const known = this.standIn[local];
+    if (known !== undefined) return known;
+    const state = this.model.locals.states[local]!;
+    const behaviour = this.emulation.verify?.behaviour?.[this.model.specs[state.node]!.role];
+    let stand = local;
+    if (behaviour && state.snapshot) {
+      const context = behaviour(state.snapshot.context) as Record<string, unknown>;
+      const omit = new Set(this.emulation.verify?.setting?.[this.model.specs[state.node]!.role] ?? []);
+      let h = mix(hashText(state.status), hashOf(state.snapshot.value));
+      h = mix(mix(mix(h, hashOf(context, undefined, omit)), hashOf(state.disk)), hashText(state.timers.join(',')));
+      h = mix(h, state.node + 1);
+      const first = this.byBehaviour.get(h);
+      if (first === undefined) this.byBehaviour.set(h, local);
+      else stand = first;
+    }
+    this.standIn[local] = stand;
+    return stand;
+  }
+
+  /** The node views of state `words`, as a run's views (crashed nodes without a context). */
+  views(words: Int32Array): NodeView[] {
+    const model = this.model;
+    return model.specs.map((spec, i) => {
+      const local = model.node(words, i);
+      const context = local.status === 'crashed' ? undefined : local.snapshot?.context;
+      return { id: spec.id, role: spec.role, status: local.status, restartPending: false, state: local.snapshot?.value, context };
+    });
+  }
+
+  private hotOf(words: Int32Array): readonly Hot[] {
+    return this.temperature.hot(this.views(words));
+  }
+
+  private keyId(key: string): number {
+    let id = this.keyIds.get(key);
+    if (id === undefined) {
+      this.keyIds.set(key, (id = this.keys.length));
+      this.keys.push(key);
+    }
+    return id;
+  }
+
+  private hotCount(s: number): number {
+    return this.hotStarts[s + 1]! - this.hotStarts[s]!;
+  }
+
+  private isHot(s: number, key: number): boolean {
+    for (let k = this.hotStarts[s]!; k < this.hotStarts[s + 1]!; k++) if (this.hotKeys[k] === key) return true;
+    return false;
+  }
+
+  // ---- the verdict -------------------------------------------------------------------------------
+
+  /** Looks for a lasso in the graph explored (`cut`: why the exploration stopped early). */
+  judge(cut: string | undefined): LivenessOutcome {
+    const expanded = this.graph.expanded;
+    let hotStates = 0;
+    let stuck = -1;
+    const hot: number[] = [];
+    for (let s = 0; s < expanded; s++) {
+      if (this.hotCount(s) === 0) continue;
+      hotStates++;
+      hot.push(s);
+      if (stuck < 0 && this.graph.start(s) === this.graph.end(s)) stuck = s;
+    }
+    const base = {
+      distinct: this.store.size,
+      edges: this.graph.edges,
+      depth: this.depth(),
+      complete: cut === undefined,
+      hotStates,
+      bytes: this.graph.bytes + this.store.bytes + this.visited.bytes,
+    };
+    const { found, unjudged, components } = this.cycles(Int32Array.from(hot));
+    const stuckFirst = stuck >= 0 && (!found || stuck <= minOf(found.component));
+    if (stuck >= 0 && stuckFirst) return { ...base, components, verdict: 'fail', lasso: this.stuckLasso(stuck) };
+    if (found) return { ...base, components, verdict: 'fail', lasso: this.cycleLasso(found) };
+    if (unjudged) return { ...base, components, verdict: 'unknown', why: unjudged };
+    if (cut) return { ...base, components, verdict: 'unknown', why: `the graph was cut: ${cut}; no lasso among the states explored` };
+    return { ...base, components, verdict: 'ok' };
+  }
+
+  /** The deepest level with a state. */
+  private depth(): number {
+    let depth = this.levels.length - 1;
+    while (depth > 0 && this.levels[depth]! >= this.store.size) depth--;
+    return depth;
+  }
+
+  /**
+   * The fair cycles of hot states on which a key stays hot: components of `members`, split by
+   * key until one key is hot throughout. Returns the violating component first reached (least
+   * state number: the shortest stem), and a reason when a hot component could not be judged.
+   */
+  private cycles(members: Int32Array): { found?: Found; unjudged?: string; components: number } {
+    const work: Int32Array[] = [members];
+    let found: Found | undefined;
+    let unjudged: string | undefined;
+    let components = 0;
+    while (work.length > 0) {
+      const set = work.pop()!;
+      const inSet = new Set(set);
+      this.graph.components(set, (s) => inSet.has(s), (component) => {
+        components++;
+        const throughout = this.keysThroughout(component);
+        if (throughout.length === 0) {
+          for (const key of this.keysIn(component)) work.push(component.filter((s) => this.isHot(s, key)));
+          return;
+        }
+        const fairness = this.fairness(component);
+        if (fairness === 'fair') {
+          if (!found || minOf(component) < minOf(found.component)) found = { component, key: throughout[0]!, others: throughout.length - 1 };
+        } else if (fairness === 'timeless') {
+          unjudged ??= `a cycle of ${component.length} hot state(s) in which no time can pass (a message is always in flight) while a timer stays armed and no early firing is left in the budget: the model cannot say whether that timer fires`;
+        }
+      });
+    }
+    return { ...(found ? { found } : {}), ...(unjudged ? { unjudged } : {}), components };
+  }
+
+  /** The keys hot in every state of `component`. */
+  private keysThroughout(component: Int32Array): number[] {
+    let keys = this.hotKeys.slice(this.hotStarts[component[0]!]!, this.hotStarts[component[0]! + 1]!);
+    for (let i = 1; i < component.length && keys.length > 0; i++) keys = keys.filter((k) => this.isHot(component[i]!, k));
+    return keys;
+  }
+
+  /** Every key hot in some state of `component`. */
+  private keysIn(component: Int32Array): Set<number> {
+    const keys = new Set<number>();
+    for (const s of component) for (let k = this.hotStarts[s]!; k < this.hotStarts[s + 1]!; k++) keys.add(this.hotKeys[k]!);
+    return keys;
+  }
+
+  /**
+   * Is a walk through all of `component` weakly fair: is every step enabled in all its states
+   * taken by one of its edges? `timeless`: not, but only for want of a timer the model cannot
+   * fire there (no state of it lets time pass, and no early firing of that timer is left: the
+   * budget is spent, or `[verify] timers` leaves it out).
+   */
+  private fairness(component: Int32Array): 'fair' | 'unfair' | 'timeless' {
+    const unmet = this.unmet(component, component);
+    if (unmet.length === 0) return 'fair';
+    if (unmet.some((o) => kindOf(o) !== TIMER) || component.some((s) => this.letsTimePass(s))) return 'unfair';
+    return unmet.every((o) => !this.firesEarly(component[0]!, o)) ? 'timeless' : 'unfair';
+  }
+
+  /** Does state `s` let time pass (no message in flight)? */
+  private letsTimePass(s: number): boolean {
+    return this.store.state(s)[this.model.countAt] === 0;
+  }
+
+  /** May timer step `code` fire early in state `s` (budget left, and a timer the bound lets
+   *  fire)? The budget is the same in every state of a cycle. */
+  private firesEarly(s: number, code: number): boolean {
+    const words = this.store.state(s);
+    if (words[this.model.judgeAt + TIMEOUTS_WORD]! <= 0) return false;
+    const node = this.model.nodeOf(code);
+    return this.model.node(words, node).timerSteps.includes(code);
+  }
+
+  /** The steps enabled in every state of `states` that no edge between states of `within`
+   *  takes (or, given `taken`, that are not in it). */
+  private unmet(states: ArrayLike<number>, within: ArrayLike<number>, taken?: ReadonlySet<number>): number[] {
+    let enabled: number[] | undefined;
+    for (let i = 0; i < states.length; i++) {
+      const mine = new Set(this.obligations(states[i]!));
+      enabled = enabled === undefined ? [...mine] : enabled.filter((o) => mine.has(o));
+      if (enabled.length === 0) return [];
+    }
+    const codes = taken ?? this.codesWithin(within);
+    return (enabled ?? []).filter((o) => !codes.has(o));
+  }
+
+  /** The step codes of the edges between states of `component`. */
+  private codesWithin(component: ArrayLike<number>): Set<number> {
+    const inSet = new Set(Array.from(component));
+    const codes = new Set<number>();
+    for (const s of inSet) for (let e = this.graph.start(s); e < this.graph.end(s); e++) if (inSet.has(this.graph.to.at(e))) codes.add(this.graph.code.at(e));
+    return codes;
+  }
+
+  /** The steps weak fairness covers in state `s`, as step codes: each message in flight
+   *  delivered, each crashed node restarted, each armed timer of a live node fired. */
+  obligations(s: number): number[] {
+    const model = this.model;
+    const words = this.store.state(s);
+    const out: number[] = [];
+    const first = model.countAt + 1;
+    for (let p = first; p < first + words[model.countAt]!; p++) if (p === first || words[p] !== words[p - 1]) out.push(codeOf(DELIVER, words[p]!));
+    for (let i = 0; i < model.n; i++) {
+      const local = model.node(words, i);
+      if (local.status === 'crashed') out.push(codeOf(RESTART, i));
+      else if (local.status === 'up') for (const timer of local.timers) out.push(codeOf(TIMER, model.timerId(i, timer)));
+    }
+    return out;
+  }
+
+  // ---- the lasso ---------------------------------------------------------------------------------
+
+  private stuckLasso(s: number): Lasso {
+    const words = this.store.state(s);
+    const [first, ...rest] = this.hotOf(words);
+    return { stem: this.records(this.store.path(s)), loop: [], key: first!.key, what: first!.what(), others: rest.length, component: 1 };
+  }
+
+  /** The stem to the component's first state, and a fair loop back to it inside. */
+  private cycleLasso(found: Found): Lasso {
+    const { component, key } = found;
+    const entry = minOf(component);
+    const inSet = new Set(component);
+    const member = (s: number): boolean => inSet.has(s);
+    const loop = this.loopFrom(entry, member);
+    const stem = this.store.path(entry);
+    const what = this.hotOf(this.store.state(entry)).find((h) => h.key === this.keys[key])!.what();
+    const records = this.records([...stem, ...loop]);
+    return { stem: records.slice(0, stem.length), loop: records.slice(stem.length), key: this.keys[key]!, what, others: found.others, component: component.length };
+  }
+
+  /**
+   * A closed walk from `entry` inside the component, weakly fair as a cycle of its own: it
+   * goes through an edge of each step enabled in all the states it visits (or through a state
+   * where that step is not enabled), until none is left, then back to `entry`.
+   */
+  private loopFrom(entry: number, member: (s: number) => boolean): number[] {
+    const g = this.graph;
+    const codes: number[] = [];
+    const visited: number[] = [entry];
+    const taken = new Set<number>();
+    let at = entry;
+    const follow = (edges: readonly number[]): void => {
+      for (const e of edges) {
+        codes.push(g.code.at(e));
+        taken.add(g.code.at(e));
+        at = g.to.at(e);
+        visited.push(at);
+      }
+    };
+    for (let guard = 0; guard < 10_000; guard++) {
+      const [need] = this.unmet(visited, [], taken);
+      if (need === undefined) break;
+      // An edge taking the step, else a state where it is not enabled.
+      const viaEdge = g.pathWithin(at, (s) => this.takes(s, need, member), member);
+      if (viaEdge) {
+        follow(viaEdge);
+        const e = this.edgeTaking(at, need, member);
+        follow([e]);
+        continue;
+      }
+      const away = g.pathWithin(at, (s) => !this.obligations(s).includes(need), member);
+      if (!away) throw new Error('a fair component without a way to meet its obligations: the liveness pass is inconsistent');
+      follow(away);
+    }
+    if (codes.length === 0) follow([this.firstEdge(entry, member)]);
+    if (at !== entry) follow(g.pathWithin(at, (s) => s === entry, member)!);
+    return codes;
+  }
+
+  /** Does state `s` have an edge inside the component that takes step `code`? */
+  private takes(s: number, code: number, member: (s: number) => boolean): boolean {
+    return this.edgeTaking(s, code, member) >= 0;
+  }
+
+  private edgeTaking(s: number, code: number, member: (s: number) => boolean): number {
+    for (let e = this.graph.start(s); e < this.graph.end(s); e++) if (this.graph.code.at(e) === code && member(this.graph.to.at(e))) return e;
+    return -1;
+  }
+
+  /** An edge from `s` into the component (it has one: the component has a cycle). */
+  private firstEdge(s: number, member: (s: number) => boolean): number {
+    for (let e = this.graph.start(s); e < this.graph.end(s); e++) if (member(this.graph.to.at(e))) return e;
+    throw new Error('no edge inside the component from its entry');
+  }
+
+  /** Step codes from the root, as a path's records (played once through the world). */
+  private records(codes: readonly number[]): StepRecord[] {
+    const world = new World(this.model.emulation, this.config, this.model);
+    let state = world.initial();
+    return codes.map((code, i) => {
+      const step = world.stepOf(state, code);
+      state = world.apply(state, step, i + 1);
+      return world.record(step);
+    });
+  }
+}
+
+function minOf(values: Int32Array): number {
+  let min = values[0]!;
+  for (const v of values) if (v < min) min = v;
+  return min;
+}
+

@@ -1,0 +1,30 @@
+/**
+ * The liveness pass of `mpkv verify` (src/verify/liveness.ts) on every configs/verify/ config,
+ * the correct protocol, at the command's default liveness bound: the verdicts the README's
+ * table gives — ok where the whole graph fits the bound, unknown (cut, never ok) where it does
+ * not — and never a lasso.
+ */
+import test from 'ava';
+import { readdirSync } from 'node:fs';
+import { LIVENESS_DEFAULTS } from '../../src/commands/verify-liveness.js';
+import { emulationOf, loadConfig } from '../../src/emulations/index.js';
+import { checkLiveness } from '../../src/verify/liveness.js';
+
+/** Where the correct protocol's whole liveness graph fits the default bound. */
+const OK = ['catch-up-liveness.toml', 'duel-liveness.toml', 'duplicates.toml', 'leader-restart-one-client.toml', 'max-sync.toml', 'preemption-liveness.toml', 'retry-liveness.toml'];
+
+for (const file of readdirSync('configs/verify').filter((f) => f.endsWith('.toml'))) {
+  test(`verify liveness: configs/verify/${file} ${OK.includes(file) ? 'passes' : 'is unknown (its graph is cut), never failed'}`, (t) => {
+    const config = loadConfig(`configs/verify/${file}`);
+    const outcome = checkLiveness(emulationOf(config), config, LIVENESS_DEFAULTS);
+    t.log(`${outcome.verdict}: ${outcome.distinct} states, ${outcome.edges} edges, depth ${outcome.depth}${outcome.why ? `: ${outcome.why}` : ''}`);
+    if (OK.includes(file)) {
+      t.is(outcome.verdict, 'ok');
+      t.true(outcome.complete);
+    } else {
+      t.is(outcome.verdict, 'unknown');
+      t.false(outcome.complete);
+      t.regex(outcome.why!, /^the graph was cut: max_states \(500,000\) reached/);
+    }
+  });
+}
