@@ -1,15 +1,22 @@
 /**
  * `mpkv verify <config> [--max-depth N] [--max-states M] [--workers K] [--mutant NAME]
- *  [--out FILE] [--timeout-s S]`: bounded exhaustive model checking (src/verify). Every order of
- * events of a small configuration, breadth first, within the bound of its `[verify]` table; the
- * safety checks after every step. On a violation: the shortest counterexample, printed event by
- * event and written as a replay file (`mpkv run <config> --replay FILE` plays it; on a terminal
- * the dashboard steps through it).
+ *  [--out FILE] [--timeout-s S] [--max-memory MB] [--progress]`: bounded exhaustive model
+ * checking (src/verify). Every order of events of a small configuration, breadth first, within
+ * the bound of its `[verify]` table; the safety checks after every step. On a violation: the
+ * shortest counterexample, printed event by event and written as a replay file (`mpkv run
+ * <config> --replay FILE` plays it; on a terminal the dashboard steps through it).
+ *
+ * Before the search: the `[verify]` defaults applied to a config that sets none, and a warning
+ * when the scope is too big to exhaust (./verify-scope.ts). During it: a line per level on
+ * stdout, and within a level a progress line on stderr about every 2 s (./verify-progress.ts)
+ * when stderr is a terminal or `--progress` asks. It stops early, with what it explored so far,
+ * at a Ctrl-C, at --timeout-s, or when the process uses more than --max-memory; piped into a
+ * reader that goes away (`| head`) it ends quietly.
  *
  * Exit status: 0 no violation within the bound, 1 a violation, 3 the search was cut short
  * (max states, memory or time) before it covered the bound, 2 bad input.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { basename, extname } from 'node:path';
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { emulationOf, loadConfig } from '../emulations/index.js';
@@ -17,7 +24,9 @@ import { withMutant } from './mutant.js';
 import { finishRun, startRun } from '../emulations/run.js';
 import { searchWithWorkers } from '../verify/parallel.js';
 import { describeSteps, StepRouter, stepsReplayFile, writeStepsReplayFile } from '../verify/replay.js';
-import { boundText, type LevelProgress, type SearchOutcome } from '../verify/search.js';
+import { boundText, collisionOdds, type LevelProgress, type SearchOutcome } from '../verify/search.js';
+import { ProgressMeter } from './verify-progress.js';
+import { defaultsText, scopeOf, scopeWarning, verifyKeysOf } from './verify-scope.js';
 import { checkOutputs, checkReplayOutput, flushStdout, intFlag, type Io, parseFlags, Stopper, UsageError } from './io.js';
 import { configDigest } from '../explore/replay.js';
 
@@ -41,13 +50,53 @@ Options:
   --force           overwrite a file that holds the replay of another run (another
                     config, mutant or kind): refused without it
   --timeout-s S     also stop after S seconds of wall-clock time (off by default)
+  --max-memory MB   stop (exit 3, "stopped at depth N of M: memory") once the process uses
+                    more than MB megabytes (resident), rather than swap or be killed (default:
+                    half of this machine's memory, ${defaultMaxMemoryMb(totalmem()).toLocaleString('en-US')} MB)
+  --progress        print progress within each level (depth, distinct states, states/s, the
+                    next level so far, memory, an ETA) on stderr about every 2 s even when
+                    stderr is not a terminal (on a terminal it always does)
   -h, --help        this help
+
+A config with no [verify] table gets the defaults (each is printed), and a warning when one
+run of it delivers more messages than max_depth: such a scope cannot be exhausted.
 
 Exit status: 0 no violation within the bound, 1 a violation (replay it with
 mpkv run <config> --replay FILE), 3 the search stopped before covering the bound (max
-states, memory, --timeout-s, or Ctrl-C: what it explored so far is printed), 2 bad input.`;
+states, --max-memory, --timeout-s, or Ctrl-C: what it explored so far is printed), 2 bad input.`;
 
-export async function verifyCommand(args: string[], io: Io): Promise<number> {
+/** What the command reads of the machine and of time; tests pass their own. */
+export interface VerifyEnv {
+  /** Milliseconds, from any origin. */
+  readonly now: () => number;
+  /** Calls `tick` about every `ms` until the returned function is called. */
+  readonly every: (ms: number, tick: () => void) => () => void;
+  /** The process's resident memory, in bytes. */
+  readonly rss: () => number;
+  /** The machine's memory, in bytes. */
+  readonly totalMemory: number;
+}
+
+export const processEnv: VerifyEnv = {
+  now: () => performance.now(),
+  every: (ms, tick) => {
+    const timer = setInterval(tick, ms);
+    return () => clearInterval(timer);
+  },
+  rss: () => process.memoryUsage.rss(),
+  totalMemory: totalmem(),
+};
+
+/** The default --max-memory: half of the machine's memory, in MB. */
+export function defaultMaxMemoryMb(totalBytes: number): number {
+  return Math.floor(totalBytes / 2 / 2 ** 20);
+}
+
+/** How often the progress line is printed. */
+const PROGRESS_MS = 2000;
+
+
+export async function verifyCommand(args: string[], io: Io, env: VerifyEnv = processEnv): Promise<number> {
   const { values, positionals } = parseFlags('verify', args, {
     'max-depth': { type: 'string' },
     'max-states': { type: 'string' },
@@ -55,6 +104,8 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
     mutant: { type: 'string' },
     out: { type: 'string' },
     'timeout-s': { type: 'string' },
+    'max-memory': { type: 'string' },
+    progress: { type: 'boolean' },
     force: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -71,6 +122,7 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   const workers = intFlag('workers', values.workers, 1) ?? 1;
   if (workers > 4 * availableParallelism()) throw new UsageError(`--workers: expected at most ${4 * availableParallelism()} on this machine, got ${workers}`);
   const timeout = intFlag('timeout-s', values['timeout-s'], 1);
+  const maxMemoryMb = intFlag('max-memory', values['max-memory'], 1, 1 << 30) ?? defaultMaxMemoryMb(env.totalMemory);
   const mutant = values.mutant;
   const mutated = withMutant(emulation, loaded, mutant);
   const config: Config = {
@@ -83,49 +135,103 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   checkReplayOutput(outName, out, { config_digest: configDigest(config), mutants: config.mutants.enable, kind: 'steps' }, values.force);
 
   io.stdout(`mpkv verify ${file}: ${config.emulation}${config.mutants.enable.length ? `, mutants: ${config.mutants.enable.join(', ')}` : ''}, ${workers} worker(s)`);
+  const keys = verifyKeysOf(file);
+  const overridden = [...(maxDepth ? ['max_depth'] : []), ...(maxStates ? ['max_states'] : [])];
+  for (const line of defaultsText(file, keys, overridden)) io.stdout(line);
   for (const line of boundText(emulation, config)) io.stdout(line);
-  const started = performance.now();
+  // A bound the user did not choose is checked against the scope: can it be exhausted?
+  if (!keys?.includes('max_depth') && !maxDepth) for (const line of scopeWarning(scopeOf(emulation, config), config, maxMemoryMb)) io.stdout(line);
+  const started = env.now();
+  const meter = new ProgressMeter({ maxDepth: config.verify.max_depth, maxStates: config.verify.max_states }, started);
+  const showProgress = Boolean(values.progress || io.stderrTty);
   // On a worker thread even with one worker: this thread stays free to hear a Ctrl-C.
   const stopper = new Stopper(io);
-  let outcome: SearchOutcome;
+  let outcome: SearchOutcome | Lost;
   try {
     outcome = await searchWithWorkers(emulation, config, {
       workers,
+      maxMemoryMb,
       ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
       ...(stopper.signal ? { signal: stopper.signal } : {}),
       onLevel: (p) => {
-        progress(io, p, started);
+        meter.level(p);
+        levelLine(io, p, (env.now() - started) / 1000);
         stopper.noticeClosed();
       },
+      ticker: (tick) => env.every(PROGRESS_MS, tick),
+      onProgress: (p) => {
+        meter.seen(p);
+        if (showProgress && !meter.stale(p)) io.stderr(meter.line(p, env.now(), env.rss()));
+      },
     });
+  } catch (error) {
+    // A worker thread that ran out of heap between two looks at the memory: what it had done.
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') throw error;
+    outcome = { lost: true, ...meter.last };
   } finally {
     stopper.dispose();
   }
   if (stopper.reason === 'output closed') return 0; // piped into `head`: nobody reads on
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = (env.now() - started) / 1000;
   const rate = `${Math.round(outcome.distinct / Math.max(seconds, 1e-3)).toLocaleString('en-US')} distinct states/s`;
   const tally = `${outcome.explored.toLocaleString('en-US')} transitions, ${outcome.distinct.toLocaleString('en-US')} distinct states`;
-  if (outcome.violation) return reportViolation(io, file, emulation, config, outcome, { out, seconds, rate, tally });
+  const how = { seconds, rate, tally };
+  if ('lost' in outcome) return reportCut(io, config, outcome.depth, `memory (a worker thread ran out of heap under --max-memory ${maxMemoryMb} MB)`, outcome.distinct, how);
+  if (outcome.violation) return reportViolation(io, file, emulation, config, outcome, { ...how, out });
   if (outcome.cut) {
     const why = {
       'max-states': `max_states (${config.verify.max_states.toLocaleString('en-US')}) reached`,
       deadline: `--timeout-s ${timeout} reached`,
-      memory: 'the frontier no longer fits in memory',
+      memory: `memory (the process used more than --max-memory ${maxMemoryMb.toLocaleString('en-US')} MB)`,
       stopped: 'interrupted (Ctrl-C)',
     }[outcome.cut];
-    io.stdout(`unknown: no violation among ${tally} explored, but the search stopped at depth ${outcome.depth} of ${config.verify.max_depth}: ${why}`);
-    io.stdout(`  ${seconds.toFixed(1)}s, ${rate}`);
-    return 3;
+    return reportCut(io, config, outcome.depth, why, outcome.distinct, how);
   }
   const space = outcome.exhausted
     ? `the whole space within the budget was explored: no event is left after depth ${outcome.depth} (${outcome.terminal.toLocaleString('en-US')} final state(s))`
     : `paths longer than ${config.verify.max_depth} events were not explored`;
   io.stdout(`ok: no violation within depth ${outcome.exhausted ? outcome.depth : config.verify.max_depth}: ${tally}; ${space}`);
   io.stdout(`  ${seconds.toFixed(1)}s, ${rate}`);
+  io.stdout(collisionLine(outcome.distinct));
   return 0;
 }
 
-function reportViolation(io: Io, file: string, emulation: AnyEmulation, config: Config, outcome: SearchOutcome, how: { out: string; seconds: number; rate: string; tally: string }): number {
+/** A search that ended with its worker thread (out of heap): the counts last seen. */
+interface Lost {
+  readonly lost: true;
+  readonly depth: number;
+  readonly explored: number;
+  readonly distinct: number;
+}
+
+interface How {
+  readonly seconds: number;
+  readonly rate: string;
+  readonly tally: string;
+}
+
+/** A search stopped before covering its bound: what it explored, and why it stopped; exit 3. */
+function reportCut(io: Io, config: Config, depth: number, why: string, distinct: number, how: How): number {
+  io.stdout(`unknown: no violation among ${how.tally} explored, but the search stopped at depth ${depth} of ${config.verify.max_depth}: ${why}`);
+  io.stdout(`  ${how.seconds.toFixed(1)}s, ${how.rate}`);
+  io.stdout(collisionLine(distinct));
+  return 3;
+}
+
+/**
+ * The odds that two of the `distinct` states share a fingerprint — one of them then never
+ * explored — as TLC reports them: n(n-1)/2 pairs, each alike with odds 2^-b for b-bit
+ * fingerprints, about n^2 / 2^(b+1).
+ */
+export function collisionLine(distinct: number): string {
+  const odds = collisionOdds(distinct, FINGERPRINT_BITS);
+  return `  fingerprint collision probability: about ${odds.toExponential(1)} (n^2 / 2^${FINGERPRINT_BITS + 1} for n = ${distinct.toLocaleString('en-US')} distinct states, ${FINGERPRINT_BITS}-bit fingerprints)`;
+}
+
+/** The width of a state's fingerprint (src/verify/fingerprints.ts: two words, 31 + 32 bits). */
+const FINGERPRINT_BITS = 63;
+
+function reportViolation(io: Io, file: string, emulation: AnyEmulation, config: Config, outcome: SearchOutcome, how: How & { out: string }): number {
   const violation = outcome.violation!;
   io.stdout(`VIOLATION at depth ${violation.depth}: a shortest counterexample (every shorter path was explored), after ${how.tally} in ${how.seconds.toFixed(1)}s (${how.rate})`);
   io.stdout('failed checks:');
@@ -137,11 +243,12 @@ function reportViolation(io: Io, file: string, emulation: AnyEmulation, config: 
   writeStepsReplayFile(how.out, stepsReplayFile(file, config, violation.steps, search, replayed));
   io.stdout(`replay file: ${how.out}`);
   io.stdout(`  replay: mpkv run ${file} --replay ${how.out}`);
+  io.stdout(collisionLine(outcome.distinct));
   return 1;
 }
 
-function progress(io: Io, p: LevelProgress, started: number): void {
-  const seconds = (performance.now() - started) / 1000;
+/** The line of a completed level, on stdout. */
+function levelLine(io: Io, p: LevelProgress, seconds: number): void {
   io.stdout(`depth ${String(p.depth).padStart(3)}: ${p.distinct.toLocaleString('en-US')} distinct states, ${p.frontier.toLocaleString('en-US')} new at this depth (${seconds.toFixed(1)}s)`);
   flushStdout();
 }
