@@ -90,6 +90,8 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     throw new UsageError(`--mutant ${values.mutant}: ${replay.file} replays a run ${replay.config.mutants.enable.length ? `with ${replay.config.mutants.enable.join(', ')}` : 'with no mutant'}; leave --mutant out (the replay file says which)`);
   }
   const runConfig = replay?.config ?? config;
+  /** A model checker's path: its time is the step's number. */
+  const isPath = replay !== undefined && 'router' in replay;
   const judge = { check: checkOptions(values['check-steps'], values['check-timeout-ms']), witness: !values['no-witness'] };
   const dashboard = io.tty && !values.plain && !values.json;
   // The whole trace is kept only for what reads it after the run: a trace file, a diagram, the
@@ -165,7 +167,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     (values.json ? io.stderr : io.stdout)(`wrote ${file}`);
   };
   if (values['trace-json']) {
-    const header = { kind: 'run', emulation: runConfig.emulation, seed: runConfig.seed, mutants: runConfig.mutants.enable };
+    const header = { kind: 'run', emulation: runConfig.emulation, seed: runConfig.seed, mutants: runConfig.mutants.enable, ...(isPath ? { time_unit: 'step' } : {}) };
     wrote(values['trace-json'], [header, ...result.trace!].map((e) => JSON.stringify(e)).join('\n') + '\n');
   }
   if (values.history && result.history) wrote(values.history, result.history.text());
@@ -214,7 +216,7 @@ async function diagramOf(file: string, emulation: AnyEmulation, result: RunResul
     const fault = decodeChoice(m.choice);
     return fault.kind === 'normal' ? [] : [{ from: m.from, to: m.to, n: m.n, fault }];
   });
-  const options = { title, notes, faults };
+  const options = { title, notes, faults, ...(replay && 'router' in replay ? { timeUnit: 'step' } : {}) };
   const trace = result.trace!;
   return file.toLowerCase().endsWith('.svg') ? renderRunSvg(emulation, trace, options) : renderRunHtml(emulation, trace, options);
 }

@@ -63,12 +63,16 @@ export async function viewCommand(args: string[], io: Io): Promise<number> {
       `${file}: which emulation wrote this trace? Its first line does not say (traces of mpkv run --trace-json do): give --emulation ${EMULATIONS.map((e) => e.name).join('|')}`,
     );
   }
-  const options: RunViewOptions = { title: values.title ?? `mpkv run ${path.basename(file)}`, ...(values.replay ? await replayOptions(values.replay, trace) : {}) };
+  const options: RunViewOptions = {
+    title: values.title ?? `mpkv run ${path.basename(file)}`,
+    ...(values.replay ? await replayOptions(values.replay, trace) : {}),
+    ...(header?.time_unit ? { timeUnit: header.time_unit } : {}),
+  };
   const model = runDiagram(emulation, trace, options);
   const content = format === '.svg' ? diagramSvg(model, drawDiagram(model)) : renderDiagramPage(model);
   writeFileAtomic(out, content);
   const faults = model.highlights.filter((h) => h.role === 'fault').length;
-  io.stdout(`wrote ${out}: ${model.messages.length} messages, t=0..${trace[trace.length - 1]!.t} ms${faults ? `, ${faults} fault(s) marked` : ''}`);
+  io.stdout(`wrote ${out}: ${model.messages.length} messages, ${header?.time_unit === 'step' ? `steps 0..${trace[trace.length - 1]!.t}` : `t=0..${trace[trace.length - 1]!.t} ms`}${faults ? `, ${faults} fault(s) marked` : ''}`);
   for (const line of model.explanation) io.stdout(line);
   return 0;
 }

@@ -260,8 +260,12 @@ export function stepsReplayDivergence(loaded: LoadedStepsReplay, result: RunResu
   return differences.length === 0 ? undefined : differences.join('; ');
 }
 
-/** The path, one line per event, in the emulation's words, for reports. */
+/** The path, one line per event, in the emulation's words, for reports: each message in full
+ *  (its `detail`: the command it carries, and whose request that is), so that two requests of
+ *  the same words read differently. */
 export function describeSteps(emulation: AnyEmulation, steps: readonly StepRecord[]): string[] {
   const width = String(steps.length).length;
-  return steps.map((step, i) => `${String(i + 1).padStart(width)}. ${describeRecord(step, (m) => emulation.messages.describe(m))}`);
+  const words = emulation.messages;
+  const describe = (m: Parameters<typeof words.describe>[0]): string => (words.detail ?? words.label ?? words.describe).call(words, m);
+  return steps.map((step, i) => `${String(i + 1).padStart(width)}. ${describeRecord(step, describe)}`);
 }
