@@ -79,6 +79,16 @@ export const EXAMPLES: Readonly<Record<string, Example>> = {
     prints: [/, REPLAY of leader-restart-leader-reuses-ballot-after-restart\.verify\.replay\.json$/, /^ {2}one-value +FAIL /, /^ {2}convergence +unknown /, /^ {2}liveness +unknown /],
     long: true,
   },
+  'npx mpkv verify configs/default.toml --max-states 20000': {
+    status: 3,
+    prints: [
+      /^configs\/default\.toml has no \[verify\] table: mpkv verify applies its defaults/,
+      /^ {2}max_depth = 30: paths of at most 30 events$/,
+      /^warning: this scope is too big to exhaust: one run of it delivers 156 messages \(3 client\(s\) x 5 request\(s\), 9 nodes \(3 acceptors, 1 leader, 2 replicas, 3 clients\)\), more than a path of max_depth 30 events holds;$/,
+      /^unknown: no violation among [\d,]+ transitions, 20,000 distinct states explored, but the search stopped at depth \d+ of 30: max_states \(20,000\) reached$/,
+      /^ {2}fingerprint collision probability: about 2\.2e-11 \(n\^2 \/ 2\^64 for n = 20,000 distinct states, 63-bit fingerprints\)$/,
+    ],
+  },
   // The peer-sync max emulation.
   'npx mpkv run configs/max-sync.toml': { status: 0, prints: [/^\[t=\d+ server \d\] WRITE \d+ from client \d+ -> hold \d+ \(was \d+\)$/, /^\[t=\d+ server \d\] SYNC from server \d: \d+ > \d+ -> adopt \d+$/, /^all checks passed$/] },
   'npx mpkv explore configs/max-sync-lossy.toml --mutant server-without-disk --seed 1': { status: 1, prints: [/monotonicity/], writes: ['max-sync-lossy-server-without-disk.explore.replay.json'] },

@@ -8,14 +8,15 @@
  */
 import test from 'ava';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli.js';
 import { collisionLine, defaultMaxMemoryMb, verifyCommand, type VerifyEnv } from '../src/commands/verify.js';
 import { duration, ProgressMeter } from '../src/commands/verify-progress.js';
+import { scopeOf, scopeWarning } from '../src/commands/verify-scope.js';
 import type { Config } from '../src/emulations/api/emulation.js';
-import { loadConfig } from '../src/emulations/index.js';
+import { emulationOf, loadConfig } from '../src/emulations/index.js';
 import { multipaxos } from '../src/emulations/multipaxos/index.js';
 import { startRun, finishRun } from '../src/emulations/run.js';
 import { describeSteps, StepRouter } from '../src/verify/replay.js';
@@ -269,4 +270,17 @@ test('the report gives the fingerprint collision probability, TLC\'s n^2 / 2^(b+
   t.is(line, collisionLine(n));
   t.is(line, `  fingerprint collision probability: about ${((n * (n - 1)) / 2 ** 64).toExponential(1)} (n^2 / 2^64 for n = ${n.toLocaleString('en-US')} distinct states, 63-bit fingerprints)`);
   t.regex(collisionLine(343_796), /about 6\.4e-9 /, 'TLC\'s MultiPaxos-SMR small, at 63 bits');
+});
+
+test('scope estimate: it tells the configs/verify/ configs the README says are exhausted from those cut at their depth', (t) => {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const rows = [...readme.matchAll(/^\| `([\w-]+\.toml)` \|[^|]+\|([^|]+)\|/gm)].filter(([, file]) => existsSync(configPath(`verify/${file}`)));
+  t.true(rows.length >= 7, 'the README\'s table of configs/verify/');
+  for (const [, file, outcome] of rows) {
+    const config = loadConfig(configPath(`verify/${file!}`));
+    const scope = scopeOf(emulationOf(config), config);
+    const fits = scope.delivered <= config.verify.max_depth;
+    t.is(fits, outcome!.includes('**exhausted**'), `${file}: one run delivers ${scope.delivered} messages, max_depth ${config.verify.max_depth}; the README: ${outcome!.trim()}`);
+    t.is(scopeWarning(scope, config, 1000).length > 0, !fits);
+  }
 });
