@@ -18,7 +18,7 @@ import { timeBudget } from '../util/budget.js';
 import { readFile } from 'node:fs/promises';
 import { loadReplayFile, replayDivergence, replayRun, type LoadedReplay } from '../explore/replay.js';
 import { decodeChoice } from '../explore/schedule.js';
-import { isStepsReplay, loadStepsReplay, StepRouter, stepsReplayDivergence, type LoadedStepsReplay } from '../verify/replay.js';
+import { isStepsReplay, loadStepsReplay, StepRouter, stepNarrator, stepsReplayDivergence, type LoadedStepsReplay } from '../verify/replay.js';
 
 export const RUN_HELP = `Usage: mpkv run <config.toml> [options]
 
@@ -132,6 +132,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       rehearse,
       rehearseEarly: replay !== undefined || runConfig.mutants.enable.length > 0,
       ...(replay ? { injected: heldBack(networks) } : {}),
+      ...(replay && 'router' in replay ? { timeUnit: 'step' as const, narrate: stepNarrator(emulation, replay.replay.steps) } : {}),
     });
     if (!watched.result) {
       io.stdout(`stopped at t=${router.time} ms before the run ended: not judged (${title})`);

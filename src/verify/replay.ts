@@ -265,7 +265,25 @@ export function stepsReplayDivergence(loaded: LoadedStepsReplay, result: RunResu
  *  the same words read differently. */
 export function describeSteps(emulation: AnyEmulation, steps: readonly StepRecord[]): string[] {
   const width = String(steps.length).length;
+  return steps.map((step, i) => `${String(i + 1).padStart(width)}. ${describeStep(emulation, step)}`);
+}
+
+/** One event of a path, its message in full (see `describeSteps`). */
+function describeStep(emulation: AnyEmulation, step: StepRecord): string {
   const words = emulation.messages;
-  const describe = (m: Parameters<typeof words.describe>[0]): string => (words.detail ?? words.label ?? words.describe).call(words, m);
-  return steps.map((step, i) => `${String(i + 1).padStart(width)}. ${describeRecord(step, describe)}`);
+  return describeRecord(step, (m) => (words.detail ?? words.label ?? words.describe).call(words, m));
+}
+
+/**
+ * For the dashboard playing a path: at the first event of each step (its time is the step's
+ * number), the step in the words of the report, `── step 8: deliver leader 1 -> acceptor 2:
+ * accept slot 0 ballot 1.1: GET "a" (client 1 request 1)`; nothing at the other events.
+ */
+export function stepNarrator(emulation: AnyEmulation, steps: readonly StepRecord[]): (event: TraceEvent) => string | undefined {
+  let told = 0;
+  return (event) => {
+    if (event.kind === 'end' || event.t <= told || event.t > steps.length) return undefined;
+    told = event.t;
+    return `── step ${event.t}: ${describeStep(emulation, steps[event.t - 1]!)}`;
+  };
 }
