@@ -81,14 +81,19 @@ test('progress: the line says the depth, how much of it is expanded, distinct st
   const p = { depth: 3, explored: 6000, distinct: 6111, frontier: 5000, done: 500, of: 1000 };
   const line = meter.line(p, 10_000, 300 * 2 ** 20);
   t.regex(line, /^… depth 3 \(50% of 1,000 expanded\): 6,111 distinct states, 611 states\/s, next level 5,000 so far, 300 MB in use, ETA ~/);
-  // Expanded so far: 1 + 10 + 100 + 500 = 611 states in 10 s. The next level: 5,000 so far at
-  // half the level, so 10,000, ten times this one; then 100,000, 1,000,000: max_states is
-  // reached there. Left to expand: 500 + 10,000 + 100,000 + 1,000,000 states at 61.1/s.
+  // Expanded so far: 1 + 10 + 100 + 500 = 611 states in 10 s (61.1/s). Each state expanded
+  // made 10 new ones (5,000 of 500): the rest of this level makes 5,000 more, the next level
+  // (10,000 states) 100,000, the one after (100,000) 1,000,000; the one after that would pass
+  // max_states, reached after (2,000,000 - 1,111,111) / 10 of its states.
   const eta = meter.estimate(p, 10_000)!;
   t.is(eta.until, 'max-states');
-  t.is(Math.round(eta.ratio), 10);
-  t.is(Math.round(eta.seconds), Math.round((500 + 10_000 + 100_000 + 1_000_000) / 61.1));
-  t.regex(line, /ETA ~5h02m \(levels growing ×10\.00 a level, until max_states 2,000,000\)$/);
+  t.is(eta.ratio, 10);
+  t.is(Math.round(eta.seconds), Math.round((500 + 10_000 + 100_000 + (2_000_000 - 1_111_111) / 10) / 61.1));
+  t.regex(line, /ETA ~54m23s \(levels growing ×10\.00 a level, until max_states 2,000,000\)$/);
+  // Near max_states, the end comes within this level.
+  const near = meter.estimate({ ...p, distinct: 1_995_111 }, 10_000)!;
+  t.is(near.until, 'max-states');
+  t.is(Math.round(near.seconds * 61.1), Math.round((2_000_000 - 1_995_111) / 10), 'the states that make the last new ones');
   // The next line's rate is over the time since this one.
   t.regex(meter.line({ ...p, distinct: 7111, done: 600 }, 12_000, 0), /: 7,111 distinct states, 500 states\/s,/);
 });

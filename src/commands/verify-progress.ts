@@ -7,13 +7,14 @@
  * The estimate. The work of a breadth-first search is expanding states, one at a time, at
  * about the same cost each; so the time left is the states left to expand over the rate at
  * which they have been expanded so far (all of them over all the time). The states left to
- * expand are the rest of this level and the levels below it, none of which exist yet: the
- * next level is extrapolated from what this level has produced so far (its new states, over
- * the share of the level expanded), and each later one is taken to be the one before it times
- * `r`, the ratio of the next level to this one — levels that shrink (r < 1) add up to a
- * finite remainder, the search drawing to exhaustion; levels that grow go on until the depth
- * bound or until max_states distinct states, whichever comes first. There is no estimate until
- * a level of at least `MIN_LEVEL` states is 5% expanded (before that the ratio is noise).
+ * expand are the rest of this level and the levels below it, none of which exist yet. `r`, the
+ * new states this level has produced per state expanded so far, is taken for every state to
+ * come: the next level is this one times r, the one after it the next times r, and so on —
+ * levels that shrink (r < 1) add up to a finite remainder, the search drawing to exhaustion;
+ * levels that grow go on until the depth bound, or until max_states distinct states (the
+ * search then stops within a level: after the states that produce the last ones it may hold).
+ * There is no estimate until a level of at least `MIN_LEVEL` states is 5% expanded (before
+ * that the ratio is noise).
  *
  * Nothing here reads a clock: the caller passes the time of each sample (ms), so that tests
  * drive it with a clock of their own.
@@ -85,25 +86,30 @@ export class ProgressMeter {
     const seconds = (at - this.started) / 1000;
     if (of < MIN_LEVEL || done < MIN_SHARE * of || seconds <= 0) return undefined;
     const rate = this.expanded(p) / seconds;
-    const next = (p.frontier * of) / done;
-    const ratio = next / of;
+    // New states per state expanded: this level's so far, and (r) every later level's.
+    const ratio = p.frontier / done;
+    let capacity = this.bound.maxStates - p.distinct;
+    const restOfLevel = (of - done) * ratio;
+    if (restOfLevel >= capacity) return { seconds: capacity / ratio / rate, ratio, until: 'max-states' };
     let left = of - done;
-    let states = p.distinct + next - p.frontier;
-    let size = next;
+    capacity -= restOfLevel;
+    let size = of * ratio;
     let until: Estimate['until'] = 'max-depth';
     // Levels p.depth + 1 .. maxDepth - 1 are expanded (the last level is generated only).
     for (let d = p.depth + 1; d < this.bound.maxDepth; d++) {
-      if (states >= this.bound.maxStates) {
-        until = 'max-states';
-        break;
-      }
       if (size < 1) {
         until = 'exhaustion';
         break;
       }
+      const produced = size * ratio;
+      if (produced >= capacity) {
+        left += capacity / ratio;
+        until = 'max-states';
+        break;
+      }
       left += size;
-      size *= ratio;
-      states += size;
+      capacity -= produced;
+      size = produced;
     }
     return { seconds: left / rate, ratio, until };
   }
