@@ -246,7 +246,7 @@ test('counterexample diagram: its arrows name the request (c1#1, c2#1), and its 
   const model = runDiagram(multipaxos, result.trace!, { timeUnit: 'step' });
   const labels = model.messages.map((m) => m.label);
   t.true(labels.includes('request c1#1 GET a') && labels.includes('request c2#1 GET a'), labels.join('\n'));
-  t.true(labels.includes('accept s0 b1.1 GET a c1#1') && labels.includes('accept s0 b1.2 GET a c2#1'), labels.join('\n'));
+  t.true(labels.includes('accept s0 b1.1 c1#1 GET a') && labels.includes('accept s0 b1.2 c2#1 GET a'), labels.join('\n'));
   const dir = testDir(t, 'mpkv-verify-diagram-');
   const replay = join(dir, 'r.json');
   t.is((await mpkv(['verify', configPath('verify/two-leaders.toml'), '--mutant', 'leader-skips-value-adoption', '--out', replay])).status, 1);
