@@ -58,8 +58,9 @@ Options:
                     stderr is not a terminal (on a terminal it always does)
   -h, --help        this help
 
-A config with no [verify] table gets the defaults (each is printed), and a warning when one
-run of it delivers more messages than max_depth: such a scope cannot be exhausted.
+A config with no [verify] table gets the defaults (each is printed). When max_depth is not
+chosen (in [verify] or with --max-depth), a warning says if one run of the config delivers
+more messages than max_depth: such a scope cannot be exhausted.
 
 Exit status: 0 no violation within the bound, 1 a violation (replay it with
 mpkv run <config> --replay FILE), 3 the search stopped before covering the bound (max
