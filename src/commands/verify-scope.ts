@@ -6,9 +6,11 @@
  *
  * The estimate. A path that completes the config's workload is about as long as one run of it:
  * the messages that run delivers (`mpkv run`, the config's seed, to its end; bounded by
- * `RUN_EVENTS`). A search can only be exhausted if its paths may be that long, so when a run
- * delivers more messages than `max_depth` allows, the search will be cut at `max_depth` (or
- * at max_states, or --max-memory) whatever the machine. On configs/verify/ this separates the
+ * `RUN_EVENTS`). A search is exhausted only if its paths may be about that long, so when a run
+ * delivers more messages than `max_depth` allows, the search will most likely be cut at
+ * `max_depth` (or at max_states, or --max-memory) whatever the machine. It is an estimate, not
+ * a bound: the run's timers may fire more often than the [verify] budget lets them, so the
+ * search's longest path can be shorter than the run. On configs/verify/ this separates the
  * configs that exhaust (one request: 14 messages a run, max_depth 20 or 30) from those that
  * stop at their depth (two requests: 22 to 42 messages, max_depth 12 to 20). With the warning
  * come the scope's sizes that make it big: clients x requests, nodes, the per-path budget.
