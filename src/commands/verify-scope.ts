@@ -62,7 +62,7 @@ export interface Scope {
   readonly more: boolean;
   /** `2 clients x 1 request(s)`, when the emulation names its clients and requests. */
   readonly workload: string | undefined;
-  /** `7 nodes (3 acceptors, 2 leaders, 2 clients)`. */
+  /** `4 nodes (2 servers, 2 clients)`: how many of each role. */
   readonly nodes: string;
 }
 

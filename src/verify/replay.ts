@@ -276,8 +276,8 @@ function describeStep(emulation: AnyEmulation, step: StepRecord): string {
 
 /**
  * For the dashboard playing a path: at the first event of each step (its time is the step's
- * number), the step in the words of the report, `── step 8: deliver leader 1 -> acceptor 2:
- * accept slot 0 ballot 1.1: GET "a" (client 1 request 1)`; nothing at the other events.
+ * number), the step in the words of the report, `── step 8: deliver client 1 -> server:
+ * request 1 of client 1: GET "a"`; nothing at the other events.
  */
 export function stepNarrator(emulation: AnyEmulation, steps: readonly StepRecord[]): (event: TraceEvent) => string | undefined {
   let told = 0;
