@@ -98,6 +98,51 @@ const PROGRESS_MS = 2000;
 
 
 export async function verifyCommand(args: string[], io: Io, env: VerifyEnv = processEnv): Promise<number> {
+  const task = verifyTask(args, env);
+  if (!task) {
+    io.stdout(VERIFY_HELP);
+    return 0;
+  }
+  const { file, emulation, config } = task;
+  io.stdout(`mpkv verify ${file}: ${config.emulation}${config.mutants.enable.length ? `, mutants: ${config.mutants.enable.join(', ')}` : ''}, ${task.workers} worker(s)`);
+  for (const line of defaultsText(file, task.keys, task.overridden)) io.stdout(line);
+  for (const line of boundText(emulation, config)) io.stdout(line);
+  // A bound the user did not choose is checked against the scope: can it be exhausted?
+  if (!task.overridden.includes('max_depth') && !task.keys?.includes('max_depth')) {
+    for (const line of scopeWarning(scopeOf(emulation, config), config, task.maxMemoryMb)) io.stdout(line);
+  }
+  const started = env.now();
+  const stopper = new Stopper(io);
+  let outcome: SearchOutcome | Lost;
+  try {
+    outcome = await watchedSearch(task, io, env, stopper);
+  } finally {
+    stopper.dispose();
+  }
+  if (stopper.reason === 'output closed') return 0; // piped into `head`: nobody reads on
+  const seconds = (env.now() - started) / 1000;
+  const rate = `${Math.round(outcome.distinct / Math.max(seconds, 1e-3)).toLocaleString('en-US')} distinct states/s`;
+  const tally = `${outcome.explored.toLocaleString('en-US')} transitions, ${outcome.distinct.toLocaleString('en-US')} distinct states`;
+  return report(io, task, outcome, { seconds, rate, tally });
+}
+
+/** What the command was asked to do (undefined: --help). */
+interface VerifyTask {
+  readonly file: string;
+  readonly emulation: AnyEmulation;
+  readonly config: Config;
+  readonly workers: number;
+  readonly timeout: number | undefined;
+  readonly maxMemoryMb: number;
+  readonly progress: boolean;
+  readonly out: string;
+  /** The [verify] keys the file sets (undefined: no [verify] table), and those a flag set. */
+  readonly keys: string[] | undefined;
+  readonly overridden: string[];
+}
+
+/** The command's flags and config, checked (bad input: a UsageError or a ConfigError). */
+function verifyTask(args: string[], env: VerifyEnv): VerifyTask | undefined {
   const { values, positionals } = parseFlags('verify', args, {
     'max-depth': { type: 'string' },
     'max-states': { type: 'string' },
@@ -110,10 +155,7 @@ export async function verifyCommand(args: string[], io: Io, env: VerifyEnv = pro
     force: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
-  if (values.help) {
-    io.stdout(VERIFY_HELP);
-    return 0;
-  }
+  if (values.help) return undefined;
   if (positionals.length !== 1) throw new UsageError('expected one config file, e.g. mpkv verify configs/verify/duplicates.toml');
   const file = positionals[0]!;
   const loaded = loadConfig(file);
@@ -134,25 +176,25 @@ export async function verifyCommand(args: string[], io: Io, env: VerifyEnv = pro
   const outName = values.out === undefined ? 'the replay file' : '--out';
   checkOutputs({ [outName]: out }, [file]);
   checkReplayOutput(outName, out, { config_digest: configDigest(config), mutants: config.mutants.enable, kind: 'steps' }, values.force);
-
-  io.stdout(`mpkv verify ${file}: ${config.emulation}${config.mutants.enable.length ? `, mutants: ${config.mutants.enable.join(', ')}` : ''}, ${workers} worker(s)`);
-  const keys = verifyKeysOf(file);
   const overridden = [...(maxDepth ? ['max_depth'] : []), ...(maxStates ? ['max_states'] : [])];
-  for (const line of defaultsText(file, keys, overridden)) io.stdout(line);
-  for (const line of boundText(emulation, config)) io.stdout(line);
-  // A bound the user did not choose is checked against the scope: can it be exhausted?
-  if (!keys?.includes('max_depth') && !maxDepth) for (const line of scopeWarning(scopeOf(emulation, config), config, maxMemoryMb)) io.stdout(line);
+  return { file, emulation, config, workers, timeout, maxMemoryMb, progress: Boolean(values.progress), out, keys: verifyKeysOf(file), overridden };
+}
+
+/**
+ * The search, on worker threads even with one worker (this thread stays free to hear a Ctrl-C
+ * and watch the memory): a line per level on stdout, and within a level, progress on stderr
+ * when it is a terminal or --progress asked.
+ */
+async function watchedSearch(task: VerifyTask, io: Io, env: VerifyEnv, stopper: Stopper): Promise<SearchOutcome | Lost> {
+  const { config } = task;
   const started = env.now();
   const meter = new ProgressMeter({ maxDepth: config.verify.max_depth, maxStates: config.verify.max_states }, started);
-  const showProgress = Boolean(values.progress || io.stderrTty);
-  // On a worker thread even with one worker: this thread stays free to hear a Ctrl-C.
-  const stopper = new Stopper(io);
-  let outcome: SearchOutcome | Lost;
+  const showProgress = task.progress || Boolean(io.stderrTty);
   try {
-    outcome = await searchWithWorkers(emulation, config, {
-      workers,
-      maxMemoryMb,
-      ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
+    return await searchWithWorkers(task.emulation, config, {
+      workers: task.workers,
+      maxMemoryMb: task.maxMemoryMb,
+      ...(task.timeout ? { timeoutMs: task.timeout * 1000 } : {}),
       ...(stopper.signal ? { signal: stopper.signal } : {}),
       onLevel: (p) => {
         meter.level(p);
@@ -168,22 +210,21 @@ export async function verifyCommand(args: string[], io: Io, env: VerifyEnv = pro
   } catch (error) {
     // A worker thread that ran out of heap between two looks at the memory: what it had done.
     if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') throw error;
-    outcome = { lost: true, ...meter.last };
-  } finally {
-    stopper.dispose();
+    return { lost: true, ...meter.last };
   }
-  if (stopper.reason === 'output closed') return 0; // piped into `head`: nobody reads on
-  const seconds = (env.now() - started) / 1000;
-  const rate = `${Math.round(outcome.distinct / Math.max(seconds, 1e-3)).toLocaleString('en-US')} distinct states/s`;
-  const tally = `${outcome.explored.toLocaleString('en-US')} transitions, ${outcome.distinct.toLocaleString('en-US')} distinct states`;
-  const how = { seconds, rate, tally };
-  if ('lost' in outcome) return reportCut(io, config, outcome.depth, `memory (a worker thread ran out of heap under --max-memory ${maxMemoryMb} MB)`, outcome.distinct, how);
-  if (outcome.violation) return reportViolation(io, file, emulation, config, outcome, { ...how, out });
+}
+
+/** The report of a search: a violation (exit 1), cut short (3), or none within the bound (0). */
+function report(io: Io, task: VerifyTask, outcome: SearchOutcome | Lost, how: How): number {
+  const { config, maxMemoryMb } = task;
+  const memory = `memory (the process used more than --max-memory ${maxMemoryMb.toLocaleString('en-US')} MB)`;
+  if ('lost' in outcome) return reportCut(io, config, outcome.depth, `${memory}: a worker thread ran out of heap`, outcome.distinct, how);
+  if (outcome.violation) return reportViolation(io, task, outcome, how);
   if (outcome.cut) {
     const why = {
       'max-states': `max_states (${config.verify.max_states.toLocaleString('en-US')}) reached`,
-      deadline: `--timeout-s ${timeout} reached`,
-      memory: `memory (the process used more than --max-memory ${maxMemoryMb.toLocaleString('en-US')} MB)`,
+      deadline: `--timeout-s ${task.timeout} reached`,
+      memory,
       stopped: 'interrupted (Ctrl-C)',
     }[outcome.cut];
     return reportCut(io, config, outcome.depth, why, outcome.distinct, how);
@@ -191,8 +232,8 @@ export async function verifyCommand(args: string[], io: Io, env: VerifyEnv = pro
   const space = outcome.exhausted
     ? `the whole space within the budget was explored: no event is left after depth ${outcome.depth} (${outcome.terminal.toLocaleString('en-US')} final state(s))`
     : `paths longer than ${config.verify.max_depth} events were not explored`;
-  io.stdout(`ok: no violation within depth ${outcome.exhausted ? outcome.depth : config.verify.max_depth}: ${tally}; ${space}`);
-  io.stdout(`  ${seconds.toFixed(1)}s, ${rate}`);
+  io.stdout(`ok: no violation within depth ${outcome.exhausted ? outcome.depth : config.verify.max_depth}: ${how.tally}; ${space}`);
+  io.stdout(`  ${how.seconds.toFixed(1)}s, ${how.rate}`);
   io.stdout(collisionLine(outcome.distinct));
   return 0;
 }
@@ -232,7 +273,8 @@ export function collisionLine(distinct: number): string {
 /** The width of a state's fingerprint (src/verify/fingerprints.ts: two words, 31 + 32 bits). */
 const FINGERPRINT_BITS = 63;
 
-function reportViolation(io: Io, file: string, emulation: AnyEmulation, config: Config, outcome: SearchOutcome, how: How & { out: string }): number {
+function reportViolation(io: Io, task: VerifyTask, outcome: SearchOutcome, how: How): number {
+  const { file, emulation, config, out } = task;
   const violation = outcome.violation!;
   io.stdout(`VIOLATION at depth ${violation.depth}: a shortest counterexample (every shorter path was explored), after ${how.tally} in ${how.seconds.toFixed(1)}s (${how.rate})`);
   io.stdout('failed checks:');
@@ -241,9 +283,9 @@ function reportViolation(io: Io, file: string, emulation: AnyEmulation, config: 
   for (const line of describeSteps(emulation, violation.steps)) io.stdout(`  ${line}`);
   const replayed = finishRun(startRun(emulation, config, { router: new StepRouter(emulation, config, violation.steps) }));
   const search = { depth: violation.depth, distinct: outcome.distinct, explored: outcome.explored };
-  writeStepsReplayFile(how.out, stepsReplayFile(file, config, violation.steps, search, replayed));
-  io.stdout(`replay file: ${how.out}`);
-  io.stdout(`  replay: mpkv run ${file} --replay ${how.out}`);
+  writeStepsReplayFile(out, stepsReplayFile(file, config, violation.steps, search, replayed));
+  io.stdout(`replay file: ${out}`);
+  io.stdout(`  replay: mpkv run ${file} --replay ${out}`);
   io.stdout(collisionLine(outcome.distinct));
   return 1;
 }
