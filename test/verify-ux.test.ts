@@ -260,6 +260,16 @@ test('counterexample diagram: its arrows name the request (c1#1, c2#1), and its 
   const viewed = await mpkv(['view', jsonl, '-o', join(dir, 'viewed.html')]);
   t.regex(viewed.stdout, /^wrote \S+viewed\.html: \d+ messages, steps 0\.\.13$/m);
   t.true(readFileSync(join(dir, 'viewed.html'), 'utf8').includes('text-anchor="end">step</text>'));
+  // With the replay file it came from: the page says which path it is (a trace of another run is refused).
+  const withReplay = await mpkv(['view', jsonl, '--replay', replay, '-o', join(dir, 'with-replay.html')]);
+  t.is(withReplay.status, 0, withReplay.stderr);
+  t.regex(withReplay.stdout, /: \d+ messages, steps 0\.\.13$/m);
+  t.true(readFileSync(join(dir, 'with-replay.html'), 'utf8').includes('mutant leader-skips-value-adoption: a path of 13 event(s) found by mpkv verify'));
+  const otherRun = join(dir, 'other.jsonl');
+  t.is((await mpkv(['run', configPath('verify/two-leaders.toml'), '--plain', '--trace-json', otherRun])).status, 0);
+  const refused = await mpkv(['view', otherRun, '--replay', replay, '-o', join(dir, 'refused.html')]);
+  t.is(refused.status, 2);
+  t.regex(refused.stderr, /expect\.trace_sha256: the trace is not the run of this replay/);
   const run = join(dir, 'run.html');
   t.is((await mpkv(['run', configPath('verify/two-leaders.toml'), '--plain', '--html', run])).status, 0);
   t.true(readFileSync(run, 'utf8').includes('text-anchor="end">t (ms)</text>'));
