@@ -299,3 +299,9 @@ test('scope estimate: it tells the configs/verify/ configs the README says are e
     t.is(scopeWarning(scope, config, 1000).length > 0, !fits);
   }
 });
+
+test('scope warning: another emulation\'s scope in its own sizes (max_sync: clients, numbers per client, servers)', (t) => {
+  const config = loadConfig(configPath('max-sync.toml'));
+  const [warning] = scopeWarning(scopeOf(emulationOf(config), config), config, 1000);
+  t.regex(warning!, /^warning: this scope is too big to exhaust: one run of it delivers [\d,]+ messages \(10 client\(s\) x 100 request\(s\), 15 nodes \(5 servers, 10 clients\)\), more than a path of max_depth 30 events holds;$/);
+});

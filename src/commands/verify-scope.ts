@@ -79,17 +79,14 @@ export function scopeOf(emulation: AnyEmulation, config: Config): Scope {
   return { delivered, more, workload: workloadOf(emulation, config), nodes };
 }
 
-/** `3 clients x 5 request(s)`, from the keys the emulation's `--clients` and `--requests` set. */
+/** `3 client(s) x 5 request(s)`: the nodes that are clients, and the key the emulation's
+ *  `--requests` sets (requests per client). */
 function workloadOf(emulation: AnyEmulation, config: Config): string | undefined {
-  const at = (path: readonly string[] | undefined): number | undefined => {
-    const value = path?.reduce<unknown>((o, key) => (o as Record<string, unknown> | undefined)?.[key], config);
-    return typeof value === 'number' ? value : undefined;
-  };
-  const clients = at(emulation.overrides?.clients);
-  const requests = at(emulation.overrides?.requests);
-  if (requests === undefined) return undefined;
-  const per = `${requests} request(s)`;
-  return clients === undefined ? per : `${clients} client(s) x ${per}`;
+  const path = emulation.overrides?.requests;
+  const requests = path?.reduce<unknown>((o, key) => (o as Record<string, unknown> | undefined)?.[key], config);
+  if (typeof requests !== 'number') return undefined;
+  const clients = emulation.nodes(config).filter((n) => n.client).length;
+  return `${clients} client(s) x ${requests} request(s)`;
 }
 
 /** The warning, when the scope cannot be exhausted within max_depth; else nothing. */
