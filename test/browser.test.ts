@@ -30,6 +30,9 @@ const renderRunSvg = (trace: readonly TraceEvent[], options?: RunViewOptions) =>
 import { browserMissing, findChromium, launchChromium, type ChromiumBinary } from './chromium.js';
 import { config, repoRoot, run } from './harness.js';
 import { leaderRestart, quorumTooSmall } from './view-runs.js';
+import { finishRun, startRun } from '../src/emulations/run.js';
+import { StepRouter } from '../src/verify/replay.js';
+import { search } from '../src/verify/search.js';
 
 const artifacts = path.join(repoRoot, 'test-artifacts');
 const skipped = process.env.MPKV_NO_BROWSER === '1';
@@ -147,6 +150,25 @@ function browserTests(chromium: ChromiumBinary | undefined): void {
     await page.keyboard.press('m');
     t.truthy(await page.$('.flash'), 'm moves to a decision');
     await page.screenshot({ path: path.join(artifacts, 'lossy-network-large.png') });
+    t.deepEqual(errors, []);
+  });
+
+  browserTest('browser: a verify counterexample — the axis says step, a click on an arrow names its request and the step it was sent at', async (t) => {
+    const base = config('verify/two-leaders.toml');
+    const cfg = { ...base, mutants: { enable: ['leader-skips-value-adoption'] } };
+    const steps = search(multipaxos, cfg).violation!.steps;
+    const result = finishRun(startRun(multipaxos, cfg, { router: new StepRouter(multipaxos, cfg, steps), keepTrace: true }));
+    const { page, errors } = await open(t, 'verify-counterexample', renderRunHtml(result.trace!, { title: 'leader-skips-value-adoption (two-leaders)', timeUnit: 'step' }));
+    await page.waitForSelector('body[data-ready]');
+    t.true(await page.$$eval('#head text.axis', (texts) => texts.some((x) => x.textContent === 'step')));
+    const labels = await page.$$eval('#body .msg text', (texts) => texts.map((x) => x.textContent));
+    // A label cut to fit its arrow keeps the request (it comes before the command's words).
+    t.true(labels.some((l) => l!.startsWith('accept s0 b1.1 c1#1')) && labels.some((l) => l!.startsWith('accept s0 b1.2 c2#1')), labels.join(' | '));
+    await page.evaluate(() => {
+      const arrow = [...document.querySelectorAll('#body .msg')].find((g) => g.querySelector('text')?.textContent?.startsWith('accept s0 b1.2 c2#1'));
+      (arrow!.querySelector('[data-ev]') ?? arrow!).dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    });
+    t.regex((await page.$eval('#details', (e) => e.textContent))!, /^leader 2 → acceptor \d: accept slot 0 ballot 1\.2: GET "a" \(client 2 request 1\)\. Sent step \d+; delivered step 13/);
     t.deepEqual(errors, []);
   });
 

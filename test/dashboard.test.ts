@@ -27,6 +27,8 @@ import { explorationConfig, explore, scheduleOptions } from '../src/explore/expl
 import type { Schedule } from '../src/explore/schedule.js';
 import { describeFault } from '../src/explore/network.js';
 import { leaderRestartRun } from './view-runs.js';
+import { describeSteps, StepRouter, stepNarrator } from '../src/verify/replay.js';
+import { search } from '../src/verify/search.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DEFAULT = path.join(ROOT, 'configs/default.toml');
@@ -587,4 +589,32 @@ test('no TTY: the plain trace, exactly as with --plain, and no escape codes', as
   t.regex(piped.stdout, /^\[t=\d+ leader 1\] PREPARE ballot 1\.1 from slot 0/m);
   t.regex(piped.stdout, /^\[t=\d+ sim\] END \(clients-done\)$/m);
   t.regex(piped.stdout, /^all checks passed$/m);
+});
+
+test.serial('dashboard: a verify counterexample, stepped through, says each step in the report\'s words (whose request each command is) and counts time in steps', async (t) => {
+  // Two leaders, each with a client reading "a": two GET "a" requests, told apart.
+  const config: Config = { ...loadConfig(path.join(ROOT, 'configs/verify/two-leaders.toml')), mutants: { enable: ['leader-skips-value-adoption'] } };
+  const steps = search(multipaxos, config).violation!.steps;
+  const driver = new SimDriver(startRun(multipaxos, config, { router: new StepRouter(multipaxos, config, steps) }), {
+    paused: true,
+    replay: 'r.json',
+    timeUnit: 'step',
+    narrate: stepNarrator(multipaxos, steps),
+  });
+  while (!driver.done) driver.stepOne();
+  const frame = driver.snapshot();
+  const told = frame.log.filter((l) => l.tone === 'step').map((l) => l.text);
+  t.deepEqual(told.map((l) => /^── step (\d+): /.exec(l)?.[1]), steps.map((_, i) => String(i + 1)), 'one line per step, in order');
+  t.deepEqual(told.map((l) => l.replace(/^── step \d+: /, '')), describeSteps(multipaxos, steps).map((l) => l.replace(/^ *\d+\. /, '')), 'in the words of mpkv verify\'s report');
+  t.true(told.some((l) => l.endsWith('deliver client 1 -> leader 1: request 1 of client 1: GET "a"')));
+  t.true(told.some((l) => l.endsWith('deliver client 2 -> leader 2: request 1 of client 2: GET "a"')));
+  t.is(told.at(-1), '── step 13: deliver leader 2 -> acceptor 1: accept slot 0 ballot 1.2: GET "a" (client 2 request 1)', 'the line the README quotes');
+  // Each step's line comes before what the step did.
+  const at = (text: RegExp) => frame.log.findIndex((l) => text.test(l.text));
+  t.true(at(/^── step 13: /) < at(/^\[t=13 acceptor 1\] ACCEPT /));
+  const ui = await mount(React.createElement(Dashboard, { frame, columns: 120, rows: 40 }));
+  const out = livePart(stripAnsi(ui.lastFrame()!));
+  t.true(out.includes('step 13  speed 100 steps/s'), out); // as the README shows it
+  t.notRegex(out, /t=13 ms/);
+  await unmount(ui);
 });

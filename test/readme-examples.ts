@@ -113,7 +113,7 @@ export const EXAMPLES: Readonly<Record<string, Example>> = {
       /^stem \(6 event\(s\) after boot\):$/,
       /^ {3}6\. timer backoff fires at leader 1$/,
       /^loop \(9 event\(s\)\), repeats from step 7 for ever:$/,
-      /^ {2}15\. deliver client 1 -> leader 1: request 1 of client 1$/,
+      /^ {2}15\. deliver client 1 -> leader 1: request 1 of client 1: GET "a"$/,
       /^ {2}\.\.\. back to step 7$/,
       /^replay file: preemption-liveness-leader-never-prepares-again\.verify\.replay\.json \(the loop marked: it starts at event 7\)$/,
     ],
@@ -138,6 +138,16 @@ export const EXAMPLES: Readonly<Record<string, Example>> = {
     status: 1,
     prints: [/^VIOLATION at depth 10: a shortest counterexample/, /^ {2}leader-completeness: server 3 became leader of term 4 at t=10 /],
     writes: ['raft-figure8-commits-earlier-term-by-counting.verify.replay.json'],
+  },
+  'npx mpkv verify configs/default.toml --max-states 20000': {
+    status: 3,
+    prints: [
+      /^configs\/default\.toml has no \[verify\] table: mpkv verify applies its defaults/,
+      /^ {2}max_depth = 30: paths of at most 30 events$/,
+      /^warning: this scope is too big to exhaust: one run of it delivers 156 messages \(3 client\(s\) x 5 request\(s\), 9 nodes \(3 acceptors, 1 leader, 2 replicas, 3 clients\)\), more than a path of max_depth 30 events holds;$/,
+      /^unknown: no violation among [\d,]+ transitions, 20,000 distinct states explored, but the search stopped at depth \d+ of 30: max_states \(20,000\) reached$/,
+      /^ {2}fingerprint collision probability: about 2\.2e-11 \(n\^2 \/ 2\^64 for n = 20,000 distinct states, 63-bit fingerprints\)$/,
+    ],
   },
   // The peer-sync max emulation.
   'npx mpkv run configs/max-sync.toml': { status: 0, prints: [/^\[t=\d+ server \d\] WRITE \d+ from client \d+ -> hold \d+ \(was \d+\)$/, /^\[t=\d+ server \d\] SYNC from server \d: \d+ > \d+ -> adopt \d+$/, /^all checks passed$/] },

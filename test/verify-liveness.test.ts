@@ -130,7 +130,7 @@ test('liveness lasso: mpkv verify prints the lasso and writes it; mpkv run --rep
   t.regex(text, /^stem \(6 event\(s\) after boot\):$/m);
   t.regex(text, /^ {3}6\. timer backoff fires at leader 1$/m);
   t.regex(text, /^loop \(9 event\(s\)\), repeats from step 7 for ever:$/m);
-  t.regex(text, /^ {2}15\. deliver client 1 -> leader 1: request 1 of client 1$/m);
+  t.regex(text, /^ {2}15\. deliver client 1 -> leader 1: request 1 of client 1: GET "a"$/m);
   t.regex(text, /^ {2}\.\.\. back to step 7$/m);
   const replay = JSON.parse(readFileSync(out, 'utf8')) as { steps: unknown[]; lasso: { loop_from: number; key: string }; expect: { failed: string[] } };
   t.is(replay.steps.length, 15);

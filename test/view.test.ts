@@ -49,8 +49,8 @@ test('view: quorum-too-small — the two decisions of slot 8 and the quorums beh
   const violation = model.highlights.find((h) => h.role === 'violation')!;
   t.deepEqual(
     violation.events.map((i) => model.events[i]!.mark?.text),
-    ['DECIDED s8 GET b', 'DECIDED s8 GET b'],
-    'the two DECIDED badges of slot 8',
+    ['DECIDED s8 c4#3 GET b', 'DECIDED s8 c1#2 GET b'],
+    'the two DECIDED badges of slot 8: two requests of the same words, told apart by client and request',
   );
   t.deepEqual(laneNames(model, evidence(model, 'quorum A').lanes), ['acceptor 3']);
   t.deepEqual(laneNames(model, evidence(model, 'quorum B').lanes), ['acceptor 1']);

@@ -5,6 +5,8 @@ export interface Io {
   readonly stderr: (line: string) => void;
   /** Is stdout a terminal (the dashboard is drawn only then)? */
   readonly tty?: boolean;
+  /** Is stderr a terminal (a long command's progress is shown there only then, unless asked)? */
+  readonly stderrTty?: boolean;
   /** Has the reader of stdout gone away (a pipe into `head` closed)? Then nothing is shown. */
   readonly closed?: () => boolean;
   /** Calls `stop` at the first Ctrl-C (SIGINT) until the returned function is called; a second
@@ -66,6 +68,7 @@ export const processIo: Io = {
     process.stderr.write(newline(printable(line)));
   },
   tty: Boolean(process.stdout.isTTY),
+  stderrTty: Boolean(process.stderr.isTTY),
   closed: () => stdoutClosed,
   onInterrupt: (stop) => {
     const handler = (): void => stop();

@@ -18,7 +18,7 @@ import { timeBudget } from '../util/budget.js';
 import { readFile } from 'node:fs/promises';
 import { loadReplayFile, replayDivergence, replayRun, type LoadedReplay } from '../explore/replay.js';
 import { decodeChoice } from '../explore/schedule.js';
-import { isStepsReplay, loadStepsReplay, StepRouter, stepsReplayDivergence, type LoadedStepsReplay } from '../verify/replay.js';
+import { isStepsReplay, loadStepsReplay, StepRouter, stepNarrator, stepsReplayDivergence, type LoadedStepsReplay } from '../verify/replay.js';
 import type { Highlight } from '../emulations/api/diagram.js';
 
 export const RUN_HELP = `Usage: mpkv run <config.toml> [options]
@@ -91,6 +91,8 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     throw new UsageError(`--mutant ${values.mutant}: ${replay.file} replays a run ${replay.config.mutants.enable.length ? `with ${replay.config.mutants.enable.join(', ')}` : 'with no mutant'}; leave --mutant out (the replay file says which)`);
   }
   const runConfig = replay?.config ?? config;
+  /** A model checker's path: its time is the step's number. */
+  const isPath = replay !== undefined && 'router' in replay;
   const judge = { check: checkOptions(values['check-steps'], values['check-timeout-ms']), witness: !values['no-witness'] };
   const dashboard = io.tty && !values.plain && !values.json;
   // The whole trace is kept only for what reads it after the run: a trace file, a diagram, the
@@ -131,6 +133,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       rehearse,
       rehearseEarly: replay !== undefined || runConfig.mutants.enable.length > 0,
       ...(replay ? { injected: heldBack(networks) } : {}),
+      ...(replay && 'router' in replay ? { timeUnit: 'step' as const, narrate: stepNarrator(emulation, replay.replay.steps) } : {}),
     });
     if (!watched.result) {
       io.stdout(`stopped at t=${router.time} ms before the run ended: not judged (${title})`);
@@ -166,7 +169,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     (values.json ? io.stderr : io.stdout)(`wrote ${file}`);
   };
   if (values['trace-json']) {
-    const header = { kind: 'run', emulation: runConfig.emulation, seed: runConfig.seed, mutants: runConfig.mutants.enable };
+    const header = { kind: 'run', emulation: runConfig.emulation, seed: runConfig.seed, mutants: runConfig.mutants.enable, ...(isPath ? { time_unit: 'step' } : {}) };
     wrote(values['trace-json'], [header, ...result.trace!].map((e) => JSON.stringify(e)).join('\n') + '\n');
   }
   if (values.history && result.history) wrote(values.history, result.history.text());
@@ -215,7 +218,7 @@ async function diagramOf(file: string, emulation: AnyEmulation, result: RunResul
     const fault = decodeChoice(m.choice);
     return fault.kind === 'normal' ? [] : [{ from: m.from, to: m.to, n: m.n, fault }];
   });
-  const options = { title, notes, faults, highlights: lassoHighlights(result, replay) };
+  const options = { title, notes, faults, highlights: lassoHighlights(result, replay), ...(replay && 'router' in replay ? { timeUnit: 'step' } : {}) };
   const trace = result.trace!;
   return file.toLowerCase().endsWith('.svg') ? renderRunSvg(emulation, trace, options) : renderRunHtml(emulation, trace, options);
 }

@@ -16,6 +16,7 @@ import { diagramSvg, drawDiagram } from '../view/draw.js';
 import { renderDiagramPage } from '../view/page.js';
 import { EMULATIONS } from '../emulations/index.js';
 import { diagramSpecOf, parseTraceJsonl, runDiagram, TraceFileError, type MessageFault, type RunViewOptions } from '../view/trace-adapter.js';
+import { isStepsReplay, parseStepsReplay, type StepsReplayFile } from '../verify/replay.js';
 import { checkOutputs, type Io, parseFlags, UsageError } from './io.js';
 
 export const VIEW_HELP = `Usage: mpkv view <trace.jsonl> [-o OUT.html|OUT.svg] [options]
@@ -33,6 +34,7 @@ Options:
   -o, --out FILE      output: .html (default: the trace's name with .html) or .svg
   --emulation NAME    the emulation that wrote the trace (default: the trace's first line says)
   --replay FILE       the replay file the run came from: mark the schedule's message faults
+                      (a path of mpkv verify's: its time is in steps)
   --title TEXT        the page's title
   -h, --help          this help
 
@@ -63,14 +65,30 @@ export async function viewCommand(args: string[], io: Io): Promise<number> {
       `${file}: which emulation wrote this trace? Its first line does not say (traces of mpkv run --trace-json do): give --emulation ${EMULATIONS.map((e) => e.name).join('|')}`,
     );
   }
-  const options: RunViewOptions = { title: values.title ?? `mpkv run ${path.basename(file)}`, ...(values.replay ? await replayOptions(values.replay, trace) : {}) };
+  const options: RunViewOptions = {
+    title: values.title ?? `mpkv run ${path.basename(file)}`,
+    ...(header?.time_unit ? { timeUnit: header.time_unit } : {}),
+    ...(values.replay ? await replayOptions(values.replay, trace) : {}),
+  };
   const model = runDiagram(emulation, trace, options);
   const content = format === '.svg' ? diagramSvg(model, drawDiagram(model)) : renderDiagramPage(model);
   writeFileAtomic(out, content);
   const faults = model.highlights.filter((h) => h.role === 'fault').length;
-  io.stdout(`wrote ${out}: ${model.messages.length} messages, t=0..${trace[trace.length - 1]!.t} ms${faults ? `, ${faults} fault(s) marked` : ''}`);
+  io.stdout(`wrote ${out}: ${model.messages.length} messages, ${model.timeUnit === 'step' ? `steps 0..${trace[trace.length - 1]!.t}` : `t=0..${trace[trace.length - 1]!.t} ms`}${faults ? `, ${faults} fault(s) marked` : ''}`);
   for (const line of model.explanation) io.stdout(line);
   return 0;
+}
+
+/** The replay file, if it is a model checker's path (other kinds, and files that cannot be
+ *  read, are the schedule reader's to judge). */
+async function stepsReplayIn(file: string): Promise<StepsReplayFile | undefined> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  return isStepsReplay(value) ? parseStepsReplay(file, value as Record<string, unknown>) : undefined;
 }
 
 async function readTrace(file: string, emulation: string | undefined): Promise<ReturnType<typeof parseTraceJsonl>> {
@@ -94,8 +112,17 @@ async function readTrace(file: string, emulation: string | undefined): Promise<R
   }
 }
 
-/** The replay's mutants (for the subtitle) and message faults; refuses a replay of another run. */
-async function replayOptions(file: string, trace: readonly TraceEvent[]): Promise<Pick<RunViewOptions, 'subtitle' | 'faults'>> {
+/** The replay's mutants (for the subtitle) and message faults; refuses a replay of another run.
+ *  A model checker's path (a `steps` replay) has no faults to mark: its time is in steps. */
+async function replayOptions(file: string, trace: readonly TraceEvent[]): Promise<Pick<RunViewOptions, 'subtitle' | 'faults' | 'timeUnit'>> {
+  const found = await stepsReplayIn(file);
+  if (found) {
+    if (found.expect && found.expect.trace_sha256 !== traceDigest(trace)) {
+      throw new UsageError(`${file}: expect.trace_sha256: the trace is not the run of this replay (run mpkv run ${found.config} --replay ${file} --trace-json FILE)`);
+    }
+    const mutants = found.mutants.length > 0 ? `, mutant ${found.mutants.join(', ')}` : '';
+    return { subtitle: `replay of ${found.config}${mutants}: a path of ${found.steps.length} event(s) found by mpkv verify`, timeUnit: 'step' };
+  }
   const replay = await readReplayFile(file);
   if (replay.expect && replay.expect.trace_sha256 !== traceDigest(trace)) {
     throw new UsageError(`${file}: expect.trace_sha256: the trace is not the run of this replay (run mpkv run ${replay.config} --replay ${file} --trace-json FILE)`);

@@ -41,6 +41,7 @@ const LOG_STYLE: Record<LogTone, { color?: string; bold?: boolean; inverse?: boo
   evidence: { color: 'red', bold: true },
   target: { inverse: true },
   quiet: { dimColor: true },
+  step: { color: 'cyan', bold: true },
 };
 
 export function LogView({ lines, width }: { readonly lines: readonly LogLine[]; readonly width: number }) {
@@ -65,15 +66,19 @@ export function headerText(frame: Frame, width: number): { title: string; speed:
   const badge = frame.replay ? ' REPLAY  ' : '';
   const status = statusText(frame);
   const mutant = mutants.length ? ` · mutant${mutants.length > 1 ? 's' : ''} ${mutants.join(', ')}` : '';
+  const unit = frame.timeUnit === 'step' ? 'steps' : 'ms';
   const candidates = [
-    { title: `mpkv ${emulation} · seed ${seed}${mutant}`, speed: `speed ${frame.speed} ms/s` },
-    { title: `${emulation} · seed ${seed}${mutant}`, speed: `${frame.speed} ms/s` },
-    { title: `${emulation}${mutant}`, speed: `${frame.speed} ms/s` },
+    { title: `mpkv ${emulation} · seed ${seed}${mutant}`, speed: `speed ${frame.speed} ${unit}/s` },
+    { title: `${emulation} · seed ${seed}${mutant}`, speed: `${frame.speed} ${unit}/s` },
+    { title: `${emulation}${mutant}`, speed: `${frame.speed} ${unit}/s` },
   ];
-  const room = (c: { speed: string }): number => width - badge.length - `t=${frame.time} ms  ${c.speed}  ${status}`.length - 2;
+  const room = (c: { speed: string }): number => width - badge.length - `${clockText(frame)}  ${c.speed}  ${status}`.length - 2;
   const fit = candidates.find((c) => c.title.length <= room(c)) ?? candidates[2]!;
   return { title: ellipsis(fit.title, Math.max(4, room(fit))), speed: fit.speed };
 }
+
+/** `t=120 ms`; on a model checker's path, where time is the step's number, `step 7`. */
+export const clockText = (frame: Pick<Frame, 'time' | 'timeUnit'>): string => (frame.timeUnit === 'step' ? `step ${frame.time}` : `t=${frame.time} ms`);
 
 const statusText = (frame: Frame): string => (frame.ended ? `■ ended (${frame.ended})` : frame.paused ? '❚❚ paused' : '▶ running');
 
@@ -93,7 +98,7 @@ export function Header({ frame, width }: { readonly frame: Frame; readonly width
       </Text>
       <Box flexShrink={0}>
         <Text wrap="truncate-end">
-          t={frame.time} ms  {speed}  <Text color={frame.ended ? 'magenta' : frame.paused ? 'yellow' : 'green'}>{status}</Text>
+          {clockText(frame)}  {speed}  <Text color={frame.ended ? 'magenta' : frame.paused ? 'yellow' : 'green'}>{status}</Text>
         </Text>
       </Box>
     </Box>
@@ -104,7 +109,7 @@ export function Header({ frame, width }: { readonly frame: Frame; readonly width
 export function ViolationBar({ frame }: { readonly frame: Frame }) {
   const v = frame.violation;
   if (!v) return null;
-  const when = Number.isFinite(v.t) ? `t=${v.t}` : 'the end';
+  const when = Number.isFinite(v.t) ? (frame.timeUnit === 'step' ? `step ${v.t}` : `t=${v.t}`) : 'the end';
   // Several checks failed: this is the first in time; the others are named (the verdicts say more).
   const others = v.others.length === 0 ? '' : ` (first of ${v.others.length + 1} failed checks; also ${v.others.join(', ')})`;
   const text = v.reached

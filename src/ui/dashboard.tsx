@@ -29,6 +29,9 @@ export interface DashboardOptions {
   readonly rehearseEarly?: boolean;
   /** A replay's faults the trace shows no event for (see `DriverOptions.injected`). */
   readonly injected?: DriverOptions['injected'];
+  /** A model checker's path: time in steps, and each step's line (see `DriverOptions`). */
+  readonly timeUnit?: DriverOptions['timeUnit'];
+  readonly narrate?: DriverOptions['narrate'];
 }
 
 /** The jump keys. */

@@ -79,6 +79,8 @@ export interface Frame {
   readonly steps: number;
   /** The replay file being played, if any. */
   readonly replay: string | undefined;
+  /** `step` when time is a path's step number (a model checker's counterexample), else ms. */
+  readonly timeUnit: 'ms' | 'step';
   /** The first violation, when known. */
   readonly violation: ViolationMark | undefined;
   /** Background lines being folded right now (`… 5 quiet polls, t=300..500`). */
@@ -104,6 +106,11 @@ export interface DriverOptions {
   /** The faults a schedule has injected so far into this run that the trace shows no event of
    *  their own for (a message held back), described; the rehearsal's copy has its own. */
   readonly injected?: (run: Run) => readonly InjectedNote[];
+  /** `step` for a model checker's path, whose time is the step's number (default: ms). */
+  readonly timeUnit?: 'ms' | 'step';
+  /** A line the log shows before `event`, if any (a path's: the step the event begins, in the
+   *  words of mpkv verify's report). */
+  readonly narrate?: (event: TraceEvent) => string | undefined;
 }
 
 const FAULTS = new Set<TraceEvent['kind']>(['drop', 'duplicate', 'crash', 'restart', 'partition-start', 'partition-end']);
@@ -176,6 +183,8 @@ export class SimDriver {
     const hitFault = seeking && this.jump!.target === 'fault' && newFaults.length > 0;
     const hit = seeking && !hitFault && this.matches(this.jump!.target, event, index);
     for (const fault of newFaults) this.log.add(`[t=${fault.t} net] SCHEDULE ${fault.text}`, hitFault ? 'target' : 'fault');
+    const narration = this.options.narrate?.(event);
+    if (narration !== undefined) this.log.add(narration, 'step');
     if (hitFault) this.jump!.found = true;
     const text = formatEvent(event, (msg) => emulation.messages.describe(msg));
     const node = 'node' in event ? event.node : undefined;
@@ -446,6 +455,7 @@ export class SimDriver {
       verdicts: this.resultValue?.verdicts,
       steps: summary.steps,
       replay: this.options.replay,
+      timeUnit: this.options.timeUnit ?? 'ms',
       violation: this.violationValue ? { ...this.violationValue, reached: this.reached || this.resultValue !== undefined } : undefined,
       folding: this.log.folding,
       settled: this.settledText(),

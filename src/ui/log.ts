@@ -9,7 +9,7 @@ import type { TraceEvent } from '../sim/trace.js';
 /** `violation`: the event at which a check first failed (and the line saying so); `evidence`: an
  *  earlier step that failure names (a step it conflicts with); `target`: the event a jump
  *  stopped at; `quiet`: folded background lines. */
-export type LogTone = 'normal' | 'fault' | 'end' | 'violation' | 'evidence' | 'target' | 'quiet';
+export type LogTone = 'normal' | 'fault' | 'end' | 'violation' | 'evidence' | 'target' | 'quiet' | 'step';
 
 export interface LogLine {
   /** Position in the log, a stable React key. */

@@ -49,6 +49,9 @@ export interface ParallelOptions {
   /** Asked about every `progressMs` during a level (default 2 s), with the counts so far. */
   readonly onProgress?: (p: LevelProgress) => void;
   readonly progressMs?: number;
+  /** What calls `onProgress` (default: every `progressMs`); returns how to stop it. A test
+   *  passes its own, to tick when it chooses. */
+  readonly ticker?: (tick: () => void) => () => void;
   /** Partial-order reduction (default on). */
   readonly reduction?: boolean;
 }
@@ -113,7 +116,7 @@ export interface SoloTask {
   readonly config: Config;
   readonly reduction: boolean;
   readonly stop: SharedArrayBuffer;
-  /** 5 words: depth, explored, distinct, expanded and to expand in the level, and next level so far. */
+  /** 6 words: depth, explored, distinct, expanded and to expand in the level, next level so far. */
   readonly progress: SharedArrayBuffer;
 }
 export type SoloReport = { readonly type: 'level'; readonly progress: LevelProgress } | { readonly type: 'done'; readonly outcome: SearchOutcome };
@@ -157,22 +160,31 @@ export async function searchWithWorkers(emulation: AnyEmulation, config: Config,
 
 type Watch = ParallelOptions & { readonly reduction: boolean; readonly memoryMb: number | undefined };
 
-/** Worker threads may hold as much heap as the search may use in all. */
-const limits = (watch: Watch) => (watch.memoryMb ? { resourceLimits: { maxOldGenerationSizeMb: watch.memoryMb } } : {});
+/** Worker threads may hold as much heap as the search may use in all (at least what a worker
+ *  needs to start: below that, the memory watch stops the search before it grows). */
+const limits = (watch: Watch) => (watch.memoryMb ? { resourceLimits: { maxOldGenerationSizeMb: Math.max(watch.memoryMb, MIN_WORKER_HEAP_MB) } } : {});
+const MIN_WORKER_HEAP_MB = 64;
+
+/** Calls `tick` as the caller asked (every `progressMs` by default); returns how to stop. */
+function startTicker(watch: Watch, tick: () => void): () => void {
+  if (watch.ticker) return watch.ticker(tick);
+  const timer = setInterval(tick, watch.progressMs ?? 2000);
+  return () => clearInterval(timer);
+}
 
 /** The single-thread search, on a worker thread. */
 async function solo(emulation: string, config: Config, watch: Watch, stop: SharedArrayBuffer): Promise<SearchOutcome> {
-  const progress = new SharedArrayBuffer(5 * 4);
+  const progress = new SharedArrayBuffer(6 * 4);
   const worker = new Worker(new URL('./solo-worker.js', import.meta.url), {
     workerData: { emulation, config, stop, progress, reduction: watch.reduction } satisfies SoloTask,
     ...limits(watch),
   });
   const counts = new Int32Array(progress);
-  const ticker = watch.onProgress
-    ? setInterval(() => {
-        const [depth, explored, distinct, done, of] = [0, 1, 2, 3, 4].map((i) => Atomics.load(counts, i));
-        watch.onProgress!({ depth: depth!, explored: explored!, distinct: distinct!, frontier: 0, done: done!, of: of! });
-      }, watch.progressMs ?? 2000)
+  const stopTicker = watch.onProgress
+    ? startTicker(watch, () => {
+        const [depth, explored, distinct, done, of, frontier] = [0, 1, 2, 3, 4, 5].map((i) => Atomics.load(counts, i));
+        watch.onProgress!({ depth: depth!, explored: explored!, distinct: distinct!, frontier: frontier!, done: done!, of: of! });
+      })
     : undefined;
   try {
     return await new Promise<SearchOutcome>((resolve, reject) => {
@@ -181,7 +193,7 @@ async function solo(emulation: string, config: Config, watch: Watch, stop: Share
       worker.on('exit', (code) => reject(new Error(`the search's worker thread ended (exit code ${code}) before its result`)));
     });
   } finally {
-    clearInterval(ticker);
+    stopTicker?.();
     await worker.terminate();
   }
 }
@@ -249,11 +261,11 @@ async function lockstep(config: Config, watch: Watch, crew: Crew): Promise<Searc
     ...rest,
   });
   const progress = new Int32Array(crew.progress);
-  const ticker = watch.onProgress
-    ? setInterval(() => {
+  const stopTicker = watch.onProgress
+    ? startTicker(watch, () => {
         const sum = (k: number): number => workers.reduce((n, _, w) => n + Atomics.load(progress, w * 4 + k), 0);
         watch.onProgress!({ depth, explored: explored + sum(0), distinct: distinct(), frontier: sum(1), done: sum(2), of: sum(3) });
-      }, watch.progressMs ?? 2000)
+      })
     : undefined;
   try {
     watch.onLevel?.({ depth, explored, distinct: distinct(), frontier });
@@ -276,7 +288,7 @@ async function lockstep(config: Config, watch: Watch, crew: Crew): Promise<Searc
     const exhausted = frontier === 0;
     return outcome({ depth: exhausted ? depth - 1 : depth, exhausted });
   } finally {
-    clearInterval(ticker);
+    stopTicker?.();
   }
 }
 

@@ -313,10 +313,32 @@ export function stepsReplayDivergence(loaded: LoadedStepsReplay, result: RunResu
   return differences.length === 0 ? undefined : differences.join('; ');
 }
 
-/** The path, one line per event, in the emulation's words, for reports. */
+/** The path, one line per event, in the emulation's words, for reports: each message in full
+ *  (its `detail`: the command it carries, and whose request that is), so that two requests of
+ *  the same words read differently. */
 export function describeSteps(emulation: AnyEmulation, steps: readonly StepRecord[]): string[] {
   const width = String(steps.length).length;
-  return steps.map((step, i) => `${String(i + 1).padStart(width)}. ${describeRecord(step, (m) => emulation.messages.describe(m))}`);
+  return steps.map((step, i) => `${String(i + 1).padStart(width)}. ${describeStep(emulation, step)}`);
+}
+
+/** One event of a path, its message in full (see `describeSteps`). */
+function describeStep(emulation: AnyEmulation, step: StepRecord): string {
+  const words = emulation.messages;
+  return describeRecord(step, (m) => (words.detail ?? words.label ?? words.describe).call(words, m));
+}
+
+/**
+ * For the dashboard playing a path: at the first event of each step (its time is the step's
+ * number), the step in the words of the report, `── step 8: deliver client 1 -> server:
+ * request 1 of client 1: GET "a"`; nothing at the other events.
+ */
+export function stepNarrator(emulation: AnyEmulation, steps: readonly StepRecord[]): (event: TraceEvent) => string | undefined {
+  let told = 0;
+  return (event) => {
+    if (event.kind === 'end' || event.t <= told || event.t > steps.length) return undefined;
+    told = event.t;
+    return `── step ${event.t}: ${describeStep(emulation, steps[event.t - 1]!)}`;
+  };
 }
 
 /** The node a recorded event happens at (a message's addressee). */

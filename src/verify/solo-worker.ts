@@ -20,7 +20,7 @@ if (parentPort) {
     reduction: task.reduction,
     deadline: flagBudget(new Int32Array(task.stop)),
     onLevel: (progress) => post({ type: 'level', progress }),
-    onProgress: (p) => [p.depth, p.explored, p.distinct, p.done ?? 0, p.of ?? 0].forEach((x, i) => Atomics.store(counts, i, x)),
+    onProgress: (p) => [p.depth, p.explored, p.distinct, p.done ?? 0, p.of ?? 0, p.frontier].forEach((x, i) => Atomics.store(counts, i, x)),
   });
   post({ type: 'done', outcome });
 }

@@ -84,6 +84,9 @@ export function startDiagramPage(): void {
     crash: () => next(model.events.flatMap((e, i) => (e.k === 'crash' ? [i] : []))),
   };
 
+  /** `t=12`, or on a model checker's path (time: the step's number) `step 12`. */
+  const when = (t: number): string => (model.timeUnit === 'step' ? `step ${t}` : `t=${t}`);
+
   function describeEvent(i: number): string {
     const e = model.events[i]!;
     const lane = (l: number | undefined): string => (l === undefined ? '' : model.lanes[l]!.id);
@@ -92,15 +95,15 @@ export function startDiagramPage(): void {
       const send = model.events[msg.send]!;
       const fate = msg.ends.map((k) => {
         const end = model.events[k]!;
-        return end.k === 'deliver' ? `delivered t=${end.t}` : `dropped t=${end.t} (${end.reason})`;
+        return end.k === 'deliver' ? `delivered ${when(end.t)}` : `dropped ${when(end.t)} (${end.reason})`;
       });
       const fields = Object.entries(msg.fields).map(([k, v]) => `${k}=${v}`).join(' ');
-      return `${lane(send.lane)} → ${lane(send.to)}: ${msg.detail}. Sent t=${send.t}; ${fate.join(', ') || 'never arrived'}${fields ? `. [${fields}]` : ''}`;
+      return `${lane(send.lane)} → ${lane(send.to)}: ${msg.detail}. Sent ${when(send.t)}; ${fate.join(', ') || 'never arrived'}${fields ? `. [${fields}]` : ''}`;
     }
-    if (e.mark) return `t=${e.t} ${lane(e.lane)}: ${e.mark.text}`;
+    if (e.mark) return `${when(e.t)} ${lane(e.lane)}: ${e.mark.text}`;
     const ringed = model.highlights.filter((h) => h.events.includes(i)).map((h) => h.tag || h.title);
-    if (ringed.length > 0) return `t=${e.t} ${lane(e.lane)}: a step named by ${ringed.join(', ')}`;
-    return `t=${e.t} ${e.k} ${lane(e.lane)}`;
+    if (ringed.length > 0) return `${when(e.t)} ${lane(e.lane)}: a step named by ${ringed.join(', ')}`;
+    return `${when(e.t)} ${e.k} ${lane(e.lane)}`;
   }
 
   function syncControls(): void {

@@ -422,7 +422,7 @@ function drawHeader(model: DiagramModel, L: Layout, width: number): string {
   const legend = `<g class="legend">${out.join('')}</g>`;
   out.length = 0;
   out.push(legend);
-  out.push(`<text class="axis" x="${GUTTER - 8}" y="${HEADER_H - 8}" text-anchor="end">t (${esc(model.timeUnit)})</text>`);
+  out.push(`<text class="axis" x="${GUTTER - 8}" y="${HEADER_H - 8}" text-anchor="end">${esc(axisTitle(model.timeUnit))}</text>`);
   for (const l of L.lanes) {
     const lane = model.lanes[l]!;
     const cx = L.x.get(l)!;
@@ -613,3 +613,7 @@ function drawHighlights(model: DiagramModel, L: Layout, bottom: number, out: str
     out.push(`<g class="hl hl-${h.role}" data-h="${j}">${parts.join('')}</g>`);
   });
 }
+
+/** The time axis's title: `t (ms)`; a replayed path of the model checker, whose time is the
+ *  step's number (virtual time is abstract there), says `step`. */
+export const axisTitle = (unit: string): string => (unit === 'step' ? 'step' : `t (${unit})`);

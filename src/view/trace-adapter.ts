@@ -118,6 +118,8 @@ export interface RunViewOptions {
   readonly notes?: readonly string[];
   /** More things to point at (indices are trace positions, as in `trace`). */
   readonly highlights?: readonly Highlight[];
+  /** The unit of the trace's time: `ms` (default), or `step` for a model checker's path. */
+  readonly timeUnit?: string;
 }
 
 /** The diagram model of a run: lanes, events, operations, the emulation's explanation, faults. */
@@ -140,6 +142,7 @@ export function runDiagram(emulation: AnyEmulation, trace: readonly TraceEvent[]
     // An explanation may restate a verdict the notes give already (its words are the same): once.
     explanation: [...new Set([...(options.notes ?? []), ...explained.flatMap((x) => x.lines)])],
     ...(focus ? { focus } : {}),
+    ...(options.timeUnit ? { timeUnit: options.timeUnit } : {}),
   });
 }
 
@@ -174,6 +177,8 @@ export interface TraceHeader {
   readonly emulation: string;
   readonly seed: number;
   readonly mutants: readonly string[];
+  /** `step` for a replayed path of the model checker (time is the step's number); else ms. */
+  readonly time_unit?: 'step';
 }
 
 // ---- reading a trace file -------------------------------------------------------------------
@@ -209,7 +214,7 @@ export function parseTraceJsonl(text: string, file: string, messageTypes: (emula
     if (events.length === 0 && header === undefined && (value as { kind?: unknown } | null)?.kind === 'run') {
       const h = value as Record<string, unknown>;
       if (typeof h.emulation !== 'string') throw new TraceFileError(`${where}: emulation: expected the name of the emulation that wrote the trace`);
-      header = { kind: 'run', emulation: h.emulation, seed: Number(h.seed ?? 0), mutants: Array.isArray(h.mutants) ? (h.mutants as string[]) : [] };
+      header = { kind: 'run', emulation: h.emulation, seed: Number(h.seed ?? 0), mutants: Array.isArray(h.mutants) ? (h.mutants as string[]) : [], ...(h.time_unit === 'step' ? { time_unit: 'step' as const } : {}) };
       return;
     }
     known ??= new Set(messageTypes(header?.emulation));

@@ -18,8 +18,12 @@ import type { KvFact, LogCommand } from './messages.js';
 type KvEvent = DiagramEvent<unknown, FactBase>;
 
 export const shortCommand = (c: KvCommand): string => (c.op === 'put' ? `PUT ${c.key}=${c.value}` : c.op === 'get' ? `GET ${c.key}` : `DEL ${c.key}`);
+/** Which request: `c1#2`, client 1's request 2 (two requests of the same words look different). */
+export const requestTag = (client: number | string, request_id: number): string => `c${client}#${request_id}`;
+/** `c1#2 PUT a=val_3` (the request first: a label cut to fit its arrow keeps it), `no-op`,
+ *  `batch c1#2 c3#1`. */
 export const shortLog = (c: LogCommand): string =>
-  c.kind === 'noop' ? 'no-op' : c.kind === 'batch' ? `batch of ${c.requests.length}` : shortCommand(c.command);
+  c.kind === 'noop' ? 'no-op' : c.kind === 'batch' ? `batch ${c.requests.map((r) => requestTag(r.client, r.request_id)).join(' ')}` : `${requestTag(c.client, c.request_id)} ${shortCommand(c.command)}`;
 export const shortResult = (r: KvResult): string =>
   r.ok ? (r.value ?? 'OK') : r.error.startsWith('key not found') ? 'NOT FOUND' : r.error.startsWith('key already exists') ? 'EXISTS' : 'ERROR';
 

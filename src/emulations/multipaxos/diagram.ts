@@ -28,7 +28,7 @@ import type { TraceEvent } from '../../sim/trace.js';
 import { verdictNote } from '../../../specs/verdict.js';
 import type { DiagramEvent, DiagramExplanation, DiagramSpec, Highlight, Lane, Mark, NoteEvent } from '../api/diagram.js';
 import type { MessageWords } from '../api/emulation.js';
-import { explainLinearizability, kvOperations, shortCommand, shortLog, shortResult } from '../kv/diagram.js';
+import { explainLinearizability, kvOperations, requestTag, shortCommand, shortLog, shortResult } from '../kv/diagram.js';
 import { FactReader } from '../kv/log-checks.js';
 import { VotingInvariants } from './invariants.js';
 import { ballotText, compareBallots, describeLogCommand as describeLog, sameLogCommand as sameCommand, type Ballot, type Fact, type LogCommand, type Message } from './messages.js';
@@ -45,9 +45,9 @@ export const messageWords: MessageWords<Message> = {
   label(msg) {
     switch (msg.type) {
       case 'request':
-        return `request ${shortCommand(msg.command)}`;
+        return `request ${requestTag(msg.client, msg.request_id)} ${shortCommand(msg.command)}`;
       case 'reply':
-        return `reply ${shortResult(msg.result)}`;
+        return `reply #${msg.request_id} ${shortResult(msg.result)}`;
       case 'prepare':
         return `prepare ${b(msg.ballot)} s≥${msg.from_slot}`;
       case 'promise':
