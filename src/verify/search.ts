@@ -340,7 +340,9 @@ export class Search {
    * The states state `id`'s enabled steps lead to (a later pass over the explored graph, such as
    * a liveness check, walks it this way): each step's code and the number of the state it
    * leads to, or -1 if that state was not explored (beyond the bound). A thread's own states
-   * only, on one thread.
+   * only, on one thread. With the reduction, deliveries that change nothing are not among the
+   * steps (`Model.prune`): a pass that needs every enabled step (fairness) searches with
+   * `reduction: false`.
    */
   successors(id: number): { code: number; to: number }[] {
     const words = this.store.state(id);
