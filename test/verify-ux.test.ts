@@ -306,3 +306,20 @@ test('scope warning: another emulation\'s scope in its own sizes (max_sync: clie
   const [warning] = scopeWarning(scopeOf(emulationOf(config), config), config, 1000);
   t.regex(warning!, /^warning: this scope is too big to exhaust: one run of it delivers [\d,]+ messages \(10 client\(s\) x 100 request\(s\), 15 nodes \(5 servers, 10 clients\)\), more than a path of max_depth 30 events holds;$/);
 });
+
+// ---- the command's limits, by the command's own clocks --------------------------------------
+
+test.serial('mpkv verify --timeout-s: the command\'s clock (the test\'s here) says when time is up; the search stops with its counts so far, exit 3', async (t) => {
+  const { out, io } = collector();
+  // The test's clock moves 2 s at every tick: the first look after the start is past 1 s.
+  t.is(await verifyCommand([configPath('verify/two-leaders.toml'), '--timeout-s', '1', '--no-liveness'], io, fakeEnv()), 3);
+  t.true(out.some((l) => /^unknown: no violation among [\d,]+ transitions, [\d,]+ distinct states explored, but the search stopped at depth \d+ of \d+: --timeout-s 1 reached$/.test(l)), out.join('\n'));
+});
+
+test.serial('mpkv verify --max-memory: the command reads the process\'s memory (the test\'s figure here) and stops the search above the limit, exit 3', async (t) => {
+  const { out, io } = collector();
+  t.is(await verifyCommand([configPath('verify/two-leaders.toml'), '--max-memory', '400', '--no-liveness'], io, fakeEnv(500)), 3);
+  t.true(out.some((l) => /but the search stopped at depth \d+ of \d+: memory \(the process used more than --max-memory 400 MB\)$/.test(l)), out.join('\n'));
+  const under = collector();
+  t.is(await verifyCommand([configPath('verify/two-leaders.toml'), '--max-depth', '6', '--max-memory', '400', '--no-liveness'], under.io, fakeEnv(300)), 0, 'under the limit: no stop');
+});

@@ -113,6 +113,18 @@ export function defaultMaxMemoryMb(totalBytes: number): number {
 
 /** How often the progress line is printed. */
 const PROGRESS_MS = 2000;
+/** How often the command looks at the clock and the process's memory during a search. */
+const WATCH_MS = 250;
+
+/** The command's limits on the search, by its own clocks: --timeout-s (wall-clock time from
+ *  now) and --max-memory (the process's resident memory), looked at every WATCH_MS. */
+function watchdog(task: VerifyTask, env: VerifyEnv, stop: (why: 'deadline' | 'memory') => void): () => void {
+  const started = env.now();
+  return env.every(WATCH_MS, () => {
+    if (task.timeout && env.now() - started >= task.timeout * 1000) stop('deadline');
+    else if (env.rss() > task.maxMemoryMb * 2 ** 20) stop('memory');
+  });
+}
 
 
 export async function verifyCommand(args: string[], io: Io, env: VerifyEnv = processEnv): Promise<number> {
@@ -235,17 +247,19 @@ async function watchedSearch(task: VerifyTask, io: Io, env: VerifyEnv, stopper: 
       workers: task.workers,
       maxMemoryMb: task.maxMemoryMb,
       reduction: task.reduction,
-      ...(task.timeout ? { timeoutMs: task.timeout * 1000 } : {}),
+      watchdog: (stop) => watchdog(task, env, stop),
       ...(stopper.signal ? { signal: stopper.signal } : {}),
       onLevel: (p) => {
         meter.level(p);
         levelLine(io, p, (env.now() - started) / 1000);
         stopper.noticeClosed();
       },
-      ticker: (tick) => env.every(PROGRESS_MS, tick),
-      onProgress: (p) => {
-        meter.seen(p);
-        if (showProgress && !meter.stale(p)) io.stderr(meter.line(p, env.now(), env.rss()));
+      progress: {
+        ticker: (tick) => env.every(PROGRESS_MS, tick),
+        onProgress: (p) => {
+          meter.seen(p);
+          if (showProgress && !meter.stale(p)) io.stderr(meter.line(p, env.now(), env.rss()));
+        },
       },
     });
   } catch (error) {

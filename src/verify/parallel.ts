@@ -22,36 +22,34 @@
  * the same in every worker). Which of several violations at the least depth is reported may
  * vary from run to run with several workers; its depth does not, nor do the counts of states.
  * With one worker the search runs on this thread (./search.ts), or, when the caller may stop it
- * (`signal`: a Ctrl-C) or watches it (`onProgress`, `maxMemoryMb`), on one worker thread
+ * (`signal`: a Ctrl-C; `watchdog`) or watches it (`progress`, `maxMemoryMb`), on one worker thread
  * (./solo-worker.ts), so that this thread is free to hear it.
  *
  * Stopping: the threads share a flag (a SharedArrayBuffer) that every worker's level reads as
- * its deadline; this thread sets it when the time limit passes (`timeoutMs`), the process
- * uses more memory than `maxMemoryMb`, or the signal aborts, and the workers end their level
- * at once, with their counts so far.
+ * its deadline; this thread sets it when the signal aborts or the command's watchdog says a
+ * limit of its own was reached (wall-clock time, memory: the command reads those clocks, not
+ * this module), and the workers end their level at once, with their counts so far.
  */
 import { Worker } from 'node:worker_threads';
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { registeredName } from '../emulations/index.js';
-import { timeBudget } from '../util/budget.js';
 import { search, type Counterexample, type Kept, type LevelProgress, type SearchOutcome } from './search.js';
 import { FingerprintSet } from './visited.js';
 
 export interface ParallelOptions {
   readonly workers: number;
-  /** Wall-clock limit of the whole search, in ms. */
-  readonly timeoutMs?: number;
-  /** Stop once the process uses more memory than this (resident set, MB). */
+  /** The most heap the search's threads may hold together (MB): their resource limit. */
   readonly maxMemoryMb?: number;
   /** Aborted: stop now and return the counts so far, with `cut: 'stopped'`. */
   readonly signal?: AbortSignal;
+  /** Armed by the command, which owns the clocks: it calls `stop` when a limit of its own is
+   *  reached (wall-clock time: 'deadline'; the process's memory: 'memory'); returns how to
+   *  disarm it. The search itself reads no clock. */
+  readonly watchdog?: (stop: (why: 'deadline' | 'memory') => void) => () => void;
   readonly onLevel?: (p: LevelProgress) => void;
-  /** Asked about every `progressMs` during a level (default 2 s), with the counts so far. */
-  readonly onProgress?: (p: LevelProgress) => void;
-  readonly progressMs?: number;
-  /** What calls `onProgress` (default: every `progressMs`); returns how to stop it. A test
-   *  passes its own, to tick when it chooses. */
-  readonly ticker?: (tick: () => void) => () => void;
+  /** Progress within a level: `onProgress` is called, with the counts so far, whenever
+   *  `ticker` ticks (the command's timer, a test's hand); the ticker returns how to stop it. */
+  readonly progress?: { readonly onProgress: (p: LevelProgress) => void; readonly ticker: (tick: () => void) => () => void };
   /** Partial-order reduction (default on). */
   readonly reduction?: boolean;
 }
@@ -126,12 +124,8 @@ type Why = 'deadline' | 'stopped' | 'memory';
 
 export async function searchWithWorkers(emulation: AnyEmulation, config: Config, options: ParallelOptions): Promise<SearchOutcome> {
   const reduction = options.reduction ?? true;
-  if (options.workers <= 1 && !options.signal && !options.onProgress && !options.maxMemoryMb) {
-    return search(emulation, config, {
-      reduction,
-      ...(options.timeoutMs ? { deadline: timeBudget(options.timeoutMs) } : {}),
-      ...(options.onLevel ? { onLevel: options.onLevel } : {}),
-    });
+  if (options.workers <= 1 && !options.signal && !options.progress && !options.watchdog && !options.maxMemoryMb) {
+    return search(emulation, config, { reduction, ...(options.onLevel ? { onLevel: options.onLevel } : {}) });
   }
   const name = registeredName(emulation);
   const stop = new SharedArrayBuffer(4);
@@ -141,19 +135,17 @@ export async function searchWithWorkers(emulation: AnyEmulation, config: Config,
     why ??= reason;
     Atomics.store(flag, 0, 1);
   };
-  const timer = options.timeoutMs ? setTimeout(() => stopNow('deadline'), options.timeoutMs) : undefined;
+  const disarm = options.watchdog?.(stopNow);
   const onAbort = (): void => stopNow('stopped');
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const memory = options.maxMemoryMb ? setInterval(() => process.memoryUsage.rss() > options.maxMemoryMb! * 2 ** 20 && stopNow('memory'), 250) : undefined;
   const watch: Watch = { ...options, reduction, memoryMb: options.maxMemoryMb };
   try {
     const outcome = options.workers <= 1 ? await solo(name, config, watch, stop) : await parallel(name, config, watch, stop);
     // A level cut by the flag says 'deadline' (the flag is its deadline): say why it was set.
     return outcome.cut === 'deadline' ? { ...outcome, cut: why ?? 'deadline' } : outcome;
   } finally {
-    clearTimeout(timer);
-    clearInterval(memory);
+    disarm?.();
     options.signal?.removeEventListener('abort', onAbort);
   }
 }
@@ -165,13 +157,6 @@ type Watch = ParallelOptions & { readonly reduction: boolean; readonly memoryMb:
 const limits = (watch: Watch) => (watch.memoryMb ? { resourceLimits: { maxOldGenerationSizeMb: Math.max(watch.memoryMb, MIN_WORKER_HEAP_MB) } } : {});
 const MIN_WORKER_HEAP_MB = 64;
 
-/** Calls `tick` as the caller asked (every `progressMs` by default); returns how to stop. */
-function startTicker(watch: Watch, tick: () => void): () => void {
-  if (watch.ticker) return watch.ticker(tick);
-  const timer = setInterval(tick, watch.progressMs ?? 2000);
-  return () => clearInterval(timer);
-}
-
 /** The single-thread search, on a worker thread. */
 async function solo(emulation: string, config: Config, watch: Watch, stop: SharedArrayBuffer): Promise<SearchOutcome> {
   const progress = new SharedArrayBuffer(6 * 4);
@@ -180,10 +165,11 @@ async function solo(emulation: string, config: Config, watch: Watch, stop: Share
     ...limits(watch),
   });
   const counts = new Int32Array(progress);
-  const stopTicker = watch.onProgress
-    ? startTicker(watch, () => {
+  const watching = watch.progress;
+  const stopTicker = watching
+    ? watching.ticker(() => {
         const [depth, explored, distinct, done, of, frontier] = [0, 1, 2, 3, 4, 5].map((i) => Atomics.load(counts, i));
-        watch.onProgress!({ depth: depth!, explored: explored!, distinct: distinct!, frontier: frontier!, done: done!, of: of! });
+        watching.onProgress({ depth: depth!, explored: explored!, distinct: distinct!, frontier: frontier!, done: done!, of: of! });
       })
     : undefined;
   try {
@@ -261,10 +247,11 @@ async function lockstep(config: Config, watch: Watch, crew: Crew): Promise<Searc
     ...rest,
   });
   const progress = new Int32Array(crew.progress);
-  const stopTicker = watch.onProgress
-    ? startTicker(watch, () => {
+  const watching = watch.progress;
+  const stopTicker = watching
+    ? watching.ticker(() => {
         const sum = (k: number): number => workers.reduce((n, _, w) => n + Atomics.load(progress, w * 4 + k), 0);
-        watch.onProgress!({ depth, explored: explored + sum(0), distinct: distinct(), frontier: sum(1), done: sum(2), of: sum(3) });
+        watching.onProgress({ depth, explored: explored + sum(0), distinct: distinct(), frontier: sum(1), done: sum(2), of: sum(3) });
       })
     : undefined;
   try {

@@ -14,7 +14,7 @@ import { leaderMachine, type LeaderDisk, type LeaderInput } from './leader.js';
 import type { Fact, Message, NodeId } from './messages.js';
 import { MUTANTS, rulesFor, type MutantName } from './mutants.js';
 import { replicaMachine, type ReplicaInput } from './replica.js';
-import { majority } from './rules.js';
+import { majorityStaysUp } from '../api/quorum.js';
 import { bench } from './bench.js';
 import { diagram, messageWords } from './diagram.js';
 import { quiescent } from './quiescent.js';
@@ -105,8 +105,7 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
     },
     /** Never a majority of the acceptors down at once: the protocol promises nothing then. */
     mayBeDown(config, down) {
-      const acceptors = topologyOf(config).acceptors;
-      return acceptors.filter((a) => down.has(a)).length <= acceptors.length - majority(acceptors.length);
+      return majorityStaysUp(topologyOf(config).acceptors, down);
     },
     quiescent,
   },

@@ -4,6 +4,10 @@
  * mutant, and the roles never mention mutants. Quorum arithmetic lives here and nowhere else.
  */
 import { compareBallots, type Ballot } from './messages.js';
+import { majority } from '../api/quorum.js';
+
+/** A majority (any two share a member: what carries a chosen value over), as the protocol's files import it. */
+export { majority };
 
 export interface Rules {
   /** Acceptor, Phase 1: may it promise `ballot` having promised `promised`? */
@@ -46,8 +50,6 @@ export interface Rules {
   readonly answersCatchUp: boolean;
 }
 
-/** A majority: any two quorums share an acceptor, which is what carries a chosen value over. */
-export const majority = (n: number): number => Math.floor(n / 2) + 1;
 
 const sameBallot = (a: Ballot, b: Ballot): boolean => compareBallots(a, b) === 0;
 

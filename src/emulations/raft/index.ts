@@ -12,7 +12,7 @@ import { sections, serverOfClient, topologyOf, validate, type RaftConfig, type R
 import { RaftLog } from './log.js';
 import type { Fact, Message, NodeId } from './messages.js';
 import { MUTANTS, rulesFor } from './mutants.js';
-import { majority } from './rules.js';
+import { majorityStaysUp } from '../api/quorum.js';
 import { serverMachine } from './server.js';
 import type { ServerDisk, ServerInput } from './state.js';
 import { serverRole } from './views.js';
@@ -87,8 +87,7 @@ export const raft: Emulation<RaftSections, Message, Fact> = {
     },
     /** Never a majority of the servers down at once: Raft promises nothing then. */
     mayBeDown(config, down) {
-      const servers = topologyOf(config).servers;
-      return servers.filter((s) => down.has(s)).length <= servers.length - majority(servers.length);
+      return majorityStaysUp(topologyOf(config).servers, down);
     },
     quiescent,
   },

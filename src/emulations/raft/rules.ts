@@ -5,6 +5,10 @@
  * nowhere else.
  */
 import type { NodeId } from './messages.js';
+import { majority } from '../api/quorum.js';
+
+/** A majority (any two share a member: what carries a chosen value over), as the protocol's files import it. */
+export { majority };
 
 /** Where a log ends: its last index and the term of its last entry. */
 export interface LogEnd {
@@ -32,8 +36,6 @@ export interface Rules {
   readonly quorum: (n: number) => number;
 }
 
-/** A majority: any two share a server, which is what carries votes and committed entries over. */
-export const majority = (n: number): number => Math.floor(n / 2) + 1;
 
 /** §5.4.1: the log whose last entry has the later term is more up-to-date; with equal last
  *  terms, the longer log is. */
