@@ -12,7 +12,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli.js';
-import { collisionLine, defaultMaxMemoryMb, verifyCommand, type VerifyEnv } from '../src/commands/verify.js';
+import { collisionLine, defaultMaxMemoryMb, PROGRESS_MS, verifyCommand, type VerifyEnv } from '../src/commands/verify.js';
 import { duration, ProgressMeter } from '../src/commands/verify-progress.js';
 import { scopeOf, scopeWarning } from '../src/commands/verify-scope.js';
 import type { Config } from '../src/emulations/api/emulation.js';
@@ -56,10 +56,10 @@ function fakeEnv(rssMb = 100): VerifyEnv & { ticks: () => number } {
   let ticks = 0;
   return {
     now: () => now,
-    every: (_ms, tick) => {
+    every: (ms, tick) => {
       const timer = setInterval(() => {
         now += 2000;
-        ticks++;
+        if (ms === PROGRESS_MS) ticks++; // the progress ticker's ticks (not the limits' watch)
         tick();
       }, 1);
       return () => clearInterval(timer);

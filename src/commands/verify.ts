@@ -112,7 +112,7 @@ export function defaultMaxMemoryMb(totalBytes: number): number {
 }
 
 /** How often the progress line is printed. */
-const PROGRESS_MS = 2000;
+export const PROGRESS_MS = 2000;
 /** How often the command looks at the clock and the process's memory during a search. */
 const WATCH_MS = 250;
 
