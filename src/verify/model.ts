@@ -42,7 +42,8 @@
  * least `maxSteps(words[countAt])` words), `successor(words, code, out)` (the state after a
  * step), `failed(words)` (the safety checks its judge failed), `kindOf`/`nodeOf`/`packetOf` and
  * `node(words, i).status` (what a step is, where, and whether its node is up), `prune(on)`
- * (leave out no-op deliveries: off unless a search's reduction turns it on), and a state's
+ * (leave out no-op deliveries, and take dead messages out of flight: `dead`; off unless a
+ * search's reduction turns it on), and a state's
  * fingerprint: `new Fingerprinter(model).of(words)`, then `.hi`, `.lo` (./fingerprints.ts).
  */
 import { crashRolesOf, type AnyEmulation, type Config } from '../emulations/api/emulation.js';
@@ -85,6 +86,9 @@ export const ORDERED = 1 << 20;
 const localKey = (kind: number, payload: number): number => payload * 8 + kind;
 const BOOT = 6;
 
+/** `VerifySpec.ignoresForGood`, for one role. */
+type IgnoresForGood = NonNullable<NonNullable<AnyEmulation['verify']>['ignoresForGood']>[string];
+
 export class Model {
   readonly specs: readonly NodeSpec[];
   readonly ids: readonly NodeId[];
@@ -117,6 +121,10 @@ export class Model {
   /** The emulation's word on which facts' order matters (undefined: every judged step's). */
   private readonly orderedFacts: ReadonlySet<string> | undefined;
   private readonly judgeReadsDrops: boolean;
+  /** Per node, the emulation's word on the messages it ignores for good (`VerifySpec.ignoresForGood`). */
+  private readonly ignores: readonly (IgnoresForGood | undefined)[];
+  /** Per node: may it crash, and restart from its disk, on some path within the bound? */
+  private readonly restarts: readonly boolean[];
   /**
    * Leave out deliveries that would change nothing (`steps`): off by default (the full
    * transition system, which a liveness pass needs: a message in flight is an obligation); the
@@ -140,6 +148,8 @@ export class Model {
     this.orderedFacts = hints.orderedFacts ? new Set(hints.orderedFacts) : undefined;
     const crashableRoles = new Set(crashRolesOf(emulation, config).map((r) => r.name));
     this.crashable = this.specs.map((s) => crashableRoles.has(s.role));
+    this.ignores = this.specs.map((s) => hints.ignoresForGood?.[s.role]);
+    this.restarts = this.crashable.map((crashable) => crashable && config.verify.crashes > 0);
     this.machines = this.specs.map((spec) => new PureMachine(spec));
     const allowed = config.verify.timers;
     this.timerAllowed = allowed.length === 0 ? () => true : (node, timer) => allowed.includes(timer) || allowed.includes(`${this.specs[node]!.role}:${timer}`);
@@ -227,9 +237,43 @@ export class Model {
     this.pruning = on && !this.judgeReadsDrops;
   }
 
+  /**
+   * Is packet `pid` dead in `words`: a message its addressee ignores for good? The emulation
+   * says so (`VerifySpec.ignoresForGood`: in every state the addressee can step to from its
+   * present one, across restarts if it may crash), and the model checks the present: delivering
+   * it now is a no-op (`noop`). With the reduction on (`prune`), a step takes the dead messages
+   * out of flight at once (`local`): those it sends, and those in flight to the node it stepped.
+   *
+   * Why that is sound, and keeps the least depth of a violation: a dead message m can only be
+   * delivered (a no-op in every future, which the reduction leaves out anyway: see `prune`),
+   * dropped or duplicated (each spends budget and gives a state that is the state without m,
+   * or with m twice, with less budget: no more behaviours than without the step). So every
+   * path from a state with m in flight maps to a path, not longer, from the state without it
+   * that gives every node and the judge the same states with no less budget; and every path
+   * from the state without m is one from the state with it. Whether m is dead depends on its
+   * addressee's local state alone (`restarts` is fixed by the config), and once dead it is dead
+   * in every state the addressee steps to, so a step at another node never changes which
+   * messages a step takes out: steps at different nodes still commute (./reduction.ts).
+   */
+  dead(words: Int32Array, pid: number): boolean {
+    const to = this.packets.to[pid]!;
+    const ignores = this.ignores[to];
+    if (!ignores) return false;
+    const local = this.locals.states[words[to]!]!;
+    if (local.status !== 'up' || !local.snapshot) return false;
+    let known = local.dead.get(pid);
+    if (known === undefined) {
+      const packet = this.packets.list[pid]!;
+      const { value, context } = local.snapshot;
+      known = ignores({ value, context }, packet.msg, this.ids[packet.from]!, this.restarts[to]!) && this.noop(words, pid);
+      local.dead.set(pid, known);
+    }
+    return known;
+  }
+
   /** Would delivering packet `pid` change nothing (its addressee's state, the messages in
    *  flight but for it, what the judge reads)? */
-  private noop(words: Int32Array, pid: number): boolean {
+  noop(words: Int32Array, pid: number): boolean {
     const to = this.packets.to[pid]!;
     const step = this.localStep(words[to]!, DELIVER, pid);
     return step.next === words[to] && step.sends.length === 0 && step.judged < 0 && !step.finishes;
@@ -387,6 +431,7 @@ export class Model {
     let count = out[this.countAt]!;
     const first = this.countAt + 1;
     let dropped = false;
+    const burying = this.pruning && this.ignores[node] !== undefined;
     for (let s = 0; s < step.sends.length; s++) {
       const pid = step.sends[s]!;
       const to = this.packets.to[pid]!;
@@ -394,6 +439,7 @@ export class Model {
         dropped = true;
         continue;
       }
+      if (this.pruning && this.dead(out, pid)) continue;
       // Insert in order.
       let at = first + count;
       while (at > first && out[at - 1]! > pid) {
@@ -409,6 +455,14 @@ export class Model {
         const pid = out[p]!;
         if (this.packets.to[pid] === node) dropped = true;
         else out[kept++] = pid;
+      }
+      count = kept - first;
+    } else if (burying) {
+      // The node's new state may make messages in flight to it dead.
+      let kept = first;
+      for (let p = first; p < first + count; p++) {
+        const pid = out[p]!;
+        if (this.packets.to[pid] !== node || !this.dead(out, pid)) out[kept++] = pid;
       }
       count = kept - first;
     }
