@@ -48,8 +48,9 @@ export interface LocalState extends NodeState {
   readonly steps: Map<number, LocalStep>;
   /** Its fingerprint under each renaming (NaN: not worked out yet). */
   renamed: Float64Array | undefined;
-  /** Per packet, whether it is dead here (./model.ts `dead`), worked out once. */
-  readonly dead: Map<number, boolean>;
+  /** Per packet (and sender's state, if it depends on it), whether it is dead here
+   *  (./model.ts `dead`), worked out once. */
+  readonly dead: Map<number, number>;
 }
 
 export interface LocalSetting {

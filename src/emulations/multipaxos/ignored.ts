@@ -1,5 +1,5 @@
 /**
- * The messages a leader ignores for good, for the model checker (`VerifySpec.ignoresForGood`:
+ * The messages a leader or an acceptor ignores for good, for the model checker (`VerifySpec.ignoresForGood`:
  * it takes them out of flight at once, so that states differing only in a message nobody will
  * ever read are one). Derived from the leader's transitions (./leader.ts) and its rules, so a
  * mutant that counts stale messages keeps them alive:
@@ -29,8 +29,32 @@
  * ballot B' is above the present B, so a message for b <= B compares with every B' as with one
  * ballot just above B; a message for a ballot above B is never dead.
  */
+import type { Envelope } from '../../sim/trace.js';
+import type { AcceptorState } from './acceptor.js';
 import { compareBallots, type Ballot, type Message, type NodeId } from './messages.js';
 import type { LeaderState } from './leader.js';
+
+/**
+ * Does the acceptor ignore `message` for good (`restarts`: it may crash and restart from its
+ * disk)? Only a prepare or accept below its promise: it refuses it, changing nothing, and
+ * answers nack(ballot, promised) — dead if the leader ignores that nack for good, whatever
+ * the acceptor will have promised by then (asked with the highest ballot: a nack matters to a
+ * leader only if it names a promise above its ballot). Its promise only grows (on its disk, if
+ * it may restart), and the rules compare ballots by their order only, so a ballot it refuses
+ * now it refuses for good.
+ */
+export function acceptorIgnoresForGood(state: { readonly context: AcceptorState }, message: Message, restarts: boolean, answerIgnored: (answer: Envelope) => boolean): boolean {
+  const { promised, rules } = state.context;
+  if (restarts && !(rules.durableAcceptor && rules.durablePromise)) return false;
+  if (message.type !== 'prepare' && message.type !== 'accept') return false;
+  if (compareBallots(message.ballot, promised) >= 0) return false;
+  const accepts = message.type === 'prepare' ? rules.acceptsPrepare : rules.acceptsProposal;
+  const nack: Message = { type: 'nack', ballot: message.ballot, promised: HIGHEST };
+  return !accepts(message.ballot, promised) && answerIgnored(nack);
+}
+
+/** Above every ballot: the promise a refusal could name that would matter most. */
+const HIGHEST: Ballot = { round: Number.MAX_SAFE_INTEGER, leader: Number.MAX_SAFE_INTEGER };
 
 /** Does the leader in machine state `value` with context `leader` ignore `message` from
  *  `from` for good (`restarts`: it may crash and restart from its disk)? */
