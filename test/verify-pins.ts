@@ -32,7 +32,7 @@ export const pinned: Record<string, { readonly reduced: Count; readonly full: Co
   'duel-liveness.toml': { reduced: { distinct: 2_136, depth: 45, exhausted: true }, full: { distinct: 3_056, depth: 46, exhausted: true } },
   'duplicates.toml': { reduced: { distinct: 474, depth: 14, exhausted: true }, full: { distinct: 1_435, depth: 17, exhausted: true } },
   'leader-restart-one-client.toml': { reduced: { distinct: 2_218, depth: 24, exhausted: true }, full: { distinct: 89_171, depth: 28, exhausted: true } },
-  'leader-restart.toml': { reduced: { distinct: 13_751, depth: 15, exhausted: false }, full: { distinct: 120_931, depth: 15, exhausted: false } },
+  'leader-restart.toml': { reduced: { distinct: 1_047_201, depth: 36, exhausted: true }, full: { distinct: 120_931, depth: 15, exhausted: false }, compare: 15 },
   'max-sync.toml': { reduced: { distinct: 1_076, depth: 10, exhausted: true }, full: { distinct: 1_484, depth: 10, exhausted: true } },
   'preemption-liveness.toml': { reduced: { distinct: 53, depth: 10, exhausted: true }, full: { distinct: 63, depth: 11, exhausted: true } },
   'raft-election.toml': { reduced: { distinct: 33_382, depth: 9, exhausted: false }, full: { distinct: 48_006, depth: 9, exhausted: false } },
@@ -40,7 +40,7 @@ export const pinned: Record<string, { readonly reduced: Count; readonly full: Co
   'raft-restart.toml': { reduced: { distinct: 35_158, depth: 10, exhausted: false }, full: { distinct: 68_056, depth: 10, exhausted: false } },
   'raft-truncate.toml': { reduced: { distinct: 52_588, depth: 9, exhausted: false }, full: { distinct: 72_864, depth: 9, exhausted: false } },
   'retry-liveness.toml': { reduced: { distinct: 21, depth: 6, exhausted: true }, full: { distinct: 21, depth: 6, exhausted: true } },
-  'stale-read.toml': { reduced: { distinct: 5_257, depth: 20, exhausted: false }, full: { distinct: 91_446, depth: 20, exhausted: false } },
+  'stale-read.toml': { reduced: { distinct: 147_205, depth: 36, exhausted: true }, full: { distinct: 91_446, depth: 20, exhausted: false }, compare: 20 },
   'smr-small.toml': { reduced: { distinct: 458_777, depth: 30, exhausted: true }, full: { distinct: 769_259, depth: 20, exhausted: false }, compare: 20 },
   'two-leaders.toml': { reduced: { distinct: 458_777, depth: 30, exhausted: true }, full: { distinct: 769_259, depth: 20, exhausted: false }, compare: 20 },
 };
