@@ -254,8 +254,9 @@ export class Model {
    * present one, across restarts if it may crash, its delivery changes nothing of the
    * addressee and notes no fact; it may answer the sender, if the sender ignores that answer
    * for good too, which the emulation asks of the sender's own word), and the model checks the
-   * present: delivering it now leaves the addressee and the judge's memory as they are, and
-   * sends only dead messages (`quiet`). With the reduction on (`prune`), every step takes the
+   * present: delivering it now leaves the addressee and the judge's memory as they are (what
+   * notes no fact, a judge that reads facts never remembers), and sends only dead answers that
+   * tell the judge nothing (`quiet`). With the reduction on (`prune`), every step takes the
    * dead messages out of flight at once (`local`): those it sends, and those in flight.
    *
    * Why that is sound, and keeps the least depth of a violation: a dead message m can only be
@@ -272,6 +273,12 @@ export class Model {
    * delivery then takes it out of flight and nothing more, which is what the first step did.
    */
   dead(words: Int32Array, pid: number): boolean {
+    return this.ignoredForGood(words, pid) && this.judgesNothing(words, pid);
+  }
+
+  /** `dead` but for what the judge makes of it: the emulation's word and the present, as far as
+   *  the addressee's and its sender's local states decide it (worked out once for those). */
+  private ignoredForGood(words: Int32Array, pid: number): boolean {
     const to = this.packets.to[pid]!;
     const ignores = this.ignores[to];
     if (!ignores) return false;
@@ -281,7 +288,7 @@ export class Model {
     let known = local.dead.get(pid);
     if (known === ANSWERS) known = local.dead.get(pid + SENDER * (1 + words[from]!));
     if (known === undefined) known = this.workOutDead(words, pid, local, ignores);
-    return known === DEAD && this.judgesNothing(words, pid);
+    return known === DEAD;
   }
 
   private workOutDead(words: Int32Array, pid: number, local: LocalState, ignores: IgnoresForGood): number {
@@ -306,13 +313,16 @@ export class Model {
   }
 
   /** Does delivering packet `pid` now leave its addressee as it is, finish it not, and send
-   *  only dead answers to its sender? */
+   *  only answers to its sender that are dead and tell the judge nothing at all? */
   private quiet(words: Int32Array, pid: number): boolean {
     const to = this.packets.to[pid]!;
     const step = this.localStep(words[to]!, DELIVER, pid);
     if (step.next !== words[to] || step.finishes) return false;
     const from = this.packets.list[pid]!.from;
-    for (const q of step.sends) if (this.packets.to[q] !== from || !this.dead(words, q)) return false;
+    for (const q of step.sends) {
+      if (this.packets.to[q] !== from || !this.ignoredForGood(words, q)) return false;
+      if (this.localStep(words[from]!, DELIVER, q).judged >= 0) return false;
+    }
     return true;
   }
 
