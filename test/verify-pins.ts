@@ -2,7 +2,8 @@
  * The pinned counts of every config of configs/verify/ (test/verify-counts.test.ts, and
  * test/long/verify-counts.test.ts for the spaces too big for `npm test`), and the check that a
  * search finds them: on the correct protocol, at the config's own bound, with the reduction
- * (sleep sets and no-op deliveries left out) and without it (`--no-reduction`); sleep sets
+ * (sleep sets, no-op deliveries left out, dead messages taken out of flight) and without it
+ * (`--no-reduction`); sleep sets
  * alone must find exactly the states of the full search (they save transitions, not states:
  * src/verify/reduction.ts).
  */

@@ -43,7 +43,7 @@ export interface SearchOptions {
   readonly onLevel?: (p: LevelProgress) => void;
   /** Called every few thousand states within a level, with the counts so far. */
   readonly onProgress?: (p: LevelProgress) => void;
-  /** The reduction (sleep sets, and no-op deliveries left out): default on. */
+  /** The reduction (sleep sets, no-op deliveries left out, dead messages taken out of flight): default on. */
   readonly reduction?: boolean;
   /** With the reduction, leave out no-op deliveries too (default: yes; no compares sleep sets
    *  alone with the full search: the same distinct states). */

@@ -1,8 +1,9 @@
 /**
- * The messages a leader or an acceptor ignores for good, for the model checker (`VerifySpec.ignoresForGood`:
- * it takes them out of flight at once, so that states differing only in a message nobody will
- * ever read are one). Derived from the leader's transitions (./leader.ts) and its rules, so a
- * mutant that counts stale messages keeps them alive:
+ * The messages a leader or an acceptor ignores for good, for the model checker
+ * (`VerifySpec.ignoresForGood`: it takes them out of flight at once, so that states differing
+ * only in a message nobody will ever read are one). Derived from the roles' transitions
+ * (./leader.ts, ./acceptor.ts) and their rules, so a mutant that counts stale messages keeps
+ * them alive:
  *
  *   A leader's ballot only grows: each Phase 1 takes a round above every round it has seen,
  *   and the round is on its disk before it is used, so a restarted leader starts at the round
@@ -24,6 +25,10 @@
  *                   the present ballot of a leader in one of those states and not above it.
  *   decision(s)     learned unless s is decided or applied already — both only grow, until a
  *                   restart empties them: dead if so and the leader never restarts.
+ *
+ *   An acceptor's promise only grows (and is on its disk, unless a mutant forgets it), so a
+ *   prepare or accept below it is refused for good: it changes nothing, notes no fact, and
+ *   answers nack(ballot, promised) — dead once the leader ignores that nack for good.
  *
  * "Any later ballot": the rules compare ballots by their order only (./rules.ts), and a later
  * ballot B' is above the present B, so a message for b <= B compares with every B' as with one
