@@ -85,7 +85,7 @@ export const EXAMPLES: Readonly<Record<string, Example>> = {
   'npx mpkv verify configs/verify/two-leaders.toml': {
     status: 3,
     prints: [
-      /^ok: no violation within depth 31: .*3,986,745 distinct states; the whole space within the budget was explored/,
+      /^ok: no violation within depth 30: .*458,777 distinct states; the whole space within the budget was explored/,
       /^liveness unknown: the graph was cut: max_states \(500,000\) reached; no lasso among the states explored/,
     ],
     long: true,

@@ -3,9 +3,9 @@
  * that silently stops exploring (a lost step, a wrong fingerprint, a reduction that prunes too
  * much) changes a count and fails here. For every config of configs/verify/, on the correct
  * protocol, at the config's own bound: the distinct states, the depth reached and whether the
- * space was exhausted, with the reduction (sleep sets and no-op deliveries left out) and without
- * it (`--no-reduction`). Sleep sets alone must find exactly the states of the full search (they
- * save transitions, not states: src/verify/reduction.ts).
+ * space was exhausted, with the reduction (sleep sets, no-op deliveries left out, dead messages
+ * taken out of flight) and without it (`--no-reduction`). Sleep sets alone must find exactly
+ * the states of the full search (they save transitions, not states: src/verify/reduction.ts).
  *
  * The spaces too big for `npm test` (two-leaders, smr-small: millions of states) are searched by
  * test/long/verify-counts.test.ts against the same table (./verify-pins.ts).

@@ -48,6 +48,9 @@ export interface LocalState extends NodeState {
   readonly steps: Map<number, LocalStep>;
   /** Its fingerprint under each renaming (NaN: not worked out yet). */
   renamed: Float64Array | undefined;
+  /** Per packet (and sender's state, if it depends on it), whether it is dead here
+   *  (./model.ts `dead`), worked out once. */
+  readonly dead: Map<number, number>;
 }
 
 export interface LocalSetting {
@@ -85,7 +88,7 @@ export class LocalStates {
     const named = this.names(node, state);
     const key = this.inGroup[node]! >= 0 && named ? this.print(node, state, this.setting.symmetry.blank) : hash;
     const timerSteps = state.status === 'up' ? this.setting.timerSteps(node, state.timers) : EMPTY;
-    this.states.push({ ...state, id, node, hash, named, key, timerSteps, steps: new Map(), renamed: undefined });
+    this.states.push({ ...state, id, node, hash, named, key, timerSteps, steps: new Map(), renamed: undefined, dead: new Map() });
     this.byHash.set(internKey, id);
     return id;
   }

@@ -42,7 +42,8 @@
  * least `maxSteps(words[countAt])` words), `successor(words, code, out)` (the state after a
  * step), `failed(words)` (the safety checks its judge failed), `kindOf`/`nodeOf`/`packetOf` and
  * `node(words, i).status` (what a step is, where, and whether its node is up), `prune(on)`
- * (leave out no-op deliveries: off unless a search's reduction turns it on), and a state's
+ * (leave out no-op deliveries, and take dead messages out of flight: `dead`; off unless a
+ * search's reduction turns it on), and a state's
  * fingerprint: `new Fingerprinter(model).of(words)`, then `.hi`, `.lo` (./fingerprints.ts).
  */
 import { crashRolesOf, type AnyEmulation, type Config } from '../emulations/api/emulation.js';
@@ -85,6 +86,17 @@ export const ORDERED = 1 << 20;
 const localKey = (kind: number, payload: number): number => payload * 8 + kind;
 const BOOT = 6;
 
+/** `VerifySpec.ignoresForGood`, for one role. */
+type IgnoresForGood = NonNullable<NonNullable<AnyEmulation['verify']>['ignoresForGood']>[string];
+
+/** What a local state knows of a packet (`LocalState.dead`): dead, alive, or it depends on
+ *  the sender's state (then kept by packet and sender's state). */
+const ALIVE = 0;
+const DEAD = 1;
+const ANSWERS = 2;
+/** Keys a packet with its sender's state: packet + SENDER * (1 + the sender's local state). */
+const SENDER = 2 ** 26;
+
 export class Model {
   readonly specs: readonly NodeSpec[];
   readonly ids: readonly NodeId[];
@@ -117,6 +129,12 @@ export class Model {
   /** The emulation's word on which facts' order matters (undefined: every judged step's). */
   private readonly orderedFacts: ReadonlySet<string> | undefined;
   private readonly judgeReadsDrops: boolean;
+  /** Per node, the emulation's word on the messages it ignores for good (`VerifySpec.ignoresForGood`). */
+  private readonly ignores: readonly (IgnoresForGood | undefined)[];
+  /** Per node: may it crash, and restart from its disk, on some path within the bound? */
+  private readonly restarts: readonly boolean[];
+  /** Does the emulation name messages some node ignores for good? */
+  private readonly ignoring: boolean;
   /**
    * Leave out deliveries that would change nothing (`steps`): off by default (the full
    * transition system, which a liveness pass needs: a message in flight is an obligation); the
@@ -140,6 +158,9 @@ export class Model {
     this.orderedFacts = hints.orderedFacts ? new Set(hints.orderedFacts) : undefined;
     const crashableRoles = new Set(crashRolesOf(emulation, config).map((r) => r.name));
     this.crashable = this.specs.map((s) => crashableRoles.has(s.role));
+    this.ignores = this.specs.map((s) => hints.ignoresForGood?.[s.role]);
+    this.restarts = this.crashable.map((crashable) => crashable && config.verify.crashes > 0);
+    this.ignoring = this.ignores.some((hint) => hint !== undefined);
     this.machines = this.specs.map((spec) => new PureMachine(spec));
     const allowed = config.verify.timers;
     this.timerAllowed = allowed.length === 0 ? () => true : (node, timer) => allowed.includes(timer) || allowed.includes(`${this.specs[node]!.role}:${timer}`);
@@ -227,9 +248,93 @@ export class Model {
     this.pruning = on && !this.judgeReadsDrops;
   }
 
+  /**
+   * Is packet `pid` dead in `words`: a message its addressee ignores for good? The emulation
+   * says so (`VerifySpec.ignoresForGood`: in every state the addressee can step to from its
+   * present one, across restarts if it may crash, its delivery changes nothing of the
+   * addressee and notes no fact; it may answer the sender, if the sender ignores that answer
+   * for good too, which the emulation asks of the sender's own word), and the model checks the
+   * present: delivering it now leaves the addressee and the judge's memory as they are (what
+   * notes no fact, a judge that reads facts never remembers), and sends only dead answers that
+   * tell the judge nothing (`quiet`). With the reduction on (`prune`), every step takes the
+   * dead messages out of flight at once (`local`): those it sends, and those in flight.
+   *
+   * Why that is sound, and keeps the least depth of a violation: a dead message m can only be
+   * delivered (in every future that changes nothing but takes m, and whatever it answers, out
+   * of flight), dropped or duplicated (each spends budget and gives a state that is the state
+   * without m, or with m twice, with less budget: no more behaviours than without the step).
+   * So every path from a state with m in flight maps to a path, not longer, from the state
+   * without it that gives every node and the judge the same states with no less budget; and
+   * every path from the state without m is one from the state with it. A message once dead is
+   * dead in every later state (the emulation's word holds of every state its nodes step to), so
+   * a state after a step is the state the step gives with every message dead in it taken out:
+   * for two steps at different nodes, in either order, the same state, so sleep sets still
+   * hold (./reduction.ts). A step may make a message another step would deliver dead; that
+   * delivery then takes it out of flight and nothing more, which is what the first step did.
+   */
+  dead(words: Int32Array, pid: number): boolean {
+    return this.ignoredForGood(words, pid) && this.judgesNothing(words, pid);
+  }
+
+  /** `dead` but for what the judge makes of it: the emulation's word and the present, as far as
+   *  the addressee's and its sender's local states decide it (worked out once for those). */
+  private ignoredForGood(words: Int32Array, pid: number): boolean {
+    const to = this.packets.to[pid]!;
+    const ignores = this.ignores[to];
+    if (!ignores) return false;
+    const local = this.locals.states[words[to]!]!;
+    if (local.status !== 'up' || !local.snapshot) return false;
+    const from = this.packets.list[pid]!.from;
+    let known = local.dead.get(pid);
+    if (known === ANSWERS) known = local.dead.get(pid + SENDER * (1 + words[from]!));
+    if (known === undefined) known = this.workOutDead(words, pid, local, ignores);
+    return known === DEAD;
+  }
+
+  private workOutDead(words: Int32Array, pid: number, local: LocalState, ignores: IgnoresForGood): number {
+    const packet = this.packets.list[pid]!;
+    const { value, context } = local.snapshot!;
+    let asked = false;
+    const answerIgnored = (answer: Envelope): boolean => {
+      asked = true;
+      const sender = this.locals.states[words[packet.from]!]!;
+      const hint = this.ignores[packet.from];
+      if (!hint || sender.status !== 'up' || !sender.snapshot) return false;
+      return hint({ value: sender.snapshot.value, context: sender.snapshot.context }, answer, this.ids[packet.to]!, this.restarts[packet.from]!, () => false);
+    };
+    const dead = ignores({ value, context }, packet.msg, this.ids[packet.from]!, this.restarts[packet.to]!, answerIgnored) && this.quiet(words, pid);
+    const known = dead ? DEAD : ALIVE;
+    if (!asked) local.dead.set(pid, known);
+    else {
+      local.dead.set(pid, ANSWERS);
+      local.dead.set(pid + SENDER * (1 + words[packet.from]!), known);
+    }
+    return known;
+  }
+
+  /** Does delivering packet `pid` now leave its addressee as it is, finish it not, and send
+   *  only answers to its sender that are dead and tell the judge nothing at all? */
+  private quiet(words: Int32Array, pid: number): boolean {
+    const to = this.packets.to[pid]!;
+    const step = this.localStep(words[to]!, DELIVER, pid);
+    if (step.next !== words[to] || step.finishes) return false;
+    const from = this.packets.list[pid]!.from;
+    for (const q of step.sends) {
+      if (this.packets.to[q] !== from || !this.ignoredForGood(words, q)) return false;
+      if (this.localStep(words[from]!, DELIVER, q).judged >= 0) return false;
+    }
+    return true;
+  }
+
+  /** Does delivering packet `pid` now leave the judge remembering what it does? */
+  private judgesNothing(words: Int32Array, pid: number): boolean {
+    const judged = this.localStep(words[this.packets.to[pid]!]!, DELIVER, pid).judged;
+    return judged < 0 || this.judges.after(words[this.judgeAt]!, judged) === words[this.judgeAt];
+  }
+
   /** Would delivering packet `pid` change nothing (its addressee's state, the messages in
    *  flight but for it, what the judge reads)? */
-  private noop(words: Int32Array, pid: number): boolean {
+  noop(words: Int32Array, pid: number): boolean {
     const to = this.packets.to[pid]!;
     const step = this.localStep(words[to]!, DELIVER, pid);
     return step.next === words[to] && step.sends.length === 0 && step.judged < 0 && !step.finishes;
@@ -387,6 +492,7 @@ export class Model {
     let count = out[this.countAt]!;
     const first = this.countAt + 1;
     let dropped = false;
+    const burying = this.pruning && this.ignoring;
     for (let s = 0; s < step.sends.length; s++) {
       const pid = step.sends[s]!;
       const to = this.packets.to[pid]!;
@@ -394,6 +500,7 @@ export class Model {
         dropped = true;
         continue;
       }
+      if (this.pruning && this.dead(out, pid)) continue;
       // Insert in order.
       let at = first + count;
       while (at > first && out[at - 1]! > pid) {
@@ -409,6 +516,14 @@ export class Model {
         const pid = out[p]!;
         if (this.packets.to[pid] === node) dropped = true;
         else out[kept++] = pid;
+      }
+      count = kept - first;
+    } else if (burying) {
+      // The node's new state may make messages in flight to it, or answered by it, dead.
+      let kept = first;
+      for (let p = first; p < first + count; p++) {
+        const pid = out[p]!;
+        if (!this.dead(out, pid)) out[kept++] = pid;
       }
       count = kept - first;
     }

@@ -26,8 +26,8 @@
  * subset of that path's (more is expanded, never less), so it takes each of its steps. The
  * reduction thus saves transitions (and the fingerprints and lookups they cost), not states:
  * the distinct states and the depth of the first violation are those of the full search.
- * (The search's other reduction, leaving out no-op deliveries, `Model.prune`, does change the
- * distinct states; test/verify.test.ts checks the verdicts and the depth of the first violation
+ * (The search's other reductions, leaving out no-op deliveries, `Model.prune`, and taking dead
+ * messages out of flight, `Model.dead`, do change the distinct states; test/verify.test.ts checks the verdicts and the depth of the first violation
  * of every mutant with and without both, `--no-reduction`, and pins both counts of every config.)
  */
 import { BUDGET_SHIFT, CRASH_CLASS, NO_NODE, ORDERED, type Model } from './model.js';

@@ -18,7 +18,7 @@
  *       { "event": "crash" | "restart", "node": "server" }
  *     ],
  *     "lasso": { "loop_from": 7, "key": "client 1 request 1", "what": "…" },   a liveness lasso only
- *     "search": { "depth": 14, "distinct": 19733, "explored": 65488 },
+ *     "search": { "depth": 14, "distinct": 15725, "explored": 27057 },
  *     "expect": { "failed": ["integrity"], "steps": 14, "trace_sha256": "…" }
  *   }
  *

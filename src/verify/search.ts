@@ -8,12 +8,13 @@
  * from the violation to the root, and played once more with a judge of its own (./world.ts) for
  * the verdicts as a run would give them.
  *
- * Reduction (on unless `reduction: false`, `mpkv verify --no-reduction`), in two parts.
+ * Reduction (on unless `reduction: false`, `mpkv verify --no-reduction`), in three parts.
  * Partial-order reduction (./reduction.ts): a state's sleep set holds the steps it need not
  * take, because the same steps in another order reach what they would; it saves transitions,
- * not states. And deliveries that would change nothing are left out (`Model.prune`): fewer
- * states, those with such a message still in flight standing for those without it. Neither
- * changes the verdict nor the depth of the first violation: a counterexample found with the
+ * not states. Deliveries that would change nothing are left out (`Model.prune`): fewer
+ * states, those with such a message still in flight standing for those without it. And
+ * messages their addressee ignores for good are taken out of flight at once (`Model.dead`):
+ * states that differ only in such a message are one. None changes the verdict nor the depth of the first violation: a counterexample found with the
  * reduction is a shortest one, as without it (test/verify.test.ts checks both on every mutant).
  *
  * The search is bounded: paths of at most `max_depth` events, at most `max_states` distinct
@@ -42,7 +43,7 @@ export interface SearchOptions {
   readonly onLevel?: (p: LevelProgress) => void;
   /** Called every few thousand states within a level, with the counts so far. */
   readonly onProgress?: (p: LevelProgress) => void;
-  /** The reduction (sleep sets, and no-op deliveries left out): default on. */
+  /** The reduction (sleep sets, no-op deliveries left out, dead messages taken out of flight): default on. */
   readonly reduction?: boolean;
   /** With the reduction, leave out no-op deliveries too (default: yes; no compares sleep sets
    *  alone with the full search: the same distinct states). */

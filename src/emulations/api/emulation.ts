@@ -195,6 +195,22 @@ export interface VerifySpec {
    * and a node that counts its retries never closes a cycle.
    */
   readonly behaviour?: Readonly<Record<string, (context: any) => unknown>>;
+  /**
+   * Per role, which messages a node ignores for good: given its machine's state (`value`,
+   * `context`) and a message from `from`, true only if delivering that message now, or in any
+   * state the node can step to from here, changes nothing — not its state, no fact, no timer —
+   * and sends nothing, or only an answer to `from` that `from` ignores for good: ask
+   * `answerIgnored(answer)` (`from`'s own word, of its present state), with the answer that
+   * would be the most likely to matter. `restarts`: the node may crash and restart from its
+   * disk on some path (then the promise covers its later lives too). Saying so lets the model checker's reduction take such
+   * a message out of flight at once (src/verify/model.ts, `dead`), so that states differing only
+   * in a message nobody will ever read are one. It must hold of every state the node can step
+   * to once it holds (what makes a message dead only grows: a ballot, a set of decided slots),
+   * and it must follow the node's own rules (a mutant that counts stale messages makes them
+   * live). Without it, a message stays in flight until it is delivered, dropped, or its
+   * addressee finishes (always safe).
+   */
+  readonly ignoresForGood?: Readonly<Record<string, (state: { readonly value: unknown; readonly context: any }, message: Envelope, from: NodeId, restarts: boolean, answerIgnored: (answer: Envelope) => boolean) => boolean>>;
 }
 
 /**

@@ -94,11 +94,19 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
     for (const i of this.readers.get(noted.fact.kind) ?? []) this.checks[i]!.observe(noted);
     const fact = noted.fact as FactBase as KvFact;
     if (fact.kind === 'invoke') {
-      this.history_ = this.history_.push(Object.freeze({ event: Object.freeze(invokeEvent(fact.client, fact.command, noted.t)), at: atFact(noted) }));
+      this.history_ = this.history_.push(
+        Object.freeze({ event: Object.freeze(invokeEvent(fact.client, fact.command, noted.t)), untimed: Object.freeze(invokeEvent(fact.client, fact.command)), at: atFact(noted) }),
+      );
       this.untimed = undefined;
     } else if (fact.kind === 'complete') {
       this.lastCompletion = atFact(noted);
-      this.history_ = this.history_.push(Object.freeze({ event: Object.freeze(okEvent(fact.client, fact.command, fact.result, noted.t)), at: this.lastCompletion }));
+      this.history_ = this.history_.push(
+        Object.freeze({
+          event: Object.freeze(okEvent(fact.client, fact.command, fact.result, noted.t)),
+          untimed: Object.freeze(okEvent(fact.client, fact.command, fact.result)),
+          at: this.lastCompletion,
+        }),
+      );
       this.untimed = undefined;
       this.judgedSinceCompletion = false;
       this.countAnswer(noted.node, fact.client, fact.request_id);
@@ -158,7 +166,7 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
   /** The client history without times (its line order is its real-time order), each check's
    *  memory, and the nodes' restarts. */
   memory(): unknown {
-    this.untimed ??= Object.freeze(this.history_.toArray().map(({ event: { time: _time, ...event } }) => event));
+    this.untimed ??= Object.freeze(this.history_.toArray().map((entry) => entry.untimed));
     return [this.untimed, this.reader.memory(), ...this.checks.map((check) => check.memory())];
   }
 
@@ -200,6 +208,9 @@ function guardedAll<F extends FactBase>(check: FactCheck<F>): Verdict[] {
 /** A client history event, and where it was noted. */
 interface HistoryEntry {
   readonly event: MpkvHistoryEvent;
+  /** The event without its time, as `memory` gives it (frozen once, so a model checker
+   *  fingerprints it once). */
+  readonly untimed: MpkvHistoryEvent;
   readonly at: VerdictAt;
 }
 

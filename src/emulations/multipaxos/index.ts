@@ -21,6 +21,7 @@ import { quiescent } from './quiescent.js';
 import { stallReasons } from './stall.js';
 import { VotingInvariants } from './invariants.js';
 import { isLearner, temperature } from './temperature.js';
+import { acceptorIgnoresForGood, leaderIgnoresForGood } from './ignored.js';
 import { acceptorRole, background, leaderRole, replicaRole } from './views.js';
 import { forgetCount, roundRobin } from '../api/behaviour.js';
 
@@ -133,6 +134,12 @@ export const multipaxos: Emulation<PaxosSections, Message, Fact> = {
       client: (context) => forgetCount(context, 'outstanding', 'sends'),
       leader: (context) => roundRobin(context, 'nextPeer', 'peers'),
       replica: (context) => roundRobin(context, 'nextPeer', 'peers'),
+    },
+    /** A leader's stale promises, acknowledgements and nacks, and decisions it has; an
+     *  acceptor's prepares and accepts below its promise, once their nack is dead (./ignored.ts). */
+    ignoresForGood: {
+      leader: (state, message, from, restarts) => leaderIgnoresForGood(state, message as Message, from, restarts),
+      acceptor: (state, message, _from, restarts, answerIgnored) => acceptorIgnoresForGood(state, message as Message, restarts, answerIgnored),
     },
   },
   bench,

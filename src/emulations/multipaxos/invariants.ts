@@ -44,6 +44,8 @@ interface Vote {
   readonly slot: number;
   /** The vote fact's index in the trace. */
   readonly event: number;
+  /** The vote as `memory` gives it (frozen once, so a model checker fingerprints it once). */
+  readonly remembered: readonly unknown[];
 }
 
 /** An acceptor's highest vote in a slot, and when it first voted there (the nth vote of the run). */
@@ -147,7 +149,7 @@ export class VotingInvariants implements FactCheck<Fact> {
             `${chosenText(c)}: a higher ballot may only carry the chosen command`, c.events);
       }
     }
-    const vote: Vote = Object.freeze({ acceptor, ballot, command, t: noted.t, slot, event: noted.event });
+    const vote: Vote = Object.freeze({ acceptor, ballot, command, t: noted.t, slot, event: noted.event, remembered: Object.freeze([slot, acceptor, ballot, command]) });
     const votes = Object.freeze([...inSlot, vote]);
     this.votes = this.votes.set(slot, votes);
     const mine = this.highest.get(acceptor) ?? List<Highest>();
@@ -331,7 +333,7 @@ export class VotingInvariants implements FactCheck<Fact> {
   memory(): unknown {
     if (this.memo) return this.memo;
     const votes = new Set<unknown>();
-    for (const inSlot of this.votes) for (const v of inSlot ?? []) votes.add([v.slot, v.acceptor, v.ballot, v.command]);
+    for (const inSlot of this.votes) for (const v of inSlot ?? []) votes.add(v.remembered);
     const maxBal = new Map([...this.maxBal].map(([acceptor, m]) => [acceptor, m.ballot]));
     const promised = new Set([...this.promised.values()].flatMap((ballots) => [...ballots.values()].map((p) => p.pair)));
     return (this.memo = Object.freeze([[...this.violations.keys()].sort(), votes, maxBal, promised]));

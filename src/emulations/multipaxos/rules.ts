@@ -2,6 +2,9 @@
  * The few decision points of the protocol where a bug would break safety, or liveness, gathered
  * in one place: the correct rules are here; ./mutants.ts overrides exactly one of them per
  * mutant, and the roles never mention mutants. Quorum arithmetic lives here and nowhere else.
+ * The rules on two ballots (acceptsPrepare, acceptsProposal, countsPromise, countsAck) depend
+ * on their order only, never on their values otherwise: the model checker's word on which
+ * messages are dead for good (./ignored.ts) stands on it.
  */
 import { compareBallots, type Ballot } from './messages.js';
 import { majority } from '../api/quorum.js';
