@@ -69,8 +69,8 @@ Options:
   -h, --help        this help
 
 Liveness: once the safety search found no violation, a second pass explores the whole graph
-(symmetry and sleep sets off; time passes when no message is in flight: any armed timer may
-fire then, spending no budget) and looks for a lasso under weak fairness: a path to a fair
+(sleep sets off; symmetry where the emulation's hot keys name no interchangeable node;
+time passes when no message is in flight: any armed timer may fire then, spending no budget) and looks for a lasso under weak fairness: a path to a fair
 cycle, or to a state where nothing can happen, on which something the emulation calls hot
 stays hot for ever. A lasso is printed (stem, then the loop and where it repeats from) and
 written as the replay file.

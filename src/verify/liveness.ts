@@ -113,8 +113,21 @@ export interface LivenessOutcome {
 export function symmetryOff(emulation: AnyEmulation): string | undefined {
   const roles = emulation.verify?.symmetric ?? [];
   if (roles.length === 0) return `${emulation.name} declares no interchangeable nodes`;
-  if (!emulation.temperature?.symmetric) return `${emulation.name}'s hot keys may name ${roles.join(', ')} nodes: a mirror image would name other obligations`;
+  if (!emulation.temperature?.symmetric) return `${emulation.name}'s hot keys may name its ${roles.join(', ')} nodes: a mirror image would name other obligations`;
   return undefined;
+}
+
+/** What the liveness pass does with symmetry on `config`, in words for the report. */
+export function livenessSymmetry(emulation: AnyEmulation, config: Config, asked = true): string {
+  const roles = new Set(emulation.verify?.symmetric ?? []);
+  const counts = new Map<string, number>();
+  for (const spec of emulation.nodes(config)) if (roles.has(spec.role)) counts.set(spec.role, (counts.get(spec.role) ?? 0) + 1);
+  const groups = [...counts].filter(([, n]) => n > 1).map(([role]) => `${role}s`);
+  if (groups.length === 0) return 'symmetry: none here (no two nodes interchangeable)';
+  if (!asked) return 'symmetry off (asked)';
+  const off = symmetryOff(emulation);
+  if (off) return `symmetry off for this pass (${off})`;
+  return `symmetry on: ${groups.join(', ')} interchangeable, one state kept per mirror image, fairness judged on each hot cycle's concrete states (no hot key names one)`;
 }
 
 /** Runs the liveness pass: builds the graph, then looks for a lasso. */
@@ -307,11 +320,12 @@ export class LivenessPass {
     const known = this.visited.get(this.prints.hi, this.prints.lo);
     if (known !== ABSENT) return known;
     if (this.store.size >= this.options.maxStates) return -1;
-    return this.add(words, size, parent, code);
+    return this.add(words, size, parent, code, true);
   }
 
-  private add(words: Int32Array, size: number, parent: number, code: number): number {
-    this.fingerprint(words, size);
+  /** Adds state `words` (`fingerprinted`: its fingerprint is the last one taken). */
+  private add(words: Int32Array, size: number, parent: number, code: number, fingerprinted = false): number {
+    if (!fingerprinted) this.fingerprint(words, size);
     const id = this.store.add(words, size, parent, code, this.prints.hi, this.prints.lo);
     this.visited.add(this.prints.hi, this.prints.lo, id);
     if (this.visited.full(this.visited.added)) this.visited = this.visited.grown(this.visited.added);
@@ -444,10 +458,13 @@ export class LivenessPass {
     let found: Found | undefined;
     let unjudged: string | undefined;
     let components = 0;
+    const marks = new Int32Array(this.graph.expanded);
+    let stamp = 0;
     while (work.length > 0) {
       const set = work.pop()!;
-      const inSet = new Set(set);
-      this.graph.components(set, (s) => inSet.has(s), (component) => {
+      const mark = ++stamp;
+      for (const s of set) marks[s] = mark;
+      this.graph.components(set, (s) => marks[s] === mark, (component) => {
         components++;
         const throughout = this.keysThroughout(component);
         if (throughout.length === 0) {
