@@ -65,7 +65,8 @@ Options:
                     stderr is not a terminal (on a terminal it always does)
   --no-liveness     skip the liveness pass
   --liveness-depth N   the liveness pass's longest path to a loop (default 200)
-  --liveness-states M  the liveness pass's most states (default 500000)
+  --liveness-states M  the liveness pass's most states (default: verify.liveness_states, else
+                       500000)
   -h, --help        this help
 
 Liveness: once the safety search found no violation, a second pass explores the whole graph
@@ -215,7 +216,7 @@ function verifyTask(args: string[], env: VerifyEnv): VerifyTask | undefined {
     ? undefined
     : {
         maxDepth: intFlag('liveness-depth', values['liveness-depth'], 1, 100_000) ?? LIVENESS_DEFAULTS.maxDepth,
-        maxStates: intFlag('liveness-states', values['liveness-states'], 1, 20_000_000) ?? LIVENESS_DEFAULTS.maxStates,
+        maxStates: intFlag('liveness-states', values['liveness-states'], 1, 20_000_000) ?? loaded.verify.liveness_states ?? LIVENESS_DEFAULTS.maxStates,
         ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
       };
   const mutant = values.mutant;

@@ -598,7 +598,7 @@ export class LivenessPass {
       // its image by g, a fair component too, starts where the stem ends.
       const { steps, renaming } = this.renamedPath(entry);
       const edges = loopFrom(this.liftedWalk(found.lifted), 0, () => true);
-      const codes = this.concrete([...steps, ...this.liftedSteps(found.lifted, edges, renaming)]);
+      const codes = this.concrete([...steps, ...this.liftedSteps(found.lifted, edges, renaming)], steps.length);
       [stem, loop] = [codes.slice(0, steps.length), codes.slice(steps.length)];
     } else {
       const inSet = new Set(component);
@@ -667,9 +667,11 @@ export class LivenessPass {
    * each concrete state, the step enabled there whose identity is the renamed step's
    * (./lift.ts). A step not enabled there would mean the symmetry does not hold: an error.
    */
-  private concrete(steps: readonly RenamedStep[]): number[] {
+  private concrete(steps: readonly RenamedStep[], loopFrom?: number): number[] {
     let words = this.model.root;
-    return steps.map(({ renaming, code }) => {
+    let loopStart: string | undefined;
+    const codes = steps.map(({ renaming, code }, i) => {
+      if (i === loopFrom) loopStart = this.behaviourOf(words);
       const id = stepIdentity(this.model, this.prints, renaming, code);
       const count = this.enabled(words);
       let chosen = -1;
@@ -678,6 +680,20 @@ export class LivenessPass {
       words = this.scratch.slice(0, this.successor(words, chosen));
       return chosen;
     });
+    // The loop closes on the very state it left, as the plain pass would see it (its
+    // behaviour, no renaming): a check that the lift is the concrete graph.
+    if (loopFrom !== undefined && loopStart !== this.behaviourOf(words)) throw new Error('a lifted loop that does not close: the symmetry the emulation declares does not hold');
+    return codes;
+  }
+
+  /** A state as the pass compares states, without symmetry: each node by behaviour, the
+   *  messages in flight and the budget, no judge. */
+  private behaviourOf(words: Int32Array): string {
+    const model = this.model;
+    const parts = Array.from(words.subarray(0, model.sizeOf(words)));
+    for (let i = 0; i < model.n; i++) parts[i] = this.standInOf(words[i]!);
+    parts[model.judgeAt] = 0;
+    return parts.join(',');
   }
 
   /** Step codes from the root, as a path's records (played once through the world). */
