@@ -22,9 +22,11 @@
  *
  * States are compared by what decides their future: the nodes (as the emulation's
  * `VerifySpec.behaviour` sees them: a retry counter left out), the messages in flight and the
- * budget left — not the judge's memory, which only the safety checks read. Symmetry and the
- * sleep-set reduction are off: a state's mirror image names its obligations differently, and
- * sleep sets drop edges a cycle may need.
+ * budget left — not the judge's memory, which only the safety checks read. The sleep-set
+ * reduction is off: sleep sets drop edges a cycle may need. Symmetry is on where the emulation
+ * says its hot keys are the same in a mirror image (`TemperatureSpec.symmetric`): one state per
+ * mirror image, the renaming kept on each edge, and fairness judged on each hot component's
+ * concrete image lifted back out (./lift.ts: why that is the concrete graph's verdict).
  *
  * Fairness (weak, on each step): a step continuously enabled from some point on is eventually
  * taken. The steps it covers: delivering each message in flight (to a live node, or lost at a
@@ -46,6 +48,10 @@
  * breadth-first path to the component's first-found state; the loop is built inside the
  * component by shortest paths through one edge of each step fairness asks for, checked fair
  * as a cycle of its own.
+ *
+ * With symmetry, a component with a key hot throughout is judged on its concrete image (the
+ * lift: ./lift.ts), the lasso's stem is the path of first discovery renamed step by step, and
+ * its loop the lifted one renamed to start where the stem ends, both played through the model.
  *
  * The verdict: fail with the lasso; ok when the graph was explored to the end and has no
  * violation; unknown when it was cut (its depth or state bound, the deadline) — a lasso found
