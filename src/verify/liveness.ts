@@ -201,7 +201,7 @@ export class LivenessPass {
   private renamings: Renamings | undefined;
   private reached = 0;
   /** The hot keys of each tuple of local states met (they decide them). */
-  private readonly hotByLocals = new Map<number, number[]>();
+  private readonly hotByLocals = new Map<number, { readonly locals: Int32Array; readonly keys: readonly number[] }>();
   private groupNames: readonly string[] = [];
 
   constructor(
@@ -390,8 +390,10 @@ export class LivenessPass {
   private hotKeyIds(words: Int32Array): readonly number[] {
     let tuple = 0;
     for (let i = 0; i < this.model.n; i++) tuple = mix(tuple, words[i]! + 1);
-    let keys = this.hotByLocals.get(tuple);
-    if (keys === undefined) this.hotByLocals.set(tuple, (keys = this.hotOf(words).map((hot) => this.keyId(hot.key))));
+    const known = this.hotByLocals.get(tuple);
+    if (known && known.locals.every((local, i) => words[i] === local)) return known.keys;
+    const keys = this.hotOf(words).map((hot) => this.keyId(hot.key));
+    if (!known) this.hotByLocals.set(tuple, { locals: words.slice(0, this.model.n), keys });
     return keys;
   }
 
