@@ -199,6 +199,27 @@ test('liveness lasso: a graph cut by its bound is unknown, never ok; the command
   t.regex(lines.join('\n'), /^liveness unknown: the graph was cut: paths longer than 4 events were not explored/m);
 });
 
+test('liveness lasso: a config\'s [verify] liveness_states bounds the pass; --liveness-states overrides it; zero is bad input', async (t) => {
+  const dir = testDir(t, 'mpkv-lasso-');
+  const file = join(dir, 'bounded.toml');
+  writeFileSync(file, readFileSync('configs/verify/preemption-liveness.toml', 'utf8').replace('[verify]', '[verify]\nliveness_states = 40'));
+  const run = async (...flags: string[]) => {
+    const { io, out } = collector();
+    const status = await main(['verify', file, '--out', join(dir, 'r.json'), '--force', ...flags], io);
+    return { status, text: out.join('\n') };
+  };
+  const bounded = await run();
+  t.is(bounded.status, 3);
+  t.regex(bounded.text, /^liveness unknown: the graph was cut: max_states \(40\) reached/m);
+  const overridden = await run('--liveness-states', '1000');
+  t.is(overridden.status, 0, overridden.text);
+  t.regex(overridden.text, /^liveness ok: no lasso in the whole graph \(116 states/m);
+  writeFileSync(file, readFileSync('configs/verify/preemption-liveness.toml', 'utf8').replace('[verify]', '[verify]\nliveness_states = 0'));
+  const zero = await run();
+  t.is(zero.status, 2, zero.text);
+  t.regex(zero.text, /liveness_states/);
+});
+
 test('liveness lasso: a lasso in a cut graph is still a lasso (every state on it was expanded)', (t) => {
   const ground = GROUNDS[0];
   const full = check(ground.emulation, ground.file, ground.mutant);
