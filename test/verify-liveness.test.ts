@@ -9,18 +9,18 @@
  * unknown, never ok. (Every configs/verify/ config's liveness verdict: test/long.)
  */
 import test from 'ava';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../src/cli.js';
 import { reportLiveness } from '../src/commands/verify-liveness.js';
 import type { AnyEmulation, Config } from '../src/emulations/api/emulation.js';
-import { loadConfig } from '../src/emulations/index.js';
+import { emulationOf, loadConfig } from '../src/emulations/index.js';
 import { maxSync } from '../src/emulations/max_sync/index.js';
 import { multipaxos } from '../src/emulations/multipaxos/index.js';
 import { LIVENESS_MUTANT_NAMES } from '../src/emulations/multipaxos/mutants.js';
 import { StateGraph } from '../src/verify/graph.js';
 import { mix } from '../src/verify/hash.js';
-import { checkLiveness, type LivenessOutcome } from '../src/verify/liveness.js';
+import { checkLiveness, livenessSymmetry, type LivenessOutcome } from '../src/verify/liveness.js';
 import { startRun } from '../src/emulations/run.js';
 import { SimDriver } from '../src/ui/driver.js';
 import { StepRouter } from '../src/verify/replay.js';
@@ -125,7 +125,7 @@ test('liveness lasso: mpkv verify prints the lasso and writes it; mpkv run --rep
   t.is(await main(['verify', 'configs/verify/preemption-liveness.toml', '--mutant', 'leader-never-prepares-again', '--out', out], io), 1);
   const text = lines.join('\n');
   t.regex(text, /^ok: no violation within depth \d+/m, 'safety holds');
-  t.regex(text, /^liveness: weak fairness on every delivery, restart and armed timer; .*symmetry and sleep sets off for this pass/m);
+  t.regex(text, /^liveness: weak fairness on every delivery, restart and armed timer; .*sleep sets off for this pass \(they drop edges a cycle needs\); symmetry: none here/m);
   t.regex(text, /^liveness FAIL: client 1's request 1 \(GET "a"\) still unanswered for ever: a lasso/m);
   t.regex(text, /^stem \(6 event\(s\) after boot\):$/m);
   t.regex(text, /^ {3}6\. timer backoff fires at leader 1$/m);
@@ -197,6 +197,27 @@ test('liveness lasso: a graph cut by its bound is unknown, never ok; the command
   const { io, out: lines } = collector();
   t.is(await main(['verify', 'configs/verify/preemption-liveness.toml', '--liveness-depth', '4', '--out', join(testDir(t, 'mpkv-lasso-'), 'r.json')], io), 3);
   t.regex(lines.join('\n'), /^liveness unknown: the graph was cut: paths longer than 4 events were not explored/m);
+});
+
+test('liveness lasso: a config\'s [verify] liveness_states bounds the pass; --liveness-states overrides it; zero is bad input', async (t) => {
+  const dir = testDir(t, 'mpkv-lasso-');
+  const file = join(dir, 'bounded.toml');
+  writeFileSync(file, readFileSync('configs/verify/preemption-liveness.toml', 'utf8').replace('[verify]', '[verify]\nliveness_states = 40'));
+  const run = async (...flags: string[]) => {
+    const { io, out } = collector();
+    const status = await main(['verify', file, '--out', join(dir, 'r.json'), '--force', ...flags], io);
+    return { status, text: out.join('\n') };
+  };
+  const bounded = await run();
+  t.is(bounded.status, 3);
+  t.regex(bounded.text, /^liveness unknown: the graph was cut: max_states \(40\) reached/m);
+  const overridden = await run('--liveness-states', '1000');
+  t.is(overridden.status, 0, overridden.text);
+  t.regex(overridden.text, /^liveness ok: no lasso in the whole graph \(116 states/m);
+  writeFileSync(file, readFileSync('configs/verify/preemption-liveness.toml', 'utf8').replace('[verify]', '[verify]\nliveness_states = 0'));
+  const zero = await run();
+  t.is(zero.status, 2, zero.text);
+  t.regex(zero.text, /liveness_states/);
 });
 
 test('liveness lasso: a lasso in a cut graph is still a lasso (every state on it was expanded)', (t) => {
@@ -298,7 +319,8 @@ test('liveness lasso, ping-pong: a hot cycle of messages alone, with a timer arm
 const PINNED: Record<string, { readonly states: number; readonly edges: number; readonly depth: number }> = {
   'catch-up-liveness.toml': { states: 120, edges: 198, depth: 13 },
   'duel-liveness.toml': { states: 3_200, edges: 6_743, depth: 51 },
-  'duplicates.toml': { states: 6_010, edges: 21_290, depth: 16 },
+  // Three acceptors: one state per mirror image (6,010 states, 21,290 edges without symmetry).
+  'duplicates.toml': { states: 1_180, edges: 4_188, depth: 16 },
   'max-sync.toml': { states: 1_756, edges: 5_483, depth: 13 },
   'preemption-liveness.toml': { states: 116, edges: 212, depth: 16 },
   'retry-liveness.toml': { states: 88, edges: 173, depth: 11 },
@@ -312,6 +334,60 @@ for (const [file, pinned] of Object.entries(PINNED)) {
     t.deepEqual({ states: outcome.distinct, edges: outcome.edges, depth: outcome.depth }, pinned);
   });
 }
+
+/** Grounds with two or three acceptors, small enough for the pass without symmetry. */
+const MIRRORED = [
+  { file: 'configs/verify/preemption-liveness.toml', acceptors: 2 },
+  { file: 'configs/verify/catch-up-liveness.toml', acceptors: 2 },
+  { file: 'configs/verify/retry-liveness.toml', acceptors: 3 },
+  { file: 'configs/verify/duplicates.toml', acceptors: 3 },
+] as const;
+
+test('liveness symmetry: with interchangeable acceptors, the pass with symmetry gives the verdict of the pass without, on the correct protocol and every liveness mutant: the same lassos (key, stem, loop), from fewer states', (t) => {
+  const caught = new Set<string>();
+  for (const { file, acceptors } of MIRRORED) {
+    const loaded = loadConfig(file);
+    for (const mutant of [undefined, ...LIVENESS_MUTANT_NAMES]) {
+      const config = { ...loaded, topology: { ...(loaded.topology as object), acceptors }, ...(mutant ? { mutants: { enable: [mutant] } } : {}) } as Config;
+      const plain = checkLiveness(multipaxos, config, { ...bound, symmetry: false });
+      const mirrored = checkLiveness(multipaxos, config, bound);
+      const what = `${file} with ${acceptors} acceptors, ${mutant ?? 'the correct protocol'}`;
+      t.false(plain.symmetric, what);
+      t.true(mirrored.symmetric, what);
+      t.true(plain.complete && mirrored.complete, what);
+      t.is(mirrored.verdict, plain.verdict, what);
+      const shape = (o: LivenessOutcome) => o.lasso && { key: o.lasso.key, stem: o.lasso.stem.length, loop: o.lasso.loop.length };
+      t.deepEqual(shape(mirrored), shape(plain), what);
+      t.true(mirrored.distinct < plain.distinct, what);
+      if (mirrored.verdict === 'fail') caught.add(mutant!);
+      else t.is(mirrored.verdict, 'ok', what);
+    }
+  }
+  t.deepEqual([...caught].sort(), ['catch-up-never-answered', 'client-stops-retrying', 'leader-never-prepares-again']);
+});
+
+test('liveness symmetry: a lasso found with symmetry is a concrete one: mpkv verify writes it, mpkv run --replay plays it and fails liveness where the loop closes', async (t) => {
+  const dir = testDir(t, 'mpkv-mirror-');
+  const file = join(dir, 'preemption-3.toml');
+  writeFileSync(file, readFileSync('configs/verify/preemption-liveness.toml', 'utf8').replace('acceptors = 1', 'acceptors = 2'));
+  const out = join(dir, 'lasso.json');
+  const { io, out: lines } = collector();
+  t.is(await main(['verify', file, '--mutant', 'leader-never-prepares-again', '--out', out], io), 1, lines.join('\n'));
+  t.true(lines.some((l) => /symmetry on: acceptors interchangeable/.test(l)), lines.join('\n'));
+  t.true(lines.some((l) => /^liveness FAIL: client 1's request 1 .* still unanswered for ever: a lasso/.test(l)), lines.join('\n'));
+  const replayed = collector();
+  t.is(await main(['run', file, '--replay', out, '--plain'], replayed.io), 1, replayed.out.join('\n'));
+  t.true(replayed.out.some((l) => /^ {2}liveness +FAIL /.test(l)), replayed.out.join('\n'));
+});
+
+test('liveness symmetry: off where the hot keys may name an interchangeable node (Raft\'s servers), and the report says so', (t) => {
+  const config: Config = loadConfig('configs/verify/raft-election.toml');
+  const emulation = emulationOf(config);
+  t.false(checkLiveness(emulation, config, { maxDepth: 3, maxStates: 1_000 }).symmetric);
+  t.regex(livenessSymmetry(emulation, config), /^symmetry off for this pass \(raft's hot keys may name its server nodes/);
+  t.regex(livenessSymmetry(multipaxos, loadConfig('configs/verify/duplicates.toml')), /^symmetry on: acceptors interchangeable/);
+  t.is(livenessSymmetry(multipaxos, loadConfig('configs/verify/preemption-liveness.toml')), 'symmetry: none here (no two nodes interchangeable)');
+});
 
 test('liveness lasso: an emulation that declares nothing hot is not judged, and says so', async (t) => {
   const { io, out } = collector();

@@ -7,7 +7,7 @@
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { finishRun, startRun } from '../emulations/run.js';
 import { timeBudget } from '../util/budget.js';
-import { checkLivenessAsync, type Lasso, type LivenessOutcome } from '../verify/liveness.js';
+import { checkLivenessAsync, livenessSymmetry, type Lasso, type LivenessOutcome } from '../verify/liveness.js';
 import { describeSteps, StepRouter, stepsReplayFile, writeStepsReplayFile, type LassoMark } from '../verify/replay.js';
 import { Stopper, type Io } from './io.js';
 
@@ -21,9 +21,12 @@ export interface LivenessBound {
 export const LIVENESS_DEFAULTS = { maxDepth: 200, maxStates: 500_000 } as const;
 
 /** The pass's rules, in one line, for the report. */
-export const LIVENESS_RULES =
-  'liveness: weak fairness on every delivery, restart and armed timer; once no message is in flight, time passes (any armed timer may fire, spending no budget); ' +
-  'symmetry and sleep sets off for this pass (a mirror image names other obligations; sleep sets drop edges a cycle needs)';
+export function livenessRules(emulation: AnyEmulation, config: Config): string {
+  return (
+    'liveness: weak fairness on every delivery, restart and armed timer; once no message is in flight, time passes (any armed timer may fire, spending no budget); ' +
+    `sleep sets off for this pass (they drop edges a cycle needs); ${livenessSymmetry(emulation, config)}`
+  );
+}
 
 /** Runs the pass and reports it; returns the exit status it calls for (0 ok, 1 a lasso, 3 unknown;
  *  0 too when the reader went away). A Ctrl-C stops the pass: liveness unknown. */
@@ -32,7 +35,7 @@ export async function reportLiveness(io: Io, file: string, emulation: AnyEmulati
     io.stdout(`liveness: not judged (${config.emulation} declares nothing hot)`);
     return 0;
   }
-  io.stdout(LIVENESS_RULES);
+  io.stdout(livenessRules(emulation, config));
   const started = performance.now();
   const stopper = new Stopper(io);
   let outcome: LivenessOutcome;

@@ -38,6 +38,7 @@ const MEANING: Readonly<Record<keyof Config['verify'], (value: never) => string>
   crashes: (n: number) => `${n} crash-recovery(ies) per path`,
   timeouts: (n: number) => `${n} timer firing(s) per path`,
   timers: (names: string[]) => (names.length === 0 ? 'every timer may fire' : `only ${names.join(', ')} may fire`),
+  liveness_states: (n: number) => `the liveness pass stops after ${n.toLocaleString('en-US')} states`,
 };
 
 /**

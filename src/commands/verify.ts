@@ -65,12 +65,13 @@ Options:
                     stderr is not a terminal (on a terminal it always does)
   --no-liveness     skip the liveness pass
   --liveness-depth N   the liveness pass's longest path to a loop (default 200)
-  --liveness-states M  the liveness pass's most states (default 500000)
+  --liveness-states M  the liveness pass's most states (default: verify.liveness_states, else
+                       500000)
   -h, --help        this help
 
 Liveness: once the safety search found no violation, a second pass explores the whole graph
-(symmetry and sleep sets off; time passes when no message is in flight: any armed timer may
-fire then, spending no budget) and looks for a lasso under weak fairness: a path to a fair
+(sleep sets off; symmetry where the emulation's hot keys name no interchangeable node;
+time passes when no message is in flight: any armed timer may fire then, spending no budget) and looks for a lasso under weak fairness: a path to a fair
 cycle, or to a state where nothing can happen, on which something the emulation calls hot
 stays hot for ever. A lasso is printed (stem, then the loop and where it repeats from) and
 written as the replay file.
@@ -215,7 +216,7 @@ function verifyTask(args: string[], env: VerifyEnv): VerifyTask | undefined {
     ? undefined
     : {
         maxDepth: intFlag('liveness-depth', values['liveness-depth'], 1, 100_000) ?? LIVENESS_DEFAULTS.maxDepth,
-        maxStates: intFlag('liveness-states', values['liveness-states'], 1, 20_000_000) ?? LIVENESS_DEFAULTS.maxStates,
+        maxStates: intFlag('liveness-states', values['liveness-states'], 1, 20_000_000) ?? loaded.verify.liveness_states ?? LIVENESS_DEFAULTS.maxStates,
         ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
       };
   const mutant = values.mutant;

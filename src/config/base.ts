@@ -123,6 +123,9 @@ export const VerifySchema = v.strictObject({
   timeouts: v.optional(count(0, 1000), 2),
   /** Only these timers may fire (names, or `role:name`); empty: every timer. */
   timers: v.optional(v.array(v.string('expected a timer name such as "retry"')), []),
+  /** The liveness pass's most states, for a config whose whole liveness graph is known to be
+   *  larger than the command's default (--liveness-states overrides it). */
+  liveness_states: v.optional(count(1, LIMITS.states)),
 });
 
 export const MutantsSchema = v.strictObject({

@@ -27,6 +27,9 @@ export class Fingerprinter {
   /** The last fingerprint: high word (31 bits, never 0) and low word. */
   hi = 0;
   lo = 0;
+  /** The renaming the last fingerprint was taken under (the least one's number; 0 without
+   *  symmetry): the state renamed by it is the one fingerprinted. */
+  renaming = 0;
   private readonly renamings: number[] = [];
   /** Per packet, its fingerprint under each renaming (NaN: not worked out yet). */
   private readonly packetPrints: (Float64Array | undefined)[] = [];
@@ -51,6 +54,7 @@ export class Fingerprinter {
   /** Fingerprints `words` into `hi` and `lo`. */
   of(words: Int32Array): void {
     const model = this.model;
+    this.renaming = 0;
     if (!model.symmetry.symmetric) return this.under(words, 0);
     const locals = model.locals.states;
     for (let i = 0; i < model.n; i++) this.keys[i] = locals[words[i]!]!.key;
@@ -62,6 +66,7 @@ export class Fingerprinter {
       if (r === 0 || this.hi < bestHi || (this.hi === bestHi && this.lo >>> 0 < bestLo >>> 0)) {
         bestHi = this.hi;
         bestLo = this.lo;
+        this.renaming = this.renamings[r]!;
       }
     }
     this.hi = bestHi;
@@ -103,8 +108,9 @@ export class Fingerprinter {
     this.b = (this.b + fmix(y ^ Math.imul(x, 0x165667b1) ^ 0x5bd1e995)) | 0;
   }
 
-  /** A packet's fingerprint (its link and message) under renaming `k`, kept. */
-  private packetPrint(pid: number, k: number): number {
+  /** A packet's fingerprint (its link and message) under renaming `k`, kept: the identity of
+   *  the message the renaming makes of it. */
+  packetPrint(pid: number, k: number): number {
     let prints = this.packetPrints[pid];
     if (!prints) this.packetPrints[pid] = prints = new Float64Array(this.model.symmetry.count).fill(NaN);
     let print = prints[k]!;

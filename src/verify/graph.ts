@@ -11,7 +11,7 @@
  *
  *   `components`  Tarjan's strongly connected components of the subgraph a membership test
  *                 picks (only edges between members count), with an explicit stack of
- *                 (state, next edge) frames;
+ *                 (state, next edge) frames and typed columns per state (no map);
  *   `pathWithin`  a shortest path (breadth first) from one state to one of a set, inside a
  *                 subgraph: what a lasso's loop is built of.
  */
@@ -93,22 +93,22 @@ export class StateGraph {
    * runs through them).
    */
   components(members: Int32Array, isMember: (s: number) => boolean, found: (component: Int32Array) => void): void {
-    const index = new Map<number, number>();
-    const low = new Map<number, number>();
-    const onStack = new Set<number>();
+    const { index, low } = this.scratch();
+    const onStack = this.onStack;
     const stack: number[] = [];
     const frames: number[] = []; // pairs: state, next edge to look at
+    const opened: number[] = [];
     let counter = 0;
+    const open = (s: number): void => {
+      index[s] = low[s] = counter++;
+      opened.push(s);
+      stack.push(s);
+      onStack[s] = 1;
+      frames.push(s, this.start(s));
+    };
     for (let m = 0; m < members.length; m++) {
       const root = members[m]!;
-      if (index.has(root)) continue;
-      const open = (s: number): void => {
-        index.set(s, counter);
-        low.set(s, counter++);
-        stack.push(s);
-        onStack.add(s);
-        frames.push(s, this.start(s));
-      };
+      if (index[root]! >= 0) continue;
       open(root);
       while (frames.length > 0) {
         const s = frames[frames.length - 2]!;
@@ -116,27 +116,44 @@ export class StateGraph {
         if (e < this.end(s)) {
           frames[frames.length - 1] = e + 1;
           const t = this.to.at(e);
-          if (!isMember(t)) continue;
-          if (!index.has(t)) open(t);
-          else if (onStack.has(t)) low.set(s, Math.min(low.get(s)!, index.get(t)!));
+          if (t >= this.expanded || !isMember(t)) continue; // (a state not expanded is on no cycle)
+          if (index[t]! < 0) open(t);
+          else if (onStack[t]) low[s] = Math.min(low[s]!, index[t]!);
           continue;
         }
         frames.length -= 2;
         if (frames.length > 0) {
           const parent = frames[frames.length - 2]!;
-          low.set(parent, Math.min(low.get(parent)!, low.get(s)!));
+          low[parent] = Math.min(low[parent]!, low[s]!);
         }
-        if (low.get(s) !== index.get(s)) continue;
+        if (low[s] !== index[s]) continue;
         const component: number[] = [];
         let t: number;
         do {
           t = stack.pop()!;
-          onStack.delete(t);
+          onStack[t] = 0;
           component.push(t);
         } while (t !== s);
         if (component.length > 1 || this.hasSelfLoop(s)) found(Int32Array.from(component));
       }
     }
+    for (const s of opened) index[s] = -1;
+  }
+
+  private indexes = new Int32Array(0);
+  private lows = new Int32Array(0);
+  private onStack = new Uint8Array(0);
+
+  /** Tarjan's per-state columns, one per state (index -1: not visited), kept between calls
+   *  (a call leaves every index it set back at -1). */
+  private scratch(): { index: Int32Array; low: Int32Array } {
+    const size = this.expanded + 1;
+    if (this.indexes.length < size) {
+      this.indexes = new Int32Array(size * 2).fill(-1);
+      this.lows = new Int32Array(size * 2);
+      this.onStack = new Uint8Array(size * 2);
+    }
+    return { index: this.indexes, low: this.lows };
   }
 
   private hasSelfLoop(s: number): boolean {

@@ -22,9 +22,11 @@
  *
  * States are compared by what decides their future: the nodes (as the emulation's
  * `VerifySpec.behaviour` sees them: a retry counter left out), the messages in flight and the
- * budget left — not the judge's memory, which only the safety checks read. Symmetry and the
- * sleep-set reduction are off: a state's mirror image names its obligations differently, and
- * sleep sets drop edges a cycle may need.
+ * budget left — not the judge's memory, which only the safety checks read. The sleep-set
+ * reduction is off: sleep sets drop edges a cycle may need. Symmetry is on where the emulation
+ * says its hot keys are the same in a mirror image (`TemperatureSpec.symmetric`): one state per
+ * mirror image, the renaming kept on each edge, and fairness judged on each hot component's
+ * concrete image lifted back out (./lift.ts: why that is the concrete graph's verdict).
  *
  * Fairness (weak, on each step): a step continuously enabled from some point on is eventually
  * taken. The steps it covers: delivering each message in flight (to a live node, or lost at a
@@ -47,6 +49,10 @@
  * component by shortest paths through one edge of each step fairness asks for, checked fair
  * as a cycle of its own.
  *
+ * With symmetry, a component with a key hot throughout is judged on its concrete image (the
+ * lift: ./lift.ts), the lasso's stem is the path of first discovery renamed step by step, and
+ * its loop the lifted one renamed to start where the stem ends, both played through the model.
+ *
  * The verdict: fail with the lasso; ok when the graph was explored to the end and has no
  * violation; unknown when it was cut (its depth or state bound, the deadline) — a lasso found
  * in a cut graph is still a lasso, since every state it passes was expanded.
@@ -55,7 +61,8 @@ import type { AnyEmulation, Config, Hot, TemperatureSpec } from '../emulations/a
 import type { NodeView } from '../sim/router.js';
 import type { Deadline } from '../util/budget.js';
 import { Fingerprinter } from './fingerprints.js';
-import { StateGraph } from './graph.js';
+import { IntLog, StateGraph } from './graph.js';
+import { lift, Renamings, stepIdentity, type Lifted, type Quotient } from './lift.js';
 import { hashOf, hashText, mix } from './hash.js';
 import { codeOf, DELIVER, kindOf, Model, RESTART, TIMER } from './model.js';
 import { StateStore } from './store.js';
@@ -73,6 +80,8 @@ export interface LivenessOptions {
   readonly deadline?: Deadline;
   /** Asked every few thousand states: has the command been interrupted (Ctrl-C)? */
   readonly interrupted?: () => boolean;
+  /** Use the emulation's symmetry where it may (./lift.ts; default: yes). */
+  readonly symmetry?: boolean;
 }
 
 /** A lasso: the path to the loop, then the loop (empty: stuck, nothing can happen). */
@@ -102,6 +111,29 @@ export interface LivenessOutcome {
   /** Strongly connected components of hot states looked at. */
   readonly components: number;
   readonly bytes: number;
+  /** Whether the pass used the emulation's symmetry, or why not (`symmetryOff`). */
+  readonly symmetric: boolean;
+}
+
+/** Why the liveness pass may not use the emulation's symmetry (undefined: it may). */
+export function symmetryOff(emulation: AnyEmulation): string | undefined {
+  const roles = emulation.verify?.symmetric ?? [];
+  if (roles.length === 0) return `${emulation.name} declares no interchangeable nodes`;
+  if (!emulation.temperature?.symmetric) return `${emulation.name}'s hot keys may name its ${roles.join(', ')} nodes: a mirror image would name other obligations`;
+  return undefined;
+}
+
+/** What the liveness pass does with symmetry on `config`, in words for the report. */
+export function livenessSymmetry(emulation: AnyEmulation, config: Config, asked = true): string {
+  const roles = new Set(emulation.verify?.symmetric ?? []);
+  const counts = new Map<string, number>();
+  for (const spec of emulation.nodes(config)) if (roles.has(spec.role)) counts.set(spec.role, (counts.get(spec.role) ?? 0) + 1);
+  const groups = [...counts].filter(([, n]) => n > 1).map(([role]) => `${role}s`);
+  if (groups.length === 0) return 'symmetry: none here (no two nodes interchangeable)';
+  if (!asked) return 'symmetry off (asked)';
+  const off = symmetryOff(emulation);
+  if (off) return `symmetry off for this pass (${off})`;
+  return `symmetry on: ${groups.join(', ')} interchangeable, one state kept per mirror image, fairness judged on each hot cycle's concrete states (no hot key names one)`;
 }
 
 /** Runs the liveness pass: builds the graph, then looks for a lasso. */
@@ -121,11 +153,24 @@ export async function checkLivenessAsync(emulation: AnyEmulation, config: Config
 /** States expanded between two looks at the event loop. */
 const SLICE = 4096;
 
-/** What an SCC search found: a violating component, or one it could not judge. */
+/** What an SCC search found: a violating component (and, with symmetry, its concrete image
+ *  through its first state: ./lift.ts). */
 interface Found {
   readonly component: Int32Array;
   readonly key: number;
   readonly others: number;
+  readonly lifted?: Lifted;
+}
+
+/** A graph to judge fairness on: the pass's own, or a component lifted out of the quotient. */
+interface Walk {
+  readonly graph: StateGraph;
+  /** The steps weak fairness covers in state `s`, as the graph's edge codes. */
+  obligations(s: number): number[];
+  /** Does state `s` let time pass (no message in flight)? */
+  timePasses(s: number): boolean;
+  /** Is step `code` a timer, and may it fire early in state `s`? */
+  early(s: number, code: number): 'not a timer' | 'early' | 'never';
 }
 
 export class LivenessPass {
@@ -148,6 +193,16 @@ export class LivenessPass {
   private probe: Int32Array;
   /** Levels: the first state of each depth. */
   private readonly levels: number[] = [0, 1];
+  /** With symmetry: per state, the renaming it is fingerprinted under (its least), and per
+   *  edge, the renaming π with (the step's successor) = π(the state the edge leads to). */
+  readonly symmetric: boolean;
+  private readonly canon = new IntLog(1 << 12);
+  private readonly edgeRenamings = new IntLog(1 << 12);
+  private renamings: Renamings | undefined;
+  private reached = 0;
+  /** The hot keys of each tuple of local states met (they decide them). */
+  private readonly hotByLocals = new Map<number, { readonly locals: Int32Array; readonly keys: readonly number[] }>();
+  private groupNames: readonly string[] = [];
 
   constructor(
     readonly emulation: AnyEmulation,
@@ -156,8 +211,14 @@ export class LivenessPass {
   ) {
     if (!emulation.temperature) throw new Error(`${emulation.name} declares nothing hot: no liveness to check`);
     this.temperature = emulation.temperature as TemperatureSpec<unknown>;
-    // Symmetry off: a mirror image names its obligations (and its steps) differently.
-    this.model = new Model({ ...emulation, verify: { ...emulation.verify, symmetric: [] } }, config);
+    // Symmetry only where the hot keys are the same in a mirror image (./lift.ts).
+    const symmetric = options.symmetry !== false && symmetryOff(emulation) === undefined;
+    this.model = new Model(symmetric ? emulation : { ...emulation, verify: { ...emulation.verify, symmetric: [] } }, config);
+    this.symmetric = symmetric && this.model.symmetry.symmetric;
+    if (this.symmetric) {
+      this.renamings = new Renamings(this.model);
+      this.groupNames = this.model.symmetry.groups.flat().map((i) => this.model.ids[i]!);
+    }
     this.prints = new Fingerprinter(this.model);
     this.scratch = new Int32Array(this.model.length(64));
     this.probe = new Int32Array(this.model.length(64));
@@ -221,6 +282,7 @@ export class LivenessPass {
       const to = this.find(this.scratch, size, s, code);
       if (to < 0) return false;
       this.graph.edge(to, code);
+      if (this.symmetric) this.edgeRenamings.push(this.renamings!.between(this.reached, this.canon.at(to)));
     }
     this.graph.close();
     return true;
@@ -260,18 +322,21 @@ export class LivenessPass {
   /** The number of the state `words` (added if new; -1 if the state bound refuses it). */
   private find(words: Int32Array, size: number, parent: number, code: number): number {
     this.fingerprint(words, size);
+    this.reached = this.prints.renaming;
     const known = this.visited.get(this.prints.hi, this.prints.lo);
     if (known !== ABSENT) return known;
     if (this.store.size >= this.options.maxStates) return -1;
-    return this.add(words, size, parent, code);
+    return this.add(words, size, parent, code, true);
   }
 
-  private add(words: Int32Array, size: number, parent: number, code: number): number {
-    this.fingerprint(words, size);
+  /** Adds state `words` (`fingerprinted`: its fingerprint is the last one taken). */
+  private add(words: Int32Array, size: number, parent: number, code: number, fingerprinted = false): number {
+    if (!fingerprinted) this.fingerprint(words, size);
     const id = this.store.add(words, size, parent, code, this.prints.hi, this.prints.lo);
     this.visited.add(this.prints.hi, this.prints.lo, id);
     if (this.visited.full(this.visited.added)) this.visited = this.visited.grown(this.visited.added);
-    for (const hot of this.hotOf(words)) this.hotKeys.push(this.keyId(hot.key));
+    if (this.symmetric) this.canon.push(this.prints.renaming);
+    for (const key of this.hotKeyIds(words)) this.hotKeys.push(key);
     this.hotStarts.push(this.hotKeys.length);
     return id;
   }
@@ -321,9 +386,22 @@ export class LivenessPass {
     return this.temperature.hot(this.views(words));
   }
 
+  /** The hot keys of state `words`, by number (worked out once per tuple of local states). */
+  private hotKeyIds(words: Int32Array): readonly number[] {
+    let tuple = 0;
+    for (let i = 0; i < this.model.n; i++) tuple = mix(tuple, words[i]! + 1);
+    const known = this.hotByLocals.get(tuple);
+    if (known && known.locals.every((local, i) => words[i] === local)) return known.keys;
+    const keys = this.hotOf(words).map((hot) => this.keyId(hot.key));
+    if (!known) this.hotByLocals.set(tuple, { locals: words.slice(0, this.model.n), keys });
+    return keys;
+  }
+
   private keyId(key: string): number {
     let id = this.keyIds.get(key);
     if (id === undefined) {
+      const named = this.groupNames.find((name) => new RegExp(`\\b${name}\\b`).test(key));
+      if (named) throw new Error(`${this.emulation.name} says its hot keys are the same in a mirror image, but key '${key}' names ${named}`);
       this.keyIds.set(key, (id = this.keys.length));
       this.keys.push(key);
     }
@@ -359,7 +437,8 @@ export class LivenessPass {
       depth: this.depth(),
       complete: cut === undefined,
       hotStates,
-      bytes: this.graph.bytes + this.store.bytes + this.visited.bytes,
+      bytes: this.graph.bytes + this.store.bytes + this.visited.bytes + this.canon.bytes + this.edgeRenamings.bytes,
+      symmetric: this.symmetric,
     };
     const { found, unjudged, components } = this.cycles(Int32Array.from(hot));
     const stuckFirst = stuck >= 0 && (!found || stuck <= minOf(found.component));
@@ -387,19 +466,23 @@ export class LivenessPass {
     let found: Found | undefined;
     let unjudged: string | undefined;
     let components = 0;
+    const marks = new Int32Array(this.graph.expanded);
+    let stamp = 0;
     while (work.length > 0) {
       const set = work.pop()!;
-      const inSet = new Set(set);
-      this.graph.components(set, (s) => inSet.has(s), (component) => {
+      const mark = ++stamp;
+      for (const s of set) marks[s] = mark;
+      this.graph.components(set, (s) => marks[s] === mark, (component) => {
         components++;
         const throughout = this.keysThroughout(component);
         if (throughout.length === 0) {
           for (const key of this.keysIn(component)) work.push(component.filter((s) => this.isHot(s, key)));
           return;
         }
-        const fairness = this.fairness(component);
+        const lifted = this.symmetric ? lift(this.quotient(), component, minOf(component)) : undefined;
+        const fairness = lifted ? this.fairness(this.liftedWalk(lifted), allOf(lifted.graph.expanded)) : this.fairness(this.walk(), component);
         if (fairness === 'fair') {
-          if (!found || minOf(component) < minOf(found.component)) found = { component, key: throughout[0]!, others: throughout.length - 1 };
+          if (!found || minOf(component) < minOf(found.component)) found = { component, key: throughout[0]!, others: throughout.length - 1, ...(lifted ? { lifted } : {}) };
         } else if (fairness === 'timeless') {
           unjudged ??= `a cycle of ${component.length} hot state(s) in which no time can pass (a message is always in flight) while a timer stays armed and no early firing is left in the budget: the model cannot say whether that timer fires`;
         }
@@ -428,11 +511,50 @@ export class LivenessPass {
    * fire there (no state of it lets time pass, and no early firing of that timer is left: the
    * budget is spent, or `[verify] timers` leaves it out).
    */
-  private fairness(component: Int32Array): 'fair' | 'unfair' | 'timeless' {
-    const unmet = this.unmet(component, component);
+  private fairness(walk: Walk, component: Int32Array): 'fair' | 'unfair' | 'timeless' {
+    const unmet = unmetIn(walk, component, component);
     if (unmet.length === 0) return 'fair';
-    if (unmet.some((o) => kindOf(o) !== TIMER) || component.some((s) => this.letsTimePass(s))) return 'unfair';
-    return unmet.every((o) => !this.firesEarly(component[0]!, o)) ? 'timeless' : 'unfair';
+    const early = unmet.map((o) => walk.early(component[0]!, o));
+    if (early.includes('not a timer') || component.some((s) => walk.timePasses(s))) return 'unfair';
+    return early.every((e) => e === 'never') ? 'timeless' : 'unfair';
+  }
+
+  /** The pass's own graph, to judge fairness on. */
+  private walk(): Walk {
+    return {
+      graph: this.graph,
+      obligations: (s) => this.obligations(s),
+      timePasses: (s) => this.letsTimePass(s),
+      early: (s, code) => (kindOf(code) !== TIMER ? 'not a timer' : this.firesEarly(s, code) ? 'early' : 'never'),
+    };
+  }
+
+  /** The quotient graph, for lifting (./lift.ts). */
+  private quotient(): Quotient {
+    return {
+      graph: this.graph,
+      model: this.model,
+      prints: this.prints,
+      renamings: this.renamings!,
+      edgeRenaming: (e) => this.edgeRenamings.at(e),
+      obligations: (q) => this.obligations(q),
+    };
+  }
+
+  /** A component's concrete image, to judge fairness on (a timer's early firing is asked of
+   *  the quotient's state, in its own naming). */
+  private liftedWalk(lifted: Lifted): Walk {
+    return {
+      graph: lifted.graph,
+      obligations: (k) => lifted.obligations(k),
+      timePasses: (k) => this.letsTimePass(lifted.quotient[k]!),
+      early: (k, code) => {
+        const q = lifted.quotient[k]!;
+        const own = this.obligations(q).find((o) => stepIdentity(this.model, this.prints, lifted.renaming[k]!, o) === lifted.identities[code]);
+        if (own === undefined || kindOf(own) !== TIMER) return 'not a timer';
+        return this.firesEarly(q, own) ? 'early' : 'never';
+      },
+    };
   }
 
   /** Does state `s` let time pass (no message in flight)? */
@@ -447,27 +569,6 @@ export class LivenessPass {
     if (words[this.model.judgeAt + TIMEOUTS_WORD]! <= 0) return false;
     const node = this.model.nodeOf(code);
     return this.model.node(words, node).timerSteps.includes(code);
-  }
-
-  /** The steps enabled in every state of `states` that no edge between states of `within`
-   *  takes (or, given `taken`, that are not in it). */
-  private unmet(states: ArrayLike<number>, within: ArrayLike<number>, taken?: ReadonlySet<number>): number[] {
-    let enabled: number[] | undefined;
-    for (let i = 0; i < states.length; i++) {
-      const mine = new Set(this.obligations(states[i]!));
-      enabled = enabled === undefined ? [...mine] : enabled.filter((o) => mine.has(o));
-      if (enabled.length === 0) return [];
-    }
-    const codes = taken ?? this.codesWithin(within);
-    return (enabled ?? []).filter((o) => !codes.has(o));
-  }
-
-  /** The step codes of the edges between states of `component`. */
-  private codesWithin(component: ArrayLike<number>): Set<number> {
-    const inSet = new Set(Array.from(component));
-    const codes = new Set<number>();
-    for (const s of inSet) for (let e = this.graph.start(s); e < this.graph.end(s); e++) if (inSet.has(this.graph.to.at(e))) codes.add(this.graph.code.at(e));
-    return codes;
   }
 
   /** The steps weak fairness covers in state `s`, as step codes: each message in flight
@@ -491,75 +592,116 @@ export class LivenessPass {
   private stuckLasso(s: number): Lasso {
     const words = this.store.state(s);
     const [first, ...rest] = this.hotOf(words);
-    return { stem: this.records(this.store.path(s)), loop: [], key: first!.key, what: first!.what(), others: rest.length, component: 1 };
+    return { stem: this.records(this.stemTo(s)), loop: [], key: first!.key, what: first!.what(), others: rest.length, component: 1 };
   }
 
   /** The stem to the component's first state, and a fair loop back to it inside. */
   private cycleLasso(found: Found): Lasso {
     const { component, key } = found;
     const entry = minOf(component);
-    const inSet = new Set(component);
-    const member = (s: number): boolean => inSet.has(s);
-    const loop = this.loopFrom(entry, member);
-    const stem = this.store.path(entry);
+    let stem: number[];
+    let loop: number[];
+    if (found.lifted) {
+      // The concrete stem ends at (entry, g); the lifted component starts at (entry, identity):
+      // its image by g, a fair component too, starts where the stem ends.
+      const { steps, renaming } = this.renamedPath(entry);
+      const edges = loopFrom(this.liftedWalk(found.lifted), 0, () => true);
+      const codes = this.concrete([...steps, ...this.liftedSteps(found.lifted, edges, renaming)], steps.length);
+      [stem, loop] = [codes.slice(0, steps.length), codes.slice(steps.length)];
+    } else {
+      const inSet = new Set(component);
+      stem = this.store.path(entry);
+      loop = loopFrom(this.walk(), entry, (s) => inSet.has(s)).map((e) => this.graph.code.at(e));
+    }
     const what = this.hotOf(this.store.state(entry)).find((h) => h.key === this.keys[key])!.what();
     const records = this.records([...stem, ...loop]);
-    return { stem: records.slice(0, stem.length), loop: records.slice(stem.length), key: this.keys[key]!, what, others: found.others, component: component.length };
+    const size = found.lifted?.graph.expanded ?? component.length;
+    return { stem: records.slice(0, stem.length), loop: records.slice(stem.length), key: this.keys[key]!, what, others: found.others, component: size };
+  }
+
+  /** The model's step codes from the root to a state of the orbit of state `s` (with symmetry:
+   *  the path of first discovery, renamed step by step). */
+  private stemTo(s: number): number[] {
+    return this.symmetric ? this.concrete(this.renamedPath(s).steps) : this.store.path(s);
   }
 
   /**
-   * A closed walk from `entry` inside the component, weakly fair as a cycle of its own: it
-   * goes through an edge of each step enabled in all the states it visits (or through a state
-   * where that step is not enabled), until none is left, then back to `entry`.
+   * With symmetry: the concrete path of first discovery to a state of `s`'s orbit, as
+   * (renaming, code) steps — each step of the stored path renamed by the renamings met on its
+   * edges before it — and the renaming g with which it ends at (s, g).
    */
-  private loopFrom(entry: number, member: (s: number) => boolean): number[] {
-    const g = this.graph;
-    const codes: number[] = [];
-    const visited: number[] = [entry];
-    const taken = new Set<number>();
-    let at = entry;
-    const follow = (edges: readonly number[]): void => {
-      for (const e of edges) {
-        codes.push(g.code.at(e));
-        taken.add(g.code.at(e));
-        at = g.to.at(e);
-        visited.push(at);
-      }
-    };
-    for (let guard = 0; guard < 10_000; guard++) {
-      const [need] = this.unmet(visited, [], taken);
-      if (need === undefined) break;
-      // An edge taking the step, else a state where it is not enabled.
-      const viaEdge = g.pathWithin(at, (s) => this.takes(s, need, member), member);
-      if (viaEdge) {
-        follow(viaEdge);
-        const e = this.edgeTaking(at, need, member);
-        follow([e]);
-        continue;
-      }
-      const away = g.pathWithin(at, (s) => !this.obligations(s).includes(need), member);
-      if (!away) throw new Error('a fair component without a way to meet its obligations: the liveness pass is inconsistent');
-      follow(away);
+  private renamedPath(s: number): { steps: RenamedStep[]; renaming: number } {
+    const chain: number[] = [];
+    for (let at = s; at > 0; at = this.store.parentOf(at)) chain.push(at);
+    const steps: RenamedStep[] = [];
+    let from = 0;
+    let renaming = 0;
+    for (const to of chain.reverse()) {
+      const code = this.store.stepOf(to);
+      steps.push({ renaming, code });
+      renaming = this.renamings!.compose(renaming, this.edgeRenamings.at(this.edgeFromTo(from, to, code)));
+      from = to;
     }
-    if (codes.length === 0) follow([this.firstEdge(entry, member)]);
-    if (at !== entry) follow(g.pathWithin(at, (s) => s === entry, member)!);
+    return { steps, renaming };
+  }
+
+  /** A lifted component's walk (its edges), as (renaming, code) steps of quotient states, all
+   *  renamed by `by`. */
+  private liftedSteps(lifted: Lifted, edges: readonly number[], by: number): RenamedStep[] {
+    return edges.map((e) => {
+      const k = lifted.graph.source(e);
+      const renaming = lifted.renaming[k]!;
+      const code = this.edgeCodeOf(lifted.quotient[k]!, lifted.quotient[lifted.graph.to.at(e)]!, renaming, lifted.identities[lifted.graph.code.at(e)]!);
+      return { renaming: this.renamings!.compose(by, renaming), code };
+    });
+  }
+
+  /** The code (in r_q's naming) of an edge from q to t whose step, renamed by `renaming`, is `id`. */
+  private edgeCodeOf(q: number, t: number, renaming: number, id: number): number {
+    for (let e = this.graph.start(q); e < this.graph.end(q); e++) {
+      if (this.graph.to.at(e) === t && stepIdentity(this.model, this.prints, renaming, this.graph.code.at(e)) === id) return this.graph.code.at(e);
+    }
+    throw new Error('a lifted edge without its quotient edge: the liveness pass is inconsistent');
+  }
+
+  /** The edge from `from` to `to` taking step `code` (the path of first discovery has one). */
+  private edgeFromTo(from: number, to: number, code: number): number {
+    for (let e = this.graph.start(from); e < this.graph.end(from); e++) if (this.graph.to.at(e) === to && this.graph.code.at(e) === code) return e;
+    throw new Error('a path of first discovery without its edge: the liveness pass is inconsistent');
+  }
+
+  /**
+   * (renaming, code) steps as the model's step codes along the concrete path from the root: at
+   * each concrete state, the step enabled there whose identity is the renamed step's
+   * (./lift.ts). A step not enabled there would mean the symmetry does not hold: an error.
+   */
+  private concrete(steps: readonly RenamedStep[], loopFrom?: number): number[] {
+    let words = this.model.root;
+    let loopStart: string | undefined;
+    const codes = steps.map(({ renaming, code }, i) => {
+      if (i === loopFrom) loopStart = this.behaviourOf(words);
+      const id = stepIdentity(this.model, this.prints, renaming, code);
+      const count = this.enabled(words);
+      let chosen = -1;
+      for (let i = 0; i < count && chosen < 0; i++) if (stepIdentity(this.model, this.prints, 0, this.steps[i]!) === id) chosen = this.steps[i]!;
+      if (chosen < 0) throw new Error('a renamed step is not enabled in its concrete state: the symmetry the emulation declares does not hold');
+      words = this.scratch.slice(0, this.successor(words, chosen));
+      return chosen;
+    });
+    // The loop closes on the very state it left, as the plain pass would see it (its
+    // behaviour, no renaming): a check that the lift is the concrete graph.
+    if (loopFrom !== undefined && loopStart !== this.behaviourOf(words)) throw new Error('a lifted loop that does not close: the symmetry the emulation declares does not hold');
     return codes;
   }
 
-  /** Does state `s` have an edge inside the component that takes step `code`? */
-  private takes(s: number, code: number, member: (s: number) => boolean): boolean {
-    return this.edgeTaking(s, code, member) >= 0;
-  }
-
-  private edgeTaking(s: number, code: number, member: (s: number) => boolean): number {
-    for (let e = this.graph.start(s); e < this.graph.end(s); e++) if (this.graph.code.at(e) === code && member(this.graph.to.at(e))) return e;
-    return -1;
-  }
-
-  /** An edge from `s` into the component (it has one: the component has a cycle). */
-  private firstEdge(s: number, member: (s: number) => boolean): number {
-    for (let e = this.graph.start(s); e < this.graph.end(s); e++) if (member(this.graph.to.at(e))) return e;
-    throw new Error('no edge inside the component from its entry');
+  /** A state as the pass compares states, without symmetry: each node by behaviour, the
+   *  messages in flight and the budget, no judge. */
+  private behaviourOf(words: Int32Array): string {
+    const model = this.model;
+    const parts = Array.from(words.subarray(0, model.sizeOf(words)));
+    for (let i = 0; i < model.n; i++) parts[i] = this.standInOf(words[i]!);
+    parts[model.judgeAt] = 0;
+    return parts.join(',');
   }
 
   /** Step codes from the root, as a path's records (played once through the world). */
@@ -572,6 +714,88 @@ export class LivenessPass {
       return world.record(step);
     });
   }
+}
+
+/** A step of a quotient state, renamed: the concrete step `renaming`(`code`). */
+interface RenamedStep {
+  readonly renaming: number;
+  readonly code: number;
+}
+
+/** The steps enabled in every state of `states` that no edge between states of `within` takes
+ *  (or, given `taken`, that are not in it). */
+function unmetIn(walk: Walk, states: ArrayLike<number>, within: ArrayLike<number>, taken?: ReadonlySet<number>): number[] {
+  let enabled: number[] | undefined;
+  for (let i = 0; i < states.length; i++) {
+    const mine = new Set(walk.obligations(states[i]!));
+    enabled = enabled === undefined ? [...mine] : enabled.filter((o) => mine.has(o));
+    if (enabled.length === 0) return [];
+  }
+  const codes = taken ?? codesWithin(walk.graph, within);
+  return (enabled ?? []).filter((o) => !codes.has(o));
+}
+
+/** The step codes of the edges between states of `component`. */
+function codesWithin(g: StateGraph, component: ArrayLike<number>): Set<number> {
+  const inSet = new Set(Array.from(component));
+  const codes = new Set<number>();
+  for (const s of inSet) for (let e = g.start(s); e < g.end(s); e++) if (inSet.has(g.to.at(e))) codes.add(g.code.at(e));
+  return codes;
+}
+
+/**
+ * A closed walk from `entry` inside the component (`member`), weakly fair as a cycle of its
+ * own, as edges: it goes through an edge of each step enabled in all the states it visits (or
+ * through a state where that step is not enabled), until none is left, then back to `entry`.
+ */
+function loopFrom(walk: Walk, entry: number, member: (s: number) => boolean): number[] {
+  const g = walk.graph;
+  const edges: number[] = [];
+  const visited: number[] = [entry];
+  const taken = new Set<number>();
+  let at = entry;
+  const follow = (path: readonly number[]): void => {
+    for (const e of path) {
+      edges.push(e);
+      taken.add(g.code.at(e));
+      at = g.to.at(e);
+      visited.push(at);
+    }
+  };
+  for (let guard = 0; guard < 10_000; guard++) {
+    const [need] = unmetIn(walk, visited, [], taken);
+    if (need === undefined) break;
+    // An edge taking the step, else a state where it is not enabled.
+    const viaEdge = g.pathWithin(at, (s) => edgeTaking(g, s, need, member) >= 0, member);
+    if (viaEdge) {
+      follow(viaEdge);
+      follow([edgeTaking(g, at, need, member)]);
+      continue;
+    }
+    const away = g.pathWithin(at, (s) => !walk.obligations(s).includes(need), member);
+    if (!away) throw new Error('a fair component without a way to meet its obligations: the liveness pass is inconsistent');
+    follow(away);
+  }
+  if (edges.length === 0) follow([firstEdge(g, entry, member)]);
+  if (at !== entry) follow(g.pathWithin(at, (s) => s === entry, member)!);
+  return edges;
+}
+
+/** An edge from `s` inside the component that takes step `code` (-1: none). */
+function edgeTaking(g: StateGraph, s: number, code: number, member: (s: number) => boolean): number {
+  for (let e = g.start(s); e < g.end(s); e++) if (g.code.at(e) === code && member(g.to.at(e))) return e;
+  return -1;
+}
+
+/** An edge from `s` into the component (it has one: the component has a cycle). */
+function firstEdge(g: StateGraph, s: number, member: (s: number) => boolean): number {
+  for (let e = g.start(s); e < g.end(s); e++) if (member(g.to.at(e))) return e;
+  throw new Error('no edge inside the component from its entry');
+}
+
+/** 0 .. n - 1. */
+function allOf(n: number): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => i);
 }
 
 function minOf(values: Int32Array): number {

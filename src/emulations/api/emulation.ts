@@ -242,6 +242,11 @@ export interface TemperatureSpec<S> {
   /** The default bound in virtual ms (`[faults] liveness_ms` overrides it), derived from the
    *  config's timeouts, and how (`4 x (timeout_ms 200 + ...)`). */
   bound(config: Config<S>): { readonly ms: number; readonly why: string };
+  /** The emulation's word that `hot` gives the same keys in a mirror image of the views (the
+   *  nodes of `VerifySpec.symmetric` renamed among themselves): no key names or tells apart
+   *  those nodes. Only then does the liveness pass of `mpkv verify` use the symmetry
+   *  (src/verify/liveness.ts); it also checks that no key it meets names one of them. */
+  readonly symmetric?: boolean;
 }
 
 /**

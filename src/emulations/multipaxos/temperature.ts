@@ -22,6 +22,9 @@ export const temperature: TemperatureSpec<PaxosSections> = {
   hot(views) {
     return learnersBehind(views, isLearner, 'slots', clientsHot(views));
   },
+  /** The keys name clients, requests and learners (leaders, replicas), and `hot` never reads an
+   *  acceptor: a mirror image (acceptors renamed) has the same keys. */
+  symmetric: true,
   bound(config) {
     const peers = config.topology.leaders + config.topology.replicas - 1;
     return boundOf([
