@@ -22,7 +22,14 @@
  *
  * States are compared by what decides their future: the nodes (as the emulation's
  * `VerifySpec.behaviour` sees them: a retry counter left out), the messages in flight and the
- * budget left — not the judge's memory, which only the safety checks read. The sleep-set
+ * budget left — not the judge's memory, which only the safety checks read. Dead messages (a
+ * message its addressee ignores for good, `VerifySpec.ignoresForGood`; ./model.ts `dead`) are
+ * taken out of flight at once, as the safety search takes them: that is their delivery, a
+ * no-op, taken at once, and fairness would have it taken. Every path of the graph is then a
+ * path of the graph that keeps them (insert their no-op deliveries where they arise), with the
+ * same nodes, hot keys and armed timers; and a fair cycle that keeps them is fair with them
+ * taken out (a message delivered for nothing is a self-loop), so the lassos are the same;
+ * "no message in flight" (time passes, stuck) counts live messages only. The sleep-set
  * reduction is off: sleep sets drop edges a cycle may need. Symmetry is on where the emulation
  * says its hot keys are the same in a mirror image (`TemperatureSpec.symmetric`): one state per
  * mirror image, the renaming kept on each edge, and fairness judged on each hot component's
@@ -82,6 +89,8 @@ export interface LivenessOptions {
   readonly interrupted?: () => boolean;
   /** Use the emulation's symmetry where it may (./lift.ts; default: yes). */
   readonly symmetry?: boolean;
+  /** Take dead messages out of flight (default: yes; ./model.ts `bury`). */
+  readonly bury?: boolean;
 }
 
 /** A lasso: the path to the loop, then the loop (empty: stuck, nothing can happen). */
@@ -214,6 +223,7 @@ export class LivenessPass {
     // Symmetry only where the hot keys are the same in a mirror image (./lift.ts).
     const symmetric = options.symmetry !== false && symmetryOff(emulation) === undefined;
     this.model = new Model(symmetric ? emulation : { ...emulation, verify: { ...emulation.verify, symmetric: [] } }, config);
+    this.model.bury(options.bury !== false);
     this.symmetric = symmetric && this.model.symmetry.symmetric;
     if (this.symmetric) {
       this.renamings = new Renamings(this.model);

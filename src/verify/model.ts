@@ -141,6 +141,8 @@ export class Model {
    * search turns it on with its reduction (./search.ts). See `prunable` for why it is sound.
    */
   private pruning = false;
+  /** Dead messages taken out of flight (`dead`): with `prune`, or alone (`bury`). */
+  private burying = false;
 
   constructor(
     readonly emulation: AnyEmulation,
@@ -246,6 +248,17 @@ export class Model {
    */
   prune(on: boolean): void {
     this.pruning = on && !this.judgeReadsDrops;
+    this.burying = this.pruning && this.ignoring;
+  }
+
+  /**
+   * Takes dead messages out of flight (`on`, see `dead`) without leaving out no-op deliveries:
+   * what the liveness pass uses (./liveness.ts), where a message left in flight would change
+   * what fairness asks and when time may pass, but a dead one taken out at once is the same as
+   * its no-op delivery taken at once.
+   */
+  bury(on: boolean): void {
+    this.burying = on && !this.judgeReadsDrops && this.ignoring;
   }
 
   /**
@@ -492,7 +505,7 @@ export class Model {
     let count = out[this.countAt]!;
     const first = this.countAt + 1;
     let dropped = false;
-    const burying = this.pruning && this.ignoring;
+    const burying = this.burying;
     for (let s = 0; s < step.sends.length; s++) {
       const pid = step.sends[s]!;
       const to = this.packets.to[pid]!;
@@ -500,7 +513,7 @@ export class Model {
         dropped = true;
         continue;
       }
-      if (this.pruning && this.dead(out, pid)) continue;
+      if (burying && this.dead(out, pid)) continue;
       // Insert in order.
       let at = first + count;
       while (at > first && out[at - 1]! > pid) {
