@@ -33,7 +33,8 @@
 import { Worker } from 'node:worker_threads';
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { registeredName } from '../emulations/index.js';
-import { search, type Counterexample, type Kept, type LevelProgress, type SearchOutcome } from './search.js';
+import type { Parcel } from './portable.js';
+import { search, type Balance, type Counterexample, type Kept, type LevelProgress, type PathPiece, type SearchOutcome } from './search.js';
 import { FingerprintSet } from './visited.js';
 
 export interface ParallelOptions {
@@ -52,6 +53,9 @@ export interface ParallelOptions {
   readonly progress?: { readonly onProgress: (p: LevelProgress) => void; readonly ticker: (tick: () => void) => () => void };
   /** Partial-order reduction (default on). */
   readonly reduction?: boolean;
+  /** Several workers: even out their levels by moving states between them (default on; off
+   *  only to measure what it is for). */
+  readonly rebalance?: boolean;
 }
 
 /** Worker -> this thread. */
@@ -83,10 +87,28 @@ export type WorkerReport =
       /** Stopped for the shared set to grow; the level goes on after. */
       readonly paused: boolean;
       readonly kept: Kept;
-    };
+      /** States of the level this worker expanded. */
+      readonly expanded: number;
+      /** A violation whose path starts at another worker: the piece this worker knows. */
+      readonly lead?: PathPiece;
+    }
+  | { readonly type: 'parcel'; readonly parcel: Parcel }
+  | { readonly type: 'path'; readonly piece: PathPiece }
+  | { readonly type: 'counterexample'; readonly violation: Counterexample };
 
 /** This thread -> worker. */
-export type WorkerCommand = { readonly type: 'share' } | { readonly type: 'level' } | { readonly type: 'visited'; readonly buffer: SharedArrayBuffer };
+export type WorkerCommand =
+  | { readonly type: 'share' }
+  | { readonly type: 'level' }
+  | { readonly type: 'visited'; readonly buffer: SharedArrayBuffer }
+  /** Between levels: give the last `count` states of the level to worker `to` (a parcel back). */
+  | { readonly type: 'give'; readonly count: number; readonly to: number }
+  /** Between levels: take these states into the level. */
+  | { readonly type: 'take'; readonly parcel: Parcel }
+  /** After a violation: the piece of the path to state `id` (this worker's number). */
+  | { readonly type: 'path'; readonly id: number }
+  /** After a violation: the counterexample along these places (./search.ts `PathPiece`). */
+  | { readonly type: 'replay'; readonly places: readonly number[] };
 
 /** What a worker is given: plain data. It resolves the emulation by its registered name, once,
  *  as it starts (an emulation's functions cannot cross threads). */
@@ -237,6 +259,7 @@ async function lockstep(config: Config, watch: Watch, crew: Crew): Promise<Searc
   const distinct = (): number => Math.min(Atomics.load(counters, 0), config.verify.max_states);
   let frontier = prefix.frontier;
   let kept: Kept[] = [];
+  const tally = new Tally(workers.length);
   const outcome = (rest: Pick<SearchOutcome, 'depth' | 'exhausted'> & Partial<SearchOutcome>): SearchOutcome => ({
     ...base,
     explored,
@@ -244,6 +267,7 @@ async function lockstep(config: Config, watch: Watch, crew: Crew): Promise<Searc
     terminal,
     asleep,
     kept: sumKept(kept),
+    balance: tally.balance(),
     ...rest,
   });
   const progress = new Int32Array(crew.progress);
@@ -259,18 +283,20 @@ async function lockstep(config: Config, watch: Watch, crew: Crew): Promise<Searc
     while (depth < config.verify.max_depth && frontier > 0) {
       if (Atomics.load(stop, 0) !== 0) return outcome({ depth, exhausted: false, cut: 'deadline' });
       const results = await level(crew);
+      tally.level(results.map((r) => r.expanded));
       explored += results.reduce((n, r) => n + r.explored, 0);
       terminal += results.reduce((n, r) => n + r.terminal, 0);
       asleep += results.reduce((n, r) => n + r.asleep, 0);
       frontier = results.reduce((n, r) => n + r.frontier, 0);
       kept = results.map((r) => r.kept);
-      const violation = results.find((r) => r.violation)?.violation;
-      if (violation) return outcome({ depth: depth + 1, exhausted: false, violation });
+      const found = results.find((r) => r.violation || r.lead);
+      if (found) return outcome({ depth: depth + 1, exhausted: false, violation: found.violation ?? (await pathOf(found.lead!, crew)) });
       if (results.some((r) => r.full)) return outcome({ depth: depth + 1, exhausted: false, cut: 'max-states' });
       const cut = results.find((r) => r.cut)?.cut;
       if (cut) return outcome({ depth, exhausted: false, cut });
       depth++;
       watch.onLevel?.({ depth, explored, distinct: distinct(), frontier });
+      if (watch.rebalance !== false && depth < config.verify.max_depth) tally.moved += await rebalance(crew, results.map((r) => r.frontier));
     }
     const exhausted = frontier === 0;
     return outcome({ depth: exhausted ? depth - 1 : depth, exhausted });
@@ -284,7 +310,7 @@ type LevelReport = Extract<WorkerReport, { type: 'level' }>;
 /** One level on every worker; the shared set grown whenever they stop for it. */
 async function level(crew: Crew): Promise<LevelReport[]> {
   const { workers, inbox } = crew;
-  const totals = workers.map(() => ({ explored: 0, added: 0, terminal: 0, asleep: 0 }));
+  const totals = workers.map(() => ({ explored: 0, added: 0, terminal: 0, asleep: 0, expanded: 0 }));
   let running = workers.map((_, w) => w);
   let last: LevelReport[] = [];
   for (const w of running) workers[w]!.postMessage({ type: 'level' } satisfies WorkerCommand);
@@ -296,6 +322,7 @@ async function level(crew: Crew): Promise<LevelReport[]> {
       total.added += r.added;
       total.terminal += r.terminal;
       total.asleep += r.asleep;
+      total.expanded += r.expanded;
       last[running[k]!] = r;
     });
     const paused = running.filter((_, k) => results[k]!.paused);
@@ -308,6 +335,92 @@ async function level(crew: Crew): Promise<LevelReport[]> {
   }
   last = last.map((r, w) => ({ ...r, ...totals[w]! }));
   return last;
+}
+
+/**
+ * Between levels: the workers whose next level is bigger than their share give states to those
+ * whose level is smaller (./portable.ts), so that they finish it together; returns how many
+ * states moved. A worker a state reaches first keeps it, so left alone the worker with more
+ * states claims more of the next level too, and the other waits at the end of every level.
+ */
+async function rebalance(crew: Crew, frontiers: readonly number[]): Promise<number> {
+  let moved = 0;
+  for (const { from, to, count } of transfers(frontiers)) {
+    crew.workers[from]!.postMessage({ type: 'give', count, to } satisfies WorkerCommand);
+    const reply = await crew.inbox[from]!.take();
+    if (reply.type !== 'parcel') throw new Error(`worker ${from} answered a 'give' with a '${reply.type}'`);
+    const { parcel } = reply;
+    const buffers = [parcel.words, parcel.lengths, parcel.prints, parcel.ids, parcel.sleep, parcel.sleepLengths, parcel.recipes].map((a) => a.buffer as ArrayBuffer);
+    crew.workers[to]!.postMessage({ type: 'take', parcel } satisfies WorkerCommand, buffers);
+    moved += count;
+  }
+  return moved;
+}
+
+/** Below this many states a level is not worth evening out; nor a gap of fewer than this. */
+const EVEN_ENOUGH = 64;
+
+/** Who gives how many states to whom, for every worker's level to be within one state of the
+ *  mean: those with the most give to those with the least. */
+export function transfers(frontiers: readonly number[]): { from: number; to: number; count: number }[] {
+  const total = frontiers.reduce((a, b) => a + b, 0);
+  const K = frontiers.length;
+  const mean = total / K;
+  if (total < EVEN_ENOUGH * K || Math.max(...frontiers) - Math.min(...frontiers) < Math.max(EVEN_ENOUGH, total / (10 * K))) return [];
+  const share = (w: number): number => Math.floor(mean) + (w < total % K ? 1 : 0);
+  const byLoad = frontiers.map((_, w) => w).sort((a, b) => frontiers[b]! - frontiers[a]! || a - b);
+  const excess = byLoad.map((w) => frontiers[w]! - share(byLoad.indexOf(w)));
+  const out: { from: number; to: number; count: number }[] = [];
+  for (let g = 0, t = K - 1; g < t; ) {
+    if (excess[g]! <= 0) g++;
+    else if (excess[t]! >= 0) t--;
+    else {
+      const count = Math.min(excess[g]!, -excess[t]!);
+      out.push({ from: byLoad[g]!, to: byLoad[t]!, count });
+      excess[g]! -= count;
+      excess[t]! += count;
+    }
+  }
+  return out;
+}
+
+/** A violation whose path crossed workers: its pieces gathered, back to the root, and played
+ *  by one worker. */
+async function pathOf(lead: PathPiece, crew: Crew): Promise<Counterexample> {
+  let places = [...lead.places];
+  for (let origin = lead.origin; origin; ) {
+    crew.workers[origin.worker]!.postMessage({ type: 'path', id: origin.id } satisfies WorkerCommand);
+    const reply = await crew.inbox[origin.worker]!.take();
+    if (reply.type !== 'path') throw new Error(`worker ${origin.worker} answered a 'path' with a '${reply.type}'`);
+    places = [...reply.piece.places, ...places];
+    origin = reply.piece.origin;
+  }
+  crew.workers[0]!.postMessage({ type: 'replay', places } satisfies WorkerCommand);
+  const reply = await crew.inbox[0]!.take();
+  if (reply.type !== 'counterexample') throw new Error(`worker 0 answered a 'replay' with a '${reply.type}'`);
+  return reply.violation;
+}
+
+/** States each worker expanded, level by level. */
+class Tally {
+  readonly expanded: number[];
+  moved = 0;
+  private mean = 0;
+  private most = 0;
+
+  constructor(workers: number) {
+    this.expanded = new Array<number>(workers).fill(0);
+  }
+
+  level(expanded: readonly number[]): void {
+    expanded.forEach((e, w) => (this.expanded[w]! += e));
+    this.mean += expanded.reduce((a, b) => a + b, 0) / expanded.length;
+    this.most += Math.max(...expanded);
+  }
+
+  balance(): Balance {
+    return { expanded: [...this.expanded], moved: this.moved, evenness: this.most === 0 ? 1 : this.mean / this.most };
+  }
 }
 
 function growShared(buffer: SharedArrayBuffer): SharedArrayBuffer {

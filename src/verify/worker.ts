@@ -13,6 +13,8 @@ import { FingerprintSet } from './visited.js';
 /** States per worker before the frontier is shared out. */
 const SHARE_AT = 16;
 
+let searchOfThisThread: Search | undefined;
+
 if (parentPort) {
   const port = parentPort;
   const task = workerData as VerifyTask;
@@ -29,6 +31,7 @@ if (parentPort) {
     levelStarts: new Int32Array(task.levelStarts),
   };
   const search = new Search(emulationNamed(task.emulation), task.config, { reduction: task.reduction });
+  searchOfThisThread = search;
 
   // 1. The first levels, the same in every worker, with a private set.
   let depth = 0;
@@ -77,6 +80,7 @@ if (parentPort) {
       search.visited = new FingerprintSet(command.buffer, true);
       return;
     }
+    if (command.type !== 'level') return answer(command);
     const from = resumeAt >= 0 ? resumeAt : first ? search.levelStart + task.index : search.levelStart;
     const result: LevelResult = search.expand(depth, stopped, from, (done, e, a) => {
       Atomics.store(progress, task.index * 4, e);
@@ -101,8 +105,34 @@ if (parentPort) {
       full: result.full,
       paused: resumeAt >= 0,
       kept: search.kept(),
+      expanded: result.expanded,
+      ...(result.lead ? { lead: result.lead } : {}),
       ...(result.violation ? { violation: result.violation } : {}),
       ...(result.cut ? { cut: result.cut } : {}),
     });
   });
+}
+
+/** Between levels: states given or taken (./portable.ts), and the path of a violation that
+ *  crossed workers. */
+function answer(command: Exclude<WorkerCommand, { type: 'share' | 'visited' | 'level' }>): void {
+  const port = parentPort!;
+  const search = searchOfThisThread!;
+  switch (command.type) {
+    case 'give': {
+      const parcel = search.give(command.count, command.to);
+      const buffers = [parcel.words, parcel.lengths, parcel.prints, parcel.ids, parcel.sleep, parcel.sleepLengths, parcel.recipes].map((a) => a.buffer as ArrayBuffer);
+      port.postMessage({ type: 'parcel', parcel } satisfies WorkerReport, buffers);
+      return;
+    }
+    case 'take':
+      search.take(command.parcel);
+      return;
+    case 'path':
+      port.postMessage({ type: 'path', piece: search.piece(command.id) } satisfies WorkerReport);
+      return;
+    case 'replay':
+      port.postMessage({ type: 'counterexample', violation: search.replay(command.places) } satisfies WorkerReport);
+      return;
+  }
 }
