@@ -366,7 +366,7 @@ export function transfers(frontiers: readonly number[]): { from: number; to: num
   const total = frontiers.reduce((a, b) => a + b, 0);
   const K = frontiers.length;
   const mean = total / K;
-  if (total < EVEN_ENOUGH * K || Math.max(...frontiers) - Math.min(...frontiers) < Math.max(EVEN_ENOUGH, total / (10 * K))) return [];
+  if (total < EVEN_ENOUGH * K || Math.max(...frontiers) - Math.min(...frontiers) < Math.max(EVEN_ENOUGH, total / (20 * K))) return [];
   const share = (w: number): number => Math.floor(mean) + (w < total % K ? 1 : 0);
   const byLoad = frontiers.map((_, w) => w).sort((a, b) => frontiers[b]! - frontiers[a]! || a - b);
   const excess = byLoad.map((w) => frontiers[w]! - share(byLoad.indexOf(w)));

@@ -211,6 +211,21 @@ export class Search {
     this.sleepNext.reset(1);
   }
 
+  /**
+   * The frontier shared out among `workers` workers that all built the same first levels
+   * (./worker.ts): every state so far goes into the shared set `visited`, the current level's
+   * owned by the worker of its position (mod `workers`), the others by worker 0; from now on
+   * the visited set is the shared one. This worker then expands every `workers`-th state of
+   * the level, from its own position on.
+   */
+  shareOut(visited: FingerprintSet, shared: Shared, workers: number): void {
+    for (let id = 0; id < this.store.size; id++) {
+      const owner = id >= this.levelStart ? (id - this.levelStart) % workers : 0;
+      visited.add(this.store.hiOf(id), this.store.loOf(id), (owner << WORKER_SHIFT) | id);
+    }
+    this.share(visited, shared);
+  }
+
   /** From now on, the visited set is `visited`, shared with other threads. */
   share(visited: FingerprintSet, shared: Shared): void {
     this.visited = visited;
@@ -340,7 +355,12 @@ export class Search {
 
   /** Between levels: takes states another worker gave (`give`) into the current level. */
   take(parcel: Parcel): void {
-    if (this.levelEnd !== this.store.size) throw new Error('a worker takes states only at the end of its level, having given none');
+    if (this.levelStart === this.levelEnd) {
+      // It gave all it had: its level starts afresh after everything stored.
+      this.levelStart = this.levelEnd = this.store.size;
+      this.sleepNow.reset(this.levelStart);
+    }
+    if (this.levelEnd !== this.store.size) throw new Error('a worker takes states only at the end of its level, having given none or all');
     let importer = this.importers.get(parcel.from);
     if (!importer) this.importers.set(parcel.from, (importer = new Importer(this.model, this.common!)));
     importer.follow(parcel);

@@ -66,13 +66,7 @@ if (parentPort) {
   let resumeAt = -1;
   port.on('message', (command: WorkerCommand) => {
     if (command.type === 'share') {
-      const set = new FingerprintSet(task.visited, true);
-      // Every state so far, the last level's owned by the worker of its position (mod K).
-      for (let id = 0; id < search.store.size; id++) {
-        const owner = id >= search.levelStart ? (id - search.levelStart) % task.workers : 0;
-        set.add(search.store.hiOf(id), search.store.loOf(id), (owner << 26) | id);
-      }
-      search.share(set, shared);
+      search.shareOut(new FingerprintSet(task.visited, true), shared, task.workers);
       post({ type: 'ready' });
       return;
     }
