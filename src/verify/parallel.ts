@@ -17,10 +17,20 @@
  *      sleep set, ./reduction.ts, is its owner's alone): that worker flags it in the shared set.
  *      When the shared set is 3/4 full, the workers stop where they are, this thread grows it,
  *      and they go on.
+ *   4. between levels, the workers even out: a state belongs to the worker that claims it
+ *      first, so left alone the worker with the bigger level claims more of the next one (on
+ *      two-leaders, one worker ended up with 94% of the states, and the other waited at the
+ *      end of every level). A worker whose next level is bigger than its share gives its last
+ *      states to one whose level is smaller (./portable.ts: the words, renumbered, and once
+ *      per part the recipe of each local state, message and judge they name); the taker
+ *      expands them as its own. The states of each level are the same, so are the counts.
  *
  * A worker that finds a violation reads its path back from its own states (the first levels are
- * the same in every worker). Which of several violations at the least depth is reported may
- * vary from run to run with several workers; its depth does not, nor do the counts of states.
+ * the same in every worker); if the path starts at a state another worker gave it, this thread
+ * asks that worker for the path to it, and so on back to the root, each step by its place
+ * among its state's enabled steps (the same in every worker), and one worker plays the whole
+ * path. Which of several violations at the least depth is reported may vary from run to run
+ * with several workers; its depth does not, nor do the counts of states.
  * With one worker the search runs on this thread (./search.ts), or, when the caller may stop it
  * (`signal`: a Ctrl-C; `watchdog`) or watches it (`progress`, `maxMemoryMb`), on one worker thread
  * (./solo-worker.ts), so that this thread is free to hear it.
