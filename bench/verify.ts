@@ -101,16 +101,17 @@ async function throughput(): Promise<string[]> {
   return lines;
 }
 
-/** How two workers shared a search: each one's share of the states expanded, how evenly each
- *  level was shared (1: no worker waited for the other at its end), the states moved, and the
+/** How two workers shared a search: each one's share of the states expanded and of the
+ *  transitions, how evenly each level's transitions were shared (100%: no worker waited for
+ *  the other at its end), the states moved, and the
  *  cores kept busy (CPU time / wall time: 2 when neither waits, on 2 idle cores). */
 function balanceLine(what: string, run: Timed): string {
   const balance = run.outcome.balance;
   if (!balance) return `  2 workers, ${what}: no balance reported`;
-  const total = balance.expanded.reduce((a, b) => a + b, 0);
-  const shares = balance.expanded.map((e) => `${((100 * e) / total).toFixed(0)}%`).join(' / ');
+  const shares = (counts: readonly number[]): string => counts.map((e) => `${((100 * e) / counts.reduce((a, b) => a + b, 0)).toFixed(0)}%`).join(' / ');
   return (
-    `  2 workers, ${what}: states expanded per worker ${shares}, levels shared ${(100 * balance.evenness).toFixed(0)}% evenly, ${n(balance.moved)} states moved; ` +
+    `  2 workers, ${what}: per worker ${shares(balance.expanded)} of the states expanded, ${shares(balance.explored)} of the transitions, ` +
+    `levels shared ${(100 * balance.evenness).toFixed(0)}% evenly, ${n(balance.moved)} states moved; ` +
     `${run.cpu.toFixed(1)}s CPU in ${run.seconds.toFixed(1)}s (${(run.cpu / run.seconds).toFixed(2)} cores busy)`
   );
 }

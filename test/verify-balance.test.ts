@@ -2,8 +2,8 @@
  * Two workers of `mpkv verify` share the work evenly (src/verify/parallel.ts, portable.ts).
  * A state belongs to the worker that reaches it first, so left alone the worker with the bigger
  * level claims more of the next one, and the other waits at the end of every level; between
- * levels, the workers with more states give some to those with fewer. Counted, never timed:
- * the states each worker expanded.
+ * levels, the workers with more work give states to those with less. Counted, never timed:
+ * the transitions each worker took and the states it expanded.
  *
  * The moves themselves are checked on one thread, with two searches taking turns as two
  * workers would (`Pair`): the worst race there is — worker 0 always first — leaves worker 1
@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { AnyEmulation, Config } from '../src/emulations/api/emulation.js';
 import { emulationOf, loadConfig } from '../src/emulations/index.js';
 import { searchWithWorkers, transfers } from '../src/verify/parallel.js';
-import { search, Search, type Counterexample, type LevelResult, type PathPiece } from '../src/verify/search.js';
+import { placesOf, search, Search, type Counterexample, type LevelResult, type PathPiece } from '../src/verify/search.js';
 import { FingerprintSet } from '../src/verify/visited.js';
 import { repoRoot } from './harness.js';
 
@@ -32,8 +32,9 @@ test('verify balance: two worker threads each expand about half the states of a 
   const outcome = await searchWithWorkers(emulationOf(config), config, { workers: 2 });
   t.is(outcome.distinct, 78_474, 'the pinned count (test/verify-pins.ts)');
   const balance = outcome.balance!;
-  t.log(`expanded ${balance.expanded.join(' + ')}, ${balance.moved} moved, evenness ${balance.evenness.toFixed(3)}`);
-  for (const share of shares(balance.expanded)) t.true(share > 0.45 && share < 0.55, `a worker's share ${share.toFixed(3)}`);
+  t.log(`expanded ${balance.expanded.join(' + ')}, transitions ${balance.explored.join(' + ')}, ${balance.moved} moved, evenness ${balance.evenness.toFixed(3)}`);
+  for (const share of shares(balance.explored)) t.true(share > 0.45 && share < 0.55, `a worker's share of the transitions ${share.toFixed(3)}`);
+  for (const share of shares(balance.expanded)) t.true(share > 0.4 && share < 0.6, `a worker's share of the states ${share.toFixed(3)}`);
   t.true(balance.evenness > 0.95, `levels shared evenly: ${balance.evenness.toFixed(3)}`);
 });
 
@@ -43,14 +44,15 @@ test('verify balance: who gives how many to whom', (t) => {
   t.deepEqual(transfers([500, 490]), [], 'close enough');
   t.deepEqual(transfers([40, 0]), [], 'too few to bother');
   t.deepEqual(transfers([600, 0, 300]), [{ from: 0, to: 1, count: 300 }]);
+  t.deepEqual(transfers([500, 500], [1, 2]), [{ from: 1, to: 0, count: 125 }], 'worker 1 takes twice the transitions per state');
 });
 
-test('verify balance: on one thread, worker 0 always first: it takes nearly all without moves, half with them', (t) => {
+test('verify balance: on one thread, worker 0 always first: it takes nearly all without moves, half with them', async (t) => {
   const config = configOf('leader-restart.toml', 12);
   const emulation = emulationOf(config);
   const alone = search(emulation, config);
-  const still = new Pair(emulation, config, 'none').run();
-  const moving = new Pair(emulation, config, 'even').run();
+  const still = await new Pair(emulation, config, 'none').run();
+  const moving = await new Pair(emulation, config, 'even').run();
   t.log(`without moves ${still.expanded.join(' + ')}; with ${moving.expanded.join(' + ')} (${moving.moved} moved)`);
   t.true(shares(still.expanded)[0]! > 0.8, 'the race compounds without the moves');
   for (const share of shares(moving.expanded)) t.true(share > 0.45 && share < 0.55, `a share ${share.toFixed(3)}`);
@@ -59,13 +61,13 @@ test('verify balance: on one thread, worker 0 always first: it takes nearly all 
   t.true(moving.moved > 0);
 });
 
-test('verify balance: a violation on a path that crossed workers is read back, as short as one search finds', (t) => {
+test('verify balance: a violation on a path that crossed workers is read back, as short as one search finds', async (t) => {
   const config = configOf('two-leaders.toml', 12, ['leader-skips-value-adoption']);
   const emulation = emulationOf(config);
   const alone = search(emulation, { ...config, verify: { ...config.verify, max_depth: 20 } });
   // Every level, each worker gives all its states to the other: every path crosses.
   const pair = new Pair(emulation, { ...config, verify: { ...config.verify, max_depth: 20 } }, 'swap');
-  const found = pair.run();
+  const found = await pair.run();
   t.truthy(found.lead, 'the violation was found on a moved path');
   t.is(found.violation?.depth, alone.violation?.depth);
   t.deepEqual(
@@ -94,7 +96,7 @@ class Pair {
     this.workers = [new Search(emulation, config), new Search(emulation, config)];
   }
 
-  run(): { distinct: number; expanded: number[]; moved: number; violation?: Counterexample; lead?: PathPiece } {
+  async run(): Promise<{ distinct: number; expanded: number[]; moved: number; violation?: Counterexample; lead?: PathPiece }> {
     let depth = 0;
     for (; this.workers[0]!.levelEnd - this.workers[0]!.levelStart < 32; depth++) {
       for (const w of this.workers) {
@@ -110,7 +112,7 @@ class Pair {
     );
     for (let first = true; depth < this.config.verify.max_depth; depth++, first = false) {
       const results = this.workers.map((w, k) => w.expand(depth, undefined, first ? w.levelStart + k : w.levelStart, undefined, first ? 2 : 1));
-      const found = this.found(results);
+      const found = await this.found(results);
       if (found) return { ...this.tally(), ...found };
       results.forEach((r, k) => (this.expanded[k]! += r.expanded));
       for (const w of this.workers) w.advance();
@@ -138,16 +140,11 @@ class Pair {
   }
 
   /** A violation, its path gathered from both workers as the thread driver gathers it. */
-  private found(results: LevelResult[]): { violation: Counterexample; lead?: PathPiece } | undefined {
+  private async found(results: LevelResult[]): Promise<{ violation: Counterexample; lead?: PathPiece } | undefined> {
     const result = results.find((r) => r.violation || r.lead);
     if (!result) return undefined;
     if (result.violation) return { violation: result.violation };
-    let places = [...result.lead!.places];
-    for (let origin = result.lead!.origin; origin; ) {
-      const piece = this.workers[origin.worker]!.piece(origin.id);
-      places = [...piece.places, ...places];
-      origin = piece.origin;
-    }
+    const places = await placesOf(result.lead!, (worker, id) => this.workers[worker]!.piece(id));
     return { violation: this.workers[0]!.replay(places), lead: result.lead! };
   }
 }

@@ -10,12 +10,17 @@ export class Origins {
 
   local(id: number, parent: number, kind: number, payload: number): void {
     while (3 * id + 3 > this.locals.length) this.locals = grown(this.locals);
-    this.locals.set([parent, kind, payload], 3 * id);
+    this.locals[3 * id] = parent;
+    this.locals[3 * id + 1] = kind;
+    this.locals[3 * id + 2] = payload;
   }
 
   packet(id: number, local: number, kind: number, payload: number, k: number): void {
     while (4 * id + 4 > this.packets.length) this.packets = grown(this.packets);
-    this.packets.set([local, kind, payload, k], 4 * id);
+    this.packets[4 * id] = local;
+    this.packets[4 * id + 1] = kind;
+    this.packets[4 * id + 2] = payload;
+    this.packets[4 * id + 3] = k;
   }
 
   /** Local state `id`'s recipe: parent, kind, payload. */

@@ -18,9 +18,9 @@
  *      When the shared set is 3/4 full, the workers stop where they are, this thread grows it,
  *      and they go on.
  *   4. between levels, the workers even out: a state belongs to the worker that claims it
- *      first, so left alone the worker with the bigger level claims more of the next one (on
- *      two-leaders, one worker ended up with 94% of the states, and the other waited at the
- *      end of every level). A worker whose next level is bigger than its share gives its last
+ *      first, so left alone the worker with the bigger level claims more of the next one (in
+ *      a search of 1.2 million states, one worker expanded 94% of them, and the other waited
+ *      at the end of every level). A worker whose next level is bigger than its share gives its last
  *      states to one whose level is smaller (./portable.ts: the words, renumbered, and once
  *      per part the recipe of each local state, message and judge they name); the taker
  *      expands them as its own. The states of each level are the same, so are the counts.
@@ -43,8 +43,8 @@
 import { Worker } from 'node:worker_threads';
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { registeredName } from '../emulations/index.js';
-import type { Parcel } from './portable.js';
-import { search, type Balance, type Counterexample, type Kept, type LevelProgress, type PathPiece, type SearchOutcome } from './search.js';
+import { parcelBuffers, type Parcel } from './portable.js';
+import { placesOf, search, type Balance, type Counterexample, type Kept, type LevelProgress, type PathPiece, type SearchOutcome } from './search.js';
 import { FingerprintSet } from './visited.js';
 
 export interface ParallelOptions {
@@ -293,7 +293,7 @@ async function lockstep(config: Config, watch: Watch, crew: Crew): Promise<Searc
     while (depth < config.verify.max_depth && frontier > 0) {
       if (Atomics.load(stop, 0) !== 0) return outcome({ depth, exhausted: false, cut: 'deadline' });
       const results = await level(crew);
-      tally.level(results.map((r) => r.expanded));
+      tally.level(results);
       explored += results.reduce((n, r) => n + r.explored, 0);
       terminal += results.reduce((n, r) => n + r.terminal, 0);
       asleep += results.reduce((n, r) => n + r.asleep, 0);
@@ -306,7 +306,7 @@ async function lockstep(config: Config, watch: Watch, crew: Crew): Promise<Searc
       if (cut) return outcome({ depth, exhausted: false, cut });
       depth++;
       watch.onLevel?.({ depth, explored, distinct: distinct(), frontier });
-      if (watch.rebalance !== false && depth < config.verify.max_depth) tally.moved += await rebalance(crew, results.map((r) => r.frontier));
+      if (watch.rebalance !== false && depth < config.verify.max_depth) tally.moved += await rebalance(crew, results);
     }
     const exhausted = frontier === 0;
     return outcome({ depth: exhausted ? depth - 1 : depth, exhausted });
@@ -348,19 +348,24 @@ async function level(crew: Crew): Promise<LevelReport[]> {
 }
 
 /**
- * Between levels: the workers whose next level is bigger than their share give states to those
- * whose level is smaller (./portable.ts), so that they finish it together; returns how many
- * states moved. A worker a state reaches first keeps it, so left alone the worker with more
- * states claims more of the next level too, and the other waits at the end of every level.
+ * Between levels: the workers whose next level is more work than their share give states to
+ * those with less (./portable.ts), so that they finish it together; returns how many states
+ * moved. A worker a state reaches first keeps it, so left alone the worker with more states
+ * claims more of the next level too, and the other waits at the end of every level. The work
+ * of a level is counted in transitions: each worker's states, times the transitions per state
+ * it took in the level before (its states differ: one that another worker reached too at its
+ * depth takes every step, ./search.ts).
  */
-async function rebalance(crew: Crew, frontiers: readonly number[]): Promise<number> {
+async function rebalance(crew: Crew, last: readonly LevelReport[]): Promise<number> {
+  const frontiers = last.map((r) => r.frontier);
+  const costs = last.map((r) => (r.expanded > 0 ? r.explored / r.expanded : 0));
   let moved = 0;
-  for (const { from, to, count } of transfers(frontiers)) {
+  for (const { from, to, count } of transfers(frontiers, costs)) {
     crew.workers[from]!.postMessage({ type: 'give', count, to } satisfies WorkerCommand);
     const reply = await crew.inbox[from]!.take();
     if (reply.type !== 'parcel') throw new Error(`worker ${from} answered a 'give' with a '${reply.type}'`);
     const { parcel } = reply;
-    const buffers = [parcel.words, parcel.lengths, parcel.prints, parcel.ids, parcel.sleep, parcel.sleepLengths, parcel.recipes].map((a) => a.buffer as ArrayBuffer);
+    const buffers = parcelBuffers(parcel);
     crew.workers[to]!.postMessage({ type: 'take', parcel } satisfies WorkerCommand, buffers);
     moved += count;
   }
@@ -370,26 +375,36 @@ async function rebalance(crew: Crew, frontiers: readonly number[]): Promise<numb
 /** Below this many states a level is not worth evening out; nor a gap of fewer than this. */
 const EVEN_ENOUGH = 64;
 
-/** Who gives how many states to whom, for every worker's level to be within one state of the
- *  mean: those with the most give to those with the least. */
-export function transfers(frontiers: readonly number[]): { from: number; to: number; count: number }[] {
-  const total = frontiers.reduce((a, b) => a + b, 0);
+/**
+ * Who gives how many states to whom, for every worker's work in the next level (`frontiers`
+ * states each, `costs` the work per state of each worker's: 1 if not given; a moved state's
+ * work is its giver's) to be about the mean: those with the most give to those with the least.
+ */
+export function transfers(frontiers: readonly number[], costs?: readonly number[]): { from: number; to: number; count: number }[] {
   const K = frontiers.length;
+  const known = (costs ?? []).filter((c) => c > 0);
+  const typical = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1;
+  const cost = frontiers.map((_, w) => (costs?.[w] ?? 0) > 0 ? costs![w]! : typical);
+  const work = frontiers.map((f, w) => f * cost[w]!);
+  const total = work.reduce((a, b) => a + b, 0);
+  const states = frontiers.reduce((a, b) => a + b, 0);
+  const gap = Math.max(...work) - Math.min(...work);
+  if (states < EVEN_ENOUGH * K || gap < Math.max(EVEN_ENOUGH * typical, total / (20 * K))) return [];
   const mean = total / K;
-  if (total < EVEN_ENOUGH * K || Math.max(...frontiers) - Math.min(...frontiers) < Math.max(EVEN_ENOUGH, total / (20 * K))) return [];
-  const share = (w: number): number => Math.floor(mean) + (w < total % K ? 1 : 0);
-  const byLoad = frontiers.map((_, w) => w).sort((a, b) => frontiers[b]! - frontiers[a]! || a - b);
-  const excess = byLoad.map((w) => frontiers[w]! - share(byLoad.indexOf(w)));
+  const excess = work.map((w) => w - mean);
+  const byLoad = frontiers.map((_, w) => w).sort((a, b) => excess[b]! - excess[a]! || a - b);
   const out: { from: number; to: number; count: number }[] = [];
   for (let g = 0, t = K - 1; g < t; ) {
-    if (excess[g]! <= 0) g++;
-    else if (excess[t]! >= 0) t--;
-    else {
-      const count = Math.min(excess[g]!, -excess[t]!);
-      out.push({ from: byLoad[g]!, to: byLoad[t]!, count });
-      excess[g]! -= count;
-      excess[t]! += count;
+    const [giver, taker] = [byLoad[g]!, byLoad[t]!];
+    const count = Math.min(Math.floor(Math.min(excess[giver]!, -excess[taker]!) / cost[giver]!), frontiers[giver]!);
+    if (count <= 0) {
+      if (excess[giver]! + excess[taker]! > 0) t--;
+      else g++;
+      continue;
     }
+    out.push({ from: giver, to: taker, count });
+    excess[giver]! -= count * cost[giver]!;
+    excess[taker]! += count * cost[giver]!;
   }
   return out;
 }
@@ -397,39 +412,42 @@ export function transfers(frontiers: readonly number[]): { from: number; to: num
 /** A violation whose path crossed workers: its pieces gathered, back to the root, and played
  *  by one worker. */
 async function pathOf(lead: PathPiece, crew: Crew): Promise<Counterexample> {
-  let places = [...lead.places];
-  for (let origin = lead.origin; origin; ) {
-    crew.workers[origin.worker]!.postMessage({ type: 'path', id: origin.id } satisfies WorkerCommand);
-    const reply = await crew.inbox[origin.worker]!.take();
-    if (reply.type !== 'path') throw new Error(`worker ${origin.worker} answered a 'path' with a '${reply.type}'`);
-    places = [...reply.piece.places, ...places];
-    origin = reply.piece.origin;
-  }
+  const places = await placesOf(lead, async (worker, id) => {
+    crew.workers[worker]!.postMessage({ type: 'path', id } satisfies WorkerCommand);
+    const reply = await crew.inbox[worker]!.take();
+    if (reply.type !== 'path') throw new Error(`worker ${worker} answered a 'path' with a '${reply.type}'`);
+    return reply.piece;
+  });
   crew.workers[0]!.postMessage({ type: 'replay', places } satisfies WorkerCommand);
   const reply = await crew.inbox[0]!.take();
   if (reply.type !== 'counterexample') throw new Error(`worker 0 answered a 'replay' with a '${reply.type}'`);
   return reply.violation;
 }
 
-/** States each worker expanded, level by level. */
+/** The states each worker expanded and the transitions it took, level by level. */
 class Tally {
   readonly expanded: number[];
+  readonly explored: number[];
   moved = 0;
   private mean = 0;
   private most = 0;
 
   constructor(workers: number) {
     this.expanded = new Array<number>(workers).fill(0);
+    this.explored = new Array<number>(workers).fill(0);
   }
 
-  level(expanded: readonly number[]): void {
-    expanded.forEach((e, w) => (this.expanded[w]! += e));
-    this.mean += expanded.reduce((a, b) => a + b, 0) / expanded.length;
-    this.most += Math.max(...expanded);
+  level(results: readonly { expanded: number; explored: number }[]): void {
+    results.forEach((r, w) => {
+      this.expanded[w]! += r.expanded;
+      this.explored[w]! += r.explored;
+    });
+    this.mean += results.reduce((a, r) => a + r.explored, 0) / results.length;
+    this.most += Math.max(...results.map((r) => r.explored));
   }
 
   balance(): Balance {
-    return { expanded: [...this.expanded], moved: this.moved, evenness: this.most === 0 ? 1 : this.mean / this.most };
+    return { expanded: [...this.expanded], explored: [...this.explored], moved: this.moved, evenness: this.most === 0 ? 1 : this.mean / this.most };
   }
 }
 

@@ -58,6 +58,11 @@ export interface Parcel {
   readonly timers: string[];
 }
 
+/** A parcel's buffers, to transfer rather than copy. */
+export function parcelBuffers(parcel: Parcel): ArrayBuffer[] {
+  return [parcel.words, parcel.lengths, parcel.prints, parcel.ids, parcel.sleep, parcel.sleepLengths, parcel.recipes].map((a) => a.buffer as ArrayBuffer);
+}
+
 const LOCAL = 1;
 const PACKET = 2;
 const TIMER_NAME = 3;

@@ -148,14 +148,29 @@ export interface PathPiece {
   readonly places: readonly number[];
 }
 
+/** The places of a whole path's steps, from the root: `lead` and the pieces before it, each
+ *  asked of the worker that gave the state it starts at (`pieceOf`: its `Search.piece`). */
+export async function placesOf(lead: PathPiece, pieceOf: (worker: number, id: number) => PathPiece | Promise<PathPiece>): Promise<number[]> {
+  let places = [...lead.places];
+  for (let origin = lead.origin; origin; ) {
+    const piece = await pieceOf(origin.worker, origin.id);
+    places = [...piece.places, ...places];
+    origin = piece.origin;
+  }
+  return places;
+}
+
 /** The balance of the work between workers (./parallel.ts). */
 export interface Balance {
   /** States each worker expanded. */
   readonly expanded: readonly number[];
+  /** Transitions each worker took (the work: a state another worker reached too at its depth
+   *  takes every step). */
+  readonly explored: readonly number[];
   /** States moved from one worker to another between levels. */
   readonly moved: number;
-  /** Over the levels, the mean states a worker expanded / the most one did: 1 when every level
-   *  is shared evenly (then no worker waits for another at the end of a level). */
+  /** Over the levels, the mean transitions a worker took / the most one did: 1 when every
+   *  level is shared evenly (then no worker waits for another at the end of a level). */
   readonly evenness: number;
 }
 
@@ -323,10 +338,15 @@ export class Search {
       total += this.store.lengthOf(id);
       sleeping += this.sleepNow.end(id) - this.sleepNow.start(id);
     }
-    const parcel: Parcel = {
-      ...{ from: this.shared!.worker, count, words: new Int32Array(total), lengths: new Int32Array(count), prints: new Int32Array(2 * count), ids: new Int32Array(count) },
-      ...{ sleep: new Int32Array(sleeping), sleepLengths: new Int32Array(count) },
-      ...{ recipes: new Int32Array(0), lists: [], timers: [] },
+    const parcel = {
+      from: this.shared!.worker,
+      count,
+      words: new Int32Array(total),
+      lengths: new Int32Array(count),
+      prints: new Int32Array(2 * count),
+      ids: new Int32Array(count),
+      sleep: new Int32Array(sleeping),
+      sleepLengths: new Int32Array(count),
     };
     exporter.begin(peer);
     let at = 0;

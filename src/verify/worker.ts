@@ -3,17 +3,16 @@
  * like every other worker, keeps its share of them, and then expands one level at a time when
  * told to, claiming new states in the shared fingerprint set.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { emulationNamed } from '../emulations/index.js';
 import { flagBudget } from '../util/budget.js';
 import type { VerifyTask, WorkerCommand, WorkerReport } from './parallel.js';
+import { parcelBuffers } from './portable.js';
 import { Search, type LevelResult, type SearchOutcome, type Shared } from './search.js';
 import { FingerprintSet } from './visited.js';
 
 /** States per worker before the frontier is shared out. */
 const SHARE_AT = 16;
-
-let searchOfThisThread: Search | undefined;
 
 if (parentPort) {
   const port = parentPort;
@@ -31,7 +30,6 @@ if (parentPort) {
     levelStarts: new Int32Array(task.levelStarts),
   };
   const search = new Search(emulationNamed(task.emulation), task.config, { reduction: task.reduction });
-  searchOfThisThread = search;
 
   // 1. The first levels, the same in every worker, with a private set.
   let depth = 0;
@@ -74,7 +72,7 @@ if (parentPort) {
       search.visited = new FingerprintSet(command.buffer, true);
       return;
     }
-    if (command.type !== 'level') return answer(command);
+    if (command.type !== 'level') return answer(search, port, command);
     const from = resumeAt >= 0 ? resumeAt : first ? search.levelStart + task.index : search.levelStart;
     const result: LevelResult = search.expand(depth, stopped, from, (done, e, a) => {
       Atomics.store(progress, task.index * 4, e);
@@ -109,13 +107,11 @@ if (parentPort) {
 
 /** Between levels: states given or taken (./portable.ts), and the path of a violation that
  *  crossed workers. */
-function answer(command: Exclude<WorkerCommand, { type: 'share' | 'visited' | 'level' }>): void {
-  const port = parentPort!;
-  const search = searchOfThisThread!;
+function answer(search: Search, port: MessagePort, command: Exclude<WorkerCommand, { type: 'share' | 'visited' | 'level' }>): void {
   switch (command.type) {
     case 'give': {
       const parcel = search.give(command.count, command.to);
-      const buffers = [parcel.words, parcel.lengths, parcel.prints, parcel.ids, parcel.sleep, parcel.sleepLengths, parcel.recipes].map((a) => a.buffer as ArrayBuffer);
+      const buffers = parcelBuffers(parcel);
       port.postMessage({ type: 'parcel', parcel } satisfies WorkerReport, buffers);
       return;
     }
