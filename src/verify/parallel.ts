@@ -8,7 +8,7 @@
  *   1. every worker builds the first levels itself, identically (each with a private set),
  *      until there are enough states to share out (16 per worker);
  *   2. every worker writes the fingerprints seen so far into the shared set, and worker w keeps
- *      the states of the last level whose position is w modulo K;
+ *      the w-th of K runs of consecutive states of the last level (./search.ts `shareOut`);
  *   3. level by level, in lockstep (this thread is the barrier), each worker expands its own
  *      states; a successor is the worker's if it claims the fingerprint first. No state is
  *      explored twice, and, since no worker starts a level before all finished the one before,

@@ -228,16 +228,22 @@ export class Search {
 
   /**
    * The frontier shared out among `workers` workers that all built the same first levels
-   * (./worker.ts): every state so far goes into the shared set `visited`, the current level's
-   * owned by the worker of its position (mod `workers`), the others by worker 0; from now on
-   * the visited set is the shared one. This worker then expands every `workers`-th state of
-   * the level, from its own position on.
+   * (./worker.ts): every state so far goes into the shared set `visited`, the current level
+   * cut in `workers` runs of consecutive states, each owned by one worker, the states before
+   * it by worker 0; from now on the visited set is the shared one, and this worker's level is
+   * its run. (Runs, not every K-th state: states found one after the other are mostly
+   * siblings, whose successors are often the same states, reached in another order; one worker
+   * reaching them all keeps their sleep sets, where two would each take every step of them.)
    */
   shareOut(visited: FingerprintSet, shared: Shared, workers: number): void {
+    const size = this.levelEnd - this.levelStart;
+    const runStart = (w: number): number => this.levelStart + Math.floor((w * size) / workers);
+    let owner = 0;
     for (let id = 0; id < this.store.size; id++) {
-      const owner = id >= this.levelStart ? (id - this.levelStart) % workers : 0;
+      while (owner + 1 < workers && id >= runStart(owner + 1)) owner++;
       visited.add(this.store.hiOf(id), this.store.loOf(id), (owner << WORKER_SHIFT) | id);
     }
+    [this.levelStart, this.levelEnd] = [runStart(shared.worker), runStart(shared.worker + 1)];
     this.share(visited, shared);
   }
 
@@ -261,9 +267,9 @@ export class Search {
 
   /**
    * Expands this thread's states of the current level (at depth `depth`), from state `from`
-   * on, every `stride`-th: their successors at depth + 1 not seen before become the next level.
+   * on: their successors at depth + 1 not seen before become the next level.
    */
-  expand(depth: number, deadline?: Deadline, from = this.levelStart, onProgress?: (done: number, explored: number, added: number) => void, stride = 1): LevelResult {
+  expand(depth: number, deadline?: Deadline, from = this.levelStart, onProgress?: (done: number, explored: number, added: number) => void): LevelResult {
     const model = this.model;
     const nextStart = this.nextStart;
     let explored = 0;
@@ -271,7 +277,7 @@ export class Search {
     let terminal = 0;
     let asleep = 0;
     let n = 0;
-    for (let id = from; id < this.levelEnd; id += stride, n++) {
+    for (let id = from; id < this.levelEnd; id++, n++) {
       if ((n & 63) === 0) {
         if (this.shared && this.visited.full(this.shared.count())) return { explored, added, terminal, asleep, full: false, paused: id, expanded: n };
         const done = id - this.levelStart;

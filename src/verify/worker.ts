@@ -60,7 +60,6 @@ if (parentPort) {
   post({ type: 'prefix', depth, explored, distinct: search.store.size, terminal, asleep, frontier: frontier(), ...base, ...(outcome ? { outcome } : {}) });
 
   // 2. and 3.: share out, then one level at a time, in lockstep.
-  let first = true;
   let resumeAt = -1;
   port.on('message', (command: WorkerCommand) => {
     if (command.type === 'share') {
@@ -73,16 +72,15 @@ if (parentPort) {
       return;
     }
     if (command.type !== 'level') return answer(search, port, command);
-    const from = resumeAt >= 0 ? resumeAt : first ? search.levelStart + task.index : search.levelStart;
+    const from = resumeAt >= 0 ? resumeAt : search.levelStart;
     const result: LevelResult = search.expand(depth, stopped, from, (done, e, a) => {
       Atomics.store(progress, task.index * 4, e);
       Atomics.store(progress, task.index * 4 + 1, a);
       Atomics.store(progress, task.index * 4 + 2, done);
       Atomics.store(progress, task.index * 4 + 3, frontier());
-    }, first ? task.workers : 1);
+    });
     resumeAt = result.paused ?? -1;
     if (resumeAt < 0) {
-      first = false;
       search.advance();
       depth++;
       for (let k = 0; k < 4; k++) Atomics.store(progress, task.index * 4 + k, 0);
