@@ -22,7 +22,8 @@
  * space is exhausted); otherwise the answer is "no violation within depth N", never "correct".
  *
  * With worker threads (./parallel.ts) each thread runs a `Search` of its own states against a
- * shared set of fingerprints (`Shared`); one thread's search runs alone.
+ * shared set of fingerprints (`Shared`), and between levels gives states to another or takes
+ * states another gave (`give`, `take`: ./portable.ts); one thread's search runs alone.
  */
 import { getHeapStatistics } from 'node:v8';
 import { crashRolesOf, pluralOf, type AnyEmulation, type Config } from '../emulations/api/emulation.js';

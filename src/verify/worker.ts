@@ -1,7 +1,9 @@
 /**
  * A worker thread of `mpkv verify --workers K` (see ./parallel.ts): it builds the first levels
  * like every other worker, keeps its share of them, and then expands one level at a time when
- * told to, claiming new states in the shared fingerprint set.
+ * told to, claiming new states in the shared fingerprint set. Between levels it may be told
+ * to give states to another worker or to take states another gave (./portable.ts), and after
+ * a violation to tell the path to a state it gave away.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { emulationNamed } from '../emulations/index.js';
