@@ -1,7 +1,7 @@
 /**
  * One search in a process of its own, for its peak memory (`npm run bench -- verify` runs it):
  *
- *   node dist/bench/verify-memory.js <config.toml> <max_depth> <max_states>
+ *   node dist/bench/verify-memory.js <config.toml> <max_depth> <max_states> [workers]
  *
  * prints one line of JSON: the distinct states, the peak resident set (bytes: the kernel's
  * high-water mark of this program, VmHWM; not getrusage's, which a child starts with its
@@ -11,12 +11,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { emulationOf, loadConfig } from '../src/emulations/index.js';
+import { searchWithWorkers } from '../src/verify/parallel.js';
 import { search } from '../src/verify/search.js';
 
-const [file, depth, states] = process.argv.slice(2);
+const [file, depth, states, workers] = process.argv.slice(2);
 const base = loadConfig(file!);
 const config = { ...base, verify: { ...base.verify, max_depth: Number(depth), max_states: Number(states) } };
-const outcome = search(emulationOf(config), config);
+const outcome = Number(workers ?? 1) > 1 ? await searchWithWorkers(emulationOf(config), config, { workers: Number(workers) }) : search(emulationOf(config), config);
 console.log(
   JSON.stringify({
     distinct: outcome.distinct,

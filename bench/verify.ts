@@ -47,13 +47,13 @@ interface Timed {
   readonly cpu: number;
 }
 
-async function timed(config: Config, workers: number, reduction = true): Promise<Timed> {
+async function timed(config: Config, workers: number, reduction = true, rebalance = true): Promise<Timed> {
   const emulation = emulationOf(config);
   const started = performance.now();
   const cpu0 = process.cpuUsage();
   // Two workers run on worker threads; one on this thread (as `mpkv verify` runs it without a
   // terminal to hear a Ctrl-C from).
-  const outcome = await searchWithWorkers(emulation, config, { workers, reduction });
+  const outcome = await searchWithWorkers(emulation, config, { workers, reduction, rebalance });
   const cpu = process.cpuUsage(cpu0);
   return { outcome, seconds: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
 }
@@ -78,10 +78,12 @@ async function throughput(): Promise<string[]> {
     `verify: throughput, ${THROUGHPUT.config} to depth ${THROUGHPUT.depth} (medians of ${THROUGHPUT.runs}; ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)} at the start)`,
   ];
   const rates: Record<number, number> = {};
+  const twoWorkers: Timed[] = [];
   const cpuPer: Record<number, number> = {};
   for (const workers of [1, 2]) {
     const runs: Timed[] = [];
     for (let i = 0; i < THROUGHPUT.runs; i++) runs.push(await timed(config, workers));
+    if (workers === 2) twoWorkers.push(...runs);
     const { distinct, explored } = runs[0]!.outcome;
     rates[workers] = median(runs.map((r) => r.outcome.distinct / r.seconds));
     cpuPer[workers] = median(runs.map((r) => r.cpu / r.outcome.distinct));
@@ -91,6 +93,7 @@ async function throughput(): Promise<string[]> {
         `${n(distinct)} distinct, ${n(explored)} transitions, median ${median(runs.map((r) => r.seconds)).toFixed(1)}s`,
     );
   }
+  lines.push(balanceLine('with moves between levels', twoWorkers[0]!), balanceLine('without (as before them)', await timed(config, 2, true, false)));
   lines.push(
     `  2 workers / 1 worker: ${(rates[2]! / rates[1]!).toFixed(2)}x (goal >= ${GOALS.speedup}x); CPU per state on 2 workers / on 1: ${(cpuPer[2]! / cpuPer[1]!).toFixed(2)} ` +
       `(so at best ${(2 * (cpuPer[1]! / cpuPer[2]!)).toFixed(2)}x on 2 idle cores)`,
@@ -98,14 +101,31 @@ async function throughput(): Promise<string[]> {
   return lines;
 }
 
+/** How two workers shared a search: each one's share of the states expanded and of the
+ *  transitions, how evenly each level's transitions were shared (100%: no worker waited for
+ *  the other at its end), the states moved, and the
+ *  cores kept busy (CPU time / wall time: 2 when neither waits, on 2 idle cores). */
+function balanceLine(what: string, run: Timed): string {
+  const balance = run.outcome.balance;
+  if (!balance) return `  2 workers, ${what}: no balance reported`;
+  const shares = (counts: readonly number[]): string => counts.map((e) => `${((100 * e) / counts.reduce((a, b) => a + b, 0)).toFixed(0)}%`).join(' / ');
+  return (
+    `  2 workers, ${what}: per worker ${shares(balance.expanded)} of the states expanded, ${shares(balance.explored)} of the transitions, ` +
+    `levels shared ${(100 * balance.evenness).toFixed(0)}% evenly, ${n(balance.moved)} states moved; ` +
+    `${run.cpu.toFixed(1)}s CPU in ${run.seconds.toFixed(1)}s (${(run.cpu / run.seconds).toFixed(2)} cores busy)`
+  );
+}
+
 /** A search in a child process: its peak resident set, and the baseline of a search of one state. */
 function memory(): string[] {
   const script = path.join(repoRoot, 'dist/bench/verify-memory.js');
   const config = loadConfig(configPath(MEMORY.config));
-  const run = (states: number): { distinct: number; exhausted: boolean; peakBytes: number; visitedBytes: number; storeBytes: number; sleepBytes: number } =>
-    JSON.parse(execFileSync(process.execPath, [script, configPath(MEMORY.config), String(config.verify.max_depth), String(states)], { encoding: 'utf8' }));
+  const run = (states: number, workers = 1): { distinct: number; exhausted: boolean; peakBytes: number; visitedBytes: number; storeBytes: number; sleepBytes: number } =>
+    JSON.parse(execFileSync(process.execPath, [script, configPath(MEMORY.config), String(config.verify.max_depth), String(states), String(workers)], { encoding: 'utf8' }));
   const baseline = run(1);
   const full = run(config.verify.max_states);
+  const two = run(config.verify.max_states, 2);
+  const twoBaseline = run(1, 2);
   const perState = (full.peakBytes - baseline.peakBytes) / full.distinct;
   const mb = (b: number): string => `${(b / 1e6).toFixed(0)} MB`;
   return [
@@ -114,6 +134,8 @@ function memory(): string[] {
       `${n(perState)} bytes per distinct state above the baseline (goal <= ${GOALS.bytesPerState}), ${n(full.peakBytes / full.distinct)} with it`,
     `  visited set ${(full.visitedBytes / full.distinct).toFixed(1)} bytes per state (goal <= ${GOALS.visitedPerState}), store ${(full.storeBytes / full.distinct).toFixed(1)}, ` +
       `sleep sets ${(full.sleepBytes / full.distinct).toFixed(1)}`,
+    `  on 2 workers: peak ${mb(two.peakBytes)}, ${n((two.peakBytes - twoBaseline.peakBytes) / two.distinct)} bytes per distinct state above the baseline of 2 workers (${mb(twoBaseline.peakBytes)}); ` +
+      `stores ${(two.storeBytes / two.distinct).toFixed(1)} bytes per state together`,
   ];
 }
 

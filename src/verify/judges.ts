@@ -39,6 +39,9 @@ export class Judges {
   private readonly byHash = new Map<number, number>();
   readonly lists: (readonly TraceEvent[])[] = [];
   private readonly listIds = new Map<string, number>();
+  /** How each judge was first made: by number, its parent judge and the list it was fed, two
+   *  numbers each (-1, -1: the fresh judge); a recipe another worker can follow (./portable.ts). */
+  readonly made: number[] = [];
   /** The kinds of event the judge reads (undefined: all). */
   readonly reads: ReadonlySet<string> | undefined;
 
@@ -48,6 +51,7 @@ export class Judges {
   ) {
     this.reads = fresh.reads ? new Set(fresh.reads) : undefined;
     this.add(fresh, -1, 0);
+    this.made.push(-1, -1);
   }
 
   get size(): number {
@@ -78,7 +82,7 @@ export class Judges {
     if (list < 0) return judge;
     const rep = this.reps[judge]!;
     let next = rep.next.get(list);
-    if (next === undefined) rep.next.set(list, (next = this.work(rep, list)));
+    if (next === undefined) rep.next.set(list, (next = this.work(judge, list)));
     return next;
   }
 
@@ -92,12 +96,16 @@ export class Judges {
     return print;
   }
 
-  private work(rep: JudgeRep, list: number): number {
+  private work(from: number, list: number): number {
+    const rep = this.reps[from]!;
     const judge = rep.judge.fork();
     const t = rep.clock + 1;
     let index = rep.events;
     for (const event of this.lists[list]!) judge.observe(at(event, t), index++);
-    return this.add(judge, t, index);
+    const known = this.reps.length;
+    const id = this.add(judge, t, index);
+    if (id >= known) this.made.push(from, list);
+    return id;
   }
 
   private add(judge: RunJudge, clock: number, events: number): number {

@@ -54,6 +54,7 @@ import { Judges } from './judges.js';
 import { LocalStates, type LocalState, type LocalStep } from './locals.js';
 import { PureMachine } from './machine.js';
 import { Packets } from './packets.js';
+import { Origins } from './origins.js';
 import { copyTop, deepFreeze, DELIVERED, NodeStepper, type NodeState, type StepRecordOfNode } from './stepper.js';
 import { Symmetry } from './symmetry.js';
 import type { Verdict } from '../../specs/verdict.js';
@@ -110,6 +111,9 @@ export class Model {
   readonly locals: LocalStates;
   readonly packets = new Packets();
   readonly judges: Judges;
+  /** How each local state and packet was first made: a recipe another worker can follow
+   *  (./portable.ts). */
+  readonly origins = new Origins();
   /** The root: every node booted, in order, at time 0. */
   readonly root: Int32Array;
   /** The boot, node by node: the state before each node started, and its start. */
@@ -623,7 +627,8 @@ export class Model {
 
   // ---- a node's steps, worked out once -----------------------------------------------------------
 
-  private localStep(local: number, kind: number, payload: number): LocalStep {
+  /** What event (`kind`, `payload`) does to local state `local`, worked out once. */
+  localStep(local: number, kind: number, payload: number): LocalStep {
     const state = this.locals.states[local]!;
     const key = localKey(kind, payload);
     let step = state.steps.get(key);
@@ -641,12 +646,20 @@ export class Model {
     else if (kind === CRASH) record = stepper.down();
     else if (kind === RESTART) record = stepper.up();
     else record = stepper.boot();
+    const fresh = this.locals.size;
     const next = this.locals.intern(state.node, record.after);
+    if (next >= fresh) this.origins.local(next, state.id, kind, payload);
     const sends: number[] = [];
     const events: TraceEvent[] = [];
     for (const op of record.ops) {
-      if (op.op === 'route') sends.push(this.packets.intern(state.node, op.to, op.msg));
-      else events.push(op.event);
+      if (op.op !== 'route') {
+        events.push(op.event);
+        continue;
+      }
+      const known = this.packets.size;
+      const pid = this.packets.intern(state.node, op.to, op.msg);
+      if (pid >= known) this.origins.packet(pid, state.id, kind, payload, sends.length);
+      sends.push(pid);
     }
     const judged = this.judges.list(events);
     return { next, ops: record.ops, sends: Int32Array.from(sends), finishes: record.finished, judged, ordered: judged >= 0 && this.ordered(events) };

@@ -8,7 +8,7 @@
  *   1. every worker builds the first levels itself, identically (each with a private set),
  *      until there are enough states to share out (16 per worker);
  *   2. every worker writes the fingerprints seen so far into the shared set, and worker w keeps
- *      the states of the last level whose position is w modulo K;
+ *      the w-th of K runs of consecutive states of the last level (./search.ts `shareOut`);
  *   3. level by level, in lockstep (this thread is the barrier), each worker expands its own
  *      states; a successor is the worker's if it claims the fingerprint first. No state is
  *      explored twice, and, since no worker starts a level before all finished the one before,
@@ -17,10 +17,20 @@
  *      sleep set, ./reduction.ts, is its owner's alone): that worker flags it in the shared set.
  *      When the shared set is 3/4 full, the workers stop where they are, this thread grows it,
  *      and they go on.
+ *   4. between levels, the workers even out: a state belongs to the worker that claims it
+ *      first, so left alone the worker with the bigger level claims more of the next one (in
+ *      a search of 1.2 million states, one worker expanded 94% of them, and the other waited
+ *      at the end of every level). A worker whose next level is bigger than its share gives its last
+ *      states to one whose level is smaller (./portable.ts: the words, renumbered, and once
+ *      per part the recipe of each local state, message and judge they name); the taker
+ *      expands them as its own. The states of each level are the same, so are the counts.
  *
  * A worker that finds a violation reads its path back from its own states (the first levels are
- * the same in every worker). Which of several violations at the least depth is reported may
- * vary from run to run with several workers; its depth does not, nor do the counts of states.
+ * the same in every worker); if the path starts at a state another worker gave it, this thread
+ * asks that worker for the path to it, and so on back to the root, each step by its place
+ * among its state's enabled steps (the same in every worker), and one worker plays the whole
+ * path. Which of several violations at the least depth is reported may vary from run to run
+ * with several workers; its depth does not, nor do the counts of states.
  * With one worker the search runs on this thread (./search.ts), or, when the caller may stop it
  * (`signal`: a Ctrl-C; `watchdog`) or watches it (`progress`, `maxMemoryMb`), on one worker thread
  * (./solo-worker.ts), so that this thread is free to hear it.
@@ -33,7 +43,8 @@
 import { Worker } from 'node:worker_threads';
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { registeredName } from '../emulations/index.js';
-import { search, type Counterexample, type Kept, type LevelProgress, type SearchOutcome } from './search.js';
+import { parcelBuffers, type Parcel } from './portable.js';
+import { placesOf, search, type Balance, type Counterexample, type Kept, type LevelProgress, type PathPiece, type SearchOutcome } from './search.js';
 import { FingerprintSet } from './visited.js';
 
 export interface ParallelOptions {
@@ -52,6 +63,9 @@ export interface ParallelOptions {
   readonly progress?: { readonly onProgress: (p: LevelProgress) => void; readonly ticker: (tick: () => void) => () => void };
   /** Partial-order reduction (default on). */
   readonly reduction?: boolean;
+  /** Several workers: even out their levels by moving states between them (default on; off
+   *  only to measure what it is for). */
+  readonly rebalance?: boolean;
 }
 
 /** Worker -> this thread. */
@@ -83,10 +97,28 @@ export type WorkerReport =
       /** Stopped for the shared set to grow; the level goes on after. */
       readonly paused: boolean;
       readonly kept: Kept;
-    };
+      /** States of the level this worker expanded. */
+      readonly expanded: number;
+      /** A violation whose path starts at another worker: the piece this worker knows. */
+      readonly lead?: PathPiece;
+    }
+  | { readonly type: 'parcel'; readonly parcel: Parcel }
+  | { readonly type: 'path'; readonly piece: PathPiece }
+  | { readonly type: 'counterexample'; readonly violation: Counterexample };
 
 /** This thread -> worker. */
-export type WorkerCommand = { readonly type: 'share' } | { readonly type: 'level' } | { readonly type: 'visited'; readonly buffer: SharedArrayBuffer };
+export type WorkerCommand =
+  | { readonly type: 'share' }
+  | { readonly type: 'level' }
+  | { readonly type: 'visited'; readonly buffer: SharedArrayBuffer }
+  /** Between levels: give the last `count` states of the level to worker `to` (a parcel back). */
+  | { readonly type: 'give'; readonly count: number; readonly to: number }
+  /** Between levels: take these states into the level. */
+  | { readonly type: 'take'; readonly parcel: Parcel }
+  /** After a violation: the piece of the path to state `id` (this worker's number). */
+  | { readonly type: 'path'; readonly id: number }
+  /** After a violation: the counterexample along these places (./search.ts `PathPiece`). */
+  | { readonly type: 'replay'; readonly places: readonly number[] };
 
 /** What a worker is given: plain data. It resolves the emulation by its registered name, once,
  *  as it starts (an emulation's functions cannot cross threads). */
@@ -153,9 +185,19 @@ export async function searchWithWorkers(emulation: AnyEmulation, config: Config,
 type Watch = ParallelOptions & { readonly reduction: boolean; readonly memoryMb: number | undefined };
 
 /** Worker threads may hold as much heap as the search may use in all (at least what a worker
- *  needs to start: below that, the memory watch stops the search before it grows). */
-const limits = (watch: Watch) => (watch.memoryMb ? { resourceLimits: { maxOldGenerationSizeMb: Math.max(watch.memoryMb, MIN_WORKER_HEAP_MB) } } : {});
+ *  needs to start: below that, the memory watch stops the search before it grows), and as
+ *  big a young generation as this thread. */
+const limits = (watch: Watch) => ({
+  resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, ...(watch.memoryMb ? { maxOldGenerationSizeMb: Math.max(watch.memoryMb, MIN_WORKER_HEAP_MB) } : {}) },
+});
 const MIN_WORKER_HEAP_MB = 64;
+/**
+ * A worker's young generation, as this thread's: V8's default for a main thread, or what
+ * --max-semi-space-size says (a limit given to a worker lets that flag have its say, as on this
+ * thread; without one, Node gives a worker half this thread's, and a search that makes short-
+ * lived objects, new judges and local states, collects twice as often on a worker).
+ */
+const YOUNG_GENERATION_MB = 48;
 
 /** The single-thread search, on a worker thread. */
 async function solo(emulation: string, config: Config, watch: Watch, stop: SharedArrayBuffer): Promise<SearchOutcome> {
@@ -237,6 +279,7 @@ async function lockstep(config: Config, watch: Watch, crew: Crew): Promise<Searc
   const distinct = (): number => Math.min(Atomics.load(counters, 0), config.verify.max_states);
   let frontier = prefix.frontier;
   let kept: Kept[] = [];
+  const tally = new Tally(workers.length);
   const outcome = (rest: Pick<SearchOutcome, 'depth' | 'exhausted'> & Partial<SearchOutcome>): SearchOutcome => ({
     ...base,
     explored,
@@ -244,6 +287,7 @@ async function lockstep(config: Config, watch: Watch, crew: Crew): Promise<Searc
     terminal,
     asleep,
     kept: sumKept(kept),
+    balance: tally.balance(),
     ...rest,
   });
   const progress = new Int32Array(crew.progress);
@@ -259,18 +303,20 @@ async function lockstep(config: Config, watch: Watch, crew: Crew): Promise<Searc
     while (depth < config.verify.max_depth && frontier > 0) {
       if (Atomics.load(stop, 0) !== 0) return outcome({ depth, exhausted: false, cut: 'deadline' });
       const results = await level(crew);
+      tally.level(results);
       explored += results.reduce((n, r) => n + r.explored, 0);
       terminal += results.reduce((n, r) => n + r.terminal, 0);
       asleep += results.reduce((n, r) => n + r.asleep, 0);
       frontier = results.reduce((n, r) => n + r.frontier, 0);
       kept = results.map((r) => r.kept);
-      const violation = results.find((r) => r.violation)?.violation;
-      if (violation) return outcome({ depth: depth + 1, exhausted: false, violation });
+      const found = results.find((r) => r.violation || r.lead);
+      if (found) return outcome({ depth: depth + 1, exhausted: false, violation: found.violation ?? (await pathOf(found.lead!, crew)) });
       if (results.some((r) => r.full)) return outcome({ depth: depth + 1, exhausted: false, cut: 'max-states' });
       const cut = results.find((r) => r.cut)?.cut;
       if (cut) return outcome({ depth, exhausted: false, cut });
       depth++;
       watch.onLevel?.({ depth, explored, distinct: distinct(), frontier });
+      if (watch.rebalance !== false && depth < config.verify.max_depth) tally.moved += await rebalance(crew, results);
     }
     const exhausted = frontier === 0;
     return outcome({ depth: exhausted ? depth - 1 : depth, exhausted });
@@ -284,7 +330,7 @@ type LevelReport = Extract<WorkerReport, { type: 'level' }>;
 /** One level on every worker; the shared set grown whenever they stop for it. */
 async function level(crew: Crew): Promise<LevelReport[]> {
   const { workers, inbox } = crew;
-  const totals = workers.map(() => ({ explored: 0, added: 0, terminal: 0, asleep: 0 }));
+  const totals = workers.map(() => ({ explored: 0, added: 0, terminal: 0, asleep: 0, expanded: 0 }));
   let running = workers.map((_, w) => w);
   let last: LevelReport[] = [];
   for (const w of running) workers[w]!.postMessage({ type: 'level' } satisfies WorkerCommand);
@@ -296,6 +342,7 @@ async function level(crew: Crew): Promise<LevelReport[]> {
       total.added += r.added;
       total.terminal += r.terminal;
       total.asleep += r.asleep;
+      total.expanded += r.expanded;
       last[running[k]!] = r;
     });
     const paused = running.filter((_, k) => results[k]!.paused);
@@ -308,6 +355,110 @@ async function level(crew: Crew): Promise<LevelReport[]> {
   }
   last = last.map((r, w) => ({ ...r, ...totals[w]! }));
   return last;
+}
+
+/**
+ * Between levels: the workers whose next level is more work than their share give states to
+ * those with less (./portable.ts), so that they finish it together; returns how many states
+ * moved. A worker a state reaches first keeps it, so left alone the worker with more states
+ * claims more of the next level too, and the other waits at the end of every level. The work
+ * of a level is counted in transitions: each worker's states, times the transitions per state
+ * it took in the level before (its states differ: one that another worker reached too at its
+ * depth takes every step, ./search.ts).
+ */
+async function rebalance(crew: Crew, last: readonly LevelReport[]): Promise<number> {
+  const frontiers = last.map((r) => r.frontier);
+  const costs = last.map((r) => (r.expanded > 0 ? r.explored / r.expanded : 0));
+  let moved = 0;
+  for (const { from, to, count } of transfers(frontiers, costs)) {
+    crew.workers[from]!.postMessage({ type: 'give', count, to } satisfies WorkerCommand);
+    const reply = await crew.inbox[from]!.take();
+    if (reply.type !== 'parcel') throw new Error(`worker ${from} answered a 'give' with a '${reply.type}'`);
+    const { parcel } = reply;
+    const buffers = parcelBuffers(parcel);
+    crew.workers[to]!.postMessage({ type: 'take', parcel } satisfies WorkerCommand, buffers);
+    moved += count;
+  }
+  return moved;
+}
+
+/** Below this many states a level is not worth evening out; nor a gap of fewer than this. */
+const EVEN_ENOUGH = 64;
+
+/**
+ * Who gives how many states to whom, for every worker's work in the next level (`frontiers`
+ * states each, `costs` the work per state of each worker's: 1 if not given; a moved state's
+ * work is its giver's) to be about the mean: those with the most give to those with the least.
+ */
+export function transfers(frontiers: readonly number[], costs?: readonly number[]): { from: number; to: number; count: number }[] {
+  const K = frontiers.length;
+  const known = (costs ?? []).filter((c) => c > 0);
+  const typical = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1;
+  const cost = frontiers.map((_, w) => (costs?.[w] ?? 0) > 0 ? costs![w]! : typical);
+  const work = frontiers.map((f, w) => f * cost[w]!);
+  const total = work.reduce((a, b) => a + b, 0);
+  const states = frontiers.reduce((a, b) => a + b, 0);
+  const gap = Math.max(...work) - Math.min(...work);
+  if (states < EVEN_ENOUGH * K || gap < Math.max(EVEN_ENOUGH * typical, total / (20 * K))) return [];
+  const mean = total / K;
+  const excess = work.map((w) => w - mean);
+  const byLoad = frontiers.map((_, w) => w).sort((a, b) => excess[b]! - excess[a]! || a - b);
+  const out: { from: number; to: number; count: number }[] = [];
+  for (let g = 0, t = K - 1; g < t; ) {
+    const [giver, taker] = [byLoad[g]!, byLoad[t]!];
+    const count = Math.min(Math.floor(Math.min(excess[giver]!, -excess[taker]!) / cost[giver]!), frontiers[giver]!);
+    if (count <= 0) {
+      if (excess[giver]! + excess[taker]! > 0) t--;
+      else g++;
+      continue;
+    }
+    out.push({ from: giver, to: taker, count });
+    excess[giver]! -= count * cost[giver]!;
+    excess[taker]! += count * cost[giver]!;
+  }
+  return out;
+}
+
+/** A violation whose path crossed workers: its pieces gathered, back to the root, and played
+ *  by one worker. */
+async function pathOf(lead: PathPiece, crew: Crew): Promise<Counterexample> {
+  const places = await placesOf(lead, async (worker, id) => {
+    crew.workers[worker]!.postMessage({ type: 'path', id } satisfies WorkerCommand);
+    const reply = await crew.inbox[worker]!.take();
+    if (reply.type !== 'path') throw new Error(`worker ${worker} answered a 'path' with a '${reply.type}'`);
+    return reply.piece;
+  });
+  crew.workers[0]!.postMessage({ type: 'replay', places } satisfies WorkerCommand);
+  const reply = await crew.inbox[0]!.take();
+  if (reply.type !== 'counterexample') throw new Error(`worker 0 answered a 'replay' with a '${reply.type}'`);
+  return reply.violation;
+}
+
+/** The states each worker expanded and the transitions it took, level by level. */
+class Tally {
+  readonly expanded: number[];
+  readonly explored: number[];
+  moved = 0;
+  private mean = 0;
+  private most = 0;
+
+  constructor(workers: number) {
+    this.expanded = new Array<number>(workers).fill(0);
+    this.explored = new Array<number>(workers).fill(0);
+  }
+
+  level(results: readonly { expanded: number; explored: number }[]): void {
+    results.forEach((r, w) => {
+      this.expanded[w]! += r.expanded;
+      this.explored[w]! += r.explored;
+    });
+    this.mean += results.reduce((a, r) => a + r.explored, 0) / results.length;
+    this.most += Math.max(...results.map((r) => r.explored));
+  }
+
+  balance(): Balance {
+    return { expanded: [...this.expanded], explored: [...this.explored], moved: this.moved, evenness: this.most === 0 ? 1 : this.mean / this.most };
+  }
 }
 
 function growShared(buffer: SharedArrayBuffer): SharedArrayBuffer {

@@ -23,7 +23,8 @@
  * space is exhausted); otherwise the answer is "no violation within depth N", never "correct".
  *
  * With worker threads (./parallel.ts) each thread runs a `Search` of its own states against a
- * shared set of fingerprints (`Shared`); one thread's search runs alone.
+ * shared set of fingerprints (`Shared`), and between levels gives states to another or takes
+ * states another gave (`give`, `take`: ./portable.ts); one thread's search runs alone.
  */
 import { getHeapStatistics } from 'node:v8';
 import { crashRolesOf, pluralOf, type AnyEmulation, type Config } from '../emulations/api/emulation.js';
@@ -32,6 +33,7 @@ import type { Verdict } from '../../specs/verdict.js';
 import { Fingerprinter } from './fingerprints.js';
 import { Model } from './model.js';
 import { Sleeper, SleepSets } from './reduction.js';
+import { commonOf, Exporter, Importer, sortRange, type Common, type Parcel } from './portable.js';
 import { StateStore } from './store.js';
 import { ABSENT, FingerprintSet, FLAG } from './visited.js';
 import { World, type StepRecord } from './world.js';
@@ -92,6 +94,8 @@ export interface SearchOutcome {
   readonly asleep: number;
   /** What the search kept (bytes of its tables, and how many of each kind of part). */
   readonly kept: Kept;
+  /** With several workers: how evenly they shared the work. */
+  readonly balance?: Balance;
 }
 
 export interface Kept {
@@ -131,6 +135,45 @@ export interface LevelResult {
   readonly cut?: 'deadline' | 'memory';
   /** Stopped because the shared visited set needs to grow (./parallel.ts): expanded up to here. */
   readonly paused?: number;
+  /** States of the level expanded (counted per worker, for the balance between workers). */
+  readonly expanded: number;
+  /** A violation on a path that starts at another worker (a state moved here: ./portable.ts):
+   *  what this worker knows of its path. */
+  readonly lead?: PathPiece;
+}
+
+/** A piece of a path: from the root, or from a state another worker gave (`origin`: that
+ *  worker and the state's number there), each step by its place among the enabled steps of the
+ *  state it is taken from (a place every worker gives the same step: ./model.ts `steps`). */
+export interface PathPiece {
+  readonly origin?: { readonly worker: number; readonly id: number };
+  readonly places: readonly number[];
+}
+
+/** The places of a whole path's steps, from the root: `lead` and the pieces before it, each
+ *  asked of the worker that gave the state it starts at (`pieceOf`: its `Search.piece`). */
+export async function placesOf(lead: PathPiece, pieceOf: (worker: number, id: number) => PathPiece | Promise<PathPiece>): Promise<number[]> {
+  let places = [...lead.places];
+  for (let origin = lead.origin; origin; ) {
+    const piece = await pieceOf(origin.worker, origin.id);
+    places = [...piece.places, ...places];
+    origin = piece.origin;
+  }
+  return places;
+}
+
+/** The balance of the work between workers (./parallel.ts). */
+export interface Balance {
+  /** States each worker expanded. */
+  readonly expanded: readonly number[];
+  /** Transitions each worker took (the work: a state another worker reached too at its depth
+   *  takes every step). */
+  readonly explored: readonly number[];
+  /** States moved from one worker to another between levels. */
+  readonly moved: number;
+  /** Over the levels, the mean transitions a worker took / the most one did: 1 when every
+   *  level is shared evenly (then no worker waits for another at the end of a level). */
+  readonly evenness: number;
 }
 
 export class Search {
@@ -139,9 +182,11 @@ export class Search {
   readonly store = new StateStore();
   visited: FingerprintSet;
   readonly reduction: boolean;
-  /** The current level: states [levelStart, levelEnd) of this thread. */
+  /** The current level: states [levelStart, levelEnd) of this thread; the next level's are
+   *  numbered from `nextStart` on (states given away to other workers lie between). */
   levelStart = 0;
   levelEnd = 1;
+  nextStart = 1;
   private sleepNow = new SleepSets();
   private sleepNext = new SleepSets();
   private readonly sleeper: Sleeper;
@@ -152,6 +197,14 @@ export class Search {
   private distinct = 1;
   /** What it shares with other threads, once it does (./parallel.ts). */
   private shared: Shared | undefined;
+  /** States moved here from other workers: by import, the giver and the state's number there
+   *  (such a state's parent in the store is -2 - its import's number). */
+  private importedFrom = new Int32Array(0);
+  private importedId = new Int32Array(0);
+  private imports = 0;
+  private exporter: Exporter | undefined;
+  private readonly importers = new Map<number, Importer>();
+  private common: Common | undefined;
 
   constructor(
     emulation: AnyEmulation,
@@ -175,11 +228,34 @@ export class Search {
     this.sleepNext.reset(1);
   }
 
+  /**
+   * The frontier shared out among `workers` workers that all built the same first levels
+   * (./worker.ts): every state so far goes into the shared set `visited`, the current level
+   * cut in `workers` runs of consecutive states, each owned by one worker, the states before
+   * it by worker 0; from now on the visited set is the shared one, and this worker's level is
+   * its run. (Runs, not every K-th state: states found one after the other are mostly
+   * siblings, whose successors are often the same states, reached in another order; one worker
+   * reaching them all keeps their sleep sets, where two would each take every step of them.)
+   */
+  shareOut(visited: FingerprintSet, shared: Shared, workers: number): void {
+    const size = this.levelEnd - this.levelStart;
+    const runStart = (w: number): number => this.levelStart + Math.floor((w * size) / workers);
+    let owner = 0;
+    for (let id = 0; id < this.store.size; id++) {
+      while (owner + 1 < workers && id >= runStart(owner + 1)) owner++;
+      visited.add(this.store.hiOf(id), this.store.loOf(id), (owner << WORKER_SHIFT) | id);
+    }
+    [this.levelStart, this.levelEnd] = [runStart(shared.worker), runStart(shared.worker + 1)];
+    this.share(visited, shared);
+  }
+
   /** From now on, the visited set is `visited`, shared with other threads. */
   share(visited: FingerprintSet, shared: Shared): void {
     this.visited = visited;
     this.shared = shared;
-    Atomics.store(shared.levelStarts, shared.worker, this.levelEnd);
+    this.common = commonOf(this.model);
+    this.exporter = new Exporter(this.model, this.common);
+    Atomics.store(shared.levelStarts, shared.worker, this.nextStart);
   }
 
   /** The violation at the root, if the booted system already fails a check. */
@@ -193,22 +269,23 @@ export class Search {
 
   /**
    * Expands this thread's states of the current level (at depth `depth`), from state `from`
-   * on, every `stride`-th: their successors at depth + 1 not seen before become the next level.
+   * on: their successors at depth + 1 not seen before become the next level.
    */
-  expand(depth: number, deadline?: Deadline, from = this.levelStart, onProgress?: (done: number, explored: number, added: number) => void, stride = 1): LevelResult {
+  expand(depth: number, deadline?: Deadline, from = this.levelStart, onProgress?: (done: number, explored: number, added: number) => void): LevelResult {
     const model = this.model;
-    const nextStart = this.levelEnd;
+    const nextStart = this.nextStart;
     let explored = 0;
     let added = 0;
     let terminal = 0;
     let asleep = 0;
-    for (let id = from, n = 0; id < this.levelEnd; id += stride, n++) {
+    let n = 0;
+    for (let id = from; id < this.levelEnd; id++, n++) {
       if ((n & 63) === 0) {
-        if (this.shared && this.visited.full(this.shared.count())) return { explored, added, terminal, asleep, full: false, paused: id };
+        if (this.shared && this.visited.full(this.shared.count())) return { explored, added, terminal, asleep, full: false, paused: id, expanded: n };
         const done = id - this.levelStart;
         if ((n & 1023) === 0 && n > 0) {
-          if (deadline?.expired()) return { explored, added, terminal, asleep, full: false, cut: 'deadline' };
-          if (memoryShort()) return { explored, added, terminal, asleep, full: false, cut: 'memory' };
+          if (deadline?.expired()) return { explored, added, terminal, asleep, full: false, cut: 'deadline', expanded: n };
+          if (memoryShort()) return { explored, added, terminal, asleep, full: false, cut: 'memory', expanded: n };
           onProgress?.(done, explored, added);
         }
       }
@@ -230,30 +307,170 @@ export class Search {
         const size = this.successor(words, code);
         explored++;
         if (model.failed(this.scratch).length > 0) {
-          return { explored, added, terminal, asleep, full: false, violation: this.counterexample([...this.store.path(id), code]) };
+          return { explored, added, terminal, asleep, full: false, expanded: n, ...this.violationAt(id, code) };
         }
         const handed = this.reduction ? this.sleeper.handDown(i, count, this.ensureSleepOut(count)) : 0;
         this.prints.of(this.scratch);
         const { hi, lo } = this.prints;
         const known = this.visited.add(hi, lo, this.tag(this.store.size));
         if (known === ABSENT) {
-          if (!this.claim()) return { explored, added, terminal, asleep, full: true };
+          if (!this.claim()) return { explored, added, terminal, asleep, full: true, expanded: n };
           this.store.add(this.scratch, size, id, code, hi, lo);
           this.sleepNext.push(this.sleepOut, handed);
           added++;
         } else if (this.reduction) this.again(known, hi, lo, handed, nextStart, size);
       }
     }
-    return { explored, added, terminal, asleep, full: false };
+    return { explored, added, terminal, asleep, full: false, expanded: n };
   }
 
   /** The level expanded: its successors are the next. */
   advance(): void {
-    this.levelStart = this.levelEnd;
-    this.levelEnd = this.store.size;
+    this.levelStart = this.nextStart;
+    this.levelEnd = this.nextStart = this.store.size;
     [this.sleepNow, this.sleepNext] = [this.sleepNext, this.sleepNow];
-    this.sleepNext.reset(this.levelEnd);
-    if (this.shared) Atomics.store(this.shared.levelStarts, this.shared.worker, this.levelEnd);
+    this.sleepNext.reset(this.nextStart);
+    if (this.shared) Atomics.store(this.shared.levelStarts, this.shared.worker, this.nextStart);
+  }
+
+  /**
+   * Between levels: gives the last `count` states of the current level to worker `peer`
+   * (./portable.ts), who expands them instead. They stay in this store, unexpanded.
+   */
+  give(count: number, peer: number): Parcel {
+    const exporter = this.exporter!;
+    const from = this.levelEnd - count;
+    let total = 0;
+    let sleeping = 0;
+    for (let id = from; id < this.levelEnd; id++) {
+      total += this.store.lengthOf(id);
+      sleeping += this.sleepNow.end(id) - this.sleepNow.start(id);
+    }
+    const parcel = {
+      from: this.shared!.worker,
+      count,
+      words: new Int32Array(total),
+      lengths: new Int32Array(count),
+      prints: new Int32Array(2 * count),
+      ids: new Int32Array(count),
+      sleep: new Int32Array(sleeping),
+      sleepLengths: new Int32Array(count),
+    };
+    exporter.begin(peer);
+    let at = 0;
+    let z = 0;
+    for (let k = 0; k < count; k++) {
+      const id = from + k;
+      const words = this.read(id);
+      const length = this.store.lengthOf(id);
+      exporter.state(words);
+      parcel.words.set(words.subarray(0, length), at);
+      at += length;
+      parcel.lengths[k] = length;
+      parcel.prints[2 * k] = this.store.hiOf(id);
+      parcel.prints[2 * k + 1] = this.store.loOf(id);
+      parcel.ids[k] = id;
+      const codes = this.sleepNow.array;
+      for (let c = this.sleepNow.start(id); c < this.sleepNow.end(id); c++) {
+        exporter.code(codes[c]!);
+        parcel.sleep[z++] = codes[c]!;
+      }
+      parcel.sleepLengths[k] = this.sleepNow.end(id) - this.sleepNow.start(id);
+    }
+    this.levelEnd = from;
+    return { ...parcel, ...exporter.end() };
+  }
+
+  /** Between levels: takes states another worker gave (`give`) into the current level. */
+  take(parcel: Parcel): void {
+    if (this.levelStart === this.levelEnd) {
+      // It gave all it had: its level starts afresh after everything stored.
+      this.levelStart = this.levelEnd = this.store.size;
+      this.sleepNow.reset(this.levelStart);
+    }
+    if (this.levelEnd !== this.store.size) throw new Error('a worker takes states only at the end of its level, having given none or all');
+    let importer = this.importers.get(parcel.from);
+    if (!importer) this.importers.set(parcel.from, (importer = new Importer(this.model, this.common!)));
+    importer.follow(parcel);
+    this.growImports(parcel.count);
+    let at = 0;
+    let z = 0;
+    for (let k = 0; k < parcel.count; k++) {
+      const length = parcel.lengths[k]!;
+      if (length > this.scratch.length) this.scratch = new Int32Array(length * 2);
+      importer.state(parcel.words, at, length, this.scratch);
+      at += length;
+      this.prints.of(this.scratch);
+      if (this.prints.hi !== parcel.prints[2 * k] || this.prints.lo !== parcel.prints[2 * k + 1]) {
+        throw new Error(`worker ${this.shared!.worker} rebuilt a state of worker ${parcel.from} with another fingerprint: the model is not deterministic`);
+      }
+      this.importedFrom[this.imports] = parcel.from;
+      this.importedId[this.imports] = parcel.ids[k]!;
+      this.store.add(this.scratch, length, -2 - this.imports++, -1, this.prints.hi, this.prints.lo);
+      const sleeping = parcel.sleepLengths[k]!;
+      const out = this.ensureSleepOut(sleeping);
+      for (let c = 0; c < sleeping; c++) out[c] = importer.code(parcel.sleep[z++]!);
+      sortRange(out, 0, sleeping);
+      this.sleepNow.push(out, sleeping);
+    }
+    this.levelEnd = this.nextStart = this.store.size;
+    this.sleepNext.reset(this.nextStart);
+    if (this.shared) Atomics.store(this.shared.levelStarts, this.shared.worker, this.nextStart);
+  }
+
+  private growImports(more: number): void {
+    if (this.imports + more <= this.importedId.length) return;
+    const size = Math.max(2 * this.importedId.length, this.imports + more);
+    const [from, id] = [new Int32Array(size), new Int32Array(size)];
+    from.set(this.importedFrom);
+    id.set(this.importedId);
+    [this.importedFrom, this.importedId] = [from, id];
+  }
+
+  /** The violation found by step `code` of state `id`: its counterexample, or, if its path
+   *  starts at another worker, the piece of it this worker knows. */
+  private violationAt(id: number, code: number): { violation: Counterexample } | { lead: PathPiece } {
+    const piece = this.piece(id);
+    if (!piece.origin) return { violation: this.counterexample([...this.store.path(id), code]) };
+    const words = this.read(id);
+    const count = this.enabled(words);
+    return { lead: { origin: piece.origin, places: [...piece.places, this.steps.subarray(0, count).indexOf(code)] } };
+  }
+
+  /** The path to state `id`, from the root or from the state another worker gave that it
+   *  starts at. */
+  piece(id: number): PathPiece {
+    const chain: number[] = [];
+    let at = id;
+    while (this.store.parentOf(at) >= 0) {
+      chain.push(at);
+      at = this.store.parentOf(at);
+    }
+    chain.reverse();
+    const places = chain.map((state) => {
+      const words = this.read(this.store.parentOf(state));
+      const count = this.enabled(words);
+      return this.steps.subarray(0, count).indexOf(this.store.stepOf(state));
+    });
+    const parent = this.store.parentOf(at);
+    if (parent === -1) return { places };
+    const k = -2 - parent;
+    return { origin: { worker: this.importedFrom[k]!, id: this.importedId[k]! }, places };
+  }
+
+  /** The counterexample along a path given by the places of its steps (`PathPiece`). */
+  replay(places: readonly number[]): Counterexample {
+    let words = this.model.root;
+    const codes: number[] = [];
+    for (const place of places) {
+      const count = this.enabled(words);
+      if (place < 0 || place >= count) throw new Error(`a path's step ${codes.length + 1} is not among the enabled steps`);
+      const code = this.steps[place]!;
+      codes.push(code);
+      const size = this.successor(words, code);
+      words = this.scratch.slice(0, size);
+    }
+    return this.counterexample(codes);
   }
 
   /**

@@ -26,7 +26,8 @@ export class StateStore {
   size = 0;
 
   /** Adds a state (`length` words of `words`, fingerprint (hi, lo)) reached from `parent` by
-   *  step `step`; its number. */
+   *  step `step`; its number. A parent below 0 ends a path: -1 for the root, less for a state
+   *  another worker gave (./search.ts `take`). */
   add(words: Int32Array, length: number, parent: number, step: number, hi: number, lo: number): number {
     if (this.used + length > CHUNK) {
       this.chunks.push(new Int32Array(CHUNK));

@@ -1,12 +1,15 @@
 /**
  * A worker thread of `mpkv verify --workers K` (see ./parallel.ts): it builds the first levels
  * like every other worker, keeps its share of them, and then expands one level at a time when
- * told to, claiming new states in the shared fingerprint set.
+ * told to, claiming new states in the shared fingerprint set. Between levels it may be told
+ * to give states to another worker or to take states another gave (./portable.ts), and after
+ * a violation to tell the path to a state it gave away.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { emulationNamed } from '../emulations/index.js';
 import { flagBudget } from '../util/budget.js';
 import type { VerifyTask, WorkerCommand, WorkerReport } from './parallel.js';
+import { parcelBuffers } from './portable.js';
 import { Search, type LevelResult, type SearchOutcome, type Shared } from './search.js';
 import { FingerprintSet } from './visited.js';
 
@@ -59,17 +62,10 @@ if (parentPort) {
   post({ type: 'prefix', depth, explored, distinct: search.store.size, terminal, asleep, frontier: frontier(), ...base, ...(outcome ? { outcome } : {}) });
 
   // 2. and 3.: share out, then one level at a time, in lockstep.
-  let first = true;
   let resumeAt = -1;
   port.on('message', (command: WorkerCommand) => {
     if (command.type === 'share') {
-      const set = new FingerprintSet(task.visited, true);
-      // Every state so far, the last level's owned by the worker of its position (mod K).
-      for (let id = 0; id < search.store.size; id++) {
-        const owner = id >= search.levelStart ? (id - search.levelStart) % task.workers : 0;
-        set.add(search.store.hiOf(id), search.store.loOf(id), (owner << 26) | id);
-      }
-      search.share(set, shared);
+      search.shareOut(new FingerprintSet(task.visited, true), shared, task.workers);
       post({ type: 'ready' });
       return;
     }
@@ -77,16 +73,16 @@ if (parentPort) {
       search.visited = new FingerprintSet(command.buffer, true);
       return;
     }
-    const from = resumeAt >= 0 ? resumeAt : first ? search.levelStart + task.index : search.levelStart;
+    if (command.type !== 'level') return answer(search, port, command);
+    const from = resumeAt >= 0 ? resumeAt : search.levelStart;
     const result: LevelResult = search.expand(depth, stopped, from, (done, e, a) => {
       Atomics.store(progress, task.index * 4, e);
       Atomics.store(progress, task.index * 4 + 1, a);
       Atomics.store(progress, task.index * 4 + 2, done);
       Atomics.store(progress, task.index * 4 + 3, frontier());
-    }, first ? task.workers : 1);
+    });
     resumeAt = result.paused ?? -1;
     if (resumeAt < 0) {
-      first = false;
       search.advance();
       depth++;
       for (let k = 0; k < 4; k++) Atomics.store(progress, task.index * 4 + k, 0);
@@ -101,8 +97,32 @@ if (parentPort) {
       full: result.full,
       paused: resumeAt >= 0,
       kept: search.kept(),
+      expanded: result.expanded,
+      ...(result.lead ? { lead: result.lead } : {}),
       ...(result.violation ? { violation: result.violation } : {}),
       ...(result.cut ? { cut: result.cut } : {}),
     });
   });
+}
+
+/** Between levels: states given or taken (./portable.ts), and the path of a violation that
+ *  crossed workers. */
+function answer(search: Search, port: MessagePort, command: Exclude<WorkerCommand, { type: 'share' | 'visited' | 'level' }>): void {
+  switch (command.type) {
+    case 'give': {
+      const parcel = search.give(command.count, command.to);
+      const buffers = parcelBuffers(parcel);
+      port.postMessage({ type: 'parcel', parcel } satisfies WorkerReport, buffers);
+      return;
+    }
+    case 'take':
+      search.take(command.parcel);
+      return;
+    case 'path':
+      port.postMessage({ type: 'path', piece: search.piece(command.id) } satisfies WorkerReport);
+      return;
+    case 'replay':
+      port.postMessage({ type: 'counterexample', violation: search.replay(command.places) } satisfies WorkerReport);
+      return;
+  }
 }
