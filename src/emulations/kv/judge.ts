@@ -95,7 +95,7 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
     const fact = noted.fact as FactBase as KvFact;
     if (fact.kind === 'invoke') {
       this.history_ = this.history_.push(
-        Object.freeze({ event: Object.freeze(invokeEvent(fact.client, fact.command, noted.t)), untimed: Object.freeze(invokeEvent(fact.client, fact.command)), at: atFact(noted) }),
+        Object.freeze({ event: Object.freeze(invokeEvent(fact.client, fact.command, noted.t)), at: atFact(noted) }),
       );
       this.untimed = undefined;
     } else if (fact.kind === 'complete') {
@@ -103,7 +103,6 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
       this.history_ = this.history_.push(
         Object.freeze({
           event: Object.freeze(okEvent(fact.client, fact.command, fact.result, noted.t)),
-          untimed: Object.freeze(okEvent(fact.client, fact.command, fact.result)),
           at: this.lastCompletion,
         }),
       );
@@ -166,7 +165,7 @@ class KvJudge<F extends FactBase> implements RunJudge<never, F> {
   /** The client history without times (its line order is its real-time order), each check's
    *  memory, and the nodes' restarts. */
   memory(): unknown {
-    this.untimed ??= Object.freeze(this.history_.toArray().map((entry) => entry.untimed));
+    this.untimed ??= Object.freeze(this.history_.toArray().map(untimedOf));
     return [this.untimed, this.reader.memory(), ...this.checks.map((check) => check.memory())];
   }
 
@@ -208,9 +207,6 @@ function guardedAll<F extends FactBase>(check: FactCheck<F>): Verdict[] {
 /** A client history event, and where it was noted. */
 interface HistoryEntry {
   readonly event: MpkvHistoryEvent;
-  /** The event without its time, as `memory` gives it (frozen once, so a model checker
-   *  fingerprints it once). */
-  readonly untimed: MpkvHistoryEvent;
   readonly at: VerdictAt;
 }
 
@@ -265,4 +261,21 @@ export function slowRunReasons(
   }
   lines.push(`or give the run longer: time_limit_ms = ${cfg.time_limit_ms}`);
   return lines;
+}
+
+/**
+ * Each history entry's event without its time, as `memory` gives it: made and frozen the first
+ * time a model checker asks, then the same object for every judge that shares the entry (so the
+ * checker fingerprints it once). A cache keyed by the frozen entry, not state: it gives what
+ * it would compute. Made lazily so that `mpkv run`, which never asks, keeps no second copy of
+ * its history.
+ */
+const untimedEvents = new WeakMap<HistoryEntry, MpkvHistoryEvent>();
+function untimedOf(entry: HistoryEntry): MpkvHistoryEvent {
+  let untimed = untimedEvents.get(entry);
+  if (!untimed) {
+    const { time: _time, ...event } = entry.event;
+    untimedEvents.set(entry, (untimed = Object.freeze(event) as MpkvHistoryEvent));
+  }
+  return untimed;
 }

@@ -44,8 +44,6 @@ interface Vote {
   readonly slot: number;
   /** The vote fact's index in the trace. */
   readonly event: number;
-  /** The vote as `memory` gives it (frozen once, so a model checker fingerprints it once). */
-  readonly remembered: readonly unknown[];
 }
 
 /** An acceptor's highest vote in a slot, and when it first voted there (the nth vote of the run). */
@@ -149,7 +147,7 @@ export class VotingInvariants implements FactCheck<Fact> {
             `${chosenText(c)}: a higher ballot may only carry the chosen command`, c.events);
       }
     }
-    const vote: Vote = Object.freeze({ acceptor, ballot, command, t: noted.t, slot, event: noted.event, remembered: Object.freeze([slot, acceptor, ballot, command]) });
+    const vote: Vote = Object.freeze({ acceptor, ballot, command, t: noted.t, slot, event: noted.event });
     const votes = Object.freeze([...inSlot, vote]);
     this.votes = this.votes.set(slot, votes);
     const mine = this.highest.get(acceptor) ?? List<Highest>();
@@ -333,7 +331,7 @@ export class VotingInvariants implements FactCheck<Fact> {
   memory(): unknown {
     if (this.memo) return this.memo;
     const votes = new Set<unknown>();
-    for (const inSlot of this.votes) for (const v of inSlot ?? []) votes.add(v.remembered);
+    for (const inSlot of this.votes) for (const v of inSlot ?? []) votes.add(rememberedOf(v));
     const maxBal = new Map([...this.maxBal].map(([acceptor, m]) => [acceptor, m.ballot]));
     const promised = new Set([...this.promised.values()].flatMap((ballots) => [...ballots.values()].map((p) => p.pair)));
     return (this.memo = Object.freeze([[...this.violations.keys()].sort(), votes, maxBal, promised]));
@@ -342,3 +340,15 @@ export class VotingInvariants implements FactCheck<Fact> {
 
 const chosenText = (c: Chosen): string =>
   `${describeLogCommand(c.command)} was chosen under ballot ${ballotText(c.ballot)} at t=${c.t} (accepted by ${c.quorum.join(', ')})`;
+
+/**
+ * A vote as `memory` gives it: made and frozen the first time a model checker asks, then the
+ * same object for every judge that shares the vote (so the checker fingerprints it once). A
+ * cache keyed by the frozen vote, not state; lazy, so that `mpkv run` keeps no second copy.
+ */
+const rememberedVotes = new WeakMap<Vote, readonly unknown[]>();
+function rememberedOf(vote: Vote): readonly unknown[] {
+  let remembered = rememberedVotes.get(vote);
+  if (!remembered) rememberedVotes.set(vote, (remembered = Object.freeze([vote.slot, vote.acceptor, vote.ballot, vote.command])));
+  return remembered;
+}
