@@ -351,7 +351,7 @@ export class Model {
 
   /** Would delivering packet `pid` change nothing (its addressee's state, the messages in
    *  flight but for it, what the judge reads)? */
-  noop(words: Int32Array, pid: number): boolean {
+  private noop(words: Int32Array, pid: number): boolean {
     const to = this.packets.to[pid]!;
     const step = this.localStep(words[to]!, DELIVER, pid);
     return step.next === words[to] && step.sends.length === 0 && step.judged < 0 && !step.finishes;
