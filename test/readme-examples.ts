@@ -201,15 +201,24 @@ export function blockDir(root: string, block: number): string {
 }
 
 /**
- * Runs one example's command line in `dir` (a child process: the test's thread stays free).
- * npm runs no package script here: `npx --prefix /path/to/mpkv` and `npm install -g
- * /path/to/mpkv` install the checkout (into npm's cache, or the test's prefix) and would run
- * its `prepare` script — tsc, rewriting dist/ in place while the tests beside this one load
- * it (seen: a worker thread that found dist/src/explore/explore.js half written). The
- * checkout is built already, as it is for a reader who ran the quick start.
+ * npm as the tests run it: quiet, and running no package script. `npx mpkv` (even in the
+ * checkout), `npx --prefix /path/to/mpkv` and `npm install -g /path/to/mpkv` install the
+ * checkout (into npm's cache, or the test's prefix) and would run its `prepare` script — tsc,
+ * rewriting dist/ in place while the tests beside this one load it (seen: worker threads that
+ * found dist/src/explore/explore.js, then dist/specs/liveness.js, half written). The checkout
+ * is built already, as it is for a reader who ran the quick start.
  */
+export const npmEnv = (): NodeJS.ProcessEnv => ({
+  ...process.env,
+  npm_config_update_notifier: 'false',
+  npm_config_fund: 'false',
+  npm_config_audit: 'false',
+  npm_config_ignore_scripts: 'true',
+});
+
+/** Runs one example's command line in `dir` (a child process: the test's thread stays free). */
 export function runExample(command: string, dir: string): Promise<Ran> {
-  const env = { ...process.env, CI: 'true', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_ignore_scripts: 'true' };
+  const env = { ...npmEnv(), CI: 'true' };
   const mpkv = /^npx mpkv (.*)$/.exec(command);
   const child = mpkv
     ? spawn(process.execPath, [cli, ...mpkv[1]!.split(/\s+/)], { cwd: dir, env })

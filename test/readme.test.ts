@@ -16,7 +16,7 @@ import { explorationConfig, explore, scheduleOptions } from '../src/explore/expl
 import { SimDriver } from '../src/ui/driver.js';
 import { StepRouter } from '../src/verify/replay.js';
 import { search } from '../src/verify/search.js';
-import { EXAMPLES, exampleTests, readmeCommands } from './readme-examples.js';
+import { EXAMPLES, exampleTests, npmEnv, readmeCommands } from './readme-examples.js';
 import { repoRoot } from './harness.js';
 
 test('readme: every command of its sh blocks has an entry saying what it does, and every entry is in the README', (t) => {
@@ -34,7 +34,7 @@ test('readme: every command of its sh blocks has an entry saying what it does, a
 });
 
 test('readme: npx mpkv, run in the repository as the README does, is this checkout\'s mpkv', (t) => {
-  const r = spawnSync('npx', ['mpkv', '--version'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false', npm_config_offline: 'true' } });
+  const r = spawnSync('npx', ['mpkv', '--version'], { cwd: repoRoot, encoding: 'utf8', env: { ...npmEnv(), npm_config_offline: 'true' } });
   t.is(r.status, 0, r.stderr);
   t.regex(r.stdout, /^mpkv \d+\.\d+\.\d+\n$/);
 });
