@@ -6,7 +6,7 @@
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../src/emulations/api/emulation.js';
 import { loadConfig } from '../src/emulations/index.js';
@@ -37,6 +37,15 @@ test('readme: npx mpkv, run in the repository as the README does, is this checko
   const r = spawnSync('npx', ['mpkv', '--version'], { cwd: repoRoot, encoding: 'utf8', env: { ...npmEnv(), npm_config_offline: 'true' } });
   t.is(r.status, 0, r.stderr);
   t.regex(r.stdout, /^mpkv \d+\.\d+\.\d+\n$/);
+});
+
+test('readme: the build leaves mpkv\'s command executable, so npx runs it even from an install npm cached before this build', (t) => {
+  // A CI run failed this way: npm had cached the checkout's path from an earlier run, tsc wrote
+  // dist/src/cli.js without the executable bit, and `npx mpkv` answered "Permission denied".
+  const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+  for (const bin of Object.values(pkg.bin)) {
+    t.is(statSync(path.join(repoRoot, bin)).mode & 0o111, 0o111, `${bin} is executable`);
+  }
 });
 
 exampleTests(false);
