@@ -1,10 +1,11 @@
 /**
- * Every Raft mutant (src/emulations/raft/mutants.ts) is caught by `mpkv verify`: the model
+ * Every Raft safety mutant (src/emulations/raft/mutants.ts) is caught by `mpkv verify`: the model
  * checker finds it at its shortest counterexample on its verify config (the bench's verify
  * grounds, src/emulations/raft/bench.ts), and that counterexample, written and read back,
  * replays to the same violation; without the mutant the same events keep every check. (Each is
  * found by exploration too, on its hunting ground: test/long/raft-mutants.test.ts.) The Raft
- * invariants (Figure 3) catch each mutant before, or without, the outcome checks.
+ * invariants (Figure 3) catch each mutant before, or without, the outcome checks. (The liveness
+ * mutant is a lasso of the liveness pass: test/verify-liveness.test.ts.)
  */
 import test from 'ava';
 import { join } from 'node:path';
@@ -13,13 +14,13 @@ import type { Config } from '../src/emulations/api/emulation.js';
 import { loadConfig } from '../src/emulations/index.js';
 import { bench } from '../src/emulations/raft/bench.js';
 import { raft } from '../src/emulations/raft/index.js';
-import { MUTANT_NAMES, type MutantName } from '../src/emulations/raft/mutants.js';
+import { SAFETY_MUTANT_NAMES, type SafetyMutantName } from '../src/emulations/raft/mutants.js';
 import { finishRun, startRun } from '../src/emulations/run.js';
 import { loadStepsReplay, StepRouter, stepsReplayDivergence, stepsReplayFile, writeStepsReplayFile } from '../src/verify/replay.js';
 import { search } from '../src/verify/search.js';
 
 /** Where verify catches each mutant: the length of its shortest counterexample, and the check. */
-const catches: Record<MutantName, { depth: number; caughtBy: string }> = {
+const catches: Record<SafetyMutantName, { depth: number; caughtBy: string }> = {
   'votes-twice-in-a-term': { depth: 6, caughtBy: 'election-safety' },
   'commits-earlier-term-by-counting': { depth: 10, caughtBy: 'leader-completeness' },
   'appends-without-truncating': { depth: 8, caughtBy: 'log-matching' },
@@ -28,12 +29,12 @@ const catches: Record<MutantName, { depth: number; caughtBy: string }> = {
   'votes-for-stale-log': { depth: 8, caughtBy: 'leader-completeness' },
 };
 
-test('raft mutants: every mutant has a verify ground and the depth of its shortest counterexample', (t) => {
-  t.deepEqual(Object.keys(catches).sort(), [...MUTANT_NAMES].sort());
-  t.deepEqual(Object.keys(bench.verifyGrounds!).sort(), [...MUTANT_NAMES].sort());
+test('raft mutants: every safety mutant has a verify ground and the depth of its shortest counterexample', (t) => {
+  t.deepEqual(Object.keys(catches).sort(), [...SAFETY_MUTANT_NAMES].sort());
+  t.deepEqual(Object.keys(bench.verifyGrounds!).sort(), [...SAFETY_MUTANT_NAMES].sort());
 });
 
-for (const mutant of MUTANT_NAMES) {
+for (const mutant of SAFETY_MUTANT_NAMES) {
   test(`raft mutants: verify catches ${mutant} at its shortest counterexample, which replays`, async (t) => {
     const { depth, caughtBy } = catches[mutant];
     const file = bench.verifyGrounds![mutant]!;

@@ -12,12 +12,14 @@ import test from 'ava';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../src/cli.js';
-import { reportLiveness } from '../src/commands/verify-liveness.js';
+import { livenessRules, reportLiveness } from '../src/commands/verify-liveness.js';
 import type { AnyEmulation, Config } from '../src/emulations/api/emulation.js';
 import { emulationOf, loadConfig } from '../src/emulations/index.js';
 import { maxSync } from '../src/emulations/max_sync/index.js';
 import { multipaxos } from '../src/emulations/multipaxos/index.js';
 import { LIVENESS_MUTANT_NAMES } from '../src/emulations/multipaxos/mutants.js';
+import { raft } from '../src/emulations/raft/index.js';
+import { LIVENESS_MUTANT_NAMES as RAFT_LIVENESS_MUTANT_NAMES } from '../src/emulations/raft/mutants.js';
 import { StateGraph } from '../src/verify/graph.js';
 import { mix } from '../src/verify/hash.js';
 import { checkLiveness, livenessSymmetry, type LivenessOutcome } from '../src/verify/liveness.js';
@@ -49,6 +51,7 @@ const GROUNDS = [
   { emulation: multipaxos, mutant: 'catch-up-never-answered', file: 'configs/verify/catch-up-liveness.toml', stem: 8, loop: 5, key: 'replica 1 at 0' },
   { emulation: multipaxos, mutant: 'client-stops-retrying', file: 'configs/verify/retry-liveness.toml', stem: 5, loop: 2, key: 'client 1 request 1' },
   { emulation: maxSync, mutant: 'server-stops-gossiping', file: 'configs/verify/max-sync.toml', stem: 10, loop: 0, key: 'server 1 below 3' },
+  { emulation: raft, mutant: 'follower-ignores-leader-commit', file: 'configs/verify/raft-liveness.toml', stem: 22, loop: 5, key: 'server 2 at 0' },
 ] as const;
 
 // ---- the graph ---------------------------------------------------------------------------------
@@ -100,6 +103,7 @@ test('liveness lasso: every liveness mutant has a ground where verify catches it
   const multipaxosGrounds = multipaxos.bench!.livenessGrounds!;
   t.deepEqual(Object.keys(multipaxosGrounds).sort(), LIVENESS_MUTANT_NAMES.filter((m) => m !== 'backoff-never-grows').sort());
   t.deepEqual(Object.keys(maxSync.bench!.livenessGrounds!), ['server-stops-gossiping']);
+  t.deepEqual(Object.keys(raft.bench!.livenessGrounds!), [...RAFT_LIVENESS_MUTANT_NAMES]);
   for (const ground of GROUNDS) t.is(ground.emulation.bench!.livenessGrounds![ground.mutant], ground.file);
 });
 
@@ -416,6 +420,49 @@ test('liveness symmetry: off where the hot keys may name an interchangeable node
   t.regex(livenessSymmetry(emulation, config), /^symmetry off for this pass \(raft's hot keys may name its server nodes/);
   t.regex(livenessSymmetry(multipaxos, loadConfig('configs/verify/duplicates.toml')), /^symmetry on: acceptors interchangeable/);
   t.is(livenessSymmetry(multipaxos, loadConfig('configs/verify/preemption-liveness.toml')), 'symmetry: none here (no two nodes interchangeable)');
+});
+
+// ---- timing: which armed timer expires first as time passes ---------------------------------------
+
+/** Raft's timing rule as the pass asks it, on made-up servers: role and armed timers. */
+function raftRule(heartbeat_ms = 50) {
+  const base = loadConfig('configs/verify/raft-liveness.toml') as Config<{ raft: { heartbeat_ms: number; election_min_ms: number } }>;
+  return raft.verify!.expiresFirst!({ ...base, raft: { ...base.raft, heartbeat_ms } });
+}
+const server = (role: string, ...timers: string[]) => ({
+  view: { id: `server ${role}`, role: 'server', status: 'up' as const, restartPending: false, state: role, context: { role } },
+  timers,
+});
+
+test('liveness timing, raft: a live leader\'s heartbeat expires before any election timeout; a follower\'s election timeout before a candidate\'s; other timers whenever time passes', (t) => {
+  const rule = raftRule()!;
+  const withLeader = [server('leader', 'heartbeat'), server('follower', 'election'), server('candidate', 'election', 'vote-retry')];
+  t.deepEqual(withLeader.map((a, i) => a.timers.map((timer) => rule.mayExpire(i, timer, withLeader))), [[true], [false], [false, true]]);
+  const noLeader = [server('follower', 'election'), server('candidate', 'election', 'vote-retry'), server('follower')];
+  t.deepEqual(noLeader.map((a, i) => a.timers.map((timer) => rule.mayExpire(i, timer, noLeader))), [[true], [false, true], []]);
+  const candidates = [server('candidate', 'election'), server('candidate', 'election'), server('follower')];
+  t.deepEqual(candidates.map((a, i) => a.timers.map((timer) => rule.mayExpire(i, timer, candidates))), [[true], [true], []], 'no follower armed: any candidate');
+  t.regex(rule.says, /heartbeat_ms 50 < raft.election_min_ms 150/);
+  t.is(raftRule(150), undefined, 'a heartbeat no shorter than the election timeout gives no order');
+});
+
+test('liveness timing, raft: with its timing the graph of raft-liveness.toml closes and passes; without it the graph is cut by the bound, never ok (an election timeout may beat every heartbeat: the terms grow for ever)', (t) => {
+  const config: Config = loadConfig('configs/verify/raft-liveness.toml');
+  const timed = checkLiveness(raft, config, bound);
+  t.is(timed.verdict, 'ok', timed.why);
+  t.deepEqual({ states: timed.distinct, edges: timed.edges, depth: timed.depth, complete: timed.complete }, { states: 36_292, edges: 84_758, depth: 42, complete: true });
+  const untimed = checkLiveness({ ...raft, verify: { ...raft.verify, expiresFirst: undefined } }, config, bound);
+  t.is(untimed.verdict, 'unknown');
+  t.false(untimed.complete);
+  t.regex(untimed.why!, /^the graph was cut: max_states \(200,000\) reached/);
+});
+
+test('liveness timing: mpkv verify names the rule it assumes on its first liveness line; an emulation without one keeps "any armed timer"', async (t) => {
+  const { io, out } = collector();
+  t.is(await main(['verify', 'configs/verify/raft-liveness.toml'], io), 0);
+  t.true(out.some((l) => l.startsWith("liveness: weak fairness on every delivery, restart and armed timer; once no message is in flight, time passes (an armed timer fires, spending no budget; which first: raft's timing: a live leader's heartbeat before any election timeout (raft.heartbeat_ms 50 < raft.election_min_ms 150), a follower's election timeout before a candidate's);")), out.join('\n'));
+  t.true(out.some((l) => l.startsWith('liveness ok: no lasso in the whole graph (36,292 states, 84,758 edges, depth 42;')), out.join('\n'));
+  t.regex(livenessRules(multipaxos, loadConfig('configs/verify/two-leaders.toml')), /; once no message is in flight, time passes \(any armed timer may fire, spending no budget\); /);
 });
 
 test('liveness lasso: an emulation that declares nothing hot is not judged, and says so', async (t) => {

@@ -22,8 +22,10 @@ export const LIVENESS_DEFAULTS = { maxDepth: 200, maxStates: 500_000 } as const;
 
 /** The pass's rules, in one line, for the report. */
 export function livenessRules(emulation: AnyEmulation, config: Config): string {
+  const timing = emulation.verify?.expiresFirst?.(config);
+  const which = timing ? `an armed timer fires, spending no budget; which first: ${timing.says}` : 'any armed timer may fire, spending no budget';
   return (
-    'liveness: weak fairness on every delivery, restart and armed timer; once no message is in flight, time passes (any armed timer may fire, spending no budget); ' +
+    `liveness: weak fairness on every delivery, restart and armed timer; once no message is in flight, time passes (${which}); ` +
     `sleep sets off for this pass (they drop edges a cycle needs); ${livenessSymmetry(emulation, config)}`
   );
 }

@@ -18,7 +18,10 @@
  * over, messages arrive before timeouts expire. It keeps the graph finite where the budget
  * alone would end every path (a retry loop is a cycle, not a path that runs out of timer
  * firings), and it is what the correct protocol needs: without it a client whose request was
- * lost waits for ever once the budget of timer firings is spent.
+ * lost waits for ever once the budget of timer firings is spent. Which armed timer expires
+ * first is the emulation's to say where its timeouts give an order (`VerifySpec.expiresFirst`:
+ * Raft's heartbeat before an election timeout, src/emulations/raft/timing.ts); a timer it holds
+ * back in a state is not enabled there, for fairness too. Without it, any armed timer may.
  *
  * States are compared by what decides their future: the nodes (as the emulation's
  * `VerifySpec.behaviour` sees them: a retry counter left out), the messages in flight and the
@@ -64,7 +67,7 @@
  * violation; unknown when it was cut (its depth or state bound, the deadline) — a lasso found
  * in a cut graph is still a lasso, since every state it passes was expanded.
  */
-import type { AnyEmulation, Config, Hot, TemperatureSpec } from '../emulations/api/emulation.js';
+import type { AnyEmulation, ArmedTimers, Config, ExpiryRule, Hot, TemperatureSpec } from '../emulations/api/emulation.js';
 import type { NodeView } from '../sim/router.js';
 import type { Deadline } from '../util/budget.js';
 import { Fingerprinter } from './fingerprints.js';
@@ -212,6 +215,8 @@ export class LivenessPass {
   /** The hot keys of each tuple of local states met (they decide them). */
   private readonly hotByLocals = new Map<number, { readonly locals: Int32Array; readonly keys: readonly number[] }>();
   private groupNames: readonly string[] = [];
+  /** The emulation's timing: which armed timers may expire first as time passes (all if none). */
+  private readonly expiry: ExpiryRule | undefined;
 
   constructor(
     readonly emulation: AnyEmulation,
@@ -220,6 +225,7 @@ export class LivenessPass {
   ) {
     if (!emulation.temperature) throw new Error(`${emulation.name} declares nothing hot: no liveness to check`);
     this.temperature = emulation.temperature as TemperatureSpec<unknown>;
+    this.expiry = emulation.verify?.expiresFirst?.(config);
     // Symmetry only where the hot keys are the same in a mirror image (./lift.ts).
     const symmetric = options.symmetry !== false && symmetryOff(emulation) === undefined;
     this.model = new Model(symmetric ? emulation : { ...emulation, verify: { ...emulation.verify, symmetric: [] } }, config);
@@ -309,12 +315,26 @@ export class LivenessPass {
     let k = 0;
     for (let i = 0; i < count; i++) if (kindOf(this.steps[i]!) !== TIMER) this.steps[k++] = this.steps[i]!;
     count = k;
+    const expires = this.expiresFirst(words);
     for (let i = 0; i < model.n; i++) {
       const local = model.node(words, i);
       if (local.status !== 'up') continue;
-      for (const timer of local.timers) this.steps[count++] = codeOf(TIMER, model.timerId(i, timer));
+      for (const timer of local.timers) if (expires(i, timer)) this.steps[count++] = codeOf(TIMER, model.timerId(i, timer));
     }
     return count;
+  }
+
+  /** Which armed timers of state `words` may expire first as time passes: the emulation's
+   *  timing (`VerifySpec.expiresFirst`), or any. */
+  private expiresFirst(words: Int32Array): (node: number, timer: string) => boolean {
+    const rule = this.expiry;
+    if (!rule) return () => true;
+    const views = this.views(words);
+    const armed: ArmedTimers[] = views.map((view, i) => {
+      const local = this.model.node(words, i);
+      return { view, timers: local.status === 'up' ? local.timers : [] };
+    });
+    return (node, timer) => rule.mayExpire(node, timer, armed);
   }
 
   /** The state after step `code` into `scratch`; a timer firing as time passes spends nothing. */
@@ -582,17 +602,20 @@ export class LivenessPass {
   }
 
   /** The steps weak fairness covers in state `s`, as step codes: each message in flight
-   *  delivered, each crashed node restarted, each armed timer of a live node fired. */
+   *  delivered, each crashed node restarted, each armed timer of a live node fired — but where
+   *  time passes, only the timers the emulation's timing lets expire first (one it holds back
+   *  there, another timer always beats: it is not enabled). */
   obligations(s: number): number[] {
     const model = this.model;
     const words = this.store.state(s);
     const out: number[] = [];
     const first = model.countAt + 1;
     for (let p = first; p < first + words[model.countAt]!; p++) if (p === first || words[p] !== words[p - 1]) out.push(codeOf(DELIVER, words[p]!));
+    const expires = words[model.countAt] === 0 ? this.expiresFirst(words) : () => true;
     for (let i = 0; i < model.n; i++) {
       const local = model.node(words, i);
       if (local.status === 'crashed') out.push(codeOf(RESTART, i));
-      else if (local.status === 'up') for (const timer of local.timers) out.push(codeOf(TIMER, model.timerId(i, timer)));
+      else if (local.status === 'up') for (const timer of local.timers) if (expires(i, timer)) out.push(codeOf(TIMER, model.timerId(i, timer)));
     }
     return out;
   }

@@ -12,7 +12,7 @@ import { checkLiveness } from '../../src/verify/liveness.js';
 
 /** Where the correct protocol's whole liveness graph fits the bound (the default, or the
  *  config's `liveness_states`). */
-const OK = ['catch-up-liveness.toml', 'duel-liveness.toml', 'duplicates.toml', 'leader-restart-one-client.toml', 'leader-restart.toml', 'max-sync.toml', 'preemption-liveness.toml', 'retry-liveness.toml', 'smr-small.toml', 'stale-read.toml', 'two-leaders.toml'];
+const OK = ['catch-up-liveness.toml', 'duel-liveness.toml', 'duplicates.toml', 'leader-restart-one-client.toml', 'leader-restart.toml', 'max-sync.toml', 'preemption-liveness.toml', 'raft-liveness.toml', 'retry-liveness.toml', 'smr-small.toml', 'stale-read.toml', 'two-leaders.toml'];
 
 /** The graphs of the configs that need symmetry and dead messages taken out to close within
  *  the default bound (three acceptors; two leaders or a leader's crash), pinned, as the safety

@@ -211,6 +211,32 @@ export interface VerifySpec {
    * addressee finishes (always safe).
    */
   readonly ignoresForGood?: Readonly<Record<string, (state: { readonly value: unknown; readonly context: any }, message: Envelope, from: NodeId, restarts: boolean, answerIgnored: (answer: Envelope) => boolean) => boolean>>;
+  /**
+   * The timing the liveness pass of `mpkv verify` may assume when time passes (no message in
+   * flight; src/verify/liveness.ts): which armed timers may be the next to expire, from the
+   * config's timeouts and what re-arms each timer. Without it, any armed timer of a live node
+   * may (the model has no clock, so it compares no timeouts): right for timers that nothing
+   * else re-arms, wrong for one a heartbeat keeps re-arming — a follower's election timeout
+   * would then beat the leader's heartbeat for ever, and the terms grow without end. Returns
+   * undefined where the config gives no such order (then any armed timer may expire).
+   */
+  readonly expiresFirst?: (config: Config<any>) => ExpiryRule | undefined;
+}
+
+/** A node's view and its armed timers (none while it is down), as the liveness pass asks
+ *  `ExpiryRule` of them. */
+export interface ArmedTimers {
+  readonly view: NodeView;
+  readonly timers: readonly string[];
+}
+
+/** Which armed timers may expire first as time passes, and the rule in words for the report. */
+export interface ExpiryRule {
+  /** Whether `timer` of the node `armed[node]` may be the next timer to expire, given every
+   *  node's armed timers (`armed`, by the config's node order). It must allow at least one. */
+  readonly mayExpire: (node: number, timer: string, armed: readonly ArmedTimers[]) => boolean;
+  /** The rule, as the report's first line gives it (`a live leader's heartbeat before …`). */
+  readonly says: string;
 }
 
 /**

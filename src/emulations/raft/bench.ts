@@ -9,7 +9,7 @@
  */
 import type { BenchSpec } from '../api/emulation.js';
 import { kvWorkloadFigures, workloadText } from '../kv/figures.js';
-import type { MutantName } from './mutants.js';
+import type { MutantName, SafetyMutantName } from './mutants.js';
 
 interface Shape {
   readonly servers: number;
@@ -39,15 +39,22 @@ const huntingGrounds: Record<MutantName, string> = {
   'forgets-vote-on-restart': 'configs/mutants/raft-restarts.toml',
   'leader-ignores-higher-term': 'configs/raft-partition.toml',
   'votes-for-stale-log': 'configs/raft-crash-leader.toml',
+  'follower-ignores-leader-commit': 'configs/raft.toml',
 };
 
-const verifyGrounds: Record<MutantName, string> = {
+/** The safety mutants'; the liveness mutant's lasso is in `livenessGrounds`. */
+const verifyGrounds: Record<SafetyMutantName, string> = {
   'votes-twice-in-a-term': 'configs/verify/raft-election.toml',
   'commits-earlier-term-by-counting': 'configs/verify/raft-figure8.toml',
   'appends-without-truncating': 'configs/verify/raft-truncate.toml',
   'forgets-vote-on-restart': 'configs/verify/raft-restart.toml',
   'leader-ignores-higher-term': 'configs/verify/raft-election.toml',
   'votes-for-stale-log': 'configs/verify/raft-election.toml',
+};
+
+/** Where `mpkv verify` catches the liveness mutant as a lasso. */
+const livenessGrounds: Record<string, string> = {
+  'follower-ignores-leader-commit': 'configs/verify/raft-liveness.toml',
 };
 
 export const bench: BenchSpec = {
@@ -60,4 +67,5 @@ export const bench: BenchSpec = {
   load: { name: '100 clients x 100 requests', config: toml({ servers: 3, clients: 100, requests: 100 }) },
   huntingGrounds,
   verifyGrounds,
+  livenessGrounds,
 };

@@ -64,7 +64,7 @@ export function acceptEntries(state: ServerState, event: Received<'append-entrie
   }
   s = writeEntries(s, event, out);
   const last = event.prev_index + event.entries.length;
-  s = raiseCommit(s, Math.min(event.commit, last), out);
+  if (s.rules.learnsCommit) s = raiseCommit(s, Math.min(event.commit, last), out);
   out.send(event.from, { type: 'append-result', term: s.term, success: true, prev_index: event.prev_index, match: last, last_index: s.log.lastIndex });
   return s;
 }

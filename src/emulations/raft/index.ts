@@ -21,6 +21,7 @@ import { RaftInvariants } from './invariants.js';
 import { background, diagram, messageWords } from './diagram.js';
 import { bench } from './bench.js';
 import { temperature } from './temperature.js';
+import { expiresFirst } from './timing.js';
 import { forgetCount } from '../api/behaviour.js';
 
 export const raft: Emulation<RaftSections, Message, Fact> = {
@@ -109,6 +110,9 @@ export const raft: Emulation<RaftSections, Message, Fact> = {
     // the checks read stays dependent on every other (the model checker's safe default).
     /** For the liveness pass: a client's retry count only numbers its retries in notes. */
     behaviour: { client: (context) => forgetCount(context, 'outstanding', 'sends') },
+    /** For the liveness pass: a heartbeat expires before an election timeout, a follower's
+     *  election timeout before a candidate's (./timing.ts says why). */
+    expiresFirst,
   },
   bench,
   temperature,

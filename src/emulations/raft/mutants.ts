@@ -5,7 +5,7 @@
  */
 import { correctRules, type Rules } from './rules.js';
 
-export const MUTANTS = {
+export const SAFETY_MUTANTS = {
   'votes-twice-in-a-term': 'a server grants its vote to every candidate of a term, not only to the first',
   'commits-earlier-term-by-counting':
     "a leader commits an entry of an earlier term once a majority stores it (the paper's Figure 8), not only entries of its own term",
@@ -15,9 +15,20 @@ export const MUTANTS = {
   'votes-for-stale-log': "a server grants its vote without checking that the candidate's log is at least as up-to-date as its own",
 } as const;
 
+/** Safe, but a follower stops catching up: caught as something hot for ever (a lasso in
+ *  `mpkv verify`, a hot monitor past its bound in `mpkv explore`), not by an invariant. */
+export const LIVENESS_MUTANTS = {
+  'follower-ignores-leader-commit': "a follower writes the leader's entries but never takes up its commit index: it never applies what the leader committed",
+} as const;
+
+export const MUTANTS = { ...SAFETY_MUTANTS, ...LIVENESS_MUTANTS } as const;
+
 export type MutantName = keyof typeof MUTANTS;
+export type SafetyMutantName = keyof typeof SAFETY_MUTANTS;
 
 export const MUTANT_NAMES = Object.keys(MUTANTS) as [MutantName, ...MutantName[]];
+export const SAFETY_MUTANT_NAMES = Object.keys(SAFETY_MUTANTS) as [SafetyMutantName, ...SafetyMutantName[]];
+export const LIVENESS_MUTANT_NAMES = Object.keys(LIVENESS_MUTANTS) as [keyof typeof LIVENESS_MUTANTS, ...(keyof typeof LIVENESS_MUTANTS)[]];
 
 /** What each mutant changes: one rule of ./rules.ts. */
 const overrides: Record<MutantName, Partial<Rules>> = {
@@ -27,6 +38,7 @@ const overrides: Record<MutantName, Partial<Rules>> = {
   'forgets-vote-on-restart': { persistsVote: false },
   'leader-ignores-higher-term': { leaderStepsDown: false },
   'votes-for-stale-log': { upToDate: () => true },
+  'follower-ignores-leader-commit': { learnsCommit: false },
 };
 
 /** The rules with the named mutants' overrides applied. */

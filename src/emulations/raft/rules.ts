@@ -32,6 +32,10 @@ export interface Rules {
   /** Follower (§5.3): when an entry conflicts with a new one, does it delete that entry and
    *  all that follow it before writing? */
   readonly truncatesConflicts: boolean;
+  /** Follower (§5.3, AppendEntries receiver step 5): does it take up the leader's commit
+   *  index (up to its last new entry)? Without it a follower never applies what the leader
+   *  committed: a liveness bug, not a safety one. */
+  readonly learnsCommit: boolean;
   /** How many of `n` servers make a majority. */
   readonly quorum: (n: number) => number;
 }
@@ -49,5 +53,6 @@ export const correctRules: Rules = {
   leaderStepsDown: true,
   commitsByCounting: (entryTerm, currentTerm) => entryTerm === currentTerm,
   truncatesConflicts: true,
+  learnsCommit: true,
   quorum: majority,
 };
