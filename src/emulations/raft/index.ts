@@ -22,6 +22,7 @@ import { background, diagram, messageWords } from './diagram.js';
 import { bench } from './bench.js';
 import { temperature } from './temperature.js';
 import { expiresFirst } from './timing.js';
+import { serverIgnoresForGood } from './ignored.js';
 import { forgetCount } from '../api/behaviour.js';
 
 export const raft: Emulation<RaftSections, Message, Fact> = {
@@ -113,6 +114,8 @@ export const raft: Emulation<RaftSections, Message, Fact> = {
     /** For the liveness pass: a heartbeat expires before an election timeout, a follower's
      *  election timeout before a candidate's (./timing.ts says why). */
     expiresFirst,
+    /** Stale votes and AppendEntries answers, which no server will read (./ignored.ts). */
+    ignoresForGood: { server: (state, message, from) => serverIgnoresForGood(state, message as Message, from) },
   },
   bench,
   temperature,
