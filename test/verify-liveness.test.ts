@@ -465,6 +465,27 @@ test('liveness timing: mpkv verify names the rule it assumes on its first livene
   t.regex(livenessRules(multipaxos, loadConfig('configs/verify/two-leaders.toml')), /; once no message is in flight, time passes \(any armed timer may fire, spending no budget\); /);
 });
 
+test('liveness pass, safety too: votes-twice-in-a-term on raft-early-election.toml escapes the safety search (one early election timeout) but not the liveness pass, whose timers also fire as time passes: two leaders of term 1 at depth 7, written and replayed', async (t) => {
+  const dir = testDir(t, 'mpkv-unsafe-');
+  const out = join(dir, 'unsafe.replay.json');
+  const { io, out: lines } = collector();
+  t.is(await main(['verify', 'configs/verify/raft-early-election.toml', '--mutant', 'votes-twice-in-a-term', '--out', out], io), 1);
+  const text = lines.join('\n');
+  t.regex(text, /^ok: no violation within depth 17: .* the whole space within the budget was explored/m, 'the safety search, within its budget, finds nothing');
+  t.regex(text, /^VIOLATION found by the liveness pass at depth 7: on a path the safety search leaves out \(a timer fires as time passes, spending no budget\)/m);
+  t.regex(text, /^ {2}election-safety: two leaders in term 1: server 1 won it at t=4 .* and server 3 won it at t=7 .*\(server 2 voted for both\)$/m);
+  t.regex(text, /^ {2}2\. timer election fires at server 1$/m);
+  t.regex(text, /^ {2}5\. timer election fires at server 3$/m);
+  t.regex(text, /^liveness unknown: the graph was cut: a safety check failed on a path it explored \(election-safety\)/m);
+  lines.length = 0;
+  t.is(await main(['run', 'configs/verify/raft-early-election.toml', '--replay', out, '--plain'], io), 1);
+  t.true(lines.some((l) => /^ {2}election-safety +FAIL +two leaders in term 1/.test(l)), lines.join('\n'));
+  // The correct protocol: nothing unsafe on any path the pass explores, and live.
+  const correct = checkLiveness(raft, loadConfig('configs/verify/raft-liveness.toml'), bound);
+  t.is(correct.unsafe, undefined);
+  t.is(correct.verdict, 'ok');
+});
+
 test('liveness lasso: an emulation that declares nothing hot is not judged, and says so', async (t) => {
   const { io, out } = collector();
   t.is(await reportLiveness(io, 'ping-pong.toml', pingPong, pingConfig(), bound, join(testDir(t, 'mpkv-lasso-'), 'r.json')), 0);

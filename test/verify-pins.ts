@@ -37,6 +37,7 @@ export const pinned: Record<string, { readonly reduced: Count; readonly full: Co
   'max-sync.toml': { reduced: { distinct: 1_076, depth: 10, exhausted: true }, full: { distinct: 1_484, depth: 10, exhausted: true } },
   'preemption-liveness.toml': { reduced: { distinct: 53, depth: 10, exhausted: true }, full: { distinct: 63, depth: 11, exhausted: true } },
   'raft-election.toml': { reduced: { distinct: 20_193, depth: 9, exhausted: false }, full: { distinct: 48_006, depth: 9, exhausted: false } },
+  'raft-early-election.toml': { reduced: { distinct: 1_911, depth: 17, exhausted: true }, full: { distinct: 3_155, depth: 18, exhausted: true } },
   'raft-liveness.toml': { reduced: { distinct: 11, depth: 3, exhausted: true }, full: { distinct: 11, depth: 3, exhausted: true } },
   'raft-figure8.toml': { reduced: { distinct: 23_616, depth: 14, exhausted: false }, full: { distinct: 65_272, depth: 14, exhausted: false } },
   'raft-restart.toml': { reduced: { distinct: 25_671, depth: 10, exhausted: false }, full: { distinct: 68_056, depth: 10, exhausted: false } },

@@ -56,6 +56,12 @@ export async function reportLiveness(io: Io, file: string, emulation: AnyEmulati
     io.stdout(rate);
     return 0;
   }
+  if (outcome.unsafe) {
+    reportUnsafe(io, file, emulation, config, outcome, out);
+    io.stdout(`liveness unknown: ${outcome.why} (${graph})`);
+    io.stdout(rate);
+    return 1;
+  }
   if (outcome.verdict === 'unknown') {
     io.stdout(`liveness unknown: ${outcome.why} (${graph})`);
     io.stdout(rate);
@@ -65,6 +71,27 @@ export async function reportLiveness(io: Io, file: string, emulation: AnyEmulati
   writeLasso(io, file, emulation, config, outcome, out);
   io.stdout(rate);
   return 1;
+}
+
+/** A safety violation the pass met: its graph holds paths the safety search's budget leaves
+ *  out (timers firing as time passes), and every state it adds is checked. */
+function reportUnsafe(io: Io, file: string, emulation: AnyEmulation, config: Config, outcome: LivenessOutcome, out: string): void {
+  const unsafe = outcome.unsafe!;
+  io.stdout(
+    `VIOLATION found by the liveness pass at depth ${unsafe.depth}: on a path the safety search leaves out (a timer fires as time passes, spending no budget); ` +
+      'the first met breadth first, among the states the pass keeps (one per behaviour, not per history: shorter ones may exist)',
+  );
+  // The checks' words as the path itself plays them (the pass's states keep the memory of the
+  // first history that reached them, whose times may differ).
+  const replayed = finishRun(startRun(emulation, config, { router: new StepRouter(emulation, config, unsafe.steps) }));
+  const failed = replayed.verdicts.filter((v) => v.status === 'fail');
+  io.stdout('failed checks:');
+  for (const v of failed.length > 0 ? failed : unsafe.verdicts) io.stdout(`  ${v.name}: ${v.detail}`);
+  io.stdout(`counterexample (${unsafe.steps.length} event(s) after boot):`);
+  for (const line of describeSteps(emulation, unsafe.steps)) io.stdout(`  ${line}`);
+  writeStepsReplayFile(out, stepsReplayFile(file, config, unsafe.steps, { depth: unsafe.depth, distinct: outcome.distinct }, replayed));
+  io.stdout(`replay file: ${out}`);
+  io.stdout(`  replay: mpkv run ${file} --replay ${out}`);
 }
 
 function printLasso(io: Io, emulation: AnyEmulation, lasso: Lasso, outcome: LivenessOutcome): void {

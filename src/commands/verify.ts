@@ -71,10 +71,13 @@ Options:
 
 Liveness: once the safety search found no violation, a second pass explores the whole graph
 (sleep sets off; symmetry where the emulation's hot keys name no interchangeable node;
-time passes when no message is in flight: any armed timer may fire then, spending no budget) and looks for a lasso under weak fairness: a path to a fair
+time passes when no message is in flight: an armed timer may fire then, spending no budget,
+in the order the emulation's timing gives, if any) and looks for a lasso under weak fairness: a path to a fair
 cycle, or to a state where nothing can happen, on which something the emulation calls hot
 stays hot for ever. A lasso is printed (stem, then the loop and where it repeats from) and
-written as the replay file.
+written as the replay file. The pass puts every state it adds to the safety checks too: a
+violation it meets (on a path the safety search's budget leaves out) is printed and written
+the same way (exit 1).
 
 A config with no [verify] table gets the defaults (each is printed). When max_depth is not
 chosen (in [verify] or with --max-depth), a warning says if one run of the config delivers

@@ -69,6 +69,8 @@
  */
 import type { AnyEmulation, ArmedTimers, Config, ExpiryRule, Hot, TemperatureSpec } from '../emulations/api/emulation.js';
 import type { NodeView } from '../sim/router.js';
+import type { Verdict } from '../../specs/verdict.js';
+import type { Counterexample } from './search.js';
 import type { Deadline } from '../util/budget.js';
 import { Fingerprinter } from './fingerprints.js';
 import { IntLog, StateGraph } from './graph.js';
@@ -112,6 +114,10 @@ export interface Lasso {
 export interface LivenessOutcome {
   readonly verdict: 'ok' | 'fail' | 'unknown';
   readonly lasso?: Lasso;
+  /** A state the safety checks fail in, met by this pass on a path the safety search's budget
+   *  leaves out (a timer fired as time passed): the path to it, the first met breadth first.
+   *  The pass stops there; liveness is then unknown. */
+  readonly unsafe?: Counterexample;
   /** Why the verdict is unknown (the graph cut, or a hot cycle the model could not judge). */
   readonly why?: string;
   readonly distinct: number;
@@ -217,6 +223,8 @@ export class LivenessPass {
   private groupNames: readonly string[] = [];
   /** The emulation's timing: which armed timers may expire first as time passes (all if none). */
   private readonly expiry: ExpiryRule | undefined;
+  /** The first state met (breadth first) whose judge failed a safety check: its parent and step. */
+  private unsafe: { readonly parent: number; readonly code: number; readonly verdicts: readonly Verdict[] } | undefined;
 
   constructor(
     readonly emulation: AnyEmulation,
@@ -281,6 +289,7 @@ export class LivenessPass {
       if ((s & 1023) === 0 && interrupted?.()) return stop(`interrupted (Ctrl-C) after ${s.toLocaleString('en-US')} state(s) expanded`);
       if ((s & 1023) === 0 && deadline?.expired()) return stop(`the time ran out after ${s.toLocaleString('en-US')} state(s) expanded`);
       if (!this.expandOne(s)) return stop(`max_states (${maxStates.toLocaleString('en-US')}) reached`);
+      if (this.unsafe) return stop(`a safety check failed on a path it explored (${this.unsafe.verdicts.map((v) => v.name).join(', ')})`);
     }
     return 'done';
   }
@@ -295,6 +304,7 @@ export class LivenessPass {
     for (let i = 0; i < count; i++) {
       const code = this.steps[i]!;
       const size = this.successor(words, code);
+      if (!this.unsafe && this.model.failed(this.scratch).length > 0) this.unsafe = { parent: s, code, verdicts: this.model.failed(this.scratch) };
       const to = this.find(this.scratch, size, s, code);
       if (to < 0) return false;
       this.graph.edge(to, code);
@@ -470,6 +480,7 @@ export class LivenessPass {
       bytes: this.graph.bytes + this.store.bytes + this.visited.bytes + this.canon.bytes + this.edgeRenamings.bytes,
       symmetric: this.symmetric,
     };
+    if (this.unsafe) return { ...base, components: 0, verdict: 'unknown', why: `the graph was cut: ${cut}`, unsafe: this.unsafePath(this.unsafe) };
     const { found, unjudged, components } = this.cycles(Int32Array.from(hot));
     const stuckFirst = stuck >= 0 && (!found || stuck <= minOf(found.component));
     if (stuck >= 0 && stuckFirst) return { ...base, components, verdict: 'fail', lasso: this.stuckLasso(stuck) };
@@ -650,6 +661,17 @@ export class LivenessPass {
     const records = this.records([...stem, ...loop]);
     const size = found.lifted?.graph.expanded ?? component.length;
     return { stem: records.slice(0, stem.length), loop: records.slice(stem.length), key: this.keys[key]!, what, others: found.others, component: size };
+  }
+
+  /** The path to the unsafe state met: the path to its parent, then its step (with symmetry,
+   *  renamed as the parent's path ends). */
+  private unsafePath(unsafe: { readonly parent: number; readonly code: number; readonly verdicts: readonly Verdict[] }): Counterexample {
+    let codes: number[];
+    if (this.symmetric) {
+      const { steps, renaming } = this.renamedPath(unsafe.parent);
+      codes = this.concrete([...steps, { renaming, code: unsafe.code }]);
+    } else codes = [...this.store.path(unsafe.parent), unsafe.code];
+    return { depth: codes.length, steps: this.records(codes), verdicts: unsafe.verdicts };
   }
 
   /** The model's step codes from the root to a state of the orbit of state `s` (with symmetry:
