@@ -15,6 +15,8 @@ import type { AcceptorState } from '../src/emulations/multipaxos/acceptor.js';
 import { acceptorIgnoresForGood, leaderIgnoresForGood } from '../src/emulations/multipaxos/ignored.js';
 import type { LeaderState } from '../src/emulations/multipaxos/leader.js';
 import { multipaxos } from '../src/emulations/multipaxos/index.js';
+import { serverIgnoresForGood } from '../src/emulations/raft/ignored.js';
+import type { ServerState } from '../src/emulations/raft/state.js';
 import { rulesFor, type MutantName } from '../src/emulations/multipaxos/mutants.js';
 import type { LocalState } from '../src/verify/locals.js';
 import { DELIVER, codeOf, type Model } from '../src/verify/model.js';
@@ -77,6 +79,26 @@ test('dead messages: a prepare below an acceptor\'s promise is dead once the lea
 /** Keys of `LocalState.dead` (src/verify/model.ts): a packet, or a packet and its sender's state. */
 const SENDER = 2 ** 26;
 const DEAD = 1;
+
+/** A Raft server in `role` at `term`, having counted the votes of `votes`. */
+const raftServer = (role: string, term: number, votes: string[] = []) => ({ context: { role, term, votes } as unknown as ServerState });
+const vote = (term: number, granted = true) => ({ type: 'vote' as const, term, granted });
+const appendResult = (term: number) => ({ type: 'append-result' as const, term, success: true, prev_index: 0, match: 1, last_index: 1 });
+
+test('dead messages, raft: a vote is dead below the server\'s term, or of its term unless a candidate of that term would count it now; an AppendEntries answer only below its term', (t) => {
+  const candidate = raftServer('candidate', 2, ['server 1']);
+  t.false(serverIgnoresForGood(candidate, vote(2), 'server 2'), 'a new granted vote of its term: counted');
+  t.true(serverIgnoresForGood(candidate, vote(2), 'server 1'), 'counted already');
+  t.true(serverIgnoresForGood(candidate, vote(2, false), 'server 2'), 'a refusal is never counted');
+  t.true(serverIgnoresForGood(candidate, vote(1), 'server 2'), 'a vote of an older term');
+  t.false(serverIgnoresForGood(candidate, vote(3, false), 'server 2'), 'a higher term: taken up');
+  t.true(serverIgnoresForGood(raftServer('leader', 2), vote(2), 'server 2'), 'a leader of the term never counts again');
+  t.true(serverIgnoresForGood(raftServer('follower', 2), vote(2), 'server 2'), 'a follower of the term cannot stand in it');
+  t.false(serverIgnoresForGood(raftServer('leader', 2), appendResult(2), 'server 2'), 'an answer of the leader\'s term: counted');
+  t.false(serverIgnoresForGood(raftServer('follower', 2), appendResult(2), 'server 2'), 'of its term, to a follower: kept (it may have led the term)');
+  t.true(serverIgnoresForGood(raftServer('leader', 3), appendResult(2), 'server 2'), 'an answer of an older term');
+  t.false(serverIgnoresForGood(raftServer('follower', 2), { type: 'request-vote', term: 1, last_index: 0, last_term: 0 }, 'server 2'), 'a stale request is refused with news of the term: alive');
+});
 
 /** Where: MultiPaxos's answers may be dead too (a nack the leader ignores); Raft's dead
  *  messages are answers themselves (stale votes and AppendEntries results: raft/ignored.ts),

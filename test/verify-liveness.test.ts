@@ -23,7 +23,7 @@ import { LIVENESS_MUTANT_NAMES as RAFT_LIVENESS_MUTANT_NAMES } from '../src/emul
 import { StateGraph } from '../src/verify/graph.js';
 import { mix } from '../src/verify/hash.js';
 import { checkLiveness, livenessSymmetry, type LivenessOutcome } from '../src/verify/liveness.js';
-import { startRun } from '../src/emulations/run.js';
+import { finishRun, startRun } from '../src/emulations/run.js';
 import { SimDriver } from '../src/ui/driver.js';
 import { StepRouter } from '../src/verify/replay.js';
 import { setup, type MachineContext } from 'xstate';
@@ -429,8 +429,9 @@ function raftRule(heartbeat_ms = 50) {
   const base = loadConfig('configs/verify/raft-liveness.toml') as Config<{ raft: { heartbeat_ms: number; election_min_ms: number } }>;
   return raft.verify!.expiresFirst!({ ...base, raft: { ...base.raft, heartbeat_ms } });
 }
-const server = (role: string, ...timers: string[]) => ({
-  view: { id: `server ${role}`, role: 'server', status: 'up' as const, restartPending: false, state: role, context: { role } },
+const server = (role: string, ...timers: string[]) => termed(role, 1, ...timers);
+const termed = (role: string, term: number, ...timers: string[]) => ({
+  view: { id: `server ${role}`, role: 'server', status: 'up' as const, restartPending: false, state: role, context: { role, term } },
   timers,
 });
 
@@ -443,6 +444,9 @@ test('liveness timing, raft: a live leader\'s heartbeat expires before any elect
   const candidates = [server('candidate', 'election'), server('candidate', 'election'), server('follower')];
   t.deepEqual(candidates.map((a, i) => a.timers.map((timer) => rule.mayExpire(i, timer, candidates))), [[true], [true], []], 'no follower armed: any candidate');
   t.regex(rule.says, /heartbeat_ms 50 < raft.election_min_ms 150/);
+  t.regex(rule.says, /a follower's election timeout before a candidate's \(assumed\)$/);
+  const staleLeader = [termed('leader', 1, 'heartbeat'), termed('follower', 2, 'election'), termed('follower', 2, 'election')];
+  t.deepEqual(staleLeader.map((a, i) => a.timers.map((timer) => rule.mayExpire(i, timer, staleLeader))), [[true], [true], [true]], 'a leader another server passed in term holds nobody back');
   t.is(raftRule(150), undefined, 'a heartbeat no shorter than the election timeout gives no order');
 });
 
@@ -460,7 +464,7 @@ test('liveness timing, raft: with its timing the graph of raft-liveness.toml clo
 test('liveness timing: mpkv verify names the rule it assumes on its first liveness line; an emulation without one keeps "any armed timer"', async (t) => {
   const { io, out } = collector();
   t.is(await main(['verify', 'configs/verify/raft-liveness.toml'], io), 0);
-  t.true(out.some((l) => l.startsWith("liveness: weak fairness on every delivery, restart and armed timer; once no message is in flight, time passes (an armed timer fires, spending no budget; which first: raft's timing: a live leader's heartbeat before any election timeout (raft.heartbeat_ms 50 < raft.election_min_ms 150), a follower's election timeout before a candidate's);")), out.join('\n'));
+  t.true(out.some((l) => l.startsWith("liveness: weak fairness on every delivery, restart and armed timer; once no message is in flight, time passes (an armed timer fires, spending no budget; which first: raft's timing: the current leader's heartbeat before any election timeout (raft.heartbeat_ms 50 < raft.election_min_ms 150), a follower's election timeout before a candidate's (assumed));")), out.join('\n'));
   t.true(out.some((l) => l.startsWith('liveness ok: no lasso in the whole graph (28,727 states, 63,274 edges, depth 40;')), out.join('\n'));
   t.regex(livenessRules(multipaxos, loadConfig('configs/verify/two-leaders.toml')), /; once no message is in flight, time passes \(any armed timer may fire, spending no budget\); /);
 });
@@ -484,6 +488,21 @@ test('liveness pass, safety too: votes-twice-in-a-term on raft-early-election.to
   const correct = checkLiveness(raft, loadConfig('configs/verify/raft-liveness.toml'), bound);
   t.is(correct.unsafe, undefined);
   t.is(correct.verdict, 'ok');
+});
+
+test('liveness pass, safety too, with symmetry: no-retry-dedup on leader-restart-one-client.toml (acceptors interchangeable) fails integrity on a path the pass met as time passed; the path, renamed back from the mirror images kept, replays to the same failure', (t) => {
+  const base: Config = loadConfig('configs/verify/leader-restart-one-client.toml');
+  const config: Config = { ...base, mutants: { enable: ['no-retry-dedup'] } };
+  const outcome = checkLiveness(multipaxos, config, bound);
+  t.true(outcome.symmetric);
+  const unsafe = outcome.unsafe!;
+  t.truthy(unsafe, outcome.why);
+  t.true(unsafe.timePassed);
+  t.is(unsafe.depth, 24);
+  t.deepEqual(unsafe.verdicts.map((v) => v.name), ['integrity']);
+  const replayed = finishRun(startRun(multipaxos, config, { router: new StepRouter(multipaxos, config, unsafe.steps) }));
+  t.deepEqual(replayed.verdicts.filter((v) => v.status === 'fail').map((v) => v.name), ['integrity']);
+  t.is(checkLiveness(multipaxos, base, bound).unsafe, undefined, 'the correct protocol: nothing unsafe met');
 });
 
 test('liveness lasso: an emulation that declares nothing hot is not judged, and says so', async (t) => {

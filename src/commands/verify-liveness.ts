@@ -77,8 +77,9 @@ export async function reportLiveness(io: Io, file: string, emulation: AnyEmulati
  *  out (timers firing as time passes), and every state it adds is checked. */
 function reportUnsafe(io: Io, file: string, emulation: AnyEmulation, config: Config, outcome: LivenessOutcome, out: string): void {
   const unsafe = outcome.unsafe!;
+  const left = unsafe.timePassed ? 'a timer fires as time passes, spending no budget' : `deeper than the safety search's max_depth ${config.verify.max_depth}`;
   io.stdout(
-    `VIOLATION found by the liveness pass at depth ${unsafe.depth}: on a path the safety search leaves out (a timer fires as time passes, spending no budget); ` +
+    `VIOLATION found by the liveness pass at depth ${unsafe.depth}: on a path the safety search leaves out (${left}); ` +
       'the first met breadth first, among the states the pass keeps (one per behaviour, not per history: shorter ones may exist)',
   );
   // The checks' words as the path itself plays them (the pass's states keep the memory of the
@@ -87,6 +88,7 @@ function reportUnsafe(io: Io, file: string, emulation: AnyEmulation, config: Con
   const failed = replayed.verdicts.filter((v) => v.status === 'fail');
   io.stdout('failed checks:');
   for (const v of failed.length > 0 ? failed : unsafe.verdicts) io.stdout(`  ${v.name}: ${v.detail}`);
+  if (failed.length === 0) io.stdout('  (as the pass judged it: played back alone, the path fails no check — a fault of the model checker, please report it)');
   io.stdout(`counterexample (${unsafe.steps.length} event(s) after boot):`);
   for (const line of describeSteps(emulation, unsafe.steps)) io.stdout(`  ${line}`);
   writeStepsReplayFile(out, stepsReplayFile(file, config, unsafe.steps, { depth: unsafe.depth, distinct: outcome.distinct }, replayed));

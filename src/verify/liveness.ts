@@ -98,6 +98,13 @@ export interface LivenessOptions {
   readonly bury?: boolean;
 }
 
+/** A safety violation the liveness pass met, and whether its path has a timer firing as time
+ *  passes (a step the safety search never takes); if not, it is deeper than the safety
+ *  search went. */
+export interface UnsafePath extends Counterexample {
+  readonly timePassed: boolean;
+}
+
 /** A lasso: the path to the loop, then the loop (empty: stuck, nothing can happen). */
 export interface Lasso {
   readonly stem: readonly StepRecord[];
@@ -114,10 +121,9 @@ export interface Lasso {
 export interface LivenessOutcome {
   readonly verdict: 'ok' | 'fail' | 'unknown';
   readonly lasso?: Lasso;
-  /** A state the safety checks fail in, met by this pass on a path the safety search's budget
-   *  leaves out (a timer fired as time passed): the path to it, the first met breadth first.
-   *  The pass stops there; liveness is then unknown. */
-  readonly unsafe?: Counterexample;
+  /** A state the safety checks fail in, met by this pass: the path to it, the first met
+   *  breadth first. The pass stops there; liveness is then unknown. */
+  readonly unsafe?: UnsafePath;
   /** Why the verdict is unknown (the graph cut, or a hot cycle the model could not judge). */
   readonly why?: string;
   readonly distinct: number;
@@ -304,7 +310,8 @@ export class LivenessPass {
     for (let i = 0; i < count; i++) {
       const code = this.steps[i]!;
       const size = this.successor(words, code);
-      if (!this.unsafe && this.model.failed(this.scratch).length > 0) this.unsafe = { parent: s, code, verdicts: this.model.failed(this.scratch) };
+      const failed = this.unsafe ? [] : this.model.failed(this.scratch);
+      if (failed.length > 0) this.unsafe = { parent: s, code, verdicts: failed };
       const to = this.find(this.scratch, size, s, code);
       if (to < 0) return false;
       this.graph.edge(to, code);
@@ -326,11 +333,15 @@ export class LivenessPass {
     for (let i = 0; i < count; i++) if (kindOf(this.steps[i]!) !== TIMER) this.steps[k++] = this.steps[i]!;
     count = k;
     const expires = this.expiresFirst(words);
+    let armed = 0;
+    const before = count;
     for (let i = 0; i < model.n; i++) {
       const local = model.node(words, i);
       if (local.status !== 'up') continue;
+      armed += local.timers.length;
       for (const timer of local.timers) if (expires(i, timer)) this.steps[count++] = codeOf(TIMER, model.timerId(i, timer));
     }
+    if (armed > 0 && count === before) throw new Error(`${this.emulation.name}'s timing (VerifySpec.expiresFirst) lets none of the ${armed} armed timer(s) expire as time passes: it must let at least one`);
     return count;
   }
 
@@ -665,13 +676,23 @@ export class LivenessPass {
 
   /** The path to the unsafe state met: the path to its parent, then its step (with symmetry,
    *  renamed as the parent's path ends). */
-  private unsafePath(unsafe: { readonly parent: number; readonly code: number; readonly verdicts: readonly Verdict[] }): Counterexample {
+  private unsafePath(unsafe: { readonly parent: number; readonly code: number; readonly verdicts: readonly Verdict[] }): UnsafePath {
     let codes: number[];
     if (this.symmetric) {
       const { steps, renaming } = this.renamedPath(unsafe.parent);
       codes = this.concrete([...steps, { renaming, code: unsafe.code }]);
     } else codes = [...this.store.path(unsafe.parent), unsafe.code];
-    return { depth: codes.length, steps: this.records(codes), verdicts: unsafe.verdicts };
+    return { depth: codes.length, steps: this.records(codes), verdicts: unsafe.verdicts, timePassed: this.firesAsTimePasses(codes) };
+  }
+
+  /** Does the path `codes` (from the root) fire a timer where no message is in flight? */
+  private firesAsTimePasses(codes: readonly number[]): boolean {
+    let words = this.model.root.slice();
+    for (const code of codes) {
+      if (kindOf(code) === TIMER && words[this.model.countAt] === 0) return true;
+      words = this.scratch.slice(0, this.successor(words, code));
+    }
+    return false;
   }
 
   /** The model's step codes from the root to a state of the orbit of state `s` (with symmetry:

@@ -233,7 +233,11 @@ export interface ArmedTimers {
 /** Which armed timers may expire first as time passes, and the rule in words for the report. */
 export interface ExpiryRule {
   /** Whether `timer` of the node `armed[node]` may be the next timer to expire, given every
-   *  node's armed timers (`armed`, by the config's node order). It must allow at least one. */
+   *  node's armed timers (`armed`, by the config's node order). It must allow at least one
+   *  where any is armed (the pass fails loudly if not), and give the same answer in a mirror
+   *  image (nodes of `VerifySpec.symmetric` renamed among themselves): read roles and
+   *  contexts, never a node's name or place, since the pass may judge fairness on states
+   *  renamed back from the ones it stored. */
   readonly mayExpire: (node: number, timer: string, armed: readonly ArmedTimers[]) => boolean;
   /** The rule, as the report's first line gives it (`a live leader's heartbeat before …`). */
   readonly says: string;

@@ -9,7 +9,7 @@
  */
 import type { BenchSpec } from '../api/emulation.js';
 import { kvWorkloadFigures, workloadText } from '../kv/figures.js';
-import type { MutantName, SafetyMutantName } from './mutants.js';
+import type { LivenessMutantName, MutantName, SafetyMutantName } from './mutants.js';
 
 interface Shape {
   readonly servers: number;
@@ -53,7 +53,7 @@ const verifyGrounds: Record<SafetyMutantName, string> = {
 };
 
 /** Where `mpkv verify` catches the liveness mutant as a lasso. */
-const livenessGrounds: Record<string, string> = {
+const livenessGrounds: Record<LivenessMutantName, string> = {
   'follower-ignores-leader-commit': 'configs/verify/raft-liveness.toml',
 };
 

@@ -25,10 +25,11 @@ export const MUTANTS = { ...SAFETY_MUTANTS, ...LIVENESS_MUTANTS } as const;
 
 export type MutantName = keyof typeof MUTANTS;
 export type SafetyMutantName = keyof typeof SAFETY_MUTANTS;
+export type LivenessMutantName = keyof typeof LIVENESS_MUTANTS;
 
 export const MUTANT_NAMES = Object.keys(MUTANTS) as [MutantName, ...MutantName[]];
 export const SAFETY_MUTANT_NAMES = Object.keys(SAFETY_MUTANTS) as [SafetyMutantName, ...SafetyMutantName[]];
-export const LIVENESS_MUTANT_NAMES = Object.keys(LIVENESS_MUTANTS) as [keyof typeof LIVENESS_MUTANTS, ...(keyof typeof LIVENESS_MUTANTS)[]];
+export const LIVENESS_MUTANT_NAMES = Object.keys(LIVENESS_MUTANTS) as [LivenessMutantName, ...LivenessMutantName[]];
 
 /** What each mutant changes: one rule of ./rules.ts. */
 const overrides: Record<MutantName, Partial<Rules>> = {
