@@ -505,6 +505,16 @@ test('liveness pass, safety too, with symmetry: no-retry-dedup on leader-restart
   t.is(checkLiveness(multipaxos, base, bound).unsafe, undefined, 'the correct protocol: nothing unsafe met');
 });
 
+test('liveness pass, safety too: a violation deeper than the safety search\'s --max-depth, on a path with no timer (quorum-too-small, cut at depth 1), is reported as deeper, not as time passing', async (t) => {
+  const out = join(testDir(t, 'mpkv-deeper-'), 'deeper.replay.json');
+  const { io, out: lines } = collector();
+  t.is(await main(['verify', 'configs/verify/two-leaders.toml', '--max-depth', '1', '--mutant', 'quorum-too-small', '--out', out], io), 1);
+  const text = lines.join('\n');
+  t.regex(text, /^ok: no violation within depth 1: .*paths longer than 1 events were not explored/m);
+  t.regex(text, /^VIOLATION found by the liveness pass at depth 2: on a path the safety search leaves out \(deeper than the safety search's max_depth 1\)/m);
+  t.regex(text, /^ {2}quorum-backed: leader 1 started Phase 2 under ballot 1\.1 at t=2 on 1 promise\(s\)/m);
+});
+
 test('liveness lasso: an emulation that declares nothing hot is not judged, and says so', async (t) => {
   const { io, out } = collector();
   t.is(await reportLiveness(io, 'ping-pong.toml', pingPong, pingConfig(), bound, join(testDir(t, 'mpkv-lasso-'), 'r.json')), 0);
