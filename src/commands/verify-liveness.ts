@@ -7,6 +7,7 @@
 import type { AnyEmulation, Config } from '../emulations/api/emulation.js';
 import { finishRun, startRun } from '../emulations/run.js';
 import { timeBudget } from '../util/budget.js';
+import { playBack, reportCounterexample } from './counterexample.js';
 import { checkLivenessAsync, livenessSymmetry, type Lasso, type LivenessOutcome } from '../verify/liveness.js';
 import { describeSteps, StepRouter, stepsReplayFile, writeStepsReplayFile, type LassoMark } from '../verify/replay.js';
 import { Stopper, type Io } from './io.js';
@@ -84,16 +85,11 @@ function reportUnsafe(io: Io, file: string, emulation: AnyEmulation, config: Con
   );
   // The checks' words as the path itself plays them (the pass's states keep the memory of the
   // first history that reached them, whose times may differ).
-  const replayed = finishRun(startRun(emulation, config, { router: new StepRouter(emulation, config, unsafe.steps) }));
+  const found = { file, emulation, config, out };
+  const replayed = playBack(found, unsafe.steps);
   const failed = replayed.verdicts.filter((v) => v.status === 'fail');
-  io.stdout('failed checks:');
-  for (const v of failed.length > 0 ? failed : unsafe.verdicts) io.stdout(`  ${v.name}: ${v.detail}`);
-  if (failed.length === 0) io.stdout('  (as the pass judged it: played back alone, the path fails no check — a fault of the model checker, please report it)');
-  io.stdout(`counterexample (${unsafe.steps.length} event(s) after boot):`);
-  for (const line of describeSteps(emulation, unsafe.steps)) io.stdout(`  ${line}`);
-  writeStepsReplayFile(out, stepsReplayFile(file, config, unsafe.steps, { depth: unsafe.depth, distinct: outcome.distinct }, replayed));
-  io.stdout(`replay file: ${out}`);
-  io.stdout(`  replay: mpkv run ${file} --replay ${out}`);
+  if (failed.length === 0) io.stdout('(the checks as the pass judged them: played back alone, the path fails none — a fault of the model checker, please report it)');
+  reportCounterexample(io, found, unsafe.steps, failed.length > 0 ? failed : unsafe.verdicts, { depth: unsafe.depth, distinct: outcome.distinct }, replayed);
 }
 
 function printLasso(io: Io, emulation: AnyEmulation, lasso: Lasso, outcome: LivenessOutcome): void {

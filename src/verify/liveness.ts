@@ -105,6 +105,14 @@ export interface UnsafePath extends Counterexample {
   readonly timePassed: boolean;
 }
 
+/** Where the pass met a state whose judge failed: the state it stepped from, the step, and the
+ *  checks that failed. */
+interface UnsafeStep {
+  readonly parent: number;
+  readonly code: number;
+  readonly verdicts: readonly Verdict[];
+}
+
 /** A lasso: the path to the loop, then the loop (empty: stuck, nothing can happen). */
 export interface Lasso {
   readonly stem: readonly StepRecord[];
@@ -230,7 +238,7 @@ export class LivenessPass {
   /** The emulation's timing: which armed timers may expire first as time passes (all if none). */
   private readonly expiry: ExpiryRule | undefined;
   /** The first state met (breadth first) whose judge failed a safety check: its parent and step. */
-  private unsafe: { readonly parent: number; readonly code: number; readonly verdicts: readonly Verdict[] } | undefined;
+  private unsafe: UnsafeStep | undefined;
 
   constructor(
     readonly emulation: AnyEmulation,
@@ -676,7 +684,7 @@ export class LivenessPass {
 
   /** The path to the unsafe state met: the path to its parent, then its step (with symmetry,
    *  renamed as the parent's path ends). */
-  private unsafePath(unsafe: { readonly parent: number; readonly code: number; readonly verdicts: readonly Verdict[] }): UnsafePath {
+  private unsafePath(unsafe: UnsafeStep): UnsafePath {
     let codes: number[];
     if (this.symmetric) {
       const { steps, renaming } = this.renamedPath(unsafe.parent);

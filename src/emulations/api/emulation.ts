@@ -239,7 +239,7 @@ export interface ExpiryRule {
    *  contexts, never a node's name or place, since the pass may judge fairness on states
    *  renamed back from the ones it stored. */
   readonly mayExpire: (node: number, timer: string, armed: readonly ArmedTimers[]) => boolean;
-  /** The rule, as the report's first line gives it (`a live leader's heartbeat before …`). */
+  /** The rule, as the report's first line gives it (`raft's timing: the current leader's heartbeat before …`). */
   readonly says: string;
 }
 

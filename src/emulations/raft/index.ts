@@ -111,8 +111,8 @@ export const raft: Emulation<RaftSections, Message, Fact> = {
     // the checks read stays dependent on every other (the model checker's safe default).
     /** For the liveness pass: a client's retry count only numbers its retries in notes. */
     behaviour: { client: (context) => forgetCount(context, 'outstanding', 'sends') },
-    /** For the liveness pass: a heartbeat expires before an election timeout, a follower's
-     *  election timeout before a candidate's (./timing.ts says why). */
+    /** For the liveness pass: the current leader's heartbeat expires before an election
+     *  timeout, and (assumed) a follower's election timeout before a candidate's (./timing.ts). */
     expiresFirst,
     /** Stale votes and AppendEntries answers, which no server will read (./ignored.ts). */
     ignoresForGood: { server: (state, message, from) => serverIgnoresForGood(state, message as Message, from) },
