@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { LIVENESS_DEFAULTS } from '../src/commands/verify-liveness.js';
+import { LIVENESS_DEFAULTS, livenessBoundOf } from '../src/commands/verify-liveness.js';
 import { EMULATIONS, emulationOf, loadConfig } from '../src/emulations/index.js';
 import { checkLiveness } from '../src/verify/liveness.js';
 import { searchWithWorkers } from '../src/verify/parallel.js';
@@ -22,7 +22,7 @@ const n = (x: number): string => Math.round(x).toLocaleString('en-US');
 
 export async function benchLiveness(): Promise<string[]> {
   const lines = [
-    `verify: liveness, configs/verify/ on the correct protocol: the safety search alone, then with the liveness pass after it (bound: ${n(LIVENESS_DEFAULTS.maxStates)} states or the config's liveness_states, depth ${LIVENESS_DEFAULTS.maxDepth}; 1 worker)`,
+    `verify: liveness, configs/verify/ on the correct protocol: the safety search alone, then with the liveness pass after it (bound: ${n(LIVENESS_DEFAULTS.maxStates)} states or the config's liveness_states, with its liveness_timeouts, depth ${LIVENESS_DEFAULTS.maxDepth}; 1 worker)`,
   ];
   for (const file of readdirSync(configPath('configs/verify')).filter((f) => f.endsWith('.toml'))) {
     const config = loadConfig(configPath(`configs/verify/${file}`));
@@ -31,7 +31,7 @@ export async function benchLiveness(): Promise<string[]> {
     const outcome = await searchWithWorkers(emulation, config, { workers: 1 });
     const seconds = (performance.now() - started) / 1000;
     started = performance.now();
-    const live = checkLiveness(emulation, config, { ...LIVENESS_DEFAULTS, maxStates: config.verify.liveness_states ?? LIVENESS_DEFAULTS.maxStates });
+    const live = checkLiveness(emulation, config, livenessBoundOf(config));
     const liveSeconds = (performance.now() - started) / 1000;
     lines.push(
       `  ${file.padEnd(31)} without ${n(outcome.distinct / seconds).padStart(7)} states/s, with ${n(outcome.distinct / (seconds + liveSeconds)).padStart(7)} states/s ` +

@@ -12,6 +12,7 @@ import test from 'ava';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../src/cli.js';
+import { withMutant } from '../src/commands/mutant.js';
 import { livenessRules, reportLiveness } from '../src/commands/verify-liveness.js';
 import type { AnyEmulation, Config } from '../src/emulations/api/emulation.js';
 import { emulationOf, loadConfig } from '../src/emulations/index.js';
@@ -222,6 +223,40 @@ test('liveness lasso: a config\'s [verify] liveness_states bounds the pass; --li
   const zero = await run();
   t.is(zero.status, 2, zero.text);
   t.regex(zero.text, /liveness_states/);
+});
+
+test('liveness budget: raft-election\'s liveness_timeouts gives the pass one early firing where the safety search has three; the report says so; --liveness-timeouts overrides it', async (t) => {
+  const config: Config = loadConfig('configs/verify/raft-election.toml');
+  t.is(config.verify.timeouts, 3);
+  t.is(config.verify.liveness_timeouts, 1);
+  const counts = (o: LivenessOutcome) => ({ verdict: o.verdict, states: o.distinct, complete: o.complete });
+  t.deepEqual(counts(checkLiveness(raft, config, { maxDepth: 200, maxStates: 200_000, timeouts: 0 })), { verdict: 'ok', states: 529, complete: true });
+  const full = checkLiveness(raft, config, { maxDepth: 200, maxStates: 20_000 });
+  t.deepEqual(counts(full), { verdict: 'unknown', states: 20_000, complete: false }, 'with the safety search\'s three the graph is far bigger');
+  const dir = testDir(t, 'mpkv-lasso-');
+  const run = async (...flags: string[]) => {
+    const { io, out } = collector();
+    const status = await main(['verify', 'configs/verify/raft-election.toml', '--out', join(dir, 'r.json'), '--force', ...flags], io);
+    return { status, text: out.join('\n') };
+  };
+  const own = await run();
+  t.is(own.status, 0, own.text);
+  t.regex(own.text, /^liveness budget: at most 1 early timer firing\(s\) per path \(verify.liveness_timeouts or --liveness-timeouts\), where the safety search allowed 3: the verdict below is for those runs$/m);
+  t.regex(own.text, /^liveness ok: no lasso in the whole graph \(153,382 states, 614,259 edges, depth 26;/m);
+  const asSafety = await run('--liveness-timeouts', '3', '--liveness-states', '20000');
+  t.is(asSafety.status, 3, asSafety.text);
+  t.notRegex(asSafety.text, /^liveness budget/m, 'the same budget as the safety search: no line');
+  t.regex(asSafety.text, /^liveness unknown: the graph was cut: max_states \(20,000\) reached/m);
+  const bad = await run('--liveness-timeouts', '-1');
+  t.is(bad.status, 2, bad.text);
+});
+
+test('liveness budget: the pass with its own budget still catches a liveness bug: follower-ignores-leader-commit on raft-truncate.toml (one early firing) is a lasso', (t) => {
+  const config: Config = loadConfig('configs/verify/raft-truncate.toml');
+  const mutant = withMutant(raft, config, 'follower-ignores-leader-commit');
+  const outcome = checkLiveness(raft, mutant, { maxDepth: 200, maxStates: 500_000, timeouts: config.verify.liveness_timeouts! });
+  t.is(outcome.verdict, 'fail');
+  t.deepEqual({ stem: outcome.lasso!.stem.length, loop: outcome.lasso!.loop.length }, { stem: 16, loop: 5 });
 });
 
 test('liveness lasso: a lasso in a cut graph is still a lasso (every state on it was expanded)', (t) => {

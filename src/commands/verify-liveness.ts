@@ -17,9 +17,18 @@ export interface LivenessBound {
   readonly maxDepth: number;
   readonly maxStates: number;
   readonly timeoutMs?: number;
+  /** The pass's own budget of early timer firings (default: the config's `verify.timeouts`). */
+  readonly timeouts?: number;
 }
 
 export const LIVENESS_DEFAULTS = { maxDepth: 200, maxStates: 500_000 } as const;
+
+/** The pass's bound for `config` without flags: the defaults, and what its `[verify]` table
+ *  says of the pass (`liveness_states`, `liveness_timeouts`). */
+export function livenessBoundOf(config: Config): LivenessBound {
+  const { liveness_states, liveness_timeouts } = config.verify;
+  return { ...LIVENESS_DEFAULTS, maxStates: liveness_states ?? LIVENESS_DEFAULTS.maxStates, ...(liveness_timeouts === undefined ? {} : { timeouts: liveness_timeouts }) };
+}
 
 /** The pass's rules, in one line, for the report. */
 export function livenessRules(emulation: AnyEmulation, config: Config): string {
@@ -31,6 +40,11 @@ export function livenessRules(emulation: AnyEmulation, config: Config): string {
   );
 }
 
+/** The line that says the pass's budget of early timer firings is not the safety search's. */
+export function livenessBudget(timeouts: number, safety: number): string {
+  return `liveness budget: at most ${timeouts} early timer firing(s) per path (verify.liveness_timeouts or --liveness-timeouts), where the safety search allowed ${safety}: the verdict below is for those runs`;
+}
+
 /** Runs the pass and reports it; returns the exit status it calls for (0 ok, 1 a lasso, 3 unknown;
  *  0 too when the reader went away). A Ctrl-C stops the pass: liveness unknown. */
 export async function reportLiveness(io: Io, file: string, emulation: AnyEmulation, config: Config, bound: LivenessBound, out: string): Promise<number> {
@@ -39,6 +53,7 @@ export async function reportLiveness(io: Io, file: string, emulation: AnyEmulati
     return 0;
   }
   io.stdout(livenessRules(emulation, config));
+  if (bound.timeouts !== undefined && bound.timeouts !== config.verify.timeouts) io.stdout(livenessBudget(bound.timeouts, config.verify.timeouts));
   const started = performance.now();
   const stopper = new Stopper(io);
   let outcome: LivenessOutcome;

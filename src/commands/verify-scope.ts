@@ -39,6 +39,7 @@ const MEANING: Readonly<Record<keyof Config['verify'], (value: never) => string>
   timeouts: (n: number) => `${n} timer firing(s) per path`,
   timers: (names: string[]) => (names.length === 0 ? 'every timer may fire' : `only ${names.join(', ')} may fire`),
   liveness_states: (n: number) => `the liveness pass stops after ${n.toLocaleString('en-US')} states`,
+  liveness_timeouts: (n: number) => `the liveness pass allows ${n} early timer firing(s) per path`,
 };
 
 /**

@@ -1,7 +1,7 @@
 /**
  * `mpkv verify <config> [--max-depth N] [--max-states M] [--workers K] [--no-reduction]
  *  [--mutant NAME] [--out FILE] [--timeout-s S] [--max-memory MB] [--progress] [--no-liveness]
- *  [--liveness-depth N] [--liveness-states M]`: bounded exhaustive model
+ *  [--liveness-depth N] [--liveness-states M] [--liveness-timeouts T]`: bounded exhaustive model
  * checking (src/verify). Every order of events of a small configuration, breadth first, within
  * the bound of its `[verify]` table; the safety checks after every step. On a violation: the
  * shortest counterexample, printed event by event and written as a replay file (`mpkv run
@@ -31,7 +31,7 @@ import { defaultsText, scopeOf, scopeWarning, verifyKeysOf } from './verify-scop
 import { playBack, reportCounterexample } from './counterexample.js';
 import { checkOutputs, checkReplayOutput, flushStdout, intFlag, type Io, parseFlags, Stopper, UsageError } from './io.js';
 import { configDigest } from '../explore/replay.js';
-import { LIVENESS_DEFAULTS, reportLiveness, type LivenessBound } from './verify-liveness.js';
+import { livenessBoundOf, reportLiveness, type LivenessBound } from './verify-liveness.js';
 
 export const VERIFY_HELP = `Usage: mpkv verify <config.toml> [options]
 
@@ -66,6 +66,8 @@ Options:
   --liveness-depth N   the liveness pass's longest path to a loop (default 200)
   --liveness-states M  the liveness pass's most states (default: verify.liveness_states, else
                        500000)
+  --liveness-timeouts T  the liveness pass's budget of early timer firings per path (default:
+                       verify.liveness_timeouts, else the safety search's verify.timeouts)
   -h, --help        this help
 
 Liveness: once the safety search found no violation, a second pass explores the whole graph
@@ -76,7 +78,9 @@ cycle, or to a state where nothing can happen, on which something the emulation 
 stays hot for ever. A lasso is printed (stem, then the loop and where it repeats from) and
 written as the replay file. The pass puts every state it adds to the safety checks too: a
 violation it meets (on a path the safety search's budget leaves out) is printed and written
-the same way (exit 1).
+the same way (exit 1). Its fault budget is the safety search's, but for early timer firings a
+config may give it fewer (verify.liveness_timeouts, --liveness-timeouts: each early firing
+multiplies the graph); the report says so when it does.
 
 A config with no [verify] table gets the defaults (each is printed). When max_depth is not
 chosen (in [verify] or with --max-depth), a warning says if one run of the config delivers
@@ -201,6 +205,7 @@ function verifyTask(args: string[], env: VerifyEnv): VerifyTask | undefined {
     'no-liveness': { type: 'boolean' },
     'liveness-depth': { type: 'string' },
     'liveness-states': { type: 'string' },
+    'liveness-timeouts': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return undefined;
@@ -217,8 +222,12 @@ function verifyTask(args: string[], env: VerifyEnv): VerifyTask | undefined {
   const liveness: LivenessBound | undefined = values['no-liveness']
     ? undefined
     : {
-        maxDepth: intFlag('liveness-depth', values['liveness-depth'], 1, 100_000) ?? LIVENESS_DEFAULTS.maxDepth,
-        maxStates: intFlag('liveness-states', values['liveness-states'], 1, 20_000_000) ?? loaded.verify.liveness_states ?? LIVENESS_DEFAULTS.maxStates,
+        ...livenessBoundOf(loaded),
+        ...definedOnly({
+          maxDepth: intFlag('liveness-depth', values['liveness-depth'], 1, 100_000),
+          maxStates: intFlag('liveness-states', values['liveness-states'], 1, 20_000_000),
+          timeouts: intFlag('liveness-timeouts', values['liveness-timeouts'], 0, 1000),
+        }),
         ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
       };
   const mutant = values.mutant;
@@ -234,6 +243,10 @@ function verifyTask(args: string[], env: VerifyEnv): VerifyTask | undefined {
   const overridden = [...(maxDepth ? ['max_depth'] : []), ...(maxStates ? ['max_states'] : [])];
   return { file, emulation, config, workers, timeout, maxMemoryMb, progress: Boolean(values.progress), reduction: !values['no-reduction'], liveness, out, keys: verifyKeysOf(file), overridden };
 }
+
+/** The flags given (an absent one leaves the config's or the default value). */
+const definedOnly = <T extends Record<string, number | undefined>>(flags: T): Partial<Record<keyof T, number>> =>
+  Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)) as Partial<Record<keyof T, number>>;
 
 /**
  * The search, on worker threads even with one worker (this thread stays free to hear a Ctrl-C

@@ -126,6 +126,10 @@ export const VerifySchema = v.strictObject({
   /** The liveness pass's most states, for a config whose whole liveness graph is known to be
    *  larger than the command's default (--liveness-states overrides it). */
   liveness_states: v.optional(count(1, LIMITS.states)),
+  /** The liveness pass's budget of early timer firings per path, for a config whose liveness
+   *  graph with the safety search's budget (`timeouts`) is too large to close
+   *  (--liveness-timeouts overrides it; default: `timeouts`). The report says which it used. */
+  liveness_timeouts: v.optional(count(0, 1000)),
 });
 
 export const MutantsSchema = v.strictObject({

@@ -96,6 +96,8 @@ export interface LivenessOptions {
   readonly symmetry?: boolean;
   /** Take dead messages out of flight (default: yes; ./model.ts `bury`). */
   readonly bury?: boolean;
+  /** The pass's own budget of early timer firings per path (default: `verify.timeouts`). */
+  readonly timeouts?: number;
 }
 
 /** A safety violation the liveness pass met, and whether its path has a timer firing as time
@@ -240,11 +242,17 @@ export class LivenessPass {
   /** The first state met (breadth first) whose judge failed a safety check: its parent and step. */
   private unsafe: UnsafeStep | undefined;
 
+  /** The config the graph is built on: the given one, with the pass's budget of early timer
+   *  firings (`options.timeouts`) where it has one. */
+  readonly config: Config;
+
   constructor(
     readonly emulation: AnyEmulation,
-    readonly config: Config,
+    config: Config,
     private readonly options: LivenessOptions,
   ) {
+    this.config = options.timeouts === undefined ? config : { ...config, verify: { ...config.verify, timeouts: options.timeouts } };
+    config = this.config;
     if (!emulation.temperature) throw new Error(`${emulation.name} declares nothing hot: no liveness to check`);
     this.temperature = emulation.temperature as TemperatureSpec<unknown>;
     this.expiry = emulation.verify?.expiresFirst?.(config);
