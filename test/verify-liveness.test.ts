@@ -9,13 +9,14 @@
  * unknown, never ok. (Every configs/verify/ config's liveness verdict: test/long.)
  */
 import test from 'ava';
+import fc from 'fast-check';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../src/cli.js';
 import { withMutant } from '../src/commands/mutant.js';
 import { livenessRules, reportLiveness } from '../src/commands/verify-liveness.js';
 import type { AnyEmulation, Config } from '../src/emulations/api/emulation.js';
-import { emulationOf, loadConfig } from '../src/emulations/index.js';
+import { loadConfig } from '../src/emulations/index.js';
 import { maxSync } from '../src/emulations/max_sync/index.js';
 import { multipaxos } from '../src/emulations/multipaxos/index.js';
 import { LIVENESS_MUTANT_NAMES } from '../src/emulations/multipaxos/mutants.js';
@@ -23,7 +24,9 @@ import { raft } from '../src/emulations/raft/index.js';
 import { LIVENESS_MUTANT_NAMES as RAFT_LIVENESS_MUTANT_NAMES } from '../src/emulations/raft/mutants.js';
 import { StateGraph } from '../src/verify/graph.js';
 import { mix } from '../src/verify/hash.js';
-import { checkLiveness, livenessSymmetry, type LivenessOutcome } from '../src/verify/liveness.js';
+import { checkLiveness, LivenessPass, livenessSymmetry, type LivenessOutcome } from '../src/verify/liveness.js';
+import { renameText, stepIdentity } from '../src/verify/lift.js';
+import { codeOf, TIMER } from '../src/verify/model.js';
 import { finishRun, startRun } from '../src/emulations/run.js';
 import { SimDriver } from '../src/ui/driver.js';
 import { StepRouter } from '../src/verify/replay.js';
@@ -52,7 +55,7 @@ const GROUNDS = [
   { emulation: multipaxos, mutant: 'catch-up-never-answered', file: 'configs/verify/catch-up-liveness.toml', stem: 8, loop: 5, key: 'replica 1 at 0' },
   { emulation: multipaxos, mutant: 'client-stops-retrying', file: 'configs/verify/retry-liveness.toml', stem: 5, loop: 2, key: 'client 1 request 1' },
   { emulation: maxSync, mutant: 'server-stops-gossiping', file: 'configs/verify/max-sync.toml', stem: 10, loop: 0, key: 'server 1 below 3' },
-  { emulation: raft, mutant: 'follower-ignores-leader-commit', file: 'configs/verify/raft-liveness.toml', stem: 22, loop: 5, key: 'server 2 at 0' },
+  { emulation: raft, mutant: 'follower-ignores-leader-commit', file: 'configs/verify/raft-liveness.toml', stem: 22, loop: 5, key: 'server 3 at 0' },
 ] as const;
 
 // ---- the graph ---------------------------------------------------------------------------------
@@ -230,7 +233,7 @@ test('liveness budget: raft-election\'s liveness_timeouts gives the pass one ear
   t.is(config.verify.timeouts, 3);
   t.is(config.verify.liveness_timeouts, 1);
   const counts = (o: LivenessOutcome) => ({ verdict: o.verdict, states: o.distinct, complete: o.complete });
-  t.deepEqual(counts(checkLiveness(raft, config, { maxDepth: 200, maxStates: 200_000, timeouts: 0 })), { verdict: 'ok', states: 529, complete: true });
+  t.deepEqual(counts(checkLiveness(raft, config, { maxDepth: 200, maxStates: 200_000, timeouts: 0 })), { verdict: 'ok', states: 266, complete: true });
   const full = checkLiveness(raft, config, { maxDepth: 200, maxStates: 20_000 });
   t.deepEqual(counts(full), { verdict: 'unknown', states: 20_000, complete: false }, 'with the safety search\'s three the graph is far bigger');
   const dir = testDir(t, 'mpkv-lasso-');
@@ -242,7 +245,7 @@ test('liveness budget: raft-election\'s liveness_timeouts gives the pass one ear
   const own = await run();
   t.is(own.status, 0, own.text);
   t.regex(own.text, /^liveness budget: at most 1 early timer firing\(s\) per path \(verify.liveness_timeouts or --liveness-timeouts\), where the safety search allowed 3: the verdict below is for those runs$/m);
-  t.regex(own.text, /^liveness ok: no lasso in the whole graph \(153,382 states, 614,259 edges, depth 26;/m);
+  t.regex(own.text, /^liveness ok: no lasso in the whole graph \(76,699 states, 307,153 edges, depth 26;/m);
   const asSafety = await run('--liveness-timeouts', '3', '--liveness-states', '20000');
   t.is(asSafety.status, 3, asSafety.text);
   t.notRegex(asSafety.text, /^liveness budget/m, 'the same budget as the safety search: no line');
@@ -337,6 +340,47 @@ test('liveness lasso, ping-pong: the correct emulation passes; a ponger that nev
   t.is(lasso.key, 'pinger 1 round 1');
   t.true(lasso.loop.some((s) => s.event === 'timer'), 'the loop retries');
   t.true(lasso.loop.some((s) => s.event === 'deliver'), 'and its ping is delivered, unanswered');
+});
+
+/** A ponger that answers only the first pinger it hears from (its context names that pinger). */
+type PingMessage = { type: string; n: number };
+const favouring = setup({
+  types: { context: {} as { favourite: string | null }, events: {} as NodeEvent<PingMessage> },
+  actions: {
+    pong: step<{ favourite: string | null }, NodeEvent<PingMessage>, PingMessage, never>((s, e, out) => {
+      if (e.type !== 'ping') return s;
+      const favourite = s.favourite ?? e.from;
+      if (e.from === favourite) out.send(e.from, { type: 'pong', n: e.n });
+      return favourite === s.favourite ? s : { favourite };
+    }),
+  },
+}).createMachine({ context: { favourite: null }, initial: 'answering', states: { answering: { on: { ping: { actions: 'pong' } } } } });
+
+test('liveness symmetry, keys that name nodes: two interchangeable pingers and a ponger that answers only the first it hears; the lasso, found in a mirror image, names the pinger left out in the concrete run, with or without symmetry', (t) => {
+  const config = pingConfig('[topology]\npingers = 2\n[workload]\nrounds = 1\n[verify]\ntimeouts = 0\n');
+  const emulation = (temperature: object): AnyEmulation => ({
+    ...owing(pingPong),
+    temperature: { ...owing(pingPong).temperature!, ...temperature },
+    verify: { symmetric: ['pinger'] },
+    nodes: (c: Config) => (pingPong as AnyEmulation).nodes(c).map((spec) => (spec.role === 'ponger' ? { ...spec, machine: favouring } : spec)),
+  });
+  const plain = checkLiveness(emulation({ namesNodes: true }), config, { ...bound, symmetry: false });
+  const mirrored = checkLiveness(emulation({ namesNodes: true }), config, bound);
+  t.true(mirrored.symmetric && !plain.symmetric);
+  t.true(mirrored.distinct < plain.distinct, `${mirrored.distinct} < ${plain.distinct}`);
+  for (const outcome of [plain, mirrored]) {
+    t.is(outcome.verdict, 'fail');
+    const { stem, loop, key } = outcome.lasso!;
+    // The pinger left out: the one whose ping the ponger did not hear first.
+    const first = stem.find((s) => s.event === 'deliver' && s.to === 'ponger');
+    const heard = first?.event === 'deliver' ? first.from : undefined;
+    const leftOut = ['pinger 1', 'pinger 2'].find((p) => p !== heard)!;
+    t.truthy(heard, JSON.stringify(stem));
+    t.is(key, `${leftOut} round 1`, JSON.stringify(stem));
+    t.true(loop.some((s) => s.event === 'timer' && s.node === leftOut), 'the pinger left out retries for ever');
+  }
+  t.deepEqual([mirrored.lasso!.stem.length, mirrored.lasso!.loop.length], [plain.lasso!.stem.length, plain.lasso!.loop.length]);
+  t.throws(() => checkLiveness(emulation({ symmetric: true }), config, bound), { message: /says its hot keys are the same in a mirror image, but key 'pinger \d round 1' names pinger \d/ });
 });
 
 test('liveness lasso, ping-pong: a hot cycle of messages alone, with a timer armed that the model cannot fire, is unknown, not a lasso', (t) => {
@@ -448,13 +492,68 @@ test('liveness symmetry: a lasso found with symmetry is a concrete one: mpkv ver
   t.true(replayed.out.some((l) => /^ {2}liveness +FAIL /.test(l)), replayed.out.join('\n'));
 });
 
-test('liveness symmetry: off where the hot keys may name an interchangeable node (Raft\'s servers), and the report says so', (t) => {
+test('liveness symmetry: on for Raft, whose hot keys name servers by id alone (renamed with them); off for an emulation that says neither; the report says which', (t) => {
   const config: Config = loadConfig('configs/verify/raft-election.toml');
-  const emulation = emulationOf(config);
-  t.false(checkLiveness(emulation, config, { maxDepth: 3, maxStates: 1_000 }).symmetric);
-  t.regex(livenessSymmetry(emulation, config), /^symmetry off for this pass \(raft's hot keys may name its server nodes/);
-  t.regex(livenessSymmetry(multipaxos, loadConfig('configs/verify/duplicates.toml')), /^symmetry on: acceptors interchangeable/);
+  t.true(checkLiveness(raft, config, { maxDepth: 3, maxStates: 1_000 }).symmetric);
+  t.is(livenessSymmetry(raft, config), "symmetry on: servers interchangeable, one state kept per mirror image, fairness judged on each hot cycle's concrete states (hot keys renamed with the servers they name)");
+  const silent = { ...raft, temperature: { ...raft.temperature!, namesNodes: undefined } };
+  t.false(checkLiveness(silent, config, { maxDepth: 3, maxStates: 1_000 }).symmetric);
+  t.regex(livenessSymmetry(silent, config), /^symmetry off for this pass \(raft's hot keys may name its server nodes/);
+  t.regex(livenessSymmetry(multipaxos, loadConfig('configs/verify/duplicates.toml')), /^symmetry on: acceptors interchangeable, .*\(no hot key names one\)$/);
   t.is(livenessSymmetry(multipaxos, loadConfig('configs/verify/preemption-liveness.toml')), 'symmetry: none here (no two nodes interchangeable)');
+});
+
+test('liveness symmetry, raft: what is hot in a mirror image of the servers is what was hot, with the servers renamed (the word TemperatureSpec.namesNodes gives)', (t) => {
+  const ids = ['server 1', 'server 2', 'server 3'];
+  const view = (id: string, applied: number, up: boolean) => ({ id, role: 'server', status: up ? ('up' as const) : ('crashed' as const), restartPending: false, state: 'follower', context: up ? { applied, role: 'follower', term: 1 } : undefined });
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.nat(3), fc.boolean()), { minLength: 3, maxLength: 3 }), fc.constantFrom([0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]), (servers, perm) => {
+      const views = servers.map(([applied, up], i) => view(ids[i]!, applied, up));
+      const mirrored = servers.map(([applied, up], i) => view(ids[perm[i]!]!, applied, up));
+      const rename = (key: string) => key.replace(/server (\d)/g, (_, n: string) => ids[perm[Number(n) - 1]!]!);
+      const keys = raft.temperature!.hot(views).map((h) => rename(h.key)).sort();
+      t.deepEqual(raft.temperature!.hot(mirrored).map((h) => h.key).sort(), keys);
+    }),
+  );
+});
+
+test('liveness symmetry, raft: a key renamed by a renaming names the server that renaming takes the key\'s server to, as the renamed steps do (one convention for keys and steps)', (t) => {
+  const config: Config = loadConfig('configs/verify/raft-liveness.toml');
+  const { model } = new LivenessPass(raft, config, { maxDepth: 1, maxStates: 10 });
+  const servers = [0, 1, 2];
+  const election = (node: number) => codeOf(TIMER, model.timerId(node, 'election'));
+  t.is(model.symmetry.perms.length, 6);
+  for (let g = 0; g < model.symmetry.perms.length; g++) {
+    for (const i of servers) {
+      const renamed = renameText(`${model.ids[i]} at 0, not client 1`, model, g);
+      const j = servers.find((k) => renamed === `${model.ids[k]} at 0, not client 1`);
+      t.not(j, undefined, renamed);
+      // Server i's election timer, renamed by g, is server j's.
+      t.is(stepIdentity(model, undefined as never, g, election(i)), stepIdentity(model, undefined as never, 0, election(j!)), `renaming ${g}, server ${i}`);
+    }
+  }
+  t.is(renameText('server 10 at 1', model, 1), 'server 10 at 1', 'a name is replaced whole, never a prefix of another');
+});
+
+test('liveness symmetry, raft: with the servers interchangeable and the keys renamed, the pass gives the verdict of the pass without, on the correct protocol and the liveness mutant: lassos as long, on the same obligation up to the servers\' names, from fewer states', (t) => {
+  const anyServer = (key: string) => key.replace(/server \d/g, 'server N');
+  for (const file of ['configs/verify/raft-liveness.toml', 'configs/verify/raft-truncate.toml']) {
+    const loaded = loadConfig(file);
+    const own = { ...bound, maxStates: 500_000, ...(loaded.verify.liveness_timeouts === undefined ? {} : { timeouts: loaded.verify.liveness_timeouts }) };
+    for (const mutant of [undefined, ...RAFT_LIVENESS_MUTANT_NAMES]) {
+      const config = { ...loaded, ...(mutant ? { mutants: { enable: [mutant] } } : {}) } as Config;
+      const plain = checkLiveness(raft, config, { ...own, symmetry: false });
+      const mirrored = checkLiveness(raft, config, own);
+      const what = `${file}, ${mutant ?? 'the correct protocol'}`;
+      t.true(mirrored.symmetric && !plain.symmetric, what);
+      t.true(plain.complete && mirrored.complete, what);
+      t.is(mirrored.verdict, mutant ? 'fail' : 'ok', what);
+      t.is(mirrored.verdict, plain.verdict, what);
+      const shape = (o: LivenessOutcome) => o.lasso && { key: anyServer(o.lasso.key), stem: o.lasso.stem.length, loop: o.lasso.loop.length };
+      t.deepEqual(shape(mirrored), shape(plain), what);
+      t.true(mirrored.distinct < plain.distinct, what);
+    }
+  }
 });
 
 // ---- timing: which armed timer expires first as time passes ---------------------------------------
@@ -489,7 +588,7 @@ test('liveness timing, raft: with its timing the graph of raft-liveness.toml clo
   const config: Config = loadConfig('configs/verify/raft-liveness.toml');
   const timed = checkLiveness(raft, config, bound);
   t.is(timed.verdict, 'ok', timed.why);
-  t.deepEqual({ states: timed.distinct, edges: timed.edges, depth: timed.depth, complete: timed.complete }, { states: 28_727, edges: 63_274, depth: 40, complete: true });
+  t.deepEqual({ states: timed.distinct, edges: timed.edges, depth: timed.depth, complete: timed.complete }, { states: 14_408, edges: 31_753, depth: 40, complete: true });
   const untimed = checkLiveness({ ...raft, verify: { ...raft.verify, expiresFirst: undefined } }, config, bound);
   t.is(untimed.verdict, 'unknown');
   t.false(untimed.complete);
@@ -500,7 +599,7 @@ test('liveness timing: mpkv verify names the rule it assumes on its first livene
   const { io, out } = collector();
   t.is(await main(['verify', 'configs/verify/raft-liveness.toml'], io), 0);
   t.true(out.some((l) => l.startsWith("liveness: weak fairness on every delivery, restart and armed timer; once no message is in flight, time passes (an armed timer fires, spending no budget; which first: raft's timing: the current leader's heartbeat before any election timeout (raft.heartbeat_ms 50 < raft.election_min_ms 150), a follower's election timeout before a candidate's (assumed));")), out.join('\n'));
-  t.true(out.some((l) => l.startsWith('liveness ok: no lasso in the whole graph (28,727 states, 63,274 edges, depth 40;')), out.join('\n'));
+  t.true(out.some((l) => l.startsWith('liveness ok: no lasso in the whole graph (14,408 states, 31,753 edges, depth 40;')), out.join('\n'));
   t.regex(livenessRules(multipaxos, loadConfig('configs/verify/two-leaders.toml')), /; once no message is in flight, time passes \(any armed timer may fire, spending no budget\); /);
 });
 

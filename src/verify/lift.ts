@@ -16,8 +16,11 @@
  * declares interchangeable only nodes the protocol never tells apart), and so does the
  * emulation's `behaviour` view, which never reads a name. Hot keys are the same in a mirror
  * image (the emulation says so: `TemperatureSpec.symmetric`), so the hot states, and the hot
- * states of each key, are unions of orbits, and a strongly connected component C of the
- * quotient's hot states lifts to components of concrete states that are each other's images:
+ * states of each key, are unions of orbits — or they name the interchangeable nodes by id and
+ * are renamed with them (`TemperatureSpec.namesNodes`: the keys of (q, g) are q's renamed by g,
+ * `renameText`), so the hot states are unions of orbits and the split by key is made on the
+ * lift instead. A strongly connected component C of the quotient's hot states lifts to
+ * components of concrete states that are each other's images:
  * the one through (q0, identity) for any q0 of C is D, found breadth first from it inside the
  * lift of C (every lifted state lies on a lifted cycle through all of C — a closed walk through
  * C repeated as often as its renaming's order — so the lift's components have no edge between
@@ -86,6 +89,21 @@ export function stepIdentity(model: Model, prints: Fingerprinter, g: number, cod
     return -1 - codeOf(TIMER, model.timerId(perm[timer.node]!, timer.name));
   }
   return -1 - codeOf(kind, perm[payload]!);
+}
+
+/** Text that names interchangeable nodes by their ids (a hot key: `server 2 at 4`) as it reads
+ *  in the image by renaming `g`: each id replaced by its image's, the convention of the steps
+ *  (`stepIdentity`: node i becomes node perms[g][i]). */
+export function renameText(text: string, model: Model, g: number): string {
+  const perm = model.symmetry.perms[g]!;
+  const ids = model.ids;
+  const members = model.symmetry.groups.flat();
+  const pattern = new RegExp(`\\b(${members.map((i) => escapeRegExp(ids[i]!)).join('|')})\\b`, 'g');
+  return text.replace(pattern, (id) => ids[perm[ids.indexOf(id)]!]!);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** A component lifted: its concrete states as a graph of their own (state k is the quotient's

@@ -34,9 +34,11 @@
  * taken out (a message delivered for nothing is a self-loop), so the lassos are the same;
  * "no message in flight" (time passes, stuck) counts live messages only. The sleep-set
  * reduction is off: sleep sets drop edges a cycle may need. Symmetry is on where the emulation
- * says its hot keys are the same in a mirror image (`TemperatureSpec.symmetric`): one state per
- * mirror image, the renaming kept on each edge, and fairness judged on each hot component's
- * concrete image lifted back out (./lift.ts: why that is the concrete graph's verdict).
+ * says its hot keys are the same in a mirror image (`TemperatureSpec.symmetric`), or name the
+ * interchangeable nodes by id alone and are renamed with them (`TemperatureSpec.namesNodes`):
+ * one state per mirror image, the renaming kept on each edge, and fairness judged on each hot
+ * component's concrete image lifted back out (./lift.ts: why that is the concrete graph's
+ * verdict) — with named keys, split by key there, each lifted state's keys renamed.
  *
  * Fairness (weak, on each step): a step continuously enabled from some point on is eventually
  * taken. The steps it covers: delivering each message in flight (to a live node, or lost at a
@@ -74,7 +76,7 @@ import type { Counterexample } from './search.js';
 import type { Deadline } from '../util/budget.js';
 import { Fingerprinter } from './fingerprints.js';
 import { IntLog, StateGraph } from './graph.js';
-import { lift, Renamings, stepIdentity, type Lifted, type Quotient } from './lift.js';
+import { lift, renameText, Renamings, stepIdentity, type Lifted, type Quotient } from './lift.js';
 import { hashOf, hashText, mix } from './hash.js';
 import { codeOf, DELIVER, kindOf, Model, RESTART, TIMER } from './model.js';
 import { StateStore } from './store.js';
@@ -153,7 +155,8 @@ export interface LivenessOutcome {
 export function symmetryOff(emulation: AnyEmulation): string | undefined {
   const roles = emulation.verify?.symmetric ?? [];
   if (roles.length === 0) return `${emulation.name} declares no interchangeable nodes`;
-  if (!emulation.temperature?.symmetric) return `${emulation.name}'s hot keys may name its ${roles.join(', ')} nodes: a mirror image would name other obligations`;
+  const temperature = emulation.temperature;
+  if (!temperature?.symmetric && !temperature?.namesNodes) return `${emulation.name}'s hot keys may name its ${roles.join(', ')} nodes: a mirror image would name other obligations`;
   return undefined;
 }
 
@@ -167,7 +170,8 @@ export function livenessSymmetry(emulation: AnyEmulation, config: Config, asked 
   if (!asked) return 'symmetry off (asked)';
   const off = symmetryOff(emulation);
   if (off) return `symmetry off for this pass (${off})`;
-  return `symmetry on: ${groups.join(', ')} interchangeable, one state kept per mirror image, fairness judged on each hot cycle's concrete states (no hot key names one)`;
+  const keys = emulation.temperature?.symmetric ? 'no hot key names one' : `hot keys renamed with the ${groups.join(', ')} they name`;
+  return `symmetry on: ${groups.join(', ')} interchangeable, one state kept per mirror image, fairness judged on each hot cycle's concrete states (${keys})`;
 }
 
 /** Runs the liveness pass: builds the graph, then looks for a lasso. */
@@ -194,6 +198,9 @@ interface Found {
   readonly key: number;
   readonly others: number;
   readonly lifted?: Lifted;
+  /** With hot keys that name nodes: the fair component inside `lifted` (its states), and
+   *  `key` is in the lifted states' naming. */
+  readonly within?: Int32Array;
 }
 
 /** A graph to judge fairness on: the pass's own, or a component lifted out of the quotient. */
@@ -237,6 +244,10 @@ export class LivenessPass {
   /** The hot keys of each tuple of local states met (they decide them). */
   private readonly hotByLocals = new Map<number, { readonly locals: Int32Array; readonly keys: readonly number[] }>();
   private groupNames: readonly string[] = [];
+  /** With symmetry: do the hot keys name interchangeable nodes (renamed with them)? */
+  private namedKeys = false;
+  /** Per (key, renaming): the key renamed (./lift.ts: a lifted state's keys). */
+  private readonly renamedKeys = new Map<number, number>();
   /** The emulation's timing: which armed timers may expire first as time passes (all if none). */
   private readonly expiry: ExpiryRule | undefined;
   /** The first state met (breadth first) whose judge failed a safety check: its parent and step. */
@@ -264,6 +275,7 @@ export class LivenessPass {
     if (this.symmetric) {
       this.renamings = new Renamings(this.model);
       this.groupNames = this.model.symmetry.groups.flat().map((i) => this.model.ids[i]!);
+      this.namedKeys = this.temperature.symmetric !== true;
     }
     this.prints = new Fingerprinter(this.model);
     this.scratch = new Int32Array(this.model.length(64));
@@ -467,7 +479,7 @@ export class LivenessPass {
   private keyId(key: string): number {
     let id = this.keyIds.get(key);
     if (id === undefined) {
-      const named = this.groupNames.find((name) => new RegExp(`\\b${name}\\b`).test(key));
+      const named = this.namedKeys ? undefined : this.groupNames.find((name) => new RegExp(`\\b${name}\\b`).test(key));
       if (named) throw new Error(`${this.emulation.name} says its hot keys are the same in a mirror image, but key '${key}' names ${named}`);
       this.keyIds.set(key, (id = this.keys.length));
       this.keys.push(key);
@@ -475,13 +487,21 @@ export class LivenessPass {
     return id;
   }
 
-  private hotCount(s: number): number {
-    return this.hotStarts[s + 1]! - this.hotStarts[s]!;
+  /** Key `key` of a state, as the same obligation reads in its image by `renaming`: each
+   *  interchangeable node's id replaced by its image's (TemperatureSpec.namesNodes). */
+  private renamedKey(key: number, renaming: number): number {
+    if (renaming === 0) return key;
+    const slot = key * this.renamings!.count + renaming;
+    let renamed = this.renamedKeys.get(slot);
+    if (renamed === undefined) {
+      renamed = this.keyId(renameText(this.keys[key]!, this.model, renaming));
+      this.renamedKeys.set(slot, renamed);
+    }
+    return renamed;
   }
 
-  private isHot(s: number, key: number): boolean {
-    for (let k = this.hotStarts[s]!; k < this.hotStarts[s + 1]!; k++) if (this.hotKeys[k] === key) return true;
-    return false;
+  private hotCount(s: number): number {
+    return this.hotStarts[s + 1]! - this.hotStarts[s]!;
   }
 
   // ---- the verdict -------------------------------------------------------------------------------
@@ -528,49 +548,49 @@ export class LivenessPass {
    * The fair cycles of hot states on which a key stays hot: components of `members`, split by
    * key until one key is hot throughout. Returns the violating component first reached (least
    * state number: the shortest stem), and a reason when a hot component could not be judged.
+   * With hot keys that name interchangeable nodes, a quotient state's keys are in its own
+   * naming only, so each hot component is lifted first and split by key there (`namedCycles`).
    */
   private cycles(members: Int32Array): { found?: Found; unjudged?: string; components: number } {
-    const work: Int32Array[] = [members];
     let found: Found | undefined;
     let unjudged: string | undefined;
-    let components = 0;
-    const marks = new Int32Array(this.graph.expanded);
-    let stamp = 0;
-    while (work.length > 0) {
-      const set = work.pop()!;
-      const mark = ++stamp;
-      for (const s of set) marks[s] = mark;
-      this.graph.components(set, (s) => marks[s] === mark, (component) => {
-        components++;
-        const throughout = this.keysThroughout(component);
-        if (throughout.length === 0) {
-          for (const key of this.keysIn(component)) work.push(component.filter((s) => this.isHot(s, key)));
-          return;
-        }
-        const lifted = this.symmetric ? lift(this.quotient(), component, minOf(component)) : undefined;
-        const fairness = lifted ? this.fairness(this.liftedWalk(lifted), allOf(lifted.graph.expanded)) : this.fairness(this.walk(), component);
-        if (fairness === 'fair') {
-          if (!found || minOf(component) < minOf(found.component)) found = { component, key: throughout[0]!, others: throughout.length - 1, ...(lifted ? { lifted } : {}) };
-        } else if (fairness === 'timeless') {
-          unjudged ??= `a cycle of ${component.length} hot state(s) in which no time can pass (a message is always in flight) while a timer stays armed and no early firing is left in the budget: the model cannot say whether that timer fires`;
-        }
-      });
-    }
-    return { ...(found ? { found } : {}), ...(unjudged ? { unjudged } : {}), components };
+    let inner = 0;
+    const consider = (candidate: Found | 'timeless', size: number, first: number): void => {
+      if (candidate === 'timeless') unjudged ??= timelessWhy(size);
+      else if (!found || first < firstOf(found)) found = candidate;
+    };
+    const keysOf = this.namedKeys ? () => HOT : (s: number) => this.hotKeysOf(s);
+    const components = splitByKey(this.graph, members, keysOf, (component, throughout) => {
+      if (this.namedKeys) {
+        inner += this.namedCycles(component, consider);
+        return;
+      }
+      const lifted = this.symmetric ? lift(this.quotient(), component, minOf(component)) : undefined;
+      const fairness = lifted ? this.fairness(this.liftedWalk(lifted), allOf(lifted.graph.expanded)) : this.fairness(this.walk(), component);
+      if (fairness === 'fair') consider({ component, key: throughout[0]!, others: throughout.length - 1, ...(lifted ? { lifted } : {}) }, component.length, minOf(component));
+      else if (fairness === 'timeless') consider('timeless', component.length, 0);
+    });
+    return { ...(found ? { found } : {}), ...(unjudged ? { unjudged } : {}), components: components + inner };
   }
 
-  /** The keys hot in every state of `component`. */
-  private keysThroughout(component: Int32Array): number[] {
-    let keys = this.hotKeys.slice(this.hotStarts[component[0]!]!, this.hotStarts[component[0]! + 1]!);
-    for (let i = 1; i < component.length && keys.length > 0; i++) keys = keys.filter((k) => this.isHot(component[i]!, k));
-    return keys;
+  /** A hot component of the quotient, with hot keys that name nodes: lifted (its concrete
+   *  image, ./lift.ts), each lifted state given its keys renamed as it is, and split by key
+   *  there. Returns the number of lifted components looked at. */
+  private namedCycles(component: Int32Array, consider: (found: Found | 'timeless', size: number, first: number) => void): number {
+    const lifted = lift(this.quotient(), component, minOf(component));
+    const keys = Array.from({ length: lifted.graph.expanded }, (_, k) => this.hotKeysOf(lifted.quotient[k]!).map((key) => this.renamedKey(key, lifted.renaming[k]!)));
+    const walk = this.liftedWalk(lifted);
+    return splitByKey(lifted.graph, allOf(lifted.graph.expanded), (k) => keys[k]!, (within, throughout) => {
+      const first = leastQuotient(lifted, within);
+      const fairness = this.fairness(walk, within);
+      if (fairness === 'fair') consider({ component, key: throughout[0]!, others: throughout.length - 1, lifted, within }, within.length, first);
+      else if (fairness === 'timeless') consider('timeless', within.length, first);
+    });
   }
 
-  /** Every key hot in some state of `component`. */
-  private keysIn(component: Int32Array): Set<number> {
-    const keys = new Set<number>();
-    for (const s of component) for (let k = this.hotStarts[s]!; k < this.hotStarts[s + 1]!; k++) keys.add(this.hotKeys[k]!);
-    return keys;
+  /** The hot keys of state `s`. */
+  private hotKeysOf(s: number): number[] {
+    return this.hotKeys.slice(this.hotStarts[s]!, this.hotStarts[s + 1]!);
   }
 
   /**
@@ -661,33 +681,55 @@ export class LivenessPass {
   // ---- the lasso ---------------------------------------------------------------------------------
 
   private stuckLasso(s: number): Lasso {
-    const words = this.store.state(s);
-    const [first, ...rest] = this.hotOf(words);
-    return { stem: this.records(this.stemTo(s)), loop: [], key: first!.key, what: first!.what(), others: rest.length, component: 1 };
+    const stem = this.stemTo(s);
+    // The state the stem ends at, in its own naming (with symmetry, an image of the one stored).
+    const [first, ...rest] = this.hotOf(this.play(stem));
+    return { stem: this.records(stem), loop: [], key: first!.key, what: first!.what(), others: rest.length, component: 1 };
   }
 
   /** The stem to the component's first state, and a fair loop back to it inside. */
   private cycleLasso(found: Found): Lasso {
     const { component, key } = found;
-    const entry = minOf(component);
+    const entry = firstOf(found);
     let stem: number[];
     let loop: number[];
+    let keyText = this.keys[key]!;
     if (found.lifted) {
-      // The concrete stem ends at (entry, g); the lifted component starts at (entry, identity):
-      // its image by g, a fair component too, starts where the stem ends.
+      // The concrete stem ends at (entry, h); the loop starts at lifted state (entry, g): its
+      // image by h∘g⁻¹, a fair component too, starts where the stem ends (with the key renamed).
+      const { lifted, within } = found;
+      const start = within ? firstWithin(lifted, within, entry) : 0;
       const { steps, renaming } = this.renamedPath(entry);
-      const edges = loopFrom(this.liftedWalk(found.lifted), 0, () => true);
-      const codes = this.concrete([...steps, ...this.liftedSteps(found.lifted, edges, renaming)], steps.length);
+      const by = this.renamings!.compose(renaming, this.renamings!.invert(lifted.renaming[start]!));
+      const inside = within ? new Set(within) : undefined;
+      const edges = loopFrom(this.liftedWalk(lifted), start, (k) => inside?.has(k) ?? true);
+      const codes = this.concrete([...steps, ...this.liftedSteps(lifted, edges, by)], steps.length);
       [stem, loop] = [codes.slice(0, steps.length), codes.slice(steps.length)];
+      keyText = this.keys[this.renamedKey(key, by)]!;
     } else {
       const inSet = new Set(component);
       stem = this.store.path(entry);
       loop = loopFrom(this.walk(), entry, (s) => inSet.has(s)).map((e) => this.graph.code.at(e));
     }
-    const what = this.hotOf(this.store.state(entry)).find((h) => h.key === this.keys[key])!.what();
+    const what = this.hotThroughout(stem, loop, keyText);
     const records = this.records([...stem, ...loop]);
-    const size = found.lifted?.graph.expanded ?? component.length;
-    return { stem: records.slice(0, stem.length), loop: records.slice(stem.length), key: this.keys[key]!, what, others: found.others, component: size };
+    const size = found.within?.length ?? found.lifted?.graph.expanded ?? component.length;
+    return { stem: records.slice(0, stem.length), loop: records.slice(stem.length), key: keyText, what, others: found.others, component: size };
+  }
+
+  /** The obligation `key`, in words, checked hot in every state of the concrete loop (a check
+   *  that the keys were renamed as the emulation says they are: TemperatureSpec.namesNodes). */
+  private hotThroughout(stem: readonly number[], loop: readonly number[], key: string): string {
+    const hot = (words: Int32Array): Hot | undefined => this.hotOf(words).find((h) => h.key === key);
+    let words = this.play(stem);
+    const first = hot(words);
+    let everywhere = first !== undefined;
+    for (const code of loop) {
+      words = this.scratch.slice(0, this.successor(words, code));
+      everywhere &&= hot(words) !== undefined;
+    }
+    if (!everywhere) throw new Error(`a lasso whose obligation '${key}' is not hot throughout its loop: the liveness pass is inconsistent, or the emulation's hot keys are not renamed with its nodes as it says`);
+    return first!.what();
   }
 
   /** The path to the unsafe state met: the path to its parent, then its step (with symmetry,
@@ -703,12 +745,20 @@ export class LivenessPass {
 
   /** Does the path `codes` (from the root) fire a timer where no message is in flight? */
   private firesAsTimePasses(codes: readonly number[]): boolean {
+    let passed = false;
+    this.play(codes, (words, code) => (passed ||= kindOf(code) === TIMER && words[this.model.countAt] === 0));
+    return passed;
+  }
+
+  /** The state the path `codes` (from the root) ends at; `each` sees every state and the step
+   *  taken from it. */
+  private play(codes: readonly number[], each?: (words: Int32Array, code: number) => void): Int32Array {
     let words = this.model.root.slice();
     for (const code of codes) {
-      if (kindOf(code) === TIMER && words[this.model.countAt] === 0) return true;
+      each?.(words, code);
       words = this.scratch.slice(0, this.successor(words, code));
     }
-    return false;
+    return words;
   }
 
   /** The model's step codes from the root to a state of the orbit of state `s` (with symmetry:
@@ -896,3 +946,59 @@ function minOf(values: Int32Array): number {
   return min;
 }
 
+/** The one key of every hot state, where the quotient's keys cannot be compared (`namedCycles`). */
+const HOT: readonly number[] = [0];
+
+/**
+ * The strongly connected components of `members` in `graph` on which some key (`keysOf`) is
+ * hot in every state, found by splitting: a component with no key hot throughout is searched
+ * again as the states where each of its keys is hot. Each is given to `judge`, with the keys hot
+ * throughout; returns how many components were looked at.
+ */
+function splitByKey(graph: StateGraph, members: Int32Array, keysOf: (s: number) => readonly number[], judge: (component: Int32Array, throughout: number[]) => void): number {
+  const work: Int32Array[] = [members];
+  const marks = new Int32Array(graph.expanded);
+  let stamp = 0;
+  let components = 0;
+  while (work.length > 0) {
+    const set = work.pop()!;
+    const mark = ++stamp;
+    for (const s of set) marks[s] = mark;
+    graph.components(set, (s) => marks[s] === mark, (component) => {
+      components++;
+      let throughout = [...keysOf(component[0]!)];
+      for (let i = 1; i < component.length && throughout.length > 0; i++) {
+        const here = keysOf(component[i]!);
+        throughout = throughout.filter((k) => here.includes(k));
+      }
+      if (throughout.length > 0) return judge(component, throughout);
+      const keys = new Set<number>();
+      for (const s of component) for (const k of keysOf(s)) keys.add(k);
+      for (const key of keys) work.push(component.filter((s) => keysOf(s).includes(key)));
+    });
+  }
+  return components;
+}
+
+/** Why a hot component could not be judged: no time passes in it while a timer stays armed. */
+function timelessWhy(size: number): string {
+  return `a cycle of ${size} hot state(s) in which no time can pass (a message is always in flight) while a timer stays armed and no early firing is left in the budget: the model cannot say whether that timer fires`;
+}
+
+/** The least quotient state of a violating component (the one with the shortest stem). */
+function firstOf(found: Found): number {
+  return found.within ? leastQuotient(found.lifted!, found.within) : minOf(found.component);
+}
+
+/** The least quotient state among lifted states `within`. */
+function leastQuotient(lifted: Lifted, within: Int32Array): number {
+  let least = Number.POSITIVE_INFINITY;
+  for (const k of within) least = Math.min(least, lifted.quotient[k]!);
+  return least;
+}
+
+/** The lifted state of `within` over quotient state `entry` (the loop starts there). */
+function firstWithin(lifted: Lifted, within: Int32Array, entry: number): number {
+  for (const k of within) if (lifted.quotient[k] === entry) return k;
+  throw new Error('a lifted component without a state over its first quotient state: the liveness pass is inconsistent');
+}

@@ -277,6 +277,11 @@ export interface TemperatureSpec<S> {
    *  those nodes. Only then does the liveness pass of `mpkv verify` use the symmetry
    *  (src/verify/liveness.ts); it also checks that no key it meets names one of them. */
   readonly symmetric?: boolean;
+  /** The emulation's word that `hot` names those nodes only by their ids (`view.id`), and
+   *  gives a mirror image of the views the same keys with the ids renamed (`server 2 at 4`
+   *  becomes `server 3 at 4` when servers 2 and 3 swap): then too the liveness pass uses the
+   *  symmetry, renaming the keys along (src/verify/lift.ts). */
+  readonly namesNodes?: boolean;
 }
 
 /**

@@ -24,4 +24,7 @@ export const temperature: TemperatureSpec<RaftSections> = {
       { key: 'raft.heartbeat_ms', ms: config.raft.heartbeat_ms, times: 2 },
       { key: 'network.delay_max_ms', ms: config.network.delay_max_ms, times: 10 },
     ]),
+  // A key names a server by its id alone (`server 2 at 4`), and which servers are behind
+  // depends on their applied counts, not on their names: a mirror image renames the keys.
+  namesNodes: true,
 };
