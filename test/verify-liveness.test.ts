@@ -9,6 +9,7 @@
  * unknown, never ok. (Every configs/verify/ config's liveness verdict: test/long.)
  */
 import test from 'ava';
+import type { NodeView } from '../src/sim/router.js';
 import fc from 'fast-check';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ import { LIVENESS_MUTANT_NAMES as RAFT_LIVENESS_MUTANT_NAMES } from '../src/emul
 import { StateGraph } from '../src/verify/graph.js';
 import { mix } from '../src/verify/hash.js';
 import { checkLiveness, LivenessPass, livenessSymmetry, type LivenessOutcome } from '../src/verify/liveness.js';
-import { renameText, stepIdentity } from '../src/verify/lift.js';
+import { lift, renameText, stepIdentity } from '../src/verify/lift.js';
 import { codeOf, TIMER } from '../src/verify/model.js';
 import { finishRun, startRun } from '../src/emulations/run.js';
 import { SimDriver } from '../src/ui/driver.js';
@@ -383,6 +384,39 @@ test('liveness symmetry, keys that name nodes: two interchangeable pingers and a
   t.throws(() => checkLiveness(emulation({ symmetric: true }), config, bound), { message: /says its hot keys are the same in a mirror image, but key 'pinger \d round 1' names pinger \d/ });
 });
 
+/** A ponger that answers a ping only from the older of the last two pingers it heard (its
+ *  context names them): with three pingers its loops pass through mirror images of their states. */
+const olderOfTwo = setup({
+  types: { context: {} as { heard: string[] }, events: {} as NodeEvent<PingMessage> },
+  actions: {
+    pong: step<{ heard: string[] }, NodeEvent<PingMessage>, PingMessage, never>((s, e, out) => {
+      if (e.type !== 'ping') return s;
+      const heard = [...s.heard.filter((p) => p !== e.from), e.from].slice(-2);
+      if (heard.length === 2 && heard[0] === e.from) out.send(e.from, { type: 'pong', n: e.n });
+      return { heard };
+    }),
+  },
+}).createMachine({ context: { heard: [] }, initial: 'answering', states: { answering: { on: { ping: { actions: 'pong' } } } } });
+
+test('liveness symmetry, keys that name nodes: a lasso whose loop starts in a mirror image of the state its stem reaches (three pingers, a ponger that answers the older of the last two it heard) is renamed to where the stem ends, as the pass without symmetry finds it', (t) => {
+  const config = pingConfig('[topology]\npingers = 3\n[workload]\nrounds = 1\n[verify]\ntimeouts = 0\n');
+  const emulation: AnyEmulation = {
+    ...owing(pingPong),
+    temperature: { ...owing(pingPong).temperature!, namesNodes: true },
+    verify: { symmetric: ['pinger'] },
+    nodes: (c: Config) => (pingPong as AnyEmulation).nodes(c).map((spec) => (spec.role === 'ponger' ? { ...spec, machine: olderOfTwo } : spec)),
+  };
+  const plain = checkLiveness(emulation, config, { ...bound, symmetry: false });
+  const mirrored = checkLiveness(emulation, config, bound);
+  t.true(mirrored.symmetric);
+  t.is(plain.verdict, 'fail');
+  t.is(mirrored.verdict, 'fail');
+  t.true(mirrored.distinct < plain.distinct);
+  const shape = (o: LivenessOutcome) => ({ stem: o.lasso!.stem.length, loop: o.lasso!.loop.length });
+  t.deepEqual(shape(mirrored), shape(plain));
+  t.regex(mirrored.lasso!.key, /^pinger \d round 1$/);
+});
+
 test('liveness lasso, ping-pong: a hot cycle of messages alone, with a timer armed that the model cannot fire, is unknown, not a lasso', (t) => {
   const bouncing: AnyEmulation = {
     ...owing(pingPong),
@@ -532,7 +566,33 @@ test('liveness symmetry, raft: a key renamed by a renaming names the server that
       t.is(stepIdentity(model, undefined as never, g, election(i)), stepIdentity(model, undefined as never, 0, election(j!)), `renaming ${g}, server ${i}`);
     }
   }
-  t.is(renameText('server 10 at 1', model, 1), 'server 10 at 1', 'a name is replaced whole, never a prefix of another');
+  for (let g = 0; g < model.symmetry.perms.length; g++) t.is(renameText('server 10 at 1', model, g), 'server 10 at 1', `renaming ${g}: a name is replaced whole, never a prefix of another`);
+});
+
+test('liveness symmetry, raft: every state (q, g) of every hot component lifted gets the hot keys of q\'s image by g (raft-liveness.toml, follower-ignores-leader-commit: some differ from q\'s own)', (t) => {
+  const config = withMutant(raft, loadConfig('configs/verify/raft-liveness.toml'), 'follower-ignores-leader-commit');
+  const pass = new LivenessPass(raft, config, { maxDepth: 200, maxStates: 100_000 });
+  t.is(pass.explore(), undefined);
+  const { model } = pass;
+  const keysOf = (views: readonly NodeView[]) => raft.temperature!.hot(views).map((h) => h.key).sort();
+  const hot = new Set(Array.from({ length: pass.graph.expanded }, (_, s) => s).filter((s) => keysOf(pass.views(pass.store.state(s))).length > 0));
+  let checked = 0;
+  let renamed = 0;
+  pass.graph.components(Int32Array.from(hot), (s) => hot.has(s), (component) => {
+    const lifted = lift(pass.quotient(), component, Math.min(...component));
+    pass.liftedKeys(lifted).forEach((keys, k) => {
+      const q = lifted.quotient[k]!;
+      const perm = model.symmetry.perms[lifted.renaming[k]!]!;
+      // The image by g: node i's view is node perm[i]'s (Raft's keys read ids and applied counts).
+      const own = pass.views(pass.store.state(q));
+      const image = own.map((view, i) => ({ ...view, id: model.ids[perm[i]!]! }));
+      t.deepEqual(keys.map((key) => pass.keyOf(key)).sort(), keysOf(image), `lifted state ${k} over ${q}`);
+      checked++;
+      if (keysOf(image).join() !== keysOf(own).join()) renamed++;
+    });
+  });
+  t.true(checked > 0);
+  t.true(renamed > 0, 'some lifted state\'s keys are not its stored state\'s: the test would see them unrenamed');
 });
 
 test('liveness symmetry, raft: with the servers interchangeable and the keys renamed, the pass gives the verdict of the pass without, on the correct protocol and the liveness mutant: lassos as long, on the same obligation up to the servers\' names, from fewer states', (t) => {

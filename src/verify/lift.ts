@@ -98,7 +98,9 @@ export function renameText(text: string, model: Model, g: number): string {
   const perm = model.symmetry.perms[g]!;
   const ids = model.ids;
   const members = model.symmetry.groups.flat();
-  const pattern = new RegExp(`\\b(${members.map((i) => escapeRegExp(ids[i]!)).join('|')})\\b`, 'g');
+  // Longest first: an id that begins another (`server 1`, `server 1 b`) never matches short.
+  const names = members.map((i) => ids[i]!).sort((a, b) => b.length - a.length);
+  const pattern = new RegExp(`\\b(${names.map(escapeRegExp).join('|')})\\b`, 'g');
   return text.replace(pattern, (id) => ids[perm[ids.indexOf(id)]!]!);
 }
 

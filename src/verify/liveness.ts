@@ -491,11 +491,11 @@ export class LivenessPass {
    *  interchangeable node's id replaced by its image's (TemperatureSpec.namesNodes). */
   private renamedKey(key: number, renaming: number): number {
     if (renaming === 0) return key;
-    const slot = key * this.renamings!.count + renaming;
-    let renamed = this.renamedKeys.get(slot);
+    const pair = key * this.renamings!.count + renaming;
+    let renamed = this.renamedKeys.get(pair);
     if (renamed === undefined) {
       renamed = this.keyId(renameText(this.keys[key]!, this.model, renaming));
-      this.renamedKeys.set(slot, renamed);
+      this.renamedKeys.set(pair, renamed);
     }
     return renamed;
   }
@@ -529,7 +529,7 @@ export class LivenessPass {
     };
     if (this.unsafe) return { ...base, components: 0, verdict: 'unknown', why: `the graph was cut: ${cut}`, unsafe: this.unsafePath(this.unsafe) };
     const { found, unjudged, components } = this.cycles(Int32Array.from(hot));
-    const stuckFirst = stuck >= 0 && (!found || stuck <= minOf(found.component));
+    const stuckFirst = stuck >= 0 && (!found || stuck <= firstOf(found));
     if (stuck >= 0 && stuckFirst) return { ...base, components, verdict: 'fail', lasso: this.stuckLasso(stuck) };
     if (found) return { ...base, components, verdict: 'fail', lasso: this.cycleLasso(found) };
     if (unjudged) return { ...base, components, verdict: 'unknown', why: unjudged };
@@ -578,7 +578,7 @@ export class LivenessPass {
    *  there. Returns the number of lifted components looked at. */
   private namedCycles(component: Int32Array, consider: (found: Found | 'timeless', size: number, first: number) => void): number {
     const lifted = lift(this.quotient(), component, minOf(component));
-    const keys = Array.from({ length: lifted.graph.expanded }, (_, k) => this.hotKeysOf(lifted.quotient[k]!).map((key) => this.renamedKey(key, lifted.renaming[k]!)));
+    const keys = this.liftedKeys(lifted);
     const walk = this.liftedWalk(lifted);
     return splitByKey(lifted.graph, allOf(lifted.graph.expanded), (k) => keys[k]!, (within, throughout) => {
       const first = leastQuotient(lifted, within);
@@ -586,6 +586,16 @@ export class LivenessPass {
       if (fairness === 'fair') consider({ component, key: throughout[0]!, others: throughout.length - 1, lifted, within }, within.length, first);
       else if (fairness === 'timeless') consider('timeless', within.length, first);
     });
+  }
+
+  /** A hot key's words, by its number. */
+  keyOf(id: number): string {
+    return this.keys[id]!;
+  }
+
+  /** The hot keys of each state (q, g) of a lifted component: q's, renamed by g. */
+  liftedKeys(lifted: Lifted): number[][] {
+    return Array.from({ length: lifted.graph.expanded }, (_, k) => this.hotKeysOf(lifted.quotient[k]!).map((key) => this.renamedKey(key, lifted.renaming[k]!)));
   }
 
   /** The hot keys of state `s`. */
@@ -618,7 +628,7 @@ export class LivenessPass {
   }
 
   /** The quotient graph, for lifting (./lift.ts). */
-  private quotient(): Quotient {
+  quotient(): Quotient {
     return {
       graph: this.graph,
       model: this.model,

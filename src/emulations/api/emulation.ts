@@ -280,7 +280,8 @@ export interface TemperatureSpec<S> {
   /** The emulation's word that `hot` names those nodes only by their ids (`view.id`), and
    *  gives a mirror image of the views the same keys with the ids renamed (`server 2 at 4`
    *  becomes `server 3 at 4` when servers 2 and 3 swap): then too the liveness pass uses the
-   *  symmetry, renaming the keys along (src/verify/lift.ts). */
+   *  symmetry, renaming the keys along (src/verify/lift.ts). Set one of the two words, not
+   *  both: with `symmetric` too, the pass takes `symmetric` (and checks no key names a node). */
   readonly namesNodes?: boolean;
 }
 
