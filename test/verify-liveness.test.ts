@@ -251,6 +251,8 @@ test('liveness budget: raft-election\'s liveness_timeouts gives the pass one ear
   t.is(asSafety.status, 3, asSafety.text);
   t.notRegex(asSafety.text, /^liveness budget/m, 'the same budget as the safety search: no line');
   t.regex(asSafety.text, /^liveness unknown: the graph was cut: max_states \(20,000\) reached/m);
+  t.regex(asSafety.text, /^ {2}each early timer firing the pass allows \(3 here\) multiplies its graph: --liveness-timeouts 2 \(or \[verify\] liveness_timeouts\) proves liveness for runs with fewer, and the report says so$/m);
+  t.notRegex(own.text, /each early timer firing/, 'no hint where the graph closed');
   const bad = await run('--liveness-timeouts', '-1');
   t.is(bad.status, 2, bad.text);
 });

@@ -45,6 +45,13 @@ export function livenessBudget(timeouts: number, safety: number): string {
   return `liveness budget: at most ${timeouts} early timer firing(s) per path (verify.liveness_timeouts or --liveness-timeouts), where the safety search allowed ${safety}: the verdict below is for those runs`;
 }
 
+/** For a graph cut by its bound while the pass allows early timer firings: that each one
+ *  multiplies the graph, and how to give the pass fewer (the report then says so). */
+function smallerBudget(outcome: LivenessOutcome, timeouts: number): string | undefined {
+  if (outcome.complete || timeouts === 0 || !outcome.why?.startsWith('the graph was cut: max_states')) return undefined;
+  return `  each early timer firing the pass allows (${timeouts} here) multiplies its graph: --liveness-timeouts ${timeouts - 1} (or [verify] liveness_timeouts) proves liveness for runs with fewer, and the report says so`;
+}
+
 /** Runs the pass and reports it; returns the exit status it calls for (0 ok, 1 a lasso, 3 unknown;
  *  0 too when the reader went away). A Ctrl-C stops the pass: liveness unknown. */
 export async function reportLiveness(io: Io, file: string, emulation: AnyEmulation, config: Config, bound: LivenessBound, out: string): Promise<number> {
@@ -80,6 +87,8 @@ export async function reportLiveness(io: Io, file: string, emulation: AnyEmulati
   }
   if (outcome.verdict === 'unknown') {
     io.stdout(`liveness unknown: ${outcome.why} (${graph})`);
+    const hint = smallerBudget(outcome, bound.timeouts ?? config.verify.timeouts);
+    if (hint) io.stdout(hint);
     io.stdout(rate);
     return 3;
   }
