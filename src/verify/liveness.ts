@@ -259,15 +259,15 @@ export class LivenessPass {
 
   constructor(
     readonly emulation: AnyEmulation,
-    config: Config,
+    given: Config,
     private readonly options: LivenessOptions,
   ) {
-    this.config = options.timeouts === undefined ? config : { ...config, verify: { ...config.verify, timeouts: options.timeouts } };
-    config = this.config;
+    const config = options.timeouts === undefined ? given : { ...given, verify: { ...given.verify, timeouts: options.timeouts } };
+    this.config = config;
     if (!emulation.temperature) throw new Error(`${emulation.name} declares nothing hot: no liveness to check`);
     this.temperature = emulation.temperature as TemperatureSpec<unknown>;
     this.expiry = emulation.verify?.expiresFirst?.(config);
-    // Symmetry only where the hot keys are the same in a mirror image (./lift.ts).
+    // Symmetry only where the emulation says what its hot keys do in a mirror image (./lift.ts).
     const symmetric = options.symmetry !== false && symmetryOff(emulation) === undefined;
     this.model = new Model(symmetric ? emulation : { ...emulation, verify: { ...emulation.verify, symmetric: [] } }, config);
     this.model.bury(options.bury !== false);
@@ -976,15 +976,11 @@ function splitByKey(graph: StateGraph, members: Int32Array, keysOf: (s: number) 
     for (const s of set) marks[s] = mark;
     graph.components(set, (s) => marks[s] === mark, (component) => {
       components++;
-      let throughout = [...keysOf(component[0]!)];
-      for (let i = 1; i < component.length && throughout.length > 0; i++) {
-        const here = keysOf(component[i]!);
-        throughout = throughout.filter((k) => here.includes(k));
-      }
+      const keysAt = Array.from(component, keysOf);
+      let throughout = [...keysAt[0]!];
+      for (let i = 1; i < keysAt.length && throughout.length > 0; i++) throughout = throughout.filter((k) => keysAt[i]!.includes(k));
       if (throughout.length > 0) return judge(component, throughout);
-      const keys = new Set<number>();
-      for (const s of component) for (const k of keysOf(s)) keys.add(k);
-      for (const key of keys) work.push(component.filter((s) => keysOf(s).includes(key)));
+      for (const key of new Set(keysAt.flat())) work.push(component.filter((_, i) => keysAt[i]!.includes(key)));
     });
   }
   return components;
